@@ -1,0 +1,110 @@
+namespace OaiqPixel;
+
+/// <summary>
+/// One recorded event with everything both legs need: the <see cref="OaiqEvent"/> (name, data, custom name), the event
+/// id that deduplicates the pixel and Conversions API copies, the time it happened, and the context the Conversions API
+/// needs (<c>oppref</c>, <c>source_url</c>, <c>action_source</c>, <c>user</c>).
+/// </summary>
+/// <remarks>
+/// Immutable. In an ASP.NET Core app the tracker builds it for you from the request; build it yourself for
+/// server-only events (webhooks, offline conversions, workers), with an explicit <see cref="Oppref"/>,
+/// <see cref="Timestamp"/> and <see cref="ActionSource"/>.
+/// </remarks>
+public sealed class ConversionEvent
+{
+    private readonly string? _oppref;
+    private readonly string? _sourceUrl;
+
+    /// <summary>Creates an event with a known id and time.</summary>
+    /// <param name="event">What happened.</param>
+    /// <param name="id">The event id shared by both legs (e.g. <c>order_42</c>); see <see cref="EventIds.Validate"/>.</param>
+    /// <param name="timestamp">When it happened.</param>
+    /// <exception cref="ArgumentException">The id is empty, too long or has white space or control characters.</exception>
+    public ConversionEvent(OaiqEvent @event, string id, DateTimeOffset timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(@event);
+        Event = @event;
+        Id = EventIds.Validate(id, nameof(id));
+        Timestamp = timestamp;
+    }
+
+    /// <summary>Creates an event that happened now.</summary>
+    /// <param name="event">What happened.</param>
+    /// <param name="timeProvider">The clock; pass <see cref="TimeProvider.System"/> outside tests.</param>
+    /// <param name="id">The event id, or <see langword="null"/> to generate an opaque one with <see cref="EventIds.New"/>.</param>
+    /// <returns>The event.</returns>
+    /// <exception cref="ArgumentException">The id is not usable.</exception>
+    public static ConversionEvent Create(OaiqEvent @event, TimeProvider timeProvider, string? id = null)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        return new ConversionEvent(@event, id ?? EventIds.New(), timeProvider.GetUtcNow());
+    }
+
+    /// <summary>What happened.</summary>
+    public OaiqEvent Event { get; }
+
+    /// <summary>The event id: the pixel's <c>event_id</c> option and the Conversions API <c>id</c>.</summary>
+    public string Id { get; }
+
+    /// <summary>When the event happened (<c>timestamp_ms</c>); kept unchanged on retries.</summary>
+    public DateTimeOffset Timestamp { get; }
+
+    /// <summary>Excludes the event from future user-level personalization (<c>opt_out</c>). Not a consent mechanism.</summary>
+    public bool OptOut { get; init; }
+
+    /// <summary>The OpenAI click reference from the landing URL or the <c>__oppref</c> cookie, byte-for-byte.</summary>
+    /// <exception cref="ArgumentException">The value is empty or has white space or control characters.</exception>
+    public string? Oppref
+    {
+        get => _oppref;
+        init
+        {
+            if (value is not null && (value.Length == 0 || value.Any(static c => char.IsWhiteSpace(c) || char.IsControl(c)) || TextChecks.HasLoneSurrogate(value)))
+            {
+                throw new ArgumentException("oppref must be the original non-empty value, without white space or control characters.", nameof(Oppref));
+            }
+
+            _oppref = value;
+        }
+    }
+
+    /// <summary>The page the event happened on: scheme, host and path (<c>source_url</c>). Required for <see cref="OaiqPixel.ActionSource.Web"/>.</summary>
+    /// <exception cref="ArgumentException">The value is not an absolute http or https URL.</exception>
+    public string? SourceUrl
+    {
+        get => _sourceUrl;
+        init
+        {
+            if (value is not null && !IsHttpUrl(value))
+            {
+                throw new ArgumentException("source_url must be an absolute http(s) URL with a host, such as https://shop.example.com/checkout.", nameof(SourceUrl));
+            }
+
+            _sourceUrl = value;
+        }
+    }
+
+    /// <summary>
+    /// Where the event happened (<c>action_source</c>). When <see langword="null"/>, <see cref="EffectiveActionSource"/>
+    /// is <c>web</c> if a <see cref="SourceUrl"/> is set (and <c>mobile_app</c> for app events).
+    /// </summary>
+    public ActionSource? ActionSource { get; init; }
+
+    /// <summary>The <c>action_source</c> that is sent, or <see langword="null"/> when it cannot be inferred (the validator reports it).</summary>
+    public ActionSource? EffectiveActionSource => ActionSource
+        ?? (Event.Name is OaiqEventNames.AppInstalled or OaiqEventNames.AppOpened ? OaiqPixel.ActionSource.MobileApp
+            : SourceUrl is not null ? OaiqPixel.ActionSource.Web
+            : null);
+
+    /// <summary>Who the event is about (hashed identifiers, geography, <c>obref</c>, IP, user agent).</summary>
+    public UserData? User { get; init; }
+
+    internal static bool IsHttpUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        && uri.Host.Length > 0;
+
+    /// <summary>The event name and id, for logs; carries no personal data.</summary>
+    /// <returns>E.g. <c>order_created order_42</c>.</returns>
+    public override string ToString() => $"{Event} {Id}";
+}

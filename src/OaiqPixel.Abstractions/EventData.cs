@@ -1,0 +1,59 @@
+namespace OaiqPixel;
+
+/// <summary>
+/// The <c>data</c> object of an event. Each event name requires one shape: <see cref="ContentsData"/>,
+/// <see cref="CustomerActionData"/>, <see cref="PlanEnrollmentData"/> or <see cref="CustomData"/>.
+/// </summary>
+/// <remarks>Only those four types derive from this class, so an event can never carry an undocumented shape.</remarks>
+public abstract class EventData
+{
+    private readonly Money? _amount;
+
+    private protected EventData()
+    {
+    }
+
+    /// <summary>The data shape, written as <c>data.type</c>.</summary>
+    public abstract EventDataType Type { get; }
+
+    /// <summary>The event-level value (<c>amount</c> and <c>currency</c>), in minor units.</summary>
+    /// <exception cref="ArgumentException">The value is <c>default(Money)</c> rather than one made by a <see cref="Money"/> factory.</exception>
+    public Money? Amount
+    {
+        get => _amount;
+        init => _amount = CheckMoney(value, nameof(Amount));
+    }
+
+    internal virtual IReadOnlyList<Content> ContentItems => [];
+
+    internal virtual string? PlanIdValue => null;
+
+    internal static Money? CheckMoney(Money? value, string paramName)
+    {
+        if (value is { Currency: null })
+        {
+            throw new ArgumentException("Create amounts with Money.FromMinorUnits or Money.FromMajor; default(Money) has no currency.", paramName);
+        }
+
+        return value;
+    }
+
+    internal static IReadOnlyList<Content> CheckContents(IEnumerable<Content>? value, string paramName)
+    {
+        if (value is null)
+        {
+            return [];
+        }
+
+        var copy = value.ToArray();
+        for (var i = 0; i < copy.Length; i++)
+        {
+            if (copy[i] is null)
+            {
+                throw new ArgumentException($"Contents[{i}] is null.", paramName);
+            }
+        }
+
+        return copy;
+    }
+}

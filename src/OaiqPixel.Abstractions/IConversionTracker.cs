@@ -1,0 +1,25 @@
+namespace OaiqPixel;
+
+/// <summary>
+/// Records a conversion for both legs: the browser pixel (rendered on the page as <c>oaiq("measure", …)</c>) and the
+/// Conversions API (queued in the background), with one shared event id so OpenAI counts it once.
+/// </summary>
+/// <remarks>
+/// In ASP.NET Core it is a scoped service: inject it into controllers, Razor Pages or minimal API handlers. It validates
+/// at once and throws for developer errors, never waits on the network, and records nothing when the visitor has not
+/// given consent.
+/// </remarks>
+public interface IConversionTracker
+{
+    /// <summary>Records an event.</summary>
+    /// <param name="oaiqEvent">What happened, e.g. <c>OaiqEvent.OrderCreated(Money.FromMajor(25.99m, "USD"))</c>.</param>
+    /// <param name="eventId">
+    /// The id shared by both legs, e.g. <c>order_42</c>; <see langword="null"/> generates an opaque one. Use an id your
+    /// system can reproduce (order or lead id) when the same conversion may be reported again.
+    /// </param>
+    /// <param name="user">Who the event is about; hashed here if given raw. Request data (IP, user agent, <c>obref</c>) is added for you.</param>
+    /// <param name="optOut">Excludes the event from future user-level personalization.</param>
+    /// <returns>The event id, or <see langword="null"/> when nothing was recorded (tracking off or consent not given).</returns>
+    /// <exception cref="ArgumentException">The event id is not usable.</exception>
+    string? Track(OaiqEvent oaiqEvent, string? eventId = null, UserData? user = null, bool optOut = false);
+}

@@ -1,0 +1,357 @@
+using System.Net;
+
+namespace OaiqPixel;
+
+/// <summary>
+/// Who an event is about, for matching: hashed identifiers, raw geography, and the browser reference, IP address and
+/// user agent of the server leg. Immutable; every <c>With…</c> method returns a new instance.
+/// </summary>
+/// <remarks>
+/// Raw identifiers passed to <see cref="WithEmail"/>, <see cref="WithPhoneNumber"/>, <see cref="WithExternalId"/>,
+/// <see cref="WithFirstName"/> and <see cref="WithLastName"/> are normalized and hashed at once; the raw value is never
+/// stored. The Conversions API receives the plural lists (<c>emails_sha256</c>, …); the pixel's <c>init</c> receives the
+/// first value of each under its singular key (<c>email_sha256</c>, …). Duplicates are ignored; OpenAI uses the first
+/// three valid values of each list.
+/// </remarks>
+public sealed class UserData
+{
+    private UserData()
+    {
+    }
+
+    private UserData(UserData source)
+    {
+        EmailsSha256 = source.EmailsSha256;
+        PhoneNumbersSha256 = source.PhoneNumbersSha256;
+        ExternalIdsSha256 = source.ExternalIdsSha256;
+        FirstNamesSha256 = source.FirstNamesSha256;
+        LastNamesSha256 = source.LastNamesSha256;
+        Countries = source.Countries;
+        Regions = source.Regions;
+        Cities = source.Cities;
+        PostalCodes = source.PostalCodes;
+        Obref = source.Obref;
+        IpAddress = source.IpAddress;
+        UserAgent = source.UserAgent;
+        AndroidAdvertisingId = source.AndroidAdvertisingId;
+    }
+
+    /// <summary>No user data.</summary>
+    public static UserData Empty { get; } = new();
+
+    /// <summary>SHA-256 digests of normalized emails (<c>emails_sha256</c>).</summary>
+    public IReadOnlyList<string> EmailsSha256 { get; private init; } = [];
+
+    /// <summary>SHA-256 digests of normalized phone numbers (<c>phone_numbers_sha256</c>).</summary>
+    public IReadOnlyList<string> PhoneNumbersSha256 { get; private init; } = [];
+
+    /// <summary>SHA-256 digests of trimmed external ids (<c>external_ids_sha256</c>).</summary>
+    public IReadOnlyList<string> ExternalIdsSha256 { get; private init; } = [];
+
+    /// <summary>SHA-256 digests of normalized first names (<c>first_names_sha256</c>).</summary>
+    public IReadOnlyList<string> FirstNamesSha256 { get; private init; } = [];
+
+    /// <summary>SHA-256 digests of normalized last names (<c>last_names_sha256</c>).</summary>
+    public IReadOnlyList<string> LastNamesSha256 { get; private init; } = [];
+
+    /// <summary>Two-letter ISO 3166-1 country codes, upper case (<c>countries</c>).</summary>
+    public IReadOnlyList<string> Countries { get; private init; } = [];
+
+    /// <summary>States or provinces, raw (<c>regions</c>).</summary>
+    public IReadOnlyList<string> Regions { get; private init; } = [];
+
+    /// <summary>Cities, raw (<c>cities</c>).</summary>
+    public IReadOnlyList<string> Cities { get; private init; } = [];
+
+    /// <summary>Postal codes, raw (<c>postal_codes</c>).</summary>
+    public IReadOnlyList<string> PostalCodes { get; private init; } = [];
+
+    /// <summary>The pixel's opaque browser reference from the <c>__obref</c> cookie, unchanged and unhashed. Conversions API only.</summary>
+    public string? Obref { get; private init; }
+
+    /// <summary>The client's IPv4 or IPv6 address. Conversions API only.</summary>
+    public string? IpAddress { get; private init; }
+
+    /// <summary>The client's user agent. Conversions API only.</summary>
+    public string? UserAgent { get; private init; }
+
+    /// <summary>The Android advertising id (GAID, UUID form). Conversions API only.</summary>
+    public string? AndroidAdvertisingId { get; private init; }
+
+    /// <summary>Whether nothing is set.</summary>
+    public bool IsEmpty => !HasPixelFields && Obref is null && IpAddress is null && UserAgent is null && AndroidAdvertisingId is null;
+
+    /// <summary>Whether any field the pixel's <c>init</c> accepts is set (hashes and geography).</summary>
+    public bool HasPixelFields =>
+        EmailsSha256.Count + PhoneNumbersSha256.Count + ExternalIdsSha256.Count + FirstNamesSha256.Count + LastNamesSha256.Count
+        + Countries.Count + Regions.Count + Cities.Count + PostalCodes.Count > 0;
+
+    /// <summary>User data with one email.</summary>
+    /// <param name="email">The raw email (normalized and hashed here) or its lowercase SHA-256 hex digest.</param>
+    /// <returns>The user data.</returns>
+    /// <exception cref="ArgumentException">The email is not valid; the message names the rule, not the value.</exception>
+    public static UserData FromEmail(string email) => Empty.WithEmail(email);
+
+    /// <summary>Adds an email, normalized (trim, lowercase) and hashed.</summary>
+    /// <param name="email">The raw email, or its lowercase SHA-256 hex digest (kept as is).</param>
+    /// <returns>A new instance.</returns>
+    /// <exception cref="ArgumentException">The email is not valid; the message names the rule, not the value.</exception>
+    public UserData WithEmail(string email) => new(this) { EmailsSha256 = Add(EmailsSha256, UserDataNormalizer.HashEmail(email)) };
+
+    /// <summary>Adds an email you hashed yourself.</summary>
+    /// <param name="sha256">SHA-256 of the normalized email, 64 hex digits (lowercased here).</param>
+    /// <returns>A new instance.</returns>
+    /// <exception cref="ArgumentException">The value is not 64 hex digits.</exception>
+    public UserData WithEmailSha256(string sha256) => new(this) { EmailsSha256 = Add(EmailsSha256, CheckDigest(sha256, nameof(sha256))) };
+
+    /// <summary>Adds a phone number, normalized (country code kept, separators, <c>+</c> and leading zeros removed) and hashed.</summary>
+    /// <param name="phoneNumber">The raw number with its country calling code, or its lowercase SHA-256 hex digest.</param>
+    /// <returns>A new instance.</returns>
+    /// <exception cref="ArgumentException">The number is not 8–15 digits after normalization or has other characters.</exception>
+    public UserData WithPhoneNumber(string phoneNumber) => new(this) { PhoneNumbersSha256 = Add(PhoneNumbersSha256, UserDataNormalizer.HashPhoneNumber(phoneNumber)) };
+
+    /// <summary>Adds a phone number you hashed yourself.</summary>
+    /// <param name="sha256">SHA-256 of the normalized number, 64 hex digits.</param>
+    /// <returns>A new instance.</returns>
+    /// <exception cref="ArgumentException">The value is not 64 hex digits.</exception>
+    public UserData WithPhoneNumberSha256(string sha256) => new(this) { PhoneNumbersSha256 = Add(PhoneNumbersSha256, CheckDigest(sha256, nameof(sha256))) };
+
+    /// <summary>Adds an external id, trimmed (case kept) and hashed.</summary>
+    /// <param name="externalId">Your stable pseudonymous customer id, or its lowercase SHA-256 hex digest.</param>
+    /// <returns>A new instance.</returns>
+    /// <exception cref="ArgumentException">The id is empty.</exception>
+    public UserData WithExternalId(string externalId) => new(this) { ExternalIdsSha256 = Add(ExternalIdsSha256, UserDataNormalizer.HashExternalId(externalId)) };
+
+    /// <summary>Adds an external id you hashed yourself.</summary>
+    /// <param name="sha256">SHA-256 of the trimmed id, 64 hex digits.</param>
+    /// <returns>A new instance.</returns>
+    /// <exception cref="ArgumentException">The value is not 64 hex digits.</exception>
+    public UserData WithExternalIdSha256(string sha256) => new(this) { ExternalIdsSha256 = Add(ExternalIdsSha256, CheckDigest(sha256, nameof(sha256))) };
+
+    /// <summary>Adds a first name, normalized (lowercase, no white space or ASCII punctuation) and hashed.</summary>
+    /// <param name="firstName">The raw first name, or its lowercase SHA-256 hex digest.</param>
+    /// <returns>A new instance.</returns>
+    /// <exception cref="ArgumentException">Nothing is left after normalization.</exception>
+    public UserData WithFirstName(string firstName) => new(this) { FirstNamesSha256 = Add(FirstNamesSha256, UserDataNormalizer.HashName(firstName)) };
+
+    /// <summary>Adds a first name you hashed yourself.</summary>
+    /// <param name="sha256">SHA-256 of the normalized name, 64 hex digits.</param>
+    /// <returns>A new instance.</returns>
+    /// <exception cref="ArgumentException">The value is not 64 hex digits.</exception>
+    public UserData WithFirstNameSha256(string sha256) => new(this) { FirstNamesSha256 = Add(FirstNamesSha256, CheckDigest(sha256, nameof(sha256))) };
+
+    /// <summary>Adds a last name, normalized (lowercase, no white space or ASCII punctuation) and hashed.</summary>
+    /// <param name="lastName">The raw last name, or its lowercase SHA-256 hex digest.</param>
+    /// <returns>A new instance.</returns>
+    /// <exception cref="ArgumentException">Nothing is left after normalization.</exception>
+    public UserData WithLastName(string lastName) => new(this) { LastNamesSha256 = Add(LastNamesSha256, UserDataNormalizer.HashName(lastName)) };
+
+    /// <summary>Adds a last name you hashed yourself.</summary>
+    /// <param name="sha256">SHA-256 of the normalized name, 64 hex digits.</param>
+    /// <returns>A new instance.</returns>
+    /// <exception cref="ArgumentException">The value is not 64 hex digits.</exception>
+    public UserData WithLastNameSha256(string sha256) => new(this) { LastNamesSha256 = Add(LastNamesSha256, CheckDigest(sha256, nameof(sha256))) };
+
+    /// <summary>Adds a country (sent raw).</summary>
+    /// <param name="country">A two-letter ISO 3166-1 code such as <c>US</c>; upper-cased here.</param>
+    /// <returns>A new instance.</returns>
+    /// <exception cref="ArgumentException">The value is not two ASCII letters.</exception>
+    public UserData WithCountry(string country)
+    {
+        ArgumentNullException.ThrowIfNull(country);
+        var code = country.Trim();
+        if (code.Length != 2 || !char.IsAsciiLetter(code[0]) || !char.IsAsciiLetter(code[1]))
+        {
+            throw new ArgumentException("The country must be a two-letter ISO 3166-1 code such as US.", nameof(country));
+        }
+
+        return new(this) { Countries = Add(Countries, code.ToUpperInvariant()) };
+    }
+
+    /// <summary>Adds a city (sent raw; OpenAI trims and lowercases it).</summary>
+    /// <param name="city">The city, at most 128 characters.</param>
+    /// <returns>A new instance.</returns>
+    /// <exception cref="ArgumentException">The value is empty or longer than 128 characters.</exception>
+    public UserData WithCity(string city) => new(this) { Cities = Add(Cities, CheckGeo(city, 128, nameof(city))) };
+
+    /// <summary>Adds a state or province (sent raw; OpenAI trims and lowercases it).</summary>
+    /// <param name="region">The region, at most 128 characters.</param>
+    /// <returns>A new instance.</returns>
+    /// <exception cref="ArgumentException">The value is empty or longer than 128 characters.</exception>
+    public UserData WithRegion(string region) => new(this) { Regions = Add(Regions, CheckGeo(region, 128, nameof(region))) };
+
+    /// <summary>Adds a postal code (sent raw).</summary>
+    /// <param name="postalCode">Letters, digits, spaces and hyphens; at most 32 characters.</param>
+    /// <returns>A new instance.</returns>
+    /// <exception cref="ArgumentException">The value is empty, too long or has other characters.</exception>
+    public UserData WithPostalCode(string postalCode)
+    {
+        var value = CheckGeo(postalCode, 32, nameof(postalCode));
+        foreach (var c in value)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is ' ' or '-'))
+            {
+                throw new ArgumentException("A postal code may contain only letters, digits, spaces and hyphens.", nameof(postalCode));
+            }
+        }
+
+        return new(this) { PostalCodes = Add(PostalCodes, value) };
+    }
+
+    /// <summary>Sets the pixel's browser reference, read from the <c>__obref</c> cookie and passed unchanged.</summary>
+    /// <param name="obref">The cookie value; never generate one.</param>
+    /// <returns>A new instance.</returns>
+    /// <exception cref="ArgumentException">The value is blank or has control characters.</exception>
+    public UserData WithObref(string obref)
+    {
+        ArgumentNullException.ThrowIfNull(obref);
+        if (string.IsNullOrWhiteSpace(obref) || obref.Any(char.IsControl) || TextChecks.HasLoneSurrogate(obref))
+        {
+            throw new ArgumentException("obref must be the non-blank __obref cookie value, unchanged.", nameof(obref));
+        }
+
+        return new(this) { Obref = obref };
+    }
+
+    /// <summary>Sets the client's IP address.</summary>
+    /// <param name="ipAddress">An IPv4 or IPv6 address.</param>
+    /// <returns>A new instance.</returns>
+    /// <exception cref="ArgumentException">The value is not an IP address.</exception>
+    public UserData WithIpAddress(string ipAddress)
+    {
+        ArgumentNullException.ThrowIfNull(ipAddress);
+        if (!IPAddress.TryParse(ipAddress, out var parsed))
+        {
+            throw new ArgumentException("ip_address must be a valid IPv4 or IPv6 address.", nameof(ipAddress));
+        }
+
+        return WithIpAddress(parsed);
+    }
+
+    /// <summary>Sets the client's IP address.</summary>
+    /// <param name="ipAddress">The address; an IPv4-mapped IPv6 address is sent as IPv4.</param>
+    /// <returns>A new instance.</returns>
+    public UserData WithIpAddress(IPAddress ipAddress)
+    {
+        ArgumentNullException.ThrowIfNull(ipAddress);
+        var address = ipAddress.IsIPv4MappedToIPv6 ? ipAddress.MapToIPv4() : ipAddress;
+        return new(this) { IpAddress = address.ToString() };
+    }
+
+    /// <summary>Sets the client's user agent.</summary>
+    /// <param name="userAgent">The <c>User-Agent</c> of the client that generated the event.</param>
+    /// <returns>A new instance.</returns>
+    /// <exception cref="ArgumentException">The value is blank.</exception>
+    public UserData WithUserAgent(string userAgent)
+    {
+        ArgumentNullException.ThrowIfNull(userAgent);
+        if (string.IsNullOrWhiteSpace(userAgent) || TextChecks.HasLoneSurrogate(userAgent))
+        {
+            throw new ArgumentException("user_agent must be a non-empty User-Agent string.", nameof(userAgent));
+        }
+
+        return new(this) { UserAgent = userAgent };
+    }
+
+    /// <summary>Sets the Android advertising id (GAID).</summary>
+    /// <param name="advertisingId">The GAID in UUID form.</param>
+    /// <returns>A new instance.</returns>
+    /// <exception cref="ArgumentException">The value is not a UUID.</exception>
+    public UserData WithAndroidAdvertisingId(string advertisingId)
+    {
+        ArgumentNullException.ThrowIfNull(advertisingId);
+        if (!Guid.TryParseExact(advertisingId, "D", out _))
+        {
+            throw new ArgumentException("android_advertising_id must be a GAID in UUID form (8-4-4-4-12 hex digits).", nameof(advertisingId));
+        }
+
+        return new(this) { AndroidAdvertisingId = advertisingId.ToLowerInvariant() };
+    }
+
+    /// <summary>
+    /// Combines two sets of user data: lists are concatenated (duplicates dropped), and the single values of
+    /// <paramref name="other"/> win where set.
+    /// </summary>
+    /// <param name="other">The data to add.</param>
+    /// <returns>A new instance, or this one when <paramref name="other"/> is empty.</returns>
+    public UserData Merge(UserData? other)
+    {
+        if (other is null || other.IsEmpty)
+        {
+            return this;
+        }
+
+        if (IsEmpty)
+        {
+            return other;
+        }
+
+        return new(this)
+        {
+            EmailsSha256 = AddRange(EmailsSha256, other.EmailsSha256),
+            PhoneNumbersSha256 = AddRange(PhoneNumbersSha256, other.PhoneNumbersSha256),
+            ExternalIdsSha256 = AddRange(ExternalIdsSha256, other.ExternalIdsSha256),
+            FirstNamesSha256 = AddRange(FirstNamesSha256, other.FirstNamesSha256),
+            LastNamesSha256 = AddRange(LastNamesSha256, other.LastNamesSha256),
+            Countries = AddRange(Countries, other.Countries),
+            Regions = AddRange(Regions, other.Regions),
+            Cities = AddRange(Cities, other.Cities),
+            PostalCodes = AddRange(PostalCodes, other.PostalCodes),
+            Obref = other.Obref ?? Obref,
+            IpAddress = other.IpAddress ?? IpAddress,
+            UserAgent = other.UserAgent ?? UserAgent,
+            AndroidAdvertisingId = other.AndroidAdvertisingId ?? AndroidAdvertisingId,
+        };
+    }
+
+    private static IReadOnlyList<string> Add(IReadOnlyList<string> list, string value)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (string.Equals(list[i], value, StringComparison.Ordinal))
+            {
+                return list;
+            }
+        }
+
+        var copy = new string[list.Count + 1];
+        for (var i = 0; i < list.Count; i++)
+        {
+            copy[i] = list[i];
+        }
+
+        copy[^1] = value;
+        return copy;
+    }
+
+    private static IReadOnlyList<string> AddRange(IReadOnlyList<string> list, IReadOnlyList<string> values)
+    {
+        foreach (var value in values)
+        {
+            list = Add(list, value);
+        }
+
+        return list;
+    }
+
+    private static string CheckDigest(string sha256, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(sha256, paramName);
+        var lowered = sha256.ToLowerInvariant();
+        return UserDataNormalizer.IsSha256Hex(lowered)
+            ? lowered
+            : throw new ArgumentException("A SHA-256 digest must be 64 hexadecimal digits; hash the normalized value first, or pass the raw value to the method without 'Sha256'.", paramName);
+    }
+
+    private static string CheckGeo(string value, int maxLength, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(value, paramName);
+        var trimmed = value.Trim();
+        if (trimmed.Length == 0 || trimmed.Length > maxLength || trimmed.Any(char.IsControl) || TextChecks.HasLoneSurrogate(trimmed))
+        {
+            throw new ArgumentException($"{paramName} must be 1-{maxLength} printable characters.", paramName);
+        }
+
+        return trimmed;
+    }
+}
