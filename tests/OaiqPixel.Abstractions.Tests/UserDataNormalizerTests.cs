@@ -1,0 +1,150 @@
+namespace OaiqPixel.Tests;
+
+public class UserDataNormalizerTests
+{
+    // Spec §4.5: the first six reproduce the example hashes printed in the official pages.
+    [Theory]
+    [InlineData("user@example.com", "b4c9a289323b21a01c3e940f150eb9b8c542587f1abfd8f0e1cc1ffc5e475514")]
+    [InlineData("14155552671", "758fbf68945f21c416814c539ab578876c8d98fb69e6da692def92cd52417fe0")]
+    [InlineData("customer_123", "18f69bcd2f9cc9c38195e722b2a5590429840ea5090971d2256e026926e55fa1")]
+    [InlineData("customer_12345", "73d83a078369bb4f0971b317aa7797a91cf5c0df1b62161c2e47d75c33ab5b6e")]
+    [InlineData("ada", "fdee430d40bd57deeac186cd9790033d0f06f909a8806e7ce6e717ab7c7d5029")]
+    [InlineData("lovelace", "fb1e7ec987523d2cb9e022cec1d6ae7c99dc46edfae4fe51254025fe4bea571f")]
+    [InlineData("maryjane", "f08f448a5e7a9dc3619bb7c129f6a7d5fc6af002cea17ad71dfdc1c68f4d4e0e")]
+    [InlineData("oconnor", "7a0fbfdf40cbeb97429bdb88f512cecd27f0d44b7e57986ab578423bb61936ac")]
+    [InlineData("jos\u00e9", "d994e1d001886fe5b45b1267bd1fa2b752ac50742579bd3dad7b2a2aa0ed6866")]
+    public void Sha256Hex_SpecVectors_Match(string normalized, string expected) =>
+        Assert.Equal(expected, UserDataNormalizer.Sha256Hex(normalized));
+
+    [Theory]
+    [InlineData(" Ada@Example.COM ", "ada@example.com")]
+    [InlineData("USER@EXAMPLE.COM", "user@example.com")]
+    [InlineData("JOSE\u0301@example.com", "jos\u00e9@example.com")]
+    public void NormalizeEmail_TrimsLowercasesAndComposes(string raw, string expected) =>
+        Assert.Equal(expected, UserDataNormalizer.NormalizeEmail(raw));
+
+    [Theory]
+    [InlineData("+1 (415) 555-2671", "14155552671")]
+    [InlineData("+40 746 123 456", "40746123456")]
+    [InlineData("+00 44 (0)20 7946 0958", "4402079460958")]
+    [InlineData("0049.30.1234.5678", "493012345678")]
+    [InlineData("14155552671", "14155552671")]
+    [InlineData("123456789012345", "123456789012345")]
+    public void NormalizePhoneNumber_FollowsTheSpecRules(string raw, string expected) =>
+        Assert.Equal(expected, UserDataNormalizer.NormalizePhoneNumber(raw));
+
+    [Theory]
+    [InlineData("555-2671", "8-15")]
+    [InlineData("+1 555 26", "8-15")]
+    [InlineData("1234567890123456", "8-15")]
+    [InlineData("+1 415 555 2671 x12", "no letters or extensions")]
+    [InlineData("+1/415/555/2671", "only digits")]
+    [InlineData("", "8-15")]
+    public void NormalizePhoneNumber_Refused_NamesTheRuleNotTheValue(string raw, string rule)
+    {
+        var error = Assert.Throws<ArgumentException>(() => UserDataNormalizer.NormalizePhoneNumber(raw));
+        Assert.Contains(rule, error.Message, StringComparison.Ordinal);
+        Assert.Equal("phoneNumber", error.ParamName);
+        if (raw.Length > 0)
+        {
+            Assert.DoesNotContain(raw, error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("  CUST-00042  ", "CUST-00042")]
+    [InlineData("AbC_123", "AbC_123")]
+    [InlineData("\tx y\n", "x y")]
+    public void NormalizeExternalId_TrimsOnlyAndKeepsCase(string raw, string expected) =>
+        Assert.Equal(expected, UserDataNormalizer.NormalizeExternalId(raw));
+
+    [Theory]
+    [InlineData("Mary Jane", "maryjane")]
+    [InlineData("O'Connor", "oconnor")]
+    [InlineData("O'Neill", "oneill")]
+    [InlineData(" Van  Der Berg ", "vanderberg")]
+    [InlineData("Jos\u00e9", "jos\u00e9")]
+    [InlineData("Jose\u0301", "jos\u00e9")]
+    [InlineData("\u0218tef\u0103nescu", "\u0219tef\u0103nescu")]
+    [InlineData("Jean-Luc", "jeanluc")]
+    [InlineData("M\u00fcller\u00a0Sch\u00f6n", "m\u00fcllersch\u00f6n")]
+    [InlineData("Ada_Love.lace!", "adalovelace")]
+    [InlineData("\u00ab\u00c9lise\u00bb", "\u00ab\u00e9lise\u00bb")]
+    public void NormalizeName_LowercasesAndRemovesWhitespaceAndAsciiPunctuationOnly(string raw, string expected) =>
+        Assert.Equal(expected, UserDataNormalizer.NormalizeName(raw));
+
+    [Fact]
+    public void HashName_AccentedName_MatchesTheSpecVector() =>
+        Assert.Equal("d994e1d001886fe5b45b1267bd1fa2b752ac50742579bd3dad7b2a2aa0ed6866", UserDataNormalizer.HashName(" Jos\u00e9 "));
+
+    [Fact]
+    public void HashEmail_RawAddress_MatchesTheSpecVector() =>
+        Assert.Equal("b4c9a289323b21a01c3e940f150eb9b8c542587f1abfd8f0e1cc1ffc5e475514", UserDataNormalizer.HashEmail("  User@Example.com "));
+
+    [Fact]
+    public void HashPhoneNumber_FormattedNumber_MatchesTheSpecVector() =>
+        Assert.Equal("758fbf68945f21c416814c539ab578876c8d98fb69e6da692def92cd52417fe0", UserDataNormalizer.HashPhoneNumber("+1 (415) 555-2671"));
+
+    [Fact]
+    public void HashExternalId_KeepsCase_SoDifferentCaseGivesDifferentDigest()
+    {
+        Assert.Equal("18f69bcd2f9cc9c38195e722b2a5590429840ea5090971d2256e026926e55fa1", UserDataNormalizer.HashExternalId(" customer_123 "));
+        Assert.NotEqual(UserDataNormalizer.HashExternalId("customer_123"), UserDataNormalizer.HashExternalId("CUSTOMER_123"));
+    }
+
+    [Fact]
+    public void Hash_AlreadyHashedLowercaseHex_PassesThrough()
+    {
+        const string digest = "b4c9a289323b21a01c3e940f150eb9b8c542587f1abfd8f0e1cc1ffc5e475514";
+        Assert.Equal(digest, UserDataNormalizer.HashEmail(digest));
+        Assert.Equal(digest, UserDataNormalizer.HashPhoneNumber(digest));
+        Assert.Equal(digest, UserDataNormalizer.HashExternalId(digest));
+        Assert.Equal(digest, UserDataNormalizer.HashName(digest));
+    }
+
+    [Fact]
+    public void HashExternalId_UppercaseHex_IsTreatedAsRawAndHashed()
+    {
+        const string upper = "B4C9A289323B21A01C3E940F150EB9B8C542587F1ABFD8F0E1CC1FFC5E475514";
+        Assert.NotEqual(upper.ToLowerInvariant(), UserDataNormalizer.HashExternalId(upper));
+        Assert.True(UserDataNormalizer.IsSha256Hex(UserDataNormalizer.HashExternalId(upper)));
+    }
+
+    [Theory]
+    [InlineData("   ", "empty")]
+    [InlineData("no-at-sign.example.com", "'@'")]
+    [InlineData("@example.com", "local part")]
+    [InlineData("ada@", "domain")]
+    public void NormalizeEmail_Refused_NamesTheRuleNotTheValue(string raw, string rule)
+    {
+        var error = Assert.Throws<ArgumentException>(() => UserDataNormalizer.NormalizeEmail(raw));
+        Assert.Contains(rule, error.Message, StringComparison.Ordinal);
+        if (raw.Trim().Length > 0)
+        {
+            Assert.DoesNotContain(raw.Trim(), error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("  ")]
+    [InlineData("'.-")]
+    public void NormalizeName_NothingLeft_IsRefused(string raw)
+    {
+        var error = Assert.Throws<ArgumentException>(() => UserDataNormalizer.NormalizeName(raw));
+        Assert.Contains("empty after removing white space and punctuation", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NormalizeExternalId_Blank_IsRefused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => UserDataNormalizer.NormalizeExternalId(" \t "));
+        Assert.Contains("empty after trimming", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Normalize_LoneSurrogate_IsRefusedWithAClearMessage()
+    {
+        var error = Assert.Throws<ArgumentException>(() => UserDataNormalizer.NormalizeName("ab\ud800c"));
+        Assert.Contains("lone surrogate", error.Message, StringComparison.Ordinal);
+    }
+}
