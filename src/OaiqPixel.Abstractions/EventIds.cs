@@ -21,13 +21,13 @@ public static class EventIds
     {
         Span<byte> random = stackalloc byte[16];
         RandomNumberGenerator.Fill(random);
-        return string.Create(Prefix.Length + 26, random.ToArray(), static (span, bytes) =>
+        var state = (High: BitConverter.ToUInt64(random[..8]), Low: BitConverter.ToUInt64(random[8..]));
+        return string.Create(Prefix.Length + 26, state, static (span, bits) =>
         {
             Prefix.AsSpan().CopyTo(span);
             var output = span[Prefix.Length..];
-            // 128 bits -> 26 base32 digits (130 bits, top two always zero).
-            var high = BitConverter.ToUInt64(bytes, 0);
-            var low = BitConverter.ToUInt64(bytes, 8);
+            // 128 bits -> 26 base32 digits (130 bits, the top two always zero).
+            var (high, low) = bits;
             for (var i = output.Length - 1; i >= 0; i--)
             {
                 output[i] = Alphabet[(int)(low & 31)];
