@@ -39,6 +39,21 @@ public class RoundTripPropertyTests
         }
     }
 
+    [Fact]
+    public void ConversionsApiBatches_PassTheIndependentSpecValidator_ForRandomEvents()
+    {
+        var random = new Random(7);
+        var now = DateTimeOffset.UtcNow;
+        for (var batch = 0; batch < 40; batch++)
+        {
+            var events = Enumerable.Range(0, random.Next(1, 60))
+                .Select(i => RandomEvent(random, (batch * 100) + i, now))
+                .ToArray();
+            var body = System.Text.Json.JsonDocument.Parse(ConversionsApiSerializer.SerializeBatch(events, validateOnly: random.Next(2) == 0, integrationSource: "oaiqpixel")).RootElement;
+            Assert.Null(OaiqPixel.Testing.ConversionsRequestValidator.Validate(body, now));
+        }
+    }
+
     private static JsonObject StripConversionsApiOnly(JsonObject data)
     {
         string[] shared = ["type", "plan_id", "amount", "currency", "contents"];
@@ -62,7 +77,7 @@ public class RoundTripPropertyTests
         return data;
     }
 
-    private static ConversionEvent RandomEvent(Random random, int i)
+    private static ConversionEvent RandomEvent(Random random, int i, DateTimeOffset? now = null)
     {
         var name = OaiqEventNames.All[random.Next(OaiqEventNames.All.Count)];
         OaiqEventNames.TryGetDataType(name, out var shape);
@@ -78,8 +93,11 @@ public class RoundTripPropertyTests
         };
 
         var evt = OaiqEvent.Create(name, data, shape == EventDataType.Custom ? $"custom_{random.Next(1000)}" : null);
-        return new ConversionEvent(evt, random.Next(2) == 0 ? EventIds.New() : $"order_{i}", DateTimeOffset.UnixEpoch.AddDays(random.Next(20000)))
+        var timestamp = now is { } at ? at.AddMinutes(-random.Next(0, 9 * 24 * 60) / 1.3) : DateTimeOffset.UnixEpoch.AddDays(random.Next(20000));
+        var isApp = name is OaiqEventNames.AppInstalled or OaiqEventNames.AppOpened;
+        return new ConversionEvent(evt, random.Next(2) == 0 ? EventIds.New() : $"order_{i}", timestamp)
         {
+            ActionSource = isApp ? ActionSource.MobileApp : null,
             OptOut = random.Next(4) == 0,
             Oppref = random.Next(2) == 0 ? null : "gAAAAAb" + i + "==",
             SourceUrl = "https://shop.example.com/p/" + i,
