@@ -1,10 +1,16 @@
+using Microsoft.AspNetCore.Http;
+
 namespace OaiqPixel.AspNetCore;
 
 /// <summary>Settings of OpenAI Ads tracking, bound from the <c>Oaiq</c> configuration section.</summary>
+/// <remarks>Validated at start-up: an enabled configuration without a <see cref="PixelId"/> stops the host with a message saying what to set.</remarks>
 public sealed class OaiqTrackingOptions
 {
     /// <summary>The configuration section these options are bound from by default.</summary>
     public const string SectionName = "Oaiq";
+
+    /// <summary>The official SDK URL, the default <see cref="SdkUrl"/>.</summary>
+    public const string DefaultSdkUrl = "https://bzrcdn.openai.com/sdk/oaiq.min.js";
 
     /// <summary>
     /// Switches tracking fully on or off: when <see langword="false"/> the middleware does nothing, tag helpers render
@@ -14,6 +20,53 @@ public sealed class OaiqTrackingOptions
 
     /// <summary>The Pixel ID from Ads Manager, used by the pixel's <c>init</c> and as the Conversions API <c>pid</c>. Required when <see cref="Enabled"/>.</summary>
     public string? PixelId { get; set; }
+
+    /// <summary>Passes <c>debug: true</c> to the pixel's <c>init</c> so the SDK logs to the browser console. For testing only. The default is <see langword="false"/>.</summary>
+    public bool Debug { get; set; }
+
+    /// <summary>
+    /// The SDK the loader injects: an absolute http(s) URL, or a root-relative path such as <c>/_oaiq/sdk.js</c> for a
+    /// local stub in development. The default is <c>https://bzrcdn.openai.com/sdk/oaiq.min.js</c>.
+    /// </summary>
+    public string SdkUrl { get; set; } = DefaultSdkUrl;
+
+    /// <summary>Whether <c>&lt;oaiq-pixel /&gt;</c> sends <c>page_viewed</c> (with a fresh event id) on every page it renders on. The default is <see langword="true"/>.</summary>
+    public bool AutoPageView { get; set; } = true;
+
+    /// <summary>Where consent comes from. The default is <see cref="OaiqConsentMode.UseTrackingConsentFeature"/>.</summary>
+    /// <remarks>An <see cref="IOaiqConsentResolver"/> registered by the app replaces both modes.</remarks>
+    public OaiqConsentMode ConsentMode { get; set; } = OaiqConsentMode.UseTrackingConsentFeature;
+
+    /// <summary>
+    /// When consent is denied, still render the loader with <c>oaiq("consent", false)</c> before <c>init</c> (so the SDK
+    /// stores the denial and deletes its cookies) instead of rendering nothing. Nothing is recorded either way.
+    /// The default is <see langword="false"/>.
+    /// </summary>
+    public bool RenderWhenConsentDenied { get; set; }
+
+    /// <summary>The server-set <c>__oppref</c> cookie. The defaults: written, 30 days, host-only.</summary>
+    public OaiqCookieOptions OpprefCookie { get; set; } = new();
+
+    /// <summary>
+    /// Returns the request's Content-Security-Policy nonce (for example <c>ctx =&gt; ctx.GetNonce()</c> with
+    /// NetEscapades.AspNetCore.SecurityHeaders), written as the <c>nonce</c> attribute of the pixel's script. A
+    /// <c>nonce</c> attribute on the tag wins. The default is none.
+    /// </summary>
+    public Func<HttpContext, string?>? NonceProvider { get; set; }
+
+    /// <summary>
+    /// Also renders a <c>&lt;noscript&gt;</c> image tag that reports <c>page_viewed</c> (with the same event id) for
+    /// visitors without JavaScript. It carries no user data. The default is <see langword="false"/>.
+    /// </summary>
+    public bool NoScriptFallback { get; set; }
+
+    /// <summary>
+    /// The <c>action_source</c> given to events tracked with <see cref="IConversionTracker"/> outside an HTTP request
+    /// (a background job), where no page URL exists. The default is none: such events reach the server leg without
+    /// one and are refused there, so set it or build a <see cref="ConversionEvent"/> yourself and hand it to
+    /// <see cref="IConversionEventSink"/>.
+    /// </summary>
+    public ActionSource? BackgroundActionSource { get; set; }
 
     /// <summary>The server leg (Conversions API) settings, bound from <c>Oaiq:ConversionsApi</c>.</summary>
     public ConversionsApiOptions ConversionsApi { get; set; } = new();

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Logging;
+
+namespace OaiqPixel.AspNetCore.Internal;
+
+/// <summary>
+/// The browser leg's log messages. Event ids 1–49 are the browser leg's and are part of the contract (README
+/// "Logging"): never renumber. No message carries an <c>oppref</c>, <c>obref</c>, personal data or a key.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, EventName = "OpprefRefused", Level = LogLevel.Debug,
+        Message = "The landing oppref was not stored in the __oppref cookie: {Reason}. The request continues without it.")]
+    public static partial void OpprefRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2, EventName = "OpprefCookieWritten", Level = LogLevel.Debug,
+        Message = "Wrote the __oppref cookie ({Length} characters, max-age {MaxAgeSeconds} s).")]
+    public static partial void OpprefCookieWritten(ILogger logger, int length, long maxAgeSeconds);
+
+    [LoggerMessage(EventId = 3, EventName = "OpprefCookieDeleted", Level = LogLevel.Debug,
+        Message = "Consent is not given: deleted the __oppref cookie.")]
+    public static partial void OpprefCookieDeleted(ILogger logger);
+
+    [LoggerMessage(EventId = 4, EventName = "ConsentDenied", Level = LogLevel.Debug,
+        Message = "Consent is not given: '{EventName}' was not recorded.")]
+    public static partial void ConsentDenied(ILogger logger, string eventName);
+
+    [LoggerMessage(EventId = 5, EventName = "TrackingInactive", Level = LogLevel.Debug,
+        Message = "Tracking is off for this request (disabled, or the endpoint opted out): '{EventName}' was not recorded.")]
+    public static partial void TrackingInactive(ILogger logger, string eventName);
+
+    [LoggerMessage(EventId = 6, EventName = "EventRecorded", Level = LogLevel.Debug,
+        Message = "Recorded '{EventName}' with id {EventId}; handed to the server leg: {Enqueued}.")]
+    public static partial void EventRecorded(ILogger logger, string eventName, string eventId, bool enqueued);
+
+    [LoggerMessage(EventId = 7, EventName = "SinkFailed", Level = LogLevel.Error,
+        Message = "The Conversions API sink threw while accepting '{EventName}'; the server leg of this event is lost.")]
+    public static partial void SinkFailed(ILogger logger, string eventName, Exception exception);
+
+    [LoggerMessage(EventId = 8, EventName = "TrackedOutsideRequest", Level = LogLevel.Debug,
+        Message = "'{EventName}' was tracked outside an HTTP request: handed to the server leg only, with action_source {ActionSource}.")]
+    public static partial void TrackedOutsideRequest(ILogger logger, string eventName, ActionSource? actionSource);
+
+    [LoggerMessage(EventId = 10, EventName = "PixelRenderFailed", Level = LogLevel.Error,
+        Message = "<oaiq-pixel /> failed and rendered nothing.")]
+    public static partial void PixelRenderFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 11, EventName = "PixelAlreadyRendered", Level = LogLevel.Debug,
+        Message = "<oaiq-pixel /> appears more than once on the page; only the first renders the loader.")]
+    public static partial void PixelAlreadyRendered(ILogger logger);
+
+    [LoggerMessage(EventId = 12, EventName = "PixelSuppressed", Level = LogLevel.Debug,
+        Message = "<oaiq-pixel /> rendered nothing: {Reason}.")]
+    public static partial void PixelSuppressed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 13, EventName = "EventTagFailed", Level = LogLevel.Error,
+        Message = "<oaiq-event /> could not record its event; check its attributes.")]
+    public static partial void EventTagFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 14, EventName = "ConsentResolverFailed", Level = LogLevel.Error,
+        Message = "The consent resolver threw; the request is treated as without consent.")]
+    public static partial void ConsentResolverFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 20, EventName = "CarrierWritten", Level = LogLevel.Debug,
+        Message = "The response renders no pixel: {Count} event(s) carried to the next page ({Size} bytes).")]
+    public static partial void CarrierWritten(ILogger logger, int count, int size);
+
+    [LoggerMessage(EventId = 21, EventName = "CarrierOversized", Level = LogLevel.Warning,
+        Message = "The browser leg of {Count} event(s) was dropped: the carrier cookie would be {Size} bytes, over the {Limit}-byte limit. Their server leg is unaffected.")]
+    public static partial void CarrierOversized(ILogger logger, int count, int size, int limit);
+
+    [LoggerMessage(EventId = 22, EventName = "CarrierRejected", Level = LogLevel.Debug,
+        Message = "Ignored the carrier cookie: {Reason}.")]
+    public static partial void CarrierRejected(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 23, EventName = "CarrierFailed", Level = LogLevel.Error,
+        Message = "Writing or clearing the carrier cookie failed; carried events may not render.")]
+    public static partial void CarrierFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace OaiqPixel.AspNetCore.Internal;
+
+internal sealed class OaiqTrackingBuilder(IServiceCollection services) : IOaiqTrackingBuilder
+{
+    public IServiceCollection Services { get; } = services;
+}

@@ -1,0 +1,245 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
+
+namespace OaiqPixel.AspNetCore.Internal;
+
+/// <summary>The request's tracking context (<see cref="IOaiqTrackingFeature"/>); everything costly is computed on first use.</summary>
+internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
+{
+    private readonly OaiqTrackingRuntime _runtime;
+    private List<ConversionEvent>? _events;
+    private int _renderedCount;
+    private bool _onStartingRegistered;
+    private string? _pageViewEventId;
+    private string? _sourceUrl;
+    private bool _sourceUrlDone;
+    private string? _nonce;
+    private bool _nonceDone;
+    private UserData? _requestUser;
+
+    public OaiqTrackingContext(HttpContext httpContext, OaiqTrackingRuntime runtime, OaiqConsent consent)
+    {
+        HttpContext = httpContext;
+        _runtime = runtime;
+        Consent = consent;
+
+        var request = httpContext.Request;
+        var cookies = request.Headers.Cookie;
+        string? cookieOppref = null;
+        if (cookies.Count > 0)
+        {
+            if (Cookies.TryGet(cookies, Cookies.Oppref, out var raw))
+            {
+                HadOpprefCookie = true;
+                cookieOppref = Cookies.CheckOppref(raw) is null ? raw : null;
+            }
+
+            if (Cookies.TryGet(cookies, Cookies.Obref, out var obref) && obref is { Length: > 0 and <= Cookies.MaxOpprefLength } && Cookies.IsCookieValue(obref))
+            {
+                Obref = obref;
+            }
+        }
+
+        if (request.QueryString.HasValue && request.Query.TryGetValue("oppref", out var query) && query.Count > 0)
+        {
+            var candidate = query[0];
+            if (Cookies.CheckOppref(candidate) is { } reason)
+            {
+                Log.OpprefRefused(runtime.Logger, reason);
+            }
+            else
+            {
+                Oppref = candidate;
+                IsNewOppref = true;
+            }
+        }
+
+        Oppref ??= cookieOppref;
+
+        if (cookies.Count > 0 && Cookies.TryGet(cookies, Cookies.Carrier, out var carrier))
+        {
+            HadCarrierCookie = true;
+            EnsureOnStarting();
+            if (consent != OaiqConsent.Denied && carrier is { Length: > 0 })
+            {
+                var carried = runtime.Carrier.Unprotect(carrier, out var why);
+                if (carried is null)
+                {
+                    Log.CarrierRejected(runtime.Logger, why!);
+                }
+                else if (carried.Count > 0)
+                {
+                    _events = [.. carried];
+                    CarriedCount = carried.Count;
+                }
+            }
+        }
+
+        if (consent == OaiqConsent.Denied)
+        {
+            // Nothing about the visitor is kept when consent is missing.
+            Oppref = null;
+            IsNewOppref = false;
+            Obref = null;
+        }
+    }
+
+    public HttpContext HttpContext { get; }
+
+    public bool IsActive => true;
+
+    public string? Oppref { get; }
+
+    public bool IsNewOppref { get; }
+
+    public string? Obref { get; }
+
+    public OaiqConsent Consent { get; }
+
+    public string? SourceUrl
+    {
+        get
+        {
+            if (!_sourceUrlDone)
+            {
+                _sourceUrl = BuildSourceUrl(HttpContext.Request);
+                _sourceUrlDone = true;
+            }
+
+            return _sourceUrl;
+        }
+    }
+
+    public IPAddress? RemoteIpAddress => HttpContext.Connection.RemoteIpAddress;
+
+    public string? UserAgent
+    {
+        get
+        {
+            var value = HttpContext.Request.Headers.UserAgent;
+            return value.Count > 0 && !string.IsNullOrWhiteSpace(value[0]) ? value[0] : null;
+        }
+    }
+
+    public string? Nonce
+    {
+        get
+        {
+            if (!_nonceDone)
+            {
+                _nonce = _runtime.Options.NonceProvider?.Invoke(HttpContext);
+                _nonceDone = true;
+            }
+
+            return _nonce;
+        }
+    }
+
+    public IReadOnlyList<ConversionEvent> Events => _events ?? (IReadOnlyList<ConversionEvent>)[];
+
+    public string PageViewEventId => _pageViewEventId ??= EventIds.New();
+
+    public bool IsPixelRendered { get; private set; }
+
+    /// <summary>Whether the request arrived with an <c>__oppref</c> cookie (valid or not).</summary>
+    public bool HadOpprefCookie { get; }
+
+    /// <summary>Whether the request arrived with a carrier cookie (valid or not).</summary>
+    public bool HadCarrierCookie { get; }
+
+    /// <summary>How many of <see cref="Events"/> came from the carrier.</summary>
+    public int CarriedCount { get; }
+
+    /// <summary>Whether an event was recorded in this request (not only carried).</summary>
+    public bool RecordedAny => Events.Count > CarriedCount;
+
+    /// <summary>What the server leg gets from the request: <c>obref</c>, IP address and user agent.</summary>
+    public UserData RequestUser => _requestUser ??= BuildRequestUser();
+
+    public void Record(ConversionEvent conversionEvent)
+    {
+        (_events ??= []).Add(conversionEvent);
+        EnsureOnStarting();
+    }
+
+    /// <summary>Marks everything recorded so far as rendered by the pixel.</summary>
+    public void MarkPixelRendered()
+    {
+        IsPixelRendered = true;
+        _renderedCount = Events.Count;
+    }
+
+    /// <summary>Pixel events not rendered on this page (recorded after the pixel, or in a response without one).</summary>
+    public List<ConversionEvent> GetUnrenderedPixelEvents()
+    {
+        var pending = new List<ConversionEvent>();
+        var events = Events;
+        for (var i = _renderedCount; i < events.Count; i++)
+        {
+            if (events[i].Event.IsPixelEvent)
+            {
+                pending.Add(events[i]);
+            }
+        }
+
+        return pending;
+    }
+
+    private void EnsureOnStarting()
+    {
+        if (_onStartingRegistered || HttpContext.Response.HasStarted)
+        {
+            return;
+        }
+
+        _onStartingRegistered = true;
+        HttpContext.Response.OnStarting(static state =>
+        {
+            var context = (OaiqTrackingContext)state;
+            context._runtime.CompleteResponse(context);
+            return Task.CompletedTask;
+        }, this);
+    }
+
+    private UserData BuildRequestUser()
+    {
+        var user = UserData.Empty;
+        if (Obref is { } obref)
+        {
+            user = user.WithObref(obref);
+        }
+
+        if (RemoteIpAddress is { } ip)
+        {
+            user = user.WithIpAddress(ip);
+        }
+
+        if (UserAgent is { } userAgent && !userAgent.Any(char.IsControl))
+        {
+            try
+            {
+                user = user.WithUserAgent(userAgent);
+            }
+            catch (ArgumentException)
+            {
+                // An unusable User-Agent (e.g. a lone surrogate) is left out rather than failing the event.
+            }
+        }
+
+        return user;
+    }
+
+    private static string? BuildSourceUrl(HttpRequest request)
+    {
+        if (!request.Host.HasValue)
+        {
+            return null;
+        }
+
+        var url = UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path);
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0
+            ? url
+            : null;
+    }
+}

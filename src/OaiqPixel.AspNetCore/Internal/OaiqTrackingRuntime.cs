@@ -1,0 +1,167 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace OaiqPixel.AspNetCore.Internal;
+
+/// <summary>The browser leg's per-process state: the options snapshot and what every request shares.</summary>
+internal sealed class OaiqTrackingRuntime
+{
+    private readonly IOaiqConsentResolver _consentResolver;
+
+    public OaiqTrackingRuntime(
+        IOptions<OaiqTrackingOptions> options,
+        IOaiqConsentResolver consentResolver,
+        TimeProvider timeProvider,
+        IDataProtectionProvider dataProtection,
+        ILogger<OaiqTrackingRuntime> logger)
+    {
+        Options = options.Value;
+        _consentResolver = consentResolver;
+        Time = timeProvider;
+        Logger = logger;
+        Carrier = new PixelCarrier(dataProtection, timeProvider);
+        IsActive = Options.Enabled && !string.IsNullOrWhiteSpace(Options.PixelId);
+        CookieMaxAgeSeconds = (long)Options.OpprefCookie.MaxAge.TotalSeconds;
+        CookieDomain = string.IsNullOrWhiteSpace(Options.OpprefCookie.Domain) ? null : Options.OpprefCookie.Domain.Trim();
+    }
+
+    public OaiqTrackingOptions Options { get; }
+
+    /// <summary>Enabled and configured.</summary>
+    public bool IsActive { get; }
+
+    public TimeProvider Time { get; }
+
+    public ILogger Logger { get; }
+
+    public PixelCarrier Carrier { get; }
+
+    public long CookieMaxAgeSeconds { get; }
+
+    public string? CookieDomain { get; }
+
+    /// <summary>Whether the request carries anything the middleware must act on before the endpoint runs.</summary>
+    public static bool NeedsEarlyWork(HttpRequest request)
+    {
+        if (request.QueryString.HasValue && request.QueryString.Value!.Contains("oppref", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var cookies = request.Headers.Cookie;
+        return cookies.Count > 0 && (Cookies.MayContain(cookies, Cookies.Oppref) || Cookies.MayContain(cookies, Cookies.Carrier));
+    }
+
+    /// <summary>Returns the request's context, building it on first use; <see langword="null"/> when tracking is off for the request.</summary>
+    public OaiqTrackingContext? GetOrCreate(HttpContext httpContext)
+    {
+        var existing = httpContext.Features.Get<IOaiqTrackingFeature>();
+        if (existing is not null)
+        {
+            return existing as OaiqTrackingContext;
+        }
+
+        if (!IsActive || httpContext.GetEndpoint()?.Metadata.GetMetadata<DisableOaiqTrackingAttribute>() is not null)
+        {
+            return null;
+        }
+
+        var context = new OaiqTrackingContext(httpContext, this, ResolveConsent(httpContext));
+        httpContext.Features.Set<IOaiqTrackingFeature>(context);
+        return context;
+    }
+
+    /// <summary>The middleware's work: the <c>__oppref</c> cookie and its deletion on withdrawn consent.</summary>
+    public void WriteCookies(OaiqTrackingContext context)
+    {
+        var response = context.HttpContext.Response;
+        var secure = context.HttpContext.Request.IsHttps;
+        if (context.Consent == OaiqConsent.Denied)
+        {
+            if (context.HadOpprefCookie)
+            {
+                Cookies.Delete(response, Cookies.Oppref, CookieDomain, secure);
+                Log.OpprefCookieDeleted(Logger);
+            }
+
+            return;
+        }
+
+        if (context.IsNewOppref && Options.OpprefCookie.Enabled)
+        {
+            Cookies.Append(response, Cookies.Oppref, context.Oppref!, CookieMaxAgeSeconds, CookieDomain, secure, httpOnly: false);
+            Log.OpprefCookieWritten(Logger, context.Oppref!.Length, CookieMaxAgeSeconds);
+        }
+    }
+
+    /// <summary>Runs as the response starts: carries unrendered events to the next page, or clears a consumed carrier.</summary>
+    public void CompleteResponse(OaiqTrackingContext context)
+    {
+        try
+        {
+            var response = context.HttpContext.Response;
+            var secure = context.HttpContext.Request.IsHttps;
+            if (context.Consent == OaiqConsent.Denied)
+            {
+                if (context.HadCarrierCookie)
+                {
+                    Cookies.Delete(response, Cookies.Carrier, null, secure);
+                }
+
+                return;
+            }
+
+            var pending = context.GetUnrenderedPixelEvents();
+            if (pending.Count == 0)
+            {
+                if (context.HadCarrierCookie && context.IsPixelRendered)
+                {
+                    Cookies.Delete(response, Cookies.Carrier, null, secure);
+                }
+
+                return;
+            }
+
+            if (!context.IsPixelRendered && !context.RecordedAny)
+            {
+                // Only the carried events are pending and nothing rendered (an asset, a second redirect): leave the cookie.
+                return;
+            }
+
+            var value = Carrier.Protect(pending, out var size);
+            if (value is null)
+            {
+                Log.CarrierOversized(Logger, pending.Count, size, PixelCarrier.MaxCookieLength);
+                if (context.HadCarrierCookie)
+                {
+                    Cookies.Delete(response, Cookies.Carrier, null, secure);
+                }
+
+                return;
+            }
+
+            Cookies.Append(response, Cookies.Carrier, value, (long)PixelCarrier.Lifetime.TotalSeconds, null, secure, httpOnly: true);
+            Log.CarrierWritten(Logger, pending.Count, size);
+        }
+        catch (Exception ex)
+        {
+            Log.CarrierFailed(Logger, ex);
+        }
+    }
+
+    private OaiqConsent ResolveConsent(HttpContext httpContext)
+    {
+        try
+        {
+            return _consentResolver.Resolve(httpContext);
+        }
+        catch (Exception ex)
+        {
+            // Fail closed: without a decision nothing may be stored or sent.
+            Log.ConsentResolverFailed(Logger, ex);
+            return OaiqConsent.Denied;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+namespace OaiqPixel.AspNetCore;
+
+/// <summary>Settings of the first-party <c>__oppref</c> cookie the middleware writes when a visitor lands with <c>?oppref=</c>.</summary>
+/// <remarks>
+/// The cookie is written by the server so it outlives browsers' caps on script-set cookies (7 days in Safari). Its value is
+/// the landing <c>oppref</c> byte-for-byte; it is <c>Path=/</c>, <c>SameSite=Lax</c>, <c>Secure</c> on https and not
+/// HttpOnly, because the pixel SDK reads it.
+/// </remarks>
+public sealed class OaiqCookieOptions
+{
+    /// <summary>The default <see cref="MaxAge"/>: 30 days, as the pixel SDK uses.</summary>
+    public static readonly TimeSpan DefaultMaxAge = TimeSpan.FromDays(30);
+
+    /// <summary>Whether the middleware writes the cookie. The default is <see langword="true"/>.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How long the cookie lives, written as <c>max-age</c> in whole seconds; at most 400 days. The default is 30 days.</summary>
+    public TimeSpan MaxAge { get; set; } = DefaultMaxAge;
+
+    /// <summary>
+    /// The cookie's <c>domain</c>, e.g. <c>example.com</c> to share it across subdomains. The default is none: a host-only
+    /// cookie for the host that served the landing page.
+    /// </summary>
+    public string? Domain { get; set; }
+}

@@ -1,0 +1,110 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OaiqPixel;
+using OaiqPixel.AspNetCore;
+using OaiqPixel.AspNetCore.ConversionsApi;
+using OaiqPixel.AspNetCore.Internal;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers OpenAI Ads tracking: options, the tracking context, <see cref="IConversionTracker"/> and the tag helpers' services.</summary>
+public static class OaiqTrackingServiceCollectionExtensions
+{
+    /// <summary>Adds tracking, bound from the app configuration's <c>Oaiq</c> section.</summary>
+    /// <param name="services">The services.</param>
+    /// <returns>A builder for follow-on registrations.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
+    /// <remarks>Idempotent: calling it again registers nothing more. Invalid options stop the host at start-up.</remarks>
+    public static IOaiqTrackingBuilder AddOaiqTracking(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var marker = AddCore(services);
+        if (marker.BoundSections.Add(OaiqTrackingOptions.SectionName))
+        {
+            // Bound from the IConfiguration in the container, when there is one (there always is in a web app).
+            services.AddSingleton<IConfigureOptions<OaiqTrackingOptions>>(static sp =>
+                new ConfigureNamedOptions<OaiqTrackingOptions>(Options.Options.DefaultName, options =>
+                    sp.GetService<IConfiguration>()?.GetSection(OaiqTrackingOptions.SectionName).Bind(options)));
+        }
+
+        return new OaiqTrackingBuilder(services);
+    }
+
+    /// <summary>Adds tracking, bound from the app configuration's <c>Oaiq</c> section and then adjusted in code.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Adjusts the options after binding; each call's delegate is applied, in order.</param>
+    /// <returns>A builder for follow-on registrations.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static IOaiqTrackingBuilder AddOaiqTracking(this IServiceCollection services, Action<OaiqTrackingOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        var builder = services.AddOaiqTracking();
+        services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Adds tracking, bound from a configuration section (usually <c>builder.Configuration.GetSection("Oaiq")</c>).</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The section holding <c>PixelId</c>, <c>SdkUrl</c>, … and <c>ConversionsApi</c>.</param>
+    /// <returns>A builder for follow-on registrations.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <remarks>Idempotent: binding the same section path again registers nothing more.</remarks>
+    public static IOaiqTrackingBuilder AddOaiqTracking(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var marker = AddCore(services);
+        var path = configuration is IConfigurationSection section ? section.Path : string.Empty;
+        if (marker.BoundSections.Add(path))
+        {
+            services.Configure<OaiqTrackingOptions>(configuration);
+        }
+
+        return new OaiqTrackingBuilder(services);
+    }
+
+    /// <summary>Adds tracking, bound from a configuration section and then adjusted in code.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The section holding the options.</param>
+    /// <param name="configure">Adjusts the options after binding.</param>
+    /// <returns>A builder for follow-on registrations.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static IOaiqTrackingBuilder AddOaiqTracking(this IServiceCollection services, IConfiguration configuration, Action<OaiqTrackingOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var builder = services.AddOaiqTracking(configuration);
+        services.Configure(configure);
+        return builder;
+    }
+
+    private static OaiqTrackingMarker AddCore(IServiceCollection services)
+    {
+        foreach (var descriptor in services)
+        {
+            if (descriptor.ServiceType == typeof(OaiqTrackingMarker) && descriptor.ImplementationInstance is OaiqTrackingMarker existing)
+            {
+                return existing;
+            }
+        }
+
+        var marker = new OaiqTrackingMarker();
+        services.AddSingleton(marker);
+        services.AddOptionsWithValidateOnStart<OaiqTrackingOptions, OaiqTrackingOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddDataProtection();
+        services.TryAddSingleton<IOaiqConsentResolver, DefaultConsentResolver>();
+        services.TryAddSingleton<OaiqTrackingRuntime>();
+        services.TryAddScoped<IConversionTracker, OaiqConversionTracker>();
+        services.TryAddScoped<IOaiqTrackingFeature>(static sp =>
+            sp.GetRequiredService<IHttpContextAccessor>().HttpContext is { } httpContext
+            && sp.GetRequiredService<OaiqTrackingRuntime>().GetOrCreate(httpContext) is { } context
+                ? context
+                : InactiveTrackingFeature.Instance);
+        services.AddOaiqConversionsApi();
+        return marker;
+    }
+}

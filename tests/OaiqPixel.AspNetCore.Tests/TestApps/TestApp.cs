@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Http.Headers;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using OaiqPixel;
+
+namespace OaiqPixel.AspNetCore.Tests.TestApps;
+
+/// <summary>A small MVC app on TestServer: the test's options, a fake sink, a fake clock and collected logs.</summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    public const string PixelId = "px_test_123";
+
+    private readonly WebApplication _app;
+
+    private TestApp(WebApplication app)
+    {
+        _app = app;
+    }
+
+    public FakeSink Sink => _app.Services.GetRequiredService<FakeSink>();
+
+    public TestScenario Scenario => _app.Services.GetRequiredService<TestScenario>();
+
+    public FakeTimeProvider Time => _app.Services.GetRequiredService<FakeTimeProvider>();
+
+    public FakeLogCollector Logs => _app.Services.GetFakeLogCollector();
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TestApp> StartAsync(
+        Action<OaiqTrackingOptions>? configure = null,
+        Action<IServiceCollection>? services = null,
+        Action<WebApplication>? beforeTracking = null,
+        Action<WebApplication>? endpoints = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        // The test output folder also holds MvcShop's appsettings; the test app must not read them.
+        builder.Configuration.Sources.Clear();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Services.AddFakeLogging();
+        builder.Services
+            .AddControllersWithViews()
+            .ConfigureApplicationPartManager(parts => parts.ApplicationParts.Clear())
+            .AddApplicationPart(typeof(TestApp).Assembly);
+
+        builder.Services.AddOaiqTracking(options =>
+        {
+            options.PixelId = PixelId;
+            configure?.Invoke(options);
+        });
+
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddSingleton<FakeSink>();
+        builder.Services.AddSingleton<IConversionEventSink>(sp => sp.GetRequiredService<FakeSink>());
+        builder.Services.AddSingleton<TestScenario>();
+        services?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        beforeTracking?.Invoke(app);
+        app.UseRouting();
+        app.UseOaiqTracking();
+        app.MapControllers();
+        endpoints?.Invoke(app);
+        await app.StartAsync();
+        return new TestApp(app);
+    }
+
+    public HttpClient CreateClient(bool https = false)
+    {
+        var client = _app.GetTestClient();
+        client.BaseAddress = new Uri(https ? "https://localhost/" : "http://localhost/");
+        client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("OaiqTest", "1.0"));
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    public static async Task<IHtmlDocument> ParseAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        return await new HtmlParser().ParseDocumentAsync(html);
+    }
+
+    public static IReadOnlyList<string> SetCookies(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Set-Cookie", out var values) ? [.. values] : [];
+
+    /// <summary>The <c>oaiq(…)</c> calls in the pixel script, one per line, without the loader.</summary>
+    public static IReadOnlyList<string> Calls(string script) =>
+        [.. script.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(line => line.StartsWith("oaiq(", StringComparison.Ordinal))];
+}
