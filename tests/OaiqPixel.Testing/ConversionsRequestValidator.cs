@@ -17,8 +17,8 @@ namespace OaiqPixel.Testing;
 /// </remarks>
 public static partial class ConversionsRequestValidator
 {
-    private static readonly string EventTypeList = string.Join(", ", ConversionsApiSchema.EventDataTypes.Keys.Order(StringComparer.Ordinal));
-    private static readonly string ActionSourceList = string.Join(", ", ConversionsApiSchema.ActionSources.Order(StringComparer.Ordinal));
+    private static readonly string _eventTypeList = string.Join(", ", ConversionsApiSchema.EventDataTypes.Keys.Order(StringComparer.Ordinal));
+    private static readonly string _actionSourceList = string.Join(", ", ConversionsApiSchema.ActionSources.Order(StringComparer.Ordinal));
 
     /// <summary>Validates a whole request body (envelope and every event).</summary>
     /// <param name="body">The parsed request body.</param>
@@ -130,7 +130,7 @@ public static partial class ConversionsRequestValidator
         var type = typeElement.GetString()!;
         if (!ConversionsApiSchema.EventDataTypes.TryGetValue(type, out var expectedDataType))
         {
-            return $"{path}.type: must be one of {EventTypeList} (got \"{type}\")";
+            return $"{path}.type: must be one of {_eventTypeList} (got \"{type}\")";
         }
 
         // timestamp_ms
@@ -159,7 +159,7 @@ public static partial class ConversionsRequestValidator
             actionSource = actionSourceElement.GetString()!;
             if (!ConversionsApiSchema.ActionSources.Contains(actionSource))
             {
-                return $"{path}.action_source: must be one of {ActionSourceList} (got \"{actionSource}\")";
+                return $"{path}.action_source: must be one of {_actionSourceList} (got \"{actionSource}\")";
             }
         }
 

@@ -36,9 +36,9 @@ public sealed class FakeConversionsApi : IAsyncDisposable
 {
     private const string JsonContentType = "application/json";
 
-    private static readonly JsonDocumentOptions ParseOptions = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private static readonly TimeSpan BindRetryWindow = TimeSpan.FromSeconds(5);
+    private static readonly JsonDocumentOptions _parseOptions = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
+    private static readonly JsonWriterOptions _writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly TimeSpan _bindRetryWindow = TimeSpan.FromSeconds(5);
 
     private readonly string _apiKey;
     private readonly string _pixelId;
@@ -416,7 +416,7 @@ public sealed class FakeConversionsApi : IAsyncDisposable
 
     private async Task ListenAsync(bool retryBind, CancellationToken cancellationToken)
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(BindRetryWindow.TotalSeconds * Stopwatch.Frequency);
+        var deadline = Stopwatch.GetTimestamp() + (long)(_bindRetryWindow.TotalSeconds * Stopwatch.Frequency);
         while (true)
         {
             var cts = new CancellationTokenSource();
@@ -663,7 +663,7 @@ public sealed class FakeConversionsApi : IAsyncDisposable
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, ParseOptions);
+            document = JsonDocument.Parse(body, _parseOptions);
         }
         catch (JsonException ex)
         {
@@ -723,7 +723,7 @@ public sealed class FakeConversionsApi : IAsyncDisposable
     {
         try
         {
-            using var document = JsonDocument.Parse(body, ParseOptions);
+            using var document = JsonDocument.Parse(body, _parseOptions);
             return Inspect(document.RootElement);
         }
         catch (JsonException)
@@ -890,7 +890,7 @@ public sealed class FakeConversionsApi : IAsyncDisposable
     private static string ErrorJson(string message, string type)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        using (var writer = new Utf8JsonWriter(buffer, _writerOptions))
         {
             writer.WriteStartObject();
             writer.WriteStartObject("error");

@@ -28,8 +28,9 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     private long _lastWarningTimestamp;
     private int _warningIssued;
 
-    public ConversionEventQueue(IOptions<OaiqTrackingOptions> options, TimeProvider timeProvider, ConversionsApiMetrics metrics, ILogger<ConversionEventQueue> logger)
+    public ConversionEventQueue(IOptions<OaiqTrackingOptions> options, TimeProvider timeProvider, ConversionsApiMetrics metrics, ConversionsApiStatus status, ILogger<ConversionEventQueue> logger)
     {
+        ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -52,6 +53,7 @@ internal sealed class ConversionEventQueue : IConversionEventSink
         _timeProvider = timeProvider;
         _metrics = metrics;
         _logger = logger;
+        metrics.ObserveQueueLength(() => Count + status.Retained);
     }
 
     /// <summary>Why the server leg is off, or <see langword="null"/> when it is on.</summary>

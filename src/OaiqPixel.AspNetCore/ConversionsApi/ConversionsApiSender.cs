@@ -14,7 +14,11 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// events and retries with a capped exponential back-off. On shutdown it drains within
 /// <see cref="ConversionsApiOptions.ShutdownTimeout"/>.
 /// </summary>
-internal sealed class ConversionsApiSender : BackgroundService
+/// <remarks>
+/// A plain <see cref="IHostedService"/> rather than a <c>BackgroundService</c>: the loop must run (and drain) even when the
+/// host stops right after starting, which a <c>BackgroundService</c> whose stopping token is already cancelled skips.
+/// </remarks>
+internal sealed class ConversionsApiSender : IHostedService, IDisposable
 {
     private readonly ConversionEventQueue _queue;
     private readonly IHttpClientFactory _httpClientFactory;
@@ -25,6 +29,8 @@ internal sealed class ConversionsApiSender : BackgroundService
     private readonly ConversionsApiStatus _status;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abort = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _loop;
     private long _deliveredDuringShutdown;
 
     public ConversionsApiSender(
@@ -53,29 +59,49 @@ internal sealed class ConversionsApiSender : BackgroundService
         _metrics = metrics;
         _status = status;
         _logger = logger;
-        metrics.ObserveQueueLength(() => _queue.Count + _status.Retained);
     }
 
     private ConversionsApiOptions Api => _options.CurrentValue.ConversionsApi;
 
     /// <inheritdoc />
-    public override void Dispose()
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        _abort.Dispose();
-        base.Dispose();
+        _loop ??= Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <remarks>Drains the queue for up to <see cref="ConversionsApiOptions.ShutdownTimeout"/> (or until <paramref name="cancellationToken"/>, the host's own deadline).</remarks>
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_loop is null)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _abort.Cancel();
+        _stopping.Dispose();
+        _abort.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        // Each batch span is a root: do not hang them under whatever activity was current when the host started.
+        Activity.Current = null;
+
         if (!_queue.IsEnabled)
         {
             ConversionsApiLog.ServerLegOff(_logger, _queue.OffReason!);
             return;
         }
-
-        // Let the host finish starting before the first wait.
-        await Task.Yield();
 
         var current = _options.CurrentValue;
         var endpoint = ConversionsApiClient.BuildEventsUri(current.ConversionsApi.BaseAddress, current.PixelId);
@@ -319,7 +345,24 @@ internal sealed class ConversionsApiSender : BackgroundService
         var items = batch.ToArray();
         batch.Clear();
         var state = new SplitState(CreateClient(), items, batch);
-        await SendSegmentAsync(state, 0, items.Length, knownBad: false, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await SendSegmentAsync(state, 0, items.Length, knownBad: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The shutdown deadline cut a request: hand back what was neither delivered nor dead-lettered, to be counted.
+            for (var i = 0; i < items.Length; i++)
+            {
+                if (!state.Handled[i])
+                {
+                    batch.Add(items[i]);
+                }
+            }
+
+            throw;
+        }
+
         return state.Failure;
     }
 
@@ -337,7 +380,7 @@ internal sealed class ConversionsApiSender : BackgroundService
         if (state.Failure is not null)
         {
             // An earlier part failed for a reason splitting cannot fix: keep the rest for the retry.
-            state.Retained.AddRange(new ArraySegment<ConversionEvent>(state.Items, offset, count));
+            state.Retain(offset, count);
             return false;
         }
 
@@ -348,6 +391,7 @@ internal sealed class ConversionsApiSender : BackgroundService
             switch (result.Outcome)
             {
                 case SendOutcome.Delivered:
+                    state.MarkHandled(offset, count);
                     _metrics.Sent(count);
                     if (_abort.IsCancellationRequested || _queue.IsCompleted)
                     {
@@ -356,6 +400,7 @@ internal sealed class ConversionsApiSender : BackgroundService
 
                     return true;
                 case SendOutcome.Rejected when count == 1:
+                    state.MarkHandled(offset, 1);
                     DeadLetter(state.Items[offset], result);
                     return false;
                 case SendOutcome.Rejected:
@@ -363,7 +408,7 @@ internal sealed class ConversionsApiSender : BackgroundService
                     break;
                 default:
                     state.Failure = result;
-                    state.Retained.AddRange(segment);
+                    state.Retain(offset, count);
                     return false;
             }
         }
@@ -379,7 +424,14 @@ internal sealed class ConversionsApiSender : BackgroundService
     private async Task<SendResult> SendOnceAsync(ConversionsApiClient client, ArraySegment<ConversionEvent> events, CancellationToken cancellationToken)
     {
         using var activity = ConversionsApiTelemetry.ActivitySource.StartActivity(ConversionsApiTelemetry.SendActivityName, ActivityKind.Client);
-        activity?.SetTag("oaiq.batch.size", events.Count);
+        if (activity is not null)
+        {
+            var baseAddress = Api.BaseAddress;
+            activity.SetTag("oaiq.batch.size", events.Count);
+            activity.SetTag("server.address", baseAddress.Host);
+            activity.SetTag("server.port", baseAddress.Port);
+        }
+
         var started = _timeProvider.GetTimestamp();
         var result = await client.SendAsync(events, cancellationToken).ConfigureAwait(false);
         var elapsed = _timeProvider.GetElapsedTime(started);
@@ -433,6 +485,17 @@ internal sealed class ConversionsApiSender : BackgroundService
 
         public List<ConversionEvent> Retained { get; } = retained;
 
+        /// <summary>Which items were delivered, dead-lettered or put back for a retry.</summary>
+        public bool[] Handled { get; } = new bool[items.Length];
+
         public SendResult? Failure { get; set; }
+
+        public void MarkHandled(int offset, int count) => Handled.AsSpan(offset, count).Fill(true);
+
+        public void Retain(int offset, int count)
+        {
+            Retained.AddRange(new ArraySegment<ConversionEvent>(Items, offset, count));
+            MarkHandled(offset, count);
+        }
     }
 }

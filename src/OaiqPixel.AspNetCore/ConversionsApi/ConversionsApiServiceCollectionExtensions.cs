@@ -39,6 +39,9 @@ internal static class ConversionsApiServiceCollectionExtensions
                 client.Timeout = Timeout.InfiniteTimeSpan;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("OaiqPixel/" + (typeof(ConversionsApiClient).Assembly.GetName().Version?.ToString(3) ?? "1.0.0"));
             })
+            // IHttpClientFactory's Trace-level header log puts raw header values (the bearer key) in its structured
+            // state even when redaction masks the message; the sender logs every request itself, without the key.
+            .RemoveAllLoggers()
             .AddStandardResilienceHandler()
             .Configure(static (HttpStandardResilienceOptions resilience, IServiceProvider sp) =>
                 ConfigureResilience(resilience, sp.GetRequiredService<IOptions<OaiqTrackingOptions>>().Value.ConversionsApi));
