@@ -52,7 +52,8 @@ public sealed class ConversionsApiQueueTests
         await using var h = await ServerLegHarness.StartAsync(o => o.ConversionsApi.ApiKey = null);
 
         var accepted = h.Sink.TryEnqueue(TestEvents.Order("order_1", DateTimeOffset.UtcNow));
-        await Task.Delay(100);
+        await h.WaitForLogAsync(100);
+        await Task.Delay(50);
 
         Assert.False(accepted);
         Assert.False(h.Queue.IsEnabled);
