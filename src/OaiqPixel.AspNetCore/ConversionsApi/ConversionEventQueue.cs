@@ -27,6 +27,7 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     private long _droppedSinceWarning;
     private long _lastWarningTimestamp;
     private int _warningIssued;
+    private bool _completed;
 
     public ConversionEventQueue(IOptions<OaiqTrackingOptions> options, TimeProvider timeProvider, ConversionsApiMetrics metrics, ConversionsApiStatus status, ILogger<ConversionEventQueue> logger)
     {
@@ -98,7 +99,7 @@ internal sealed class ConversionEventQueue : IConversionEventSink
             return true;
         }
 
-        if (_channel.Reader.Completion.IsCompleted || IsCompleted)
+        if (IsCompleted)
         {
             _metrics.Dropped(DropReason.Shutdown);
             ConversionsApiLog.EventAfterShutdown(_logger, conversionEvent.Id, conversionEvent.Event);
@@ -112,12 +113,12 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     }
 
     /// <summary>Whether <see cref="Complete"/> was called.</summary>
-    public bool IsCompleted { get; private set; }
+    public bool IsCompleted => Volatile.Read(ref _completed);
 
     /// <summary>Stops accepting events (shutdown); queued ones can still be read.</summary>
     public void Complete()
     {
-        IsCompleted = true;
+        Volatile.Write(ref _completed, true);
         _channel.Writer.TryComplete();
     }
 
