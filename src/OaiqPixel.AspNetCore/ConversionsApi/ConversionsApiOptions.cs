@@ -3,7 +3,12 @@ namespace OaiqPixel.AspNetCore;
 /// <summary>
 /// Settings of the server leg: the Conversions API client and its background sender. Bound from <c>Oaiq:ConversionsApi</c>.
 /// </summary>
-/// <remarks>Without an <see cref="ApiKey"/> the server leg is off (said once at start-up) and the browser leg still works.</remarks>
+/// <remarks>
+/// Without an <see cref="ApiKey"/> the server leg is off (said once at start-up) and the browser leg still works.
+/// Delivery is at-least-once: transient failures (408, 429, 5xx, timeouts, connection errors) are retried with the same
+/// event ids and timestamps, which the API deduplicates; a rejected batch (400/422) is split until each invalid event is
+/// isolated and dead-lettered while every valid event is delivered.
+/// </remarks>
 public sealed class ConversionsApiOptions
 {
     /// <summary>The default <see cref="BaseAddress"/>.</summary>
@@ -14,15 +19,22 @@ public sealed class ConversionsApiOptions
     /// API key is refused by the API with "Missing scopes: ads.third_party_events.write"). Keep it in user secrets or the
     /// environment (<c>Oaiq__ConversionsApi__ApiKey</c>); it is never rendered or logged. The default is none: server leg off.
     /// </summary>
+    /// <remarks>Read again for every request, so a key fixed by a configuration reload is used without a restart.</remarks>
     public string? ApiKey { get; set; }
 
-    /// <summary>The API origin; requests go to <c>{BaseAddress}/v1/events?pid={PixelId}</c>. The default is <c>https://bzr.openai.com/</c>.</summary>
+    /// <summary>
+    /// The API origin; requests go to <c>{BaseAddress}/v1/events?pid={PixelId}</c>. Must be absolute https (http is
+    /// allowed for loopback only, e.g. a local sandbox). The default is <c>https://bzr.openai.com/</c>.
+    /// </summary>
     public Uri BaseAddress { get; set; } = DefaultBaseAddress;
 
     /// <summary>Send <c>validate_only: true</c> so the API validates without saving (for testing a setup). The default is <see langword="false"/>.</summary>
     public bool ValidateOnly { get; set; }
 
-    /// <summary>An optional partner integration identifier sent as <c>integration_source</c> on every request. The default is none.</summary>
+    /// <summary>
+    /// An optional partner integration identifier sent as <c>integration_source</c> on every request: 1–64 ASCII
+    /// characters, a letter or digit first, then letters, digits, <c>.</c>, <c>_</c> or <c>-</c>. The default is none.
+    /// </summary>
     public string? IntegrationSource { get; set; }
 
     /// <summary>The most events per request, 1–1,000. The default is 500.</summary>
@@ -31,14 +43,50 @@ public sealed class ConversionsApiOptions
     /// <summary>How long the sender waits to fill a batch before sending what it has. The default is 2 seconds.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>The most events held in memory; past it new events are dropped (counted and logged), never blocking a request. The default is 100,000.</summary>
+    /// <summary>
+    /// The most events held in memory, at least <see cref="MaxBatchSize"/>; past it new events are dropped (counted and
+    /// logged), never blocking a request. The default is 100,000.
+    /// </summary>
     public int MaxQueueSize { get; set; } = 100_000;
 
-    /// <summary>How long a graceful shutdown may spend delivering queued events. The default is 10 seconds.</summary>
+    /// <summary>
+    /// How long a graceful shutdown may spend delivering queued events. Keep it below the host's
+    /// <c>HostOptions.ShutdownTimeout</c> (30 seconds by default). The default is 10 seconds.
+    /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long one HTTP attempt may take before it is abandoned and retried. The default is 10 seconds.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long one request may take including its retries (<c>Retry-After</c> waits included); must exceed
+    /// <see cref="RequestTimeout"/>. The default is 60 seconds.
+    /// </summary>
+    public TimeSpan TotalRequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How many times one request is retried on 408, 429, 5xx, a timeout or a connection error, 1–100. The default is 3.</summary>
+    public int MaxRetryAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// The first delay between retries, doubled (with jitter) on each further failure; a <c>Retry-After</c> header takes
+    /// precedence. Also the first back-off of the sender when a batch still fails after its retries. The default is 1 second.
+    /// </summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The longest the sender waits before trying a batch again when the API keeps failing (or refuses the key); the
+    /// back-off doubles from <see cref="RetryDelay"/> up to this. Events are kept meanwhile. The default is 5 minutes.
+    /// </summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Whether <c>page_viewed</c> events rendered by <c>&lt;oaiq-pixel /&gt;</c> are also sent server-side with the same id. The default is <see langword="true"/>.</summary>
     public bool SendPageViews { get; set; } = true;
+
+    /// <summary>
+    /// Called for each event the API refused on its own (isolated by splitting a rejected batch), e.g. to store it for a
+    /// fix and a manual resend. Runs on the sender's thread: keep it quick; exceptions are logged and ignored. The default is none.
+    /// </summary>
+    public Action<DeadLetteredEvent>? OnDeadLetter { get; set; }
 
     /// <summary>Whether the server leg is configured (an <see cref="ApiKey"/> is set).</summary>
     public bool IsEnabled => !string.IsNullOrWhiteSpace(ApiKey);

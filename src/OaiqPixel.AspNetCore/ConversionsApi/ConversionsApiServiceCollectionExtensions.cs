@@ -1,20 +1,79 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 
 namespace OaiqPixel.AspNetCore.ConversionsApi;
 
 /// <summary>Registers the server leg. Called by <c>AddOaiqTracking</c>; idempotent.</summary>
 internal static class ConversionsApiServiceCollectionExtensions
 {
+    /// <summary>
+    /// Registers the Conversions API queue (as <see cref="IConversionEventSink"/>, unless one is registered already), its
+    /// typed <see cref="HttpClient"/> with the standard resilience handler, the background sender, metrics and the
+    /// options validator. Reads <see cref="OaiqTrackingOptions"/>; configure them before or after.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <returns><paramref name="services"/>.</returns>
     public static IServiceCollection AddOaiqConversionsApi(this IServiceCollection services)
     {
-        // Placeholder until the server leg lands: a sink that accepts nothing.
-        services.TryAddSingleton<IConversionEventSink, NullConversionEventSink>();
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(static d => d.ServiceType == typeof(ConversionsApiMarker)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<ConversionsApiMarker>();
+        services.AddOptions<OaiqTrackingOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OaiqTrackingOptions>, ConversionsApiOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<ConversionsApiMetrics>();
+        services.TryAddSingleton<ConversionsApiStatus>();
+        services.TryAddSingleton<ConversionEventQueue>();
+        services.TryAddSingleton<IConversionEventSink>(static sp => sp.GetRequiredService<ConversionEventQueue>());
+
+        services.AddHttpClient<ConversionsApiClient>(ConversionsApiClient.HttpClientName, static client =>
+            {
+                // The resilience handler owns the timeouts (per attempt and in total).
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("OaiqPixel/" + (typeof(ConversionsApiClient).Assembly.GetName().Version?.ToString(3) ?? "1.0.0"));
+            })
+            // IHttpClientFactory's Trace-level header log puts raw header values (the bearer key) in its structured
+            // state even when redaction masks the message; the sender logs every request itself, without the key.
+            .RemoveAllLoggers()
+            .AddStandardResilienceHandler()
+            .Configure(static (HttpStandardResilienceOptions resilience, IServiceProvider sp) =>
+                ConfigureResilience(resilience, sp.GetRequiredService<IOptions<OaiqTrackingOptions>>().Value.ConversionsApi));
+
+        services.AddHostedService<ConversionsApiSender>();
         return services;
     }
 
-    private sealed class NullConversionEventSink : IConversionEventSink
+    /// <summary>
+    /// Retries 408, 429, 5xx, timeouts and connection errors (the standard handler's transient set, never 400/401/403/422)
+    /// with exponential back-off and jitter, honouring <c>Retry-After</c>. Resending a POST is safe: the payload is the same
+    /// and the API deduplicates on event id.
+    /// </summary>
+    internal static void ConfigureResilience(HttpStandardResilienceOptions resilience, ConversionsApiOptions api)
     {
-        public bool TryEnqueue(ConversionEvent conversionEvent) => false;
+        resilience.AttemptTimeout.Timeout = api.RequestTimeout;
+        resilience.TotalRequestTimeout.Timeout = api.TotalRequestTimeout;
+        resilience.Retry.MaxRetryAttempts = api.MaxRetryAttempts;
+        resilience.Retry.Delay = api.RetryDelay;
+        resilience.Retry.MaxDelay = api.MaxRetryDelay;
+        resilience.Retry.BackoffType = Polly.DelayBackoffType.Exponential;
+        resilience.Retry.UseJitter = true;
+        resilience.Retry.ShouldRetryAfterHeader = true;
+
+        // The standard options require the breaker's sampling window to be at least twice the attempt timeout.
+        var minimumSampling = TimeSpan.FromTicks(api.RequestTimeout.Ticks * 2);
+        if (resilience.CircuitBreaker.SamplingDuration < minimumSampling)
+        {
+            resilience.CircuitBreaker.SamplingDuration = minimumSampling;
+        }
     }
+
+    /// <summary>Marks the registration as done, so a second call adds nothing.</summary>
+    private sealed class ConversionsApiMarker;
 }

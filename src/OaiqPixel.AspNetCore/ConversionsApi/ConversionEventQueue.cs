@@ -1,0 +1,138 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace OaiqPixel.AspNetCore.ConversionsApi;
+
+/// <summary>
+/// The server leg's <see cref="IConversionEventSink"/>: a bounded in-memory queue drained by
+/// <see cref="ConversionsApiSender"/>. <see cref="TryEnqueue"/> never blocks and never waits on the network; a full queue
+/// drops the event, counts it and warns at most every <see cref="QueueFullWarningInterval"/>.
+/// </summary>
+internal sealed class ConversionEventQueue : IConversionEventSink
+{
+    /// <summary>Events are refused this long before the API's 7-day limit, so they cannot expire on the way.</summary>
+    public static readonly TimeSpan StaleMargin = TimeSpan.FromMinutes(10);
+
+    /// <summary>The age past which an event is not sent.</summary>
+    public static readonly TimeSpan MaxEventAge = ConversionEventValidator.MaxAge - StaleMargin;
+
+    /// <summary>The least time between two "queue full" warnings.</summary>
+    public static readonly TimeSpan QueueFullWarningInterval = TimeSpan.FromSeconds(30);
+
+    private readonly Channel<ConversionEvent> _channel;
+    private readonly TimeProvider _timeProvider;
+    private readonly ConversionsApiMetrics _metrics;
+    private readonly ILogger _logger;
+    private long _droppedSinceWarning;
+    private long _lastWarningTimestamp;
+    private int _warningIssued;
+    private bool _completed;
+
+    public ConversionEventQueue(IOptions<OaiqTrackingOptions> options, TimeProvider timeProvider, ConversionsApiMetrics metrics, ConversionsApiStatus status, ILogger<ConversionEventQueue> logger)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(logger);
+
+        var value = options.Value;
+        var api = value.ConversionsApi;
+        OffReason = !value.Enabled ? "Oaiq:Enabled is false"
+            : !api.IsEnabled ? "no Oaiq:ConversionsApi:ApiKey is set"
+            : string.IsNullOrWhiteSpace(value.PixelId) ? "no Oaiq:PixelId is set"
+            : null;
+        Capacity = Math.Max(1, api.MaxQueueSize);
+        _channel = Channel.CreateBounded<ConversionEvent>(new BoundedChannelOptions(Capacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait, // with TryWrite: refuse when full, never wait
+            SingleReader = true,
+            SingleWriter = false,
+            AllowSynchronousContinuations = false,
+        });
+        _timeProvider = timeProvider;
+        _metrics = metrics;
+        _logger = logger;
+        metrics.ObserveQueueLength(() => Count + status.Retained);
+    }
+
+    /// <summary>Why the server leg is off, or <see langword="null"/> when it is on.</summary>
+    public string? OffReason { get; }
+
+    /// <summary>Whether events are accepted (tracking enabled, a key and a pixel id set).</summary>
+    public bool IsEnabled => OffReason is null;
+
+    /// <summary>The most events the queue holds.</summary>
+    public int Capacity { get; }
+
+    /// <summary>The events waiting in the queue.</summary>
+    public int Count => _channel.Reader.Count;
+
+    /// <summary>The sender's end of the queue.</summary>
+    public ChannelReader<ConversionEvent> Reader => _channel.Reader;
+
+    /// <inheritdoc />
+    public bool TryEnqueue(ConversionEvent conversionEvent)
+    {
+        ArgumentNullException.ThrowIfNull(conversionEvent);
+        if (OffReason is not null)
+        {
+            return false;
+        }
+
+        var errors = ConversionEventValidator.Validate(conversionEvent, _timeProvider.GetUtcNow(), MaxEventAge);
+        if (errors.Count > 0)
+        {
+            _metrics.Dropped(DropReason.Invalid);
+            if (_logger.IsEnabled(LogLevel.Warning))
+            {
+                ConversionsApiLog.EventInvalid(_logger, conversionEvent.Id, conversionEvent.Event, string.Join("; ", errors));
+            }
+
+            return false;
+        }
+
+        if (_channel.Writer.TryWrite(conversionEvent))
+        {
+            _metrics.Enqueued();
+            return true;
+        }
+
+        if (IsCompleted)
+        {
+            _metrics.Dropped(DropReason.Shutdown);
+            ConversionsApiLog.EventAfterShutdown(_logger, conversionEvent.Id, conversionEvent.Event);
+            return false;
+        }
+
+        _metrics.Dropped(DropReason.QueueFull);
+        Interlocked.Increment(ref _droppedSinceWarning);
+        WarnQueueFull();
+        return false;
+    }
+
+    /// <summary>Whether <see cref="Complete"/> was called.</summary>
+    public bool IsCompleted => Volatile.Read(ref _completed);
+
+    /// <summary>Stops accepting events (shutdown); queued ones can still be read.</summary>
+    public void Complete()
+    {
+        Volatile.Write(ref _completed, true);
+        _channel.Writer.TryComplete();
+    }
+
+    private void WarnQueueFull()
+    {
+        var now = _timeProvider.GetTimestamp();
+        var last = Interlocked.Read(ref _lastWarningTimestamp);
+        var due = Volatile.Read(ref _warningIssued) == 0 || _timeProvider.GetElapsedTime(last, now) >= QueueFullWarningInterval;
+        if (!due || Interlocked.CompareExchange(ref _lastWarningTimestamp, now, last) != last)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _warningIssued, 1);
+        ConversionsApiLog.QueueFull(_logger, Capacity, Interlocked.Exchange(ref _droppedSinceWarning, 0));
+    }
+}

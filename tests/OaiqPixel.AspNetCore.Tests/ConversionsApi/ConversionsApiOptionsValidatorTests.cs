@@ -1,0 +1,79 @@
+using OaiqPixel.AspNetCore.ConversionsApi;
+
+namespace OaiqPixel.AspNetCore.Tests.ConversionsApi;
+
+public sealed class ConversionsApiOptionsValidatorTests
+{
+    private static OaiqTrackingOptions Valid() => new()
+    {
+        PixelId = "px_1",
+        ConversionsApi = { ApiKey = "sk-svcacct-abc" },
+    };
+
+    [Fact]
+    public void Validate_Defaults_Succeed()
+    {
+        Assert.True(new ConversionsApiOptionsValidator().Validate(null, new OaiqTrackingOptions()).Succeeded);
+        Assert.True(new ConversionsApiOptionsValidator().Validate(null, Valid()).Succeeded);
+    }
+
+    public static TheoryData<string, string> Invalid => new()
+    {
+        { "MaxBatchSize=0", "MaxBatchSize must be between 1 and 1000" },
+        { "MaxBatchSize=1001", "MaxBatchSize must be between 1 and 1000" },
+        { "MaxQueueSize=10", "MaxQueueSize must be at least MaxBatchSize" },
+        { "FlushInterval=0", "FlushInterval must be positive" },
+        { "ShutdownTimeout=-1", "ShutdownTimeout must be positive" },
+        { "RequestTimeout=0", "RequestTimeout must be positive" },
+        { "TotalRequestTimeout=5", "TotalRequestTimeout (00:00:05) must be longer than RequestTimeout" },
+        { "MaxRetryAttempts=0", "MaxRetryAttempts must be between 1 and 100" },
+        { "BaseAddress=http://bzr.openai.com/", "must use https" },
+        { "BaseAddress=https://bzr.openai.com/?x=1", "without query or fragment" },
+        { "IntegrationSource=-bad source", "IntegrationSource must be 1-64 ASCII characters" },
+        { "PixelId=", "Oaiq:PixelId is required when Oaiq:ConversionsApi:ApiKey is set" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void Validate_BadSetting_FailsWithAMessageThatSaysWhatToSet(string setting, string expected)
+    {
+        var options = Valid();
+        var (name, value) = (setting.Split('=')[0], setting.Split('=', 2)[1]);
+        var api = options.ConversionsApi;
+        switch (name)
+        {
+            case "MaxBatchSize": api.MaxBatchSize = int.Parse(value); break;
+            case "MaxQueueSize": api.MaxQueueSize = int.Parse(value); break;
+            case "FlushInterval": api.FlushInterval = TimeSpan.FromSeconds(int.Parse(value)); break;
+            case "ShutdownTimeout": api.ShutdownTimeout = TimeSpan.FromSeconds(int.Parse(value)); break;
+            case "RequestTimeout": api.RequestTimeout = TimeSpan.FromSeconds(int.Parse(value)); break;
+            case "TotalRequestTimeout": api.TotalRequestTimeout = TimeSpan.FromSeconds(int.Parse(value)); break;
+            case "MaxRetryAttempts": api.MaxRetryAttempts = int.Parse(value); break;
+            case "BaseAddress": api.BaseAddress = new Uri(value); break;
+            case "IntegrationSource": api.IntegrationSource = value; break;
+            case "PixelId": options.PixelId = value; break;
+        }
+
+        var result = new ConversionsApiOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(expected, result.FailureMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-svcacct-abc", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_HttpLoopbackBaseAddress_IsAllowedForALocalSandbox()
+    {
+        var options = Valid();
+        options.ConversionsApi.BaseAddress = new Uri("http://127.0.0.1:5099/");
+
+        Assert.True(new ConversionsApiOptionsValidator().Validate(null, options).Succeeded);
+    }
+
+    [Theory]
+    [InlineData("https://bzr.openai.com", "px 1", "https://bzr.openai.com/v1/events?pid=px%201")]
+    [InlineData("https://sandbox.example.com/capi", "px_1", "https://sandbox.example.com/capi/v1/events?pid=px_1")]
+    [InlineData("https://sandbox.example.com/capi/", "px_1", "https://sandbox.example.com/capi/v1/events?pid=px_1")]
+    public void BuildEventsUri_KeepsTheBasePathAndEscapesThePixelId(string baseAddress, string pixelId, string expected) =>
+        Assert.Equal(expected, ConversionsApiClient.BuildEventsUri(new Uri(baseAddress), pixelId).AbsoluteUri);
+}

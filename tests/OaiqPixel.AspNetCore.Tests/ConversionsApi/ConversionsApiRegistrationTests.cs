@@ -1,0 +1,107 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OaiqPixel.AspNetCore.ConversionsApi;
+
+namespace OaiqPixel.AspNetCore.Tests.ConversionsApi;
+
+public sealed class ConversionsApiRegistrationTests
+{
+    [Fact]
+    public void AddOaiqConversionsApi_CalledTwice_AddsNothingMore()
+    {
+        var once = new ServiceCollection().AddOaiqConversionsApi();
+        var twice = new ServiceCollection().AddOaiqConversionsApi().AddOaiqConversionsApi();
+
+        Assert.Equal(once.Count, twice.Count);
+        using var provider = twice.AddLogging().BuildServiceProvider();
+        Assert.Single(provider.GetServices<IHostedService>().OfType<ConversionsApiSender>());
+        Assert.Same(provider.GetRequiredService<ConversionEventQueue>(), provider.GetRequiredService<IConversionEventSink>());
+    }
+
+    [Fact]
+    public void AddOaiqConversionsApi_SinkRegisteredBefore_IsKept()
+    {
+        var custom = new NullSink();
+        var services = new ServiceCollection().AddSingleton<IConversionEventSink>(custom).AddOaiqConversionsApi().AddLogging();
+
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Same(custom, provider.GetRequiredService<IConversionEventSink>());
+    }
+
+    [Fact]
+    public void Options_InvalidConversionsApiSettings_FailAtResolutionWithActionableMessage()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddOptions<OaiqTrackingOptions>().Configure(o =>
+        {
+            o.ConversionsApi.ApiKey = "sk-svcacct-x";
+            o.ConversionsApi.MaxBatchSize = 5000;
+        });
+        services.AddOaiqConversionsApi();
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<OaiqTrackingOptions>>().Value);
+
+        Assert.Contains(ex.Failures, f => f.Contains("Oaiq:ConversionsApi:MaxBatchSize must be between 1 and 1000", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("Oaiq:PixelId is required", StringComparison.Ordinal));
+        Assert.DoesNotContain(ex.Failures, f => f.Contains("sk-svcacct-x", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HealthCheck_ReportsHealthyWhenSendingAndDegradedWhenTheApiIsDown()
+    {
+        await using var h = await ServerLegHarness.StartAsync(startSender: false);
+        var check = ActivatorUtilities.CreateInstance<ConversionsApiHealthCheck>(h.Provider);
+        var context = new HealthCheckContext
+        {
+            Registration = new HealthCheckRegistration("oaiq", check, HealthStatus.Degraded, null),
+        };
+
+        // Healthy after a delivery.
+        h.EnqueueAll(TestEvents.Orders(3, DateTimeOffset.UtcNow));
+        await h.StartSenderAsync();
+        await h.Api.WaitForEventsAsync(3, TimeSpan.FromSeconds(10));
+        await Task.Delay(50);
+        var healthy = await check.CheckHealthAsync(context);
+        Assert.Equal(HealthStatus.Healthy, healthy.Status);
+
+        // Degraded while the API refuses connections.
+        await h.Api.StopListeningAsync();
+        h.EnqueueAll(TestEvents.Orders(3, DateTimeOffset.UtcNow, "later_"));
+        HealthCheckResult degraded = default;
+        for (var i = 0; i < 200 && degraded.Status != HealthStatus.Degraded; i++)
+        {
+            await Task.Delay(25);
+            degraded = await check.CheckHealthAsync(context);
+        }
+
+        Assert.Equal(HealthStatus.Degraded, degraded.Status);
+        Assert.Contains("failed", degraded.Description, StringComparison.Ordinal);
+        Assert.DoesNotContain(h.Api.ApiKey, degraded.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HealthChecksBuilder_AddOaiqConversionsApi_RegistersTheCheck()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddOptions<OaiqTrackingOptions>();
+        services.AddHealthChecks().AddOaiqConversionsApi(tags: ["ready"]);
+        await using var provider = services.BuildServiceProvider();
+
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        var entry = Assert.Single(report.Entries);
+        Assert.Equal("oaiq_conversions_api", entry.Key);
+        Assert.Equal(HealthStatus.Healthy, entry.Value.Status);
+        Assert.Contains("server leg is off", entry.Value.Description, StringComparison.Ordinal);
+        Assert.Contains("ready", entry.Value.Tags);
+    }
+
+    private sealed class NullSink : IConversionEventSink
+    {
+        public bool TryEnqueue(ConversionEvent conversionEvent) => false;
+    }
+}
