@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 dotnet build OaiqPixel.sln -c Release -warnaserror
-dotnet test OaiqPixel.sln -c Release --no-build --logger "trx" --logger "console;verbosity=normal" "$@"
+dotnet test OaiqPixel.sln -c Release --no-build --logger "trx" --logger "console;verbosity=minimal" "$@"
