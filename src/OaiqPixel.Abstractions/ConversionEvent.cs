@@ -12,6 +12,9 @@ namespace OaiqPixel;
 /// </remarks>
 public sealed class ConversionEvent
 {
+    [ThreadStatic]
+    private static string? t_lastHttpUrl;
+
     private readonly string? _oppref;
     private readonly string? _sourceUrl;
 
@@ -59,7 +62,7 @@ public sealed class ConversionEvent
         get => _oppref;
         init
         {
-            if (value is not null && (value.Length == 0 || value.Any(static c => char.IsWhiteSpace(c) || char.IsControl(c)) || TextChecks.HasLoneSurrogate(value)))
+            if (value is not null && (value.Length == 0 || HasWhiteSpaceOrControl(value) || TextChecks.HasLoneSurrogate(value)))
             {
                 throw new ArgumentException("oppref must be the original non-empty value, without white space or control characters.", nameof(Oppref));
             }
@@ -99,10 +102,42 @@ public sealed class ConversionEvent
     /// <summary>Who the event is about (hashed identifiers, geography, <c>obref</c>, IP, user agent).</summary>
     public UserData? User { get; init; }
 
-    internal static bool IsHttpUrl(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri)
-        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-        && uri.Host.Length > 0;
+    /// <summary>Whether a value is an absolute http(s) URL with a host.</summary>
+    /// <remarks>
+    /// Parsing a <see cref="Uri"/> is the costliest step of building an event, and the same source URL string (built
+    /// once per request) is checked for every event of the request: the last string instance found valid on this thread
+    /// is remembered, so a repeat check of that very instance (strings are immutable) costs a reference comparison.
+    /// </remarks>
+    internal static bool IsHttpUrl(string value)
+    {
+        if (ReferenceEquals(value, t_lastHttpUrl))
+        {
+            return true;
+        }
+
+        var valid = Uri.TryCreate(value, UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            && uri.Host.Length > 0;
+        if (valid)
+        {
+            t_lastHttpUrl = value;
+        }
+
+        return valid;
+    }
+
+    private static bool HasWhiteSpaceOrControl(string value)
+    {
+        foreach (var c in value)
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The event name and id, for logs; carries no personal data.</summary>
     /// <returns>E.g. <c>order_created order_42</c>.</returns>
