@@ -12,6 +12,11 @@ namespace OaiqPixel;
 /// </remarks>
 public sealed class ConversionEvent
 {
+    private static readonly System.Buffers.SearchValues<char> s_digitsAndDots = System.Buffers.SearchValues.Create("0123456789.");
+
+    [ThreadStatic]
+    private static string? t_lastHttpUrl;
+
     private readonly string? _oppref;
     private readonly string? _sourceUrl;
 
@@ -59,7 +64,7 @@ public sealed class ConversionEvent
         get => _oppref;
         init
         {
-            if (value is not null && (value.Length == 0 || value.Any(static c => char.IsWhiteSpace(c) || char.IsControl(c)) || TextChecks.HasLoneSurrogate(value)))
+            if (value is not null && (value.Length == 0 || HasWhiteSpaceOrControl(value) || TextChecks.HasLoneSurrogate(value)))
             {
                 throw new ArgumentException("oppref must be the original non-empty value, without white space or control characters.", nameof(Oppref));
             }
@@ -99,10 +104,136 @@ public sealed class ConversionEvent
     /// <summary>Who the event is about (hashed identifiers, geography, <c>obref</c>, IP, user agent).</summary>
     public UserData? User { get; init; }
 
-    internal static bool IsHttpUrl(string value) =>
+    /// <summary>Whether a value is an absolute http(s) URL with a host.</summary>
+    /// <remarks>
+    /// Parsing a <see cref="Uri"/> is the costliest step of building an event, and the same source URL string (built
+    /// once per request) is checked for every event of the request: the last string instance found valid on this thread
+    /// is remembered, so a repeat check of that very instance (strings are immutable) costs a reference comparison.
+    /// </remarks>
+    internal static bool IsHttpUrl(string value)
+    {
+        if (ReferenceEquals(value, t_lastHttpUrl))
+        {
+            return true;
+        }
+
+        var valid = IsPlainHttpUrl(value) || IsHttpUri(value);
+        if (valid)
+        {
+            t_lastHttpUrl = value;
+        }
+
+        return valid;
+    }
+
+    private static bool IsHttpUri(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
         && uri.Host.Length > 0;
+
+    /// <summary>
+    /// A cheap, conservative test that only accepts what <see cref="Uri"/> certainly accepts as an absolute http(s) URL
+    /// with a host: a lowercase <c>http://</c> or <c>https://</c>, a DNS name of letter-or-digit labels (hyphens inside),
+    /// an optional port, and a path of RFC 3986 path characters. Anything else (IP literals, queries, unusual
+    /// characters) goes to the full <see cref="Uri"/> parse.
+    /// </summary>
+    internal static bool IsPlainHttpUrl(string value)
+    {
+        var rest = value.StartsWith("https://", StringComparison.Ordinal) ? value.AsSpan(8)
+            : value.StartsWith("http://", StringComparison.Ordinal) ? value.AsSpan(7)
+            : default;
+        if (rest.IsEmpty)
+        {
+            return false;
+        }
+
+        var hostEnd = rest.IndexOfAny(':', '/');
+        var host = hostEnd < 0 ? rest : rest[..hostEnd];
+        if (host.Length is 0 or > 253 || !IsDnsName(host))
+        {
+            return false;
+        }
+
+        rest = hostEnd < 0 ? default : rest[hostEnd..];
+        if (!rest.IsEmpty && rest[0] == ':')
+        {
+            var portEnd = rest.IndexOf('/');
+            var port = portEnd < 0 ? rest[1..] : rest[1..portEnd];
+            if (port.Length is 0 or > 5 || port.ContainsAnyExceptInRange('0', '9') || int.Parse(port, provider: System.Globalization.CultureInfo.InvariantCulture) > 65535)
+            {
+                return false;
+            }
+
+            rest = portEnd < 0 ? default : rest[portEnd..];
+        }
+
+        for (var i = 0; i < rest.Length; i++)
+        {
+            var c = rest[i];
+            if (char.IsAsciiLetterOrDigit(c) || c is '/' or '-' or '.' or '_' or '~' or '!' or '$' or '&' or '\'' or '(' or ')' or '*' or '+' or ',' or ';' or '=' or ':' or '@')
+            {
+                continue;
+            }
+
+            if (c == '%' && i + 2 < rest.Length && char.IsAsciiHexDigit(rest[i + 1]) && char.IsAsciiHexDigit(rest[i + 2]))
+            {
+                i += 2;
+                continue;
+            }
+
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool IsDnsName(ReadOnlySpan<char> host)
+    {
+        var labelLength = 0;
+        var previous = '.';
+        foreach (var c in host)
+        {
+            if (c == '.')
+            {
+                if (labelLength == 0 || previous == '-')
+                {
+                    return false;
+                }
+
+                labelLength = 0;
+            }
+            else if (char.IsAsciiLetterOrDigit(c) || (c == '-' && labelLength > 0))
+            {
+                if (++labelLength > 63)
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                return false;
+            }
+
+            previous = c;
+        }
+
+        // A name may end with the root dot ("shop.example."), not with a hyphen; it must not be all digits and dots
+        // (Uri would read that as an IPv4 address, which the full parse handles).
+        return previous != '-' && host.ContainsAnyExcept(s_digitsAndDots);
+    }
+
+    private static bool HasWhiteSpaceOrControl(string value)
+    {
+        foreach (var c in value)
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The event name and id, for logs; carries no personal data.</summary>
     /// <returns>E.g. <c>order_created order_42</c>.</returns>

@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using OaiqPixel.AspNetCore.Internal;
 
-/// <summary>The tracking middleware's fast path (no oppref, no cookies of ours) against a pass-through middleware.</summary>
+/// <summary>
+/// Issue 6, row 1: the tracking middleware's fast path (no <c>oppref</c>, no cookies of ours) against a pass-through
+/// middleware, on one reused request.
+/// </summary>
 [MemoryDiagnoser]
 public class MiddlewareBenchmarks
 {

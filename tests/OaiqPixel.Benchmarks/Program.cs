@@ -1,12 +1,51 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
+using OaiqPixel.Testing;
 
 // dotnet run -c Release --project tests/OaiqPixel.Benchmarks -- --filter '*'
 // CI smoke run: -- --filter '*' --job dry --inProcess
-// Conversions API load driver: -- --load [batchedEvents] [perEventEvents] [concurrency]
+// Conversions API load driver: -- --load [batchedEvents] [perEventEvents] [concurrency] [rounds]
+// Count-only fake Conversions API for the wrk load test: -- --fake-api <port>  (runs until stdin closes or Ctrl+C)
 if (args.Length > 0 && args[0] == "--load")
 {
     return await ConversionsApiLoadDriver.RunAsync(args);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
-return 0;
+if (args.Length > 1 && args[0] == "--fake-api")
+{
+    await using var api = await FakeConversionsApi.StartAsync(new FakeConversionsApiOptions
+    {
+        CountOnly = true,
+        Port = int.Parse(args[1], CultureInfo.InvariantCulture),
+    });
+    Console.WriteLine($"fake Conversions API listening on {api.BaseAddress} (pixel {api.PixelId}, key {api.ApiKey})");
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        stop.Cancel();
+    };
+    AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+    try
+    {
+        await Task.Delay(Timeout.Infinite, stop.Token);
+    }
+    catch (OperationCanceledException)
+    {
+        // Stopping.
+    }
+
+    Console.WriteLine($"fake Conversions API: {api.AcceptedEventCount} events accepted in {api.TotalRequests} requests");
+    return 0;
+}
+
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args).ToList();
+
+// A benchmark that throws or fails validation must fail the run (the CI smoke run relies on the exit code).
+var failed = summaries.Where(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success) || s.Reports.IsEmpty).ToList();
+foreach (var summary in failed)
+{
+    Console.Error.WriteLine($"benchmark run failed: {summary.Title}");
+}
+
+return failed.Count == 0 ? 0 : 1;

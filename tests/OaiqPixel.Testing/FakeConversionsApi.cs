@@ -60,6 +60,8 @@ public sealed class FakeConversionsApi : IAsyncDisposable
     private bool _disposed;
     private volatile Func<JsonElement, bool>? _poisonEvent;
     private long _responseDelayTicks;
+    private readonly bool _countOnly;
+    private int _acceptedEventCount;
 
     private FakeConversionsApi(FakeConversionsApiOptions options)
     {
@@ -77,6 +79,7 @@ public sealed class FakeConversionsApi : IAsyncDisposable
         _successStatusCode = options.SuccessStatusCode;
         _port = options.Port;
         _poisonEvent = options.PoisonEvent;
+        _countOnly = options.CountOnly;
         ResponseDelay = options.ResponseDelay;
     }
 
@@ -94,6 +97,21 @@ public sealed class FakeConversionsApi : IAsyncDisposable
 
     /// <summary>The accepted Pixel ID (<c>pid</c>).</summary>
     public string PixelId => _pixelId;
+
+    /// <summary>
+    /// Events accepted so far (since the last <see cref="ClearRecordings"/>); in
+    /// <see cref="FakeConversionsApiOptions.CountOnly"/> mode the only record of them.
+    /// </summary>
+    public int AcceptedEventCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _acceptedEventCount;
+            }
+        }
+    }
 
     /// <summary>Whether the listener is currently bound (see <see cref="StopListeningAsync"/>).</summary>
     public bool IsListening
@@ -297,6 +315,7 @@ public sealed class FakeConversionsApi : IAsyncDisposable
             _events.Clear();
             _eventIds.Clear();
             _statusCounts.Clear();
+            _acceptedEventCount = 0;
         }
     }
 
@@ -311,7 +330,7 @@ public sealed class FakeConversionsApi : IAsyncDisposable
     /// <exception cref="TimeoutException">Fewer than <paramref name="count"/> events arrived in time.</exception>
     public async Task<IReadOnlyList<JsonElement>> WaitForEventsAsync(int count, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        await WaitForCountAsync(_eventWaiters, () => _events.Count, count, timeout, "accepted events", cancellationToken);
+        await WaitForCountAsync(_eventWaiters, () => _acceptedEventCount, count, timeout, "accepted events", cancellationToken);
         return Events;
     }
 
@@ -533,7 +552,7 @@ public sealed class FakeConversionsApi : IAsyncDisposable
             QueryString = request.QueryString.Value ?? string.Empty,
             PixelId = pid.Count == 0 ? null : pid.ToString(),
             Headers = headers,
-            Body = Encoding.UTF8.GetString(bodyBytes),
+            Body = _countOnly ? string.Empty : Encoding.UTF8.GetString(bodyBytes),
             StatusCode = statusCode,
             Aborted = aborted,
             Fault = fault,
@@ -556,7 +575,7 @@ public sealed class FakeConversionsApi : IAsyncDisposable
             return;
         }
 
-        (eventCount, validateOnly) = Inspect(bodyBytes);
+        (eventCount, validateOnly) = _countOnly ? CountEvents(bodyBytes) : Inspect(bodyBytes);
         fault = DequeueFault();
 
         switch (fault?.Kind)
@@ -616,9 +635,84 @@ public sealed class FakeConversionsApi : IAsyncDisposable
             return;
         }
 
+        if (_countOnly)
+        {
+            var counted = ProcessCountOnly(request, eventCount, validateOnly);
+            Commit(Build(counted.StatusCode, aborted: false, counted, counted.ResponseBody), [], counted.StatusCode == _successStatusCode && !validateOnly ? eventCount : 0);
+            await WriteAsync(context, counted.StatusCode, counted.ResponseBody);
+            return;
+        }
+
         var result = Process(request, bodyBytes);
         Commit(Build(result.StatusCode, aborted: false, result, result.ResponseBody), result.AcceptedEvents);
         await WriteAsync(context, result.StatusCode, result.ResponseBody);
+    }
+
+    /// <summary><see cref="FakeConversionsApiOptions.CountOnly"/>: the request-level checks, no per-event validation.</summary>
+    private ProcessingOutcome ProcessCountOnly(HttpRequest request, int eventCount, bool validateOnly)
+    {
+        if (!HttpMethods.IsPost(request.Method) || !string.Equals(request.Path.Value, ConversionsApiSchema.EventsPath, StringComparison.Ordinal))
+        {
+            return Refuse(StatusCodes.Status404NotFound, $"Unknown request URL: {request.Method} {request.Path}");
+        }
+
+        if (!IsAuthorized(request.Headers.Authorization.ToString()))
+        {
+            return Refuse(StatusCodes.Status401Unauthorized, ConversionsApiSchema.InsufficientPermissionsMessage);
+        }
+
+        var pid = request.Query["pid"];
+        if (pid.Count != 1 || !string.Equals(pid[0], _pixelId, StringComparison.Ordinal))
+        {
+            return Refuse(StatusCodes.Status400BadRequest, $"pid: unknown pixel ID \"{pid}\"");
+        }
+
+        return eventCount is 0 or > ConversionsApiSchema.MaxEventsPerRequest
+            ? Refuse(StatusCodes.Status400BadRequest, "events: expected 1-1000 events")
+            : new ProcessingOutcome(_successStatusCode, "{}", null, eventCount, validateOnly, []);
+    }
+
+    /// <summary>Counts the elements of the top-level <c>events</c> array with a forward-only reader (no document).</summary>
+    private static (int EventCount, bool ValidateOnly) CountEvents(byte[] body)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return (0, false);
+            }
+
+            var (count, validateOnly) = (0, false);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isEvents = reader.ValueTextEquals("events"u8);
+                var isValidateOnly = reader.ValueTextEquals("validate_only"u8);
+                reader.Read();
+                if (isValidateOnly)
+                {
+                    validateOnly = reader.TokenType == JsonTokenType.True;
+                }
+                else if (isEvents && reader.TokenType == JsonTokenType.StartArray)
+                {
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        count++;
+                        reader.Skip();
+                    }
+
+                    continue;
+                }
+
+                reader.Skip();
+            }
+
+            return (count, validateOnly);
+        }
+        catch (JsonException)
+        {
+            return (0, false);
+        }
     }
 
     private ProcessingOutcome Process(HttpRequest request, byte[] body)
@@ -752,11 +846,12 @@ public sealed class FakeConversionsApi : IAsyncDisposable
         }
     }
 
-    private void Commit(ReceivedRequest request, IReadOnlyList<JsonElement> acceptedEvents)
+    private void Commit(ReceivedRequest request, IReadOnlyList<JsonElement> acceptedEvents, int countedEvents = 0)
     {
         lock (_gate)
         {
             _requests.Add(request);
+            _acceptedEventCount += acceptedEvents.Count + countedEvents;
             if (request.StatusCode is { } status)
             {
                 _statusCounts[status] = _statusCounts.GetValueOrDefault(status) + 1;
@@ -771,7 +866,7 @@ public sealed class FakeConversionsApi : IAsyncDisposable
                 }
             }
 
-            Signal(_eventWaiters, _events.Count);
+            Signal(_eventWaiters, _acceptedEventCount);
             Signal(_requestWaiters, _requests.Count);
         }
     }

@@ -40,6 +40,14 @@ public sealed class FakeConversionsApiOptions
     /// <summary>Status code for an accepted batch (200 by default; 202 is useful to test "any 2xx is success").</summary>
     public int SuccessStatusCode { get; set; } = 200;
 
+    /// <summary>
+    /// Throughput mode for load tests: requests are still authorised and their <c>events</c> counted, but the strict
+    /// per-event validation is skipped and neither bodies nor events are recorded (<see cref="FakeConversionsApi.Events"/>
+    /// and <see cref="ReceivedRequest.Body"/> stay empty). Use <see cref="FakeConversionsApi.AcceptedEventCount"/> and
+    /// <see cref="FakeConversionsApi.WaitForEventsAsync"/> (which then returns an empty list). Faults still apply.
+    /// </summary>
+    public bool CountOnly { get; set; }
+
     /// <summary>Loopback port to bind; 0 (the default) lets the OS choose a free one.</summary>
     public int Port { get; set; }
 }

@@ -215,7 +215,7 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
             user = user.WithIpAddress(ip);
         }
 
-        if (UserAgent is { } userAgent && !userAgent.Any(char.IsControl))
+        if (UserAgent is { } userAgent && userAgent.AsSpan().IndexOfAnyInRange('\u0000', '\u001F') < 0 && userAgent.AsSpan().IndexOfAnyInRange('\u007F', '\u009F') < 0)
         {
             try
             {
@@ -238,8 +238,6 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
         }
 
         var url = UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path);
-        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0
-            ? url
-            : null;
+        return ConversionEvent.IsHttpUrl(url) ? url : null;
     }
 }

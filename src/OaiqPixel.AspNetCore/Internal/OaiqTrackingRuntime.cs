@@ -9,6 +9,7 @@ namespace OaiqPixel.AspNetCore.Internal;
 internal sealed class OaiqTrackingRuntime
 {
     private readonly IOaiqConsentResolver _consentResolver;
+    private string? _loaderScript;
 
     public OaiqTrackingRuntime(
         IOptions<OaiqTrackingOptions> options,
@@ -41,6 +42,9 @@ internal sealed class OaiqTrackingRuntime
     public long CookieMaxAgeSeconds { get; }
 
     public string? CookieDomain { get; }
+
+    /// <summary>The official loader for <see cref="OaiqTrackingOptions.SdkUrl"/>, written once: it is the same on every page.</summary>
+    public string LoaderScript => _loaderScript ??= BuildLoaderScript(Options.SdkUrl);
 
     /// <summary>Whether the request carries anything the middleware must act on before the endpoint runs.</summary>
     public static bool NeedsEarlyWork(HttpRequest request)
@@ -149,6 +153,17 @@ internal sealed class OaiqTrackingRuntime
         {
             Log.CarrierFailed(Logger, ex);
         }
+    }
+
+    private static string BuildLoaderScript(string sdkUrl)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var script = new PixelScriptWriter(buffer))
+        {
+            script.WriteLoader(sdkUrl);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private OaiqConsent ResolveConsent(HttpContext httpContext)

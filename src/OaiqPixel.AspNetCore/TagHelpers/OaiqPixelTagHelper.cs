@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.AspNetCore.Razor.TagHelpers;
@@ -123,11 +123,15 @@ public sealed class OaiqPixelTagHelper : TagHelper
             return;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(1024);
+        // The loader is the same on every page: it is written once per SDK URL and shared; the rest of the script is
+        // written into a per-thread buffer and kept as UTF-8 (see Utf8HtmlContent).
+        var loader = runtime.LoaderScript;
         ConversionEvent? pageView = null;
-        using (var script = new PixelScriptWriter(buffer))
+        Utf8HtmlContent calls;
+        var rented = PixelScriptBuffer.Rent();
+        try
         {
-            script.WriteLoader(options.SdkUrl);
+            var script = rented.Writer;
             if (tracking.Consent != OaiqConsent.NotRequired)
             {
                 script.WriteConsent(!denied);
@@ -138,13 +142,7 @@ public sealed class OaiqPixelTagHelper : TagHelper
             {
                 if (PageView ?? options.AutoPageView)
                 {
-                    pageView = new ConversionEvent(OaiqEvent.PageViewed(PageData), tracking.PageViewEventId, runtime.Time.GetUtcNow())
-                    {
-                        Oppref = tracking.Oppref,
-                        SourceUrl = tracking.SourceUrl,
-                        ActionSource = ActionSource.Web,
-                        User = tracking.RequestUser.Merge(User),
-                    };
+                    pageView = BuildPageView(httpContext, runtime, tracking, options);
                     script.WriteMeasure(pageView);
                 }
 
@@ -157,6 +155,12 @@ public sealed class OaiqPixelTagHelper : TagHelper
                     }
                 }
             }
+
+            calls = new Utf8HtmlContent(rented.Buffer.WrittenSpan);
+        }
+        finally
+        {
+            PixelScriptBuffer.Return(rented);
         }
 
         tracking.MarkPixelRendered();
@@ -169,7 +173,7 @@ public sealed class OaiqPixelTagHelper : TagHelper
             output.Attributes.SetAttribute(NonceAttributeName, nonce);
         }
 
-        output.Content.SetHtmlContent(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        output.Content.SetHtmlContent(loader).AppendHtml(calls);
 
         if (pageView is not null)
         {
@@ -178,16 +182,44 @@ public sealed class OaiqPixelTagHelper : TagHelper
                 output.PostElement.SetHtmlContent(BuildNoScript(options.PixelId!, pageView));
             }
 
-            if (options.ConversionsApi.SendPageViews)
+            if (options.ConversionsApi.SendPageViews && ServerSink(httpContext) is { } sink)
             {
-                var sink = httpContext.RequestServices.GetService<IConversionEventSink>();
-                if (sink is not null)
-                {
-                    OaiqConversionTracker.Enqueue(sink, pageView, _logger);
-                }
+                OaiqConversionTracker.Enqueue(sink, pageView, _logger);
             }
         }
     }
+
+    /// <summary>
+    /// The <c>page_viewed</c> event: the pixel needs its name, data and id; the server copy also needs the source URL
+    /// and the request's user data, which are only gathered when a server leg will take the event.
+    /// </summary>
+    private ConversionEvent BuildPageView(HttpContext httpContext, OaiqTrackingRuntime runtime, OaiqTrackingContext tracking, OaiqTrackingOptions options)
+    {
+        var @event = OaiqEvent.PageViewed(PageData);
+        var timestamp = runtime.Time.GetUtcNow();
+        if (!options.ConversionsApi.SendPageViews || ServerSink(httpContext) is null)
+        {
+            return new ConversionEvent(@event, tracking.PageViewEventId, timestamp)
+            {
+                Oppref = tracking.Oppref,
+                ActionSource = ActionSource.Web,
+            };
+        }
+
+        return new ConversionEvent(@event, tracking.PageViewEventId, timestamp)
+        {
+            Oppref = tracking.Oppref,
+            SourceUrl = tracking.SourceUrl,
+            ActionSource = ActionSource.Web,
+            User = tracking.RequestUser.Merge(User),
+        };
+    }
+
+    /// <summary>The server leg's sink, or <see langword="null"/> when there is none or it is off (it would refuse every event).</summary>
+    private static IConversionEventSink? ServerSink(HttpContext httpContext) =>
+        httpContext.RequestServices.GetService<IConversionEventSink>() is { } sink && sink is not ConversionsApi.ConversionEventQueue { IsEnabled: false }
+            ? sink
+            : null;
 
     private string BuildNoScript(string pixelId, ConversionEvent pageView)
     {
