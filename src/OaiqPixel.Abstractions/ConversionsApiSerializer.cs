@@ -103,7 +103,7 @@ public static class ConversionsApiSerializer
 
         writer.WriteStartObject();
         writer.WriteString(WireNames.Id, e.Id);
-        writer.WriteString(WireNames.Type, e.Event.Name);
+        writer.WriteString(WireNames.Type, e.Event.EncodedName);
         writer.WriteNumber(WireNames.TimestampMs, e.Timestamp.ToUnixTimeMilliseconds());
         if (e.Event.CustomEventName is { } customName)
         {
@@ -152,7 +152,7 @@ public static class ConversionsApiSerializer
         if (data.Amount is { } amount)
         {
             writer.WriteNumber(WireNames.Amount, amount.MinorUnits);
-            writer.WriteString(WireNames.Currency, amount.Currency);
+            writer.WriteString(WireNames.Currency, amount.EncodedCurrency);
         }
 
         var contents = data.ContentItems;
@@ -210,7 +210,7 @@ public static class ConversionsApiSerializer
         if (content.Amount is { } amount)
         {
             writer.WriteNumber(WireNames.Amount, amount.MinorUnits);
-            writer.WriteString(WireNames.Currency, amount.Currency);
+            writer.WriteString(WireNames.Currency, amount.EncodedCurrency);
         }
 
         if (includeConversionsApiOnlyFields && content.Variant is { Count: > 0 } variant)

@@ -38,16 +38,25 @@ internal static class Iso4217
         (4, "CLF UYW"),
     ];
 
-    private static readonly FrozenDictionary<string, int> _exponents = _groups
-        .SelectMany(static g => g.Codes.Split(' ', StringSplitOptions.RemoveEmptyEntries), static (g, code) => KeyValuePair.Create(code, g.Exponent))
+    private static readonly FrozenDictionary<string, IsoCurrency> _currencies = _groups
+        .SelectMany(static g => g.Codes.Split(' ', StringSplitOptions.RemoveEmptyEntries), static (g, code) => KeyValuePair.Create(code, new IsoCurrency(code, g.Exponent)))
         .ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Looks up an upper-case three-letter code.</summary>
+    /// <returns><see langword="true"/> with the currency when the code is an active ISO 4217 currency.</returns>
+    public static bool TryGet(string code, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IsoCurrency? currency)
+    {
+        currency = null;
+        return code is not null && _currencies.TryGetValue(code, out currency);
+    }
 
     /// <summary>Looks up an upper-case three-letter code.</summary>
     /// <returns><see langword="true"/> with the exponent (0–4) when the code is an active ISO 4217 currency.</returns>
     public static bool TryGetMinorUnitExponent(string code, out int exponent)
     {
-        if (code is not null && _exponents.TryGetValue(code, out exponent))
+        if (TryGet(code, out var currency))
         {
+            exponent = currency.Exponent;
             return true;
         }
 
@@ -57,5 +66,5 @@ internal static class Iso4217
 
     /// <summary>Every active code, in alphabetical order.</summary>
     public static IReadOnlyCollection<string> Codes { get; } =
-        Array.AsReadOnly(_exponents.Keys.Order(StringComparer.Ordinal).ToArray());
+        Array.AsReadOnly(_currencies.Keys.Order(StringComparer.Ordinal).ToArray());
 }

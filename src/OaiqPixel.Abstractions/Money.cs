@@ -14,20 +14,25 @@ namespace OaiqPixel;
 /// </remarks>
 public readonly struct Money : IEquatable<Money>
 {
-    private Money(long minorUnits, string currency)
+    // The table entry, not just the code: the exponent and the JSON-encoded code come with it at no cost.
+    private readonly IsoCurrency? _currency;
+
+    private Money(long minorUnits, IsoCurrency currency)
     {
         MinorUnits = minorUnits;
-        Currency = currency;
+        _currency = currency;
     }
 
     /// <summary>The amount in the currency's minor unit (cents for USD, yen for JPY, fils for KWD).</summary>
     public long MinorUnits { get; }
 
     /// <summary>The upper-case ISO 4217 currency code.</summary>
-    public string Currency { get; }
+    public string Currency => _currency?.Code!;
 
     /// <summary>The number of decimal digits of <see cref="Currency"/> (2 for USD, 0 for JPY, 3 for KWD).</summary>
-    public int MinorUnitExponent => Iso4217.TryGetMinorUnitExponent(Currency, out var exponent) ? exponent : 0;
+    public int MinorUnitExponent => _currency?.Exponent ?? 0;
+
+    internal System.Text.Json.JsonEncodedText EncodedCurrency => _currency!.Encoded;
 
     /// <summary>The amount in major units, for display.</summary>
     public decimal MajorUnits => MinorUnits / Pow10(MinorUnitExponent);
@@ -68,13 +73,13 @@ public readonly struct Money : IEquatable<Money>
                 "An amount must be zero or more; OpenAI Ads has no refund event.");
         }
 
-        Iso4217.TryGetMinorUnitExponent(code, out var exponent);
+        var exponent = code.Exponent;
         var scaled = amount * Pow10(exponent);
         if (scaled != decimal.Truncate(scaled))
         {
             throw new ArgumentException(
                 string.Create(CultureInfo.InvariantCulture,
-                    $"{amount} {code} has more decimals than {code} allows ({exponent}); round it yourself, OaiqPixel never rounds money."),
+                    $"{amount} {code.Code} has more decimals than {code.Code} allows ({exponent}); round it yourself, OaiqPixel never rounds money."),
                 nameof(amount));
         }
 
@@ -92,15 +97,14 @@ public readonly struct Money : IEquatable<Money>
     public static bool IsKnownCurrency(string? currency) =>
         currency is { Length: 3 } && Iso4217.TryGetMinorUnitExponent(currency.ToUpperInvariant(), out _);
 
-    internal static string NormalizeCurrency(string? currency, string paramName)
+    internal static IsoCurrency NormalizeCurrency(string? currency, string paramName)
     {
         if (string.IsNullOrWhiteSpace(currency))
         {
             throw new ArgumentException("A currency is required with an amount: set a three-letter ISO 4217 code such as USD.", paramName);
         }
 
-        var code = currency.Trim().ToUpperInvariant();
-        if (!Iso4217.TryGetMinorUnitExponent(code, out _))
+        if (!Iso4217.TryGet(currency.Trim().ToUpperInvariant(), out var code))
         {
             throw new ArgumentException(
                 $"'{Sanitize(currency)}' is not an active ISO 4217 currency code; use a three-letter code such as USD, EUR or JPY.",

@@ -16,7 +16,10 @@ public sealed class OaiqEvent
         Name = name;
         Data = data;
         CustomEventName = customEventName;
+        EncodedName = WireNames.EventNames[name];
     }
+
+    internal System.Text.Json.JsonEncodedText EncodedName { get; }
 
     /// <summary>The event name (<c>type</c> in the Conversions API), one of <see cref="OaiqEventNames"/>.</summary>
     public string Name { get; }

@@ -40,6 +40,10 @@ internal static class WireNames
         _ => JsonEncodedText.Encode(Of(source)),
     };
 
+    /// <summary>Every event name, encoded once, so events never transcode their name when written.</summary>
+    public static readonly System.Collections.Frozen.FrozenDictionary<string, JsonEncodedText> EventNames =
+        System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(OaiqEventNames.All, static n => n, static n => JsonEncodedText.Encode(n), StringComparer.Ordinal);
+
     public static readonly JsonEncodedText ContentsType = JsonEncodedText.Encode("contents");
     public static readonly JsonEncodedText CustomerActionType = JsonEncodedText.Encode("customer_action");
     public static readonly JsonEncodedText PlanEnrollmentType = JsonEncodedText.Encode("plan_enrollment");

@@ -1,0 +1,21 @@
+using System.Text.Json;
+
+namespace OaiqPixel;
+
+/// <summary>One active ISO 4217 currency: its code, minor-unit exponent and the code pre-encoded for JSON.</summary>
+internal sealed class IsoCurrency
+{
+    public IsoCurrency(string code, int exponent)
+    {
+        Code = code;
+        Exponent = exponent;
+        Encoded = JsonEncodedText.Encode(code);
+    }
+
+    public string Code { get; }
+
+    public int Exponent { get; }
+
+    /// <summary>Written by the serializers without transcoding the code for every amount.</summary>
+    public JsonEncodedText Encoded { get; }
+}
