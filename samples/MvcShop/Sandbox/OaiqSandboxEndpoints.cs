@@ -32,6 +32,7 @@ public static class OaiqSandboxEndpoints
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<OaiqSandbox>();
+        services.AddHostedService<SandboxDrainOnStop>();
         return services;
     }
 
