@@ -63,6 +63,10 @@ finish() {
   exit 0
 }
 
+for tool in unzip curl; do
+  command -v "$tool" >/dev/null 2>&1 || { fail "$tool is not installed (apt-get install -y $tool)"; finish; }
+done
+
 # 1. Pack both libraries (deterministic CI build: SourceLink-ready, untracked sources embedded, symbols as .snupkg).
 packages="$work/packages"
 for project in OaiqPixel.Abstractions OaiqPixel.AspNetCore; do
