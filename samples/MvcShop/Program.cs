@@ -1,26 +1,65 @@
+using Microsoft.AspNetCore.Mvc;
+using MvcShop.Consent;
+using MvcShop.Models;
+using MvcShop.Sandbox;
+using OaiqPixel.AspNetCore;
+
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services.AddControllersWithViews();
+builder.Services.AddControllersWithViews(options => options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()));
+builder.Services.AddSingleton<ShopStore>();
 
-// 1. OpenAI Ads tracking, bound from the "Oaiq" section (appsettings.Development.json has a demo pixel).
-builder.Services.AddOaiqTracking(builder.Configuration.GetSection("Oaiq"));
+// Cookie consent: ASP.NET Core's cookie policy. Shop:RequireConsent switches the consent banner (and the need for
+// consent before any tracking) on or off.
+var requireConsent = builder.Configuration.GetValue("Shop:RequireConsent", true);
+builder.Services.Configure<CookiePolicyOptions>(options =>
+{
+    options.CheckConsentNeeded = _ => requireConsent;
+    options.MinimumSameSitePolicy = SameSiteMode.Lax;
+});
+
+// 1. OpenAI Ads tracking, bound from the "Oaiq" section. In production only Oaiq:PixelId and
+//    Oaiq:ConversionsApi:ApiKey are needed (user secrets or environment variables). Without a PixelId the shop runs
+//    untracked instead of stopping at start-up (the library's default is to stop with a message saying what to set).
+builder.Services.AddOaiqTracking(
+    builder.Configuration.GetSection("Oaiq"),
+    options => options.Enabled &= !string.IsNullOrWhiteSpace(options.PixelId));
+builder.Services.AddSingleton<IOaiqConsentResolver, ShopConsentResolver>();
+
+if (builder.Environment.IsDevelopment())
+{
+    // Offline development: a stub pixel SDK, a local Conversions API and the /oaiq page (see Sandbox/).
+    builder.Services.AddOaiqSandbox();
+}
 
 var app = builder.Build();
 
 if (!app.Environment.IsDevelopment())
 {
-    app.UseExceptionHandler("/Home/Error");
+    app.UseExceptionHandler("/error");
 }
 
 app.UseRouting();
+app.UseCookiePolicy();
 
-// 2. Captures ?oppref= into the first-party __oppref cookie; after UseRouting, before the endpoints.
+// 2. Captures ?oppref= into the first-party __oppref cookie and applies consent; after UseRouting and
+//    UseCookiePolicy, before the endpoints.
 app.UseOaiqTracking();
 
 app.MapStaticAssets();
+if (app.Environment.IsDevelopment())
+{
+    app.MapOaiqSandbox();
+}
+
 app.MapControllerRoute(
     name: "default",
     pattern: "{controller=Home}/{action=Index}/{id?}")
     .WithStaticAssets();
+
+if (!app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<OaiqTrackingOptions>>().Value.Enabled)
+{
+    app.Logger.LogWarning("OpenAI Ads tracking is off: set Oaiq:PixelId and Oaiq:ConversionsApi:ApiKey (user secrets or environment variables Oaiq__PixelId, Oaiq__ConversionsApi__ApiKey).");
+}
 
 app.Run();

@@ -1,54 +1,45 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using MvcShop.Sandbox;
 
 namespace OaiqPixel.BrowserTests;
 
 /// <summary>
-/// MvcShop on a real loopback Kestrel, and one headless Debian Chromium for the whole class. The SDK URL is the
-/// official CDN's; the browser gets a local stub for it that records every <c>oaiq</c> call, and every other
-/// non-loopback request is aborted.
+/// MvcShop as <c>dotnet run</c> starts it in Development (the sandbox's stub SDK and local Conversions API), on a free
+/// loopback port, and one headless Debian Chromium. Every request off this machine is aborted and counted.
 /// </summary>
-public sealed class ShopBrowserFixture : IAsyncLifetime
+public abstract class ShopBrowserFixture(bool requireConsent) : IAsyncLifetime
 {
-    public const string SdkUrl = "https://bzrcdn.openai.com/sdk/oaiq.min.js";
-
-    // Replaces the loader's queue with a recorder and replays what was queued before it loaded.
-    private const string SdkStub = """
-        (function (w) {
-          var queued = (w.oaiq && w.oaiq.q) || [];
-          var calls = w.__oaiqCalls = [];
-          var oaiq = function () { calls.push(Array.prototype.slice.call(arguments)); };
-          oaiq.loaded = true;
-          w.oaiq = oaiq;
-          for (var i = 0; i < queued.length; i++) { oaiq.apply(null, queued[i]); }
-        })(window);
-        """;
-
     private WebApplicationFactory<Program>? _factory;
     private IPlaywright? _playwright;
+    private int _abortedRequests;
 
     public IBrowser Browser { get; private set; } = null!;
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    private int _sdkRequests;
-    private int _abortedRequests;
-
-    public int SdkRequests => Volatile.Read(ref _sdkRequests);
+    public OaiqSandbox Sandbox => _factory!.Services.GetRequiredService<OaiqSandbox>();
 
     public int AbortedRequests => Volatile.Read(ref _abortedRequests);
 
     public async Task InitializeAsync()
     {
+        var port = FreePort();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Development");
-            builder.UseSetting("Oaiq:SdkUrl", SdkUrl);
+            builder.UseSetting("Shop:RequireConsent", requireConsent ? "true" : "false");
+            builder.UseSetting("Oaiq:ConversionsApi:BaseAddress", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/oaiq/"));
+            builder.UseSetting("Oaiq:ConversionsApi:FlushInterval", "00:00:00.100");
         });
-        _factory.UseKestrel(0);
+        _factory.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
         _factory.StartServer();
-        BaseAddress = _factory.ClientOptions.BaseAddress;
+        BaseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
@@ -60,15 +51,14 @@ public sealed class ShopBrowserFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>A fresh browser context (no cookies) and page; only loopback requests go through.</summary>
     public async Task<IPage> NewPageAsync()
     {
         var context = await Browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        // Catch-all first (abort anything off this machine); the SDK route is added last, so it wins.
         await page.RouteAsync("**/*", route =>
         {
-            var host = new Uri(route.Request.Url).Host;
-            if (host is "127.0.0.1" or "localhost")
+            if (new Uri(route.Request.Url).Host is "127.0.0.1" or "localhost")
             {
                 return route.ContinueAsync();
             }
@@ -76,13 +66,10 @@ public sealed class ShopBrowserFixture : IAsyncLifetime
             Interlocked.Increment(ref _abortedRequests);
             return route.AbortAsync();
         });
-        await page.RouteAsync(SdkUrl, route =>
-        {
-            Interlocked.Increment(ref _sdkRequests);
-            return route.FulfillAsync(new() { Status = 200, ContentType = "application/javascript", Body = SdkStub });
-        });
         return page;
     }
+
+    public Uri Url(string pathAndQuery) => new(BaseAddress, pathAndQuery);
 
     public async Task DisposeAsync()
     {
@@ -92,5 +79,12 @@ public sealed class ShopBrowserFixture : IAsyncLifetime
         {
             await _factory.DisposeAsync();
         }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using MvcShop.Models;
 
@@ -6,19 +5,12 @@ namespace MvcShop.Controllers;
 
 public class HomeController : Controller
 {
-    public IActionResult Index()
-    {
-        return View();
-    }
+    public IActionResult Index() => View(Product.Catalog);
 
-    public IActionResult Privacy()
-    {
-        return View();
-    }
+    [HttpGet("/privacy")]
+    public IActionResult Privacy() => View();
 
+    [HttpGet("/error")]
     [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-    public IActionResult Error()
-    {
-        return View(new ErrorViewModel { RequestId = Activity.Current?.Id ?? HttpContext.TraceIdentifier });
-    }
+    public IActionResult Error() => View();
 }

@@ -7,8 +7,9 @@ namespace MvcShop.Controllers;
 public class ProductsController : Controller
 {
     [HttpGet("")]
-    public IActionResult Index() => View(Product.Catalog);
+    public IActionResult Index() => View("~/Views/Home/Index.cshtml", Product.Catalog);
 
+    // contents_viewed is recorded by <oaiq-event /> in the view.
     [HttpGet("{id}")]
     public IActionResult Details(string id) => Product.Find(id) is { } product ? View(product) : NotFound();
 }

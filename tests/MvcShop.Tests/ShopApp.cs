@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using MvcShop.Sandbox;
+
+namespace MvcShop.Tests;
+
+/// <summary>
+/// MvcShop as <c>dotnet run</c> starts it (Development: stub SDK, local Conversions API sandbox), but on a free loopback
+/// port, with the sandbox's BaseAddress pointing at that port and a short flush interval.
+/// </summary>
+public sealed class ShopApp : IAsyncDisposable
+{
+    private readonly WebApplicationFactory<Program> _factory;
+
+    private ShopApp(WebApplicationFactory<Program> factory, Uri baseAddress)
+    {
+        _factory = factory;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public IServiceProvider Services => _factory.Services;
+
+    public OaiqSandbox Sandbox => _factory.Services.GetRequiredService<OaiqSandbox>();
+
+    public static ShopApp Start(bool requireConsent, string environment = "Development", IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var port = FreePort();
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseEnvironment(environment);
+            builder.UseSetting("Shop:RequireConsent", requireConsent ? "true" : "false");
+            builder.UseSetting("Oaiq:ConversionsApi:BaseAddress", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/oaiq/"));
+            builder.UseSetting("Oaiq:ConversionsApi:FlushInterval", "00:00:00.100");
+            builder.UseSetting("Oaiq:ConversionsApi:ShutdownTimeout", "00:00:01");
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                builder.UseSetting(key, value);
+            }
+        });
+        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
+        factory.StartServer();
+        return new ShopApp(factory, factory.ClientOptions.BaseAddress);
+    }
+
+    /// <summary>A browser-like client: keeps cookies, follows redirects, talks HTTP to the loopback Kestrel.</summary>
+    public ShopSession CreateSession() => new(_factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = BaseAddress }));
+
+    public HttpClient CreateClient(bool allowAutoRedirect = true) =>
+        _factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = BaseAddress, AllowAutoRedirect = allowAutoRedirect });
+
+    public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

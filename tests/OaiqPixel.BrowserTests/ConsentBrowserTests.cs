@@ -1,0 +1,51 @@
+namespace OaiqPixel.BrowserTests;
+
+/// <summary>The consent banner in a real browser: decline stops both legs and is remembered; accepting later resumes them.</summary>
+public sealed class ConsentBrowserTests(ConsentShopFixture shop) : IClassFixture<ConsentShopFixture>
+{
+    [Fact]
+    public async Task Decline_NoOaiqCallNoOpprefCookieNoServerEvent_AcceptLater_EventsResume()
+    {
+        // Arrange
+        var page = await shop.NewPageAsync();
+        var sandbox = shop.Sandbox;
+
+        // Act 1: land from an ad, decline, keep shopping.
+        await page.GotoAsync(shop.Url("/?oppref=gAAAA_declined").ToString());
+        var bannerShown = await page.IsVisibleAsync("#consent-banner");
+        await page.ClickAsync("#consent-decline");
+        await page.WaitForSelectorAsync("#consent-banner", new() { State = Microsoft.Playwright.WaitForSelectorState.Detached });
+        await page.GotoAsync(shop.Url("/products/sku-2").ToString());
+        await page.ClickAsync("#add-to-cart");
+        await page.WaitForURLAsync("**/cart");
+        var oaiqWhileDeclined = await page.EvaluateAsync<string>("() => typeof window.oaiq");
+        var cookieWhileDeclined = await page.EvaluateAsync<string>("() => document.cookie");
+        await Task.Delay(500);
+
+        // Assert 1
+        Assert.True(bannerShown);
+        Assert.Equal("undefined", oaiqWhileDeclined);
+        Assert.DoesNotContain("__oppref", cookieWhileDeclined, StringComparison.Ordinal);
+        Assert.Empty(sandbox.BrowserCalls);
+        Assert.Empty(sandbox.ServerEvents);
+
+        // Act 2: accept on the privacy page, then view a product.
+        await page.GotoAsync(shop.Url("/privacy").ToString());
+        await page.ClickAsync("#privacy-accept");
+        await Wait.UntilAsync(() => sandbox.BrowserCalls.Any(c => c.EventName == "page_viewed"), "the pixel after accepting");
+        await page.GotoAsync(shop.Url("/products/sku-1").ToString());
+        await Wait.UntilAsync(() => sandbox.BrowserCalls.Any(c => c.EventName == "contents_viewed"), "contents_viewed after accepting");
+
+        // Assert 2: consent(true) comes before init on each page, and both legs carry the events again.
+        foreach (var loaded in sandbox.BrowserCalls.GroupBy(c => c.PageId))
+        {
+            Assert.Equal(["consent", "init", "measure"], loaded.Take(3).Select(c => c.Command));
+            Assert.Equal("[\"consent\",true]", loaded.First().Arguments);
+        }
+
+        var viewed = sandbox.BrowserCalls.Single(c => c.EventName == "contents_viewed");
+        await Wait.UntilAsync(() => sandbox.ServerEvents.Any(e => e.Id == viewed.EventId), "the server leg after accepting");
+        Assert.DoesNotContain(sandbox.ServerEvents, e => e.Type == "items_added");
+        Assert.Equal(0, shop.AbortedRequests);
+    }
+}

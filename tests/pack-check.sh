@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# Pack-and-consume check: packs OaiqPixel.Abstractions and OaiqPixel.AspNetCore into a temporary folder, checks what
+# the packages hold (README, XML docs, MIT license expression, repository metadata, .snupkg symbols), then builds a
+# throw-away MVC app that restores the PACKED packages from that folder (a temporary nuget.config adds it next to the
+# machine's default source), runs it on 127.0.0.1 with a random port and checks that a page renders <oaiq-pixel />
+# and an event recorded with IConversionTracker.
+#
+# Usage: tests/pack-check.sh [results-dir]   (writes results-dir/pack-check.trx so CI counts it as one test)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+results_dir="${1:-${OAIQ_RESULTS_DIR:-}}"
+started=$(date +%s)
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/oaiq-pack-check.XXXXXX")
+# A version no other run uses, so the global packages folder cannot serve a stale copy.
+version="0.0.0-packcheck.$(date +%s).$$"
+failures=()
+app_pid=""
+
+fail() { failures+=("$*"); echo "pack-check: FAIL: $*" >&2; }
+step() { echo "pack-check: $*"; }
+
+cleanup() {
+  if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then kill "$app_pid" 2>/dev/null; wait "$app_pid" 2>/dev/null; fi
+  local global
+  global=$(dotnet nuget locals global-packages --list 2>/dev/null | sed -E 's/^global-packages: //')
+  if [ -n "$global" ]; then
+    rm -rf "$global/oaiqpixel.abstractions/$version" "$global/oaiqpixel.aspnetcore/$version"
+    rmdir "$global/oaiqpixel.abstractions" "$global/oaiqpixel.aspnetcore" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+write_trx() {
+  [ -n "$results_dir" ] || return 0
+  mkdir -p "$results_dir"
+  local passed=1 failed=0 outcome=Passed message=""
+  if [ "${#failures[@]}" -gt 0 ]; then passed=0; failed=1; outcome=Failed; message=$(printf '%s; ' "${failures[@]}" | sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g; s/"/\&quot;/g'); fi
+  cat > "$results_dir/pack-check.trx" <<TRX
+<?xml version="1.0" encoding="UTF-8"?>
+<TestRun id="$(cat /proc/sys/kernel/random/uuid 2>/dev/null || echo 00000000-0000-0000-0000-000000000000)" name="pack-check" xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010">
+  <Results>
+    <UnitTestResult testName="PackAndConsume_PackedPackagesRenderThePixelInAFreshMvcApp" outcome="${outcome}" duration="00:00:$(printf '%02d' $(( ($(date +%s) - started) % 60 )))">
+      <Output><ErrorInfo><Message>${message}</Message></ErrorInfo></Output>
+    </UnitTestResult>
+  </Results>
+  <ResultSummary outcome="${outcome}">
+    <Counters total="1" executed="1" passed="${passed}" failed="${failed}" error="0" timeout="0" aborted="0" inconclusive="0" />
+  </ResultSummary>
+</TestRun>
+TRX
+}
+
+finish() {
+  write_trx
+  if [ "${#failures[@]}" -gt 0 ]; then
+    echo "pack-check: FAILED (${#failures[@]} problem(s)) in $(( $(date +%s) - started )) s"
+    exit 1
+  fi
+  echo "pack-check: passed in $(( $(date +%s) - started )) s"
+  exit 0
+}
+
+for tool in unzip curl; do
+  command -v "$tool" >/dev/null 2>&1 || { fail "$tool is not installed (apt-get install -y $tool)"; finish; }
+done
+
+# 1. Pack both libraries (deterministic CI build: SourceLink-ready, untracked sources embedded, symbols as .snupkg).
+packages="$work/packages"
+for project in OaiqPixel.Abstractions OaiqPixel.AspNetCore; do
+  step "packing $project $version"
+  # Built into the temporary folder (artifacts layout), so the solution's own bin/ and obj/ stay as they are.
+  if ! dotnet pack "src/$project/$project.csproj" -c Release -o "$packages" -p:Version="$version" \
+       -p:UseArtifactsOutput=true -p:ArtifactsPath="$work/artifacts" \
+       -p:ContinuousIntegrationBuild=true -warnaserror -nologo -v:q > "$work/pack-$project.log" 2>&1; then
+    cat "$work/pack-$project.log" >&2
+    fail "dotnet pack $project"
+    finish
+  fi
+done
+
+# 2. What the packages hold.
+for id in OaiqPixel.Abstractions OaiqPixel.AspNetCore; do
+  nupkg="$packages/$id.$version.nupkg"
+  snupkg="$packages/$id.$version.snupkg"
+  [ -f "$nupkg" ] || { fail "$id: no .nupkg"; continue; }
+  [ -f "$snupkg" ] || fail "$id: no .snupkg symbols package"
+  listing=$(unzip -Z1 "$nupkg")
+  nuspec=$(unzip -p "$nupkg" "$id.nuspec")
+  grep -qx "README.md" <<<"$listing" || fail "$id: README.md missing from the package"
+  grep -qx "lib/net10.0/$id.dll" <<<"$listing" || fail "$id: lib/net10.0/$id.dll missing"
+  grep -qx "lib/net10.0/$id.xml" <<<"$listing" || fail "$id: XML documentation missing"
+  grep -q '<license type="expression">MIT</license>' <<<"$nuspec" || fail "$id: no MIT license expression"
+  grep -q '<readme>README.md</readme>' <<<"$nuspec" || fail "$id: readme not declared"
+  grep -q '<repository type="git"' <<<"$nuspec" || fail "$id: no repository metadata (SourceLink)"
+  if [ -f "$snupkg" ]; then unzip -Z1 "$snupkg" | grep -qx "lib/net10.0/$id.pdb" || fail "$id: .snupkg has no pdb"; fi
+done
+unzip -p "$packages/OaiqPixel.AspNetCore.$version.nupkg" OaiqPixel.AspNetCore.nuspec \
+  | grep -q "<dependency id=\"OaiqPixel.Abstractions\" version=\"$version\"" || fail "OaiqPixel.AspNetCore does not depend on OaiqPixel.Abstractions $version"
+
+# 3. A throw-away MVC app outside the repository (no Directory.*.props), consuming the packed packages.
+app="$work/app"
+mkdir -p "$app/Controllers" "$app/Views/Home"
+cat > "$app/nuget.config" <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <!-- The packed packages; every other package comes from the machine's default source. -->
+    <add key="oaiq-pack-check" value="$packages" />
+  </packageSources>
+</configuration>
+XML
+cat > "$app/PackCheckApp.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk.Web">
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="OaiqPixel.AspNetCore" Version="$version" />
+  </ItemGroup>
+</Project>
+XML
+cat > "$app/Program.cs" <<'CS'
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddControllersWithViews();
+builder.Services.AddOaiqTracking(builder.Configuration.GetSection("Oaiq"));
+
+var app = builder.Build();
+app.UseRouting();
+app.UseOaiqTracking();
+app.MapDefaultControllerRoute();
+app.Run();
+CS
+cat > "$app/Controllers/HomeController.cs" <<'CS'
+using Microsoft.AspNetCore.Mvc;
+using OaiqPixel;
+
+namespace PackCheckApp.Controllers;
+
+public class HomeController(IConversionTracker tracker) : Controller
+{
+    public IActionResult Index()
+    {
+        tracker.Track(OaiqEvent.LeadCreated(), eventId: "lead_pack_1");
+        return View();
+    }
+}
+CS
+cat > "$app/Views/_ViewImports.cshtml" <<'CSHTML'
+@addTagHelper *, OaiqPixel.AspNetCore
+CSHTML
+cat > "$app/Views/Home/Index.cshtml" <<'CSHTML'
+<!DOCTYPE html>
+<html><head><oaiq-pixel /><title>pack check</title></head><body>packed</body></html>
+CSHTML
+cat > "$app/appsettings.json" <<'JSON'
+{ "Oaiq": { "PixelId": "px_pack_check" } }
+JSON
+
+step "building a fresh MVC app against the packed packages"
+if ! (cd "$app" && dotnet build -c Release -nologo -v:q > "$work/app-build.log" 2>&1); then
+  cat "$work/app-build.log" >&2
+  fail "the consumer app does not build against the packages"
+  finish
+fi
+grep -rq "\"OaiqPixel.AspNetCore/$version\"" "$app/obj/project.assets.json" || fail "the consumer did not restore OaiqPixel.AspNetCore $version"
+
+# 4. Run it on 127.0.0.1 with a port Kestrel picks, and check one page.
+step "running it on 127.0.0.1"
+(cd "$app" && ASPNETCORE_ENVIRONMENT=Production exec dotnet bin/Release/net10.0/PackCheckApp.dll --urls http://127.0.0.1:0) > "$work/app-run.log" 2>&1 &
+app_pid=$!
+url=""
+for _ in $(seq 1 150); do
+  url=$(grep -oE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$work/app-run.log" | head -1 | sed 's/Now listening on: //')
+  [ -n "$url" ] && break
+  kill -0 "$app_pid" 2>/dev/null || break
+  sleep 0.2
+done
+if [ -z "$url" ]; then
+  cat "$work/app-run.log" >&2
+  fail "the consumer app did not start"
+  finish
+fi
+page=$(curl -fsS --max-time 10 "$url/" 2>&1) || fail "GET $url/ failed: $page"
+grep -qF '"https://bzrcdn.openai.com/sdk/oaiq.min.js"' <<<"$page" || fail "<oaiq-pixel /> did not render the loader"
+grep -qF 'oaiq("init",{"pixelId":"px_pack_check"});' <<<"$page" || fail "<oaiq-pixel /> did not render init"
+grep -qF 'oaiq("measure","page_viewed",' <<<"$page" || fail "<oaiq-pixel /> did not render page_viewed"
+grep -qF 'oaiq("measure","lead_created",{"type":"customer_action"},{"event_id":"lead_pack_1"});' <<<"$page" \
+  || fail "the event recorded with IConversionTracker was not rendered"
+grep -q "<oaiq-pixel" <<<"$page" && fail "the tag helper was not applied (<oaiq-pixel> left in the page)"
+
+finish
