@@ -44,7 +44,8 @@ internal sealed class FuzzApp : IAsyncDisposable
     /// <param name="kestrel">Serve on a loopback port (for a browser) instead of in memory.</param>
     /// <param name="serverLeg">Use the real server leg with these <c>Oaiq:ConversionsApi</c> settings instead of a capturing sink.</param>
     /// <param name="configure">More options.</param>
-    public static async Task<FuzzApp> StartAsync(bool kestrel = false, IDictionary<string, string?>? serverLeg = null, Action<OaiqTrackingOptions>? configure = null)
+    /// <param name="services">More services.</param>
+    public static async Task<FuzzApp> StartAsync(bool kestrel = false, IDictionary<string, string?>? serverLeg = null, Action<OaiqTrackingOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -90,6 +91,7 @@ internal sealed class FuzzApp : IAsyncDisposable
             o.ForwardLimit = null;
         });
 
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.UseForwardedHeaders();
         app.UseRouting();
