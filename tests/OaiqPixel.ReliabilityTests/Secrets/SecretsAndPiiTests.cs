@@ -64,6 +64,7 @@ public sealed class SecretsAndPiiTests
         using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Development");
+            builder.UseSetting("Shop:RequireConsent", "false"); // if the sample asks for consent, this funnel has it
             builder.UseSetting("Oaiq:PixelId", api.PixelId);
             builder.UseSetting("Oaiq:ConversionsApi:ApiKey", ApiKey);
             builder.UseSetting("Oaiq:ConversionsApi:BaseAddress", api.BaseAddress.ToString());
@@ -76,7 +77,7 @@ public sealed class SecretsAndPiiTests
             builder.ConfigureServices(services => services.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false));
         });
         var client = factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });
-        client.DefaultRequestHeaders.TryAddWithoutValidation("Cookie", $"__obref={Obref}");
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Cookie", $"__obref={Obref}; .AspNet.Consent=yes");
 
         // Act: crawl every same-site link from the landing page and submit every form found, filling any e-mail,
         // phone or name field with raw PII.
