@@ -66,12 +66,20 @@ internal sealed class ConversionsApiClient
             using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             var requestId = ReadRequestId(response);
+
+            // The resilience handler's timeouts end with the headers: bound the body read too, so a stalled body cannot hold the sender.
+            using var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bodyTimeout.CancelAfter(api.RequestTimeout);
             if (response.IsSuccessStatusCode)
             {
-                return new SendResult(SendOutcome.Delivered, status, null, requestId, null);
+                // Accepted only once the whole answer arrived: a connection cut mid-body is retried like any transport
+                // failure (same ids and timestamps, which the API deduplicates), never counted as delivered.
+                return await IsBodyCompleteAsync(response, bodyTimeout.Token, cancellationToken).ConfigureAwait(false)
+                    ? new SendResult(SendOutcome.Delivered, status, null, requestId, null)
+                    : new SendResult(SendOutcome.Transient, null, string.Create(CultureInfo.InvariantCulture, $"status {status}, but the connection was cut before the whole response arrived"), requestId, null);
             }
 
-            var message = Redact(await ReadErrorMessageAsync(response, cancellationToken).ConfigureAwait(false), api.ApiKey);
+            var message = Redact(await ReadErrorMessageAsync(response, bodyTimeout.Token, cancellationToken).ConfigureAwait(false), api.ApiKey);
             var outcome = status switch
             {
                 400 or 413 or 422 => SendOutcome.Rejected,
@@ -130,7 +138,32 @@ internal sealed class ConversionsApiClient
         return null;
     }
 
-    private static async Task<string?> ReadErrorMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>Reads a success body to its end (at most <see cref="MaxErrorBodyBytes"/>); <see langword="false"/> when the connection broke or stalled first.</summary>
+    private static async Task<bool> IsBodyCompleteAsync(HttpResponseMessage response, CancellationToken cancellationToken, CancellationToken callerToken)
+    {
+        try
+        {
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                var chunk = new byte[256];
+                var total = 0;
+                int read;
+                while (total < MaxErrorBodyBytes && (read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    total += read;
+                }
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !callerToken.IsCancellationRequested))
+        {
+            return false;
+        }
+    }
+
+    private static async Task<string?> ReadErrorMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken, CancellationToken callerToken)
     {
         byte[] bytes;
         try
@@ -150,8 +183,9 @@ internal sealed class ConversionsApiClient
                 bytes = buffer.ToArray();
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !callerToken.IsCancellationRequested))
         {
+            // A broken or stalled error body: the status alone decides.
             return null;
         }
 

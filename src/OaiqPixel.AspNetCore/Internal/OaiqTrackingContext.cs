@@ -17,6 +17,7 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
     private string? _nonce;
     private bool _nonceDone;
     private UserData? _requestUser;
+    private string? _carrierCookie;
 
     public OaiqTrackingContext(HttpContext httpContext, OaiqTrackingRuntime runtime, OaiqConsent consent)
     {
@@ -64,6 +65,11 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
             if (consent != OaiqConsent.Denied && carrier is { Length: > 0 })
             {
                 var carried = runtime.Carrier.Unprotect(carrier, out var why);
+                if (carried is not null && runtime.Carrier.IsConsumed(carrier))
+                {
+                    (carried, why) = (null, "it was already used on an earlier page (a replay)");
+                }
+
                 if (carried is null)
                 {
                     Log.CarrierRejected(runtime.Logger, why!);
@@ -72,6 +78,7 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
                 {
                     _events = [.. carried];
                     CarriedCount = carried.Count;
+                    _carrierCookie = carrier;
                 }
             }
         }
@@ -161,6 +168,27 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
     {
         (_events ??= []).Add(conversionEvent);
         EnsureOnStarting();
+    }
+
+    /// <summary>
+    /// Claims the carried events for this page: <see langword="true"/> when they may render here, <see langword="false"/>
+    /// when another request rendered the same carrier first (concurrent replays render it once).
+    /// </summary>
+    public bool ClaimCarriedEvents()
+    {
+        if (_carrierCookie is null)
+        {
+            return true;
+        }
+
+        var claimed = _runtime.Carrier.TryConsume(_carrierCookie);
+        _carrierCookie = null;
+        if (!claimed)
+        {
+            Log.CarrierRejected(_runtime.Logger, "it was already used on an earlier page (a replay)");
+        }
+
+        return claimed;
     }
 
     /// <summary>Marks everything recorded so far as rendered by the pixel.</summary>

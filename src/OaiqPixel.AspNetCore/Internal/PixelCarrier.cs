@@ -1,4 +1,8 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.WebUtilities;
@@ -10,6 +14,9 @@ namespace OaiqPixel.AspNetCore.Internal;
 /// data-protected, size-bounded, short-lived cookie until the next page with <c>&lt;oaiq-pixel /&gt;</c>.
 /// </summary>
 /// <remarks>
+/// A carrier renders its events at most once per process: a consumed cookie is remembered (by a hash) for the carrier's
+/// lifetime, so a captured cookie sent again renders nothing. Across a web farm a replay to another instance within the
+/// lifetime can still render once there; the ids are the same, so the API deduplicates them.
 /// Only what <c>measure</c> needs is stored (name, custom name, id, time, opt_out and the pixel fields of the data), in a
 /// compact JSON written with <see cref="Utf8JsonWriter"/>; the expiry lives inside the protected payload, so an old or
 /// altered cookie is ignored however its attributes were changed.
@@ -24,8 +31,12 @@ internal sealed class PixelCarrier
     /// <summary>How long a carrier lives.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
+    /// <summary>The most consumed carriers remembered at once; past it (after pruning expired ones) replays are no longer refused.</summary>
+    public const int MaxRemembered = 100_000;
+
     private readonly IDataProtector _protector;
     private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<UInt128, long> _consumed = new();
 
     public PixelCarrier(IDataProtectionProvider provider, TimeProvider time)
     {
@@ -100,6 +111,40 @@ internal sealed class PixelCarrier
             reason = "its payload is not understood";
             return null;
         }
+    }
+
+    /// <summary>Whether this carrier cookie was already rendered on a page (and is still within its lifetime).</summary>
+    public bool IsConsumed(string cookieValue) =>
+        _consumed.TryGetValue(Key(cookieValue), out var until) && until > _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Claims the carrier for rendering: <see langword="true"/> for the first caller only.</summary>
+    public bool TryConsume(string cookieValue)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (_consumed.Count >= MaxRemembered)
+        {
+            foreach (var (key, until) in _consumed)
+            {
+                if (until <= now)
+                {
+                    _consumed.TryRemove(key, out _);
+                }
+            }
+
+            if (_consumed.Count >= MaxRemembered)
+            {
+                return true; // bounded memory first; the API still deduplicates a replayed id
+            }
+        }
+
+        return _consumed.TryAdd(Key(cookieValue), now + (long)Lifetime.TotalMilliseconds);
+    }
+
+    private static UInt128 Key(string cookieValue)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(cookieValue), hash);
+        return BinaryPrimitives.ReadUInt128LittleEndian(hash);
     }
 
     private static void WriteEvent(Utf8JsonWriter json, ConversionEvent e)

@@ -147,7 +147,7 @@ public sealed class OaiqPixelTagHelper : TagHelper
                 }
 
                 var events = tracking.Events;
-                for (var i = 0; i < events.Count; i++)
+                for (var i = tracking.ClaimCarriedEvents() ? 0 : tracking.CarriedCount; i < events.Count; i++)
                 {
                     if (events[i].Event.IsPixelEvent)
                     {

@@ -56,13 +56,15 @@ public sealed class ConversionsApiBatchingTests
     [Fact]
     public async Task Send_FewEvents_WaitsForFlushIntervalOnTheTimeProvider()
     {
-        // Arrange: the sender's clock is fake; real time passing must not flush a partial batch.
+        // Arrange: the sender's clock is fake; real time passing must not flush a partial batch. The API answers
+        // slowly on purpose: the loop below keeps advancing the fake clock while the request is in flight, which
+        // must not cut the request (see ServerLegHarness: the resilience timeouts run on the same clock).
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var h = await ServerLegHarness.StartAsync(o =>
         {
             o.ConversionsApi.MaxBatchSize = 100;
             o.ConversionsApi.FlushInterval = TimeSpan.FromSeconds(5);
-        }, timeProvider: time);
+        }, timeProvider: time, apiOptions: new OaiqPixel.Testing.FakeConversionsApiOptions { ResponseDelay = TimeSpan.FromMilliseconds(250) });
         var events = TestEvents.Orders(3, time.GetUtcNow());
         h.EnqueueAll(events);
 

@@ -85,6 +85,17 @@ internal sealed class ServerLegHarness : IAsyncDisposable
                 c.RetryDelay = TimeSpan.FromMilliseconds(20);
                 c.MaxRetryDelay = TimeSpan.FromMilliseconds(200);
                 c.ShutdownTimeout = TimeSpan.FromSeconds(10);
+                if (timeProvider is not null)
+                {
+                    // The standard resilience handler takes its clock from DI too, so with a fake clock its attempt
+                    // timeout, total timeout and retry delays run on fake time: a test that advances the clock by
+                    // seconds while a request is in flight would cut it (an extra request, duplicates), and an
+                    // execution left waiting on fake time makes the pipeline's disposal wait forever. Keep the
+                    // timeouts out of reach of any test's clock moves.
+                    c.RequestTimeout = TimeSpan.FromHours(1);
+                    c.TotalRequestTimeout = TimeSpan.FromHours(2);
+                }
+
                 c.OnDeadLetter = d =>
                 {
                     lock (harness!.DeadLetters)

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using OaiqPixel.ReliabilityTests.Infrastructure;
+
+namespace OaiqPixel.ReliabilityTests.FaultInjection;
+
+/// <summary>
+/// A 200 counts only when the whole answer arrived. Found by the fault suite: the client returned "delivered" as soon
+/// as the status line was read (ResponseHeadersRead), so a connection cut in the middle of a 200's body lost the batch,
+/// and a body that never finished would have held the sender with no timeout at all.
+/// </summary>
+public sealed class SuccessBodyTests
+{
+    [Theory]
+    [InlineData(RawHttpServer.Behaviour.TruncatedBody)]
+    [InlineData(RawHttpServer.Behaviour.StalledBody)]
+    public async Task SuccessStatus_WithABrokenBody_IsRetriedAndNothingIsLost(RawHttpServer.Behaviour broken)
+    {
+        // Arrange: the first answer is broken, every later one is fine.
+        await using var server = new RawHttpServer(broken);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Oaiq:PixelId"] = "px_raw",
+            ["Oaiq:ConversionsApi:ApiKey"] = "sk-svcacct-raw-server-key",
+            ["Oaiq:ConversionsApi:BaseAddress"] = server.BaseAddress.ToString(),
+            ["Oaiq:ConversionsApi:FlushInterval"] = "00:00:00.020",
+            ["Oaiq:ConversionsApi:RequestTimeout"] = "00:00:00.500",
+            ["Oaiq:ConversionsApi:TotalRequestTimeout"] = "00:00:03",
+            ["Oaiq:ConversionsApi:RetryDelay"] = "00:00:00.010",
+            ["Oaiq:ConversionsApi:MaxRetryDelay"] = "00:00:00.100",
+        };
+        await using var host = await ServerLegHost.StartAsync(settings);
+        var ids = Enumerable.Range(0, 50).Select(i => Events.Id("raw_", i)).ToList();
+
+        // Act
+        foreach (var id in ids)
+        {
+            Assert.True(host.Sink.TryEnqueue(Events.Order(id, DateTimeOffset.UtcNow)));
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        while (server.AcceptedIds.Count < ids.Count && stopwatch.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            await Task.Delay(20);
+        }
+
+        // Assert: resent (same ids) after the broken answer, and the stall was cut by the body timeout.
+        Assert.Equal(ids.ToHashSet(), server.AcceptedIds.ToHashSet());
+        Assert.True(server.Requests >= 2, $"{server.Requests} request(s): the broken 200 was counted as delivered.");
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"Took {stopwatch.Elapsed}.");
+        Assert.Contains(host.LogTexts(), t => t.Contains("cut before the whole response arrived", StringComparison.Ordinal));
+    }
+}
