@@ -11,9 +11,9 @@ public class PricingController(ShopStore store, IConversionTracker tracker) : Co
     public IActionResult Index() => View(Plan.All);
 
     [HttpPost("subscribe")]
-    public IActionResult Subscribe(string planId, string? email)
+    public IActionResult Subscribe(PlanForm form)
     {
-        if (Plan.Find(planId) is not { } plan)
+        if (Plan.Find(form.PlanId) is not { } plan)
         {
             return BadRequest();
         }
@@ -27,19 +27,19 @@ public class PricingController(ShopStore store, IConversionTracker tracker) : Co
                 Contents = [new Content { Id = plan.Id, Name = plan.Name, ContentType = "plan", Quantity = 1, Amount = price }],
             }),
             eventId: $"subscription_{store.NextId()}",
-            user: EmailUser(email));
+            user: EmailUser(form));
         return RedirectToAction(nameof(Welcome), new { plan = plan.Id });
     }
 
     [HttpPost("trial")]
-    public IActionResult StartTrial(string planId, string? email)
+    public IActionResult StartTrial(PlanForm form)
     {
-        if (Plan.Find(planId) is not { } plan)
+        if (Plan.Find(form.PlanId) is not { } plan)
         {
             return BadRequest();
         }
 
-        tracker.Track(OaiqEvent.TrialStarted(new PlanEnrollmentData { PlanId = plan.Id }), eventId: $"trial_{store.NextId()}", user: EmailUser(email));
+        tracker.Track(OaiqEvent.TrialStarted(new PlanEnrollmentData { PlanId = plan.Id }), eventId: $"trial_{store.NextId()}", user: EmailUser(form));
         return RedirectToAction(nameof(Welcome), new { plan = plan.Id, trial = true });
     }
 
@@ -49,6 +49,7 @@ public class PricingController(ShopStore store, IConversionTracker tracker) : Co
             trial ? "Your free trial has started" : "You are subscribed",
             $"{Plan.Find(plan)?.Name ?? "Your plan"} is active.{(trial ? $" No charge for {Plan.Find(plan)?.TrialDays ?? 14} days." : string.Empty)}"));
 
-    private static UserData? EmailUser(string? email) =>
-        string.IsNullOrWhiteSpace(email) ? null : UserData.FromEmail(email);
+    // An email that fails validation is simply not used for matching; the sign-up still counts.
+    private UserData? EmailUser(PlanForm form) =>
+        string.IsNullOrWhiteSpace(form.Email) || !ModelState.IsValid ? null : UserData.FromEmail(form.Email);
 }

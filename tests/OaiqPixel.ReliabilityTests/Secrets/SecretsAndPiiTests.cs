@@ -163,6 +163,22 @@ public sealed class SecretsAndPiiTests
             };
             yield return KeyValuePair.Create(input.Name!, value);
         }
+
+        // Fill the rest too, so every form is accepted: a form refused by validation echoes the visitor's own input
+        // back into its fields, which is not a leak and would hide whether the conversion path itself leaks.
+        foreach (var area in form.Elements.OfType<IHtmlTextAreaElement>().Where(t => !string.IsNullOrEmpty(t.Name)))
+        {
+            yield return KeyValuePair.Create(area.Name!, "A message from the crawler.");
+        }
+
+        foreach (var select in form.Elements.OfType<IHtmlSelectElement>().Where(s => !string.IsNullOrEmpty(s.Name)))
+        {
+            var option = select.Options.FirstOrDefault(o => !string.IsNullOrEmpty(o.Value));
+            if (option is not null)
+            {
+                yield return KeyValuePair.Create(select.Name!, option.Value);
+            }
+        }
     }
 
     private static void AssertNothingLeaks(FakeLogCollector logs, List<string> pages)
