@@ -52,7 +52,7 @@ internal sealed class ConversionsApiHealthCheck : IHealthCheck
         if (snapshot.ConsecutiveFailures > 0)
         {
             problems.Add(string.Create(CultureInfo.InvariantCulture,
-                $"the last {snapshot.ConsecutiveFailures} send attempt(s) failed ({snapshot.LastFailure}) since {snapshot.FailingSince:O}; {retained} event(s) are kept for a retry"));
+                $"the last {snapshot.ConsecutiveFailures} send attempt(s) failed ({snapshot.LastFailure}) since {snapshot.FailingSince:O}; {retained} event(s) are held for a retry"));
         }
 
         if (queued >= _queue.Capacity * QueueThreshold)

@@ -231,6 +231,9 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
         {
             batch.Add(item);
         }
+
+        // Out of the channel but not delivered yet: still counted in the queue-length gauge and the health check.
+        _status.Retained = batch.Count;
     }
 
     /// <summary>Delivers a batch, keeping and retrying what fails, until it is empty. Throws only when the shutdown deadline passes.</summary>

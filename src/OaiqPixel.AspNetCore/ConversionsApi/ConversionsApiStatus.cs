@@ -10,7 +10,7 @@ internal sealed class ConversionsApiStatus
     private string? _lastFailure;
     private volatile int _retained;
 
-    /// <summary>Events the sender holds for a retry (not in the queue any more).</summary>
+    /// <summary>Events the sender holds: the batch being filled or sent, or kept for a retry (out of the channel, not delivered).</summary>
     public int Retained
     {
         get => _retained;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using OaiqPixel.AspNetCore.ConversionsApi;
 
 namespace OaiqPixel.AspNetCore.Internal;
 
@@ -13,12 +14,19 @@ internal sealed class OaiqConversionTracker : IConversionTracker
     private readonly OaiqTrackingRuntime _runtime;
     private readonly IConversionEventSink _sink;
     private readonly ILogger _logger;
+    private readonly ConversionsApiMetrics _metrics;
 
-    public OaiqConversionTracker(IHttpContextAccessor httpContextAccessor, OaiqTrackingRuntime runtime, IConversionEventSink sink, ILogger<OaiqConversionTracker> logger)
+    public OaiqConversionTracker(
+        IHttpContextAccessor httpContextAccessor,
+        OaiqTrackingRuntime runtime,
+        IConversionEventSink sink,
+        ConversionsApiMetrics metrics,
+        ILogger<OaiqConversionTracker> logger)
     {
         _httpContextAccessor = httpContextAccessor;
         _runtime = runtime;
         _sink = sink;
+        _metrics = metrics;
         _logger = logger;
     }
 
@@ -52,6 +60,7 @@ internal sealed class OaiqConversionTracker : IConversionTracker
         if (context.Consent == OaiqConsent.Denied)
         {
             Log.ConsentDenied(_logger, oaiqEvent.Name);
+            _metrics.Dropped(DropReason.Consent);
             return null;
         }
 

@@ -5,6 +5,35 @@ namespace OaiqPixel.AspNetCore.Tests.ConversionsApi;
 public sealed class ConversionsApiMetricsTests
 {
     [Fact]
+    public async Task QueueLength_CountsTheBatchTheSenderIsStillFilling()
+    {
+        // Arrange: a long flush interval, so 10 events sit in the sender's batch, out of the channel, undelivered.
+        await using var h = await ServerLegHarness.StartAsync(
+            o =>
+            {
+                o.ConversionsApi.MaxBatchSize = 50;
+                o.ConversionsApi.FlushInterval = TimeSpan.FromHours(1);
+            },
+            startSender: false);
+        using var queueLength = h.Collect<int>("oaiq.queue.length");
+        h.EnqueueAll(TestEvents.Orders(10, DateTimeOffset.UtcNow));
+
+        // Act
+        await h.StartSenderAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (h.Queue.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        // Assert
+        Assert.Equal(0, h.Queue.Count);
+        queueLength.RecordObservableInstruments();
+        Assert.Equal(10, queueLength.LastMeasurement?.Value);
+        Assert.Empty(h.Api.Events);
+    }
+
+    [Fact]
     public async Task Send_RecordsEnqueuedSentBatchesDurationQueueLengthAndASpanPerBatch()
     {
         // Arrange

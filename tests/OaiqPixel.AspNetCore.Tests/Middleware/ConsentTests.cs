@@ -17,6 +17,9 @@ public sealed class ConsentTests
         string? result = "not called";
         app.Scenario.Record = (tracker, _) => result = tracker.Track(OaiqEvent.LeadCreated(), "lead_1");
 
+        using var dropped = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(
+            app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "OaiqPixel", "oaiq.events.dropped");
+
         // Act
         var response = await app.CreateClient().GetAsync("/page?oppref=gAAAA");
         var document = await TestApp.ParseAsync(response);
@@ -26,6 +29,9 @@ public sealed class ConsentTests
         Assert.Empty(document.QuerySelectorAll("script"));
         Assert.Null(result);
         Assert.Empty(app.Sink.Events);
+        var consentDrop = Assert.Single(dropped.GetMeasurementSnapshot());
+        Assert.Equal(1, consentDrop.Value);
+        Assert.Equal("consent", consentDrop.Tags["reason"]);
     }
 
     [Fact]
