@@ -38,6 +38,10 @@ internal sealed class PixelCarrier
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<UInt128, long> _consumed = new();
 
+    // ConcurrentDictionary.Count takes every bucket lock; an own counter keeps the per-consume check cheap.
+    private int _size;
+    private long _nextSweep;
+
     public PixelCarrier(IDataProtectionProvider provider, TimeProvider time)
     {
         _protector = provider.CreateProtector(Purpose);
@@ -121,23 +125,34 @@ internal sealed class PixelCarrier
     public bool TryConsume(string cookieValue)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (_consumed.Count >= MaxRemembered)
+        if (Volatile.Read(ref _size) >= MaxRemembered)
         {
-            foreach (var (key, until) in _consumed)
+            // Sweep at most once a second: under a flood of live carriers a sweep per request would cost O(n) each.
+            var next = Interlocked.Read(ref _nextSweep);
+            if (now >= next && Interlocked.CompareExchange(ref _nextSweep, now + 1000, next) == next)
             {
-                if (until <= now)
+                foreach (var (key, until) in _consumed)
                 {
-                    _consumed.TryRemove(key, out _);
+                    if (until <= now && _consumed.TryRemove(key, out _))
+                    {
+                        Interlocked.Decrement(ref _size);
+                    }
                 }
             }
 
-            if (_consumed.Count >= MaxRemembered)
+            if (Volatile.Read(ref _size) >= MaxRemembered)
             {
                 return true; // bounded memory first; the API still deduplicates a replayed id
             }
         }
 
-        return _consumed.TryAdd(Key(cookieValue), now + (long)Lifetime.TotalMilliseconds);
+        if (!_consumed.TryAdd(Key(cookieValue), now + (long)Lifetime.TotalMilliseconds))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _size);
+        return true;
     }
 
     private static UInt128 Key(string cookieValue)
