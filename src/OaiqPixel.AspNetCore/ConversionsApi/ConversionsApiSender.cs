@@ -84,12 +84,15 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Cancels without disposing the token sources: a host may call <see cref="StopAsync"/> again after its provider is
+    /// disposed (minimal hosting's entry point and a test factory race to stop the same host), and that call must be a
+    /// harmless no-op rather than an <see cref="ObjectDisposedException"/>.
+    /// </remarks>
     public void Dispose()
     {
         _stopping.Cancel();
         _abort.Cancel();
-        _stopping.Dispose();
-        _abort.Dispose();
     }
 
     private async Task RunAsync(CancellationToken stoppingToken)
@@ -158,14 +161,7 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
     private void BeginShutdown()
     {
         _queue.Complete();
-        try
-        {
-            _abort.CancelAfter(Api.ShutdownTimeout);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Already stopped.
-        }
+        _abort.CancelAfter(Api.ShutdownTimeout);
     }
 
     /// <summary>Fills an empty batch: returns when it is full, when the flush interval since its first event has passed, or at once when stopping.</summary>

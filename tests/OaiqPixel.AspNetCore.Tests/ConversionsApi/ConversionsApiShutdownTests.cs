@@ -48,4 +48,22 @@ public sealed class ConversionsApiShutdownTests
         Assert.Equal(250, dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["reason"] == "shutdown").Sum(m => m.Value));
         Assert.Contains(h.Logs.GetSnapshot(), r => r.Id.Id == 119 && r.Message.Contains("250", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task StopAsync_AgainAfterTheProviderIsDisposed_IsANoOpAndNothingQueuedIsLost()
+    {
+        // Minimal hosting's entry point and WebApplicationFactory can both stop the same host; the second stop arrives
+        // after the provider (and so the sender) is disposed.
+        await using var h = await ServerLegHarness.StartAsync(o => o.ConversionsApi.ShutdownTimeout = TimeSpan.FromSeconds(5), startSender: false);
+        var events = TestEvents.Orders(20, DateTimeOffset.UtcNow);
+        h.EnqueueAll(events);
+        await h.StartSenderAsync();
+        await h.StopSenderAsync();
+
+        h.Sender.Dispose();
+        var again = await Record.ExceptionAsync(() => h.Sender.StopAsync(CancellationToken.None));
+
+        Assert.Null(again);
+        Assert.Equal(events.Select(e => e.Id).ToHashSet(), h.Api.EventIds);
+    }
 }
