@@ -33,6 +33,16 @@ public sealed class ConversionEvent
         Timestamp = timestamp;
     }
 
+    /// <summary>Rebuilds an event already checked once (a queued event being read back), without checking it again.</summary>
+    internal ConversionEvent(OaiqEvent @event, string id, DateTimeOffset timestamp, string? oppref, string? sourceUrl)
+    {
+        Event = @event;
+        Id = id;
+        Timestamp = timestamp;
+        _oppref = oppref;
+        _sourceUrl = sourceUrl;
+    }
+
     /// <summary>Creates an event that happened now.</summary>
     /// <param name="event">What happened.</param>
     /// <param name="timeProvider">The clock; pass <see cref="TimeProvider.System"/> outside tests.</param>

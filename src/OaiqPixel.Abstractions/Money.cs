@@ -34,8 +34,13 @@ public readonly struct Money : IEquatable<Money>
 
     internal System.Text.Json.JsonEncodedText EncodedCurrency => _currency!.Encoded;
 
+    internal IsoCurrency IsoCurrency => _currency!;
+
     /// <summary>The amount in major units, for display.</summary>
     public decimal MajorUnits => MinorUnits / Pow10(MinorUnitExponent);
+
+    /// <summary>Rebuilds an amount already checked once (a queued event being read back).</summary>
+    internal static Money Restore(long minorUnits, IsoCurrency currency) => new(minorUnits, currency);
 
     /// <summary>Creates an amount from minor units.</summary>
     /// <param name="minorUnits">The amount in the currency's minor unit; zero or more.</param>

@@ -21,6 +21,9 @@ public sealed class OaiqEvent
 
     internal System.Text.Json.JsonEncodedText EncodedName { get; }
 
+    /// <summary>Rebuilds an event already checked once (a queued event being read back).</summary>
+    internal static OaiqEvent Restore(string name, EventData data, string? customEventName) => new(name, data, customEventName);
+
     /// <summary>The event name (<c>type</c> in the Conversions API), one of <see cref="OaiqEventNames"/>.</summary>
     public string Name { get; }
 

@@ -36,6 +36,46 @@ public sealed class UserData
         AndroidAdvertisingId = source.AndroidAdvertisingId;
     }
 
+    /// <summary>Rebuilds user data already checked once (a queued event being read back), without checking it again.</summary>
+    internal static UserData Restore(
+        IReadOnlyList<string>[] hashedAndGeoLists, string? obref, string? ipAddress, string? userAgent, string? androidAdvertisingId) => new()
+        {
+            EmailsSha256 = hashedAndGeoLists[0],
+            PhoneNumbersSha256 = hashedAndGeoLists[1],
+            ExternalIdsSha256 = hashedAndGeoLists[2],
+            FirstNamesSha256 = hashedAndGeoLists[3],
+            LastNamesSha256 = hashedAndGeoLists[4],
+            Countries = hashedAndGeoLists[5],
+            Regions = hashedAndGeoLists[6],
+            Cities = hashedAndGeoLists[7],
+            PostalCodes = hashedAndGeoLists[8],
+            Obref = obref,
+            IpAddress = ipAddress,
+            UserAgent = userAgent,
+            AndroidAdvertisingId = androidAdvertisingId,
+        };
+
+    /// <summary>The number of lists <see cref="ListAt"/> and <see cref="Restore"/> know.</summary>
+    internal const int ListCount = 9;
+
+    /// <summary>The number of SHA-256 lists, which come first.</summary>
+    internal const int HashedListCount = 5;
+
+    /// <summary>A list in the order <see cref="Restore"/> takes them: the five SHA-256 lists, then the four geography lists.</summary>
+    internal IReadOnlyList<string> ListAt(int index) => index switch
+    {
+        0 => EmailsSha256,
+        1 => PhoneNumbersSha256,
+        2 => ExternalIdsSha256,
+        3 => FirstNamesSha256,
+        4 => LastNamesSha256,
+        5 => Countries,
+        6 => Regions,
+        7 => Cities,
+        8 => PostalCodes,
+        _ => throw new ArgumentOutOfRangeException(nameof(index)),
+    };
+
     /// <summary>No user data.</summary>
     public static UserData Empty { get; } = new();
 

@@ -12,7 +12,7 @@ using OaiqPixel.Testing;
 /// <summary>
 /// <c>--load</c>: sustained events/s from <see cref="IConversionEventSink.TryEnqueue"/> to the loopback
 /// <see cref="FakeConversionsApi"/> with batching, against one POST per event (the baseline) in the same run, and the
-/// memory one queued event costs.
+/// memory queued events cost (<see cref="QueueMemoryDriver"/>).
 /// </summary>
 /// <remarks>
 /// <c>dotnet run -c Release --project tests/OaiqPixel.Benchmarks -- --load [batchedEvents] [perEventEvents] [concurrency] [rounds]</c>
@@ -46,7 +46,7 @@ public static class ConversionsApiLoadDriver
         var p = Median(perEvent);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"summary over {rounds} interleaved rounds: batched median {b:N0} events/s (min {batched.Min():N0}, max {batched.Max():N0}); one POST per event median {p:N0} events/s (min {perEvent.Min():N0}, max {perEvent.Max():N0}); ratio {b / p:0.0}x"));
-        MeasureMemoryPerQueuedEvent(100_000);
+        QueueMemoryDriver.Run(100_000);
         return 0;
     }
 
@@ -159,46 +159,7 @@ public static class ConversionsApiLoadDriver
         return rate;
     }
 
-    private static void MeasureMemoryPerQueuedEvent(int count)
-    {
-        // The sender is never started: events stay queued.
-        var services = new ServiceCollection();
-        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddOptions<OaiqTrackingOptions>().Configure(o =>
-        {
-            o.PixelId = "px_mem";
-            o.ConversionsApi.ApiKey = "sk-svcacct-mem";
-            o.ConversionsApi.MaxBatchSize = 1000;
-            o.ConversionsApi.MaxQueueSize = count;
-        });
-        services.AddOaiqConversionsApi();
-        using var provider = services.BuildServiceProvider();
-        var sink = provider.GetRequiredService<IConversionEventSink>();
-        var now = DateTimeOffset.UtcNow;
-        sink.TryEnqueue(Event("warm", now));
-        provider.GetRequiredService<ConversionEventQueue>().Reader.TryRead(out _);
-
-        var before = GC.GetTotalMemory(forceFullCollection: true);
-        var events = new ConversionEvent[count];
-        for (var i = 0; i < count; i++)
-        {
-            events[i] = Event("m" + i.ToString(CultureInfo.InvariantCulture), now);
-        }
-
-        var created = GC.GetTotalMemory(forceFullCollection: true);
-        for (var i = 0; i < count; i++)
-        {
-            sink.TryEnqueue(events[i]);
-        }
-
-        var arrayBytes = (long)IntPtr.Size * count + 24;
-        var queued = GC.GetTotalMemory(forceFullCollection: true);
-        GC.KeepAlive(events);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"memory: {count:N0} queued order_created events (3 items, user data, oppref): {(created - before - arrayBytes) / (double)count:N0} bytes per event object graph + {(queued - created) / (double)count:N1} bytes per event of queue overhead = {(queued - before - arrayBytes) / (double)count:N0} bytes per queued event"));
-    }
-
-    private static ConversionEvent Event(string id, DateTimeOffset now) =>
+    internal static ConversionEvent Event(string id, DateTimeOffset now) =>
         new(OaiqEvent.OrderCreated(Money.FromMinorUnits(7797, "USD"),
             [
                 new Content { Id = "sku_1", Name = "Starter bundle", ContentType = "product", Quantity = 1, Amount = Money.FromMinorUnits(2599, "USD") },

@@ -5,10 +5,16 @@ using OaiqPixel.Testing;
 // dotnet run -c Release --project tests/OaiqPixel.Benchmarks -- --filter '*'
 // CI smoke run: -- --filter '*' --job dry --inProcess
 // Conversions API load driver: -- --load [batchedEvents] [perEventEvents] [concurrency] [rounds]
+// Memory of 100,000 queued events: -- --memory [count]
 // Count-only fake Conversions API for the wrk load test: -- --fake-api <port>  (runs until stdin closes or Ctrl+C)
 if (args.Length > 0 && args[0] == "--load")
 {
     return await ConversionsApiLoadDriver.RunAsync(args);
+}
+
+if (args.Length > 0 && args[0] == "--memory")
+{
+    return QueueMemoryDriver.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000);
 }
 
 if (args.Length > 1 && args[0] == "--fake-api")

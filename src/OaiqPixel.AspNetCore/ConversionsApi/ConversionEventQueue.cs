@@ -9,6 +9,10 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// <see cref="ConversionsApiSender"/>. <see cref="TryEnqueue"/> never blocks and never waits on the network; a full queue
 /// drops the event, counts it and warns at most every <see cref="QueueFullWarningInterval"/>.
 /// </summary>
+/// <remarks>
+/// Each event is stored packed (<see cref="ConversionEventPacker"/>): a few hundred bytes instead of the caller's object
+/// graph, which is what lets 100,000 events wait out an outage in tens of megabytes.
+/// </remarks>
 internal sealed class ConversionEventQueue : IConversionEventSink
 {
     /// <summary>Events are refused this long before the API's 7-day limit, so they cannot expire on the way.</summary>
@@ -20,7 +24,7 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     /// <summary>The least time between two "queue full" warnings.</summary>
     public static readonly TimeSpan QueueFullWarningInterval = TimeSpan.FromSeconds(30);
 
-    private readonly Channel<ConversionEvent> _channel;
+    private readonly Channel<byte[]> _channel;
     private readonly TimeProvider _timeProvider;
     private readonly ConversionsApiMetrics _metrics;
     private readonly ILogger _logger;
@@ -44,13 +48,14 @@ internal sealed class ConversionEventQueue : IConversionEventSink
             : string.IsNullOrWhiteSpace(value.PixelId) ? "no Oaiq:PixelId is set"
             : null;
         Capacity = Math.Max(1, api.MaxQueueSize);
-        _channel = Channel.CreateBounded<ConversionEvent>(new BoundedChannelOptions(Capacity)
+        _channel = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(Capacity)
         {
             FullMode = BoundedChannelFullMode.Wait, // with TryWrite: refuse when full, never wait
             SingleReader = true,
             SingleWriter = false,
             AllowSynchronousContinuations = false,
         });
+        Reader = new UnpackingChannelReader(_channel.Reader);
         _timeProvider = timeProvider;
         _metrics = metrics;
         _logger = logger;
@@ -70,7 +75,7 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     public int Count => _channel.Reader.Count;
 
     /// <summary>The sender's end of the queue.</summary>
-    public ChannelReader<ConversionEvent> Reader => _channel.Reader;
+    public ChannelReader<ConversionEvent> Reader { get; }
 
     /// <inheritdoc />
     public bool TryEnqueue(ConversionEvent conversionEvent)
@@ -93,7 +98,8 @@ internal sealed class ConversionEventQueue : IConversionEventSink
             return false;
         }
 
-        if (_channel.Writer.TryWrite(conversionEvent))
+        // Counting first spares a full queue the work of packing an event it will refuse.
+        if (!IsCompleted && Count < Capacity && _channel.Writer.TryWrite(ConversionEventPacker.Pack(conversionEvent)))
         {
             _metrics.Enqueued();
             return true;

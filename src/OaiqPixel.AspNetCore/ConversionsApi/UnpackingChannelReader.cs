@@ -1,0 +1,56 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Threading.Channels;
+
+namespace OaiqPixel.AspNetCore.ConversionsApi;
+
+/// <summary>
+/// The sender's view of <see cref="ConversionEventQueue"/>: the queue holds packed events
+/// (<see cref="ConversionEventPacker"/>), and each is rebuilt only when the sender takes it for a batch.
+/// </summary>
+internal sealed class UnpackingChannelReader : ChannelReader<ConversionEvent>
+{
+    private readonly ChannelReader<byte[]> _packed;
+
+    public UnpackingChannelReader(ChannelReader<byte[]> packed) => _packed = packed;
+
+    /// <inheritdoc />
+    public override Task Completion => _packed.Completion;
+
+    /// <inheritdoc />
+    public override bool CanCount => _packed.CanCount;
+
+    /// <inheritdoc />
+    public override int Count => _packed.Count;
+
+    /// <inheritdoc />
+    public override bool CanPeek => _packed.CanPeek;
+
+    /// <inheritdoc />
+    public override bool TryRead([MaybeNullWhen(false)] out ConversionEvent item)
+    {
+        if (_packed.TryRead(out var packed))
+        {
+            item = ConversionEventPacker.Unpack(packed);
+            return true;
+        }
+
+        item = null;
+        return false;
+    }
+
+    /// <inheritdoc />
+    public override bool TryPeek([MaybeNullWhen(false)] out ConversionEvent item)
+    {
+        if (_packed.TryPeek(out var packed))
+        {
+            item = ConversionEventPacker.Unpack(packed);
+            return true;
+        }
+
+        item = null;
+        return false;
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) => _packed.WaitToReadAsync(cancellationToken);
+}

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace OaiqPixel.Tests;
+
+/// <summary>
+/// The server leg's queue keeps events packed; what comes out must be the same event: the same Conversions API JSON,
+/// the same pixel call, the same time and offset.
+/// </summary>
+public class ConversionEventPackerTests
+{
+    [Fact]
+    public void PackThenUnpack_RandomEvents_WriteTheSameConversionsApiJsonAndPixelCall()
+    {
+        var random = new Random(20261127);
+        for (var i = 0; i < 3_000; i++)
+        {
+            var original = RandomEvents.Next(random, i);
+
+            var copy = ConversionEventPacker.Unpack(ConversionEventPacker.Pack(original));
+
+            Assert.Equal(ConversionsApiSerializer.SerializeEvent(original), ConversionsApiSerializer.SerializeEvent(copy));
+            Assert.Equal(original.Timestamp, copy.Timestamp);
+            Assert.Equal(original.Timestamp.Offset, copy.Timestamp.Offset);
+            if (original.Event.IsPixelEvent)
+            {
+                Assert.Equal(PixelScriptWriter.MeasureCall(original), PixelScriptWriter.MeasureCall(copy));
+            }
+        }
+    }
+
+    [Fact]
+    public void PackThenUnpack_EveryOptionalField_KeepsEachOneAsTheModelShowsIt()
+    {
+        var original = new ConversionEvent(
+            OaiqEvent.Custom("plan_upgraded", new CustomData
+            {
+                Amount = Money.FromMinorUnits(1500, "KWD"),
+                PlanId = "pro_annual",
+                Contents =
+                [
+                    new Content
+                    {
+                        Id = "sku_1", GroupId = "grp_1", Name = "Café \u2028 </script>", ContentType = "plan", Quantity = 0,
+                        Amount = Money.FromMinorUnits(long.MaxValue, "CLF"), Variant = new Dictionary<string, string> { ["size"] = "L", ["colour"] = "" },
+                    },
+                    new Content(),
+                ],
+            }
+            .WithProperty("tier", "gold")
+            .WithProperty("seats", 12)
+            .WithProperty("ratio", 0.25)
+            .WithProperty("trial", false)
+            .WithProperty("nothing", (string?)null)
+            .WithProperty("nested", JsonDocument.Parse("""{"a":[1,"two",{"b":null}],"c":"\u00e9"}""").RootElement)),
+            "evt_01JX8M6K4Q7F9A2B3C5D6E7F8G",
+            new DateTimeOffset(2026, 11, 26, 18, 30, 15, 123, TimeSpan.FromHours(5.75)).AddTicks(4567))
+        {
+            OptOut = true,
+            ActionSource = ActionSource.PhoneCall,
+            Oppref = "gAAAAABn-x_Y0z9Q==",
+            SourceUrl = "https://shop.example.com/p/ü?x=1",
+            User = UserData.FromEmail("ada@example.com").WithEmail("ADA@example.org").WithPhoneNumber("+44 20 7946 0958")
+                .WithExternalId("c-42").WithFirstName("Ada").WithLastName("Lovelace").WithCountry("gb").WithRegion("London")
+                .WithCity("London").WithPostalCode("SW1A 1AA").WithObref("ob.1.Zm9v").WithIpAddress("2001:db8::1")
+                .WithUserAgent("Mozilla/5.0 (X11; Linux x86_64)").WithAndroidAdvertisingId("38400000-8CF0-11BD-B23E-10B96E40000D"),
+        };
+
+        var copy = ConversionEventPacker.Unpack(ConversionEventPacker.Pack(original));
+
+        Assert.Equal(ConversionsApiSerializer.SerializeEvent(original), ConversionsApiSerializer.SerializeEvent(copy));
+        Assert.Equal(original.Timestamp.Ticks, copy.Timestamp.Ticks);
+        Assert.Equal(TimeSpan.FromHours(5.75), copy.Timestamp.Offset);
+        Assert.True(copy.OptOut);
+        Assert.Equal(ActionSource.PhoneCall, copy.ActionSource);
+        Assert.Equal("plan_upgraded", copy.Event.CustomEventName);
+        var item = Assert.IsType<CustomData>(copy.Event.Data).Contents[0];
+        Assert.Equal(long.MaxValue, item.Amount!.Value.MinorUnits);
+        Assert.Equal("CLF", item.Amount.Value.Currency);
+        Assert.Equal(["size", "colour"], item.Variant!.Keys);
+        Assert.Null(Assert.IsType<CustomData>(copy.Event.Data).Contents[1].Id);
+        Assert.Equal(original.User!.EmailsSha256, copy.User!.EmailsSha256);
+        Assert.Equal(original.User.PhoneNumbersSha256, copy.User.PhoneNumbersSha256);
+        Assert.Equal("38400000-8cf0-11bd-b23e-10b96e40000d", copy.User.AndroidAdvertisingId);
+    }
+
+    [Fact]
+    public void PackThenUnpack_NoUserNoActionSourceEmptyData_StayAbsent()
+    {
+        var original = new ConversionEvent(OaiqEvent.LeadCreated(), "lead_1", DateTimeOffset.UnixEpoch);
+
+        var copy = ConversionEventPacker.Unpack(ConversionEventPacker.Pack(original));
+
+        Assert.Null(copy.User);
+        Assert.Null(copy.ActionSource);
+        Assert.Null(copy.Oppref);
+        Assert.Null(copy.SourceUrl);
+        Assert.Null(copy.Event.Data.Amount);
+        Assert.Equal(ConversionsApiSerializer.SerializeEvent(original), ConversionsApiSerializer.SerializeEvent(copy));
+    }
+
+    [Fact]
+    public void PackThenUnpack_LoneSurrogateInAnItemName_ReachesTheApiAsTheReplacementCharacterItWouldHaveBeen()
+    {
+        var original = new ConversionEvent(
+            OaiqEvent.ItemsAdded(new ContentsData { Contents = [new Content { Name = "half \uD800 pair" }] }), "add_1", DateTimeOffset.UtcNow);
+
+        var copy = ConversionEventPacker.Unpack(ConversionEventPacker.Pack(original));
+
+        var sent = JsonNode.Parse(ConversionsApiSerializer.SerializeEvent(original))!["data"]!["contents"]![0]!["name"]!.GetValue<string>();
+        var sentFromQueue = JsonNode.Parse(ConversionsApiSerializer.SerializeEvent(copy))!["data"]!["contents"]![0]!["name"]!.GetValue<string>();
+        Assert.Equal("half \uFFFD pair", sent);
+        Assert.Equal(sent, sentFromQueue);
+    }
+
+    [Fact]
+    public void Pack_HeavyOrder_IsLessThanHalfItsConversionsApiJson()
+    {
+        // What the queue keeps per event: the bytes a heavy order costs while it waits out an outage.
+        var order = new ConversionEvent(
+            OaiqEvent.OrderCreated(Money.FromMinorUnits(7797, "USD"),
+            [
+                new Content { Id = "sku_1", Name = "Starter bundle", ContentType = "product", Quantity = 1, Amount = Money.FromMinorUnits(2599, "USD") },
+                new Content { Id = "sku_2", Name = "Refill", ContentType = "product", Quantity = 2, Amount = Money.FromMinorUnits(2599, "USD") },
+                new Content { Id = "sku_3", Name = "Gift wrap", ContentType = "service", Quantity = 1, Amount = Money.FromMinorUnits(0, "USD") },
+            ]),
+            EventIds.New(),
+            DateTimeOffset.UtcNow)
+        {
+            Oppref = "gAAAAABoppref-click-token",
+            SourceUrl = "https://shop.example.com/checkout/confirmation",
+            User = UserData.FromEmail("ada@example.com").WithPhoneNumber("+14155550100").WithIpAddress("203.0.113.7").WithUserAgent("Mozilla/5.0 (load)"),
+        };
+
+        var packed = ConversionEventPacker.Pack(order);
+        var json = System.Text.Encoding.UTF8.GetByteCount(ConversionsApiSerializer.SerializeEvent(order));
+
+        Assert.True(packed.Length * 2 < json, $"{packed.Length} packed bytes against {json} bytes of JSON.");
+    }
+}
