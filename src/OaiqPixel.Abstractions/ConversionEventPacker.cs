@@ -54,7 +54,7 @@ internal static class ConversionEventPacker
             w.WriteByte((byte)actionSource);
         }
 
-        w.WriteByte(NameIndex(e.Event.Name));
+        w.WriteByte(e.Event.NameIndex);
         if (e.Event.CustomEventName is { } customEventName)
         {
             w.WriteString(customEventName);
@@ -101,20 +101,6 @@ internal static class ConversionEventPacker
             ActionSource = actionSource,
             User = user,
         };
-    }
-
-    private static byte NameIndex(string name)
-    {
-        var all = OaiqEventNames.All;
-        for (var i = 0; i < all.Count; i++)
-        {
-            if (string.Equals(all[i], name, StringComparison.Ordinal))
-            {
-                return (byte)i;
-            }
-        }
-
-        throw new ArgumentException($"'{name}' is not an OpenAI Ads event name.", nameof(name));
     }
 
     private static void WriteData(PackedEventWriter w, EventData data)
@@ -294,8 +280,24 @@ internal static class ConversionEventPacker
 
     private static void WriteUser(PackedEventWriter w, UserData user)
     {
+        // Most users have two or three of the nine lists: a bit per non-empty list, then only those.
+        var present = 0UL;
         for (var i = 0; i < UserData.ListCount; i++)
         {
+            if (user.ListAt(i).Count > 0)
+            {
+                present |= 1UL << i;
+            }
+        }
+
+        w.WriteVarUInt(present);
+        for (var i = 0; i < UserData.ListCount; i++)
+        {
+            if ((present & (1UL << i)) == 0)
+            {
+                continue;
+            }
+
             var list = user.ListAt(i);
             // The digest lists hold digests by construction; the check keeps the format lossless regardless.
             var asDigests = i < UserData.HashedListCount && AllDigests(list);
@@ -321,20 +323,20 @@ internal static class ConversionEventPacker
 
     private static UserData ReadUser(ref PackedEventReader r)
     {
+        var present = r.ReadVarUInt();
         var lists = new IReadOnlyList<string>[UserData.ListCount];
         for (var i = 0; i < lists.Length; i++)
         {
-            var header = r.ReadVarUInt();
-            var count = checked((int)(header >> 1));
-            var asDigests = (header & 1) == 0;
-            if (count == 0)
+            if ((present & (1UL << i)) == 0)
             {
                 lists[i] = [];
                 continue;
             }
 
-            var values = new string[count];
-            for (var j = 0; j < count; j++)
+            var header = r.ReadVarUInt();
+            var asDigests = (header & 1) == 0;
+            var values = new string[checked((int)(header >> 1))];
+            for (var j = 0; j < values.Length; j++)
             {
                 values[j] = asDigests ? r.ReadDigest() : r.ReadRequiredString();
             }

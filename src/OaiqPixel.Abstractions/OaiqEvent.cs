@@ -17,9 +17,13 @@ public sealed class OaiqEvent
         Data = data;
         CustomEventName = customEventName;
         EncodedName = WireNames.EventNames[name];
+        NameIndex = (byte)OaiqEventNames.IndexOf(name);
     }
 
     internal System.Text.Json.JsonEncodedText EncodedName { get; }
+
+    /// <summary>The position of <see cref="Name"/> in <see cref="OaiqEventNames.All"/>: how a queued event stores its name.</summary>
+    internal byte NameIndex { get; }
 
     /// <summary>Rebuilds an event already checked once (a queued event being read back).</summary>
     internal static OaiqEvent Restore(string name, EventData data, string? customEventName) => new(name, data, customEventName);

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using System.Text.Unicode;
 
 namespace OaiqPixel;
 
@@ -38,8 +39,16 @@ internal sealed class PackedEventWriter
 
     /// <summary>Writes a string as its UTF-8 byte length plus one (0 for <see langword="null"/>), then the bytes.</summary>
     /// <remarks>
+    /// <para>
     /// A lone surrogate becomes U+FFFD, which is what the Conversions API body would have carried for it anyway: the
     /// JSON encoder replaces invalid UTF-16 the same way.
+    /// </para>
+    /// <para>
+    /// One pass: the bytes are transcoded straight after room for the length, sized for the worst case (3 bytes per
+    /// UTF-16 unit), and the length is filled in afterwards, in one byte or in a fixed two-byte form (a varint with a
+    /// redundant continuation, which <see cref="PackedEventReader.ReadVarUInt"/> reads the same). Only strings of more
+    /// than 5,461 characters are counted first.
+    /// </para>
     /// </remarks>
     public void WriteString(string? value)
     {
@@ -49,9 +58,30 @@ internal sealed class PackedEventWriter
             return;
         }
 
-        var count = Encoding.UTF8.GetByteCount(value);
-        WriteVarUInt((ulong)count + 1);
-        Encoding.UTF8.GetBytes(value, Advance(count));
+        var worstCase = value.Length * 3;
+        var prefix = worstCase + 1 < 0x80 ? 1 : worstCase + 1 < 0x4000 ? 2 : 0;
+        if (prefix == 0)
+        {
+            var count = Encoding.UTF8.GetByteCount(value);
+            WriteVarUInt((ulong)count + 1);
+            Encoding.UTF8.GetBytes(value, Advance(count));
+            return;
+        }
+
+        EnsureCapacity(prefix + worstCase);
+        Utf8.FromUtf16(value, _buffer.AsSpan(_length + prefix, worstCase), out _, out var written, replaceInvalidSequences: true);
+        var lengthPlusOne = written + 1;
+        if (prefix == 1)
+        {
+            _buffer[_length] = (byte)lengthPlusOne;
+        }
+        else
+        {
+            _buffer[_length] = (byte)(lengthPlusOne | 0x80);
+            _buffer[_length + 1] = (byte)(lengthPlusOne >> 7);
+        }
+
+        _length += prefix + written;
     }
 
     /// <summary>Writes raw bytes with their length first.</summary>
@@ -64,13 +94,17 @@ internal sealed class PackedEventWriter
     /// <summary>Writes a SHA-256 digest given as 64 lowercase hex digits (see <see cref="UserDataNormalizer.IsSha256Hex"/>) as its 32 bytes.</summary>
     public void WriteDigest(string hex) => Convert.FromHexString(hex, Advance(32), out _, out _);
 
-    private Span<byte> Advance(int count)
+    private void EnsureCapacity(int count)
     {
         if (_buffer.Length - _length < count)
         {
             Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + count));
         }
+    }
 
+    private Span<byte> Advance(int count)
+    {
+        EnsureCapacity(count);
         var span = _buffer.AsSpan(_length, count);
         _length += count;
         return span;

@@ -55,6 +55,27 @@ public sealed class UserData
             AndroidAdvertisingId = androidAdvertisingId,
         };
 
+    /// <summary>
+    /// The user data a web request carries (the <c>__obref</c> cookie, the client IP, the <c>User-Agent</c>), built in one
+    /// step; a value that <see cref="WithObref"/> or <see cref="WithUserAgent"/> would refuse is left out instead.
+    /// </summary>
+    internal static UserData FromRequest(string? obref, IPAddress? ipAddress, string? userAgent)
+    {
+        obref = obref is not null && !string.IsNullOrWhiteSpace(obref) && !obref.Any(char.IsControl) && !TextChecks.HasLoneSurrogate(obref) ? obref : null;
+        userAgent = userAgent is not null && !string.IsNullOrWhiteSpace(userAgent) && !TextChecks.HasLoneSurrogate(userAgent) ? userAgent : null;
+        if (obref is null && ipAddress is null && userAgent is null)
+        {
+            return Empty;
+        }
+
+        return new UserData
+        {
+            Obref = obref,
+            IpAddress = ipAddress is null ? null : Format(ipAddress),
+            UserAgent = userAgent,
+        };
+    }
+
     /// <summary>The number of lists <see cref="ListAt"/> and <see cref="Restore"/> know.</summary>
     internal const int ListCount = 9;
 
@@ -274,8 +295,7 @@ public sealed class UserData
     public UserData WithIpAddress(IPAddress ipAddress)
     {
         ArgumentNullException.ThrowIfNull(ipAddress);
-        var address = ipAddress.IsIPv4MappedToIPv6 ? ipAddress.MapToIPv4() : ipAddress;
-        return new(this) { IpAddress = address.ToString() };
+        return new(this) { IpAddress = Format(ipAddress) };
     }
 
     /// <summary>Sets the client's user agent.</summary>
@@ -343,6 +363,8 @@ public sealed class UserData
             AndroidAdvertisingId = other.AndroidAdvertisingId ?? AndroidAdvertisingId,
         };
     }
+
+    private static string Format(IPAddress ipAddress) => (ipAddress.IsIPv4MappedToIPv6 ? ipAddress.MapToIPv4() : ipAddress).ToString();
 
     private static IReadOnlyList<string> Add(IReadOnlyList<string> list, string value)
     {

@@ -84,6 +84,21 @@ public class ConversionEventPackerTests
         Assert.Equal("38400000-8cf0-11bd-b23e-10b96e40000d", copy.User.AndroidAdvertisingId);
     }
 
+    [Theory]
+    [MemberData(nameof(EveryEventName))]
+    public void PackThenUnpack_EveryEventName_KeepsTheNameAndItsShape(string name)
+    {
+        var original = new ConversionEvent(OaiqEvent.Create(name, customEventName: name == OaiqEventNames.Custom ? "newsletter_signup" : null), "e_" + name, DateTimeOffset.UnixEpoch);
+
+        var copy = ConversionEventPacker.Unpack(ConversionEventPacker.Pack(original));
+
+        Assert.Equal(name, copy.Event.Name);
+        Assert.Equal(original.Event.Data.Type, copy.Event.Data.Type);
+        Assert.Equal(original.Event.CustomEventName, copy.Event.CustomEventName);
+    }
+
+    public static TheoryData<string> EveryEventName() => new(OaiqEventNames.All);
+
     [Fact]
     public void PackThenUnpack_NoUserNoActionSourceEmptyData_StayAbsent()
     {

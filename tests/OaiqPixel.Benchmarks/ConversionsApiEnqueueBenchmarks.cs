@@ -45,7 +45,7 @@ public class ConversionsApiEnqueueBenchmarks
     public bool TryEnqueue()
     {
         var accepted = _sink.TryEnqueue(_event);
-        _queue.Reader.TryRead(out _);
+        _queue.PackedReader.TryRead(out _);
         return accepted;
     }
 }

@@ -77,6 +77,9 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     /// <summary>The sender's end of the queue.</summary>
     public ChannelReader<ConversionEvent> Reader { get; }
 
+    /// <summary>The queued events as stored, for measuring the request path without the sender's cost of rebuilding them.</summary>
+    internal ChannelReader<byte[]> PackedReader => _channel.Reader;
+
     /// <inheritdoc />
     public bool TryEnqueue(ConversionEvent conversionEvent)
     {
@@ -98,8 +101,7 @@ internal sealed class ConversionEventQueue : IConversionEventSink
             return false;
         }
 
-        // Counting first spares a full queue the work of packing an event it will refuse.
-        if (!IsCompleted && Count < Capacity && _channel.Writer.TryWrite(ConversionEventPacker.Pack(conversionEvent)))
+        if (!IsCompleted && _channel.Writer.TryWrite(ConversionEventPacker.Pack(conversionEvent)))
         {
             _metrics.Enqueued();
             return true;

@@ -232,30 +232,14 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
 
     private UserData BuildRequestUser()
     {
-        var user = UserData.Empty;
-        if (Obref is { } obref)
+        var userAgent = UserAgent;
+        if (userAgent is not null && (userAgent.AsSpan().IndexOfAnyInRange('\u0000', '\u001F') >= 0 || userAgent.AsSpan().IndexOfAnyInRange('\u007F', '\u009F') >= 0))
         {
-            user = user.WithObref(obref);
+            userAgent = null;
         }
 
-        if (RemoteIpAddress is { } ip)
-        {
-            user = user.WithIpAddress(ip);
-        }
-
-        if (UserAgent is { } userAgent && userAgent.AsSpan().IndexOfAnyInRange('\u0000', '\u001F') < 0 && userAgent.AsSpan().IndexOfAnyInRange('\u007F', '\u009F') < 0)
-        {
-            try
-            {
-                user = user.WithUserAgent(userAgent);
-            }
-            catch (ArgumentException)
-            {
-                // An unusable User-Agent (e.g. a lone surrogate) is left out rather than failing the event.
-            }
-        }
-
-        return user;
+        // One allocation rather than one copy per field; an unusable User-Agent (e.g. a lone surrogate) is left out.
+        return UserData.FromRequest(Obref, RemoteIpAddress, userAgent);
     }
 
     private static string? BuildSourceUrl(HttpRequest request)
