@@ -64,10 +64,10 @@ internal sealed class OaiqConversionTracker : IConversionTracker
             return null;
         }
 
-        var conversionEvent = new ConversionEvent(oaiqEvent, eventId ?? EventIds.New(), _runtime.Time.GetUtcNow())
+        // Every part is already checked (the id above or generated, oppref as a cookie value, the source URL when built),
+        // so the event skips re-checking them: this is the request path.
+        var conversionEvent = new ConversionEvent(oaiqEvent, eventId ?? EventIds.New(), _runtime.Time.GetUtcNow(), context.Oppref, context.SourceUrl)
         {
-            Oppref = context.Oppref,
-            SourceUrl = context.SourceUrl,
             ActionSource = oaiqEvent.IsPixelEvent ? ActionSource.Web : null,
             OptOut = optOut,
             User = context.RequestUser.Merge(user),
