@@ -3,10 +3,11 @@
 #
 #   tests/load/run-wrk.sh [rounds=5] [duration=10s] [path=/products/sku-1]
 #   SERVER_LEG=0 tests/load/run-wrk.sh ...   # tracking on = browser leg only (no Conversions API key)
+#   WARMUP=20s (default)                       # wrk run before each measurement, until tiered JIT has settled
 #
 # Builds MvcShop and the benchmark project in Release, then for each round runs the app once with tracking off
 # (Oaiq__Enabled=false) and once with it on (Oaiq__Enabled=true, a Pixel ID, and the server leg sending to a local
-# count-only fake Conversions API), each time: start, warm up 5 s, measure, stop. Prints each run's requests/s, then
+# count-only fake Conversions API), each time: start, warm up ($WARMUP), measure, stop. Prints each run's requests/s, then
 # the medians, min-max spread and the on/off ratio. Nothing in the sample is changed: everything goes through env vars.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,6 +15,7 @@ cd "$(dirname "$0")/../.."
 rounds=${1:-5}
 duration=${2:-10s}
 path=${3:-/products/sku-1}
+warmup=${WARMUP:-20s}
 app_port=5077
 fake_port=5088
 out=${OUT:-/tmp/oaiq-wrk}
@@ -45,10 +47,13 @@ wait_up() {
   echo "not up: $1"; return 1
 }
 
-run_app() { # $1 = on|off ; prints requests/s
+run_app() { # $1 = on|off ; prints requests/s. Runs in a $(...) subshell: its own EXIT trap stops the app on any failure.
   local mode=$1
+  if curl -s -o /dev/null "http://127.0.0.1:$app_port/"; then echo "port $app_port is already serving; stop that process first"; exit 1; fi
+  trap '[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null; true' EXIT
   (
-    export ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
+    # The sample asks for consent in Production; measure the page a consenting visitor gets (the pixel rendered).
+    export ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Shop__RequireConsent=false
     if [ "$mode" = on ] && [ "${SERVER_LEG:-1}" = 0 ]; then
       export Oaiq__Enabled=true Oaiq__PixelId=px_fake_pixel
     elif [ "$mode" = on ]; then
@@ -68,7 +73,9 @@ run_app() { # $1 = on|off ; prints requests/s
   else
     ! curl -fs "http://127.0.0.1:$app_port$path" | grep -q 'oaiq(' || { echo "tracking off, but the page has the pixel"; exit 1; }
   fi
-  wrk -t2 -c50 -d5s "http://127.0.0.1:$app_port$path" >/dev/null          # warm-up (JIT, tiering)
+  # Warm-up: with the CPU saturated, tiered compilation (a background thread) needs well over 5 s to finish, and a
+  # measurement taken while it runs charges JIT time to whichever mode has more code still at tier 0.
+  wrk -t2 -c50 -d"$warmup" "http://127.0.0.1:$app_port$path" >/dev/null
   wrk -t2 -c50 -d"$duration" "http://127.0.0.1:$app_port$path" >"$out/wrk-$mode-$round.txt"
   kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""
   awk '/Requests\/sec/ {print $2}' "$out/wrk-$mode-$round.txt"
@@ -82,7 +89,7 @@ for round in $(seq 1 "$rounds"); do
   # Alternate which mode goes first, so drift in the machine's speed does not favour one.
   if [ $((round % 2)) -eq 1 ]; then order="off on"; else order="on off"; fi
   for mode in $order; do
-    rps=$(run_app "$mode")
+    rps=$(run_app "$mode") || { echo "round $round tracking $mode failed: $rps"; exit 1; }
     echo "round $round tracking $mode: $rps requests/s"
     if [ "$mode" = on ]; then on+=("$rps"); else off+=("$rps"); fi
   done

@@ -199,17 +199,14 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
             return;
         }
 
-        // One timer per batch: wait for more events until the batch is full or the interval is over.
+        // One timer per batch, and one wake-up when a full batch is waiting: not one wake-up per event.
         using var interval = new CancellationTokenSource(api.FlushInterval, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(interval.Token, stoppingToken);
-        while (batch.Count < max)
+        while (batch.Count < max && !_queue.IsCompleted)
         {
             try
             {
-                if (!await reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))
-                {
-                    return;
-                }
+                await _queue.WhenAtLeast(max - batch.Count).WaitAsync(linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (linked.IsCancellationRequested)
             {
@@ -219,6 +216,8 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
 
             Drain(batch, max);
         }
+
+        Drain(batch, max);
     }
 
     private void Drain(List<ConversionEvent> batch, int max)

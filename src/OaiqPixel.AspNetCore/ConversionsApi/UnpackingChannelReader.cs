@@ -10,8 +10,15 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 internal sealed class UnpackingChannelReader : ChannelReader<ConversionEvent>
 {
     private readonly ChannelReader<byte[]> _packed;
+    private readonly Action _taken;
 
-    public UnpackingChannelReader(ChannelReader<byte[]> packed) => _packed = packed;
+    /// <param name="packed">The channel of packed events.</param>
+    /// <param name="taken">Called for every event read (not peeked).</param>
+    public UnpackingChannelReader(ChannelReader<byte[]> packed, Action taken)
+    {
+        _packed = packed;
+        _taken = taken;
+    }
 
     /// <inheritdoc />
     public override Task Completion => _packed.Completion;
@@ -30,6 +37,7 @@ internal sealed class UnpackingChannelReader : ChannelReader<ConversionEvent>
     {
         if (_packed.TryRead(out var packed))
         {
+            _taken();
             item = ConversionEventPacker.Unpack(packed);
             return true;
         }
