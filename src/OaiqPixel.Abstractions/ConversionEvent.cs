@@ -143,9 +143,10 @@ public sealed class ConversionEvent
 
     /// <summary>
     /// A cheap, conservative test that only accepts what <see cref="Uri"/> certainly accepts as an absolute http(s) URL
-    /// with a host: a lowercase <c>http://</c> or <c>https://</c>, a DNS name of letter-or-digit labels (hyphens inside),
-    /// an optional port, and a path of RFC 3986 path characters. Anything else (IP literals, queries, unusual
-    /// characters) goes to the full <see cref="Uri"/> parse.
+    /// with a host: a lowercase <c>http://</c> or <c>https://</c>, a DNS name of letter-or-digit labels (hyphens inside)
+    /// or a dotted-quad IPv4 address in canonical form, an optional port, and a path of RFC 3986 path characters.
+    /// Anything else (IPv6 literals, other IPv4 spellings, queries, unusual characters) goes to the full
+    /// <see cref="Uri"/> parse.
     /// </summary>
     internal static bool IsPlainHttpUrl(string value)
     {
@@ -159,7 +160,7 @@ public sealed class ConversionEvent
 
         var hostEnd = rest.IndexOfAny(':', '/');
         var host = hostEnd < 0 ? rest : rest[..hostEnd];
-        if (host.Length is 0 or > 253 || !IsDnsName(host))
+        if (host.Length is 0 or > 253 || !(IsDnsName(host) || IsCanonicalIPv4(host)))
         {
             return false;
         }
@@ -230,6 +231,30 @@ public sealed class ConversionEvent
         // A name may end with the root dot ("shop.example."), not with a hyphen; it must not be all digits and dots
         // (Uri would read that as an IPv4 address, which the full parse handles).
         return previous != '-' && host.ContainsAnyExcept(s_digitsAndDots);
+    }
+
+    /// <summary>Four decimal parts of 0–255 without leading zeros (<c>203.0.113.7</c>), which <see cref="Uri"/> keeps as is.</summary>
+    private static bool IsCanonicalIPv4(ReadOnlySpan<char> host)
+    {
+        var parts = 0;
+        while (true)
+        {
+            var end = host.IndexOf('.');
+            var part = end < 0 ? host : host[..end];
+            if (part.Length is 0 or > 3 || part.ContainsAnyExceptInRange('0', '9') || (part.Length > 1 && part[0] == '0')
+                || int.Parse(part, provider: System.Globalization.CultureInfo.InvariantCulture) > 255)
+            {
+                return false;
+            }
+
+            parts++;
+            if (end < 0)
+            {
+                return parts == 4;
+            }
+
+            host = host[(end + 1)..];
+        }
     }
 
     private static bool HasWhiteSpaceOrControl(string value)
