@@ -33,6 +33,8 @@ internal static class ConversionEventPacker
     private const byte ContentAmount = 32;
     private const byte ContentVariant = 64;
 
+    private const int MaxKeptScratch = 16 * 1024;
+
     [ThreadStatic]
     private static PackedEventWriter? t_writer;
 
@@ -69,7 +71,14 @@ internal static class ConversionEventPacker
             WriteUser(w, user);
         }
 
-        return w.ToArray();
+        var packed = w.ToArray();
+        if (w.Capacity > MaxKeptScratch)
+        {
+            // One event with huge custom properties must not pin a huge buffer to this thread for good.
+            t_writer = null;
+        }
+
+        return packed;
     }
 
     /// <summary>Rebuilds an event from what <see cref="Pack"/> returned.</summary>

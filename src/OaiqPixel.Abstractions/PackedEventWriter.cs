@@ -13,6 +13,9 @@ internal sealed class PackedEventWriter
     private byte[] _buffer = new byte[1024];
     private int _length;
 
+    /// <summary>The buffer's size: an unusually large event grows it, and the caller may then let it go.</summary>
+    public int Capacity => _buffer.Length;
+
     /// <summary>Empties the buffer.</summary>
     public void Reset() => _length = 0;
 

@@ -129,6 +129,24 @@ public class ConversionEventPackerTests
     }
 
     [Fact]
+    public void PackThenUnpack_AHundredKilobyteCustomProperty_SurvivesAndTheNextEventStillPacks()
+    {
+        var big = new string('x', 100_000) + "é";
+        var huge = new ConversionEvent(OaiqEvent.Custom("big_one", new CustomData().WithProperty("blob", big)), "big_1", DateTimeOffset.UnixEpoch)
+        {
+            SourceUrl = "https://shop.example/" + new string('p', 10_000),
+        };
+        var small = new ConversionEvent(OaiqEvent.LeadCreated(), "lead_after", DateTimeOffset.UnixEpoch) { SourceUrl = "https://shop.example/" };
+
+        var hugeCopy = ConversionEventPacker.Unpack(ConversionEventPacker.Pack(huge));
+        var smallCopy = ConversionEventPacker.Unpack(ConversionEventPacker.Pack(small));
+
+        Assert.Equal(big, Assert.IsType<CustomData>(hugeCopy.Event.Data).Properties["blob"].GetString());
+        Assert.Equal(huge.SourceUrl, hugeCopy.SourceUrl);
+        Assert.Equal(ConversionsApiSerializer.SerializeEvent(small), ConversionsApiSerializer.SerializeEvent(smallCopy));
+    }
+
+    [Fact]
     public void Pack_HeavyOrder_IsLessThanHalfItsConversionsApiJson()
     {
         // What the queue keeps per event: the bytes a heavy order costs while it waits out an outage.
