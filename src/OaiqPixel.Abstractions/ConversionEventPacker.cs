@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.Buffers;
 using System.Text.Json;
 
 namespace OaiqPixel;
@@ -16,7 +16,8 @@ namespace OaiqPixel;
 /// </para>
 /// <para>
 /// The format is private to one process and one version of this assembly (a queue is never persisted), so it has no
-/// version header.
+/// version header. Fields are stored in the order the Conversions API event writes them, so <see cref="WriteJson"/>
+/// writes the event's JSON straight from the bytes in one forward pass, without rebuilding the objects.
 /// </para>
 /// </remarks>
 internal static class ConversionEventPacker
@@ -24,6 +25,7 @@ internal static class ConversionEventPacker
     private const byte OptOutFlag = 1;
     private const byte ActionSourceFlag = 2;
     private const byte UserFlag = 4;
+    private const byte EmptyUserFlag = 8;
 
     private const byte ContentId = 1;
     private const byte ContentGroupId = 2;
@@ -38,6 +40,15 @@ internal static class ConversionEventPacker
     [ThreadStatic]
     private static PackedEventWriter? t_writer;
 
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_json;
+
+    private static readonly JsonEncodedText[] s_userListNames =
+    [
+        WireNames.EmailsSha256, WireNames.PhoneNumbersSha256, WireNames.ExternalIdsSha256, WireNames.FirstNamesSha256,
+        WireNames.LastNamesSha256, WireNames.Countries, WireNames.Regions, WireNames.Cities, WireNames.PostalCodes,
+    ];
+
     /// <summary>Packs an event.</summary>
     /// <param name="conversionEvent">The event.</param>
     /// <returns>A new array holding the whole event.</returns>
@@ -48,7 +59,8 @@ internal static class ConversionEventPacker
         var w = t_writer ??= new PackedEventWriter();
         w.Reset();
 
-        w.WriteByte((byte)((e.OptOut ? OptOutFlag : 0) | (e.ActionSource is null ? 0 : ActionSourceFlag) | (e.User is null ? 0 : UserFlag)));
+        var userFlag = e.User is null ? 0 : e.User.IsEmpty ? EmptyUserFlag : UserFlag;
+        w.WriteByte((byte)((e.OptOut ? OptOutFlag : 0) | (e.ActionSource is null ? 0 : ActionSourceFlag) | userFlag));
         w.WriteInt64(e.Timestamp.Ticks);
         w.WriteInt16((short)e.Timestamp.TotalOffsetMinutes);
         if (e.ActionSource is { } actionSource)
@@ -65,11 +77,12 @@ internal static class ConversionEventPacker
         w.WriteString(e.Id);
         w.WriteString(e.Oppref);
         w.WriteString(e.SourceUrl);
-        WriteData(w, e.Event.Data);
-        if (e.User is { } user)
+        if (userFlag == UserFlag)
         {
-            WriteUser(w, user);
+            WriteUser(w, e.User!);
         }
+
+        WriteData(w, e.Event.Data);
 
         var packed = w.ToArray();
         if (w.Capacity > MaxKeptScratch)
@@ -97,8 +110,8 @@ internal static class ConversionEventPacker
         var id = r.ReadRequiredString();
         var oppref = r.ReadString();
         var sourceUrl = r.ReadString();
+        var user = (flags & UserFlag) != 0 ? ReadUser(ref r) : (flags & EmptyUserFlag) != 0 ? UserData.Empty : null;
         var data = ReadData(ref r, name);
-        var user = (flags & UserFlag) != 0 ? ReadUser(ref r) : null;
         if (!r.AtEnd)
         {
             throw new InvalidDataException("A packed event has bytes left over.");
@@ -112,17 +125,250 @@ internal static class ConversionEventPacker
         };
     }
 
-    private static void WriteData(PackedEventWriter w, EventData data)
+    /// <summary>Reads only the time of a packed event (the sender drops stale events without rebuilding them).</summary>
+    /// <param name="packed">What <see cref="Pack"/> returned.</param>
+    /// <returns>The event's <see cref="ConversionEvent.Timestamp"/>.</returns>
+    public static DateTimeOffset ReadTimestamp(ReadOnlySpan<byte> packed)
     {
-        WriteMoney(w, data.Amount);
-        if (data.Type == EventDataType.CustomerAction)
+        var r = new PackedEventReader(packed);
+        r.ReadByte();
+        var ticks = r.ReadInt64();
+        return new DateTimeOffset(ticks, TimeSpan.FromMinutes(r.ReadInt16()));
+    }
+
+    /// <summary>
+    /// Writes a packed event as its Conversions API event object, byte for byte what
+    /// <see cref="ConversionsApiSerializer.WriteEvent"/> writes for the event that was packed.
+    /// </summary>
+    /// <param name="writer">The writer, positioned where a value may be written.</param>
+    /// <param name="packed">What <see cref="Pack"/> returned.</param>
+    public static void WriteJson(Utf8JsonWriter writer, ReadOnlySpan<byte> packed)
+    {
+        var r = new PackedEventReader(packed);
+        var flags = r.ReadByte();
+        var ticks = r.ReadInt64();
+        var offsetMinutes = r.ReadInt16();
+        ActionSource? actionSource = (flags & ActionSourceFlag) != 0 ? (ActionSource)r.ReadByte() : null;
+        var nameIndex = r.ReadByte();
+        var name = OaiqEventNames.All[nameIndex];
+
+        writer.WriteStartObject();
+        var hasCustomName = name == OaiqEventNames.Custom;
+        var customEventName = hasCustomName ? r.ReadRequiredUtf8() : default;
+        writer.WriteString(WireNames.Id, r.ReadRequiredUtf8());
+        writer.WriteString(WireNames.Type, WireNames.EventNames[name]);
+        writer.WriteNumber(WireNames.TimestampMs, new DateTimeOffset(ticks, TimeSpan.FromMinutes(offsetMinutes)).ToUnixTimeMilliseconds());
+        if (hasCustomName)
+        {
+            writer.WriteString(WireNames.CustomEventName, customEventName);
+        }
+
+        if (r.TryReadUtf8(out var oppref))
+        {
+            writer.WriteString(WireNames.Oppref, oppref);
+        }
+
+        var hasSourceUrl = r.TryReadUtf8(out var sourceUrl);
+        if (hasSourceUrl)
+        {
+            writer.WriteString(WireNames.SourceUrl, sourceUrl);
+        }
+
+        var effective = actionSource
+            ?? (name is OaiqEventNames.AppInstalled or OaiqEventNames.AppOpened ? ActionSource.MobileApp
+                : hasSourceUrl ? ActionSource.Web
+                : null);
+        if (effective is { } source)
+        {
+            writer.WriteString(WireNames.ActionSourceField, WireNames.Encoded(source));
+        }
+
+        if ((flags & UserFlag) != 0)
+        {
+            WriteUserJson(writer, ref r);
+        }
+
+        if ((flags & OptOutFlag) != 0)
+        {
+            writer.WriteBoolean(WireNames.OptOut, true);
+        }
+
+        OaiqEventNames.TryGetDataType(name, out var type);
+        writer.WritePropertyName(WireNames.Data);
+        WriteDataJson(writer, ref r, type);
+        writer.WriteEndObject();
+        if (!r.AtEnd)
+        {
+            throw new InvalidDataException("A packed event has bytes left over.");
+        }
+    }
+
+    private static void WriteUserJson(Utf8JsonWriter writer, ref PackedEventReader r)
+    {
+        writer.WriteStartObject(WireNames.User);
+        if (r.TryReadUtf8(out var obref))
+        {
+            writer.WriteString(WireNames.Obref, obref);
+        }
+
+        var present = r.ReadVarUInt();
+        Span<byte> hex = stackalloc byte[64];
+        for (var i = 0; i < UserData.ListCount; i++)
+        {
+            if ((present & (1UL << i)) == 0)
+            {
+                continue;
+            }
+
+            var header = r.ReadVarUInt();
+            var asDigests = (header & 1) == 0;
+            writer.WriteStartArray(s_userListNames[i]);
+            for (var j = (int)(header >> 1); j > 0; j--)
+            {
+                if (asDigests)
+                {
+                    Convert.TryToHexStringLower(r.ReadDigestBytes(), hex, out _);
+                    writer.WriteStringValue(hex);
+                }
+                else
+                {
+                    writer.WriteStringValue(r.ReadRequiredUtf8());
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (r.TryReadUtf8(out var androidAdvertisingId))
+        {
+            writer.WriteString(WireNames.AndroidAdvertisingId, androidAdvertisingId);
+        }
+
+        if (r.TryReadUtf8(out var ipAddress))
+        {
+            writer.WriteString(WireNames.IpAddress, ipAddress);
+        }
+
+        if (r.TryReadUtf8(out var userAgent))
+        {
+            writer.WriteString(WireNames.UserAgent, userAgent);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteDataJson(Utf8JsonWriter writer, ref PackedEventReader r, EventDataType type)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(WireNames.Type, WireNames.Encoded(type));
+        if (type is EventDataType.PlanEnrollment or EventDataType.Custom && r.TryReadUtf8(out var planId))
+        {
+            writer.WriteString(WireNames.PlanId, planId);
+        }
+
+        WriteMoneyJson(writer, ref r);
+        if (type != EventDataType.CustomerAction)
+        {
+            var count = r.ReadCount();
+            if (count > 0)
+            {
+                writer.WriteStartArray(WireNames.Contents);
+                for (var i = 0; i < count; i++)
+                {
+                    WriteContentJson(writer, ref r);
+                }
+
+                writer.WriteEndArray();
+            }
+        }
+
+        if (type == EventDataType.Custom)
+        {
+            for (var i = r.ReadCount(); i > 0; i--)
+            {
+                writer.WritePropertyName(r.ReadRequiredUtf8());
+                writer.WriteRawValue(r.ReadBytes(), skipInputValidation: true);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteMoneyJson(Utf8JsonWriter writer, ref PackedEventReader r)
+    {
+        if (r.ReadByte() == 0)
         {
             return;
         }
 
-        if (data.Type != EventDataType.Contents)
+        writer.WriteNumber(WireNames.Amount, checked((long)r.ReadVarUInt()));
+        writer.WriteString(WireNames.Currency, Iso4217.ByIndex(r.ReadCount()).Encoded);
+    }
+
+    private static void WriteContentJson(Utf8JsonWriter writer, ref PackedEventReader r)
+    {
+        var flags = r.ReadByte();
+        writer.WriteStartObject();
+        if ((flags & ContentId) != 0)
+        {
+            writer.WriteString(WireNames.Id, r.ReadRequiredUtf8());
+        }
+
+        if ((flags & ContentGroupId) != 0)
+        {
+            writer.WriteString(WireNames.GroupId, r.ReadRequiredUtf8());
+        }
+
+        if ((flags & ContentName) != 0)
+        {
+            writer.WriteString(WireNames.Name, r.ReadRequiredUtf8());
+        }
+
+        if ((flags & ContentType) != 0)
+        {
+            writer.WriteString(WireNames.ContentType, r.ReadRequiredUtf8());
+        }
+
+        if ((flags & ContentQuantity) != 0)
+        {
+            writer.WriteNumber(WireNames.Quantity, checked((int)r.ReadVarUInt()));
+        }
+
+        if ((flags & ContentAmount) != 0)
+        {
+            WriteMoneyJson(writer, ref r);
+        }
+
+        if ((flags & ContentVariant) != 0)
+        {
+            var count = r.ReadCount();
+            if (count > 0)
+            {
+                writer.WriteStartObject(WireNames.VariantDict);
+                for (var i = 0; i < count; i++)
+                {
+                    var key = r.ReadRequiredUtf8();
+                    writer.WriteString(key, r.ReadRequiredUtf8());
+                }
+
+                writer.WriteEndObject();
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteData(PackedEventWriter w, EventData data)
+    {
+        if (data.Type is EventDataType.PlanEnrollment or EventDataType.Custom)
         {
             w.WriteString(data.PlanIdValue);
+        }
+
+        WriteMoney(w, data.Amount);
+        if (data.Type == EventDataType.CustomerAction)
+        {
+            return;
         }
 
         var contents = data.ContentItems;
@@ -138,7 +384,8 @@ internal static class ConversionEventPacker
             foreach (var (propertyName, value) in custom.Properties)
             {
                 w.WriteString(propertyName);
-                w.WriteBytes(JsonMarshal.GetRawUtf8Value(value));
+                // As the serializer writes it (its escaping, no white space), so the queued copy can be written verbatim.
+                w.WriteBytes(NormalizedJson(value));
             }
         }
     }
@@ -146,13 +393,13 @@ internal static class ConversionEventPacker
     private static EventData ReadData(ref PackedEventReader r, string name)
     {
         OaiqEventNames.TryGetDataType(name, out var type);
+        var planId = type is EventDataType.PlanEnrollment or EventDataType.Custom ? r.ReadString() : null;
         var amount = ReadMoney(ref r);
         if (type == EventDataType.CustomerAction)
         {
             return new CustomerActionData { Amount = amount };
         }
 
-        var planId = type == EventDataType.Contents ? null : r.ReadString();
         var contents = new Content[r.ReadCount()];
         for (var i = 0; i < contents.Length; i++)
         {
@@ -289,6 +536,8 @@ internal static class ConversionEventPacker
 
     private static void WriteUser(PackedEventWriter w, UserData user)
     {
+        w.WriteString(user.Obref);
+
         // Most users have two or three of the nine lists: a bit per non-empty list, then only those.
         var present = 0UL;
         for (var i = 0; i < UserData.ListCount; i++)
@@ -324,14 +573,14 @@ internal static class ConversionEventPacker
             }
         }
 
-        w.WriteString(user.Obref);
+        w.WriteString(user.AndroidAdvertisingId);
         w.WriteString(user.IpAddress);
         w.WriteString(user.UserAgent);
-        w.WriteString(user.AndroidAdvertisingId);
     }
 
     private static UserData ReadUser(ref PackedEventReader r)
     {
+        var obref = r.ReadString();
         var present = r.ReadVarUInt();
         var lists = new IReadOnlyList<string>[UserData.ListCount];
         for (var i = 0; i < lists.Length; i++)
@@ -353,7 +602,21 @@ internal static class ConversionEventPacker
             lists[i] = values;
         }
 
-        return UserData.Restore(lists, r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString());
+        var androidAdvertisingId = r.ReadString();
+        var ipAddress = r.ReadString();
+        return UserData.Restore(lists, obref, ipAddress, r.ReadString(), androidAdvertisingId);
+    }
+
+    private static ReadOnlySpan<byte> NormalizedJson(JsonElement value)
+    {
+        var buffer = t_json ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer, ConversionsApiSerializer.WriterOptions))
+        {
+            value.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan;
     }
 
     private static bool AllDigests(IReadOnlyList<string> list)

@@ -18,7 +18,8 @@ public static class ConversionsApiSerializer
     /// <summary>The most events one request may carry.</summary>
     public const int MaxBatchSize = 1000;
 
-    private static readonly JsonWriterOptions s_writerOptions = new()
+    /// <summary>The writer options of every Conversions API body: JSON escaping only, no structural validation.</summary>
+    internal static readonly JsonWriterOptions WriterOptions = new()
     {
         // A server-to-server JSON body is never embedded in HTML, so only JSON's own escaping is needed.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
@@ -35,9 +36,35 @@ public static class ConversionsApiSerializer
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(events);
-        if (events.Count is 0 or > MaxBatchSize)
+        using var writer = StartBatch(output, events.Count, nameof(events), validateOnly, integrationSource);
+        for (var i = 0; i < events.Count; i++)
         {
-            throw new ArgumentException($"A Conversions API request carries 1-{MaxBatchSize} events; got {events.Count}.", nameof(events));
+            WriteEvent(writer, events[i]);
+        }
+
+        EndBatch(writer);
+    }
+
+    /// <summary>Writes a whole request body from queued (packed) events, without rebuilding them.</summary>
+    /// <exception cref="ArgumentException">See <see cref="WriteBatch"/>.</exception>
+    internal static void WritePackedBatch(IBufferWriter<byte> output, IReadOnlyList<byte[]> packedEvents, bool validateOnly, string? integrationSource)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(packedEvents);
+        using var writer = StartBatch(output, packedEvents.Count, nameof(packedEvents), validateOnly, integrationSource);
+        for (var i = 0; i < packedEvents.Count; i++)
+        {
+            ConversionEventPacker.WriteJson(writer, packedEvents[i]);
+        }
+
+        EndBatch(writer);
+    }
+
+    private static Utf8JsonWriter StartBatch(IBufferWriter<byte> output, int count, string paramName, bool validateOnly, string? integrationSource)
+    {
+        if (count is 0 or > MaxBatchSize)
+        {
+            throw new ArgumentException($"A Conversions API request carries 1-{MaxBatchSize} events; got {count}.", paramName);
         }
 
         if (integrationSource is not null && !IsValidIntegrationSource(integrationSource))
@@ -47,7 +74,7 @@ public static class ConversionsApiSerializer
                 nameof(integrationSource));
         }
 
-        using var writer = new Utf8JsonWriter(output, s_writerOptions);
+        var writer = new Utf8JsonWriter(output, WriterOptions);
         writer.WriteStartObject();
         writer.WriteBoolean(WireNames.ValidateOnly, validateOnly);
         if (integrationSource is not null)
@@ -56,11 +83,11 @@ public static class ConversionsApiSerializer
         }
 
         writer.WriteStartArray(WireNames.Events);
-        for (var i = 0; i < events.Count; i++)
-        {
-            WriteEvent(writer, events[i]);
-        }
+        return writer;
+    }
 
+    private static void EndBatch(Utf8JsonWriter writer)
+    {
         writer.WriteEndArray();
         writer.WriteEndObject();
     }
@@ -84,7 +111,7 @@ public static class ConversionsApiSerializer
     public static string SerializeEvent(ConversionEvent conversionEvent)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             WriteEvent(writer, conversionEvent);
         }

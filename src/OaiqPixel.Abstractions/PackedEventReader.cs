@@ -49,6 +49,22 @@ internal ref struct PackedEventReader
         return lengthPlusOne == 0 ? null : Encoding.UTF8.GetString(Take(lengthPlusOne - 1));
     }
 
+    /// <summary>Reads a string's UTF-8 bytes without decoding them.</summary>
+    /// <returns><see langword="false"/> when the string is <see langword="null"/>.</returns>
+    public bool TryReadUtf8(out ReadOnlySpan<byte> value)
+    {
+        var lengthPlusOne = ReadCount();
+        value = lengthPlusOne == 0 ? default : Take(lengthPlusOne - 1);
+        return lengthPlusOne != 0;
+    }
+
+    /// <summary>Reads a required string's UTF-8 bytes without decoding them.</summary>
+    public ReadOnlySpan<byte> ReadRequiredUtf8() =>
+        TryReadUtf8(out var value) ? value : throw new InvalidDataException("A packed event lacks a required string.");
+
+    /// <summary>Reads a digest's 32 bytes.</summary>
+    public ReadOnlySpan<byte> ReadDigestBytes() => Take(32);
+
     public string ReadRequiredString() => ReadString() ?? throw new InvalidDataException("A packed event lacks a required string.");
 
     public ReadOnlySpan<byte> ReadBytes() => Take(ReadCount());

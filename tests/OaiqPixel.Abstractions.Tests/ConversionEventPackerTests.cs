@@ -30,9 +30,73 @@ public class ConversionEventPackerTests
     }
 
     [Fact]
+    public void WriteJson_RandomEvents_WritesExactlyWhatTheSerializerWritesForTheOriginal()
+    {
+        var random = new Random(20261128);
+        for (var i = 0; i < 3_000; i++)
+        {
+            var original = RandomEvents.Next(random, i);
+
+            Assert.Equal(ConversionsApiSerializer.SerializeEvent(original), JsonFromPacked(ConversionEventPacker.Pack(original)));
+        }
+    }
+
+    [Fact]
+    public void WriteJson_EveryOptionalFieldAndEmptyCases_WritesExactlyWhatTheSerializerWrites()
+    {
+        ConversionEvent[] events =
+        [
+            EveryField(),
+            new ConversionEvent(OaiqEvent.LeadCreated(), "lead_1", DateTimeOffset.UnixEpoch),
+            new ConversionEvent(OaiqEvent.AppOpened(), "app_1", DateTimeOffset.UnixEpoch) { User = UserData.Empty },
+            new ConversionEvent(OaiqEvent.PageViewed(), "pv_1", DateTimeOffset.UnixEpoch.AddTicks(-1)) { SourceUrl = "https://shop.example/" },
+            new ConversionEvent(OaiqEvent.ItemsAdded(new ContentsData { Contents = [new Content { Variant = new Dictionary<string, string>() }] }), "v_1", DateTimeOffset.UnixEpoch),
+            new ConversionEvent(OaiqEvent.TrialStarted(new PlanEnrollmentData { PlanId = "p" }), "t_1", DateTimeOffset.UnixEpoch) { ActionSource = ActionSource.Email },
+        ];
+
+        foreach (var original in events)
+        {
+            Assert.Equal(ConversionsApiSerializer.SerializeEvent(original), JsonFromPacked(ConversionEventPacker.Pack(original)));
+        }
+    }
+
+    [Fact]
     public void PackThenUnpack_EveryOptionalField_KeepsEachOneAsTheModelShowsIt()
     {
-        var original = new ConversionEvent(
+        var original = EveryField();
+
+        var copy = ConversionEventPacker.Unpack(ConversionEventPacker.Pack(original));
+
+        Assert.Equal(ConversionsApiSerializer.SerializeEvent(original), ConversionsApiSerializer.SerializeEvent(copy));
+        Assert.Equal(original.Timestamp.Ticks, copy.Timestamp.Ticks);
+        Assert.Equal(TimeSpan.FromHours(5.75), copy.Timestamp.Offset);
+        Assert.True(copy.OptOut);
+        Assert.Equal(ActionSource.PhoneCall, copy.ActionSource);
+        Assert.Equal("plan_upgraded", copy.Event.CustomEventName);
+        var item = Assert.IsType<CustomData>(copy.Event.Data).Contents[0];
+        Assert.Equal(long.MaxValue, item.Amount!.Value.MinorUnits);
+        Assert.Equal("CLF", item.Amount.Value.Currency);
+        Assert.Equal(["size", "colour"], item.Variant!.Keys);
+        Assert.Null(Assert.IsType<CustomData>(copy.Event.Data).Contents[1].Id);
+        Assert.Equal(original.User!.EmailsSha256, copy.User!.EmailsSha256);
+        Assert.Equal(original.User.PhoneNumbersSha256, copy.User.PhoneNumbersSha256);
+        Assert.Equal("38400000-8cf0-11bd-b23e-10b96e40000d", copy.User.AndroidAdvertisingId);
+    }
+
+    private static string JsonFromPacked(byte[] packed)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, ConversionsApiSerializer.WriterOptions))
+        {
+            ConversionEventPacker.WriteJson(writer, packed);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static ConversionEvent EveryField()
+    {
+        return new ConversionEvent(
             OaiqEvent.Custom("plan_upgraded", new CustomData
             {
                 Amount = Money.FromMinorUnits(1500, "KWD"),
@@ -65,23 +129,6 @@ public class ConversionEventPackerTests
                 .WithCity("London").WithPostalCode("SW1A 1AA").WithObref("ob.1.Zm9v").WithIpAddress("2001:db8::1")
                 .WithUserAgent("Mozilla/5.0 (X11; Linux x86_64)").WithAndroidAdvertisingId("38400000-8CF0-11BD-B23E-10B96E40000D"),
         };
-
-        var copy = ConversionEventPacker.Unpack(ConversionEventPacker.Pack(original));
-
-        Assert.Equal(ConversionsApiSerializer.SerializeEvent(original), ConversionsApiSerializer.SerializeEvent(copy));
-        Assert.Equal(original.Timestamp.Ticks, copy.Timestamp.Ticks);
-        Assert.Equal(TimeSpan.FromHours(5.75), copy.Timestamp.Offset);
-        Assert.True(copy.OptOut);
-        Assert.Equal(ActionSource.PhoneCall, copy.ActionSource);
-        Assert.Equal("plan_upgraded", copy.Event.CustomEventName);
-        var item = Assert.IsType<CustomData>(copy.Event.Data).Contents[0];
-        Assert.Equal(long.MaxValue, item.Amount!.Value.MinorUnits);
-        Assert.Equal("CLF", item.Amount.Value.Currency);
-        Assert.Equal(["size", "colour"], item.Variant!.Keys);
-        Assert.Null(Assert.IsType<CustomData>(copy.Event.Data).Contents[1].Id);
-        Assert.Equal(original.User!.EmailsSha256, copy.User!.EmailsSha256);
-        Assert.Equal(original.User.PhoneNumbersSha256, copy.User.PhoneNumbersSha256);
-        Assert.Equal("38400000-8cf0-11bd-b23e-10b96e40000d", copy.User.AndroidAdvertisingId);
     }
 
     [Theory]

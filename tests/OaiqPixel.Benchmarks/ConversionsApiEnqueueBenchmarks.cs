@@ -45,7 +45,7 @@ public class ConversionsApiEnqueueBenchmarks
     public bool TryEnqueue()
     {
         var accepted = _sink.TryEnqueue(_event);
-        _queue.PackedReader.TryRead(out _);
+        _queue.TryTake(out _);
         return accepted;
     }
 }

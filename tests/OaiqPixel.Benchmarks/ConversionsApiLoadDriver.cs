@@ -140,7 +140,7 @@ public static class ConversionsApiLoadDriver
             int i;
             while ((i = Interlocked.Increment(ref next)) < events.Length)
             {
-                var result = await client.SendAsync([events[i]], CancellationToken.None);
+                var result = await client.SendAsync([ConversionEventPacker.Pack(events[i])], CancellationToken.None);
                 if (result.Outcome != SendOutcome.Delivered)
                 {
                     throw new InvalidOperationException($"POST failed: {result}");

@@ -45,7 +45,7 @@ public class TrackBenchmarks
             new Content { Id = "sku_2", Name = "Refill", Quantity = 2, Amount = Money.FromMinorUnits(2599, "USD") },
         ]);
         NewRequest();
-        if (_tracker.Track(_order, "order_check") is null || !_queue.PackedReader.TryRead(out _))
+        if (_tracker.Track(_order, "order_check") is null || !_queue.TryTake(out _))
         {
             throw new InvalidOperationException("Track did not enqueue.");
         }
@@ -70,7 +70,7 @@ public class TrackBenchmarks
     {
         NewRequest();
         var id = _tracker.Track(_order, "order_42");
-        _queue.PackedReader.TryRead(out _);
+        _queue.TryTake(out _);
         return id;
     }
 
@@ -79,7 +79,7 @@ public class TrackBenchmarks
     {
         NewRequest();
         var id = _tracker.Track(_order);
-        _queue.PackedReader.TryRead(out _);
+        _queue.TryTake(out _);
         return id;
     }
 

@@ -77,11 +77,21 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     /// <summary>The events waiting in the queue.</summary>
     public int Count => _channel.Reader.Count;
 
-    /// <summary>The sender's end of the queue.</summary>
+    /// <summary>The queued events, rebuilt one by one (for diagnostics and tests; the sender uses <see cref="TryTake"/>).</summary>
     public ChannelReader<ConversionEvent> Reader { get; }
 
-    /// <summary>The queued events as stored, for measuring the request path without the sender's cost of rebuilding them.</summary>
-    internal ChannelReader<byte[]> PackedReader => _channel.Reader;
+    /// <summary>Takes the oldest event as stored: the sender writes the request body straight from these bytes.</summary>
+    /// <returns><see langword="false"/> when the queue is empty.</returns>
+    public bool TryTake([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? packed)
+    {
+        if (_channel.Reader.TryRead(out packed))
+        {
+            Interlocked.Decrement(ref _pending);
+            return true;
+        }
+
+        return false;
+    }
 
     /// <inheritdoc />
     public bool TryEnqueue(ConversionEvent conversionEvent)

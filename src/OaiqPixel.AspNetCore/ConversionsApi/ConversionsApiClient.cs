@@ -43,18 +43,18 @@ internal sealed class ConversionsApiClient
     }
 
     /// <summary>Sends one batch.</summary>
-    /// <param name="events">1–1,000 valid events.</param>
+    /// <param name="events">1–1,000 valid events, as the queue keeps them (<see cref="ConversionEventPacker"/>).</param>
     /// <param name="cancellationToken">Cancels the request (shutdown deadline).</param>
     /// <returns>How the API answered.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async Task<SendResult> SendAsync(IReadOnlyList<ConversionEvent> events, CancellationToken cancellationToken)
+    public async Task<SendResult> SendAsync(IReadOnlyList<byte[]> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
         var options = _options.CurrentValue;
         var api = options.ConversionsApi;
 
         using var body = new PooledBufferWriter(events.Count * 640);
-        ConversionsApiSerializer.WriteBatch(body, events, api.ValidateOnly, api.IntegrationSource);
+        ConversionsApiSerializer.WritePackedBatch(body, events, api.ValidateOnly, api.IntegrationSource);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, BuildEventsUri(api.BaseAddress, options.PixelId));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", api.ApiKey);

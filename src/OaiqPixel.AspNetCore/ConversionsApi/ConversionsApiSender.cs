@@ -112,7 +112,7 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
             _queue.Capacity, current.ConversionsApi.ValidateOnly);
 
         using var registration = stoppingToken.Register(static state => ((ConversionsApiSender)state!).BeginShutdown(), this);
-        var batch = new List<ConversionEvent>(Math.Clamp(Api.MaxBatchSize, 1, ConversionsApiSerializer.MaxBatchSize));
+        var batch = new List<byte[]>(Math.Clamp(Api.MaxBatchSize, 1, ConversionsApiSerializer.MaxBatchSize));
         try
         {
             while (true)
@@ -165,7 +165,7 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
     }
 
     /// <summary>Fills an empty batch: returns when it is full, when the flush interval since its first event has passed, or at once when stopping.</summary>
-    private async Task FillAsync(List<ConversionEvent> batch, CancellationToken stoppingToken)
+    private async Task FillAsync(List<byte[]> batch, CancellationToken stoppingToken)
     {
         var api = Api;
         var max = Math.Clamp(api.MaxBatchSize, 1, ConversionsApiSerializer.MaxBatchSize);
@@ -220,9 +220,9 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
         Drain(batch, max);
     }
 
-    private void Drain(List<ConversionEvent> batch, int max)
+    private void Drain(List<byte[]> batch, int max)
     {
-        while (batch.Count < max && _queue.Reader.TryRead(out var item))
+        while (batch.Count < max && _queue.TryTake(out var item))
         {
             batch.Add(item);
         }
@@ -232,7 +232,7 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
     }
 
     /// <summary>Delivers a batch, keeping and retrying what fails, until it is empty. Throws only when the shutdown deadline passes.</summary>
-    private async Task DeliverAsync(List<ConversionEvent> batch, CancellationToken stoppingToken)
+    private async Task DeliverAsync(List<byte[]> batch, CancellationToken stoppingToken)
     {
         var backoff = Api.RetryDelay;
         while (true)
@@ -318,15 +318,15 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
         }
     }
 
-    private void DropStale(List<ConversionEvent> batch)
+    private void DropStale(List<byte[]> batch)
     {
         var now = _timeProvider.GetUtcNow();
         var oldest = now - ConversionEventQueue.MaxEventAge;
         for (var i = batch.Count - 1; i >= 0; i--)
         {
-            var item = batch[i];
-            if (item.Timestamp < oldest)
+            if (ConversionEventPacker.ReadTimestamp(batch[i]) < oldest)
             {
+                var item = ConversionEventPacker.Unpack(batch[i]);
                 batch.RemoveAt(i);
                 _metrics.Dropped(DropReason.Stale);
                 ConversionsApiLog.StaleEventDropped(_logger, item.Id, item.Event, now - item.Timestamp);
@@ -338,7 +338,7 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
     /// Sends the batch, splitting rejected parts in halves. On return the batch holds only the events kept for a retry;
     /// the result describes the failure that stopped delivery, or is <see langword="null"/> when nothing is left.
     /// </summary>
-    private async Task<SendResult?> SendSplittingAsync(List<ConversionEvent> batch, CancellationToken cancellationToken)
+    private async Task<SendResult?> SendSplittingAsync(List<byte[]> batch, CancellationToken cancellationToken)
     {
         var items = batch.ToArray();
         batch.Clear();
@@ -384,7 +384,7 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
 
         if (!knownBad || count == 1)
         {
-            var segment = new ArraySegment<ConversionEvent>(state.Items, offset, count);
+            var segment = new ArraySegment<byte[]>(state.Items, offset, count);
             var result = await SendOnceAsync(state.Client, segment, cancellationToken).ConfigureAwait(false);
             switch (result.Outcome)
             {
@@ -419,7 +419,7 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
         return false;
     }
 
-    private async Task<SendResult> SendOnceAsync(ConversionsApiClient client, ArraySegment<ConversionEvent> events, CancellationToken cancellationToken)
+    private async Task<SendResult> SendOnceAsync(ConversionsApiClient client, ArraySegment<byte[]> events, CancellationToken cancellationToken)
     {
         using var activity = ConversionsApiTelemetry.ActivitySource.StartActivity(ConversionsApiTelemetry.SendActivityName, ActivityKind.Client);
         if (activity is not null)
@@ -456,8 +456,9 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
         return result;
     }
 
-    private void DeadLetter(ConversionEvent item, SendResult result)
+    private void DeadLetter(byte[] packed, SendResult result)
     {
+        var item = ConversionEventPacker.Unpack(packed);
         _metrics.Dropped(DropReason.DeadLetter);
         var status = result.StatusCode ?? 0;
         ConversionsApiLog.EventDeadLettered(_logger, item.Id, item.Event, status, result.ErrorMessage, result.RequestId);
@@ -475,13 +476,13 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
     }
 
     /// <summary>The state of one split-and-send round.</summary>
-    private sealed class SplitState(ConversionsApiClient client, ConversionEvent[] items, List<ConversionEvent> retained)
+    private sealed class SplitState(ConversionsApiClient client, byte[][] items, List<byte[]> retained)
     {
         public ConversionsApiClient Client { get; } = client;
 
-        public ConversionEvent[] Items { get; } = items;
+        public byte[][] Items { get; } = items;
 
-        public List<ConversionEvent> Retained { get; } = retained;
+        public List<byte[]> Retained { get; } = retained;
 
         /// <summary>Which items were delivered, dead-lettered or put back for a retry.</summary>
         public bool[] Handled { get; } = new bool[items.Length];
@@ -492,7 +493,7 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
 
         public void Retain(int offset, int count)
         {
-            Retained.AddRange(new ArraySegment<ConversionEvent>(Items, offset, count));
+            Retained.AddRange(new ArraySegment<byte[]>(Items, offset, count));
             MarkHandled(offset, count);
         }
     }
