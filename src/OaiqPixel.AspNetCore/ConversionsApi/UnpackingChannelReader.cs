@@ -4,8 +4,9 @@ using System.Threading.Channels;
 namespace OaiqPixel.AspNetCore.ConversionsApi;
 
 /// <summary>
-/// The sender's view of <see cref="ConversionEventQueue"/>: the queue holds packed events
-/// (<see cref="ConversionEventPacker"/>), and each is rebuilt only when the sender takes it for a batch.
+/// <see cref="ConversionEventQueue"/> seen as events: the queue holds packed events (<see cref="ConversionEventPacker"/>),
+/// and this view rebuilds each one as it is read. For diagnostics and tests; the sender takes the packed bytes
+/// (<see cref="ConversionEventQueue.TryTake"/>) and writes the request body from them.
 /// </summary>
 internal sealed class UnpackingChannelReader : ChannelReader<ConversionEvent>
 {
