@@ -15,7 +15,10 @@ public sealed class DeadLetteredEvent
         RejectedAt = rejectedAt;
     }
 
-    /// <summary>The refused event, unchanged.</summary>
+    /// <summary>
+    /// The refused event: equal in every field to the one queued (and writing the same JSON), rebuilt from the queue's
+    /// compact copy, so not the same instance.
+    /// </summary>
     public ConversionEvent Event { get; }
 
     /// <summary>The HTTP status the API answered (400 or 422).</summary>
