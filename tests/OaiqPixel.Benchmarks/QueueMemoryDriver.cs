@@ -56,7 +56,7 @@ public static class QueueMemoryDriver
         var sink = provider.GetRequiredService<IConversionEventSink>();
         var queue = provider.GetRequiredService<ConversionEventQueue>();
         sink.TryEnqueue(create(-1));
-        queue.Reader.TryRead(out _);
+        queue.TryTake(out _);
 
         before = GC.GetTotalMemory(forceFullCollection: true);
         for (var i = 0; i < count; i++)

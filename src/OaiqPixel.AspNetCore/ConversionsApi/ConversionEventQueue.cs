@@ -28,9 +28,6 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     private readonly TimeProvider _timeProvider;
     private readonly ConversionsApiMetrics _metrics;
     private readonly ILogger _logger;
-    private int _pending;
-    private int _batchTarget = int.MaxValue;
-    private TaskCompletionSource? _batchWaiter;
     private long _droppedSinceWarning;
     private long _lastWarningTimestamp;
     private int _warningIssued;
@@ -58,7 +55,6 @@ internal sealed class ConversionEventQueue : IConversionEventSink
             SingleWriter = false,
             AllowSynchronousContinuations = false,
         });
-        Reader = new UnpackingChannelReader(_channel.Reader, () => Interlocked.Decrement(ref _pending));
         _timeProvider = timeProvider;
         _metrics = metrics;
         _logger = logger;
@@ -77,21 +73,12 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     /// <summary>The events waiting in the queue.</summary>
     public int Count => _channel.Reader.Count;
 
-    /// <summary>The queued events, rebuilt one by one (for diagnostics and tests; the sender uses <see cref="TryTake"/>).</summary>
-    public ChannelReader<ConversionEvent> Reader { get; }
-
     /// <summary>Takes the oldest event as stored: the sender writes the request body straight from these bytes.</summary>
     /// <returns><see langword="false"/> when the queue is empty.</returns>
-    public bool TryTake([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? packed)
-    {
-        if (_channel.Reader.TryRead(out packed))
-        {
-            Interlocked.Decrement(ref _pending);
-            return true;
-        }
+    public bool TryTake([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? packed) => _channel.Reader.TryRead(out packed);
 
-        return false;
-    }
+    /// <summary>Waits until an event can be taken; <see langword="false"/> once the queue is completed and empty.</summary>
+    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _channel.Reader.WaitToReadAsync(cancellationToken);
 
     /// <inheritdoc />
     public bool TryEnqueue(ConversionEvent conversionEvent)
@@ -116,11 +103,6 @@ internal sealed class ConversionEventQueue : IConversionEventSink
 
         if (!IsCompleted && _channel.Writer.TryWrite(ConversionEventPacker.Pack(conversionEvent)))
         {
-            if (Interlocked.Increment(ref _pending) >= Volatile.Read(ref _batchTarget))
-            {
-                SignalBatchWaiter();
-            }
-
             _metrics.Enqueued();
             return true;
         }
@@ -146,36 +128,6 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     {
         Volatile.Write(ref _completed, true);
         _channel.Writer.TryComplete();
-        SignalBatchWaiter();
-    }
-
-    /// <summary>
-    /// Completes once at least <paramref name="count"/> events are queued (or the queue is completed), for the sender
-    /// (the only waiter) to fill a batch with one wake-up instead of one per event.
-    /// </summary>
-    /// <remarks>
-    /// Waking the sender for every event costs a thread-pool hand-off and a context switch per event, which under load
-    /// cost the app more CPU than the events themselves. The count is approximate (it moves just after the channel
-    /// does), which is enough: the sender drains whatever is there when woken.
-    /// </remarks>
-    public Task WhenAtLeast(int count)
-    {
-        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _batchWaiter, waiter);
-        // A full fence between publishing the target and reading the count, paired with the writers' increment-then-read.
-        Interlocked.Exchange(ref _batchTarget, count);
-        if (Volatile.Read(ref _pending) >= count || IsCompleted)
-        {
-            SignalBatchWaiter();
-        }
-
-        return waiter.Task;
-    }
-
-    private void SignalBatchWaiter()
-    {
-        Volatile.Write(ref _batchTarget, int.MaxValue);
-        Interlocked.Exchange(ref _batchWaiter, null)?.TrySetResult();
     }
 
     private void WarnQueueFull()

@@ -144,7 +144,7 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
         catch (OperationCanceledException) when (_abort.IsCancellationRequested || stoppingToken.IsCancellationRequested)
         {
             var lost = batch.Count;
-            while (_queue.Reader.TryRead(out _))
+            while (_queue.TryTake(out _))
             {
                 lost++;
             }
@@ -169,7 +169,6 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
     {
         var api = Api;
         var max = Math.Clamp(api.MaxBatchSize, 1, ConversionsApiSerializer.MaxBatchSize);
-        var reader = _queue.Reader;
         Drain(batch, max);
         if (batch.Count >= max || stoppingToken.IsCancellationRequested)
         {
@@ -180,7 +179,7 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
         {
             try
             {
-                if (!await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+                if (!await _queue.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -199,14 +198,17 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
             return;
         }
 
-        // One timer per batch, and one wake-up when a full batch is waiting: not one wake-up per event.
+        // One timer per batch: wait for more events until the batch is full or the interval is over.
         using var interval = new CancellationTokenSource(api.FlushInterval, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(interval.Token, stoppingToken);
-        while (batch.Count < max && !_queue.IsCompleted)
+        while (batch.Count < max)
         {
             try
             {
-                await _queue.WhenAtLeast(max - batch.Count).WaitAsync(linked.Token).ConfigureAwait(false);
+                if (!await _queue.WaitToReadAsync(linked.Token).ConfigureAwait(false))
+                {
+                    return;
+                }
             }
             catch (OperationCanceledException) when (linked.IsCancellationRequested)
             {
@@ -216,8 +218,6 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
 
             Drain(batch, max);
         }
-
-        Drain(batch, max);
     }
 
     private void Drain(List<byte[]> batch, int max)
