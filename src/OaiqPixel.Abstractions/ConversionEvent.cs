@@ -106,9 +106,12 @@ public sealed class ConversionEvent
     public ActionSource? ActionSource { get; init; }
 
     /// <summary>The <c>action_source</c> that is sent, or <see langword="null"/> when it cannot be inferred (the validator reports it).</summary>
-    public ActionSource? EffectiveActionSource => ActionSource
-        ?? (Event.Name is OaiqEventNames.AppInstalled or OaiqEventNames.AppOpened ? OaiqPixel.ActionSource.MobileApp
-            : SourceUrl is not null ? OaiqPixel.ActionSource.Web
+    public ActionSource? EffectiveActionSource => InferActionSource(ActionSource, Event.Name, SourceUrl is not null);
+
+    /// <summary>The rule behind <see cref="EffectiveActionSource"/>, shared with the queue's packed copy of an event.</summary>
+    internal static ActionSource? InferActionSource(ActionSource? explicitSource, string eventName, bool hasSourceUrl) => explicitSource
+        ?? (eventName is OaiqEventNames.AppInstalled or OaiqEventNames.AppOpened ? OaiqPixel.ActionSource.MobileApp
+            : hasSourceUrl ? OaiqPixel.ActionSource.Web
             : null);
 
     /// <summary>Who the event is about (hashed identifiers, geography, <c>obref</c>, IP, user agent).</summary>

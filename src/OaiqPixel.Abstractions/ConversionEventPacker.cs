@@ -101,11 +101,7 @@ internal static class ConversionEventPacker
     public static ConversionEvent Unpack(ReadOnlySpan<byte> packed)
     {
         var r = new PackedEventReader(packed);
-        var flags = r.ReadByte();
-        var ticks = r.ReadInt64();
-        var offsetMinutes = r.ReadInt16();
-        ActionSource? actionSource = (flags & ActionSourceFlag) != 0 ? (ActionSource)r.ReadByte() : null;
-        var name = OaiqEventNames.All[r.ReadByte()];
+        var (flags, timestamp, actionSource, name) = ReadHeader(ref r);
         var customEventName = name == OaiqEventNames.Custom ? r.ReadRequiredString() : null;
         var id = r.ReadRequiredString();
         var oppref = r.ReadString();
@@ -117,7 +113,7 @@ internal static class ConversionEventPacker
             throw new InvalidDataException("A packed event has bytes left over.");
         }
 
-        return new ConversionEvent(OaiqEvent.Restore(name, data, customEventName), id, new DateTimeOffset(ticks, TimeSpan.FromMinutes(offsetMinutes)), oppref, sourceUrl)
+        return new ConversionEvent(OaiqEvent.Restore(name, data, customEventName), id, timestamp, oppref, sourceUrl)
         {
             OptOut = (flags & OptOutFlag) != 0,
             ActionSource = actionSource,
@@ -131,9 +127,16 @@ internal static class ConversionEventPacker
     public static DateTimeOffset ReadTimestamp(ReadOnlySpan<byte> packed)
     {
         var r = new PackedEventReader(packed);
-        r.ReadByte();
+        return ReadHeader(ref r).Timestamp;
+    }
+
+    private static (byte Flags, DateTimeOffset Timestamp, ActionSource? ActionSource, string Name) ReadHeader(ref PackedEventReader r)
+    {
+        var flags = r.ReadByte();
         var ticks = r.ReadInt64();
-        return new DateTimeOffset(ticks, TimeSpan.FromMinutes(r.ReadInt16()));
+        var timestamp = new DateTimeOffset(ticks, TimeSpan.FromMinutes(r.ReadInt16()));
+        ActionSource? actionSource = (flags & ActionSourceFlag) != 0 ? (ActionSource)r.ReadByte() : null;
+        return (flags, timestamp, actionSource, OaiqEventNames.All[r.ReadByte()]);
     }
 
     /// <summary>
@@ -145,19 +148,14 @@ internal static class ConversionEventPacker
     public static void WriteJson(Utf8JsonWriter writer, ReadOnlySpan<byte> packed)
     {
         var r = new PackedEventReader(packed);
-        var flags = r.ReadByte();
-        var ticks = r.ReadInt64();
-        var offsetMinutes = r.ReadInt16();
-        ActionSource? actionSource = (flags & ActionSourceFlag) != 0 ? (ActionSource)r.ReadByte() : null;
-        var nameIndex = r.ReadByte();
-        var name = OaiqEventNames.All[nameIndex];
+        var (flags, timestamp, actionSource, name) = ReadHeader(ref r);
 
         writer.WriteStartObject();
         var hasCustomName = name == OaiqEventNames.Custom;
         var customEventName = hasCustomName ? r.ReadRequiredUtf8() : default;
         writer.WriteString(WireNames.Id, r.ReadRequiredUtf8());
         writer.WriteString(WireNames.Type, WireNames.EventNames[name]);
-        writer.WriteNumber(WireNames.TimestampMs, new DateTimeOffset(ticks, TimeSpan.FromMinutes(offsetMinutes)).ToUnixTimeMilliseconds());
+        writer.WriteNumber(WireNames.TimestampMs, timestamp.ToUnixTimeMilliseconds());
         if (hasCustomName)
         {
             writer.WriteString(WireNames.CustomEventName, customEventName);
@@ -174,11 +172,7 @@ internal static class ConversionEventPacker
             writer.WriteString(WireNames.SourceUrl, sourceUrl);
         }
 
-        var effective = actionSource
-            ?? (name is OaiqEventNames.AppInstalled or OaiqEventNames.AppOpened ? ActionSource.MobileApp
-                : hasSourceUrl ? ActionSource.Web
-                : null);
-        if (effective is { } source)
+        if (ConversionEvent.InferActionSource(actionSource, name, hasSourceUrl) is { } source)
         {
             writer.WriteString(WireNames.ActionSourceField, WireNames.Encoded(source));
         }

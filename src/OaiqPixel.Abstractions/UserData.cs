@@ -57,12 +57,16 @@ public sealed class UserData
 
     /// <summary>
     /// The user data a web request carries (the <c>__obref</c> cookie, the client IP, the <c>User-Agent</c>), built in one
-    /// step; a value that <see cref="WithObref"/> or <see cref="WithUserAgent"/> would refuse is left out instead.
+    /// step; a value that <see cref="WithObref"/> or <see cref="WithUserAgent"/> would refuse, or a header with control
+    /// characters, is left out instead.
     /// </summary>
     internal static UserData FromRequest(string? obref, IPAddress? ipAddress, string? userAgent)
     {
-        obref = obref is not null && !string.IsNullOrWhiteSpace(obref) && !obref.Any(char.IsControl) && !TextChecks.HasLoneSurrogate(obref) ? obref : null;
-        userAgent = userAgent is not null && !string.IsNullOrWhiteSpace(userAgent) && !TextChecks.HasLoneSurrogate(userAgent) ? userAgent : null;
+        obref = obref is not null && IsUsableObref(obref) ? obref : null;
+        userAgent = userAgent is not null && IsUsableUserAgent(userAgent)
+            && userAgent.AsSpan().IndexOfAnyInRange('\u0000', '\u001F') < 0 && userAgent.AsSpan().IndexOfAnyInRange('\u007F', '\u009F') < 0
+            ? userAgent
+            : null;
         if (obref is null && ipAddress is null && userAgent is null)
         {
             return Empty;
@@ -266,7 +270,7 @@ public sealed class UserData
     public UserData WithObref(string obref)
     {
         ArgumentNullException.ThrowIfNull(obref);
-        if (string.IsNullOrWhiteSpace(obref) || obref.Any(char.IsControl) || TextChecks.HasLoneSurrogate(obref))
+        if (!IsUsableObref(obref))
         {
             throw new ArgumentException("obref must be the non-blank __obref cookie value, unchanged.", nameof(obref));
         }
@@ -305,7 +309,7 @@ public sealed class UserData
     public UserData WithUserAgent(string userAgent)
     {
         ArgumentNullException.ThrowIfNull(userAgent);
-        if (string.IsNullOrWhiteSpace(userAgent) || TextChecks.HasLoneSurrogate(userAgent))
+        if (!IsUsableUserAgent(userAgent))
         {
             throw new ArgumentException("user_agent must be a non-empty User-Agent string.", nameof(userAgent));
         }
@@ -363,6 +367,11 @@ public sealed class UserData
             AndroidAdvertisingId = other.AndroidAdvertisingId ?? AndroidAdvertisingId,
         };
     }
+
+    private static bool IsUsableObref(string obref) =>
+        !string.IsNullOrWhiteSpace(obref) && !obref.Any(char.IsControl) && !TextChecks.HasLoneSurrogate(obref);
+
+    private static bool IsUsableUserAgent(string userAgent) => !string.IsNullOrWhiteSpace(userAgent) && !TextChecks.HasLoneSurrogate(userAgent);
 
     private static string Format(IPAddress ipAddress) => (ipAddress.IsIPv4MappedToIPv6 ? ipAddress.MapToIPv4() : ipAddress).ToString();
 

@@ -232,14 +232,8 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
 
     private UserData BuildRequestUser()
     {
-        var userAgent = UserAgent;
-        if (userAgent is not null && (userAgent.AsSpan().IndexOfAnyInRange('\u0000', '\u001F') >= 0 || userAgent.AsSpan().IndexOfAnyInRange('\u007F', '\u009F') >= 0))
-        {
-            userAgent = null;
-        }
-
-        // One allocation rather than one copy per field; an unusable User-Agent (e.g. a lone surrogate) is left out.
-        return UserData.FromRequest(Obref, RemoteIpAddress, userAgent);
+        // One allocation rather than one copy per field; an unusable User-Agent is left out.
+        return UserData.FromRequest(Obref, RemoteIpAddress, UserAgent);
     }
 
     private static string? BuildSourceUrl(HttpRequest request)
