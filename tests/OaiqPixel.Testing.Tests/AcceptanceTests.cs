@@ -50,7 +50,7 @@ public sealed class AcceptanceTests
         await using var api = await FakeConversionsApi.StartAsync();
         using var client = api.CreateClient();
 
-        var result = await client.PostAsync(api, Payloads.SpecExample(Payloads.NowMs));
+        var result = await client.PostAsync(api, SpecExamples.OrderBody(Payloads.NowMs));
 
         Assert.Equal(HttpStatusCode.OK, result.Status);
         var recorded = Assert.Single(api.Events);
@@ -65,9 +65,9 @@ public sealed class AcceptanceTests
         await using var api = await FakeConversionsApi.StartAsync(new FakeConversionsApiOptions { TimeProvider = clock });
         using var client = api.CreateClient();
 
-        var accepted = await client.PostAsync(api, Payloads.SpecExample(1773892800000));
+        var accepted = await client.PostAsync(api, SpecExamples.OrderBody(1773892800000));
         clock.Advance(TimeSpan.FromDays(7));
-        var stale = await client.PostAsync(api, Payloads.SpecExample(1773892800000));
+        var stale = await client.PostAsync(api, SpecExamples.OrderBody(1773892800000));
 
         Assert.Equal(HttpStatusCode.OK, accepted.Status);
         Assert.Equal(HttpStatusCode.BadRequest, stale.Status);

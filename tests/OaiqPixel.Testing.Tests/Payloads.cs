@@ -13,33 +13,6 @@ internal static partial class Payloads
     public const string FirstNameHash = "fdee430d40bd57deeac186cd9790033d0f06f909a8806e7ce6e717ab7c7d5029";
     public const string LastNameHash = "fb1e7ec987523d2cb9e022cec1d6ae7c99dc46edfae4fe51254025fe4bea571f";
 
-    /// <summary>The spec §4.3 example body, verbatim except for the timestamp.</summary>
-    public static string SpecExample(long timestampMs) => $$"""
-        {
-          "validate_only": false,
-          "events": [{
-            "id": "order_12345",
-            "type": "order_created",
-            "timestamp_ms": {{timestampMs}},
-            "oppref": "oppref_abc",
-            "source_url": "https://shop.example.com/checkout/confirmation",
-            "action_source": "web",
-            "user": {
-              "obref": "123e4567-e89b-42d3-a456-426614174000",
-              "emails_sha256": ["b4c9a289323b21a01c3e940f150eb9b8c542587f1abfd8f0e1cc1ffc5e475514"],
-              "external_ids_sha256": ["18f69bcd2f9cc9c38195e722b2a5590429840ea5090971d2256e026926e55fa1"],
-              "countries": ["US"], "cities": ["San Francisco"], "postal_codes": ["94107"],
-              "ip_address": "203.0.113.1",
-              "user_agent": "Mozilla/5.0"
-            },
-            "data": {
-              "type": "contents", "amount": 2599, "currency": "USD",
-              "contents": [{ "id": "sku_123", "name": "Starter bundle", "content_type": "product", "quantity": 1 }]
-            }
-          }]
-        }
-        """;
-
     public static long NowMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     /// <summary>A valid event of the given kind: order, lead, plan, custom or app.</summary>
