@@ -95,10 +95,15 @@ for id in OaiqPixel.Abstractions OaiqPixel.AspNetCore; do
   grep -q '<license type="expression">MIT</license>' <<<"$nuspec" || fail "$id: no MIT license expression"
   grep -q '<readme>README.md</readme>' <<<"$nuspec" || fail "$id: readme not declared"
   grep -q '<repository type="git"' <<<"$nuspec" || fail "$id: no repository metadata (SourceLink)"
-  if [ -f "$snupkg" ]; then unzip -Z1 "$snupkg" | grep -qx "lib/net10.0/$id.pdb" || fail "$id: .snupkg has no pdb"; fi
+  # Listings are captured before grep reads them: with pipefail, `unzip | grep -q` fails at random when grep exits
+  # on its match and unzip, still writing the entries after it, dies of SIGPIPE.
+  if [ -f "$snupkg" ]; then
+    symbols=$(unzip -Z1 "$snupkg")
+    grep -qx "lib/net10.0/$id.pdb" <<<"$symbols" || fail "$id: .snupkg has no pdb"
+  fi
 done
-unzip -p "$packages/OaiqPixel.AspNetCore.$version.nupkg" OaiqPixel.AspNetCore.nuspec \
-  | grep -q "<dependency id=\"OaiqPixel.Abstractions\" version=\"$version\"" || fail "OaiqPixel.AspNetCore does not depend on OaiqPixel.Abstractions $version"
+aspnetcore_nuspec=$(unzip -p "$packages/OaiqPixel.AspNetCore.$version.nupkg" OaiqPixel.AspNetCore.nuspec)
+grep -q "<dependency id=\"OaiqPixel.Abstractions\" version=\"$version\"" <<<"$aspnetcore_nuspec" || fail "OaiqPixel.AspNetCore does not depend on OaiqPixel.Abstractions $version"
 
 # 3. A throw-away MVC app outside the repository (no Directory.*.props), consuming the packed packages.
 app="$work/app"

@@ -68,10 +68,12 @@ run_app() { # $1 = on|off ; prints requests/s. Runs in a $(...) subshell: its ow
   ) >"$out/app-$mode.log" 2>&1 &
   app_pid=$!
   wait_up "http://127.0.0.1:$app_port$path"
+  # The page is captured first: with pipefail, `curl | grep -q` can fail when grep exits early and curl gets SIGPIPE.
+  page=$(curl -fs "http://127.0.0.1:$app_port$path")
   if [ "$mode" = on ]; then
-    curl -fs "http://127.0.0.1:$app_port$path" | grep -q 'oaiq("init"' || { echo "tracking on, but no pixel in the page"; exit 1; }
+    grep -q 'oaiq("init"' <<<"$page" || { echo "tracking on, but no pixel in the page"; exit 1; }
   else
-    ! curl -fs "http://127.0.0.1:$app_port$path" | grep -q 'oaiq(' || { echo "tracking off, but the page has the pixel"; exit 1; }
+    ! grep -q 'oaiq(' <<<"$page" || { echo "tracking off, but the page has the pixel"; exit 1; }
   fi
   # Warm-up: with the CPU saturated, tiered compilation (a background thread) needs well over 5 s to finish, and a
   # measurement taken while it runs charges JIT time to whichever mode has more code still at tier 0.
