@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 
 namespace OaiqPixel;
@@ -16,8 +17,9 @@ namespace OaiqPixel;
 /// </para>
 /// <para>
 /// The format is private to one process and one version of this assembly (a queue is never persisted), so it has no
-/// version header. Fields are stored in the order the Conversions API event writes them, so <see cref="WriteJson"/>
-/// writes the event's JSON straight from the bytes in one forward pass, without rebuilding the objects.
+/// version header. Fields are stored in the order the Conversions API event writes them, so
+/// <see cref="WriteJson(IBufferWriter{byte}, ReadOnlySpan{byte})"/> writes the event's JSON straight from the bytes in
+/// one forward pass, without rebuilding the objects.
 /// </para>
 /// </remarks>
 internal static class ConversionEventPacker
@@ -43,16 +45,40 @@ internal static class ConversionEventPacker
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_json;
 
-    private static readonly JsonEncodedText[] s_userListNames =
-    [
-        WireNames.EmailsSha256, WireNames.PhoneNumbersSha256, WireNames.ExternalIdsSha256, WireNames.FirstNamesSha256,
-        WireNames.LastNamesSha256, WireNames.Countries, WireNames.Regions, WireNames.Cities, WireNames.PostalCodes,
-    ];
+    // Per event name (by its index in OaiqEventNames.All), the fixed fragments of its JSON, built once.
+    private static readonly EventJsonFragments[] s_fragments = [.. OaiqEventNames.All.Select(EventJsonFragments.For)];
+
+    private static readonly byte[][] s_actionSourceFragments =
+        [.. Enum.GetValues<ActionSource>().Select(static s => Encoding.UTF8.GetBytes($",\"action_source\":\"{WireNames.Of(s)}\""))];
+
+    private static readonly byte[][] s_userListNames =
+        [.. new[]
+        {
+            WireNames.EmailsSha256, WireNames.PhoneNumbersSha256, WireNames.ExternalIdsSha256, WireNames.FirstNamesSha256,
+            WireNames.LastNamesSha256, WireNames.Countries, WireNames.Regions, WireNames.Cities, WireNames.PostalCodes,
+        }.Select(static n => Encoding.UTF8.GetBytes($"\"{n}\":"))];
 
     /// <summary>Packs an event.</summary>
     /// <param name="conversionEvent">The event.</param>
     /// <returns>A new array holding the whole event.</returns>
     public static byte[] Pack(ConversionEvent conversionEvent)
+    {
+        var packed = PackIntoScratch(conversionEvent).ToArray();
+        ReleaseLargeScratch();
+        return packed;
+    }
+
+    /// <summary>Lets go of this thread's scratch buffer when one unusually large event grew it.</summary>
+    private static void ReleaseLargeScratch()
+    {
+        if (t_writer is { Capacity: > MaxKeptScratch })
+        {
+            // One event with huge custom properties must not pin a huge buffer to this thread for good.
+            t_writer = null;
+        }
+    }
+
+    private static PackedEventWriter PackIntoScratch(ConversionEvent conversionEvent)
     {
         ArgumentNullException.ThrowIfNull(conversionEvent);
         var e = conversionEvent;
@@ -83,15 +109,7 @@ internal static class ConversionEventPacker
         }
 
         WriteData(w, e.Event.Data);
-
-        var packed = w.ToArray();
-        if (w.Capacity > MaxKeptScratch)
-        {
-            // One event with huge custom properties must not pin a huge buffer to this thread for good.
-            t_writer = null;
-        }
-
-        return packed;
+        return w;
     }
 
     /// <summary>Rebuilds an event from what <see cref="Pack"/> returned.</summary>
@@ -101,7 +119,8 @@ internal static class ConversionEventPacker
     public static ConversionEvent Unpack(ReadOnlySpan<byte> packed)
     {
         var r = new PackedEventReader(packed);
-        var (flags, timestamp, actionSource, name) = ReadHeader(ref r);
+        var (flags, timestamp, actionSource, nameIndex) = ReadHeader(ref r);
+        var name = OaiqEventNames.All[nameIndex];
         var customEventName = name == OaiqEventNames.Custom ? r.ReadRequiredString() : null;
         var id = r.ReadRequiredString();
         var oppref = r.ReadString();
@@ -130,83 +149,102 @@ internal static class ConversionEventPacker
         return ReadHeader(ref r).Timestamp;
     }
 
-    private static (byte Flags, DateTimeOffset Timestamp, ActionSource? ActionSource, string Name) ReadHeader(ref PackedEventReader r)
+    private static (byte Flags, DateTimeOffset Timestamp, ActionSource? ActionSource, byte NameIndex) ReadHeader(ref PackedEventReader r)
     {
         var flags = r.ReadByte();
         var ticks = r.ReadInt64();
         var timestamp = new DateTimeOffset(ticks, TimeSpan.FromMinutes(r.ReadInt16()));
         ActionSource? actionSource = (flags & ActionSourceFlag) != 0 ? (ActionSource)r.ReadByte() : null;
-        return (flags, timestamp, actionSource, OaiqEventNames.All[r.ReadByte()]);
+        var nameIndex = r.ReadByte();
+        if (nameIndex >= OaiqEventNames.All.Count)
+        {
+            throw new InvalidDataException("A packed event has an unknown event name.");
+        }
+
+        return (flags, timestamp, actionSource, nameIndex);
     }
 
     /// <summary>
     /// Writes a packed event as its Conversions API event object, byte for byte what
     /// <see cref="ConversionsApiSerializer.WriteEvent"/> writes for the event that was packed.
     /// </summary>
-    /// <param name="writer">The writer, positioned where a value may be written.</param>
+    /// <param name="output">Where the UTF-8 JSON goes.</param>
     /// <param name="packed">What <see cref="Pack"/> returned.</param>
-    public static void WriteJson(Utf8JsonWriter writer, ReadOnlySpan<byte> packed)
+    public static void WriteJson(IBufferWriter<byte> output, ReadOnlySpan<byte> packed)
+    {
+        var writer = new RawJsonWriter(output);
+        WriteJson(ref writer, packed);
+        writer.Flush();
+    }
+
+    /// <summary>Writes a packed event as its Conversions API event object into a raw writer (the sender's path).</summary>
+    /// <param name="w">The writer, positioned where a value may be written.</param>
+    /// <param name="packed">What <see cref="Pack"/> returned.</param>
+    public static void WriteJson(ref RawJsonWriter w, ReadOnlySpan<byte> packed)
     {
         var r = new PackedEventReader(packed);
-        var (flags, timestamp, actionSource, name) = ReadHeader(ref r);
+        var (flags, timestamp, actionSource, nameIndex) = ReadHeader(ref r);
+        var fragments = s_fragments[nameIndex];
 
-        writer.WriteStartObject();
-        var hasCustomName = name == OaiqEventNames.Custom;
-        var customEventName = hasCustomName ? r.ReadRequiredUtf8() : default;
-        writer.WriteString(WireNames.Id, r.ReadRequiredUtf8());
-        writer.WriteString(WireNames.Type, WireNames.EventNames[name]);
-        writer.WriteNumber(WireNames.TimestampMs, timestamp.ToUnixTimeMilliseconds());
-        if (hasCustomName)
+        var customEventName = fragments.IsCustom ? r.ReadRequiredUtf8() : default;
+        w.Raw("{\"id\":"u8);
+        w.String(r.ReadRequiredUtf8());
+        w.Raw(fragments.TypeAndTimestamp);
+        w.Number(timestamp.ToUnixTimeMilliseconds());
+        if (fragments.IsCustom)
         {
-            writer.WriteString(WireNames.CustomEventName, customEventName);
+            w.Raw(",\"custom_event_name\":"u8);
+            w.String(customEventName);
         }
 
         if (r.TryReadUtf8(out var oppref))
         {
-            writer.WriteString(WireNames.Oppref, oppref);
+            w.Raw(",\"oppref\":"u8);
+            w.String(oppref);
         }
 
         var hasSourceUrl = r.TryReadUtf8(out var sourceUrl);
         if (hasSourceUrl)
         {
-            writer.WriteString(WireNames.SourceUrl, sourceUrl);
+            w.Raw(",\"source_url\":"u8);
+            w.String(sourceUrl);
         }
 
-        if (ConversionEvent.InferActionSource(actionSource, name, hasSourceUrl) is { } source)
+        if (ConversionEvent.InferActionSource(actionSource, OaiqEventNames.All[nameIndex], hasSourceUrl) is { } source)
         {
-            writer.WriteString(WireNames.ActionSourceField, WireNames.Encoded(source));
+            w.Raw(s_actionSourceFragments[(int)source]);
         }
 
         if ((flags & UserFlag) != 0)
         {
-            WriteUserJson(writer, ref r);
+            WriteUserJson(ref w, ref r);
         }
 
         if ((flags & OptOutFlag) != 0)
         {
-            writer.WriteBoolean(WireNames.OptOut, true);
+            w.Raw(",\"opt_out\":true"u8);
         }
 
-        OaiqEventNames.TryGetDataType(name, out var type);
-        writer.WritePropertyName(WireNames.Data);
-        WriteDataJson(writer, ref r, type);
-        writer.WriteEndObject();
+        w.Raw(fragments.DataAndType);
+        WriteDataJson(ref w, ref r, fragments.DataType);
+        w.Raw((byte)'}');
         if (!r.AtEnd)
         {
             throw new InvalidDataException("A packed event has bytes left over.");
         }
     }
 
-    private static void WriteUserJson(Utf8JsonWriter writer, ref PackedEventReader r)
+    private static void WriteUserJson(ref RawJsonWriter w, ref PackedEventReader r)
     {
-        writer.WriteStartObject(WireNames.User);
+        w.Raw(",\"user\":{"u8);
+        var first = true;
         if (r.TryReadUtf8(out var obref))
         {
-            writer.WriteString(WireNames.Obref, obref);
+            Property(ref w, ref first, "\"obref\":"u8);
+            w.String(obref);
         }
 
         var present = r.ReadVarUInt();
-        Span<byte> hex = stackalloc byte[64];
         for (var i = 0; i < UserData.ListCount; i++)
         {
             if ((present & (1UL << i)) == 0)
@@ -216,63 +254,77 @@ internal static class ConversionEventPacker
 
             var header = r.ReadVarUInt();
             var asDigests = (header & 1) == 0;
-            writer.WriteStartArray(s_userListNames[i]);
+            Property(ref w, ref first, s_userListNames[i]);
+            w.Raw((byte)'[');
             for (var j = (int)(header >> 1); j > 0; j--)
             {
                 if (asDigests)
                 {
-                    Convert.TryToHexStringLower(r.ReadDigestBytes(), hex, out _);
-                    writer.WriteStringValue(hex);
+                    w.HexString(r.ReadDigestBytes());
                 }
                 else
                 {
-                    writer.WriteStringValue(r.ReadRequiredUtf8());
+                    w.String(r.ReadRequiredUtf8());
+                }
+
+                if (j > 1)
+                {
+                    w.Raw((byte)',');
                 }
             }
 
-            writer.WriteEndArray();
+            w.Raw((byte)']');
         }
 
         if (r.TryReadUtf8(out var androidAdvertisingId))
         {
-            writer.WriteString(WireNames.AndroidAdvertisingId, androidAdvertisingId);
+            Property(ref w, ref first, "\"android_advertising_id\":"u8);
+            w.String(androidAdvertisingId);
         }
 
         if (r.TryReadUtf8(out var ipAddress))
         {
-            writer.WriteString(WireNames.IpAddress, ipAddress);
+            Property(ref w, ref first, "\"ip_address\":"u8);
+            w.String(ipAddress);
         }
 
         if (r.TryReadUtf8(out var userAgent))
         {
-            writer.WriteString(WireNames.UserAgent, userAgent);
+            Property(ref w, ref first, "\"user_agent\":"u8);
+            w.String(userAgent);
         }
 
-        writer.WriteEndObject();
+        w.Raw((byte)'}');
     }
 
-    private static void WriteDataJson(Utf8JsonWriter writer, ref PackedEventReader r, EventDataType type)
+    private static void WriteDataJson(ref RawJsonWriter w, ref PackedEventReader r, EventDataType type)
     {
-        writer.WriteStartObject();
-        writer.WriteString(WireNames.Type, WireNames.Encoded(type));
+        // The object is open and its "type" written (fragments.DataAndType), so every field here follows a comma.
         if (type is EventDataType.PlanEnrollment or EventDataType.Custom && r.TryReadUtf8(out var planId))
         {
-            writer.WriteString(WireNames.PlanId, planId);
+            w.Raw(",\"plan_id\":"u8);
+            w.String(planId);
         }
 
-        WriteMoneyJson(writer, ref r);
+        var notFirst = false;
+        WriteMoneyJson(ref w, ref r, ref notFirst);
         if (type != EventDataType.CustomerAction)
         {
             var count = r.ReadCount();
             if (count > 0)
             {
-                writer.WriteStartArray(WireNames.Contents);
+                w.Raw(",\"contents\":["u8);
                 for (var i = 0; i < count; i++)
                 {
-                    WriteContentJson(writer, ref r);
+                    if (i > 0)
+                    {
+                        w.Raw((byte)',');
+                    }
+
+                    WriteContentJson(ref w, ref r);
                 }
 
-                writer.WriteEndArray();
+                w.Raw((byte)']');
             }
         }
 
@@ -280,57 +332,66 @@ internal static class ConversionEventPacker
         {
             for (var i = r.ReadCount(); i > 0; i--)
             {
-                writer.WritePropertyName(r.ReadRequiredUtf8());
-                writer.WriteRawValue(r.ReadBytes(), skipInputValidation: true);
+                w.Raw((byte)',');
+                w.PropertyName(r.ReadRequiredUtf8());
+                w.Raw(r.ReadBytes());
             }
         }
 
-        writer.WriteEndObject();
+        w.Raw((byte)'}');
     }
 
-    private static void WriteMoneyJson(Utf8JsonWriter writer, ref PackedEventReader r)
+    private static void WriteMoneyJson(ref RawJsonWriter w, ref PackedEventReader r, ref bool first)
     {
         if (r.ReadByte() == 0)
         {
             return;
         }
 
-        writer.WriteNumber(WireNames.Amount, checked((long)r.ReadVarUInt()));
-        writer.WriteString(WireNames.Currency, Iso4217.ByIndex(r.ReadCount()).Encoded);
+        Property(ref w, ref first, "\"amount\":"u8);
+        w.Number(checked((long)r.ReadVarUInt()));
+        w.Raw(",\"currency\":"u8);
+        w.String(Iso4217.ByIndex(r.ReadCount()).Encoded.EncodedUtf8Bytes);
     }
 
-    private static void WriteContentJson(Utf8JsonWriter writer, ref PackedEventReader r)
+    private static void WriteContentJson(ref RawJsonWriter w, ref PackedEventReader r)
     {
         var flags = r.ReadByte();
-        writer.WriteStartObject();
+        var first = true;
+        w.Raw((byte)'{');
         if ((flags & ContentId) != 0)
         {
-            writer.WriteString(WireNames.Id, r.ReadRequiredUtf8());
+            Property(ref w, ref first, "\"id\":"u8);
+            w.String(r.ReadRequiredUtf8());
         }
 
         if ((flags & ContentGroupId) != 0)
         {
-            writer.WriteString(WireNames.GroupId, r.ReadRequiredUtf8());
+            Property(ref w, ref first, "\"group_id\":"u8);
+            w.String(r.ReadRequiredUtf8());
         }
 
         if ((flags & ContentName) != 0)
         {
-            writer.WriteString(WireNames.Name, r.ReadRequiredUtf8());
+            Property(ref w, ref first, "\"name\":"u8);
+            w.String(r.ReadRequiredUtf8());
         }
 
         if ((flags & ContentType) != 0)
         {
-            writer.WriteString(WireNames.ContentType, r.ReadRequiredUtf8());
+            Property(ref w, ref first, "\"content_type\":"u8);
+            w.String(r.ReadRequiredUtf8());
         }
 
         if ((flags & ContentQuantity) != 0)
         {
-            writer.WriteNumber(WireNames.Quantity, checked((int)r.ReadVarUInt()));
+            Property(ref w, ref first, "\"quantity\":"u8);
+            w.Number(checked((int)r.ReadVarUInt()));
         }
 
         if ((flags & ContentAmount) != 0)
         {
-            WriteMoneyJson(writer, ref r);
+            WriteMoneyJson(ref w, ref r, ref first);
         }
 
         if ((flags & ContentVariant) != 0)
@@ -338,18 +399,35 @@ internal static class ConversionEventPacker
             var count = r.ReadCount();
             if (count > 0)
             {
-                writer.WriteStartObject(WireNames.VariantDict);
+                Property(ref w, ref first, "\"variant_dict\":{"u8);
                 for (var i = 0; i < count; i++)
                 {
-                    var key = r.ReadRequiredUtf8();
-                    writer.WriteString(key, r.ReadRequiredUtf8());
+                    if (i > 0)
+                    {
+                        w.Raw((byte)',');
+                    }
+
+                    w.PropertyName(r.ReadRequiredUtf8());
+                    w.String(r.ReadRequiredUtf8());
                 }
 
-                writer.WriteEndObject();
+                w.Raw((byte)'}');
             }
         }
 
-        writer.WriteEndObject();
+        w.Raw((byte)'}');
+    }
+
+    /// <summary>Writes a property name (a pre-built <c>"name":</c> fragment) with the comma that precedes all but the first.</summary>
+    private static void Property(ref RawJsonWriter w, ref bool first, ReadOnlySpan<byte> nameAndColon)
+    {
+        if (!first)
+        {
+            w.Raw((byte)',');
+        }
+
+        first = false;
+        w.Raw(nameAndColon);
     }
 
     private static void WriteData(PackedEventWriter w, EventData data)

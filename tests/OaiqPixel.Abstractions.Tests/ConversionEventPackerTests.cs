@@ -42,6 +42,46 @@ public class ConversionEventPackerTests
     }
 
     [Fact]
+    public void WriteBatchAndWritePackedBatch_RandomBatches_WriteExactlyWhatUtf8JsonWriterWritesForTheOriginals()
+    {
+        var random = new Random(20261126);
+        var escaped = 0;
+        for (var b = 0; b < 40; b++)
+        {
+            var events = Enumerable.Range(0, random.Next(1, 150)).Select(i => RandomEvents.Next(random, (b * 1_000) + i)).ToArray();
+            var validateOnly = random.Next(2) == 0;
+            var integrationSource = random.Next(3) == 0 ? "oaiqpixel-dotnet_0.1" : null;
+            var json = ReferenceBody(events, validateOnly, integrationSource);
+            var fromEvents = new ExactSizeBufferWriter();
+            var fromQueue = new ExactSizeBufferWriter();
+
+            ConversionsApiSerializer.WriteBatch(fromEvents, events, validateOnly, integrationSource);
+            ConversionsApiSerializer.WritePackedBatch(fromQueue, [.. events.Select(ConversionEventPacker.Pack)], validateOnly, integrationSource);
+
+            Assert.Equal(json, System.Text.Encoding.UTF8.GetString(fromEvents.WrittenBytes));
+            Assert.Equal(json, System.Text.Encoding.UTF8.GetString(fromQueue.WrittenBytes));
+            escaped += json.Split("\\u").Length - 1 + json.Split("\\\"").Length - 1;
+        }
+
+        // The corpus must reach the encoder path (escapes), not only the plain-ASCII copy.
+        Assert.True(escaped > 100, $"only {escaped} escapes in the corpus");
+    }
+
+    [Fact]
+    public void WritePackedBatch_OutputHandsOutExactSpans_AsksForMoreSpaceAndLosesNothing()
+    {
+        var events = Enumerable.Range(0, 300).Select(i => RandomEvents.Next(new Random(i), i)).ToArray();
+        var output = new ExactSizeBufferWriter();
+
+        ConversionsApiSerializer.WritePackedBatch(output, [.. events.Select(ConversionEventPacker.Pack)], validateOnly: false, integrationSource: null);
+
+        Assert.True(output.Requests > 10, $"{output.Requests} requests for space");
+        Assert.Equal(ReferenceBody(events, validateOnly: false, integrationSource: null), System.Text.Encoding.UTF8.GetString(output.WrittenBytes));
+        using var document = JsonDocument.Parse(output.WrittenBytes);
+        Assert.Equal(300, document.RootElement.GetProperty("events").GetArrayLength());
+    }
+
+    [Fact]
     public void WriteJson_EveryOptionalFieldAndEmptyCases_WritesExactlyWhatTheSerializerWrites()
     {
         ConversionEvent[] events =
@@ -83,14 +123,36 @@ public class ConversionEventPackerTests
         Assert.Equal("38400000-8cf0-11bd-b23e-10b96e40000d", copy.User.AndroidAdvertisingId);
     }
 
-    private static string JsonFromPacked(byte[] packed)
+    /// <summary>The body as System.Text.Json's own writer writes it: the independent reference for the raw writer.</summary>
+    private static string ReferenceBody(IReadOnlyList<ConversionEvent> events, bool validateOnly, string? integrationSource)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer, ConversionsApiSerializer.WriterOptions))
         {
-            ConversionEventPacker.WriteJson(writer, packed);
+            writer.WriteStartObject();
+            writer.WriteBoolean("validate_only", validateOnly);
+            if (integrationSource is not null)
+            {
+                writer.WriteString("integration_source", integrationSource);
+            }
+
+            writer.WriteStartArray("events");
+            foreach (var e in events)
+            {
+                ConversionsApiSerializer.WriteEvent(writer, e);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
         }
 
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static string JsonFromPacked(byte[] packed)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        ConversionEventPacker.WriteJson(buffer, packed);
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 

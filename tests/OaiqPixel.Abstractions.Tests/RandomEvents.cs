@@ -4,7 +4,13 @@ namespace OaiqPixel.Tests;
 internal static class RandomEvents
 {
     private static readonly string[] s_currencies = ["USD", "EUR", "JPY", "KWD", "IDR", "GBP", "CLF"];
-    private static readonly string[] s_words = ["sku_1", "Starter bundle", "Café", "</script>", "a\"b", "\u2028", "Ştefan", "x"];
+    // Plain ASCII (the raw writer's fast path) and everything that must be escaped or passed through the encoder:
+    // quotes, backslashes, control characters, DEL, HTML-sensitive ASCII, non-ASCII, line separators, emoji, U+FFFD.
+    private static readonly string[] s_words =
+    [
+        "sku_1", "Starter bundle", "Café", "</script>", "a\"b", "\u2028", "Ştefan", "x", "back\\slash", "tab\there\r\n",
+        "\u0001\u001f", "del\u007f", "<a href='x'>&+`", "日本語", "emoji \U0001F600", "\uFFFD", "https://shop.example/p?q=1&r=2",
+    ];
 
     public static ConversionEvent Next(Random random, int i, DateTimeOffset? now = null)
     {

@@ -56,9 +56,7 @@ public class PackBenchmarks
     public int WriteJsonFromPacked()
     {
         _buffer.ResetWrittenCount();
-        using var writer = new Utf8JsonWriter(_buffer);
-        ConversionEventPacker.WriteJson(writer, _packed);
-        writer.Flush();
+        ConversionEventPacker.WriteJson(_buffer, _packed);
         return _buffer.WrittenCount;
     }
 }
