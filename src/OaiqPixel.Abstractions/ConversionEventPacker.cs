@@ -306,8 +306,8 @@ internal static class ConversionEventPacker
             w.String(planId);
         }
 
-        var notFirst = false;
-        WriteMoneyJson(ref w, ref r, ref notFirst);
+        var first = false;
+        WriteMoneyJson(ref w, ref r, ref first);
         if (type != EventDataType.CustomerAction)
         {
             var count = r.ReadCount();
