@@ -359,29 +359,10 @@ internal static class ConversionEventPacker
         var flags = r.ReadByte();
         var first = true;
         w.Raw((byte)'{');
-        if ((flags & ContentId) != 0)
-        {
-            Property(ref w, ref first, "\"id\":"u8);
-            w.String(r.ReadRequiredUtf8());
-        }
-
-        if ((flags & ContentGroupId) != 0)
-        {
-            Property(ref w, ref first, "\"group_id\":"u8);
-            w.String(r.ReadRequiredUtf8());
-        }
-
-        if ((flags & ContentName) != 0)
-        {
-            Property(ref w, ref first, "\"name\":"u8);
-            w.String(r.ReadRequiredUtf8());
-        }
-
-        if ((flags & ContentType) != 0)
-        {
-            Property(ref w, ref first, "\"content_type\":"u8);
-            w.String(r.ReadRequiredUtf8());
-        }
+        StringPropertyIf((flags & ContentId) != 0, ref w, ref r, ref first, "\"id\":"u8);
+        StringPropertyIf((flags & ContentGroupId) != 0, ref w, ref r, ref first, "\"group_id\":"u8);
+        StringPropertyIf((flags & ContentName) != 0, ref w, ref r, ref first, "\"name\":"u8);
+        StringPropertyIf((flags & ContentType) != 0, ref w, ref r, ref first, "\"content_type\":"u8);
 
         if ((flags & ContentQuantity) != 0)
         {
@@ -416,6 +397,16 @@ internal static class ConversionEventPacker
         }
 
         w.Raw((byte)'}');
+    }
+
+    /// <summary>When the packed flags say a string field is present, reads it and writes it as a property.</summary>
+    private static void StringPropertyIf(bool present, ref RawJsonWriter w, ref PackedEventReader r, ref bool first, ReadOnlySpan<byte> nameAndColon)
+    {
+        if (present)
+        {
+            Property(ref w, ref first, nameAndColon);
+            w.String(r.ReadRequiredUtf8());
+        }
     }
 
     /// <summary>Writes a property name (a pre-built <c>"name":</c> fragment) with the comma that precedes all but the first.</summary>
