@@ -1,3 +1,6 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
 namespace OaiqPixel.BrowserTests;
 
 internal static class Wait
@@ -13,6 +16,26 @@ internal static class Wait
             }
 
             await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Waits for a navigation to land on <paramref name="urlGlob"/>; on a timeout, says where the browser is instead.</summary>
+    public static Task ForUrlAsync(IPage page, string urlGlob) => ForUrlAsync(page, urlGlob, () => page.WaitForURLAsync(urlGlob));
+
+    /// <summary>Waits for a navigation to land on a URL matching <paramref name="url"/>; on a timeout, says where the browser is instead.</summary>
+    public static Task ForUrlAsync(IPage page, Regex url) => ForUrlAsync(page, url.ToString(), () => page.WaitForURLAsync(url));
+
+    private static async Task ForUrlAsync(IPage page, string expected, Func<Task> wait)
+    {
+        try
+        {
+            await wait();
+        }
+        catch (TimeoutException ex)
+        {
+            // A bare Playwright timeout says nothing about the page the browser did reach (an error page? no navigation?).
+            var text = await page.InnerTextAsync("body", new() { Timeout = 2_000 }).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "(no body)");
+            Assert.Fail($"Expected the browser at {expected}; it is at {page.Url}, showing: {text[..Math.Min(text.Length, 400)]} ({ex.Message.Split('\n')[0]})");
         }
     }
 }
