@@ -34,8 +34,21 @@ internal static class Wait
         catch (TimeoutException ex)
         {
             // A bare Playwright timeout says nothing about the page the browser did reach (an error page? no navigation?).
-            var text = await page.InnerTextAsync("body", new() { Timeout = 2_000 }).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "(no body)");
-            Assert.Fail($"Expected the browser at {expected}; it is at {page.Url}, showing: {text[..Math.Min(text.Length, 400)]} ({ex.Message.Split('\n')[0]})");
+            var text = await BodyTextAsync(page);
+            Assert.Fail($"Expected the browser at {expected}; it is at {page.Url}, showing: {text} ({ex.Message.Split('\n')[0]})");
+        }
+    }
+
+    private static async Task<string> BodyTextAsync(IPage page)
+    {
+        try
+        {
+            var text = await page.InnerTextAsync("body", new() { Timeout = 2_000 });
+            return text.Length > 400 ? text[..400] + "…" : text;
+        }
+        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
+        {
+            return "(no body)";
         }
     }
 }
