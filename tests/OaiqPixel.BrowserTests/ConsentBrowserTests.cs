@@ -17,7 +17,7 @@ public sealed class ConsentBrowserTests(ConsentShopFixture shop) : IClassFixture
         await page.WaitForSelectorAsync("#consent-banner", new() { State = Microsoft.Playwright.WaitForSelectorState.Detached });
         await page.GotoAsync(shop.Url("/products/sku-2").ToString());
         await page.ClickAsync("#add-to-cart");
-        await Wait.ForUrlAsync(page, "**/cart");
+        await Wait.ForPageAsync(page, "/cart");
         var oaiqWhileDeclined = await page.EvaluateAsync<string>("() => typeof window.oaiq");
         var cookieWhileDeclined = await page.EvaluateAsync<string>("() => document.cookie");
         await Task.Delay(500);

@@ -19,23 +19,43 @@ internal static class Wait
         }
     }
 
-    /// <summary>Waits for a navigation to land on <paramref name="urlGlob"/>; on a timeout, says where the browser is instead.</summary>
-    public static Task ForUrlAsync(IPage page, string urlGlob) => ForUrlAsync(page, urlGlob, () => page.WaitForURLAsync(urlGlob));
+    /// <summary>Waits until the browser shows the page at <paramref name="path"/>, fully loaded; on a timeout, says where it is instead.</summary>
+    public static Task ForPageAsync(IPage page, string path) => ForPageAsync(page, path, actual => actual == path);
 
-    /// <summary>Waits for a navigation to land on a URL matching <paramref name="url"/>; on a timeout, says where the browser is instead.</summary>
-    public static Task ForUrlAsync(IPage page, Regex url) => ForUrlAsync(page, url.ToString(), () => page.WaitForURLAsync(url));
+    /// <summary>Waits until the browser shows a page whose path matches <paramref name="path"/>, fully loaded; on a timeout, says where it is instead.</summary>
+    public static Task ForPageAsync(IPage page, Regex path) => ForPageAsync(page, path.ToString(), path.IsMatch);
 
-    private static async Task ForUrlAsync(IPage page, string expected, Func<Task> wait)
+    // Asks the browser itself rather than using WaitForURLAsync: Playwright .NET checks its client-side copy of the URL
+    // and load state and only then subscribes to their events, so an event delivered in between is lost and the wait
+    // times out on a page that loaded long ago (microsoft/playwright-dotnet#3364; CI hit it on a page showing the URL it
+    // waited for). readyState "complete" is set just before `load`, after the async pixel script has run.
+    private static async Task ForPageAsync(IPage page, string expected, Func<string, bool> matches, double seconds = 30)
     {
-        try
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        var state = "(not asked yet)";
+        while (true)
         {
-            await wait();
-        }
-        catch (TimeoutException ex)
-        {
-            // A bare Playwright timeout says nothing about the page the browser did reach (an error page? no navigation?).
-            var text = await BodyTextAsync(page);
-            Assert.Fail($"Expected the browser at {expected}; it is at {page.Url}, showing: {text} ({ex.Message.Split('\n')[0]})");
+            try
+            {
+                state = await page.EvaluateAsync<string>("() => document.readyState + ' ' + location.pathname");
+                var separator = state.IndexOf(' ', StringComparison.Ordinal);
+                if (state[..separator] == "complete" && matches(state[(separator + 1)..]))
+                {
+                    return;
+                }
+            }
+            catch (PlaywrightException)
+            {
+                // The document was replaced while the question was asked (a navigation committed): ask the new one.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                var text = await BodyTextAsync(page);
+                Assert.Fail($"Expected the browser at {expected}, loaded, within {seconds} s; it is at {page.Url} ({state}), showing: {text}");
+            }
+
+            await Task.Delay(25);
         }
     }
 
