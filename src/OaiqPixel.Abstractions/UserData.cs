@@ -7,9 +7,10 @@ namespace OaiqPixel;
 /// user agent of the server leg. Immutable; every <c>With…</c> method returns a new instance.
 /// </summary>
 /// <remarks>
-/// Raw identifiers passed to <see cref="WithEmail"/>, <see cref="WithPhoneNumber"/>, <see cref="WithExternalId"/>,
-/// <see cref="WithFirstName"/> and <see cref="WithLastName"/> are normalized and hashed at once; the raw value is never
-/// stored. The Conversions API receives the plural lists (<c>emails_sha256</c>, …); the pixel's <c>init</c> receives the
+/// Raw identifiers passed to <see cref="FromEmail"/>, <see cref="WithEmail"/>, <see cref="WithPhoneNumber"/>,
+/// <see cref="WithExternalId"/>, <see cref="WithFirstName"/> and <see cref="WithLastName"/> are always normalized and hashed
+/// at once (<see cref="UserDataNormalizer"/>, spec §4.5), even when the value happens to be 64 hexadecimal digits; the raw
+/// value is never stored. Digests you computed yourself go only through the <c>…Sha256</c> methods. The Conversions API receives the plural lists (<c>emails_sha256</c>, …); the pixel's <c>init</c> receives the
 /// first value of each under its singular key (<c>email_sha256</c>, …). Duplicates are ignored; OpenAI uses the first
 /// three valid values of each list.
 /// </remarks>
@@ -152,66 +153,66 @@ public sealed class UserData
         + Countries.Count + Regions.Count + Cities.Count + PostalCodes.Count > 0;
 
     /// <summary>User data with one email.</summary>
-    /// <param name="email">The raw email (normalized and hashed here) or its lowercase SHA-256 hex digest.</param>
+    /// <param name="email">The raw email, normalized and hashed here. A digest goes to <see cref="WithEmailSha256"/>.</param>
     /// <returns>The user data.</returns>
-    /// <exception cref="ArgumentException">The email is not valid; the message names the rule, not the value.</exception>
+    /// <exception cref="ArgumentException">The email is not valid (or is a digest); the message names the rule, not the value.</exception>
     public static UserData FromEmail(string email) => Empty.WithEmail(email);
 
-    /// <summary>Adds an email, normalized (trim, lowercase) and hashed.</summary>
-    /// <param name="email">The raw email, or its lowercase SHA-256 hex digest (kept as is).</param>
+    /// <summary>Adds an email, normalized (trim, lowercase as ECMAScript <c>toLowerCase</c>) and hashed.</summary>
+    /// <param name="email">The raw email. A digest goes to <see cref="WithEmailSha256"/>.</param>
     /// <returns>A new instance.</returns>
-    /// <exception cref="ArgumentException">The email is not valid; the message names the rule, not the value.</exception>
+    /// <exception cref="ArgumentException">The email is not valid (or is a digest); the message names the rule, not the value.</exception>
     public UserData WithEmail(string email) => new(this) { EmailsSha256 = Add(EmailsSha256, UserDataNormalizer.HashEmail(email)) };
 
-    /// <summary>Adds an email you hashed yourself.</summary>
+    /// <summary>Adds an email you hashed yourself; the only way to pass a digest (<see cref="WithEmail"/> hashes what it gets).</summary>
     /// <param name="sha256">SHA-256 of the normalized email, 64 hex digits (lowercased here).</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The value is not 64 hex digits.</exception>
     public UserData WithEmailSha256(string sha256) => new(this) { EmailsSha256 = Add(EmailsSha256, CheckDigest(sha256, nameof(sha256))) };
 
     /// <summary>Adds a phone number, normalized (country code kept, separators, <c>+</c> and leading zeros removed) and hashed.</summary>
-    /// <param name="phoneNumber">The raw number with its country calling code, or its lowercase SHA-256 hex digest.</param>
+    /// <param name="phoneNumber">The raw number with its country calling code. A digest goes to <see cref="WithPhoneNumberSha256"/>.</param>
     /// <returns>A new instance.</returns>
-    /// <exception cref="ArgumentException">The number is not 8–15 digits after normalization or has other characters.</exception>
+    /// <exception cref="ArgumentException">The number is not 8–15 digits after normalization, has other characters, or is a digest.</exception>
     public UserData WithPhoneNumber(string phoneNumber) => new(this) { PhoneNumbersSha256 = Add(PhoneNumbersSha256, UserDataNormalizer.HashPhoneNumber(phoneNumber)) };
 
-    /// <summary>Adds a phone number you hashed yourself.</summary>
+    /// <summary>Adds a phone number you hashed yourself; the only way to pass a digest (<see cref="WithPhoneNumber"/> hashes what it gets).</summary>
     /// <param name="sha256">SHA-256 of the normalized number, 64 hex digits.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The value is not 64 hex digits.</exception>
     public UserData WithPhoneNumberSha256(string sha256) => new(this) { PhoneNumbersSha256 = Add(PhoneNumbersSha256, CheckDigest(sha256, nameof(sha256))) };
 
-    /// <summary>Adds an external id, trimmed (case kept) and hashed.</summary>
-    /// <param name="externalId">Your stable pseudonymous customer id, or its lowercase SHA-256 hex digest.</param>
+    /// <summary>Adds an external id, trimmed (case kept) and hashed; an id that is itself 64 hex digits is hashed too.</summary>
+    /// <param name="externalId">Your stable pseudonymous customer id, raw. A digest goes to <see cref="WithExternalIdSha256"/>.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The id is empty.</exception>
     public UserData WithExternalId(string externalId) => new(this) { ExternalIdsSha256 = Add(ExternalIdsSha256, UserDataNormalizer.HashExternalId(externalId)) };
 
-    /// <summary>Adds an external id you hashed yourself.</summary>
+    /// <summary>Adds an external id you hashed yourself; the only way to pass a digest (<see cref="WithExternalId"/> hashes what it gets).</summary>
     /// <param name="sha256">SHA-256 of the trimmed id, 64 hex digits.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The value is not 64 hex digits.</exception>
     public UserData WithExternalIdSha256(string sha256) => new(this) { ExternalIdsSha256 = Add(ExternalIdsSha256, CheckDigest(sha256, nameof(sha256))) };
 
-    /// <summary>Adds a first name, normalized (lowercase, no white space or ASCII punctuation) and hashed.</summary>
-    /// <param name="firstName">The raw first name, or its lowercase SHA-256 hex digest.</param>
+    /// <summary>Adds a first name, normalized (lowercase as ECMAScript <c>toLowerCase</c>, no white space or ASCII punctuation) and hashed.</summary>
+    /// <param name="firstName">The raw first name. A digest goes to <see cref="WithFirstNameSha256"/>.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">Nothing is left after normalization.</exception>
     public UserData WithFirstName(string firstName) => new(this) { FirstNamesSha256 = Add(FirstNamesSha256, UserDataNormalizer.HashName(firstName)) };
 
-    /// <summary>Adds a first name you hashed yourself.</summary>
+    /// <summary>Adds a first name you hashed yourself; the only way to pass a digest (<see cref="WithFirstName"/> hashes what it gets).</summary>
     /// <param name="sha256">SHA-256 of the normalized name, 64 hex digits.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The value is not 64 hex digits.</exception>
     public UserData WithFirstNameSha256(string sha256) => new(this) { FirstNamesSha256 = Add(FirstNamesSha256, CheckDigest(sha256, nameof(sha256))) };
 
-    /// <summary>Adds a last name, normalized (lowercase, no white space or ASCII punctuation) and hashed.</summary>
-    /// <param name="lastName">The raw last name, or its lowercase SHA-256 hex digest.</param>
+    /// <summary>Adds a last name, normalized (lowercase as ECMAScript <c>toLowerCase</c>, no white space or ASCII punctuation) and hashed.</summary>
+    /// <param name="lastName">The raw last name. A digest goes to <see cref="WithLastNameSha256"/>.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">Nothing is left after normalization.</exception>
     public UserData WithLastName(string lastName) => new(this) { LastNamesSha256 = Add(LastNamesSha256, UserDataNormalizer.HashName(lastName)) };
 
-    /// <summary>Adds a last name you hashed yourself.</summary>
+    /// <summary>Adds a last name you hashed yourself; the only way to pass a digest (<see cref="WithLastName"/> hashes what it gets).</summary>
     /// <param name="sha256">SHA-256 of the normalized name, 64 hex digits.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The value is not 64 hex digits.</exception>
@@ -278,23 +279,31 @@ public sealed class UserData
         return new(this) { Obref = obref };
     }
 
-    /// <summary>Sets the client's IP address.</summary>
-    /// <param name="ipAddress">An IPv4 or IPv6 address.</param>
+    /// <summary>Sets the client's IP address, given as text in one of the forms the Conversions API documents (spec §4.6).</summary>
+    /// <param name="ipAddress">
+    /// An IPv4 address as four decimal numbers 0–255 without leading zeros (<c>203.0.113.7</c>), or an IPv6 address in
+    /// RFC 4291 §2.2 text form, <c>::</c> compression and a dotted-quad tail included (<c>2001:db8::1</c>,
+    /// <c>::ffff:203.0.113.7</c>), with no zone index, brackets, port or surrounding white space. An IPv4-mapped IPv6
+    /// address is sent as IPv4.
+    /// </param>
     /// <returns>A new instance.</returns>
-    /// <exception cref="ArgumentException">The value is not an IP address.</exception>
+    /// <exception cref="ArgumentException">
+    /// The value is in any other form, including the legacy shorthands <see cref="IPAddress.TryParse(string?, out IPAddress?)"/>
+    /// accepts (<c>1</c>, <c>127.1</c>, <c>0x7f.1</c>, octal <c>0177.0.0.1</c>), which would be sent as another address.
+    /// </exception>
     public UserData WithIpAddress(string ipAddress)
     {
         ArgumentNullException.ThrowIfNull(ipAddress);
-        if (!IPAddress.TryParse(ipAddress, out var parsed))
+        if (!IpAddressText.TryParse(ipAddress, out var parsed))
         {
-            throw new ArgumentException("ip_address must be a valid IPv4 or IPv6 address.", nameof(ipAddress));
+            throw new ArgumentException($"ip_address must be a valid IPv4 or IPv6 address: {IpAddressText.AcceptedForms}.", nameof(ipAddress));
         }
 
         return WithIpAddress(parsed);
     }
 
     /// <summary>Sets the client's IP address.</summary>
-    /// <param name="ipAddress">The address; an IPv4-mapped IPv6 address is sent as IPv4.</param>
+    /// <param name="ipAddress">The address; an IPv4-mapped IPv6 address is sent as IPv4, and an IPv6 scope (zone) id is left out.</param>
     /// <returns>A new instance.</returns>
     public UserData WithIpAddress(IPAddress ipAddress)
     {
@@ -329,7 +338,7 @@ public sealed class UserData
             throw new ArgumentException("android_advertising_id must be a GAID in UUID form (8-4-4-4-12 hex digits).", nameof(advertisingId));
         }
 
-        return new(this) { AndroidAdvertisingId = advertisingId.ToLowerInvariant() };
+        return new(this) { AndroidAdvertisingId = EcmaScriptCase.ToLower(advertisingId) };
     }
 
     /// <summary>
@@ -373,7 +382,21 @@ public sealed class UserData
 
     private static bool IsUsableUserAgent(string userAgent) => !string.IsNullOrWhiteSpace(userAgent) && !TextChecks.HasLoneSurrogate(userAgent);
 
-    private static string Format(IPAddress ipAddress) => (ipAddress.IsIPv4MappedToIPv6 ? ipAddress.MapToIPv4() : ipAddress).ToString();
+    /// <summary>
+    /// The text the API takes: IPv4-mapped addresses as IPv4, and no zone index (<c>%eth0</c> means something only on the host
+    /// that saw it, and is not one of the documented forms).
+    /// </summary>
+    private static string Format(IPAddress ipAddress)
+    {
+        if (ipAddress.IsIPv4MappedToIPv6)
+        {
+            return ipAddress.MapToIPv4().ToString();
+        }
+
+        return ipAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && ipAddress.ScopeId != 0
+            ? new IPAddress(ipAddress.GetAddressBytes()).ToString()
+            : ipAddress.ToString();
+    }
 
     private static IReadOnlyList<string> Add(IReadOnlyList<string> list, string value)
     {
@@ -408,7 +431,7 @@ public sealed class UserData
     private static string CheckDigest(string sha256, string paramName)
     {
         ArgumentNullException.ThrowIfNull(sha256, paramName);
-        var lowered = sha256.ToLowerInvariant();
+        var lowered = EcmaScriptCase.ToLower(sha256);
         return UserDataNormalizer.IsSha256Hex(lowered)
             ? lowered
             : throw new ArgumentException("A SHA-256 digest must be 64 hexadecimal digits; hash the normalized value first, or pass the raw value to the method without 'Sha256'.", paramName);

@@ -8,21 +8,40 @@ namespace OaiqPixel;
 /// so the browser and server legs always produce the same digest for the same person.
 /// </summary>
 /// <remarks>
-/// Every normalizer first applies Unicode NFC. Errors name the rule that failed and never repeat the value,
-/// because the value is personal data.
+/// <para>
+/// Every normalizer first applies Unicode NFC (spec §9 #12). Lowercasing is exactly ECMAScript's
+/// <c>String.prototype.toLowerCase</c>, what the pixel SDK uses in the browser (spec §4.5): full Unicode case mapping
+/// (<c>İ</c> U+0130 becomes <c>i̇</c>, U+0069 U+0307) and the final-sigma rule (<c>ΟΔΥΣΣΕΥΣ</c> becomes <c>οδυσσευς</c>),
+/// independent of culture and of the host's ICU version. <see cref="string.ToLowerInvariant"/> is not used: it keeps
+/// U+0130 and every final sigma, so the server's digest would not match the browser's for the same person.
+/// </para>
+/// <para>
+/// The <c>Hash…</c> methods take raw values only and always normalize and hash, so a customer id or name that happens to be
+/// 64 hexadecimal digits is hashed like any other; a digest you computed yourself goes to a <c>…Sha256</c> method of
+/// <see cref="UserData"/>. Errors name the rule that failed and never repeat the value, because the value is personal data.
+/// </para>
 /// </remarks>
 public static class UserDataNormalizer
 {
     private const string AsciiPunctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
 
-    /// <summary>Email: trim, then lowercase (Unicode-aware).</summary>
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+
+    /// <summary>
+    /// Email: NFC, trim, then lowercase as ECMAScript <c>toLowerCase</c> does (spec §4.5; see the remarks on
+    /// <see cref="UserDataNormalizer"/>): <c> Ada@Example.COM </c> → <c>ada@example.com</c>, <c>İLKER@EXAMPLE.COM</c> →
+    /// <c>i̇lker@example.com</c>.
+    /// </summary>
     /// <param name="email">The raw email address.</param>
     /// <returns>The normalized address, e.g. <c>ada@example.com</c>.</returns>
-    /// <exception cref="ArgumentException">The value is empty after trimming or has no <c>@</c> between a local part and a domain.</exception>
+    /// <exception cref="ArgumentException">
+    /// The value is empty after trimming or has no <c>@</c> between a local part and a domain (a SHA-256 digest is refused
+    /// with a message naming <see cref="UserData.WithEmailSha256"/>).
+    /// </exception>
     public static string NormalizeEmail(string email)
     {
         ArgumentNullException.ThrowIfNull(email);
-        var normalized = Nfc(email).Trim().ToLowerInvariant();
+        var normalized = EcmaScriptCase.ToLower(Nfc(email).Trim());
         if (normalized.Length == 0)
         {
             throw new ArgumentException("The email is empty after trimming white space.", nameof(email));
@@ -31,7 +50,11 @@ public static class UserDataNormalizer
         var at = normalized.IndexOf('@', StringComparison.Ordinal);
         if (at <= 0 || at == normalized.Length - 1)
         {
-            throw new ArgumentException("The email must have a local part, '@' and a domain.", nameof(email));
+            throw new ArgumentException(
+                LooksLikeDigest(normalized)
+                    ? "The email is 64 hexadecimal digits, a SHA-256 digest rather than an address; this method hashes raw addresses only, so pass a digest to UserData.WithEmailSha256."
+                    : "The email must have a local part, '@' and a domain.",
+                nameof(email));
         }
 
         return normalized;
@@ -43,10 +66,19 @@ public static class UserDataNormalizer
     /// </summary>
     /// <param name="phoneNumber">The raw number, e.g. <c>+1 (415) 555-2671</c>.</param>
     /// <returns>The digits, e.g. <c>14155552671</c>.</returns>
-    /// <exception cref="ArgumentException">Other characters remain (letters, an extension), or the result is not 8–15 digits.</exception>
+    /// <exception cref="ArgumentException">
+    /// Other characters remain (letters, an extension), or the result is not 8–15 digits. A SHA-256 digest is refused with a
+    /// message naming <see cref="UserData.WithPhoneNumberSha256"/>.
+    /// </exception>
     public static string NormalizePhoneNumber(string phoneNumber)
     {
         ArgumentNullException.ThrowIfNull(phoneNumber);
+        if (LooksLikeDigest(phoneNumber.Trim()))
+        {
+            throw new ArgumentException(
+                "The phone number is 64 hexadecimal digits, a SHA-256 digest rather than a number; this method hashes raw numbers only, so pass a digest to UserData.WithPhoneNumberSha256.",
+                nameof(phoneNumber));
+        }
         var builder = new StringBuilder(phoneNumber.Length);
         foreach (var c in phoneNumber)
         {
@@ -90,7 +122,7 @@ public static class UserDataNormalizer
         return digits;
     }
 
-    /// <summary>External id: trim only; case and every other character are kept.</summary>
+    /// <summary>External id: NFC, then trim only; case and every other character are kept (spec §4.5).</summary>
     /// <param name="externalId">Your stable pseudonymous customer id.</param>
     /// <returns>The trimmed id.</returns>
     /// <exception cref="ArgumentException">The id is empty after trimming.</exception>
@@ -104,8 +136,9 @@ public static class UserDataNormalizer
     }
 
     /// <summary>
-    /// First or last name: lowercase (Unicode-aware); remove all white space and ASCII punctuation; keep every other
-    /// character (no accent stripping): <c>O'Connor</c> → <c>oconnor</c>, <c>José</c> → <c>josé</c>.
+    /// First or last name (spec §4.5): NFC; lowercase as ECMAScript <c>toLowerCase</c> does (see the remarks on
+    /// <see cref="UserDataNormalizer"/>); then remove all white space and ASCII punctuation; keep every other character
+    /// (no accent stripping): <c>O'Connor</c> → <c>oconnor</c>, <c>José</c> → <c>josé</c>, <c>İbrahim</c> → <c>i̇brahim</c>.
     /// </summary>
     /// <param name="name">The raw name.</param>
     /// <returns>The normalized name.</returns>
@@ -113,7 +146,8 @@ public static class UserDataNormalizer
     public static string NormalizeName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var lowered = Nfc(name).ToLowerInvariant();
+        // Lowercase the whole name before removing anything: whether a sigma is final depends on what follows it.
+        var lowered = EcmaScriptCase.ToLower(Nfc(name));
         var builder = new StringBuilder(lowered.Length);
         foreach (var c in lowered)
         {
@@ -144,29 +178,38 @@ public static class UserDataNormalizer
         return Convert.ToHexStringLower(digest);
     }
 
-    /// <summary>Normalizes and hashes an email; a value that is already a lowercase SHA-256 hex digest passes through.</summary>
-    /// <param name="email">The raw email or its digest.</param>
-    /// <returns>The digest.</returns>
+    /// <summary>Normalizes (<see cref="NormalizeEmail"/>) and hashes a raw email; the value is always hashed.</summary>
+    /// <param name="email">The raw email. A digest you computed yourself goes to <see cref="UserData.WithEmailSha256"/> instead.</param>
+    /// <returns>The digest, 64 lowercase hex digits.</returns>
     /// <exception cref="ArgumentException">See <see cref="NormalizeEmail"/>.</exception>
-    public static string HashEmail(string email) => IsSha256Hex(email) ? email : Sha256Hex(NormalizeEmail(email));
+    public static string HashEmail(string email) => Sha256Hex(NormalizeEmail(email));
 
-    /// <summary>Normalizes and hashes a phone number; a value that is already a lowercase SHA-256 hex digest passes through.</summary>
-    /// <param name="phoneNumber">The raw number or its digest.</param>
-    /// <returns>The digest.</returns>
+    /// <summary>Normalizes (<see cref="NormalizePhoneNumber"/>) and hashes a raw phone number; the value is always hashed.</summary>
+    /// <param name="phoneNumber">The raw number. A digest you computed yourself goes to <see cref="UserData.WithPhoneNumberSha256"/> instead.</param>
+    /// <returns>The digest, 64 lowercase hex digits.</returns>
     /// <exception cref="ArgumentException">See <see cref="NormalizePhoneNumber"/>.</exception>
-    public static string HashPhoneNumber(string phoneNumber) => IsSha256Hex(phoneNumber) ? phoneNumber : Sha256Hex(NormalizePhoneNumber(phoneNumber));
+    public static string HashPhoneNumber(string phoneNumber) => Sha256Hex(NormalizePhoneNumber(phoneNumber));
 
-    /// <summary>Normalizes and hashes an external id; a value that is already a lowercase SHA-256 hex digest passes through.</summary>
-    /// <param name="externalId">The raw id or its digest.</param>
-    /// <returns>The digest.</returns>
+    /// <summary>
+    /// Normalizes (<see cref="NormalizeExternalId"/>) and hashes a raw external id; the value is always hashed, also when the
+    /// id itself is 64 hexadecimal digits.
+    /// </summary>
+    /// <param name="externalId">The raw id. A digest you computed yourself goes to <see cref="UserData.WithExternalIdSha256"/> instead.</param>
+    /// <returns>The digest, 64 lowercase hex digits.</returns>
     /// <exception cref="ArgumentException">See <see cref="NormalizeExternalId"/>.</exception>
-    public static string HashExternalId(string externalId) => IsSha256Hex(externalId) ? externalId : Sha256Hex(NormalizeExternalId(externalId));
+    public static string HashExternalId(string externalId) => Sha256Hex(NormalizeExternalId(externalId));
 
-    /// <summary>Normalizes and hashes a first or last name; a value that is already a lowercase SHA-256 hex digest passes through.</summary>
-    /// <param name="name">The raw name or its digest.</param>
-    /// <returns>The digest.</returns>
+    /// <summary>
+    /// Normalizes (<see cref="NormalizeName"/>) and hashes a raw first or last name; the value is always hashed, also when
+    /// it is 64 hexadecimal digits.
+    /// </summary>
+    /// <param name="name">
+    /// The raw name. A digest you computed yourself goes to <see cref="UserData.WithFirstNameSha256"/> or
+    /// <see cref="UserData.WithLastNameSha256"/> instead.
+    /// </param>
+    /// <returns>The digest, 64 lowercase hex digits.</returns>
     /// <exception cref="ArgumentException">See <see cref="NormalizeName"/>.</exception>
-    public static string HashName(string name) => IsSha256Hex(name) ? name : Sha256Hex(NormalizeName(name));
+    public static string HashName(string name) => Sha256Hex(NormalizeName(name));
 
     /// <summary>Whether a value is exactly 64 lowercase hexadecimal digits (an already hashed identifier).</summary>
     /// <param name="value">The value to test.</param>
@@ -188,6 +231,9 @@ public static class UserDataNormalizer
 
         return true;
     }
+
+    /// <summary>64 hex digits in either case: a digest passed where a raw value belongs.</summary>
+    private static bool LooksLikeDigest(string value) => value.Length == 64 && value.AsSpan().IndexOfAnyExcept(HexDigits) < 0;
 
     private static string Nfc(string value)
     {

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace OaiqPixel.Tests;
 
 public class UserDataNormalizerTests
@@ -92,22 +94,90 @@ public class UserDataNormalizerTests
         Assert.NotEqual(UserDataNormalizer.HashExternalId("customer_123"), UserDataNormalizer.HashExternalId("CUSTOMER_123"));
     }
 
+    // Issue 11 (6b): a customer id that is itself 64 lowercase hex digits was sent as if it were its own digest.
     [Fact]
-    public void Hash_AlreadyHashedLowercaseHex_PassesThrough()
+    public void HashExternalId_IdThatIs64LowercaseHexDigits_IsHashedLikeAnyOtherId()
     {
-        const string digest = "b4c9a289323b21a01c3e940f150eb9b8c542587f1abfd8f0e1cc1ffc5e475514";
-        Assert.Equal(digest, UserDataNormalizer.HashEmail(digest));
-        Assert.Equal(digest, UserDataNormalizer.HashPhoneNumber(digest));
-        Assert.Equal(digest, UserDataNormalizer.HashExternalId(digest));
-        Assert.Equal(digest, UserDataNormalizer.HashName(digest));
+        const string id = "3f79bb7b435b05321651daefd374cdc681dc06faa65e374e38337b88ca046dea";
+        var digest = UserDataNormalizer.HashExternalId(id);
+        Assert.Equal(UserDataNormalizer.Sha256Hex(id), digest);
+        Assert.NotEqual(id, digest);
     }
 
     [Fact]
-    public void HashExternalId_UppercaseHex_IsTreatedAsRawAndHashed()
+    public void HashName_NameThatIs64LowercaseHexDigits_IsHashedLikeAnyOtherName()
     {
-        const string upper = "B4C9A289323B21A01C3E940F150EB9B8C542587F1ABFD8F0E1CC1FFC5E475514";
-        Assert.NotEqual(upper.ToLowerInvariant(), UserDataNormalizer.HashExternalId(upper));
-        Assert.True(UserDataNormalizer.IsSha256Hex(UserDataNormalizer.HashExternalId(upper)));
+        const string name = "b4c9a289323b21a01c3e940f150eb9b8c542587f1abfd8f0e1cc1ffc5e475514";
+        Assert.Equal(UserDataNormalizer.Sha256Hex(name), UserDataNormalizer.HashName(name));
+        Assert.Equal(UserDataNormalizer.Sha256Hex(name), UserDataNormalizer.HashName(name.ToUpperInvariant()));
+    }
+
+    [Theory]
+    [InlineData("b4c9a289323b21a01c3e940f150eb9b8c542587f1abfd8f0e1cc1ffc5e475514")]
+    [InlineData("B4C9A289323B21A01C3E940F150EB9B8C542587F1ABFD8F0E1CC1FFC5E475514")]
+    public void HashPhoneNumber_Digest_IsRefusedNamingTheSha256Method(string digest)
+    {
+        var error = Assert.Throws<ArgumentException>(() => UserDataNormalizer.HashPhoneNumber(digest));
+        Assert.Contains("UserData.WithPhoneNumberSha256", error.Message, StringComparison.Ordinal);
+        Assert.Equal("phoneNumber", error.ParamName);
+        Assert.DoesNotContain(digest, error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void HashEmail_Digest_IsRefusedNamingTheSha256Method()
+    {
+        const string digest = "b4c9a289323b21a01c3e940f150eb9b8c542587f1abfd8f0e1cc1ffc5e475514";
+        var error = Assert.Throws<ArgumentException>(() => UserDataNormalizer.HashEmail(digest));
+        Assert.Contains("UserData.WithEmailSha256", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(digest, error.Message, StringComparison.Ordinal);
+    }
+
+    // Issue 11 (1): the pixel SDK lowercases with ECMAScript toLowerCase; ToLowerInvariant keeps U+0130 and every final sigma.
+    [Fact]
+    public void NormalizeName_DottedCapitalI_LowercasesAsTheBrowser()
+    {
+        Assert.Equal("i\u0307brahim", UserDataNormalizer.NormalizeName("\u0130brahim"));
+        Assert.Equal("f918b8fe06e37aa78f014ae71dc2eded9a3b4f83451df1f03bb9c486cec9f811", UserDataNormalizer.HashName("\u0130brahim"));
+    }
+
+    [Theory]
+    [InlineData("\u0130LKER.YILMAZ@EXAMPLE.COM", "i\u0307lker.yilmaz@example.com")]
+    [InlineData(" \u039D\u0399\u039A\u039F\u03A3@EXAMPLE.GR ", "\u03BD\u03B9\u03BA\u03BF\u03C2@example.gr")]
+    [InlineData("\u03A3\u0391\u03A3.\u03A3\u0391\u03A3@EXAMPLE.GR", "\u03C3\u03B1\u03C3.\u03C3\u03B1\u03C2@example.gr")]
+    [InlineData("\uA7CB@EXAMPLE.COM", "\u0264@example.com")]
+    public void NormalizeEmail_LowercasesAsTheBrowser(string raw, string expected) =>
+        Assert.Equal(expected, UserDataNormalizer.NormalizeEmail(raw));
+
+    [Theory]
+    [InlineData("\u039F\u0394\u03A5\u03A3\u03A3\u0395\u03A5\u03A3", "\u03BF\u03B4\u03C5\u03C3\u03C3\u03B5\u03C5\u03C2")]
+    [InlineData("\u039D\u0399\u039A\u039F\u03A3'", "\u03BD\u03B9\u03BA\u03BF\u03C2")]
+    [InlineData("\u0391\u03A3 \u0392\u0391", "\u03B1\u03C2\u03B2\u03B1")]
+    [InlineData("\u0130\u0307\u0130", "i\u0307\u0307i\u0307")]
+    [InlineData("\u0130stanbul", "i\u0307stanbul")]
+    [InlineData("\uA7CB\u00C9", "\u0264\u00E9")]
+    public void NormalizeName_ContextAndNewerLetters_LowercaseAsTheBrowser(string raw, string expected) =>
+        Assert.Equal(expected, UserDataNormalizer.NormalizeName(raw));
+
+    [Fact]
+    public void NormalizeNameAndEmail_EveryCodePointThatLowercases_MatchesTheBrowser()
+    {
+        // Each code point the browser lowercases, on its own and inside an address, through the public normalizers:
+        // NFC first (spec §9 #12), then the browser's lowercase of each code point, then the name rule's removals.
+        var mismatches = new List<string>();
+        foreach (var codePoint in LowercaseFixture.CodePoints.Keys)
+        {
+            var composed = char.ConvertFromUtf32(codePoint).Normalize(NormalizationForm.FormC);
+            var lower = string.Concat(composed.EnumerateRunes().Select(r => LowercaseFixture.LowerOf(r.Value)));
+            var name = UserDataNormalizer.NormalizeName(char.ConvertFromUtf32(codePoint));
+            // A digit before it: neither cased nor case-ignorable, so a sigma stays non-final as it does alone.
+            var email = UserDataNormalizer.NormalizeEmail("0" + char.ConvertFromUtf32(codePoint) + "@Example.com");
+            if (name != lower || email != "0" + lower + "@example.com")
+            {
+                mismatches.Add($"U+{codePoint:X4}: browser {LowercaseFixture.Describe(lower)}, name {LowercaseFixture.Describe(name)}, email {LowercaseFixture.Describe(email)}");
+            }
+        }
+
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} code points differ from the browser:\n" + string.Join('\n', mismatches.Take(40)));
     }
 
     [Theory]
