@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace OaiqPixel;
@@ -29,6 +30,10 @@ internal static partial class EcmaScriptCase
     private const char FinalSigma = '\u03C2';
     private const char CapitalIWithDotAbove = '\u0130';
 
+    /// <summary>ASCII other than A-Z, which toLowerCase leaves as it is.</summary>
+    private static readonly SearchValues<char> AsciiUnchanged = SearchValues.Create(
+        string.Concat(Enumerable.Range(0, 128).Select(c => (char)c).Where(c => !char.IsAsciiLetterUpper(c))));
+
     /// <summary>The kinds in <see cref="SigmaContextRuns"/>.</summary>
     private const int Cased = 1;
     private const int CaseIgnorable = 2;
@@ -39,23 +44,33 @@ internal static partial class EcmaScriptCase
     public static string ToLower(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var source = value.AsSpan();
-        var firstNonAscii = source.IndexOfAnyExceptInRange('\u0000', '\u007F');
-        if (firstNonAscii < 0)
+
+        // One vectorised scan finds the first character that may change: an ASCII capital or anything outside ASCII.
+        var first = value.AsSpan().IndexOfAnyExcept(AsciiUnchanged);
+        if (first < 0)
+        {
+            return value;
+        }
+
+        var rest = value.AsSpan(first);
+        if (!rest.ContainsAnyExceptInRange('\u0000', '\u007F'))
         {
             // ASCII only: A-Z are the only letters that change, and nothing depends on context.
-            return source.IndexOfAnyInRange('A', 'Z') < 0
-                ? value
-                : string.Create(value.Length, value, static (destination, text) => Ascii.ToLower(text, destination, out _));
+            return string.Create(value.Length, (value, first), static (destination, state) =>
+            {
+                var (text, start) = state;
+                text.AsSpan(0, start).CopyTo(destination);
+                Ascii.ToLower(text.AsSpan(start), destination[start..], out _);
+            });
         }
 
         // Only U+0130 changes the UTF-16 length (one unit becomes two); every other mapping keeps it, including across
         // planes (the generator checks both).
-        var length = value.Length + source[firstNonAscii..].Count(CapitalIWithDotAbove);
-        return string.Create(length, (value, firstNonAscii), static (destination, state) =>
+        var length = value.Length + rest.Count(CapitalIWithDotAbove);
+        return string.Create(length, (value, first), static (destination, state) =>
         {
             var (text, start) = state;
-            Ascii.ToLower(text.AsSpan(0, start), destination, out _);
+            text.AsSpan(0, start).CopyTo(destination);
             var written = start;
             for (var i = start; i < text.Length;)
             {
@@ -76,7 +91,7 @@ internal static partial class EcmaScriptCase
                     destination[written++] = '\u0307';
                     i++;
                 }
-                else if (Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var consumed) == System.Buffers.OperationStatus.Done)
+                else if (Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var consumed) == OperationStatus.Done)
                 {
                     written += new Rune(LowercaseOf(rune.Value)).EncodeToUtf16(destination[written..]);
                     i += consumed;

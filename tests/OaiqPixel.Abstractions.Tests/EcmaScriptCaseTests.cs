@@ -114,7 +114,10 @@ public class EcmaScriptCaseTests
     [InlineData("Ada.Lovelace@Example.COM", "ada.lovelace@example.com")]
     [InlineData("ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`@", "abcdefghijklmnopqrstuvwxyz[\\]^_`@")]
     [InlineData("M\u00DCLLER Ada", "m\u00FCller ada")]
-    public void ToLower_MixedText_LowercasesAsciiBeforeAndAfterTheFirstNonAsciiCharacter(string input, string expected) =>
+    [InlineData("ada.Lovelace@Example.COM", "ada.lovelace@example.com")]
+    [InlineData("m\u00FCller ADA", "m\u00FCller ada")]
+    [InlineData("ab\u00E9 \u039F\u0394\u039F\u03A3", "ab\u00E9 \u03BF\u03B4\u03BF\u03C2")]
+    public void ToLower_MixedText_KeepsTheUnchangedPrefixAndLowercasesTheRest(string input, string expected) =>
         Assert.Equal(expected, EcmaScriptCase.ToLower(input));
 
     // Node 20: "A\uD800B\u03A3\uDC00".toLowerCase() keeps both halves; a lone surrogate is neither cased nor case-ignorable.
