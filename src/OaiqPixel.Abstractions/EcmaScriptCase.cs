@@ -56,12 +56,7 @@ internal static partial class EcmaScriptCase
         if (!rest.ContainsAnyExceptInRange('\u0000', '\u007F'))
         {
             // ASCII only: A-Z are the only letters that change, and nothing depends on context.
-            return string.Create(value.Length, (value, first), static (destination, state) =>
-            {
-                var (text, start) = state;
-                text.AsSpan(0, start).CopyTo(destination);
-                Ascii.ToLower(text.AsSpan(start), destination[start..], out _);
-            });
+            return string.Create(value.Length, value, static (destination, text) => Ascii.ToLower(text, destination, out _));
         }
 
         // Only U+0130 changes the UTF-16 length (one unit becomes two); every other mapping keeps it, including across

@@ -79,6 +79,7 @@ public static class UserDataNormalizer
                 "The phone number is 64 hexadecimal digits, a SHA-256 digest rather than a number; this method hashes raw numbers only, so pass a digest to UserData.WithPhoneNumberSha256.",
                 nameof(phoneNumber));
         }
+
         var builder = new StringBuilder(phoneNumber.Length);
         foreach (var c in phoneNumber)
         {
