@@ -100,7 +100,8 @@ internal sealed class PublicSuffixList
     /// <summary>
     /// A host name as the list's rules are keyed: lower-case ASCII, IDN labels in punycode. <see langword="null"/> for
     /// what is not a host name: empty, a leading, trailing or doubled dot, a label over 63 or a name over 253
-    /// characters, or a character other than a letter, digit, <c>-</c> or <c>_</c> (after IDN conversion).
+    /// characters, or a character other than a letter, digit or <c>-</c> (after IDN conversion; RFC 1034 names, which
+    /// is also what a cookie <c>Domain</c> attribute may hold, RFC 6265 §4.1.1).
     /// </summary>
     public static string? Canonicalize(string? host)
     {
@@ -250,7 +251,7 @@ internal sealed class PublicSuffixList
                 continue;
             }
 
-            if (++labelLength > 63 || !(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_'))
+            if (++labelLength > 63 || !(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
             {
                 return false;
             }

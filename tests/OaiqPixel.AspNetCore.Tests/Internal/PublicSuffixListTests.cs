@@ -93,6 +93,8 @@ public sealed partial class PublicSuffixListTests
     [InlineData("a..example.com")]
     [InlineData("exa mple.com")]
     [InlineData("example.com:443")]
+    [InlineData("my_shop.example.com")]
+    [InlineData("-.example.com:443")]
     public void Canonicalize_WhatIsNotAHostName_IsNull(string? host) =>
         Assert.Null(PublicSuffixList.Canonicalize(host));
 
