@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Pack-and-consume check: packs OaiqPixel.Abstractions and OaiqPixel.AspNetCore into a temporary folder, checks what
-# the packages hold (README, XML docs, MIT license expression, repository metadata, .snupkg symbols), then builds a
-# throw-away MVC app that restores the PACKED packages from that folder (a temporary nuget.config adds it next to the
-# machine's default source), runs it on 127.0.0.1 with a random port and checks that a page renders <oaiq-pixel />
-# and an event recorded with IConversionTracker.
+# the packages hold (README, XML docs, license expression: MIT, or MIT AND MPL-2.0 for the one that embeds the Public
+# Suffix List, repository metadata, .snupkg symbols), then builds a throw-away MVC app that restores the PACKED
+# packages from that folder (a temporary nuget.config adds it next to the machine's default source), runs it on
+# 127.0.0.1 with a random port and checks that a page renders <oaiq-pixel /> and an event recorded with IConversionTracker.
 #
 # Usage: tests/pack-check.sh [results-dir]   (writes results-dir/pack-check.trx so CI counts it as one test)
 set -uo pipefail
@@ -92,7 +92,14 @@ for id in OaiqPixel.Abstractions OaiqPixel.AspNetCore; do
   grep -qx "README.md" <<<"$listing" || fail "$id: README.md missing from the package"
   grep -qx "lib/net10.0/$id.dll" <<<"$listing" || fail "$id: lib/net10.0/$id.dll missing"
   grep -qx "lib/net10.0/$id.xml" <<<"$listing" || fail "$id: XML documentation missing"
-  grep -q '<license type="expression">MIT</license>' <<<"$nuspec" || fail "$id: no MIT license expression"
+  # OaiqPixel.AspNetCore embeds the Public Suffix List (MPL-2.0) with its licence text and provenance.
+  license="MIT"
+  if [ "$id" = "OaiqPixel.AspNetCore" ]; then
+    license="MIT AND MPL-2.0"
+    grep -qx "PublicSuffix/LICENSE-MPL-2.0.txt" <<<"$listing" || fail "$id: the Public Suffix List's licence text is missing"
+    grep -qx "PublicSuffix/NOTICE.md" <<<"$listing" || fail "$id: the Public Suffix List's NOTICE.md is missing"
+  fi
+  grep -q "<license type=\"expression\">$license</license>" <<<"$nuspec" || fail "$id: no '$license' license expression"
   grep -q '<readme>README.md</readme>' <<<"$nuspec" || fail "$id: readme not declared"
   grep -q '<repository type="git"' <<<"$nuspec" || fail "$id: no repository metadata (SourceLink)"
   # Listings are captured before grep reads them: with pipefail, `unzip | grep -q` fails at random when grep exits

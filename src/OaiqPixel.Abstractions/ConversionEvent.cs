@@ -74,7 +74,7 @@ public sealed class ConversionEvent
         get => _oppref;
         init
         {
-            if (value is not null && (value.Length == 0 || HasWhiteSpaceOrControl(value) || TextChecks.HasLoneSurrogate(value)))
+            if (value is not null && !IsValidOppref(value))
             {
                 throw new ArgumentException("oppref must be the original non-empty value, without white space or control characters.", nameof(Oppref));
             }
@@ -82,6 +82,13 @@ public sealed class ConversionEvent
             _oppref = value;
         }
     }
+
+    /// <summary>
+    /// Whether the Conversions API can take <paramref name="value"/> as <c>oppref</c> unchanged (spec §4.2: the original
+    /// string, unmodified): non-empty, no white space or control characters, valid UTF-16 (no lone surrogate).
+    /// </summary>
+    internal static bool IsValidOppref(string? value) =>
+        !string.IsNullOrEmpty(value) && !HasWhiteSpaceOrControl(value) && !TextChecks.HasLoneSurrogate(value);
 
     /// <summary>The page the event happened on: scheme, host and path (<c>source_url</c>). Required for <see cref="OaiqPixel.ActionSource.Web"/>.</summary>
     /// <exception cref="ArgumentException">The value is not an absolute http or https URL.</exception>

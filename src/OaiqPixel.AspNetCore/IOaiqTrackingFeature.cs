@@ -12,10 +12,16 @@ public interface IOaiqTrackingFeature
     /// <summary>Whether tracking runs for this request (enabled, configured, and not opted out by the endpoint).</summary>
     bool IsActive { get; }
 
-    /// <summary>The OpenAI click reference: the landing URL's <c>oppref</c>, else the <c>__oppref</c> cookie, byte-for-byte.</summary>
+    /// <summary>
+    /// The OpenAI click reference this request's events carry, byte-for-byte. A non-empty <c>oppref</c> in the landing URL
+    /// is a newer click and supersedes the <c>__oppref</c> cookie: its decoded value when the Conversions API can take it
+    /// (non-empty, no white space or control characters, valid UTF-16), even if it cannot be stored in the cookie (over
+    /// 2,048 characters, or characters outside RFC 6265 cookie-octets); otherwise <see langword="null"/>, never the older
+    /// click. Without one (or with an empty <c>?oppref=</c>), the cookie's value. <see langword="null"/> without consent.
+    /// </summary>
     string? Oppref { get; }
 
-    /// <summary>Whether <see cref="Oppref"/> arrived in this request's query string.</summary>
+    /// <summary>Whether <see cref="Oppref"/> is the landing URL's (a newer click) rather than the cookie's.</summary>
     bool IsNewOppref { get; }
 
     /// <summary>The pixel's browser reference from the <c>__obref</c> cookie (read only; never minted).</summary>

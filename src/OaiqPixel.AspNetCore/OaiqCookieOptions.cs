@@ -18,8 +18,15 @@ public sealed class OaiqCookieOptions
     public TimeSpan MaxAge { get; set; } = DefaultMaxAge;
 
     /// <summary>
-    /// The cookie's <c>domain</c>, e.g. <c>example.com</c> to share it across subdomains. The default is none: a host-only
-    /// cookie for the host that served the landing page.
+    /// The cookie's <c>domain</c>, e.g. <c>example.com</c> to share it across subdomains; a leading dot is accepted and
+    /// dropped, IDN names are written in punycode. The default is none: a host-only cookie for the host that served the
+    /// landing page.
     /// </summary>
+    /// <remarks>
+    /// A Domain no browser accepts stops the start-up (options validation) with the fix: a single label (<c>com</c>,
+    /// <c>localhost</c>), an IP address, or a public suffix of the Public Suffix List (<c>co.uk</c>, <c>github.io</c>;
+    /// RFC 6265 §5.3 step 5). On a request whose host does not domain-match it (RFC 6265 §5.1.3; e.g. the site served
+    /// from <c>localhost</c>), the cookie is written host-only instead and a warning is logged once per host.
+    /// </remarks>
     public string? Domain { get; set; }
 }

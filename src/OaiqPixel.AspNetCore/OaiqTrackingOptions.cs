@@ -42,6 +42,11 @@ public sealed class OaiqTrackingOptions
     /// stores the denial and deletes its cookies) instead of rendering nothing. Nothing is recorded either way.
     /// The default is <see langword="false"/>.
     /// </summary>
+    /// <remarks>
+    /// Whatever this says, the request that sees a withdrawal (consent not given while the request still carries
+    /// <c>__oppref</c> or <c>__obref</c>) renders <c>oaiq("consent", false)</c> so the SDK clears its own state, and the
+    /// server deletes both cookies; the next request carries neither, so it happens once.
+    /// </remarks>
     public bool RenderWhenConsentDenied { get; set; }
 
     /// <summary>The server-set <c>__oppref</c> cookie. The defaults: written, 30 days, host-only.</summary>

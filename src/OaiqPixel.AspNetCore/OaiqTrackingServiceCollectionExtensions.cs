@@ -21,6 +21,7 @@ public static class OaiqTrackingServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var marker = AddCore(services);
+        marker.BindsDefaultSection = true;
         if (marker.BoundSections.Add(OaiqTrackingOptions.SectionName))
         {
             // Bound from the IConfiguration in the container, when there is one (there always is in a web app).
@@ -42,6 +43,7 @@ public static class OaiqTrackingServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         var builder = services.AddOaiqTracking();
+        AddCore(services).HasCodeConfiguration = true;
         services.Configure(configure);
         return builder;
     }
@@ -58,6 +60,7 @@ public static class OaiqTrackingServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var marker = AddCore(services);
         var path = configuration is IConfigurationSection section ? section.Path : string.Empty;
+        marker.LastBoundSection = path;
         if (marker.BoundSections.Add(path))
         {
             services.Configure<OaiqTrackingOptions>(configuration);
@@ -76,6 +79,7 @@ public static class OaiqTrackingServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configure);
         var builder = services.AddOaiqTracking(configuration);
+        AddCore(services).HasCodeConfiguration = true;
         services.Configure(configure);
         return builder;
     }

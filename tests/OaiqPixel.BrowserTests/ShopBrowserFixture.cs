@@ -13,7 +13,9 @@ namespace OaiqPixel.BrowserTests;
 /// MvcShop as <c>dotnet run</c> starts it in Development (the sandbox's stub SDK and local Conversions API), on a free
 /// loopback port, and one headless Debian Chromium. Every request off this machine is aborted and counted.
 /// </summary>
-public abstract class ShopBrowserFixture(bool requireConsent) : IAsyncLifetime
+/// <param name="requireConsent">Shop:RequireConsent: the consent banner on or off.</param>
+/// <param name="settings">More configuration, e.g. ("Oaiq:OpprefCookie:Domain", "example.com").</param>
+public abstract class ShopBrowserFixture(bool requireConsent, params (string Key, string Value)[] settings) : IAsyncLifetime
 {
     private WebApplicationFactory<Program>? _factory;
     private IPlaywright? _playwright;
@@ -36,6 +38,10 @@ public abstract class ShopBrowserFixture(bool requireConsent) : IAsyncLifetime
             builder.UseSetting("Shop:RequireConsent", requireConsent ? "true" : "false");
             builder.UseSetting("Oaiq:ConversionsApi:BaseAddress", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/oaiq/"));
             builder.UseSetting("Oaiq:ConversionsApi:FlushInterval", "00:00:00.100");
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
         });
         _factory.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
         _factory.StartServer();

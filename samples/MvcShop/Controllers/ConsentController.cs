@@ -19,7 +19,8 @@ public class ConsentController : Controller
     [HttpPost("decline")]
     public IActionResult Decline(string? returnUrl)
     {
-        // Withdrawing deletes the consent cookie; the tracking middleware deletes __oppref on the next request.
+        // Withdrawing deletes the consent cookie. On the page this redirects to, OaiqPixel sees the withdrawal: it deletes
+        // __oppref and the SDK's __obref and renders oaiq("consent", false) so the SDK clears its own state (once).
         HttpContext.Features.Get<ITrackingConsentFeature>()?.WithdrawConsent();
         Response.Cookies.Append(ShopConsentResolver.DeclinedCookieName, ShopConsentResolver.DeclinedValue, new CookieOptions
         {

@@ -1,86 +1,122 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using OaiqPixel.AspNetCore.Internal;
 
 namespace OaiqPixel.AspNetCore.ConversionsApi;
 
-/// <summary>Checks the <c>Oaiq:ConversionsApi</c> settings at start-up, with messages that say what to set.</summary>
+/// <summary>
+/// Checks the <c>ConversionsApi</c> settings at start-up, with messages that say what to set, naming each setting where
+/// the app sets it (<see cref="OaiqOptionKeys"/>). A missing <c>PixelId</c> is reported by the tracking options' validator.
+/// </summary>
 internal sealed class ConversionsApiOptionsValidator : IValidateOptions<OaiqTrackingOptions>
 {
-    private const string Section = "Oaiq:ConversionsApi:";
+    /// <summary>The path the client appends to <see cref="ConversionsApiOptions.BaseAddress"/> (see <see cref="ConversionsApiClient.BuildEventsUri"/>).</summary>
+    private static readonly string[] s_appendedPaths = ["/v1/events", "/v1"];
+
+    private readonly IServiceProvider? _services;
+
+    /// <summary>Names settings under the default <c>Oaiq</c> section.</summary>
+    public ConversionsApiOptionsValidator()
+    {
+    }
+
+    /// <summary>Names settings where this app's <c>AddOaiqTracking</c> call takes them from.</summary>
+    public ConversionsApiOptionsValidator(IServiceProvider services)
+    {
+        _services = services;
+    }
 
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, OaiqTrackingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var keys = OaiqOptionKeys.Resolve(_services);
+        string Key(string property) => keys.Key("ConversionsApi:" + property);
+
         var api = options.ConversionsApi;
         if (api is null)
         {
-            return ValidateOptionsResult.Fail($"{Section[..^1]} must not be null; remove the override or set its values.");
+            return ValidateOptionsResult.Fail($"{keys.Key("ConversionsApi")} must not be null; remove the assignment to use the defaults.");
         }
 
         var failures = new List<string>();
         if (api.MaxBatchSize is < 1 or > ConversionsApiSerializer.MaxBatchSize)
         {
-            failures.Add(Format($"{Section}MaxBatchSize must be between 1 and {ConversionsApiSerializer.MaxBatchSize} (the API's limit per request); it is {api.MaxBatchSize}."));
+            failures.Add(Format($"{Key("MaxBatchSize")} must be between 1 and {ConversionsApiSerializer.MaxBatchSize} (the API's limit per request); it is {api.MaxBatchSize}."));
         }
 
         if (api.MaxQueueSize < Math.Max(1, api.MaxBatchSize))
         {
-            failures.Add(Format($"{Section}MaxQueueSize must be at least MaxBatchSize ({api.MaxBatchSize}); it is {api.MaxQueueSize}."));
+            failures.Add(Format($"{Key("MaxQueueSize")} must be at least MaxBatchSize ({api.MaxBatchSize}); it is {api.MaxQueueSize}."));
         }
 
-        Positive(failures, nameof(api.FlushInterval), api.FlushInterval);
-        Positive(failures, nameof(api.ShutdownTimeout), api.ShutdownTimeout);
-        Positive(failures, nameof(api.RequestTimeout), api.RequestTimeout);
-        Positive(failures, nameof(api.TotalRequestTimeout), api.TotalRequestTimeout);
-        Positive(failures, nameof(api.RetryDelay), api.RetryDelay);
-        Positive(failures, nameof(api.MaxRetryDelay), api.MaxRetryDelay);
+        Positive(failures, Key(nameof(api.FlushInterval)), api.FlushInterval);
+        Positive(failures, Key(nameof(api.ShutdownTimeout)), api.ShutdownTimeout);
+        Positive(failures, Key(nameof(api.RequestTimeout)), api.RequestTimeout);
+        Positive(failures, Key(nameof(api.TotalRequestTimeout)), api.TotalRequestTimeout);
+        Positive(failures, Key(nameof(api.RetryDelay)), api.RetryDelay);
+        Positive(failures, Key(nameof(api.MaxRetryDelay)), api.MaxRetryDelay);
         if (api.TotalRequestTimeout <= api.RequestTimeout && api.RequestTimeout > TimeSpan.Zero)
         {
-            failures.Add(Format($"{Section}TotalRequestTimeout ({api.TotalRequestTimeout}) must be longer than RequestTimeout ({api.RequestTimeout}), so a timed-out attempt can be retried."));
+            failures.Add(Format($"{Key("TotalRequestTimeout")} ({api.TotalRequestTimeout}) must be longer than RequestTimeout ({api.RequestTimeout}), so a timed-out attempt can be retried."));
         }
 
         if (api.MaxRetryDelay < api.RetryDelay)
         {
-            failures.Add(Format($"{Section}MaxRetryDelay ({api.MaxRetryDelay}) must be at least RetryDelay ({api.RetryDelay})."));
+            failures.Add(Format($"{Key("MaxRetryDelay")} ({api.MaxRetryDelay}) must be at least RetryDelay ({api.RetryDelay})."));
         }
 
         if (api.MaxRetryAttempts is < 1 or > 100)
         {
-            failures.Add(Format($"{Section}MaxRetryAttempts must be between 1 and 100; it is {api.MaxRetryAttempts}."));
+            failures.Add(Format($"{Key("MaxRetryAttempts")} must be between 1 and 100; it is {api.MaxRetryAttempts}."));
         }
 
         if (api.BaseAddress is not { IsAbsoluteUri: true } baseAddress)
         {
-            failures.Add($"{Section}BaseAddress must be an absolute URL such as {ConversionsApiOptions.DefaultBaseAddress}.");
+            failures.Add($"{Key("BaseAddress")} must be an absolute URL such as {ConversionsApiOptions.DefaultBaseAddress}.");
         }
         else if (!(baseAddress.Scheme == Uri.UriSchemeHttps || (baseAddress.Scheme == Uri.UriSchemeHttp && baseAddress.IsLoopback)))
         {
-            failures.Add($"{Section}BaseAddress must use https (http is allowed for a loopback sandbox only), such as {ConversionsApiOptions.DefaultBaseAddress}; the key travels in every request.");
+            failures.Add($"{Key("BaseAddress")} must use https (http is allowed for a loopback sandbox only), such as {ConversionsApiOptions.DefaultBaseAddress}; the key travels in every request.");
         }
         else if (!string.IsNullOrEmpty(baseAddress.Query) || !string.IsNullOrEmpty(baseAddress.Fragment))
         {
-            failures.Add($"{Section}BaseAddress must be an origin (optionally with a path) without query or fragment, such as {ConversionsApiOptions.DefaultBaseAddress}.");
+            failures.Add($"{Key("BaseAddress")} must be an origin (optionally with a path) without query or fragment, such as {ConversionsApiOptions.DefaultBaseAddress}.");
+        }
+        else if (AppendedPathIn(baseAddress) is { } appended)
+        {
+            var wouldPost = ConversionsApiClient.BuildEventsUri(baseAddress, null).GetLeftPart(UriPartial.Path);
+            failures.Add($"{Key("BaseAddress")} is the API origin, e.g. {ConversionsApiOptions.DefaultBaseAddress}; the library appends v1/events. It is {baseAddress}, which would post to {wouldPost}: remove {appended} from it.");
         }
 
         if (api.IntegrationSource is not null && !ConversionsApiSerializer.IsValidIntegrationSource(api.IntegrationSource))
         {
-            failures.Add($"{Section}IntegrationSource must be 1-64 ASCII characters: a letter or digit, then letters, digits, '.', '_' or '-' (e.g. acme-shop.v2); leave it unset if you are not a partner integration.");
-        }
-
-        if (options.Enabled && api.IsEnabled && string.IsNullOrWhiteSpace(options.PixelId))
-        {
-            failures.Add("Oaiq:PixelId is required when Oaiq:ConversionsApi:ApiKey is set: the Conversions API needs the pixel's id as pid. Copy it from Ads Manager (conversions tab).");
+            failures.Add($"{Key("IntegrationSource")} must be 1-64 ASCII characters: a letter or digit, then letters, digits, '.', '_' or '-' (e.g. acme-shop.v2); leave it unset if you are not a partner integration.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void Positive(List<string> failures, string property, TimeSpan value)
+    /// <summary>The part of the base address's path the client appends anyway (<c>/v1/events</c> or <c>/v1</c>, any case, with or without a trailing slash), or <see langword="null"/>.</summary>
+    private static string? AppendedPathIn(Uri baseAddress)
+    {
+        var path = baseAddress.AbsolutePath.AsSpan().TrimEnd('/');
+        foreach (var appended in s_appendedPaths)
+        {
+            if (path.EndsWith(appended, StringComparison.OrdinalIgnoreCase))
+            {
+                return path[^appended.Length..].ToString();
+            }
+        }
+
+        return null;
+    }
+
+    private static void Positive(List<string> failures, string key, TimeSpan value)
     {
         if (value <= TimeSpan.Zero)
         {
-            failures.Add(Format($"{Section}{property} must be positive (e.g. 00:00:05); it is {value}."));
+            failures.Add(Format($"{key} must be positive (e.g. 00:00:05); it is {value}."));
         }
     }
 

@@ -9,8 +9,8 @@ namespace OaiqPixel.AspNetCore.Internal;
 internal static partial class Log
 {
     [LoggerMessage(EventId = 1, EventName = "OpprefRefused", Level = LogLevel.Debug,
-        Message = "The landing oppref was not stored in the __oppref cookie: {Reason}. The request continues without it.")]
-    public static partial void OpprefRefused(ILogger logger, string reason);
+        Message = "The landing oppref (a newer click) was not stored in the __oppref cookie: {Reason}. This request's events carry it: {CarriedByEvents} (only a value the Conversions API takes, without white space or control characters); an older __oppref is deleted, not used.")]
+    public static partial void OpprefRefused(ILogger logger, string reason, bool carriedByEvents);
 
     [LoggerMessage(EventId = 2, EventName = "OpprefCookieWritten", Level = LogLevel.Debug,
         Message = "Wrote the __oppref cookie ({Length} characters, max-age {MaxAgeSeconds} s).")]
@@ -75,4 +75,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 23, EventName = "CarrierFailed", Level = LogLevel.Error,
         Message = "Writing or clearing the carrier cookie failed; carried events may not render.")]
     public static partial void CarrierFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 30, EventName = "ConsentWithdrawn", Level = LogLevel.Debug,
+        Message = "Consent is not given and the request still carries the pixel's cookies (a withdrawal): deleted __oppref and __obref with {SetCookieCount} Set-Cookie headers (host-only and {DomainCount} domain(s)); <oaiq-pixel /> renders oaiq(\"consent\", false) on this page so the SDK clears its own state.")]
+    public static partial void ConsentWithdrawn(ILogger logger, int setCookieCount, int domainCount);
+
+    [LoggerMessage(EventId = 31, EventName = "OlderOpprefDeleted", Level = LogLevel.Debug,
+        Message = "A newer click in the landing URL superseded the __oppref cookie: {Action} ({SetCookieCount} Set-Cookie headers), so later pages do not credit the older click.")]
+    public static partial void OlderOpprefDeleted(ILogger logger, string action, int setCookieCount);
+
+    [LoggerMessage(EventId = 32, EventName = "CookieDomainMismatch", Level = LogLevel.Warning,
+        Message = "The configured cookie Domain '{Domain}' (OpprefCookie:Domain) does not domain-match this request's host '{Host}', so a browser would drop a cookie written with it: wrote a host-only __oppref for this host instead. Serve the site from {Domain} or one of its subdomains, or leave OpprefCookie:Domain unset for a host-only cookie. Logged once per host, for at most {Limit} hosts.")]
+    public static partial void CookieDomainMismatch(ILogger logger, string domain, string host, int limit);
 }

@@ -36,27 +36,45 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
                 cookieOppref = Cookies.CheckOppref(raw) is null ? raw : null;
             }
 
-            if (Cookies.TryGet(cookies, Cookies.Obref, out var obref) && obref is { Length: > 0 and <= Cookies.MaxOpprefLength } && Cookies.IsCookieValue(obref))
+            if (Cookies.TryGet(cookies, Cookies.Obref, out var obref))
             {
-                Obref = obref;
+                HadObrefCookie = true;
+                if (obref is { Length: > 0 and <= Cookies.MaxOpprefLength } && Cookies.IsCookieValue(obref))
+                {
+                    Obref = obref;
+                }
             }
         }
 
-        if (request.QueryString.HasValue && request.Query.TryGetValue("oppref", out var query) && query.Count > 0)
+        if (request.QueryString.HasValue && request.Query.TryGetValue("oppref", out var query) && query.Count > 0 && query[0] is { Length: > 0 } candidate)
         {
-            var candidate = query[0];
+            // A non-empty landing oppref is a newer click: it supersedes the cookie on both legs, even when it cannot be
+            // stored or sent (then the request carries no oppref rather than the older click's). An empty one is no click,
+            // as for the SDK, which resets only on a new non-empty oppref.
+            HasNewClick = true;
             if (Cookies.CheckOppref(candidate) is { } reason)
             {
-                Log.OpprefRefused(runtime.Logger, reason);
+                var usable = ConversionEvent.IsValidOppref(candidate);
+                Log.OpprefRefused(runtime.Logger, reason, usable);
+                if (usable)
+                {
+                    Oppref = candidate;
+                    IsNewOppref = true;
+                }
             }
             else
             {
                 Oppref = candidate;
                 IsNewOppref = true;
+                IsOpprefStorable = true;
             }
-        }
 
-        Oppref ??= cookieOppref;
+            SupersededCookie = HadOpprefCookie && !string.Equals(cookieOppref, candidate, StringComparison.Ordinal);
+        }
+        else
+        {
+            Oppref = cookieOppref;
+        }
 
         if (cookies.Count > 0 && Cookies.TryGet(cookies, Cookies.Carrier, out var carrier))
         {
@@ -88,6 +106,9 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
             // Nothing about the visitor is kept when consent is missing.
             Oppref = null;
             IsNewOppref = false;
+            IsOpprefStorable = false;
+            HasNewClick = false;
+            SupersededCookie = false;
             Obref = null;
         }
     }
@@ -151,6 +172,24 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
 
     /// <summary>Whether the request arrived with an <c>__oppref</c> cookie (valid or not).</summary>
     public bool HadOpprefCookie { get; }
+
+    /// <summary>Whether the request arrived with an <c>__obref</c> cookie (valid or not).</summary>
+    public bool HadObrefCookie { get; }
+
+    /// <summary>Whether the landing URL carries a non-empty <c>oppref</c>: a newer click, which supersedes the cookie.</summary>
+    public bool HasNewClick { get; }
+
+    /// <summary>Whether <see cref="Oppref"/> is the newer click and can be stored verbatim in <c>__oppref</c>.</summary>
+    public bool IsOpprefStorable { get; }
+
+    /// <summary>Whether the request's <c>__oppref</c> holds something other than the newer click (an older click).</summary>
+    public bool SupersededCookie { get; }
+
+    /// <summary>
+    /// Whether this request sees a withdrawal: consent is not given while the request still carries the pixel's cookies.
+    /// The server deletes them and the pixel renders <c>oaiq("consent", false)</c>, once (the next request carries none).
+    /// </summary>
+    public bool IsWithdrawal => Consent == OaiqConsent.Denied && (HadOpprefCookie || HadObrefCookie);
 
     /// <summary>Whether the request arrived with a carrier cookie (valid or not).</summary>
     public bool HadCarrierCookie { get; }

@@ -25,7 +25,7 @@ internal sealed class OaiqTrackingRuntime
         Carrier = new PixelCarrier(dataProtection, timeProvider);
         IsActive = Options.Enabled && !string.IsNullOrWhiteSpace(Options.PixelId);
         CookieMaxAgeSeconds = (long)Options.OpprefCookie.MaxAge.TotalSeconds;
-        CookieDomain = string.IsNullOrWhiteSpace(Options.OpprefCookie.Domain) ? null : Options.OpprefCookie.Domain.Trim();
+        VisitorCookies = new VisitorCookies(Options.OpprefCookie.Domain, logger);
     }
 
     public OaiqTrackingOptions Options { get; }
@@ -41,7 +41,8 @@ internal sealed class OaiqTrackingRuntime
 
     public long CookieMaxAgeSeconds { get; }
 
-    public string? CookieDomain { get; }
+    /// <summary>Writes and deletes <c>__oppref</c> / <c>__obref</c> on the domains the browser accepts.</summary>
+    public VisitorCookies VisitorCookies { get; }
 
     /// <summary>The official loader for <see cref="OaiqTrackingOptions.SdkUrl"/>, written once: it is the same on every page.</summary>
     public string LoaderScript => _loaderScript ??= BuildLoaderScript(Options.SdkUrl);
@@ -74,29 +75,33 @@ internal sealed class OaiqTrackingRuntime
 
         var context = new OaiqTrackingContext(httpContext, this, ResolveConsent(httpContext));
         httpContext.Features.Set<IOaiqTrackingFeature>(context);
+        if (context.IsWithdrawal)
+        {
+            // Whoever builds the context first (the middleware, or the pixel on a page the middleware skipped) clears them.
+            VisitorCookies.ClearAfterWithdrawal(context);
+        }
+
         return context;
     }
 
-    /// <summary>The middleware's work: the <c>__oppref</c> cookie and its deletion on withdrawn consent.</summary>
+    /// <summary>
+    /// The middleware's work: a newer click overwrites <c>__oppref</c>, or deletes it when the click cannot be stored.
+    /// (A withdrawal's deletions happen when the context is built, see <see cref="GetOrCreate"/>.)
+    /// </summary>
     public void WriteCookies(OaiqTrackingContext context)
     {
-        var response = context.HttpContext.Response;
-        var secure = context.HttpContext.Request.IsHttps;
-        if (context.Consent == OaiqConsent.Denied)
+        if (context.Consent == OaiqConsent.Denied || !context.HasNewClick)
         {
-            if (context.HadOpprefCookie)
-            {
-                Cookies.Delete(response, Cookies.Oppref, CookieDomain, secure);
-                Log.OpprefCookieDeleted(Logger);
-            }
-
             return;
         }
 
-        if (context.IsNewOppref && Options.OpprefCookie.Enabled)
+        if (context.IsOpprefStorable && Options.OpprefCookie.Enabled)
         {
-            Cookies.Append(response, Cookies.Oppref, context.Oppref!, CookieMaxAgeSeconds, CookieDomain, secure, httpOnly: false);
-            Log.OpprefCookieWritten(Logger, context.Oppref!.Length, CookieMaxAgeSeconds);
+            VisitorCookies.WriteOppref(context, CookieMaxAgeSeconds);
+        }
+        else if (context.SupersededCookie)
+        {
+            VisitorCookies.DeleteOlderOppref(context);
         }
     }
 

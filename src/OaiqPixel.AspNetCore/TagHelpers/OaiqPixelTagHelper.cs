@@ -117,7 +117,8 @@ public sealed class OaiqPixelTagHelper : TagHelper
 
         var options = runtime.Options;
         var denied = tracking.Consent == OaiqConsent.Denied;
-        if (denied && !options.RenderWhenConsentDenied)
+        // On the request that sees a withdrawal, consent(false) lets the SDK delete its own state (once: the cookies are gone next time).
+        if (denied && !options.RenderWhenConsentDenied && !tracking.IsWithdrawal)
         {
             Suppress(output, "consent is not given");
             return;

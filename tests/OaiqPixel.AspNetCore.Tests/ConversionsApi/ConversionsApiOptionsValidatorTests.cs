@@ -30,7 +30,12 @@ public sealed class ConversionsApiOptionsValidatorTests
         { "BaseAddress=http://bzr.openai.com/", "must use https" },
         { "BaseAddress=https://bzr.openai.com/?x=1", "without query or fragment" },
         { "IntegrationSource=-bad source", "IntegrationSource must be 1-64 ASCII characters" },
-        { "PixelId=", "Oaiq:PixelId is required when Oaiq:ConversionsApi:ApiKey is set" },
+        { "BaseAddress=https://bzr.openai.com/v1/events", "Oaiq:ConversionsApi:BaseAddress is the API origin, e.g. https://bzr.openai.com/; the library appends v1/events. It is https://bzr.openai.com/v1/events, which would post to https://bzr.openai.com/v1/events/v1/events: remove /v1/events from it." },
+        { "BaseAddress=https://bzr.openai.com/v1/events/", "which would post to https://bzr.openai.com/v1/events/v1/events: remove /v1/events from it." },
+        { "BaseAddress=https://bzr.openai.com/V1/Events", "remove /V1/Events from it." },
+        { "BaseAddress=https://bzr.openai.com/v1", "which would post to https://bzr.openai.com/v1/v1/events: remove /v1 from it." },
+        { "BaseAddress=https://bzr.openai.com/v1/", "which would post to https://bzr.openai.com/v1/v1/events: remove /v1 from it." },
+        { "BaseAddress=https://sandbox.example.com/capi/v1/events", "the library appends v1/events" },
     };
 
     [Theory]
@@ -51,7 +56,6 @@ public sealed class ConversionsApiOptionsValidatorTests
             case "MaxRetryAttempts": api.MaxRetryAttempts = int.Parse(value); break;
             case "BaseAddress": api.BaseAddress = new Uri(value); break;
             case "IntegrationSource": api.IntegrationSource = value; break;
-            case "PixelId": options.PixelId = value; break;
         }
 
         var result = new ConversionsApiOptionsValidator().Validate(null, options);
@@ -59,6 +63,29 @@ public sealed class ConversionsApiOptionsValidatorTests
         Assert.True(result.Failed);
         Assert.Contains(expected, result.FailureMessage, StringComparison.Ordinal);
         Assert.DoesNotContain("sk-svcacct-abc", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://bzr.openai.com/")]
+    [InlineData("https://bzr.openai.com")]
+    [InlineData("https://sandbox.example.com/capi/")]
+    [InlineData("https://sandbox.example.com/v1events/")]
+    [InlineData("https://sandbox.example.com/v1/capi/")]
+    public void Validate_BaseAddressWithoutTheAppendedPath_Succeeds(string baseAddress)
+    {
+        var options = Valid();
+        options.ConversionsApi.BaseAddress = new Uri(baseAddress);
+
+        Assert.True(new ConversionsApiOptionsValidator().Validate(null, options).Succeeded);
+    }
+
+    [Fact]
+    public void Validate_MissingPixelId_IsLeftToTheTrackingOptionsValidator()
+    {
+        var options = Valid();
+        options.PixelId = null;
+
+        Assert.True(new ConversionsApiOptionsValidator().Validate(null, options).Succeeded);
     }
 
     [Fact]

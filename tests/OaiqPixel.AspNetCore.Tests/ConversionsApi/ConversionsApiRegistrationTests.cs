@@ -46,7 +46,8 @@ public sealed class ConversionsApiRegistrationTests
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<OaiqTrackingOptions>>().Value);
 
         Assert.Contains(ex.Failures, f => f.Contains("Oaiq:ConversionsApi:MaxBatchSize must be between 1 and 1000", StringComparison.Ordinal));
-        Assert.Contains(ex.Failures, f => f.Contains("Oaiq:PixelId is required", StringComparison.Ordinal));
+        // The missing PixelId is the tracking options' validator's to report, once (ValidationMessageTests).
+        Assert.DoesNotContain(ex.Failures, f => f.Contains("PixelId", StringComparison.Ordinal));
         Assert.DoesNotContain(ex.Failures, f => f.Contains("sk-svcacct-x", StringComparison.Ordinal));
     }
 

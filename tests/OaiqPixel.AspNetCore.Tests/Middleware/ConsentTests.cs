@@ -54,19 +54,112 @@ public sealed class ConsentTests
     }
 
     [Fact]
-    public async Task ConsentWithdrawn_DeletesTheOpprefCookie()
+    public async Task ConsentWithdrawn_DeletesBothCookies_AndRendersConsentFalseOnce()
+    {
+        // Arrange: consent is no longer given, but the browser still holds our __oppref and the SDK's __obref.
+        await using var app = await StartWithCookiePolicyAsync();
+        app.Scenario.Record = (tracker, _) => tracker.Track(OaiqEvent.LeadCreated(), "lead_1");
+        var client = app.CreateClient(https: true);
+        var request = new HttpRequestMessage(HttpMethod.Get, "/page");
+        request.Headers.Add("Cookie", "__oppref=gAAAA; __obref=123e4567-e89b-42d3-a456-426614174000");
+
+        // Act
+        var response = await client.SendAsync(request);
+        var document = await TestApp.ParseAsync(response);
+        var next = await TestApp.ParseAsync(await client.GetAsync("/page"));
+
+        // Assert: the server deletes both; the SDK is told consent(false) before init so it clears its own state.
+        Assert.Equal(
+        [
+            "__oppref=; expires=Thu, 01 Jan 1970 00:00:00 GMT; max-age=0; path=/; secure; samesite=lax",
+            "__obref=; expires=Thu, 01 Jan 1970 00:00:00 GMT; max-age=0; path=/; secure; samesite=lax",
+        ], TestApp.SetCookies(response));
+        Assert.Equal(["oaiq(\"consent\",false);", "oaiq(\"init\",{\"pixelId\":\"px_test_123\"});"],
+            TestApp.Calls(document.QuerySelector("script")!.TextContent));
+        Assert.Empty(app.Sink.Events);
+
+        // Once: the next request carries neither cookie, so nothing renders.
+        Assert.Empty(next.QuerySelectorAll("script"));
+        Assert.Single(app.Logs.GetSnapshot(), r => r.Id.Id == 30);
+    }
+
+    [Fact]
+    public async Task ConsentWithdrawn_OnlyTheSdksObrefLeft_IsClearedToo()
+    {
+        // Arrange: no __oppref (a visitor who never came from an ad), only the SDK's __obref.
+        await using var app = await StartWithCookiePolicyAsync();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/page");
+        request.Headers.Add("Cookie", "__obref=123e4567-e89b-42d3-a456-426614174000");
+
+        // Act
+        var response = await app.CreateClient().SendAsync(request);
+        var document = await TestApp.ParseAsync(response);
+
+        // Assert
+        Assert.Contains("__obref=; expires=Thu, 01 Jan 1970 00:00:00 GMT; max-age=0; path=/; samesite=lax", TestApp.SetCookies(response));
+        Assert.Equal("oaiq(\"consent\",false);", TestApp.Calls(document.QuerySelector("script")!.TextContent)[0]);
+    }
+
+    [Fact]
+    public async Task ConsentWithdrawn_OnASubdomain_DeletesOnEveryParentUpToTheRegistrableDomain()
+    {
+        // Arrange: the SDK writes its cookies on the registrable domain; a configured Domain may be any level between.
+        await using var app = await StartWithCookiePolicyAsync(options => options.OpprefCookie.Domain = "shop.example.co.uk");
+        var request = new HttpRequestMessage(HttpMethod.Get, "/page");
+        request.Headers.Add("Cookie", "__oppref=gAAAA; __obref=ob-1");
+
+        // Act
+        var response = await app.CreateClient(https: true, host: "www.shop.example.co.uk").SendAsync(request);
+
+        // Assert: host-only, then example.co.uk (where the SDK writes) down to the host; never the public suffix co.uk.
+        var deleted = TestApp.SetCookies(response)
+            .Select(c => c.Split("; ").FirstOrDefault(a => a.StartsWith("domain=", StringComparison.Ordinal)) is { } domain
+                ? c[..c.IndexOf('=', StringComparison.Ordinal)] + "@" + domain["domain=".Length..]
+                : c[..c.IndexOf('=', StringComparison.Ordinal)] + "@host-only")
+            .ToList();
+        Assert.Equal(
+        [
+            "__oppref@host-only", "__oppref@example.co.uk", "__oppref@shop.example.co.uk", "__oppref@www.shop.example.co.uk",
+            "__obref@host-only", "__obref@example.co.uk", "__obref@shop.example.co.uk", "__obref@www.shop.example.co.uk",
+        ], deleted);
+        Assert.All(TestApp.SetCookies(response), c => Assert.Contains("max-age=0", c, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ConsentWithdrawn_OnAMadeUpDeepHost_DeletesOnABoundedNumberOfDomains()
+    {
+        // Arrange: a Host header with 30 labels.
+        await using var app = await StartWithCookiePolicyAsync();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/page");
+        request.Headers.Add("Cookie", "__obref=ob-1");
+        var host = string.Concat(Enumerable.Repeat("a.", 28)) + "example.com";
+
+        // Act
+        var response = await app.CreateClient(host: host).SendAsync(request);
+
+        // Assert: per cookie, host-only plus the registrable domain and the 7 levels below it.
+        var setCookies = TestApp.SetCookies(response);
+        Assert.Equal(2 * (1 + OaiqPixel.AspNetCore.Internal.CookieDomains.MaxParentDomains), setCookies.Count);
+        Assert.Contains("__obref=; expires=Thu, 01 Jan 1970 00:00:00 GMT; max-age=0; domain=example.com; path=/; samesite=lax", setCookies);
+    }
+
+    [Fact]
+    public async Task ConsentWithdrawn_OnAnIpAddress_DeletesHostOnlyCookiesOnly()
     {
         // Arrange
-        await using var app = await StartWithCookiePolicyAsync();
+        await using var app = await StartWithCookiePolicyAsync(options => options.OpprefCookie.Domain = "example.com");
         var request = new HttpRequestMessage(HttpMethod.Get, "/page");
         request.Headers.Add("Cookie", "__oppref=gAAAA");
 
         // Act
-        var response = await app.CreateClient(https: true).SendAsync(request);
+        var response = await app.CreateClient(host: "127.0.0.1").SendAsync(request);
 
         // Assert
-        Assert.Equal(["__oppref=; expires=Thu, 01 Jan 1970 00:00:00 GMT; max-age=0; path=/; secure; samesite=lax"], TestApp.SetCookies(response));
-        Assert.Empty((await TestApp.ParseAsync(response)).QuerySelectorAll("script"));
+        Assert.Equal(
+        [
+            "__oppref=; expires=Thu, 01 Jan 1970 00:00:00 GMT; max-age=0; path=/; samesite=lax",
+            "__obref=; expires=Thu, 01 Jan 1970 00:00:00 GMT; max-age=0; path=/; samesite=lax",
+        ], TestApp.SetCookies(response));
     }
 
     [Fact]

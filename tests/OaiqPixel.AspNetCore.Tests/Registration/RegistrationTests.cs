@@ -90,12 +90,12 @@ public sealed class RegistrationTests
     }
 
     [Theory]
-    [InlineData(null, null, null, "Oaiq:PixelId is required")]
-    [InlineData("px id", null, null, "Oaiq:PixelId must be the Pixel ID")]
-    [InlineData("px", "javascript:alert(1)", null, "Oaiq:SdkUrl must be an absolute http(s) URL")]
-    [InlineData("px", "//evil.example/sdk.js", null, "Oaiq:SdkUrl")]
-    [InlineData("px", null, "0", "Oaiq:OpprefCookie:MaxAge must be between")]
-    public async Task Start_InvalidOptions_FailsWithAMessageSayingWhatToSet(string? pixelId, string? sdkUrl, string? maxAgeDays, string expected)
+    [InlineData(null, null, null, "OaiqTrackingOptions.PixelId is required")]
+    [InlineData("px id", null, null, "OaiqTrackingOptions.PixelId must be the Pixel ID")]
+    [InlineData("px", "javascript:alert(1)", null, "OaiqTrackingOptions.SdkUrl must be an absolute http(s) URL")]
+    [InlineData("px", "//evil.example/sdk.js", null, "OaiqTrackingOptions.SdkUrl")]
+    [InlineData("px", null, "0", "OaiqTrackingOptions.OpprefCookie.MaxAge must be between")]
+    public async Task Start_InvalidOptionsSetInCode_FailsWithAMessageSayingWhatToSet(string? pixelId, string? sdkUrl, string? maxAgeDays, string expected)
     {
         // Arrange
         var builder = WebApplication.CreateSlimBuilder();

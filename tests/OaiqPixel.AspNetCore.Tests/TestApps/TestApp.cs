@@ -77,10 +77,10 @@ public sealed class TestApp : IAsyncDisposable
         return new TestApp(app);
     }
 
-    public HttpClient CreateClient(bool https = false)
+    public HttpClient CreateClient(bool https = false, string host = "localhost")
     {
         var client = _app.GetTestClient();
-        client.BaseAddress = new Uri(https ? "https://localhost/" : "http://localhost/");
+        client.BaseAddress = new Uri((https ? "https://" : "http://") + host + "/");
         client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("OaiqTest", "1.0"));
         return client;
     }

@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace OaiqPixel.AspNetCore.Internal;
+
+/// <summary>
+/// How a validation message names a setting, so it points where the app actually sets it: the configuration keys under
+/// the section <c>AddOaiqTracking</c> bound (<c>Tracking:PixelId</c>, environment <c>Tracking__PixelId</c>), or, when the
+/// options come only from code, the property (<c>OaiqTrackingOptions.PixelId</c>).
+/// </summary>
+internal sealed class OaiqOptionKeys
+{
+    /// <summary>The default section, <c>Oaiq</c>.</summary>
+    public static readonly OaiqOptionKeys Default = new(OaiqTrackingOptions.SectionName);
+
+    /// <summary>Options set in code (<c>AddOaiqTracking(options => …)</c>) without a configuration section.</summary>
+    public static readonly OaiqOptionKeys Code = new(null);
+
+    private readonly string? _section;
+
+    private OaiqOptionKeys(string? section)
+    {
+        _section = section;
+    }
+
+    /// <summary>Whether the settings come from a configuration section (else from code).</summary>
+    public bool FromConfiguration => _section is not null;
+
+    /// <summary>Keys under a configuration section path (<c>""</c> for the configuration root).</summary>
+    public static OaiqOptionKeys ForSection(string path) =>
+        string.Equals(path, OaiqTrackingOptions.SectionName, StringComparison.Ordinal) ? Default : new OaiqOptionKeys(path);
+
+    /// <summary>
+    /// The naming for this app, from what <c>AddOaiqTracking</c> recorded: the section it was last given; otherwise the
+    /// app configuration's <c>Oaiq</c> section, unless that section is absent and the options are set in code.
+    /// </summary>
+    public static OaiqOptionKeys Resolve(IServiceProvider? services)
+    {
+        if (services?.GetService<OaiqTrackingMarker>() is not { } marker)
+        {
+            return Default;
+        }
+
+        if (marker.LastBoundSection is { } path)
+        {
+            return ForSection(path);
+        }
+
+        if (!marker.HasCodeConfiguration)
+        {
+            return Default;
+        }
+
+        return marker.BindsDefaultSection && services.GetService<IConfiguration>()?.GetSection(OaiqTrackingOptions.SectionName).Exists() == true
+            ? Default
+            : Code;
+    }
+
+    /// <summary>
+    /// A setting's name: <paramref name="relative"/> (<c>PixelId</c>, <c>ConversionsApi:BaseAddress</c>) under the section,
+    /// or as a property path of <see cref="OaiqTrackingOptions"/>.
+    /// </summary>
+    public string Key(string relative) =>
+        _section is null ? "OaiqTrackingOptions." + relative.Replace(':', '.')
+        : _section.Length == 0 ? relative
+        : _section + ":" + relative;
+
+    /// <summary>
+    /// Where to set it, for a message: <c>appsettings.json: "Tracking": { "PixelId": "…" }, or the environment variable
+    /// Tracking__PixelId</c>; in code, <c>AddOaiqTracking(options => options.PixelId = …)</c>.
+    /// </summary>
+    public string WhereToSet(string relative)
+    {
+        if (_section is null)
+        {
+            return $"AddOaiqTracking(options => options.{relative.Replace(':', '.')} = …)";
+        }
+
+        var path = Key(relative).Split(':');
+        var json = $"\"{path[^1]}\": \"…\"";
+        for (var i = path.Length - 2; i >= 0; i--)
+        {
+            json = $"\"{path[i]}\": {{ {json} }}";
+        }
+
+        return $"appsettings.json: {json}, or the environment variable {Key(relative).Replace(":", "__", StringComparison.Ordinal)}";
+    }
+}
