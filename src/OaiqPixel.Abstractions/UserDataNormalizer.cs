@@ -41,7 +41,7 @@ public static class UserDataNormalizer
     public static string NormalizeEmail(string email)
     {
         ArgumentNullException.ThrowIfNull(email);
-        var normalized = EcmaScriptCase.ToLower(Nfc(email).Trim());
+        var normalized = EcmaScriptCase.ToLower(EcmaScriptWhiteSpace.Trim(Nfc(email)));
         if (normalized.Length == 0)
         {
             throw new ArgumentException("The email is empty after trimming white space.", nameof(email));
@@ -73,7 +73,7 @@ public static class UserDataNormalizer
     public static string NormalizePhoneNumber(string phoneNumber)
     {
         ArgumentNullException.ThrowIfNull(phoneNumber);
-        if (LooksLikeDigest(phoneNumber.Trim()))
+        if (LooksLikeDigest(EcmaScriptWhiteSpace.Trim(phoneNumber)))
         {
             throw new ArgumentException(
                 "The phone number is 64 hexadecimal digits, a SHA-256 digest rather than a number; this method hashes raw numbers only, so pass a digest to UserData.WithPhoneNumberSha256.",
@@ -83,7 +83,7 @@ public static class UserDataNormalizer
         var builder = new StringBuilder(phoneNumber.Length);
         foreach (var c in phoneNumber)
         {
-            if (char.IsWhiteSpace(c) || c is '(' or ')' or '.' or '-')
+            if (EcmaScriptWhiteSpace.IsWhiteSpace(c) || c is '(' or ')' or '.' or '-')
             {
                 continue;
             }
@@ -130,7 +130,7 @@ public static class UserDataNormalizer
     public static string NormalizeExternalId(string externalId)
     {
         ArgumentNullException.ThrowIfNull(externalId);
-        var normalized = Nfc(externalId).Trim();
+        var normalized = EcmaScriptWhiteSpace.Trim(Nfc(externalId));
         return normalized.Length == 0
             ? throw new ArgumentException("The external id is empty after trimming white space.", nameof(externalId))
             : normalized;
@@ -152,7 +152,7 @@ public static class UserDataNormalizer
         var builder = new StringBuilder(lowered.Length);
         foreach (var c in lowered)
         {
-            if (char.IsWhiteSpace(c) || AsciiPunctuation.Contains(c, StringComparison.Ordinal))
+            if (EcmaScriptWhiteSpace.IsWhiteSpace(c) || AsciiPunctuation.Contains(c, StringComparison.Ordinal))
             {
                 continue;
             }
