@@ -75,4 +75,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 23, EventName = "CarrierFailed", Level = LogLevel.Error,
         Message = "Writing or clearing the carrier cookie failed; carried events may not render.")]
     public static partial void CarrierFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 40, EventName = "ServerViewSkipped", Level = LogLevel.Debug,
+        Message = "Did not send '{EventName}' ({EventId}) to the Conversions API: no person sees this load ({Reason}). The pixel still measures it in the browser.")]
+    public static partial void ServerViewSkipped(ILogger logger, string eventName, string eventId, string reason);
+
+    [LoggerMessage(EventId = 41, EventName = "MiddlewareMissing", Level = LogLevel.Warning,
+        Message = "app.UseOaiqTracking() did not run for this request ({Detail}): a landing ?oppref= is not kept in the __oppref cookie, so events on later pages go out without oppref. Add app.UseOaiqTracking() after app.UseRouting() (and after UseForwardedHeaders and UseCookiePolicy if you use them) and before the endpoints (MapControllerRoute, MapRazorPages, MapGet, ...). Logged once.")]
+    public static partial void MiddlewareMissing(ILogger logger, string detail);
 }

@@ -78,7 +78,9 @@ internal sealed class OaiqConversionTracker : IConversionTracker
             context.Record(conversionEvent);
         }
 
-        var enqueued = Enqueue(conversionEvent);
+        // A view's server copy only for a load a person sees (OaiqServerViewOptions); the pixel measures it regardless.
+        var enqueued = (!ServerViewFilter.IsViewEvent(oaiqEvent.Name) || _runtime.AllowsServerView(context, oaiqEvent.Name, conversionEvent.Id))
+            && Enqueue(conversionEvent);
         Log.EventRecorded(_logger, oaiqEvent.Name, conversionEvent.Id, enqueued);
         return conversionEvent.Id;
     }

@@ -50,6 +50,11 @@ internal sealed class OaiqTrackingOptionsValidator : IValidateOptions<OaiqTracki
             }
         }
 
+        if (options.ServerViews is null)
+        {
+            (failures ??= []).Add("Oaiq:ServerViews must not be null; remove the assignment to use the defaults.");
+        }
+
         if (options.ConversionsApi is null)
         {
             (failures ??= []).Add("Oaiq:ConversionsApi must not be null; remove the assignment to use the defaults.");

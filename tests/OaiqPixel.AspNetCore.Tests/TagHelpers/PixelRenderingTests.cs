@@ -84,7 +84,7 @@ public sealed class PixelRenderingTests
         Assert.Equal(app.Time.GetUtcNow(), quote.Timestamp);
         Assert.NotNull(quote.User);
         Assert.Equal("0b1e2f3a-1111-4222-8333-944455556666", quote.User.Obref);
-        Assert.Equal("OaiqTest/1.0", quote.User.UserAgent);
+        Assert.Equal(TestApp.BrowserUserAgent, quote.User.UserAgent);
         Assert.Single(quote.User.EmailsSha256);
         // The pixel copy carries the same id, type and custom name.
         Assert.Contains("oaiq(\"measure\",\"custom\",{\"type\":\"custom\"},{\"event_id\":\"quote_7\",\"custom_event_name\":\"quote_requested\"});",

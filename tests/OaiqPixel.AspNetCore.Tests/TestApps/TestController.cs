@@ -12,6 +12,17 @@ public sealed class TestController(TestScenario scenario, IConversionTracker tra
         return View("/TestApps/Views/Page.cshtml");
     }
 
+    [HttpGet("/nonce-attribute")]
+    public IActionResult NonceAttribute([FromQuery] string? nonce)
+    {
+        if (nonce is not null)
+        {
+            ViewData["nonce"] = nonce;
+        }
+
+        return View("/TestApps/Views/NonceAttribute.cshtml");
+    }
+
     [HttpGet("/two-pixels")]
     public IActionResult TwoPixels() => View("/TestApps/Views/TwoPixels.cshtml");
 
