@@ -13,11 +13,12 @@ public sealed class TestController(TestScenario scenario, IConversionTracker tra
     }
 
     [HttpGet("/nonce-attribute")]
-    public IActionResult NonceAttribute([FromQuery] string? nonce)
+    public IActionResult NonceAttribute()
     {
-        if (nonce is not null)
+        // Raw, not model-bound: binding would turn "" and white space into null.
+        if (Request.Query.TryGetValue("nonce", out var nonce))
         {
-            ViewData["nonce"] = nonce;
+            ViewData["nonce"] = nonce.ToString();
         }
 
         return View("/TestApps/Views/NonceAttribute.cshtml");
