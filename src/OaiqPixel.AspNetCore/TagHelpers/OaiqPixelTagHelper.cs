@@ -19,7 +19,9 @@ namespace OaiqPixel.AspNetCore.TagHelpers;
 /// <remarks>
 /// Renders nothing when tracking is disabled or unconfigured, the endpoint opted out, consent is denied (unless
 /// <see cref="OaiqTrackingOptions.RenderWhenConsentDenied"/>), or the pixel already rendered on this page. It never
-/// throws: a failure is logged and nothing is rendered. Every value is JSON-encoded for a script context.
+/// throws: a failure is logged and nothing is rendered. Every value is JSON-encoded for a script context. On a
+/// prerendered page (<c>document.prerendering</c>) the script runs when the visitor opens it. <c>page_viewed</c>'s server
+/// copy goes to the Conversions API only for a load a person sees (<see cref="OaiqTrackingOptions.ServerViews"/>).
 /// </remarks>
 [HtmlTargetElement(TagName, TagStructure = TagStructure.WithoutEndTag)]
 public sealed class OaiqPixelTagHelper : TagHelper

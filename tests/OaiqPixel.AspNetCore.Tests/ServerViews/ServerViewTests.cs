@@ -2,9 +2,11 @@ using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OaiqPixel.AspNetCore.ConversionsApi;
 using OaiqPixel.AspNetCore.Tests.TestApps;
 
 namespace OaiqPixel.AspNetCore.Tests.ServerViews;
@@ -276,6 +278,27 @@ public sealed class ServerViewTests
         // Assert
         Assert.Equal(["lead_1", "order_1"], app.Sink.Events.Select(e => e.Id).Order());
         AssertDropped(dropped, "prefetch", 2);
+    }
+
+    [Fact]
+    public async Task ServerLegOff_CountsNoSkippedView()
+    {
+        // Arrange: the real queue without an API key: nothing would be sent, so nothing is skipped either.
+        await using var app = await TestApp.StartAsync(services: services =>
+        {
+            services.RemoveAll<IConversionEventSink>();
+            services.AddSingleton<IConversionEventSink>(sp => sp.GetRequiredService<ConversionEventQueue>());
+        });
+        app.Scenario.Record = static (tracker, _) => tracker.Track(OaiqEvent.ContentsViewed(), "view_1");
+        using var dropped = CollectDropped(app);
+
+        // Act
+        var document = await TestApp.ParseAsync(await app.CreateClient(browser: false).GetAsync("/page"));
+
+        // Assert
+        Assert.Contains("\"view_1\"", document.QuerySelector("script")!.TextContent, StringComparison.Ordinal);
+        Assert.Empty(dropped.GetMeasurementSnapshot());
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), r => r.Id.Id == 40);
     }
 
     [Fact]
