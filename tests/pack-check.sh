@@ -102,6 +102,9 @@ for id in OaiqPixel.Abstractions OaiqPixel.AspNetCore; do
   grep -q "<license type=\"expression\">$license</license>" <<<"$nuspec" || fail "$id: no '$license' license expression"
   grep -q '<readme>README.md</readme>' <<<"$nuspec" || fail "$id: readme not declared"
   grep -q '<repository type="git"' <<<"$nuspec" || fail "$id: no repository metadata (SourceLink)"
+  if [ "$id" = OaiqPixel.AspNetCore ]; then
+    grep -qx "THIRD-PARTY-NOTICES.txt" <<<"$listing" || fail "$id: THIRD-PARTY-NOTICES.txt (isbot's licence) missing"
+  fi
   # Listings are captured before grep reads them: with pipefail, `unzip | grep -q` fails at random when grep exits
   # on its match and unzip, still writing the entries after it, dies of SIGPIPE.
   if [ -f "$snupkg" ]; then

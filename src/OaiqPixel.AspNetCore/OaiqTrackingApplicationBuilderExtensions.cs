@@ -11,6 +11,11 @@ public static class OaiqTrackingApplicationBuilderExtensions
     /// across redirects. Place it after <c>UseRouting</c> (for <c>[DisableOaiqTracking]</c>), <c>UseForwardedHeaders</c>
     /// and <c>UseCookiePolicy</c>, and before the endpoints.
     /// </summary>
+    /// <remarks>
+    /// Without it (or placed where page requests do not pass, such as after <c>UseEndpoints</c> or in a branch) the pixel
+    /// still renders but <c>oppref</c> is lost after the landing page; <c>&lt;oaiq-pixel /&gt;</c> and
+    /// <see cref="OaiqPixel.IConversionTracker"/> notice and log a warning once (event id 41, <c>MiddlewareMissing</c>).
+    /// </remarks>
     /// <param name="app">The application.</param>
     /// <returns>The application, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="app"/> is <see langword="null"/>.</exception>

@@ -73,6 +73,14 @@ public sealed class OaiqTrackingOptions
     /// </summary>
     public ActionSource? BackgroundActionSource { get; set; }
 
+    /// <summary>
+    /// Which page loads also send their view events (<c>page_viewed</c>, <c>contents_viewed</c>) to the Conversions API:
+    /// never prefetches, and by default only browser navigations by a person's browser, not bots. Bound from
+    /// <c>Oaiq:ServerViews</c>. The defaults: <see cref="OaiqServerViewOptions.RequireNavigation"/> and
+    /// <see cref="OaiqServerViewOptions.ExcludeBots"/> both <see langword="true"/>.
+    /// </summary>
+    public OaiqServerViewOptions ServerViews { get; set; } = new();
+
     /// <summary>The server leg (Conversions API) settings, bound from <c>Oaiq:ConversionsApi</c>.</summary>
     public ConversionsApiOptions ConversionsApi { get; set; } = new();
 }

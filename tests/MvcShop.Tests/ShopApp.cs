@@ -48,8 +48,22 @@ public sealed class ShopApp : IAsyncDisposable
         return new ShopApp(factory, factory.ClientOptions.BaseAddress);
     }
 
-    /// <summary>A browser-like client: keeps cookies, follows redirects, talks HTTP to the loopback Kestrel.</summary>
-    public ShopSession CreateSession() => new(_factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = BaseAddress }));
+    /// <summary>A person's desktop Chrome (isbot: not a bot).</summary>
+    public const string BrowserUserAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
+    /// <summary>
+    /// A browser-like client: keeps cookies, follows redirects, talks HTTP to the loopback Kestrel, and sends what a
+    /// browser sends on a navigation (Fetch Metadata and a browser's user agent), so view events reach the server leg too.
+    /// </summary>
+    public ShopSession CreateSession()
+    {
+        var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = BaseAddress });
+        client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", BrowserUserAgent);
+        client.DefaultRequestHeaders.Add("Sec-Fetch-Site", "same-origin");
+        client.DefaultRequestHeaders.Add("Sec-Fetch-Mode", "navigate");
+        client.DefaultRequestHeaders.Add("Sec-Fetch-Dest", "document");
+        return new ShopSession(client);
+    }
 
     public HttpClient CreateClient(bool allowAutoRedirect = true) =>
         _factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = BaseAddress, AllowAutoRedirect = allowAutoRedirect });

@@ -17,6 +17,11 @@ using OaiqPixel.AspNetCore.TagHelpers;
 /// harness per operation — a fresh request, view context and output, and the rendered content written to a
 /// <see cref="TextWriter"/> as Razor does — so the difference in time and bytes is the pixel's extra cost (building
 /// the request's tracking context, recording the 3 conversions, rendering and writing the script).
+/// <c>…ServerLegNavigation</c> is the same page with the server leg on, for a browser navigation (Fetch Metadata and a
+/// person's Chrome user agent): it also decides that a person sees the load (issue 11: prefetch headers, Fetch
+/// Metadata, the bot patterns; the user agent's verdict cached after the first request, as for a site's repeat
+/// visitors) and builds <c>page_viewed</c>'s server copy for a sink that accepts it (the queue's own cost is
+/// <c>ConversionsApiEnqueueBenchmarks</c>).
 /// </summary>
 [MemoryDiagnoser]
 public class PixelTagHelperBenchmarks
@@ -26,8 +31,13 @@ public class PixelTagHelperBenchmarks
     private static readonly TagHelperContext s_context = new("oaiq-pixel", [], new Dictionary<object, object>(), "id");
 
     private readonly NullTextWriter _writer = new();
+    private const string ChromeUserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
     private ServiceProvider _services = null!;
     private OaiqTrackingRuntime _runtime = null!;
+    private ServiceProvider _serverLegServices = null!;
+    private OaiqTrackingRuntime _serverLegRuntime = null!;
+    private CountingSink _sink = null!;
     private OaiqPixelTagHelper _pixel = null!;
     private StaticScriptTagHelper _static = null!;
     private ConversionEvent[] _conversions = [];
@@ -40,6 +50,13 @@ public class PixelTagHelperBenchmarks
         services.AddOaiqTracking(options => options.PixelId = "px_bench");
         _services = services.BuildServiceProvider();
         _runtime = _services.GetRequiredService<OaiqTrackingRuntime>();
+        var serverLeg = new ServiceCollection();
+        serverLeg.AddLogging();
+        serverLeg.AddOaiqTracking(options => options.PixelId = "px_bench");
+        _sink = new CountingSink();
+        serverLeg.AddSingleton<IConversionEventSink>(_sink);
+        _serverLegServices = serverLeg.BuildServiceProvider();
+        _serverLegRuntime = _serverLegServices.GetRequiredService<OaiqTrackingRuntime>();
         _pixel = new OaiqPixelTagHelper(HtmlEncoder.Default, NullLogger<OaiqPixelTagHelper>.Instance);
         _static = new StaticScriptTagHelper();
         _conversions =
@@ -54,10 +71,20 @@ public class PixelTagHelperBenchmarks
         {
             throw new InvalidOperationException("The pixel did not render page_viewed and 3 conversions: " + html);
         }
+
+        OaiqPixelPageViewAndThreeConversionsServerLegNavigation();
+        if (_sink.Count != 1)
+        {
+            throw new InvalidOperationException("page_viewed's server copy was not handed to the sink.");
+        }
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _services.Dispose();
+    public void Cleanup()
+    {
+        _services.Dispose();
+        _serverLegServices.Dispose();
+    }
 
     [Benchmark(Baseline = true)]
     public void StaticTagHelper()
@@ -73,6 +100,25 @@ public class PixelTagHelperBenchmarks
     {
         var (viewContext, output) = NewRequest();
         var tracking = _runtime.GetOrCreate(viewContext.HttpContext)!;
+        for (var i = 0; i < _conversions.Length; i++)
+        {
+            tracking.Record(_conversions[i]);
+        }
+
+        _pixel.ViewContext = viewContext;
+        _pixel.Process(s_context, output);
+        output.WriteTo(_writer, HtmlEncoder.Default);
+    }
+
+    [Benchmark]
+    public void OaiqPixelPageViewAndThreeConversionsServerLegNavigation()
+    {
+        var (viewContext, output) = NewRequest(_serverLegServices);
+        var headers = viewContext.HttpContext.Request.Headers;
+        headers.UserAgent = ChromeUserAgent;
+        headers["Sec-Fetch-Mode"] = "navigate";
+        headers["Sec-Fetch-Dest"] = "document";
+        var tracking = _serverLegRuntime.GetOrCreate(viewContext.HttpContext)!;
         for (var i = 0; i < _conversions.Length; i++)
         {
             tracking.Record(_conversions[i]);
@@ -99,9 +145,9 @@ public class PixelTagHelperBenchmarks
         return text.ToString();
     }
 
-    private (ViewContext, TagHelperOutput) NewRequest()
+    private (ViewContext, TagHelperOutput) NewRequest(IServiceProvider? services = null)
     {
-        var http = new DefaultHttpContext { RequestServices = _services };
+        var http = new DefaultHttpContext { RequestServices = services ?? _services };
         http.Request.Scheme = "https";
         http.Request.Host = new HostString("shop.example");
         http.Request.Path = "/orders/42/confirmation";
@@ -119,6 +165,18 @@ public class PixelTagHelperBenchmarks
             output.TagName = "script";
             output.TagMode = TagMode.StartTagAndEndTag;
             output.Content.SetHtmlContent(StaticScript);
+        }
+    }
+
+    /// <summary>A server leg that takes every event and keeps a count.</summary>
+    private sealed class CountingSink : IConversionEventSink
+    {
+        public int Count { get; private set; }
+
+        public bool TryEnqueue(ConversionEvent conversionEvent)
+        {
+            Count++;
+            return true;
         }
     }
 

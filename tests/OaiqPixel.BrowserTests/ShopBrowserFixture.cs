@@ -57,10 +57,18 @@ public abstract class ShopBrowserFixture(bool requireConsent, params (string Key
         });
     }
 
-    /// <summary>A fresh browser context (no cookies) and page; only loopback requests go through.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>
+    /// A fresh browser context (no cookies) and page; only loopback requests go through. It presents itself as a person's
+    /// Chrome of the same version; <paramref name="headlessUserAgent"/> keeps headless Chromium's own user agent
+    /// (<c>HeadlessChrome/…</c>), which the library takes for a bot's.
+    /// </summary>
+    public async Task<IPage> NewPageAsync(bool headlessUserAgent = false)
     {
-        var context = await Browser.NewContextAsync();
+        var context = await Browser.NewContextAsync(new()
+        {
+            UserAgent = headlessUserAgent ? null : string.Create(CultureInfo.InvariantCulture,
+                $"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{Browser.Version.Split('.')[0]}.0.0.0 Safari/537.36"),
+        });
         var page = await context.NewPageAsync();
         await page.RouteAsync("**/*", route =>
         {

@@ -98,7 +98,9 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
             {
                 problems.Add(now - lastSeen < s_pendingWindow
                     ? "server leg pending (the sender flushes every few seconds)"
-                    : "browser leg only: the Conversions API never received this id");
+                    : browserName is OaiqPixel.OaiqEventNames.PageViewed or OaiqPixel.OaiqEventNames.ContentsViewed
+                        ? "browser leg only: fine for a view of a load no person saw (a prefetch, a bot, not a navigation: log 40), otherwise the Conversions API never received this id"
+                        : "browser leg only: the Conversions API never received this id");
             }
             else if (fired.Count == 0)
             {

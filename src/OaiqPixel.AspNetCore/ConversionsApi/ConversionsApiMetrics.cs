@@ -25,7 +25,7 @@ internal sealed class ConversionsApiMetrics
         _enqueued = meter.CreateCounter<long>("oaiq.events.enqueued", "{event}", "Events accepted into the Conversions API queue.");
         _sent = meter.CreateCounter<long>("oaiq.events.sent", "{event}", "Events the Conversions API accepted.");
         _failed = meter.CreateCounter<long>("oaiq.events.failed", "{event}", "Events in requests that failed after retries (kept and retried later).");
-        _dropped = meter.CreateCounter<long>("oaiq.events.dropped", "{event}", "Events given up on, by reason: queue_full, stale, invalid, dead_letter, consent, shutdown.");
+        _dropped = meter.CreateCounter<long>("oaiq.events.dropped", "{event}", "Events given up on, by reason: queue_full, stale, invalid, dead_letter, consent, shutdown, prefetch, not_navigation, bot.");
         _batches = meter.CreateCounter<long>("oaiq.batches", "{request}", "Conversions API requests, by outcome.");
         _splits = meter.CreateCounter<long>("oaiq.batch.splits", "{split}", "Rejected batches split in two to isolate invalid events.");
         _sendDuration = meter.CreateHistogram<double>("oaiq.send.duration", "s", "Duration of one Conversions API request including its retries.");

@@ -9,4 +9,13 @@ internal static class DropReason
     public const string DeadLetter = "dead_letter";
     public const string Consent = "consent";
     public const string Shutdown = "shutdown";
+
+    /// <summary>A view event's server copy for a prefetch or prerender request (<see cref="OaiqServerViewOptions"/>).</summary>
+    public const string Prefetch = "prefetch";
+
+    /// <summary>A view event's server copy for a request that is not a browser navigation.</summary>
+    public const string NotNavigation = "not_navigation";
+
+    /// <summary>A view event's server copy for a bot's user agent.</summary>
+    public const string Bot = "bot";
 }

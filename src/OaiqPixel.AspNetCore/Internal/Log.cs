@@ -87,4 +87,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 32, EventName = "CookieDomainMismatch", Level = LogLevel.Warning,
         Message = "The configured cookie Domain '{Domain}' (OpprefCookie:Domain) does not domain-match this request's host '{Host}', so a browser would drop a cookie written with it: wrote a host-only __oppref for this host instead. Serve the site from {Domain} or one of its subdomains, or leave OpprefCookie:Domain unset for a host-only cookie. Logged once per host, for at most {Limit} hosts.")]
     public static partial void CookieDomainMismatch(ILogger logger, string domain, string host, int limit);
+
+    [LoggerMessage(EventId = 40, EventName = "ServerViewSkipped", Level = LogLevel.Debug,
+        Message = "Did not send '{EventName}' ({EventId}) to the Conversions API: no person sees this load ({Reason}). The pixel still measures it in the browser.")]
+    public static partial void ServerViewSkipped(ILogger logger, string eventName, string eventId, string reason);
+
+    [LoggerMessage(EventId = 41, EventName = "MiddlewareMissing", Level = LogLevel.Warning,
+        Message = "app.UseOaiqTracking() did not run for this request ({Detail}): a landing ?oppref= is not kept in the __oppref cookie, so events on later pages go out without oppref. Add app.UseOaiqTracking() after app.UseRouting() (and after UseForwardedHeaders and UseCookiePolicy if you use them) and before the endpoints (MapControllerRoute, MapRazorPages, MapGet, ...). Logged once.")]
+    public static partial void MiddlewareMissing(ILogger logger, string detail);
 }

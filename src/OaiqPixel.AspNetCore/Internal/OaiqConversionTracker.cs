@@ -78,7 +78,12 @@ internal sealed class OaiqConversionTracker : IConversionTracker
             context.Record(conversionEvent);
         }
 
-        var enqueued = Enqueue(conversionEvent);
+        // A view's server copy only for a load a person sees (OaiqServerViewOptions); the pixel measures it regardless.
+        // With the server leg off there is nothing to skip (nor to count).
+        var enqueued = (_sink is ConversionEventQueue { IsEnabled: false }
+                || !ServerViewFilter.IsViewEvent(oaiqEvent.Name)
+                || _runtime.AllowsServerView(context, oaiqEvent.Name, conversionEvent.Id))
+            && Enqueue(conversionEvent);
         Log.EventRecorded(_logger, oaiqEvent.Name, conversionEvent.Id, enqueued);
         return conversionEvent.Id;
     }

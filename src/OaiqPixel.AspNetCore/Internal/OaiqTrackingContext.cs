@@ -203,6 +203,36 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
     /// <summary>What the server leg gets from the request: <c>obref</c>, IP address and user agent.</summary>
     public UserData RequestUser => _requestUser ??= BuildRequestUser();
 
+    /// <summary>The browser leg's per-process state.</summary>
+    public OaiqTrackingRuntime Runtime => _runtime;
+
+    /// <summary>Whether the middleware handled this request with this context (see <see cref="OaiqTrackingRuntime.WarnIfMiddlewareMissed"/>).</summary>
+    public bool SeenByMiddleware { get; set; }
+
+    /// <summary>Whether the request carries what the middleware acts on, so it should have built this context.</summary>
+    public bool NeedsMiddleware { get; set; }
+
+    /// <summary>
+    /// Why no person sees this load, so view events keep to the browser (<see cref="ServerViewFilter"/>), or
+    /// <see langword="null"/>. Worked out on first use: a request that records no view event pays nothing.
+    /// </summary>
+    public string? ServerViewSkipReason
+    {
+        get
+        {
+            if (!_serverViewChecked)
+            {
+                _serverViewSkipReason = ServerViewFilter.GetSkipReason(HttpContext.Request, _runtime.ServerViews);
+                _serverViewChecked = true;
+            }
+
+            return _serverViewSkipReason;
+        }
+    }
+
+    private string? _serverViewSkipReason;
+    private bool _serverViewChecked;
+
     public void Record(ConversionEvent conversionEvent)
     {
         (_events ??= []).Add(conversionEvent);

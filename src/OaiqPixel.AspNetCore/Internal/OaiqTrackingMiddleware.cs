@@ -20,13 +20,16 @@ internal sealed class OaiqTrackingMiddleware
 
     public Task InvokeAsync(HttpContext context)
     {
+        // Lets the tag helpers and the tracker tell a pipeline without the middleware (warned once, log 41).
+        _runtime.MarkMiddlewareRan();
+
         // Fast path: off, or nothing to capture, delete or carry in.
         if (!_runtime.IsActive || !OaiqTrackingRuntime.NeedsEarlyWork(context.Request))
         {
             return _next(context);
         }
 
-        if (_runtime.GetOrCreate(context) is { } tracking)
+        if (_runtime.GetOrCreate(context, fromMiddleware: true) is { } tracking)
         {
             _runtime.WriteCookies(tracking);
         }

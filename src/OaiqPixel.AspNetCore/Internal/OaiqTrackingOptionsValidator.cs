@@ -69,6 +69,11 @@ internal sealed class OaiqTrackingOptionsValidator : IValidateOptions<OaiqTracki
             }
         }
 
+        if (options.ServerViews is null)
+        {
+            (failures ??= []).Add("Oaiq:ServerViews must not be null; remove the assignment to use the defaults.");
+        }
+
         return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Http;
@@ -18,7 +19,9 @@ namespace OaiqPixel.AspNetCore.TagHelpers;
 /// <remarks>
 /// Renders nothing when tracking is disabled or unconfigured, the endpoint opted out, consent is denied (unless
 /// <see cref="OaiqTrackingOptions.RenderWhenConsentDenied"/>), or the pixel already rendered on this page. It never
-/// throws: a failure is logged and nothing is rendered. Every value is JSON-encoded for a script context.
+/// throws: a failure is logged and nothing is rendered. Every value is JSON-encoded for a script context. On a
+/// prerendered page (<c>document.prerendering</c>) the script runs when the visitor opens it. <c>page_viewed</c>'s server
+/// copy goes to the Conversions API only for a load a person sees (<see cref="OaiqTrackingOptions.ServerViews"/>).
 /// </remarks>
 [HtmlTargetElement(TagName, TagStructure = TagStructure.WithoutEndTag)]
 public sealed class OaiqPixelTagHelper : TagHelper
@@ -51,7 +54,10 @@ public sealed class OaiqPixelTagHelper : TagHelper
     [HtmlAttributeNotBound]
     public ViewContext? ViewContext { get; set; }
 
-    /// <summary>The CSP nonce for the script; overrides <see cref="OaiqTrackingOptions.NonceProvider"/>.</summary>
+    /// <summary>
+    /// The CSP nonce for the script; overrides <see cref="OaiqTrackingOptions.NonceProvider"/>. An empty or white-space
+    /// value (e.g. <c>nonce="@ViewData["nonce"]"</c> with nothing set) counts as none given: the provider's nonce applies.
+    /// </summary>
     [HtmlAttributeName(NonceAttributeName)]
     public string? Nonce { get; set; }
 
@@ -125,9 +131,10 @@ public sealed class OaiqPixelTagHelper : TagHelper
         }
 
         // The loader is the same on every page: it is written once per SDK URL and shared; the rest of the script is
-        // written into a per-thread buffer and kept as UTF-8 (see Utf8HtmlContent).
+        // written into a per-thread buffer and kept as UTF-8 (see Utf8HtmlContent). Both sit inside the prerender guard.
         var loader = runtime.LoaderScript;
         ConversionEvent? pageView = null;
+        IConversionEventSink? pageViewSink = null;
         Utf8HtmlContent calls;
         var rented = PixelScriptBuffer.Rent();
         try
@@ -143,7 +150,8 @@ public sealed class OaiqPixelTagHelper : TagHelper
             {
                 if (PageView ?? options.AutoPageView)
                 {
-                    pageView = BuildPageView(httpContext, runtime, tracking, options);
+                    pageViewSink = ServerPageViewSink(httpContext, runtime, tracking, options);
+                    pageView = BuildPageView(runtime, tracking, pageViewSink is not null);
                     script.WriteMeasure(pageView);
                 }
 
@@ -157,6 +165,7 @@ public sealed class OaiqPixelTagHelper : TagHelper
                 }
             }
 
+            rented.Buffer.Write(PrerenderGuard.End);
             calls = new Utf8HtmlContent(rented.Buffer.WrittenSpan);
         }
         finally
@@ -169,7 +178,10 @@ public sealed class OaiqPixelTagHelper : TagHelper
         output.TagName = "script";
         output.TagMode = TagMode.StartTagAndEndTag;
         output.Attributes.Clear();
-        if ((Nonce ?? tracking.Nonce) is { Length: > 0 } nonce)
+        // nonce="" (nonce="@ViewData["nonce"]" with nothing set) gives no nonce: the provider's applies, as when the
+        // attribute is left out. A white-space nonce matches no CSP source, so it is not written either.
+        var nonce = string.IsNullOrWhiteSpace(Nonce) ? tracking.Nonce : Nonce;
+        if (!string.IsNullOrWhiteSpace(nonce))
         {
             output.Attributes.SetAttribute(NonceAttributeName, nonce);
         }
@@ -183,22 +195,34 @@ public sealed class OaiqPixelTagHelper : TagHelper
                 output.PostElement.SetHtmlContent(BuildNoScript(options.PixelId!, pageView));
             }
 
-            if (options.ConversionsApi.SendPageViews && ServerSink(httpContext) is { } sink)
+            if (pageViewSink is not null)
             {
-                OaiqConversionTracker.Enqueue(sink, pageView, _logger);
+                OaiqConversionTracker.Enqueue(pageViewSink, pageView, _logger);
             }
         }
     }
 
     /// <summary>
+    /// Where <c>page_viewed</c>'s server copy goes: the server leg, when it is on, page views are sent
+    /// (<see cref="ConversionsApiOptions.SendPageViews"/>) and a person sees this load (<see cref="OaiqServerViewOptions"/>);
+    /// otherwise <see langword="null"/>.
+    /// </summary>
+    private static IConversionEventSink? ServerPageViewSink(HttpContext httpContext, OaiqTrackingRuntime runtime, OaiqTrackingContext tracking, OaiqTrackingOptions options) =>
+        options.ConversionsApi.SendPageViews
+        && ServerSink(httpContext) is { } sink
+        && runtime.AllowsServerView(tracking, OaiqEventNames.PageViewed, tracking.PageViewEventId)
+            ? sink
+            : null;
+
+    /// <summary>
     /// The <c>page_viewed</c> event: the pixel needs its name, data and id; the server copy also needs the source URL
     /// and the request's user data, which are only gathered when a server leg will take the event.
     /// </summary>
-    private ConversionEvent BuildPageView(HttpContext httpContext, OaiqTrackingRuntime runtime, OaiqTrackingContext tracking, OaiqTrackingOptions options)
+    private ConversionEvent BuildPageView(OaiqTrackingRuntime runtime, OaiqTrackingContext tracking, bool forServer)
     {
         var @event = OaiqEvent.PageViewed(PageData);
         var timestamp = runtime.Time.GetUtcNow();
-        if (!options.ConversionsApi.SendPageViews || ServerSink(httpContext) is null)
+        if (!forServer)
         {
             return new ConversionEvent(@event, tracking.PageViewEventId, timestamp)
             {

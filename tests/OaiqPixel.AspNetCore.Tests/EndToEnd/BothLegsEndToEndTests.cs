@@ -54,7 +54,7 @@ public sealed class BothLegsEndToEndTests
             Assert.Equal("web", server.GetProperty("action_source").GetString());
             var user = server.GetProperty("user");
             Assert.Equal("203.0.113.7", user.GetProperty("ip_address").GetString());
-            Assert.Equal("OaiqTest/1.0", user.GetProperty("user_agent").GetString());
+            Assert.Equal(TestApp.BrowserUserAgent, user.GetProperty("user_agent").GetString());
 
             // The pixel's data is the API's data without the server-only fields.
             var serverData = JsonNode.Parse(server.GetProperty("data").GetRawText())!.AsObject();

@@ -84,7 +84,7 @@ public sealed class PixelRenderingTests
         Assert.Equal(app.Time.GetUtcNow(), quote.Timestamp);
         Assert.NotNull(quote.User);
         Assert.Equal("0b1e2f3a-1111-4222-8333-944455556666", quote.User.Obref);
-        Assert.Equal("OaiqTest/1.0", quote.User.UserAgent);
+        Assert.Equal(TestApp.BrowserUserAgent, quote.User.UserAgent);
         Assert.Single(quote.User.EmailsSha256);
         // The pixel copy carries the same id, type and custom name.
         Assert.Contains("oaiq(\"measure\",\"custom\",{\"type\":\"custom\"},{\"event_id\":\"quote_7\",\"custom_event_name\":\"quote_requested\"});",
@@ -139,6 +139,72 @@ public sealed class PixelRenderingTests
         Assert.Equal(headerNonce, Assert.Single(document.QuerySelectorAll("script")).GetAttribute("nonce"));
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("%20%20%20")]
+    [InlineData("%09")]
+    public async Task Page_EmptyNonceAttribute_UsesTheProvidersNonce(string? attributeValue)
+    {
+        // Arrange: <oaiq-pixel nonce="@ViewData["nonce"]" /> with nothing (or white space) in ViewData, and a provider.
+        await using var app = await StartWithCspAsync();
+
+        // Act
+        var response = await app.CreateClient().GetAsync("/nonce-attribute" + (attributeValue is null ? "" : "?nonce=" + attributeValue));
+        var document = await TestApp.ParseAsync(response);
+
+        // Assert: the script carries the nonce the CSP header allows.
+        Assert.Equal(CspNonce(response), Assert.Single(document.QuerySelectorAll("script")).GetAttribute("nonce"));
+    }
+
+    [Fact]
+    public async Task Page_NonceAttribute_WinsOverTheProvider()
+    {
+        // Arrange
+        await using var app = await StartWithCspAsync();
+
+        // Act
+        var document = await TestApp.ParseAsync(await app.CreateClient().GetAsync("/nonce-attribute?nonce=from-the-view"));
+
+        // Assert
+        Assert.Equal("from-the-view", Assert.Single(document.QuerySelectorAll("script")).GetAttribute("nonce"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("%20")]
+    public async Task Page_EmptyNonceAttributeWithoutProvider_RendersNoNonceAttribute(string attributeValue)
+    {
+        // Arrange: a provider that has no nonce for this request either.
+        await using var app = await TestApp.StartAsync(options => options.NonceProvider = _ => " ");
+
+        // Act
+        var document = await TestApp.ParseAsync(await app.CreateClient().GetAsync("/nonce-attribute?nonce=" + attributeValue));
+
+        // Assert
+        var script = Assert.Single(document.QuerySelectorAll("script"));
+        Assert.False(script.HasAttribute("nonce"));
+        Assert.Contains("oaiq(\"init\"", script.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Page_HostileNonceAttribute_IsAttributeEncoded()
+    {
+        // Arrange
+        await using var app = await TestApp.StartAsync();
+
+        // Act
+        var response = await app.CreateClient().GetAsync("/nonce-attribute?nonce=" + Uri.EscapeDataString("\" onload=\"alert(1)\"><script>alert(2)</script>"));
+        var html = await response.Content.ReadAsStringAsync();
+        var document = await TestApp.ParseAsync(response);
+
+        // Assert
+        var script = Assert.Single(document.QuerySelectorAll("script"));
+        Assert.Equal("\" onload=\"alert(1)\"><script>alert(2)</script>", script.GetAttribute("nonce"));
+        Assert.False(script.HasAttribute("onload"));
+        Assert.Contains("nonce=\"&quot; onload=&quot;alert(1)&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;\"", html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Page_HostileNonce_IsAttributeEncoded()
     {
@@ -151,6 +217,25 @@ public sealed class PixelRenderingTests
         // Assert
         var script = Assert.Single(document.QuerySelectorAll("script"));
         Assert.Equal("\"><script>alert(1)</script>", script.GetAttribute("nonce"));
+    }
+
+    [Fact]
+    public async Task Page_ScriptRunsOnActivationWhenPrerendered_AndEachCallKeepsItsLine()
+    {
+        // Arrange
+        await using var app = await TestApp.StartAsync();
+
+        // Act
+        var document = await TestApp.ParseAsync(await app.CreateClient().GetAsync("/page"));
+
+        // Assert: everything sits inside one function that runs now, or on prerenderingchange when prerendered.
+        var lines = Assert.Single(document.QuerySelectorAll("script")).TextContent.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("(function(r){var d=document;if(d.prerendering){d.addEventListener(\"prerenderingchange\",r,{once:true});}else{r();}})(function(){", lines[0]);
+        Assert.StartsWith("(function(w,d,s,u){if(w.oaiq)return;", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("oaiq(\"init\"", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith("oaiq(\"measure\",\"page_viewed\"", lines[3], StringComparison.Ordinal);
+        Assert.Equal("});", lines[4]);
+        Assert.Equal(5, lines.Length);
     }
 
     [Fact]
@@ -275,5 +360,23 @@ public sealed class PixelRenderingTests
         Assert.True(quote.OptOut);
         Assert.Equal(3, app.Sink.Events.Count);
         Assert.NotNull(document.QuerySelector("#page"));
+    }
+
+    private static Task<TestApp> StartWithCspAsync() =>
+        TestApp.StartAsync(
+            options => options.NonceProvider = context => context.Items["csp-nonce"] as string,
+            beforeTracking: web => web.Use((context, next) =>
+            {
+                var nonce = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
+                context.Items["csp-nonce"] = nonce;
+                context.Response.Headers.ContentSecurityPolicy = $"script-src 'nonce-{nonce}' https://bzrcdn.openai.com";
+                return next(context);
+            }));
+
+    private static string CspNonce(HttpResponseMessage response)
+    {
+        var nonce = Regex.Match(Assert.Single(response.Headers.GetValues("Content-Security-Policy")), "'nonce-([^']+)'").Groups[1].Value;
+        Assert.NotEmpty(nonce);
+        return nonce;
     }
 }

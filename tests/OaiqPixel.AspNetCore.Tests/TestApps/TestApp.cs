@@ -18,6 +18,9 @@ public sealed class TestApp : IAsyncDisposable
 {
     public const string PixelId = "px_test_123";
 
+    /// <summary>A person's desktop Chrome (isbot: not a bot).</summary>
+    public const string BrowserUserAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
     private readonly WebApplication _app;
 
     private TestApp(WebApplication app)
@@ -39,7 +42,8 @@ public sealed class TestApp : IAsyncDisposable
         Action<OaiqTrackingOptions>? configure = null,
         Action<IServiceCollection>? services = null,
         Action<WebApplication>? beforeTracking = null,
-        Action<WebApplication>? endpoints = null)
+        Action<WebApplication>? endpoints = null,
+        bool useTracking = true)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         // The test output folder also holds MvcShop's appsettings; the test app must not read them.
@@ -70,19 +74,46 @@ public sealed class TestApp : IAsyncDisposable
         var app = builder.Build();
         beforeTracking?.Invoke(app);
         app.UseRouting();
-        app.UseOaiqTracking();
+        if (useTracking)
+        {
+            app.UseOaiqTracking();
+        }
+
         app.MapControllers();
         endpoints?.Invoke(app);
         await app.StartAsync();
         return new TestApp(app);
     }
 
-    public HttpClient CreateClient(bool https = false, string host = "localhost")
+    /// <summary>
+    /// A client whose requests are a person's browser navigating (<paramref name="browser"/>: Fetch Metadata
+    /// <c>Sec-Fetch-Mode: navigate</c>, <c>Sec-Fetch-Dest: document</c> and a desktop Chrome user agent), so view events
+    /// reach the server leg too; or, without it, a script's requests (user agent <c>OaiqTest/1.0</c>, no Fetch Metadata).
+    /// </summary>
+    public HttpClient CreateClient(bool https = false, bool browser = true, string host = "localhost")
     {
         var client = _app.GetTestClient();
         client.BaseAddress = new Uri((https ? "https://" : "http://") + host + "/");
-        client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("OaiqTest", "1.0"));
+        if (browser)
+        {
+            AddNavigationHeaders(client.DefaultRequestHeaders);
+        }
+        else
+        {
+            client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("OaiqTest", "1.0"));
+        }
+
         return client;
+    }
+
+    /// <summary>What Chrome sends on a top-level navigation typed into the address bar.</summary>
+    public static void AddNavigationHeaders(HttpHeaders headers)
+    {
+        headers.TryAddWithoutValidation("User-Agent", BrowserUserAgent);
+        headers.Add("Sec-Fetch-Site", "none");
+        headers.Add("Sec-Fetch-Mode", "navigate");
+        headers.Add("Sec-Fetch-User", "?1");
+        headers.Add("Sec-Fetch-Dest", "document");
     }
 
     public async ValueTask DisposeAsync()

@@ -12,6 +12,18 @@ public sealed class TestController(TestScenario scenario, IConversionTracker tra
         return View("/TestApps/Views/Page.cshtml");
     }
 
+    [HttpGet("/nonce-attribute")]
+    public IActionResult NonceAttribute()
+    {
+        // Raw, not model-bound: binding would turn "" and white space into null.
+        if (Request.Query.TryGetValue("nonce", out var nonce))
+        {
+            ViewData["nonce"] = nonce.ToString();
+        }
+
+        return View("/TestApps/Views/NonceAttribute.cshtml");
+    }
+
     [HttpGet("/two-pixels")]
     public IActionResult TwoPixels() => View("/TestApps/Views/TwoPixels.cshtml");
 

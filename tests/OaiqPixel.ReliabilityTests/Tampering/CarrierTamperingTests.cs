@@ -17,9 +17,11 @@ public sealed class CarrierTamperingTests
     [Fact]
     public async Task Replay_OfAConsumedCarrier_DoesNotRenderItsEventsAgain()
     {
-        // Arrange: a real carrier, consumed by the page after the redirect.
+        // Arrange: a real carrier, consumed by the page after the redirect; a browser's form post (a navigation, so the
+        // recorded view's server copy is sent too).
         await using var app = await FuzzApp.StartAsync();
         using var client = app.CreateClient();
+        AddNavigationHeaders(client);
         var carrier = await PlaceAsync(client);
         var first = await PageAsync(client, carrier);
         Assert.Contains(Marker, first.Html, StringComparison.Ordinal);
@@ -115,6 +117,13 @@ public sealed class CarrierTamperingTests
         Assert.Contains("page_viewed", page.Html, StringComparison.Ordinal);
         Assert.Contains(page.SetCookies, c => c.StartsWith("__oaiq_carry=; ", StringComparison.Ordinal));
         Assert.All(page.SetCookies, c => Assert.Null(ResponseInvariants.CheckSetCookie(c)));
+    }
+
+    private static void AddNavigationHeaders(HttpClient client)
+    {
+        client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36");
+        client.DefaultRequestHeaders.Add("Sec-Fetch-Mode", "navigate");
+        client.DefaultRequestHeaders.Add("Sec-Fetch-Dest", "document");
     }
 
     private static async Task<string> PlaceAsync(HttpClient client)
