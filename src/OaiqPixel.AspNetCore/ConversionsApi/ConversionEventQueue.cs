@@ -10,8 +10,9 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// drops the event, counts it and warns at most every <see cref="QueueFullWarningInterval"/>.
 /// </summary>
 /// <remarks>
-/// Each event is stored packed (<see cref="ConversionEventPacker"/>): a few hundred bytes instead of the caller's object
-/// graph, which is what lets 100,000 events wait out an outage in tens of megabytes.
+/// Each accepted event is written once into its <see cref="ConversionEventRecord"/> (its Conversions API JSON) and the
+/// queue holds that: the caller's object graph is released at once, and the sender only copies bytes into a body.
+/// Reads <see cref="IOptions{TOptions}"/>: its capacity and pixel are fixed for the process's life.
 /// </remarks>
 internal sealed class ConversionEventQueue : IConversionEventSink
 {
@@ -24,16 +25,17 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     /// <summary>The least time between two "queue full" warnings.</summary>
     public static readonly TimeSpan QueueFullWarningInterval = TimeSpan.FromSeconds(30);
 
-    private readonly Channel<byte[]> _channel;
+    private readonly Channel<ConversionEventRecord> _channel;
     private readonly TimeProvider _timeProvider;
-    private readonly ConversionsApiMetrics _metrics;
+    private readonly ConversionsApiInstrumentation _metrics;
+    private readonly string _pixelId;
     private readonly ILogger _logger;
     private long _droppedSinceWarning;
     private long _lastWarningTimestamp;
     private int _warningIssued;
     private bool _completed;
 
-    public ConversionEventQueue(IOptions<OaiqTrackingOptions> options, TimeProvider timeProvider, ConversionsApiMetrics metrics, ConversionsApiStatus status, ILogger<ConversionEventQueue> logger)
+    public ConversionEventQueue(IOptions<OaiqTrackingOptions> options, TimeProvider timeProvider, ConversionsApiInstrumentation metrics, ConversionsApiStatus status, ILogger<ConversionEventQueue> logger)
     {
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(options);
@@ -47,8 +49,9 @@ internal sealed class ConversionEventQueue : IConversionEventSink
             : !api.IsEnabled ? "no Oaiq:ConversionsApi:ApiKey is set"
             : string.IsNullOrWhiteSpace(value.PixelId) ? "no Oaiq:PixelId is set"
             : null;
+        _pixelId = value.PixelId?.Trim() ?? string.Empty;
         Capacity = Math.Max(1, api.MaxQueueSize);
-        _channel = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(Capacity)
+        _channel = Channel.CreateBounded<ConversionEventRecord>(new BoundedChannelOptions(Capacity)
         {
             FullMode = BoundedChannelFullMode.Wait, // with TryWrite: refuse when full, never wait
             SingleReader = true,
@@ -73,9 +76,9 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     /// <summary>The events waiting in the queue.</summary>
     public int Count => _channel.Reader.Count;
 
-    /// <summary>Takes the oldest event as stored: the sender writes the request body straight from these bytes.</summary>
+    /// <summary>Takes the oldest record.</summary>
     /// <returns><see langword="false"/> when the queue is empty.</returns>
-    public bool TryTake([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? packed) => _channel.Reader.TryRead(out packed);
+    public bool TryTake([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ConversionEventRecord? record) => _channel.Reader.TryRead(out record);
 
     /// <summary>Waits until an event can be taken; <see langword="false"/> once the queue is completed and empty.</summary>
     public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _channel.Reader.WaitToReadAsync(cancellationToken);
@@ -95,13 +98,13 @@ internal sealed class ConversionEventQueue : IConversionEventSink
             _metrics.Dropped(DropReason.Invalid);
             if (_logger.IsEnabled(LogLevel.Warning))
             {
-                ConversionsApiLog.EventInvalid(_logger, conversionEvent.Id, conversionEvent.Event, string.Join("; ", errors));
+                ConversionsApiLog.EventInvalid(_logger, conversionEvent.Id, conversionEvent.Event.Name, string.Join("; ", errors));
             }
 
             return false;
         }
 
-        if (!IsCompleted && _channel.Writer.TryWrite(ConversionEventPacker.Pack(conversionEvent)))
+        if (!IsCompleted && _channel.Writer.TryWrite(ConversionEventRecord.Create(conversionEvent, _pixelId)))
         {
             _metrics.Enqueued();
             return true;
@@ -110,7 +113,7 @@ internal sealed class ConversionEventQueue : IConversionEventSink
         if (IsCompleted)
         {
             _metrics.Dropped(DropReason.Shutdown);
-            ConversionsApiLog.EventAfterShutdown(_logger, conversionEvent.Id, conversionEvent.Event);
+            ConversionsApiLog.EventAfterShutdown(_logger, conversionEvent.Id, conversionEvent.Event.Name);
             return false;
         }
 

@@ -19,9 +19,9 @@ internal sealed class ConversionsApiOptionsValidator : IValidateOptions<OaiqTrac
         }
 
         var failures = new List<string>();
-        if (api.MaxBatchSize is < 1 or > ConversionsApiSerializer.MaxBatchSize)
+        if (api.MaxBatchSize is < 1 or > ConversionsApiOptions.MaxEventsPerRequest)
         {
-            failures.Add(Format($"{Section}MaxBatchSize must be between 1 and {ConversionsApiSerializer.MaxBatchSize} (the API's limit per request); it is {api.MaxBatchSize}."));
+            failures.Add(Format($"{Section}MaxBatchSize must be between 1 and {ConversionsApiOptions.MaxEventsPerRequest} (the API's limit per request); it is {api.MaxBatchSize}."));
         }
 
         if (api.MaxQueueSize < Math.Max(1, api.MaxBatchSize))
@@ -35,6 +35,8 @@ internal sealed class ConversionsApiOptionsValidator : IValidateOptions<OaiqTrac
         Positive(failures, nameof(api.TotalRequestTimeout), api.TotalRequestTimeout);
         Positive(failures, nameof(api.RetryDelay), api.RetryDelay);
         Positive(failures, nameof(api.MaxRetryDelay), api.MaxRetryDelay);
+        Positive(failures, nameof(api.BackoffDelay), api.BackoffDelay);
+        Positive(failures, nameof(api.MaxBackoffDelay), api.MaxBackoffDelay);
         if (api.TotalRequestTimeout <= api.RequestTimeout && api.RequestTimeout > TimeSpan.Zero)
         {
             failures.Add(Format($"{Section}TotalRequestTimeout ({api.TotalRequestTimeout}) must be longer than RequestTimeout ({api.RequestTimeout}), so a timed-out attempt can be retried."));
@@ -43,6 +45,11 @@ internal sealed class ConversionsApiOptionsValidator : IValidateOptions<OaiqTrac
         if (api.MaxRetryDelay < api.RetryDelay)
         {
             failures.Add(Format($"{Section}MaxRetryDelay ({api.MaxRetryDelay}) must be at least RetryDelay ({api.RetryDelay})."));
+        }
+
+        if (api.MaxBackoffDelay < api.BackoffDelay)
+        {
+            failures.Add(Format($"{Section}MaxBackoffDelay ({api.MaxBackoffDelay}) must be at least BackoffDelay ({api.BackoffDelay})."));
         }
 
         if (api.MaxRetryAttempts is < 1 or > 100)
@@ -63,7 +70,7 @@ internal sealed class ConversionsApiOptionsValidator : IValidateOptions<OaiqTrac
             failures.Add($"{Section}BaseAddress must be an origin (optionally with a path) without query or fragment, such as {ConversionsApiOptions.DefaultBaseAddress}.");
         }
 
-        if (api.IntegrationSource is not null && !ConversionsApiSerializer.IsValidIntegrationSource(api.IntegrationSource))
+        if (api.IntegrationSource is not null && !ConversionsApiRequestBody.IsValidIntegrationSource(api.IntegrationSource))
         {
             failures.Add($"{Section}IntegrationSource must be 1-64 ASCII characters: a letter or digit, then letters, digits, '.', '_' or '-' (e.g. acme-shop.v2); leave it unset if you are not a partner integration.");
         }

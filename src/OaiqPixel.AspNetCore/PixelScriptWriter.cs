@@ -3,7 +3,9 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace OaiqPixel;
+using OaiqPixel.AspNetCore.ConversionsApi;
+
+namespace OaiqPixel.AspNetCore;
 
 /// <summary>
 /// Writes the browser pixel's JavaScript: the official loader and the <c>oaiq("consent" | "init" | "measure", …)</c>
@@ -16,9 +18,26 @@ namespace OaiqPixel;
 /// fields (<c>group_id</c>, <c>variant_dict</c>, custom properties) are left out, and the options hold
 /// <c>event_id</c>, <c>custom_event_name</c> (custom events) and <c>opt_out</c> (when set).
 /// </remarks>
-public sealed class PixelScriptWriter : IDisposable
+internal sealed class PixelScriptWriter : IDisposable
 {
     private static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.Default, SkipValidation = true };
+    private static readonly JsonEncodedText s_pixelId = JsonEncodedText.Encode("pixelId");
+    private static readonly JsonEncodedText s_debug = JsonEncodedText.Encode("debug");
+    private static readonly JsonEncodedText s_user = JsonEncodedText.Encode("user");
+    private static readonly JsonEncodedText s_eventId = JsonEncodedText.Encode("event_id");
+    private static readonly JsonEncodedText s_customEventName = JsonEncodedText.Encode("custom_event_name");
+    private static readonly JsonEncodedText s_optOut = JsonEncodedText.Encode("opt_out");
+
+    // Pixel init user fields: singular keys (spec §1.4), unlike the Conversions API's plural lists.
+    private static readonly JsonEncodedText s_emailSha256 = JsonEncodedText.Encode("email_sha256");
+    private static readonly JsonEncodedText s_phoneNumberSha256 = JsonEncodedText.Encode("phone_number_sha256");
+    private static readonly JsonEncodedText s_externalIdSha256 = JsonEncodedText.Encode("external_id_sha256");
+    private static readonly JsonEncodedText s_firstNameSha256 = JsonEncodedText.Encode("first_name_sha256");
+    private static readonly JsonEncodedText s_lastNameSha256 = JsonEncodedText.Encode("last_name_sha256");
+    private static readonly JsonEncodedText s_country = JsonEncodedText.Encode("country");
+    private static readonly JsonEncodedText s_city = JsonEncodedText.Encode("city");
+    private static readonly JsonEncodedText s_region = JsonEncodedText.Encode("region");
+    private static readonly JsonEncodedText s_postalCode = JsonEncodedText.Encode("postal_code");
 
     private readonly IBufferWriter<byte> _output;
     private readonly Utf8JsonWriter _json;
@@ -66,24 +85,24 @@ public sealed class PixelScriptWriter : IDisposable
         _output.Write("oaiq(\"init\","u8);
         _json.Reset();
         _json.WriteStartObject();
-        _json.WriteString(WireNames.PixelId, pixelId);
+        _json.WriteString(s_pixelId, pixelId);
         if (debug)
         {
-            _json.WriteBoolean(WireNames.Debug, true);
+            _json.WriteBoolean(s_debug, true);
         }
 
         if (user is { HasPixelFields: true })
         {
-            _json.WriteStartObject(WireNames.User);
-            WriteFirst(WireNames.EmailSha256, user.EmailsSha256);
-            WriteFirst(WireNames.PhoneNumberSha256, user.PhoneNumbersSha256);
-            WriteFirst(WireNames.ExternalIdSha256, user.ExternalIdsSha256);
-            WriteFirst(WireNames.FirstNameSha256, user.FirstNamesSha256);
-            WriteFirst(WireNames.LastNameSha256, user.LastNamesSha256);
-            WriteFirst(WireNames.Country, user.Countries);
-            WriteFirst(WireNames.City, user.Cities);
-            WriteFirst(WireNames.Region, user.Regions);
-            WriteFirst(WireNames.PostalCode, user.PostalCodes);
+            _json.WriteStartObject(s_user);
+            WriteFirst(s_emailSha256, user.EmailsSha256);
+            WriteFirst(s_phoneNumberSha256, user.PhoneNumbersSha256);
+            WriteFirst(s_externalIdSha256, user.ExternalIdsSha256);
+            WriteFirst(s_firstNameSha256, user.FirstNamesSha256);
+            WriteFirst(s_lastNameSha256, user.LastNamesSha256);
+            WriteFirst(s_country, user.Countries);
+            WriteFirst(s_city, user.Cities);
+            WriteFirst(s_region, user.Regions);
+            WriteFirst(s_postalCode, user.PostalCodes);
             _json.WriteEndObject();
         }
 
@@ -119,20 +138,20 @@ public sealed class PixelScriptWriter : IDisposable
         WriteString(@event.Name);
         _output.Write(","u8);
         _json.Reset();
-        ConversionsApiSerializer.WriteData(_json, @event.Data, includeConversionsApiOnlyFields: false);
+        ConversionsApiJson.WriteData(_json, @event.Data, includeConversionsApiOnlyFields: false);
         _json.Flush();
         _output.Write(","u8);
         _json.Reset();
         _json.WriteStartObject();
-        _json.WriteString(WireNames.EventId, eventId);
+        _json.WriteString(s_eventId, eventId);
         if (@event.CustomEventName is { } customName)
         {
-            _json.WriteString(WireNames.CustomEventName, customName);
+            _json.WriteString(s_customEventName, customName);
         }
 
         if (optOut)
         {
-            _json.WriteBoolean(WireNames.OptOut, true);
+            _json.WriteBoolean(s_optOut, true);
         }
 
         _json.WriteEndObject();
@@ -159,7 +178,7 @@ public sealed class PixelScriptWriter : IDisposable
     /// <returns><see langword="true"/> when usable.</returns>
     public static bool IsSdkUrl(string? sdkUrl) =>
         sdkUrl is { Length: > 0 }
-        && (ConversionEvent.IsHttpUrl(sdkUrl) || (sdkUrl[0] == '/' && (sdkUrl.Length == 1 || sdkUrl[1] is not ('/' or '\\'))))
+        && (ConversionEvent.IsValidSourceUrl(sdkUrl) || (sdkUrl[0] == '/' && (sdkUrl.Length == 1 || sdkUrl[1] is not ('/' or '\\'))))
         && !sdkUrl.Any(char.IsControl);
 
     /// <inheritdoc />
