@@ -64,8 +64,8 @@ public sealed class ConversionsApiMetricsTests
         Assert.Equal(120, enqueued.GetMeasurementSnapshot().Sum(m => m.Value));
         Assert.Equal(120, sent.GetMeasurementSnapshot().Sum(m => m.Value));
         var batchMeasurements = batches.GetMeasurementSnapshot();
-        Assert.True(batchMeasurements.Count == 3, string.Join(", ", batchMeasurements.Select(m => m.Tags["outcome"])) + " / " + string.Join(", ", h.Api.Requests.Select(r => r.EventCount + ":" + r.StatusCode)));
-        Assert.All(batchMeasurements, m => Assert.Equal("delivered", m.Tags["outcome"]));
+        Assert.True(batchMeasurements.Count == 3, string.Join(", ", batchMeasurements.Select(m => m.Tags["oaiq.send.outcome"])) + " / " + string.Join(", ", h.Api.Requests.Select(r => r.EventCount + ":" + r.StatusCode)));
+        Assert.All(batchMeasurements, m => Assert.Equal("delivered", m.Tags["oaiq.send.outcome"]));
         Assert.Equal(3, duration.GetMeasurementSnapshot().Count);
         queueLength.RecordObservableInstruments();
         Assert.Equal(0, queueLength.LastMeasurement?.Value);

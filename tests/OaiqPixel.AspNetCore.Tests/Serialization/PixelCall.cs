@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace OaiqPixel.Tests;
+namespace OaiqPixel.AspNetCore.Tests.Serialization;
 
 /// <summary>Reads back <c>oaiq(…);</c> calls written by <see cref="PixelScriptWriter"/> (their arguments are JSON literals).</summary>
 internal static class PixelCall

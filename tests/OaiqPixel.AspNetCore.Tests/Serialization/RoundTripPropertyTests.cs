@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace OaiqPixel.Tests;
+namespace OaiqPixel.AspNetCore.Tests.Serialization;
 
 /// <summary>
 /// For any valid event, the pixel call and the Conversions API event agree on name, id, custom name and every data
@@ -22,7 +22,7 @@ public class RoundTripPropertyTests
             }
 
             var args = PixelCall.ParseArguments(PixelScriptWriter.MeasureCall(e));
-            var capi = JsonNode.Parse(ConversionsApiSerializer.SerializeEvent(e))!;
+            var capi = JsonNode.Parse(Wire.Event(e))!;
 
             Assert.Equal("measure", args[0]!.GetValue<string>());
             Assert.Equal(capi["type"]!.GetValue<string>(), args[1]!.GetValue<string>());
@@ -46,7 +46,7 @@ public class RoundTripPropertyTests
             var events = Enumerable.Range(0, random.Next(1, 60))
                 .Select(i => RandomEvents.Next(random, (batch * 100) + i, now))
                 .ToArray();
-            var body = System.Text.Json.JsonDocument.Parse(ConversionsApiSerializer.SerializeBatch(events, validateOnly: random.Next(2) == 0, integrationSource: "oaiqpixel")).RootElement;
+            var body = System.Text.Json.JsonDocument.Parse(Wire.Batch(events, validateOnly: random.Next(2) == 0, integrationSource: "oaiqpixel")).RootElement;
             Assert.Null(OaiqPixel.Testing.ConversionsRequestValidator.Validate(body, now));
         }
     }

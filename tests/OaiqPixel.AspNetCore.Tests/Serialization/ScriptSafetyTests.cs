@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace OaiqPixel.Tests;
+namespace OaiqPixel.AspNetCore.Tests.Serialization;
 
 /// <summary>What <see cref="PixelScriptWriter"/> writes must be safe inside an inline &lt;script&gt; element.</summary>
 public class ScriptSafetyTests

@@ -1,4 +1,4 @@
-namespace OaiqPixel.Tests;
+namespace OaiqPixel.AspNetCore.Tests.Serialization;
 
 /// <summary>Seeded random valid events over every event name, data shape and optional field, for property tests.</summary>
 internal static class RandomEvents

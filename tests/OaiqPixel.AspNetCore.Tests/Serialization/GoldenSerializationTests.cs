@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace OaiqPixel.Tests;
+namespace OaiqPixel.AspNetCore.Tests.Serialization;
 
 /// <summary>The spec's own examples (openai-ads-spec.md §2.1, §4.3) in both wire formats.</summary>
 public class GoldenSerializationTests
@@ -35,7 +35,7 @@ public class GoldenSerializationTests
     [Fact]
     public void SpecOrderExample_SerializesToTheDocumentedBody()
     {
-        var body = Encoding.UTF8.GetString(ConversionsApiSerializer.SerializeBatch([SpecOrder()]));
+        var body = Encoding.UTF8.GetString(Wire.Batch([SpecOrder()]));
         PixelCall.AssertJsonEqual(SpecOrderBody, JsonNode.Parse(body));
         // Same field order as the documented example, minified.
         Assert.Equal(JsonNode.Parse(SpecOrderBody)!.ToJsonString(), body);
@@ -50,7 +50,7 @@ public class GoldenSerializationTests
         };
         Assert.Equal(
             """{"id":"app_installed_123","type":"app_installed","timestamp_ms":1773892800000,"action_source":"mobile_app","data":{"type":"customer_action"}}""",
-            ConversionsApiSerializer.SerializeEvent(e));
+            Wire.Event(e));
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public class GoldenSerializationTests
              "source_url":"https://shop.example.com/quote","action_source":"web",
              "data":{"type":"custom","plan_id":"pro","amount":1000,"currency":"EUR","form":"footer","extra":{"a":[1,null,true]}}}
             """,
-            JsonNode.Parse(ConversionsApiSerializer.SerializeEvent(e)));
+            JsonNode.Parse(Wire.Event(e)));
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public class GoldenSerializationTests
         var args = PixelCall.ParseArguments(PixelScriptWriter.MeasureCall(e));
         PixelCall.AssertJsonEqual("""["measure","custom",{"type":"custom","contents":[{"id":"sku"}]},{"event_id":"id1","custom_event_name":"n","opt_out":true}]""", args);
 
-        var capi = JsonNode.Parse(ConversionsApiSerializer.SerializeEvent(e))!;
+        var capi = JsonNode.Parse(Wire.Event(e))!;
         PixelCall.AssertJsonEqual("""{"id":"sku","group_id":"grp","variant_dict":{"size":"m"}}""", capi["data"]!["contents"]![0]);
         Assert.Equal("x", capi["data"]!["secret_field"]!.GetValue<string>());
         Assert.True(capi["opt_out"]!.GetValue<bool>());
@@ -153,7 +153,7 @@ public class GoldenSerializationTests
             .WithPhoneNumber("14155552671").WithFirstName("Ada").WithLastName("Lovelace").WithRegion("CA")
             .WithAndroidAdvertisingId("38400000-8CF0-11BD-B23E-10B96E40000D");
         var e = new ConversionEvent(OaiqEvent.LeadCreated(), "l1", DateTimeOffset.UnixEpoch) { ActionSource = ActionSource.Offline, User = user };
-        var json = JsonNode.Parse(ConversionsApiSerializer.SerializeEvent(e))!["user"]!.AsObject();
+        var json = JsonNode.Parse(Wire.Event(e))!["user"]!.AsObject();
         Assert.Equal(
             ["emails_sha256", "phone_numbers_sha256", "first_names_sha256", "last_names_sha256", "regions", "android_advertising_id"],
             json.Select(p => p.Key).ToArray());
