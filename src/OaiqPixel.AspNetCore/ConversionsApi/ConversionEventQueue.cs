@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +11,8 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// <remarks>
 /// Each accepted event is written once into its <see cref="ConversionEventRecord"/> (its Conversions API JSON) and the
 /// queue holds that: the caller's object graph is released at once, and the sender only copies bytes into a body.
-/// Reads <see cref="IOptions{TOptions}"/>: its capacity and pixel are fixed for the process's life.
+/// While the API is down the backlog is compacted (<see cref="RecordBacklog"/>), so 100,000 waiting orders take tens of
+/// megabytes rather than a hundred. Reads <see cref="IOptions{TOptions}"/>: its capacity and pixel are fixed for the process's life.
 /// </remarks>
 internal sealed class ConversionEventQueue : IConversionEventSink
 {
@@ -25,7 +25,7 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     /// <summary>The least time between two "queue full" warnings.</summary>
     public static readonly TimeSpan QueueFullWarningInterval = TimeSpan.FromSeconds(30);
 
-    private readonly Channel<ConversionEventRecord> _channel;
+    private readonly RecordBacklog _backlog;
     private readonly TimeProvider _timeProvider;
     private readonly ConversionsApiInstrumentation _metrics;
     private readonly string _pixelId;
@@ -51,13 +51,7 @@ internal sealed class ConversionEventQueue : IConversionEventSink
             : null;
         _pixelId = value.PixelId?.Trim() ?? string.Empty;
         Capacity = Math.Max(1, api.MaxQueueSize);
-        _channel = Channel.CreateBounded<ConversionEventRecord>(new BoundedChannelOptions(Capacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait, // with TryWrite: refuse when full, never wait
-            SingleReader = true,
-            SingleWriter = false,
-            AllowSynchronousContinuations = false,
-        });
+        _backlog = new RecordBacklog(Capacity, keepUncompacted: Math.Max(4 * Math.Clamp(api.MaxBatchSize, 1, ConversionsApiOptions.MaxEventsPerRequest), 2048));
         _timeProvider = timeProvider;
         _metrics = metrics;
         _logger = logger;
@@ -74,14 +68,14 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     public int Capacity { get; }
 
     /// <summary>The events waiting in the queue.</summary>
-    public int Count => _channel.Reader.Count;
+    public int Count => _backlog.Count;
 
     /// <summary>Takes the oldest record.</summary>
     /// <returns><see langword="false"/> when the queue is empty.</returns>
-    public bool TryTake([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ConversionEventRecord? record) => _channel.Reader.TryRead(out record);
+    public bool TryTake([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ConversionEventRecord? record) => _backlog.TryTake(out record);
 
     /// <summary>Waits until an event can be taken; <see langword="false"/> once the queue is completed and empty.</summary>
-    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _channel.Reader.WaitToReadAsync(cancellationToken);
+    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _backlog.WaitToReadAsync(cancellationToken);
 
     /// <inheritdoc />
     public bool TryEnqueue(ConversionEvent conversionEvent)
@@ -104,7 +98,7 @@ internal sealed class ConversionEventQueue : IConversionEventSink
             return false;
         }
 
-        if (!IsCompleted && _channel.Writer.TryWrite(ConversionEventRecord.Create(conversionEvent, _pixelId)))
+        if (!IsCompleted && _backlog.Count < Capacity && _backlog.TryAdd(ConversionEventRecord.Create(conversionEvent, _pixelId)))
         {
             _metrics.Enqueued();
             return true;
@@ -123,6 +117,9 @@ internal sealed class ConversionEventQueue : IConversionEventSink
         return false;
     }
 
+    /// <summary>Compacts the backlog now (benchmarks measure the memory a backlog holds once compacted).</summary>
+    internal void CompactBacklog() => _backlog.CompactNow();
+
     /// <summary>Whether <see cref="Complete"/> was called.</summary>
     public bool IsCompleted => Volatile.Read(ref _completed);
 
@@ -130,7 +127,7 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     public void Complete()
     {
         Volatile.Write(ref _completed, true);
-        _channel.Writer.TryComplete();
+        _backlog.Complete();
     }
 
     private void WarnQueueFull()

@@ -49,6 +49,9 @@ public sealed class ConversionEventRecord
     /// <summary>The event object exactly as it is sent: UTF-8 JSON, no surrounding white space.</summary>
     public ReadOnlyMemory<byte> Json => _json;
 
+    /// <summary>The JSON's <c>timestamp_ms</c>.</summary>
+    internal long TimestampMs => _timestampMs;
+
     /// <summary>The trace context of the request that recorded the event, when it was being traced; the send span links to it.</summary>
     internal ActivityContext? RequestActivity { get; }
 
@@ -84,6 +87,10 @@ public sealed class ConversionEventRecord
             id: null,
             current is { Recorded: true } ? current.Context : null);
     }
+
+    /// <summary>Rebuilds a record this library wrote (a compacted queue run), without checking it again.</summary>
+    internal static ConversionEventRecord Restore(string pixelId, string eventType, long timestampMs, byte[] json) =>
+        new(pixelId, eventType, timestampMs, json, id: null, requestActivity: null);
 
     /// <summary>Reads back a record kept elsewhere (a durable store, a dead-letter file) from its JSON.</summary>
     /// <param name="pixelId">The Pixel ID it is sent for.</param>
