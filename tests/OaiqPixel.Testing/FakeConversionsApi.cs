@@ -61,6 +61,7 @@ public sealed class FakeConversionsApi : IAsyncDisposable
     private volatile Func<JsonElement, bool>? _poisonEvent;
     private long _responseDelayTicks;
     private readonly bool _countOnly;
+    private readonly bool _sendRequestIds;
     private int _acceptedEventCount;
 
     private FakeConversionsApi(FakeConversionsApiOptions options)
@@ -80,6 +81,7 @@ public sealed class FakeConversionsApi : IAsyncDisposable
         _port = options.Port;
         _poisonEvent = options.PoisonEvent;
         _countOnly = options.CountOnly;
+        _sendRequestIds = options.SendRequestIds;
         ResponseDelay = options.ResponseDelay;
     }
 
@@ -527,7 +529,10 @@ public sealed class FakeConversionsApi : IAsyncDisposable
     {
         var request = context.Request;
         var requestId = "req_" + Guid.NewGuid().ToString("N");
-        context.Response.Headers["x-request-id"] = requestId;
+        if (_sendRequestIds)
+        {
+            context.Response.Headers["x-request-id"] = requestId;
+        }
         var receivedAt = _timeProvider.GetUtcNow();
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var header in request.Headers)

@@ -50,4 +50,10 @@ public sealed class FakeConversionsApiOptions
 
     /// <summary>Loopback port to bind; 0 (the default) lets the OS choose a free one.</summary>
     public int Port { get; set; }
+
+    /// <summary>
+    /// Whether every response carries an <c>x-request-id</c> header, as OpenAI's API does (spec §4.7 additions). Turn it
+    /// off to see how the app reports an answer without one. The default is <see langword="true"/>.
+    /// </summary>
+    public bool SendRequestIds { get; set; } = true;
 }
