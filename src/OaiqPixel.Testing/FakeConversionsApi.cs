@@ -101,6 +101,27 @@ public sealed class FakeConversionsApi : IAsyncDisposable
     public string PixelId => _pixelId;
 
     /// <summary>
+    /// The configuration that points an OaiqPixel app at this fake: its <c>PixelId</c>, <c>ConversionsApi:ApiKey</c>,
+    /// <c>ConversionsApi:BaseAddress</c> and a short <c>ConversionsApi:FlushInterval</c> (100 ms), under
+    /// <paramref name="section"/>. Add it last, e.g. in a <c>WebApplicationFactory</c>:
+    /// <c>builder.ConfigureAppConfiguration(c =&gt; c.AddInMemoryCollection(api.ConfigurationFor()))</c>.
+    /// </summary>
+    /// <param name="section">The section the app binds its tracking options from; <c>Oaiq</c> by default.</param>
+    /// <returns>Configuration keys and values.</returns>
+    /// <exception cref="ArgumentException"><paramref name="section"/> is empty.</exception>
+    public IReadOnlyDictionary<string, string?> ConfigurationFor(string section = "Oaiq")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(section);
+        return new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            [section + ":PixelId"] = _pixelId,
+            [section + ":ConversionsApi:ApiKey"] = _apiKey,
+            [section + ":ConversionsApi:BaseAddress"] = BaseAddress.AbsoluteUri,
+            [section + ":ConversionsApi:FlushInterval"] = "00:00:00.100",
+        };
+    }
+
+    /// <summary>
     /// Events accepted so far (since the last <see cref="ClearRecordings"/>); in
     /// <see cref="FakeConversionsApiOptions.CountOnly"/> mode the only record of them.
     /// </summary>
