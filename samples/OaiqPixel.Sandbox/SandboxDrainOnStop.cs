@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using OaiqPixel.AspNetCore;
 
-namespace MvcShop.Sandbox;
+namespace OaiqPixel.Sandbox;
 
 /// <summary>
 /// On shutdown, holds the host for a moment, before Kestrel stops, until every queued Conversions API event has been
@@ -12,8 +12,6 @@ namespace MvcShop.Sandbox;
 /// </summary>
 internal sealed class SandboxDrainOnStop(IOptions<OaiqTrackingOptions> options) : IHostedLifecycleService, IDisposable
 {
-    private const string MeterName = "OaiqPixel";
-
     private readonly MeterListener _listener = new();
     private long _pending;
 
@@ -21,7 +19,7 @@ internal sealed class SandboxDrainOnStop(IOptions<OaiqTrackingOptions> options) 
     {
         _listener.InstrumentPublished = static (instrument, listener) =>
         {
-            if (instrument.Meter.Name == MeterName && instrument.Name is "oaiq.events.enqueued" or "oaiq.events.sent" or "oaiq.events.dropped")
+            if (instrument.Meter.Name == OaiqTelemetry.MeterName && instrument.Name is "oaiq.events.enqueued" or "oaiq.events.sent" or "oaiq.events.dropped")
             {
                 listener.EnableMeasurementEvents(instrument);
             }

@@ -1,4 +1,4 @@
-namespace MvcShop.Sandbox;
+namespace OaiqPixel.Sandbox;
 
 /// <summary>A Conversions API request the sandbox refused, as the real API would (the whole batch).</summary>
 /// <param name="StatusCode">400 or 401.</param>

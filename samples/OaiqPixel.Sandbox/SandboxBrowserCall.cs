@@ -1,4 +1,4 @@
-namespace MvcShop.Sandbox;
+namespace OaiqPixel.Sandbox;
 
 /// <summary>One <c>oaiq(...)</c> call the sandbox SDK saw in a browser.</summary>
 /// <param name="PageId">Identifies one page load (one run of the SDK).</param>

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using OaiqPixel.AspNetCore;
 using OaiqPixel.Testing;
 
-namespace MvcShop.Sandbox;
+namespace OaiqPixel.Sandbox;
 
 /// <summary>
 /// The development sandbox: a stub pixel SDK, a local Conversions API that validates like the real one, and the
@@ -16,7 +16,7 @@ namespace MvcShop.Sandbox;
 /// </summary>
 public static class OaiqSandboxEndpoints
 {
-    private const string SdkResourceName = "MvcShop.Sandbox.oaiq-sandbox-sdk.js";
+    private const string SdkResourceName = "OaiqPixel.Sandbox.oaiq-sandbox-sdk.js";
     private const int MaxReportBytes = 256 * 1024;
 
     private static readonly Lazy<string> s_sdkScript = new(() =>

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using OaiqPixel.AspNetCore;
 
-namespace MvcShop.Sandbox;
+namespace OaiqPixel.Sandbox;
 
 /// <summary>Renders the /oaiq page: recent event ids with both legs side by side, refused batches and raw pixel calls.</summary>
 internal static class SandboxPage

@@ -1,4 +1,4 @@
-namespace MvcShop.Sandbox;
+namespace OaiqPixel.Sandbox;
 
 /// <summary>
 /// What the development sandbox saw: the pixel calls reported by the sandbox SDK, the events the sandbox Conversions

@@ -1,4 +1,4 @@
-namespace MvcShop.Sandbox;
+namespace OaiqPixel.Sandbox;
 
 /// <summary>One event id with both legs side by side, as listed on the /oaiq page.</summary>
 /// <param name="Id">The event id shared by both legs.</param>

@@ -1,4 +1,4 @@
-namespace MvcShop.Sandbox;
+namespace OaiqPixel.Sandbox;
 
 /// <summary>One event the sandbox Conversions API accepted.</summary>
 /// <param name="Id">The event <c>id</c>.</param>
