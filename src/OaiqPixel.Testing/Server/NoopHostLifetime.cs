@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 
-namespace OaiqPixel.Testing;
+namespace OaiqPixel.Testing.Server;
 
 /// <summary>
 /// Replaces the console lifetime so that a fake server never registers SIGINT/SIGTERM handlers:
