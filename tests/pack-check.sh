@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Pack-and-consume check: packs OaiqPixel.Abstractions and OaiqPixel.AspNetCore into a temporary folder, checks what
-# the packages hold (README, XML docs, license expression: MIT, or MIT AND MPL-2.0 for the one that embeds the Public
-# Suffix List, repository metadata, .snupkg symbols), then builds a throw-away MVC app that restores the PACKED
-# packages from that folder (a temporary nuget.config adds it next to the machine's default source), runs it on
-# 127.0.0.1 with a random port and checks that a page renders <oaiq-pixel /> and an event recorded with IConversionTracker.
+# Pack-and-consume check: packs OaiqPixel.Abstractions, OaiqPixel.AspNetCore and OaiqPixel.Testing into a temporary
+# folder, checks what the packages hold (README, XML docs, license expression: MIT, or MIT AND MPL-2.0 for the one that
+# embeds the Public Suffix List, repository metadata, .snupkg symbols), then builds a throw-away MVC app that restores
+# the PACKED packages from that folder (a temporary nuget.config adds it next to the machine's default source), runs it
+# on 127.0.0.1 with a random port and checks that a page renders <oaiq-pixel /> and an event recorded with
+# IConversionTracker, and that the app's server leg delivers that event to the packed FakeConversionsApi
+# (OaiqPixel.Testing) it started itself.
 #
 # Usage: tests/pack-check.sh [results-dir]   (writes results-dir/pack-check.trx so CI counts it as one test)
 set -uo pipefail
@@ -26,8 +28,10 @@ cleanup() {
   local global
   global=$(dotnet nuget locals global-packages --list 2>/dev/null | sed -E 's/^global-packages: //')
   if [ -n "$global" ]; then
-    rm -rf "$global/oaiqpixel.abstractions/$version" "$global/oaiqpixel.aspnetcore/$version"
-    rmdir "$global/oaiqpixel.abstractions" "$global/oaiqpixel.aspnetcore" 2>/dev/null || true
+    for id in oaiqpixel.abstractions oaiqpixel.aspnetcore oaiqpixel.testing; do
+      rm -rf "${global:?}/$id/$version"
+      rmdir "$global/$id" 2>/dev/null || true
+    done
   fi
   rm -rf "$work"
 }
@@ -69,7 +73,7 @@ done
 
 # 1. Pack both libraries (deterministic CI build: SourceLink-ready, untracked sources embedded, symbols as .snupkg).
 packages="$work/packages"
-for project in OaiqPixel.Abstractions OaiqPixel.AspNetCore; do
+for project in OaiqPixel.Abstractions OaiqPixel.AspNetCore OaiqPixel.Testing; do
   step "packing $project $version"
   # Built into the temporary folder (artifacts layout), so the solution's own bin/ and obj/ stay as they are.
   if ! dotnet pack "src/$project/$project.csproj" -c Release -o "$packages" -p:Version="$version" \
@@ -82,7 +86,7 @@ for project in OaiqPixel.Abstractions OaiqPixel.AspNetCore; do
 done
 
 # 2. What the packages hold.
-for id in OaiqPixel.Abstractions OaiqPixel.AspNetCore; do
+for id in OaiqPixel.Abstractions OaiqPixel.AspNetCore OaiqPixel.Testing; do
   nupkg="$packages/$id.$version.nupkg"
   snupkg="$packages/$id.$version.snupkg"
   [ -f "$nupkg" ] || { fail "$id: no .nupkg"; continue; }
@@ -112,6 +116,8 @@ for id in OaiqPixel.Abstractions OaiqPixel.AspNetCore; do
     grep -qx "lib/net10.0/$id.pdb" <<<"$symbols" || fail "$id: .snupkg has no pdb"
   fi
 done
+testing_readme=$(unzip -p "$packages/OaiqPixel.Testing.$version.nupkg" README.md 2>/dev/null)
+grep -qF "# OaiqPixel.Testing" <<<"$testing_readme" || fail "OaiqPixel.Testing: its README is not the package's own"
 aspnetcore_nuspec=$(unzip -p "$packages/OaiqPixel.AspNetCore.$version.nupkg" OaiqPixel.AspNetCore.nuspec)
 grep -q "<dependency id=\"OaiqPixel.Abstractions\" version=\"$version\"" <<<"$aspnetcore_nuspec" || fail "OaiqPixel.AspNetCore does not depend on OaiqPixel.Abstractions $version"
 
@@ -137,11 +143,18 @@ cat > "$app/PackCheckApp.csproj" <<XML
   </PropertyGroup>
   <ItemGroup>
     <PackageReference Include="OaiqPixel.AspNetCore" Version="$version" />
+    <PackageReference Include="OaiqPixel.Testing" Version="$version" />
   </ItemGroup>
 </Project>
 XML
 cat > "$app/Program.cs" <<'CS'
+using OaiqPixel.Testing;
+
+// The packed test package: a strict fake Conversions API on loopback, which this app's server leg sends to.
+await using var api = await FakeConversionsApi.StartAsync();
+
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddInMemoryCollection(api.ConfigurationFor());
 builder.Services.AddControllersWithViews();
 builder.Services.AddOaiqTracking(builder.Configuration.GetSection("Oaiq"));
 
@@ -149,6 +162,7 @@ var app = builder.Build();
 app.UseRouting();
 app.UseOaiqTracking();
 app.MapDefaultControllerRoute();
+app.MapGet("/fake-api/event-ids", () => string.Join(",", api.EventIds.Order(StringComparer.Ordinal)));
 app.Run();
 CS
 cat > "$app/Controllers/HomeController.cs" <<'CS'
@@ -174,7 +188,7 @@ cat > "$app/Views/Home/Index.cshtml" <<'CSHTML'
 <html><head><oaiq-pixel /><title>pack check</title></head><body>packed</body></html>
 CSHTML
 cat > "$app/appsettings.json" <<'JSON'
-{ "Oaiq": { "PixelId": "px_pack_check" } }
+{ "Logging": { "LogLevel": { "Default": "Warning", "Microsoft.Hosting.Lifetime": "Information" } } }
 JSON
 
 step "building a fresh MVC app against the packed packages"
@@ -203,10 +217,19 @@ if [ -z "$url" ]; then
 fi
 page=$(curl -fsS --max-time 10 "$url/" 2>&1) || fail "GET $url/ failed: $page"
 grep -qF '"https://bzrcdn.openai.com/sdk/oaiq.min.js"' <<<"$page" || fail "<oaiq-pixel /> did not render the loader"
-grep -qF 'oaiq("init",{"pixelId":"px_pack_check"});' <<<"$page" || fail "<oaiq-pixel /> did not render init"
+grep -qF 'oaiq("init",{"pixelId":"px_fake_pixel"});' <<<"$page" || fail "<oaiq-pixel /> did not render init with the fake's pixel"
 grep -qF 'oaiq("measure","page_viewed",' <<<"$page" || fail "<oaiq-pixel /> did not render page_viewed"
 grep -qF 'oaiq("measure","lead_created",{"type":"customer_action"},{"event_id":"lead_pack_1"});' <<<"$page" \
   || fail "the event recorded with IConversionTracker was not rendered"
 grep -q "<oaiq-pixel" <<<"$page" && fail "the tag helper was not applied (<oaiq-pixel> left in the page)"
+
+# 5. The server leg of that event reaches the packed fake Conversions API (flushed every 100 ms).
+received=""
+for _ in $(seq 1 100); do
+  received=$(curl -fsS --max-time 5 "$url/fake-api/event-ids" 2>/dev/null || true)
+  grep -q "lead_pack_1" <<<"$received" && break
+  sleep 0.1
+done
+grep -q "lead_pack_1" <<<"$received" || fail "the packed FakeConversionsApi did not receive lead_pack_1 (it holds: ${received:-nothing})"
 
 finish

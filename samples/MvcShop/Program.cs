@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using MvcShop.Consent;
 using MvcShop.Models;
-using MvcShop.Sandbox;
+using OaiqPixel.Sandbox;
 using OaiqPixel.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);

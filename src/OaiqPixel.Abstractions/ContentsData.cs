@@ -17,6 +17,4 @@ public sealed class ContentsData : EventData
         get => _contents;
         init => _contents = CheckContents(value, nameof(Contents));
     }
-
-    internal override IReadOnlyList<Content> ContentItems => _contents;
 }

@@ -33,16 +33,6 @@ public sealed class ConversionEvent
         Timestamp = timestamp;
     }
 
-    /// <summary>Rebuilds an event already checked once (a queued event being read back), without checking it again.</summary>
-    internal ConversionEvent(OaiqEvent @event, string id, DateTimeOffset timestamp, string? oppref, string? sourceUrl)
-    {
-        Event = @event;
-        Id = id;
-        Timestamp = timestamp;
-        _oppref = oppref;
-        _sourceUrl = sourceUrl;
-    }
-
     /// <summary>Creates an event that happened now.</summary>
     /// <param name="event">What happened.</param>
     /// <param name="timeProvider">The clock; pass <see cref="TimeProvider.System"/> outside tests.</param>
@@ -83,13 +73,6 @@ public sealed class ConversionEvent
         }
     }
 
-    /// <summary>
-    /// Whether the Conversions API can take <paramref name="value"/> as <c>oppref</c> unchanged (spec §4.2: the original
-    /// string, unmodified): non-empty, no white space or control characters, valid UTF-16 (no lone surrogate).
-    /// </summary>
-    internal static bool IsValidOppref(string? value) =>
-        !string.IsNullOrEmpty(value) && !HasWhiteSpaceOrControl(value) && !TextChecks.HasLoneSurrogate(value);
-
     /// <summary>The page the event happened on: scheme, host and path (<c>source_url</c>). Required for <see cref="OaiqPixel.ActionSource.Web"/>.</summary>
     /// <exception cref="ArgumentException">The value is not an absolute http or https URL.</exception>
     public string? SourceUrl
@@ -97,7 +80,7 @@ public sealed class ConversionEvent
         get => _sourceUrl;
         init
         {
-            if (value is not null && !IsHttpUrl(value))
+            if (value is not null && !IsValidSourceUrl(value))
             {
                 throw new ArgumentException("source_url must be an absolute http(s) URL with a host, such as https://shop.example.com/checkout.", nameof(SourceUrl));
             }
@@ -115,8 +98,7 @@ public sealed class ConversionEvent
     /// <summary>The <c>action_source</c> that is sent, or <see langword="null"/> when it cannot be inferred (the validator reports it).</summary>
     public ActionSource? EffectiveActionSource => InferActionSource(ActionSource, Event.Name, SourceUrl is not null);
 
-    /// <summary>The rule behind <see cref="EffectiveActionSource"/>, shared with the queue's packed copy of an event.</summary>
-    internal static ActionSource? InferActionSource(ActionSource? explicitSource, string eventName, bool hasSourceUrl) => explicitSource
+    private static ActionSource? InferActionSource(ActionSource? explicitSource, string eventName, bool hasSourceUrl) => explicitSource
         ?? (eventName is OaiqEventNames.AppInstalled or OaiqEventNames.AppOpened ? OaiqPixel.ActionSource.MobileApp
             : hasSourceUrl ? OaiqPixel.ActionSource.Web
             : null);
@@ -124,13 +106,24 @@ public sealed class ConversionEvent
     /// <summary>Who the event is about (hashed identifiers, geography, <c>obref</c>, IP, user agent).</summary>
     public UserData? User { get; init; }
 
+    /// <summary>Whether a value can be an <see cref="Oppref"/>: the original non-empty string, without white space or control characters, valid UTF-16.</summary>
+    /// <param name="value">The candidate, e.g. a landing URL's <c>oppref</c> query value.</param>
+    /// <returns><see langword="true"/> when <see cref="Oppref"/> accepts it (spec §4.2: pass the original string unmodified).</returns>
+    public static bool IsValidOppref(string? value) =>
+        value is { Length: > 0 } && !HasWhiteSpaceOrControl(value) && !TextChecks.HasLoneSurrogate(value);
+
+    /// <summary>Whether a value can be a <see cref="SourceUrl"/>: an absolute http or https URL with a host (spec §4.2).</summary>
+    /// <param name="value">The candidate.</param>
+    /// <returns><see langword="true"/> when <see cref="SourceUrl"/> accepts it.</returns>
+    public static bool IsValidSourceUrl(string? value) => value is not null && IsHttpUrl(value);
+
     /// <summary>Whether a value is an absolute http(s) URL with a host.</summary>
     /// <remarks>
     /// Parsing a <see cref="Uri"/> is the costliest step of building an event, and the same source URL string (built
     /// once per request) is checked for every event of the request: the last string instance found valid on this thread
     /// is remembered, so a repeat check of that very instance (strings are immutable) costs a reference comparison.
     /// </remarks>
-    internal static bool IsHttpUrl(string value)
+    private static bool IsHttpUrl(string value)
     {
         if (ReferenceEquals(value, t_lastHttpUrl))
         {

@@ -51,7 +51,7 @@ public static class ConversionEventValidator
         }
         else if (isAppEvent && source != ActionSource.MobileApp)
         {
-            Add(ref errors, "action_source", $"'{conversionEvent.Event.Name}' events require action_source 'mobile_app', not '{WireNames.Of(source.Value)}'.");
+            Add(ref errors, "action_source", $"'{conversionEvent.Event.Name}' events require action_source 'mobile_app', not '{OaiqWireNames.Of(source.Value)}'.");
         }
         else if (source == ActionSource.Web && conversionEvent.SourceUrl is null)
         {

@@ -55,10 +55,6 @@ public sealed class CustomData : EventData
         }
     }
 
-    internal override IReadOnlyList<Content> ContentItems => _contents;
-
-    internal override string? PlanIdValue => PlanId;
-
     /// <summary>Returns a copy with one more free property holding a string (or null).</summary>
     /// <param name="name">The property name.</param>
     /// <param name="value">The value; <see langword="null"/> writes JSON null.</param>

@@ -24,10 +24,6 @@ public abstract class EventData
         init => _amount = CheckMoney(value, nameof(Amount));
     }
 
-    internal virtual IReadOnlyList<Content> ContentItems => [];
-
-    internal virtual string? PlanIdValue => null;
-
     internal static Money? CheckMoney(Money? value, string paramName)
     {
         if (value is { Currency: null })

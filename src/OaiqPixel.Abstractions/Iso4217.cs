@@ -38,16 +38,9 @@ internal static class Iso4217
         (4, "CLF UYW"),
     ];
 
-    private static readonly IsoCurrency[] _byIndex = _groups
-        .SelectMany(static g => g.Codes.Split(' ', StringSplitOptions.RemoveEmptyEntries), static (g, code) => (code, g.Exponent))
-        .Select(static (c, index) => new IsoCurrency(c.code, c.Exponent, index))
-        .ToArray();
-
-    private static readonly FrozenDictionary<string, IsoCurrency> _currencies = _byIndex.ToFrozenDictionary(static c => c.Code, StringComparer.Ordinal);
-
-    /// <summary>The currency with a given <see cref="IsoCurrency.Index"/>.</summary>
-    /// <exception cref="IndexOutOfRangeException">No currency has that index.</exception>
-    public static IsoCurrency ByIndex(int index) => _byIndex[index];
+    private static readonly FrozenDictionary<string, IsoCurrency> _currencies = _groups
+        .SelectMany(static g => g.Codes.Split(' ', StringSplitOptions.RemoveEmptyEntries), static (g, code) => new IsoCurrency(code, g.Exponent))
+        .ToFrozenDictionary(static c => c.Code, StringComparer.Ordinal);
 
     /// <summary>Looks up an upper-case three-letter code.</summary>
     /// <returns><see langword="true"/> with the currency when the code is an active ISO 4217 currency.</returns>

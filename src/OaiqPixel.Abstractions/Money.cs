@@ -32,15 +32,8 @@ public readonly struct Money : IEquatable<Money>
     /// <summary>The number of decimal digits of <see cref="Currency"/> (2 for USD, 0 for JPY, 3 for KWD).</summary>
     public int MinorUnitExponent => _currency?.Exponent ?? 0;
 
-    internal System.Text.Json.JsonEncodedText EncodedCurrency => _currency!.Encoded;
-
-    internal IsoCurrency IsoCurrency => _currency!;
-
     /// <summary>The amount in major units, for display.</summary>
     public decimal MajorUnits => MinorUnits / Pow10(MinorUnitExponent);
-
-    /// <summary>Rebuilds an amount already checked once (a queued event being read back).</summary>
-    internal static Money Restore(long minorUnits, IsoCurrency currency) => new(minorUnits, currency);
 
     /// <summary>Creates an amount from minor units.</summary>
     /// <param name="minorUnits">The amount in the currency's minor unit; zero or more.</param>

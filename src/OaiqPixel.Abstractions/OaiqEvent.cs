@@ -16,17 +16,7 @@ public sealed class OaiqEvent
         Name = name;
         Data = data;
         CustomEventName = customEventName;
-        EncodedName = WireNames.EventNames[name];
-        NameIndex = (byte)OaiqEventNames.IndexOf(name);
     }
-
-    internal System.Text.Json.JsonEncodedText EncodedName { get; }
-
-    /// <summary>The position of <see cref="Name"/> in <see cref="OaiqEventNames.All"/>: how a queued event stores its name.</summary>
-    internal byte NameIndex { get; }
-
-    /// <summary>Rebuilds an event already checked once (a queued event being read back).</summary>
-    internal static OaiqEvent Restore(string name, EventData data, string? customEventName) => new(name, data, customEventName);
 
     /// <summary>The event name (<c>type</c> in the Conversions API), one of <see cref="OaiqEventNames"/>.</summary>
     public string Name { get; }
@@ -149,7 +139,7 @@ public sealed class OaiqEvent
         if (data.Type != required)
         {
             throw new ArgumentException(
-                $"'{name}' events carry {WireNames.Of(required)} data, not {WireNames.Of(data.Type)}.", nameof(data));
+                $"'{name}' events carry {OaiqWireNames.Of(required)} data, not {OaiqWireNames.Of(data.Type)}.", nameof(data));
         }
 
         var interned = OaiqEventNames.Intern(name)!;

@@ -20,8 +20,4 @@ public sealed class PlanEnrollmentData : EventData
         get => _contents;
         init => _contents = CheckContents(value, nameof(Contents));
     }
-
-    internal override IReadOnlyList<Content> ContentItems => _contents;
-
-    internal override string? PlanIdValue => PlanId;
 }

@@ -37,31 +37,17 @@ public sealed class UserData
         AndroidAdvertisingId = source.AndroidAdvertisingId;
     }
 
-    /// <summary>Rebuilds user data already checked once (a queued event being read back), without checking it again.</summary>
-    internal static UserData Restore(
-        IReadOnlyList<string>[] hashedAndGeoLists, string? obref, string? ipAddress, string? userAgent, string? androidAdvertisingId) => new()
-        {
-            EmailsSha256 = hashedAndGeoLists[0],
-            PhoneNumbersSha256 = hashedAndGeoLists[1],
-            ExternalIdsSha256 = hashedAndGeoLists[2],
-            FirstNamesSha256 = hashedAndGeoLists[3],
-            LastNamesSha256 = hashedAndGeoLists[4],
-            Countries = hashedAndGeoLists[5],
-            Regions = hashedAndGeoLists[6],
-            Cities = hashedAndGeoLists[7],
-            PostalCodes = hashedAndGeoLists[8],
-            Obref = obref,
-            IpAddress = ipAddress,
-            UserAgent = userAgent,
-            AndroidAdvertisingId = androidAdvertisingId,
-        };
-
     /// <summary>
-    /// The user data a web request carries (the <c>__obref</c> cookie, the client IP, the <c>User-Agent</c>), built in one
-    /// step; a value that <see cref="WithObref"/> or <see cref="WithUserAgent"/> would refuse, or a header with control
-    /// characters, is left out instead.
+    /// The user data a web request carries — the <c>__obref</c> cookie, the client IP and the <c>User-Agent</c> — built
+    /// in one step (spec §4.6: <c>obref</c>, <c>ip_address</c>, <c>user_agent</c>). Unlike the <c>With…</c> builders it
+    /// never throws: a value they would refuse (blank, control characters, an invalid surrogate) is left out, because
+    /// request data is untrusted input that must not fail a page.
     /// </summary>
-    internal static UserData FromRequest(string? obref, IPAddress? ipAddress, string? userAgent)
+    /// <param name="obref">The <c>__obref</c> cookie value, unchanged, or <see langword="null"/>.</param>
+    /// <param name="ipAddress">The client address (an IPv4-mapped IPv6 address is sent as IPv4), or <see langword="null"/>.</param>
+    /// <param name="userAgent">The <c>User-Agent</c> header, or <see langword="null"/>.</param>
+    /// <returns>The user data; <see cref="Empty"/> when nothing is usable.</returns>
+    public static UserData FromRequest(string? obref, IPAddress? ipAddress, string? userAgent)
     {
         obref = obref is not null && IsUsableObref(obref) ? obref : null;
         userAgent = userAgent is not null && IsUsableUserAgent(userAgent)
@@ -80,27 +66,6 @@ public sealed class UserData
             UserAgent = userAgent,
         };
     }
-
-    /// <summary>The number of lists <see cref="ListAt"/> and <see cref="Restore"/> know.</summary>
-    internal const int ListCount = 9;
-
-    /// <summary>The number of SHA-256 lists, which come first.</summary>
-    internal const int HashedListCount = 5;
-
-    /// <summary>A list in the order <see cref="Restore"/> takes them: the five SHA-256 lists, then the four geography lists.</summary>
-    internal IReadOnlyList<string> ListAt(int index) => index switch
-    {
-        0 => EmailsSha256,
-        1 => PhoneNumbersSha256,
-        2 => ExternalIdsSha256,
-        3 => FirstNamesSha256,
-        4 => LastNamesSha256,
-        5 => Countries,
-        6 => Regions,
-        7 => Cities,
-        8 => PostalCodes,
-        _ => throw new ArgumentOutOfRangeException(nameof(index)),
-    };
 
     /// <summary>No user data.</summary>
     public static UserData Empty { get; } = new();

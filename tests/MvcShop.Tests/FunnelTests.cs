@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using MvcShop.Sandbox;
+using OaiqPixel.Sandbox;
 
 namespace MvcShop.Tests;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using MvcShop.Sandbox;
+using OaiqPixel.Sandbox;
 
 namespace MvcShop.Tests;
 

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using MvcShop.Sandbox;
+using OaiqPixel.Sandbox;
 
 namespace MvcShop.Tests;
 

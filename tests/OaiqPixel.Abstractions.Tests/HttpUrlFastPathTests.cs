@@ -54,6 +54,6 @@ public sealed class HttpUrlFastPathTests
     [InlineData("ftp://shop.example/", false)]
     [InlineData("/relative", false)]
     [InlineData("https://", false)]
-    public void IsHttpUrl_FallsBackToTheFullParse(string value, bool valid) =>
-        Assert.Equal(valid, ConversionEvent.IsHttpUrl(value));
+    public void IsValidSourceUrl_FallsBackToTheFullParse(string value, bool valid) =>
+        Assert.Equal(valid, ConversionEvent.IsValidSourceUrl(value));
 }

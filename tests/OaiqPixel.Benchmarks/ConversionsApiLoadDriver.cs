@@ -130,7 +130,7 @@ public static class ConversionsApiLoadDriver
         api.ClearRecordings();
         await using var provider = Build(api, 100_000);
         var client = provider.GetRequiredService<ITypedHttpClientFactory<ConversionsApiClient>>()
-            .CreateClient(provider.GetRequiredService<IHttpClientFactory>().CreateClient(ConversionsApiClient.HttpClientName));
+            .CreateClient(provider.GetRequiredService<IHttpClientFactory>().CreateClient(ConversionsApiOptions.HttpClientName));
         var now = DateTimeOffset.UtcNow;
         var events = Enumerable.Range(0, count).Select(i => Event("p" + i.ToString(CultureInfo.InvariantCulture), now)).ToArray();
         var next = -1;
@@ -140,7 +140,7 @@ public static class ConversionsApiLoadDriver
             int i;
             while ((i = Interlocked.Increment(ref next)) < events.Length)
             {
-                var result = await client.SendAsync([ConversionEventPacker.Pack(events[i])], CancellationToken.None);
+                var result = await client.SendAsync([ConversionEventRecord.Create(events[i], api.PixelId)], CancellationToken.None);
                 if (result.Outcome != SendOutcome.Delivered)
                 {
                     throw new InvalidOperationException($"POST failed: {result}");

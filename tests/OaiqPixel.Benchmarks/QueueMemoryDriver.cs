@@ -16,7 +16,6 @@ using OaiqPixel.AspNetCore.ConversionsApi;
 public static class QueueMemoryDriver
 {
     // A Fernet token (what oppref values look like) is at least 100 characters; a desktop Chrome user agent about 110.
-    private const string Oppref = "gAAAAABnQ3Jz2m9Yc3ZkQXJmT0NsS2x4b2p0N2Z6Y0VtR1lQd0p4bE1nV0x6d3Zab1lQc2x1d0l2a2ZrS3JqY2VfX3pQb2M9PQ==";
     private const string ChromeUserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
     public static int Run(int count)
@@ -24,8 +23,8 @@ public static class QueueMemoryDriver
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"memory: {count:N0} queued events of each kind, {Environment.ProcessorCount} CPU(s), .NET {Environment.Version}"));
         var now = DateTimeOffset.UtcNow;
         Measure(count, "order_created, 3 items, e-mail digest, short oppref/UA (the --load event)", i => ConversionsApiLoadDriver.Event("m" + i.ToString(CultureInfo.InvariantCulture), now));
-        Measure(count, "order_created, 3 items, e-mail + phone digests, generated id, 100-char oppref, Chrome UA", i => HeavyOrder(i, now));
-        Measure(count, "page_viewed as the tracker builds it (generated id, 100-char oppref, obref, IP, Chrome UA)", i => PageView(i, now));
+        Measure(count, "order_created, 3 items, e-mail + phone digests, generated id, a distinct 100-char oppref, obref and IP per visitor, Chrome UA", i => HeavyOrder(i, now));
+        Measure(count, "page_viewed as the tracker builds it (generated id, a distinct 100-char oppref, obref and IP per visitor, Chrome UA)", i => PageView(i, now));
         return 0;
     }
 
@@ -67,10 +66,11 @@ public static class QueueMemoryDriver
             }
         }
 
+        queue.CompactBacklog(); // finish what the background compaction started during the loop: what an outage leaves
         var queued = GC.GetTotalMemory(forceFullCollection: true) - before;
         GC.KeepAlive(queue);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"memory: {kind}: the queue holds {queued / (double)count:N0} B per event = {queued / 1e6:0.0} MB for {count:N0} (the caller's object graph: {graph:N0} B per event)"));
+            $"memory: {kind}: the queue holds {queued / (double)count:N0} B per event = {queued / 1e6:0.0} MB for {count:N0} once compacted (the caller's object graph: {graph:N0} B per event)"));
     }
 
     private static ConversionEvent HeavyOrder(int i, DateTimeOffset now) =>
@@ -81,17 +81,29 @@ public static class QueueMemoryDriver
                 new Content { Id = "svc_gift", Name = "Gift wrap", ContentType = "service", Quantity = 1, Amount = Money.FromMinorUnits(0, "USD") },
             ]), EventIds.New(), now)
         {
-            Oppref = Oppref,
+            // Every visitor has their own click, browser reference and address: nothing per-visitor repeats across the queue.
+            Oppref = VisitorOppref(i),
             SourceUrl = "https://shop.example.com/checkout/confirmation/" + i.ToString(CultureInfo.InvariantCulture),
             User = UserData.FromEmail($"customer{i}@example.com").WithPhoneNumber("+1415555" + (1000 + (i % 9000)).ToString(CultureInfo.InvariantCulture))
-                .WithObref("123e4567-e89b-42d3-a456-426614174000").WithIpAddress("203.0.113.7").WithUserAgent(ChromeUserAgent),
+                .WithObref(new Guid(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i))[..16]).ToString())
+                .WithIpAddress(new System.Net.IPAddress(BitConverter.GetBytes(0x0A000000 + i)).ToString()).WithUserAgent(ChromeUserAgent),
         };
+
+    /// <summary>A Fernet-shaped token of 100 characters, different for every visitor.</summary>
+    private static string VisitorOppref(int i)
+    {
+        var bytes = new byte[73];
+        System.Security.Cryptography.SHA512.HashData(BitConverter.GetBytes(i)).CopyTo(bytes, 9);
+        bytes[0] = 0x80;
+        return Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_');
+    }
 
     private static ConversionEvent PageView(int i, DateTimeOffset now) =>
         new(OaiqEvent.PageViewed(), EventIds.New(), now)
         {
-            Oppref = Oppref,
+            Oppref = VisitorOppref(i),
             SourceUrl = "https://shop.example.com/products/sku-" + i.ToString(CultureInfo.InvariantCulture),
-            User = UserData.Empty.WithObref("123e4567-e89b-42d3-a456-426614174000").WithIpAddress("203.0.113.7").WithUserAgent(ChromeUserAgent),
+            User = UserData.Empty.WithObref(new Guid(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i))[..16]).ToString())
+                .WithIpAddress(new System.Net.IPAddress(BitConverter.GetBytes(0x0A000000 + i)).ToString()).WithUserAgent(ChromeUserAgent),
         };
 }

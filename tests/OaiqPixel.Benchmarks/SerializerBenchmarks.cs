@@ -3,13 +3,13 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using BenchmarkDotNet.Attributes;
 using OaiqPixel;
+using OaiqPixel.AspNetCore.ConversionsApi;
 
 /// <summary>
-/// The Conversions API body for 1,000 <c>order_created</c> events with 3 items each: the library's
-/// <see cref="ConversionsApiSerializer.WriteBatch"/> (Utf8JsonWriter, pre-encoded names) against
+/// The Conversions API body for 1,000 <c>order_created</c> events with 3 items each: <c>Library</c> writes each event's
+/// record (Utf8JsonWriter, pre-encoded names; what <c>Track</c> pays per event) and the body around them, against
 /// <see cref="JsonSerializer"/> on plain DTOs of the same shape (the baseline), both into a reused buffer.
-/// <c>LibraryFromQueue</c> is the sender's path: the same body written straight from the packed events the queue holds
-/// (the packing itself is paid in <c>Track</c>, see <c>PackBenchmarks</c>).
+/// <c>LibraryFromQueue</c> is the sender's path: the body around records the queue already holds (a copy).
 /// </summary>
 [MemoryDiagnoser]
 public class SerializerBenchmarks
@@ -22,7 +22,7 @@ public class SerializerBenchmarks
 
     private readonly ArrayBufferWriter<byte> _buffer = new(1 << 20);
     private ConversionEvent[] _events = [];
-    private byte[][] _packed = [];
+    private ConversionEventRecord[] _records = [];
     private BatchDto _dto = null!;
 
     [GlobalSetup]
@@ -48,7 +48,7 @@ public class SerializerBenchmarks
             new UserDto(e.User!.Obref, [.. e.User.EmailsSha256], e.User.IpAddress, e.User.UserAgent),
             new DataDto("contents", 7797, "USD", [.. ((ContentsData)e.Event.Data).Contents.Select(c => new ContentDto(c.Id, c.Name, c.ContentType, c.Quantity, c.Amount?.MinorUnits, c.Amount?.Currency))]))).ToArray());
 
-        _packed = _events.Select(ConversionEventPacker.Pack).ToArray();
+        _records = _events.Select(e => ConversionEventRecord.Create(e, "px_bench")).ToArray();
 
         // Same bytes either way (modulo property order), so the comparison is fair.
         LibraryFromQueue();
@@ -68,7 +68,13 @@ public class SerializerBenchmarks
     public int Library()
     {
         _buffer.ResetWrittenCount();
-        ConversionsApiSerializer.WriteBatch(_buffer, _events);
+        var records = new ConversionEventRecord[_events.Length];
+        for (var i = 0; i < records.Length; i++)
+        {
+            records[i] = ConversionEventRecord.Create(_events[i], "px_bench");
+        }
+
+        ConversionsApiRequestBody.Write(_buffer, records, validateOnly: false, integrationSource: null);
         return _buffer.WrittenCount;
     }
 
@@ -76,7 +82,7 @@ public class SerializerBenchmarks
     public int LibraryFromQueue()
     {
         _buffer.ResetWrittenCount();
-        ConversionsApiSerializer.WritePackedBatch(_buffer, _packed, validateOnly: false, integrationSource: null);
+        ConversionsApiRequestBody.Write(_buffer, _records, validateOnly: false, integrationSource: null);
         return _buffer.WrittenCount;
     }
 

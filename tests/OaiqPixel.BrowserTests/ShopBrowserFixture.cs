@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using MvcShop.Sandbox;
+using OaiqPixel.Sandbox;
 
 namespace OaiqPixel.BrowserTests;
 

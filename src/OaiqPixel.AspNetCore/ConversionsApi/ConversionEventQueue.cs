@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,8 +9,10 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// drops the event, counts it and warns at most every <see cref="QueueFullWarningInterval"/>.
 /// </summary>
 /// <remarks>
-/// Each event is stored packed (<see cref="ConversionEventPacker"/>): a few hundred bytes instead of the caller's object
-/// graph, which is what lets 100,000 events wait out an outage in tens of megabytes.
+/// Each accepted event is written once into its <see cref="ConversionEventRecord"/> (its Conversions API JSON) and the
+/// queue holds that: the caller's object graph is released at once, and the sender only copies bytes into a body.
+/// While the API is down the backlog is compacted (<see cref="RecordBacklog"/>), so 100,000 waiting orders take tens of
+/// megabytes rather than a hundred. Reads <see cref="IOptions{TOptions}"/>: its capacity and pixel are fixed for the process's life.
 /// </remarks>
 internal sealed class ConversionEventQueue : IConversionEventSink
 {
@@ -24,16 +25,17 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     /// <summary>The least time between two "queue full" warnings.</summary>
     public static readonly TimeSpan QueueFullWarningInterval = TimeSpan.FromSeconds(30);
 
-    private readonly Channel<byte[]> _channel;
+    private readonly RecordBacklog _backlog;
     private readonly TimeProvider _timeProvider;
-    private readonly ConversionsApiMetrics _metrics;
+    private readonly ConversionsApiInstrumentation _metrics;
+    private readonly string _pixelId;
     private readonly ILogger _logger;
     private long _droppedSinceWarning;
     private long _lastWarningTimestamp;
     private int _warningIssued;
     private bool _completed;
 
-    public ConversionEventQueue(IOptions<OaiqTrackingOptions> options, TimeProvider timeProvider, ConversionsApiMetrics metrics, ConversionsApiStatus status, ILogger<ConversionEventQueue> logger)
+    public ConversionEventQueue(IOptions<OaiqTrackingOptions> options, TimeProvider timeProvider, ConversionsApiInstrumentation metrics, ConversionsApiStatus status, ILogger<ConversionEventQueue> logger)
     {
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(options);
@@ -47,14 +49,9 @@ internal sealed class ConversionEventQueue : IConversionEventSink
             : !api.IsEnabled ? "no Oaiq:ConversionsApi:ApiKey is set"
             : string.IsNullOrWhiteSpace(value.PixelId) ? "no Oaiq:PixelId is set"
             : null;
+        _pixelId = value.PixelId?.Trim() ?? string.Empty;
         Capacity = Math.Max(1, api.MaxQueueSize);
-        _channel = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(Capacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait, // with TryWrite: refuse when full, never wait
-            SingleReader = true,
-            SingleWriter = false,
-            AllowSynchronousContinuations = false,
-        });
+        _backlog = new RecordBacklog(Capacity, keepUncompacted: Math.Max(4 * Math.Clamp(api.MaxBatchSize, 1, ConversionsApiOptions.MaxEventsPerRequest), 2048));
         _timeProvider = timeProvider;
         _metrics = metrics;
         _logger = logger;
@@ -71,14 +68,14 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     public int Capacity { get; }
 
     /// <summary>The events waiting in the queue.</summary>
-    public int Count => _channel.Reader.Count;
+    public int Count => _backlog.Count;
 
-    /// <summary>Takes the oldest event as stored: the sender writes the request body straight from these bytes.</summary>
+    /// <summary>Takes the oldest record.</summary>
     /// <returns><see langword="false"/> when the queue is empty.</returns>
-    public bool TryTake([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? packed) => _channel.Reader.TryRead(out packed);
+    public bool TryTake([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ConversionEventRecord? record) => _backlog.TryTake(out record);
 
     /// <summary>Waits until an event can be taken; <see langword="false"/> once the queue is completed and empty.</summary>
-    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _channel.Reader.WaitToReadAsync(cancellationToken);
+    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _backlog.WaitToReadAsync(cancellationToken);
 
     /// <inheritdoc />
     public bool TryEnqueue(ConversionEvent conversionEvent)
@@ -95,13 +92,13 @@ internal sealed class ConversionEventQueue : IConversionEventSink
             _metrics.Dropped(DropReason.Invalid);
             if (_logger.IsEnabled(LogLevel.Warning))
             {
-                ConversionsApiLog.EventInvalid(_logger, conversionEvent.Id, conversionEvent.Event, string.Join("; ", errors));
+                ConversionsApiLog.EventInvalid(_logger, conversionEvent.Id, conversionEvent.Event.Name, string.Join("; ", errors));
             }
 
             return false;
         }
 
-        if (!IsCompleted && _channel.Writer.TryWrite(ConversionEventPacker.Pack(conversionEvent)))
+        if (!IsCompleted && _backlog.Count < Capacity && _backlog.TryAdd(ConversionEventRecord.Create(conversionEvent, _pixelId)))
         {
             _metrics.Enqueued();
             return true;
@@ -110,7 +107,7 @@ internal sealed class ConversionEventQueue : IConversionEventSink
         if (IsCompleted)
         {
             _metrics.Dropped(DropReason.Shutdown);
-            ConversionsApiLog.EventAfterShutdown(_logger, conversionEvent.Id, conversionEvent.Event);
+            ConversionsApiLog.EventAfterShutdown(_logger, conversionEvent.Id, conversionEvent.Event.Name);
             return false;
         }
 
@@ -120,6 +117,9 @@ internal sealed class ConversionEventQueue : IConversionEventSink
         return false;
     }
 
+    /// <summary>Compacts the backlog now (benchmarks measure the memory a backlog holds once compacted).</summary>
+    internal void CompactBacklog() => _backlog.CompactNow();
+
     /// <summary>Whether <see cref="Complete"/> was called.</summary>
     public bool IsCompleted => Volatile.Read(ref _completed);
 
@@ -127,7 +127,7 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     public void Complete()
     {
         Volatile.Write(ref _completed, true);
-        _channel.Writer.TryComplete();
+        _backlog.Complete();
     }
 
     private void WarnQueueFull()

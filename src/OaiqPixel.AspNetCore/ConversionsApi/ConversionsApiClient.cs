@@ -15,22 +15,22 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// </summary>
 internal sealed class ConversionsApiClient
 {
-    /// <summary>The name of the client in <see cref="IHttpClientFactory"/>.</summary>
-    public const string HttpClientName = "OaiqPixel.ConversionsApi";
-
     private const int MaxErrorBodyBytes = 16 * 1024;
     private const int MaxErrorMessageLength = 500;
     private static readonly string[] s_requestIdHeaders = ["x-request-id", "openai-request-id", "x-openai-request-id", "request-id"];
 
     private readonly HttpClient _httpClient;
     private readonly IOptionsMonitor<OaiqTrackingOptions> _options;
+    private readonly TimeProvider _timeProvider;
 
-    public ConversionsApiClient(HttpClient httpClient, IOptionsMonitor<OaiqTrackingOptions> options)
+    public ConversionsApiClient(HttpClient httpClient, IOptionsMonitor<OaiqTrackingOptions> options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
         _httpClient = httpClient;
         _options = options;
+        _timeProvider = timeProvider;
     }
 
     /// <summary>Builds the request URI: <c>{baseAddress}/v1/events?pid={pixelId}</c>, keeping any path of the base address.</summary>
@@ -43,20 +43,25 @@ internal sealed class ConversionsApiClient
     }
 
     /// <summary>Sends one batch.</summary>
-    /// <param name="events">1–1,000 valid events, as the queue keeps them (<see cref="ConversionEventPacker"/>).</param>
+    /// <param name="records">1–1,000 records of one pixel (<see cref="ConversionEventRecord.PixelId"/> of the first is the <c>pid</c>).</param>
     /// <param name="cancellationToken">Cancels the request (shutdown deadline).</param>
     /// <returns>How the API answered.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async Task<SendResult> SendAsync(IReadOnlyList<byte[]> events, CancellationToken cancellationToken)
+    public async Task<SendResult> SendAsync(IReadOnlyList<ConversionEventRecord> records, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(events);
-        var options = _options.CurrentValue;
-        var api = options.ConversionsApi;
+        ArgumentNullException.ThrowIfNull(records);
+        var api = _options.CurrentValue.ConversionsApi;
 
-        using var body = new PooledBufferWriter(events.Count * 640);
-        ConversionsApiSerializer.WritePackedBatch(body, events, api.ValidateOnly, api.IntegrationSource);
+        var size = 64;
+        for (var i = 0; i < records.Count; i++)
+        {
+            size += records[i].Json.Length + 1;
+        }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, BuildEventsUri(api.BaseAddress, options.PixelId));
+        using var body = new PooledBufferWriter(size);
+        ConversionsApiRequestBody.Write(body, records, api.ValidateOnly, api.IntegrationSource);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, BuildEventsUri(api.BaseAddress, records[0].PixelId));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", api.ApiKey);
         request.Content = new ReadOnlyMemoryContent(body.WrittenMemory);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -87,7 +92,7 @@ internal sealed class ConversionsApiClient
                 408 or 429 or >= 500 => SendOutcome.Transient,
                 _ => SendOutcome.Unexpected,
             };
-            return new SendResult(outcome, status, message, requestId, ReadRetryAfter(response));
+            return new SendResult(outcome, status, message, requestId, ReadRetryAfter(response, _timeProvider.GetUtcNow()));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -121,7 +126,7 @@ internal sealed class ConversionsApiClient
         return null;
     }
 
-    private static TimeSpan? ReadRetryAfter(HttpResponseMessage response)
+    private static TimeSpan? ReadRetryAfter(HttpResponseMessage response, DateTimeOffset now)
     {
         var retryAfter = response.Headers.RetryAfter;
         if (retryAfter?.Delta is { } delta)
@@ -131,7 +136,7 @@ internal sealed class ConversionsApiClient
 
         if (retryAfter?.Date is { } date)
         {
-            var wait = date - DateTimeOffset.UtcNow;
+            var wait = date - now;
             return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
 

@@ -18,7 +18,7 @@ internal static partial class ConversionsApiLog
 
     [LoggerMessage(EventId = 102, EventName = "EventInvalid", Level = LogLevel.Warning,
         Message = "Conversion event {EventId} ({EventType}) was not queued for the Conversions API: {Errors}")]
-    public static partial void EventInvalid(ILogger logger, string eventId, OaiqEvent eventType, string errors);
+    public static partial void EventInvalid(ILogger logger, string eventId, string eventType, string errors);
 
     [LoggerMessage(EventId = 103, EventName = "QueueFull", Level = LogLevel.Warning,
         Message = "The Conversions API queue is full ({Capacity} events): {Dropped} event(s) dropped since the last warning. The API is down or slower than the event rate; check the sender's logs or raise Oaiq:ConversionsApi:MaxQueueSize.")]
@@ -26,7 +26,7 @@ internal static partial class ConversionsApiLog
 
     [LoggerMessage(EventId = 104, EventName = "EventAfterShutdown", Level = LogLevel.Debug,
         Message = "Conversion event {EventId} ({EventType}) was not queued: the sender is shutting down.")]
-    public static partial void EventAfterShutdown(ILogger logger, string eventId, OaiqEvent eventType);
+    public static partial void EventAfterShutdown(ILogger logger, string eventId, string eventType);
 
     [LoggerMessage(EventId = 110, EventName = "BatchSent", Level = LogLevel.Debug,
         Message = "Sent {Count} event(s) to the Conversions API in {ElapsedMs:0} ms (status {StatusCode}).")]
@@ -34,18 +34,18 @@ internal static partial class ConversionsApiLog
 
     [LoggerMessage(EventId = 111, EventName = "StaleEventDropped", Level = LogLevel.Warning,
         Message = "Dropped event {EventId} ({EventType}) before sending: it was recorded {Age} ago, past the Conversions API's 7-day window, and would make the API reject its whole batch.")]
-    public static partial void StaleEventDropped(ILogger logger, string eventId, OaiqEvent eventType, TimeSpan age);
+    public static partial void StaleEventDropped(ILogger logger, string eventId, string eventType, TimeSpan age);
 
     [LoggerMessage(EventId = 112, EventName = "BatchRejected", Level = LogLevel.Warning,
-        Message = "The Conversions API rejected a batch of {Count} events with {StatusCode}: {ErrorMessage} (request id {RequestId}). Splitting it to isolate the invalid event(s) and deliver the rest.")]
+        Message = "The Conversions API rejected a batch of {Count} events with {StatusCode}: {ErrorMessage} (x-request-id: {RequestId}). Splitting it to isolate the invalid event(s) and deliver the rest.")]
     public static partial void BatchRejected(ILogger logger, int count, int statusCode, string? errorMessage, string? requestId);
 
     [LoggerMessage(EventId = 113, EventName = "EventDeadLettered", Level = LogLevel.Error,
-        Message = "Dead-lettered event {EventId} ({EventType}): the Conversions API rejected it with {StatusCode}: {ErrorMessage} (request id {RequestId}). It is not retried.")]
-    public static partial void EventDeadLettered(ILogger logger, string eventId, OaiqEvent eventType, int statusCode, string? errorMessage, string? requestId);
+        Message = "Dead-lettered event {EventId} ({EventType}): the Conversions API rejected it with {StatusCode}: {ErrorMessage} (x-request-id: {RequestId}). It is not retried.")]
+    public static partial void EventDeadLettered(ILogger logger, string eventId, string eventType, int statusCode, string? errorMessage, string? requestId);
 
     [LoggerMessage(EventId = 114, EventName = "Unauthorized", Level = LogLevel.Error,
-        Message = "The Conversions API refused the key with {StatusCode}: {ErrorMessage} (request id {RequestId}). Check that Oaiq:ConversionsApi:ApiKey is a Conversions API key (Ads Manager, conversions tab, Manage conversion keys; usually sk-svcacct-...), not an Advertiser API key, which fails with 'Missing scopes: ads.third_party_events.write'; and that Oaiq:PixelId is the pixel the key belongs to. {Count} event(s) are kept and retried in {Delay}; a fixed key is picked up from configuration without a restart.")]
+        Message = "The Conversions API refused the key with {StatusCode}: {ErrorMessage} (x-request-id: {RequestId}). Check that Oaiq:ConversionsApi:ApiKey is a Conversions API key (Ads Manager, conversions tab, Manage conversion keys; usually sk-svcacct-...), not an Advertiser API key, which fails with 'Missing scopes: ads.third_party_events.write'; and that Oaiq:PixelId is the pixel the key belongs to. {Count} event(s) are kept and retried in {Delay}, or at once when the configuration changes (no restart needed).")]
     public static partial void Unauthorized(ILogger logger, int statusCode, string? errorMessage, string? requestId, int count, TimeSpan delay);
 
     [LoggerMessage(EventId = 115, EventName = "SendFailed", Level = LogLevel.Warning,
@@ -53,7 +53,7 @@ internal static partial class ConversionsApiLog
     public static partial void SendFailed(ILogger logger, int count, string reason, TimeSpan delay);
 
     [LoggerMessage(EventId = 116, EventName = "UnexpectedStatus", Level = LogLevel.Error,
-        Message = "The Conversions API answered {StatusCode}: {ErrorMessage} (request id {RequestId}). Check Oaiq:ConversionsApi:BaseAddress ({BaseAddress}) and Oaiq:PixelId. {Count} event(s) are kept and retried in {Delay}.")]
+        Message = "The Conversions API answered {StatusCode}: {ErrorMessage} (x-request-id: {RequestId}). Check Oaiq:ConversionsApi:BaseAddress ({BaseAddress}) and Oaiq:PixelId. {Count} event(s) are kept and retried in {Delay}.")]
     public static partial void UnexpectedStatus(ILogger logger, int statusCode, string? errorMessage, string? requestId, Uri baseAddress, int count, TimeSpan delay);
 
     [LoggerMessage(EventId = 117, EventName = "Recovered", Level = LogLevel.Information,
@@ -62,7 +62,7 @@ internal static partial class ConversionsApiLog
 
     [LoggerMessage(EventId = 118, EventName = "DeadLetterCallbackFailed", Level = LogLevel.Error,
         Message = "Oaiq:ConversionsApi:OnDeadLetter threw for event {EventId} ({EventType}); the exception is ignored.")]
-    public static partial void DeadLetterCallbackFailed(ILogger logger, Exception exception, string eventId, OaiqEvent eventType);
+    public static partial void DeadLetterCallbackFailed(ILogger logger, Exception exception, string eventId, string eventType);
 
     [LoggerMessage(EventId = 119, EventName = "ShutdownEventsLost", Level = LogLevel.Error,
         Message = "The Conversions API sender stopped after its shutdown timeout ({Timeout}) with {Count} event(s) undelivered; they are lost. Raise Oaiq:ConversionsApi:ShutdownTimeout (and the host's ShutdownTimeout) if this recurs.")]
@@ -75,6 +75,10 @@ internal static partial class ConversionsApiLog
     [LoggerMessage(EventId = 121, EventName = "SenderLoopFailed", Level = LogLevel.Error,
         Message = "The Conversions API sender hit an unexpected error; it keeps its events and continues in {Delay}.")]
     public static partial void SenderLoopFailed(ILogger logger, Exception exception, TimeSpan delay);
+
+    [LoggerMessage(EventId = 123, EventName = "ConfigurationChanged", Level = LogLevel.Debug,
+        Message = "OaiqPixel's configuration changed: a batch waiting out a back-off is tried again now.")]
+    public static partial void ConfigurationChanged(ILogger logger);
 
     [LoggerMessage(EventId = 122, EventName = "BatchSplit", Level = LogLevel.Debug,
         Message = "Splitting {Count} events into {Left} and {Right}{KnownBad}.")]

@@ -11,6 +11,13 @@ namespace OaiqPixel.AspNetCore;
 /// </remarks>
 public sealed class ConversionsApiOptions
 {
+    /// <summary>The name of the Conversions API client in <see cref="System.Net.Http.IHttpClientFactory"/>, to adjust its handler
+    /// (<c>services.AddHttpClient(ConversionsApiOptions.HttpClientName).ConfigurePrimaryHttpMessageHandler(…)</c> for a proxy).</summary>
+    public const string HttpClientName = "OaiqPixel.ConversionsApi";
+
+    /// <summary>The most events one request may carry (spec §4.1: 1–1,000).</summary>
+    public const int MaxEventsPerRequest = 1000;
+
     /// <summary>The default <see cref="BaseAddress"/>.</summary>
     public static readonly Uri DefaultBaseAddress = new("https://bzr.openai.com/");
 
@@ -68,16 +75,24 @@ public sealed class ConversionsApiOptions
     public int MaxRetryAttempts { get; set; } = 3;
 
     /// <summary>
-    /// The first delay between retries, doubled (with jitter) on each further failure; a <c>Retry-After</c> header takes
-    /// precedence. Also the first back-off of the sender when a batch still fails after its retries. The default is 1 second.
+    /// The first delay between the HTTP retries of one request, doubled (with jitter) on each further failure; a
+    /// <c>Retry-After</c> header takes precedence. The default is 1 second.
     /// </summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The longest delay between the HTTP retries of one request, <c>Retry-After</c> included. The default is 30 seconds.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>
-    /// The longest the sender waits before trying a batch again when the API keeps failing (or refuses the key); the
-    /// back-off doubles from <see cref="RetryDelay"/> up to this. Events are kept meanwhile. The default is 5 minutes.
+    /// How long the sender waits before trying a batch again when it still fails after the HTTP retries (an outage, a
+    /// refused key, an unexpected status); doubled (with jitter) on each further failure up to <see cref="MaxBackoffDelay"/>,
+    /// or the API's <c>Retry-After</c> when it gives one. Events are kept meanwhile, and a configuration change ends the
+    /// wait at once. The default is 1 second.
     /// </summary>
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan BackoffDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest the sender waits between two tries of a failing batch. The default is 5 minutes.</summary>
+    public TimeSpan MaxBackoffDelay { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Whether <c>page_viewed</c> events rendered by <c>&lt;oaiq-pixel /&gt;</c> are also sent server-side with the same id. The default is <see langword="true"/>.</summary>
     public bool SendPageViews { get; set; } = true;

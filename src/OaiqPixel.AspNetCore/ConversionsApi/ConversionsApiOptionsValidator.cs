@@ -40,9 +40,9 @@ internal sealed class ConversionsApiOptionsValidator : IValidateOptions<OaiqTrac
         }
 
         var failures = new List<string>();
-        if (api.MaxBatchSize is < 1 or > ConversionsApiSerializer.MaxBatchSize)
+        if (api.MaxBatchSize is < 1 or > ConversionsApiOptions.MaxEventsPerRequest)
         {
-            failures.Add(Format($"{Key("MaxBatchSize")} must be between 1 and {ConversionsApiSerializer.MaxBatchSize} (the API's limit per request); it is {api.MaxBatchSize}."));
+            failures.Add(Format($"{Key("MaxBatchSize")} must be between 1 and {ConversionsApiOptions.MaxEventsPerRequest} (the API's limit per request); it is {api.MaxBatchSize}."));
         }
 
         if (api.MaxQueueSize < Math.Max(1, api.MaxBatchSize))
@@ -56,6 +56,8 @@ internal sealed class ConversionsApiOptionsValidator : IValidateOptions<OaiqTrac
         Positive(failures, Key(nameof(api.TotalRequestTimeout)), api.TotalRequestTimeout);
         Positive(failures, Key(nameof(api.RetryDelay)), api.RetryDelay);
         Positive(failures, Key(nameof(api.MaxRetryDelay)), api.MaxRetryDelay);
+        Positive(failures, Key(nameof(api.BackoffDelay)), api.BackoffDelay);
+        Positive(failures, Key(nameof(api.MaxBackoffDelay)), api.MaxBackoffDelay);
         if (api.TotalRequestTimeout <= api.RequestTimeout && api.RequestTimeout > TimeSpan.Zero)
         {
             failures.Add(Format($"{Key("TotalRequestTimeout")} ({api.TotalRequestTimeout}) must be longer than RequestTimeout ({api.RequestTimeout}), so a timed-out attempt can be retried."));
@@ -64,6 +66,11 @@ internal sealed class ConversionsApiOptionsValidator : IValidateOptions<OaiqTrac
         if (api.MaxRetryDelay < api.RetryDelay)
         {
             failures.Add(Format($"{Key("MaxRetryDelay")} ({api.MaxRetryDelay}) must be at least RetryDelay ({api.RetryDelay})."));
+        }
+
+        if (api.MaxBackoffDelay < api.BackoffDelay)
+        {
+            failures.Add(Format($"{Key("MaxBackoffDelay")} ({api.MaxBackoffDelay}) must be at least BackoffDelay ({api.BackoffDelay})."));
         }
 
         if (api.MaxRetryAttempts is < 1 or > 100)
@@ -89,7 +96,7 @@ internal sealed class ConversionsApiOptionsValidator : IValidateOptions<OaiqTrac
             failures.Add($"{Key("BaseAddress")} is the API origin, e.g. {ConversionsApiOptions.DefaultBaseAddress}; the library appends v1/events. It is {baseAddress}, which would post to {wouldPost}: remove {appended} from it.");
         }
 
-        if (api.IntegrationSource is not null && !ConversionsApiSerializer.IsValidIntegrationSource(api.IntegrationSource))
+        if (api.IntegrationSource is not null && !ConversionsApiRequestBody.IsValidIntegrationSource(api.IntegrationSource))
         {
             failures.Add($"{Key("IntegrationSource")} must be 1-64 ASCII characters: a letter or digit, then letters, digits, '.', '_' or '-' (e.g. acme-shop.v2); leave it unset if you are not a partner integration.");
         }

@@ -1,67 +1,62 @@
 using System.Diagnostics;
-using System.Globalization;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace OaiqPixel.AspNetCore.ConversionsApi;
 
 /// <summary>
-/// Drains <see cref="ConversionEventQueue"/> into batches (flushed on <see cref="ConversionsApiOptions.MaxBatchSize"/> or
-/// <see cref="ConversionsApiOptions.FlushInterval"/>) and delivers them. Stale events are dropped before sending; a
-/// rejected batch is split in halves until each invalid event is alone and dead-lettered; any other failure keeps the
-/// events and retries with a capped exponential back-off. On shutdown it drains within
-/// <see cref="ConversionsApiOptions.ShutdownTimeout"/>.
+/// The server leg's hosted loop, in the shape of OpenTelemetry's <c>BatchExportProcessor</c>: it drains
+/// <see cref="ConversionEventQueue"/> into batches (on <see cref="ConversionsApiOptions.MaxBatchSize"/> or
+/// <see cref="ConversionsApiOptions.FlushInterval"/>), drops stale records, hands each batch to
+/// <see cref="BatchDelivery"/> through the <see cref="DeliveryBackoff"/> pipeline, and on shutdown drains within
+/// <see cref="ConversionsApiOptions.ShutdownTimeout"/>. A changed configuration (a fixed key) ends a back-off wait at once.
 /// </summary>
 /// <remarks>
 /// A plain <see cref="IHostedService"/> rather than a <c>BackgroundService</c>: the loop must run (and drain) even when the
 /// host stops right after starting, which a <c>BackgroundService</c> whose stopping token is already cancelled skips.
+/// Reads <see cref="IOptionsMonitor{TOptions}"/>: batch size, interval, back-off and key follow configuration reloads.
 /// </remarks>
 internal sealed class ConversionsApiSender : IHostedService, IDisposable
 {
     private readonly ConversionEventQueue _queue;
-    private readonly IHttpClientFactory _httpClientFactory;
-    private readonly ITypedHttpClientFactory<ConversionsApiClient> _typedClientFactory;
+    private readonly BatchDelivery _delivery;
     private readonly IOptionsMonitor<OaiqTrackingOptions> _options;
     private readonly TimeProvider _timeProvider;
-    private readonly ConversionsApiMetrics _metrics;
+    private readonly ConversionsApiInstrumentation _instrumentation;
     private readonly ConversionsApiStatus _status;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly IDisposable? _optionsChange;
+    private CancellationTokenSource _wake = new();
+    private DeliveryBackoff _backoff;
     private Task? _loop;
     private long _deliveredDuringShutdown;
 
     public ConversionsApiSender(
         ConversionEventQueue queue,
-        IHttpClientFactory httpClientFactory,
-        ITypedHttpClientFactory<ConversionsApiClient> typedClientFactory,
+        BatchDelivery delivery,
         IOptionsMonitor<OaiqTrackingOptions> options,
         TimeProvider timeProvider,
-        ConversionsApiMetrics metrics,
+        ConversionsApiInstrumentation instrumentation,
         ConversionsApiStatus status,
         ILogger<ConversionsApiSender> logger)
     {
-        ArgumentNullException.ThrowIfNull(queue);
-        ArgumentNullException.ThrowIfNull(httpClientFactory);
-        ArgumentNullException.ThrowIfNull(typedClientFactory);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(metrics);
-        ArgumentNullException.ThrowIfNull(status);
-        ArgumentNullException.ThrowIfNull(logger);
         _queue = queue;
-        _httpClientFactory = httpClientFactory;
-        _typedClientFactory = typedClientFactory;
+        _delivery = delivery;
         _options = options;
         _timeProvider = timeProvider;
-        _metrics = metrics;
+        _instrumentation = instrumentation;
         _status = status;
         _logger = logger;
+        _backoff = new DeliveryBackoff(options.CurrentValue.ConversionsApi, timeProvider, OnBackoff);
+        _optionsChange = options.OnChange(OnOptionsChanged);
     }
 
     private ConversionsApiOptions Api => _options.CurrentValue.ConversionsApi;
+
+    private int MaxBatch => Math.Clamp(Api.MaxBatchSize, 1, ConversionsApiOptions.MaxEventsPerRequest);
 
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
@@ -91,13 +86,14 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
     /// </remarks>
     public void Dispose()
     {
+        _optionsChange?.Dispose();
         _stopping.Cancel();
         _abort.Cancel();
     }
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {
-        // Each batch span is a root: do not hang them under whatever activity was current when the host started.
+        // Each send span is a root: do not hang them under whatever activity was current when the host started.
         Activity.Current = null;
 
         if (!_queue.IsEnabled)
@@ -108,11 +104,10 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
 
         var current = _options.CurrentValue;
         var endpoint = ConversionsApiClient.BuildEventsUri(current.ConversionsApi.BaseAddress, current.PixelId);
-        ConversionsApiLog.SenderStarted(_logger, current.PixelId, endpoint, current.ConversionsApi.MaxBatchSize, current.ConversionsApi.FlushInterval,
-            _queue.Capacity, current.ConversionsApi.ValidateOnly);
+        ConversionsApiLog.SenderStarted(_logger, current.PixelId, endpoint, MaxBatch, current.ConversionsApi.FlushInterval, _queue.Capacity, current.ConversionsApi.ValidateOnly);
 
         using var registration = stoppingToken.Register(static state => ((ConversionsApiSender)state!).BeginShutdown(), this);
-        var batch = new List<byte[]>(Math.Clamp(Api.MaxBatchSize, 1, ConversionsApiSerializer.MaxBatchSize));
+        var batch = new List<ConversionEventRecord>(MaxBatch);
         try
         {
             while (true)
@@ -132,9 +127,9 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // Never crash the host and never lose the batch: log and go round again.
-                    var delay = Api.RetryDelay;
+                    var delay = Api.BackoffDelay;
                     ConversionsApiLog.SenderLoopFailed(_logger, ex, delay);
-                    await WaitAsync(delay, stoppingToken).ConfigureAwait(false);
+                    await PauseAsync(delay, stoppingToken).ConfigureAwait(false);
                 }
             }
 
@@ -152,7 +147,7 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
             _status.Retained = 0;
             if (lost > 0)
             {
-                _metrics.Dropped(DropReason.Shutdown, lost);
+                _instrumentation.Dropped(DropReason.Shutdown, lost);
                 ConversionsApiLog.ShutdownEventsLost(_logger, Api.ShutdownTimeout, lost);
             }
         }
@@ -162,13 +157,42 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
     {
         _queue.Complete();
         _abort.CancelAfter(Api.ShutdownTimeout);
+        Wake();
     }
 
-    /// <summary>Fills an empty batch: returns when it is full, when the flush interval since its first event has passed, or at once when stopping.</summary>
-    private async Task FillAsync(List<byte[]> batch, CancellationToken stoppingToken)
+    private void OnOptionsChanged(OaiqTrackingOptions options, string? name)
     {
-        var api = Api;
-        var max = Math.Clamp(api.MaxBatchSize, 1, ConversionsApiSerializer.MaxBatchSize);
+        if (name is not null && name != Options.DefaultName)
+        {
+            return;
+        }
+
+        _backoff = new DeliveryBackoff(options.ConversionsApi, _timeProvider, OnBackoff);
+        ConversionsApiLog.ConfigurationChanged(_logger);
+        Wake();
+    }
+
+    /// <summary>Ends the current back-off wait (shutdown, or a configuration change that may have fixed the cause).</summary>
+    /// <remarks>The replaced source is cancelled, not disposed: the loop may be reading its token at that moment.</remarks>
+    private void Wake() => Interlocked.Exchange(ref _wake, new CancellationTokenSource()).Cancel();
+
+    /// <summary>Waits after an unexpected error; stopping ends the wait, only the shutdown deadline throws.</summary>
+    private async Task PauseAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(delay, _timeProvider, stoppingToken.IsCancellationRequested ? _abort.Token : stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!_abort.IsCancellationRequested)
+        {
+            // Stopping: go on draining now.
+        }
+    }
+
+    /// <summary>Fills an empty batch: returns when it is full, when the flush interval since its first record has passed, or at once when stopping.</summary>
+    private async Task FillAsync(List<ConversionEventRecord> batch, CancellationToken stoppingToken)
+    {
+        var max = MaxBatch;
         Drain(batch, max);
         if (batch.Count >= max || stoppingToken.IsCancellationRequested)
         {
@@ -193,14 +217,15 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
             Drain(batch, max);
         }
 
-        if (batch.Count >= max || api.FlushInterval <= TimeSpan.Zero)
+        var interval = Api.FlushInterval;
+        if (batch.Count >= max || interval <= TimeSpan.Zero)
         {
             return;
         }
 
-        // One timer per batch: wait for more events until the batch is full or the interval is over.
-        using var interval = new CancellationTokenSource(api.FlushInterval, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(interval.Token, stoppingToken);
+        // One timer per batch: wait for more records until the batch is full or the interval is over.
+        using var flush = new CancellationTokenSource(interval, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(flush.Token, stoppingToken);
         while (batch.Count < max)
         {
             try
@@ -220,11 +245,11 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
         }
     }
 
-    private void Drain(List<byte[]> batch, int max)
+    private void Drain(List<ConversionEventRecord> batch, int max)
     {
-        while (batch.Count < max && _queue.TryTake(out var item))
+        while (batch.Count < max && _queue.TryTake(out var record))
         {
-            batch.Add(item);
+            batch.Add(record);
         }
 
         // Out of the channel but not delivered yet: still counted in the queue-length gauge and the health check.
@@ -232,269 +257,108 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
     }
 
     /// <summary>Delivers a batch, keeping and retrying what fails, until it is empty. Throws only when the shutdown deadline passes.</summary>
-    private async Task DeliverAsync(List<byte[]> batch, CancellationToken stoppingToken)
+    private async Task DeliverAsync(List<ConversionEventRecord> batch, CancellationToken stoppingToken)
     {
-        var backoff = Api.RetryDelay;
         while (true)
         {
-            DropStale(batch);
-            if (batch.Count == 0)
+            // While running, stopping or a configuration change ends a back-off wait early (shutdown drains at once);
+            // while draining, only the shutdown deadline does.
+            var waitToken = stoppingToken.IsCancellationRequested ? _abort.Token : stoppingToken;
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(waitToken, Volatile.Read(ref _wake).Token);
+            try
             {
-                _status.Retained = 0;
-                return;
+                if (await _backoff.ExecuteAsync(AttemptAsync, batch, wait.Token).ConfigureAwait(false) is null)
+                {
+                    return;
+                }
+
+                _abort.Token.ThrowIfCancellationRequested();
+            }
+            catch (OperationCanceledException) when (!_abort.IsCancellationRequested)
+            {
+                // Woken: try again now.
+            }
+        }
+    }
+
+    /// <summary>One attempt: drop what went stale, send the rest; returns the failure, or <see langword="null"/> when nothing is left.</summary>
+    private async ValueTask<SendResult?> AttemptAsync(List<ConversionEventRecord> batch)
+    {
+        // A retry may carry newer records too: the API deduplicates on id, so the kept ones stay safe to resend.
+        Drain(batch, MaxBatch);
+        DropStale(batch);
+        if (batch.Count == 0)
+        {
+            return null;
+        }
+
+        var records = batch.ToArray();
+        batch.Clear();
+        try
+        {
+            var (failure, delivered) = await _delivery.DeliverAsync(records, batch, _abort.Token).ConfigureAwait(false);
+            if (_queue.IsCompleted)
+            {
+                Interlocked.Add(ref _deliveredDuringShutdown, delivered);
             }
 
-            var failure = await SendSplittingAsync(batch, _abort.Token).ConfigureAwait(false);
-            if (failure is not { } result)
+            _status.Retained = batch.Count;
+            if (failure is null)
             {
-                _status.Retained = 0;
                 _status.RecordSuccess(_timeProvider.GetUtcNow(), out var previousFailures);
                 if (previousFailures > 0)
                 {
                     ConversionsApiLog.Recovered(_logger, previousFailures);
                 }
-
-                return;
             }
 
+            return failure;
+        }
+        finally
+        {
             _status.Retained = batch.Count;
-            var api = Api;
-            var delay = backoff;
-            if (result.RetryAfter is { } retryAfter && retryAfter > delay)
-            {
-                delay = retryAfter;
-            }
-
-            delay = delay > api.MaxRetryDelay ? api.MaxRetryDelay : delay;
-            ReportFailure(result, batch.Count, delay, api);
-            _metrics.Failed(batch.Count, result.Outcome);
-
-            await WaitAsync(delay, stoppingToken).ConfigureAwait(false);
-
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, api.MaxRetryDelay.Ticks));
-
-            // The retry may carry newer events too: the API deduplicates on id, so the kept ones stay safe to resend.
-            Drain(batch, Math.Clamp(api.MaxBatchSize, 1, ConversionsApiSerializer.MaxBatchSize));
         }
     }
 
-    /// <summary>
-    /// Waits before a retry. While running, stopping ends the wait early so shutdown can drain at once; while draining,
-    /// only the shutdown deadline ends it, by throwing.
-    /// </summary>
-    private async Task WaitAsync(TimeSpan delay, CancellationToken stoppingToken)
+    private void OnBackoff(SendResult failure, TimeSpan delay)
     {
-        var token = stoppingToken.IsCancellationRequested ? _abort.Token : stoppingToken;
-        try
-        {
-            await Task.Delay(delay, _timeProvider, token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!_abort.IsCancellationRequested)
-        {
-            // Stopping: go on draining now.
-        }
-    }
-
-    private void ReportFailure(SendResult result, int count, TimeSpan delay, ConversionsApiOptions api)
-    {
-        var description = result.StatusCode is { } code
-            ? string.Create(CultureInfo.InvariantCulture, $"status {code}")
-            : result.ErrorMessage ?? "no response";
-        _status.RecordFailure(_timeProvider.GetUtcNow(), description);
-        switch (result.Outcome)
+        // Runs as the pipeline decides to wait: the batch list is the kept records.
+        var count = _status.Retained;
+        _status.RecordFailure(_timeProvider.GetUtcNow(), failure.StatusCode is { } code
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"status {code}")
+            : failure.ErrorMessage ?? "no response");
+        _instrumentation.Failed(count, failure.Outcome);
+        var requestId = BatchDelivery.RequestIdText(failure);
+        switch (failure.Outcome)
         {
             case SendOutcome.Unauthorized:
-                ConversionsApiLog.Unauthorized(_logger, result.StatusCode ?? 0, result.ErrorMessage, result.RequestId, count, delay);
+                ConversionsApiLog.Unauthorized(_logger, failure.StatusCode ?? 0, BatchDelivery.MessageText(failure), requestId, count, delay);
                 break;
             case SendOutcome.Unexpected:
-                ConversionsApiLog.UnexpectedStatus(_logger, result.StatusCode ?? 0, result.ErrorMessage, result.RequestId, api.BaseAddress, count, delay);
+                ConversionsApiLog.UnexpectedStatus(_logger, failure.StatusCode ?? 0, BatchDelivery.MessageText(failure), requestId, Api.BaseAddress, count, delay);
                 break;
             default:
-                var reason = result.StatusCode is { } status
-                    ? string.Create(CultureInfo.InvariantCulture, $"status {status}: {result.ErrorMessage}")
-                    : result.ErrorMessage ?? "no response";
+                var reason = failure.StatusCode is { } status
+                    ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"status {status}: {failure.ErrorMessage}")
+                    : failure.ErrorMessage ?? "no response";
                 ConversionsApiLog.SendFailed(_logger, count, reason, delay);
                 break;
         }
     }
 
-    private void DropStale(List<byte[]> batch)
+    private void DropStale(List<ConversionEventRecord> batch)
     {
         var now = _timeProvider.GetUtcNow();
         var oldest = now - ConversionEventQueue.MaxEventAge;
         for (var i = batch.Count - 1; i >= 0; i--)
         {
-            if (ConversionEventPacker.ReadTimestamp(batch[i]) < oldest)
+            var record = batch[i];
+            if (record.Timestamp < oldest)
             {
-                var item = ConversionEventPacker.Unpack(batch[i]);
                 batch.RemoveAt(i);
-                _metrics.Dropped(DropReason.Stale);
-                ConversionsApiLog.StaleEventDropped(_logger, item.Id, item.Event, now - item.Timestamp);
+                _instrumentation.Dropped(DropReason.Stale);
+                ConversionsApiLog.StaleEventDropped(_logger, record.Id, record.EventType, now - record.Timestamp);
             }
-        }
-    }
-
-    /// <summary>
-    /// Sends the batch, splitting rejected parts in halves. On return the batch holds only the events kept for a retry;
-    /// the result describes the failure that stopped delivery, or is <see langword="null"/> when nothing is left.
-    /// </summary>
-    private async Task<SendResult?> SendSplittingAsync(List<byte[]> batch, CancellationToken cancellationToken)
-    {
-        var items = batch.ToArray();
-        batch.Clear();
-        var state = new SplitState(CreateClient(), items, batch);
-        try
-        {
-            await SendSegmentAsync(state, 0, items.Length, knownBad: false, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // The shutdown deadline cut a request: hand back what was neither delivered nor dead-lettered, to be counted.
-            for (var i = 0; i < items.Length; i++)
-            {
-                if (!state.Handled[i])
-                {
-                    batch.Add(items[i]);
-                }
-            }
-
-            throw;
-        }
-
-        return state.Failure;
-    }
-
-    private ConversionsApiClient CreateClient() =>
-        _typedClientFactory.CreateClient(_httpClientFactory.CreateClient(ConversionsApiClient.HttpClientName));
-
-    /// <summary>
-    /// Sends <c>items[offset..offset+count]</c>. A rejected segment is split; when its left half is accepted the right half
-    /// must hold the invalid event, so it is split again without being sent (a lone event is always sent, to confirm it and
-    /// get its own error message). With k invalid events among n this costs O(k·log n) extra requests.
-    /// </summary>
-    /// <returns><see langword="true"/> when every event of the segment was accepted.</returns>
-    private async Task<bool> SendSegmentAsync(SplitState state, int offset, int count, bool knownBad, CancellationToken cancellationToken)
-    {
-        if (state.Failure is not null)
-        {
-            // An earlier part failed for a reason splitting cannot fix: keep the rest for the retry.
-            state.Retain(offset, count);
-            return false;
-        }
-
-        if (!knownBad || count == 1)
-        {
-            var segment = new ArraySegment<byte[]>(state.Items, offset, count);
-            var result = await SendOnceAsync(state.Client, segment, cancellationToken).ConfigureAwait(false);
-            switch (result.Outcome)
-            {
-                case SendOutcome.Delivered:
-                    state.MarkHandled(offset, count);
-                    _metrics.Sent(count);
-                    if (_abort.IsCancellationRequested || _queue.IsCompleted)
-                    {
-                        Interlocked.Add(ref _deliveredDuringShutdown, count);
-                    }
-
-                    return true;
-                case SendOutcome.Rejected when count == 1:
-                    state.MarkHandled(offset, 1);
-                    DeadLetter(state.Items[offset], result);
-                    return false;
-                case SendOutcome.Rejected:
-                    ConversionsApiLog.BatchRejected(_logger, count, result.StatusCode ?? 0, result.ErrorMessage, result.RequestId);
-                    break;
-                default:
-                    state.Failure = result;
-                    state.Retain(offset, count);
-                    return false;
-            }
-        }
-
-        _metrics.Split();
-        var left = count / 2;
-        ConversionsApiLog.BatchSplit(_logger, count, left, count - left, knownBad ? " (known to hold an invalid event, not resent)" : string.Empty);
-        var leftAccepted = await SendSegmentAsync(state, offset, left, knownBad: false, cancellationToken).ConfigureAwait(false);
-        await SendSegmentAsync(state, offset + left, count - left, knownBad: leftAccepted, cancellationToken).ConfigureAwait(false);
-        return false;
-    }
-
-    private async Task<SendResult> SendOnceAsync(ConversionsApiClient client, ArraySegment<byte[]> events, CancellationToken cancellationToken)
-    {
-        using var activity = ConversionsApiTelemetry.ActivitySource.StartActivity(ConversionsApiTelemetry.SendActivityName, ActivityKind.Client);
-        if (activity is not null)
-        {
-            var baseAddress = Api.BaseAddress;
-            activity.SetTag("oaiq.batch.size", events.Count);
-            activity.SetTag("server.address", baseAddress.Host);
-            activity.SetTag("server.port", baseAddress.Port);
-        }
-
-        var started = _timeProvider.GetTimestamp();
-        var result = await client.SendAsync(events, cancellationToken).ConfigureAwait(false);
-        var elapsed = _timeProvider.GetElapsedTime(started);
-        _metrics.Batch(result.Outcome, elapsed.TotalSeconds);
-        if (activity is not null)
-        {
-            activity.SetTag("oaiq.send.outcome", SendResult.OutcomeName(result.Outcome));
-            if (result.StatusCode is { } code)
-            {
-                activity.SetTag("http.response.status_code", code);
-            }
-
-            if (result.Outcome != SendOutcome.Delivered)
-            {
-                activity.SetStatus(ActivityStatusCode.Error, SendResult.OutcomeName(result.Outcome));
-            }
-        }
-
-        if (result.Outcome == SendOutcome.Delivered)
-        {
-            ConversionsApiLog.BatchSent(_logger, events.Count, elapsed.TotalMilliseconds, result.StatusCode ?? 0);
-        }
-
-        return result;
-    }
-
-    private void DeadLetter(byte[] packed, SendResult result)
-    {
-        var item = ConversionEventPacker.Unpack(packed);
-        _metrics.Dropped(DropReason.DeadLetter);
-        var status = result.StatusCode ?? 0;
-        ConversionsApiLog.EventDeadLettered(_logger, item.Id, item.Event, status, result.ErrorMessage, result.RequestId);
-        if (Api.OnDeadLetter is { } callback)
-        {
-            try
-            {
-                callback(new DeadLetteredEvent(item, status, result.ErrorMessage, result.RequestId, _timeProvider.GetUtcNow()));
-            }
-            catch (Exception ex)
-            {
-                ConversionsApiLog.DeadLetterCallbackFailed(_logger, ex, item.Id, item.Event);
-            }
-        }
-    }
-
-    /// <summary>The state of one split-and-send round.</summary>
-    private sealed class SplitState(ConversionsApiClient client, byte[][] items, List<byte[]> retained)
-    {
-        public ConversionsApiClient Client { get; } = client;
-
-        public byte[][] Items { get; } = items;
-
-        public List<byte[]> Retained { get; } = retained;
-
-        /// <summary>Which items were delivered, dead-lettered or put back for a retry.</summary>
-        public bool[] Handled { get; } = new bool[items.Length];
-
-        public SendResult? Failure { get; set; }
-
-        public void MarkHandled(int offset, int count) => Handled.AsSpan(offset, count).Fill(true);
-
-        public void Retain(int offset, int count)
-        {
-            Retained.AddRange(new ArraySegment<byte[]>(Items, offset, count));
-            MarkHandled(offset, count);
         }
     }
 }

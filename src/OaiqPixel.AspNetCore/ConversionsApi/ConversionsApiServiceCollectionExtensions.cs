@@ -28,12 +28,13 @@ internal static class ConversionsApiServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OaiqTrackingOptions>, ConversionsApiOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
-        services.TryAddSingleton<ConversionsApiMetrics>();
+        services.TryAddSingleton<ConversionsApiInstrumentation>();
+        services.TryAddSingleton<BatchDelivery>();
         services.TryAddSingleton<ConversionsApiStatus>();
         services.TryAddSingleton<ConversionEventQueue>();
         services.TryAddSingleton<IConversionEventSink>(static sp => sp.GetRequiredService<ConversionEventQueue>());
 
-        services.AddHttpClient<ConversionsApiClient>(ConversionsApiClient.HttpClientName, static client =>
+        services.AddHttpClient<ConversionsApiClient>(ConversionsApiOptions.HttpClientName, static client =>
             {
                 // The resilience handler owns the timeouts (per attempt and in total).
                 client.Timeout = Timeout.InfiniteTimeSpan;

@@ -14,13 +14,13 @@ internal sealed class OaiqConversionTracker : IConversionTracker
     private readonly OaiqTrackingRuntime _runtime;
     private readonly IConversionEventSink _sink;
     private readonly ILogger _logger;
-    private readonly ConversionsApiMetrics _metrics;
+    private readonly ConversionsApiInstrumentation _metrics;
 
     public OaiqConversionTracker(
         IHttpContextAccessor httpContextAccessor,
         OaiqTrackingRuntime runtime,
         IConversionEventSink sink,
-        ConversionsApiMetrics metrics,
+        ConversionsApiInstrumentation metrics,
         ILogger<OaiqConversionTracker> logger)
     {
         _httpContextAccessor = httpContextAccessor;
@@ -64,10 +64,10 @@ internal sealed class OaiqConversionTracker : IConversionTracker
             return null;
         }
 
-        // Every part is already checked (the id above or generated, oppref as a cookie value, the source URL when built),
-        // so the event skips re-checking them: this is the request path.
-        var conversionEvent = new ConversionEvent(oaiqEvent, eventId ?? EventIds.New(), _runtime.Time.GetUtcNow(), context.Oppref, context.SourceUrl)
+        var conversionEvent = new ConversionEvent(oaiqEvent, eventId ?? EventIds.New(), _runtime.Time.GetUtcNow())
         {
+            Oppref = context.Oppref,
+            SourceUrl = context.SourceUrl,
             ActionSource = oaiqEvent.IsPixelEvent ? ActionSource.Web : null,
             OptOut = optOut,
             User = context.RequestUser.Merge(user),

@@ -313,6 +313,6 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
         }
 
         var url = UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path);
-        return ConversionEvent.IsHttpUrl(url) ? url : null;
+        return ConversionEvent.IsValidSourceUrl(url) ? url : null;
     }
 }

@@ -20,7 +20,7 @@ internal sealed class OaiqTrackingRuntime
         TimeProvider timeProvider,
         IDataProtectionProvider dataProtection,
         ILogger<OaiqTrackingRuntime> logger,
-        ConversionsApiMetrics metrics)
+        ConversionsApiInstrumentation metrics)
     {
         Options = options.Value;
         _consentResolver = consentResolver;
@@ -51,7 +51,7 @@ internal sealed class OaiqTrackingRuntime
     public VisitorCookies VisitorCookies { get; }
 
     /// <summary>Where skipped server copies of view events are counted (<c>oaiq.events.dropped</c>).</summary>
-    public ConversionsApiMetrics Metrics { get; }
+    public ConversionsApiInstrumentation Metrics { get; }
 
     /// <summary>Which loads send their view events to the Conversions API too.</summary>
     public OaiqServerViewOptions ServerViews { get; }

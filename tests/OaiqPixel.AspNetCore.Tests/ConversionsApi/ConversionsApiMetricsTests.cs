@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using OaiqPixel.AspNetCore.ConversionsApi;
 
 namespace OaiqPixel.AspNetCore.Tests.ConversionsApi;
 
@@ -64,8 +67,8 @@ public sealed class ConversionsApiMetricsTests
         Assert.Equal(120, enqueued.GetMeasurementSnapshot().Sum(m => m.Value));
         Assert.Equal(120, sent.GetMeasurementSnapshot().Sum(m => m.Value));
         var batchMeasurements = batches.GetMeasurementSnapshot();
-        Assert.True(batchMeasurements.Count == 3, string.Join(", ", batchMeasurements.Select(m => m.Tags["outcome"])) + " / " + string.Join(", ", h.Api.Requests.Select(r => r.EventCount + ":" + r.StatusCode)));
-        Assert.All(batchMeasurements, m => Assert.Equal("delivered", m.Tags["outcome"]));
+        Assert.True(batchMeasurements.Count == 3, string.Join(", ", batchMeasurements.Select(m => m.Tags["oaiq.send.outcome"])) + " / " + string.Join(", ", h.Api.Requests.Select(r => r.EventCount + ":" + r.StatusCode)));
+        Assert.All(batchMeasurements, m => Assert.Equal("delivered", m.Tags["oaiq.send.outcome"]));
         Assert.Equal(3, duration.GetMeasurementSnapshot().Count);
         queueLength.RecordObservableInstruments();
         Assert.Equal(0, queueLength.LastMeasurement?.Value);
@@ -75,6 +78,89 @@ public sealed class ConversionsApiMetricsTests
             Assert.Equal(3, spans.Count);
             Assert.Equal([50, 50, 20], spans.Select(a => (int)a.GetTagItem("oaiq.batch.size")!).OrderDescending());
             Assert.All(spans, a => Assert.Equal(200, a.GetTagItem("http.response.status_code")));
+            Assert.All(spans, a => Assert.Equal(ActivityKind.Internal, a.Kind));
+            Assert.All(spans, a => Assert.Equal("delivered", a.GetTagItem("oaiq.send.outcome")));
         }
+    }
+
+    [Fact]
+    public async Task SendSpan_LinksToTheTracedRequestsWhoseEventsItCarries()
+    {
+        // Arrange: three events recorded under two traced requests, one outside any trace.
+        await using var h = await ServerLegHarness.StartAsync(o => o.ConversionsApi.MaxBatchSize = 3, startSender: false);
+        var sends = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is "OaiqPixel" or "RequestSource",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                if (a.OperationName == "oaiq.conversions_api.send" && Equals(a.GetTagItem("server.port"), h.Api.Port))
+                {
+                    lock (sends)
+                    {
+                        sends.Add(a);
+                    }
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var requests = new ActivitySource("RequestSource");
+        var orders = TestEvents.Orders(3, DateTimeOffset.UtcNow);
+        ActivityContext first, second;
+        using (var request = requests.StartActivity("GET /checkout"))
+        {
+            first = request!.Context;
+            h.EnqueueAll(orders[..1]);
+        }
+
+        using (var request = requests.StartActivity("POST /orders"))
+        {
+            second = request!.Context;
+            h.EnqueueAll(orders[1..2]);
+        }
+
+        h.EnqueueAll(orders[2..]);
+
+        // Act
+        await h.StartSenderAsync();
+        await h.Api.WaitForEventsAsync(3, TimeSpan.FromSeconds(10));
+        await h.StopSenderAsync();
+
+        // Assert: one root span, not a child of any request, linked to both.
+        lock (sends)
+        {
+            var send = Assert.Single(sends);
+            Assert.Equal(default, send.ParentSpanId);
+            Assert.Equal([first.SpanId, second.SpanId], send.Links.Select(l => l.Context.SpanId).ToArray());
+        }
+    }
+
+    [Fact]
+    public void SendDuration_AdvisesBucketsFromMillisecondsToAMinute()
+    {
+        var services = new ServiceCollection();
+        services.AddMetrics();
+        using var provider = services.BuildServiceProvider();
+        var instrumentation = new ConversionsApiInstrumentation(provider.GetRequiredService<IMeterFactory>());
+        Histogram<double>? histogram = null;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument is Histogram<double> { Name: "oaiq.send.duration" } h)
+                {
+                    histogram = h;
+                }
+            },
+        };
+        listener.Start();
+
+        Assert.NotNull(histogram);
+        var buckets = histogram.Advice?.HistogramBucketBoundaries;
+        Assert.NotNull(buckets);
+        Assert.Equal(0.005, buckets[0]);
+        Assert.Equal(60, buckets[^1]);
+        GC.KeepAlive(instrumentation);
     }
 }

@@ -33,7 +33,7 @@ public sealed class ConversionsApiQueueTests
         Assert.True(returned, "TryEnqueue blocked on a full queue that nothing drains.");
         Assert.Equal(100, accepted);
         Assert.Equal(100, h.Queue.Count);
-        Assert.Equal(9_900, dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["reason"] == "queue_full").Sum(m => m.Value));
+        Assert.Equal(9_900, dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["oaiq.drop.reason"] == "queue_full").Sum(m => m.Value));
         Assert.Equal(100, enqueued.GetMeasurementSnapshot().Sum(m => m.Value));
         var warning = Assert.Single(h.Logs.GetSnapshot(), r => r.Id.Id == 103);
         Assert.Contains("100 events", warning.Message, StringComparison.Ordinal);

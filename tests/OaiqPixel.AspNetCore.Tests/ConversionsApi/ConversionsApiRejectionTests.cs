@@ -34,11 +34,11 @@ public sealed class ConversionsApiRejectionTests
         Assert.Equal(999, h.Api.Events.Count);
         Assert.True(h.Api.TotalRequests <= 22, $"{h.Api.TotalRequests} requests to isolate one bad event in 1,000 (2*log2(1000)+2 = 22 allowed).");
         var dead = Assert.Single(h.DeadLetters);
-        Assert.Equal("order_537", dead.Event.Id);
+        Assert.Equal("order_537", dead.Record.Id);
         Assert.Equal(400, dead.StatusCode);
         Assert.False(string.IsNullOrEmpty(dead.ErrorMessage));
         Assert.True(splits.GetMeasurementSnapshot().Sum(m => m.Value) >= 9);
-        Assert.Equal(1, dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["reason"] == "dead_letter").Sum(m => m.Value));
+        Assert.Equal(1, dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["oaiq.drop.reason"] == "dead_letter").Sum(m => m.Value));
         var log = Assert.Single(h.Logs.GetSnapshot(), r => r.Id.Id == 113);
         Assert.Contains("order_537", log.Message, StringComparison.Ordinal);
         Assert.Contains(dead.ErrorMessage!, log.Message, StringComparison.Ordinal);
@@ -63,7 +63,7 @@ public sealed class ConversionsApiRejectionTests
         await WaitForAsync(() => h.DeadLetters.Count == 5);
 
         Assert.Equal(events.Select(e => e.Id).Where(id => !poison.Contains(id)).ToHashSet(), h.Api.EventIds);
-        Assert.Equal(poison, h.DeadLetters.Select(d => d.Event.Id).ToHashSet());
+        Assert.Equal(poison, h.DeadLetters.Select(d => d.Record.Id).ToHashSet());
         // k * 2 * log2(n) + 1 = 5 * 20 + 1; one-by-one would be 1,001.
         Assert.True(h.Api.TotalRequests <= 101, $"{h.Api.TotalRequests} requests for 5 bad events in 1,000.");
     }
@@ -107,7 +107,7 @@ public sealed class ConversionsApiRejectionTests
         Assert.Equal(200, request.StatusCode);
         Assert.Equal(9, request.EventCount);
         Assert.DoesNotContain("order_old", request.Body, StringComparison.Ordinal);
-        Assert.Equal(1, dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["reason"] == "stale").Sum(m => m.Value));
+        Assert.Equal(1, dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["oaiq.drop.reason"] == "stale").Sum(m => m.Value));
         Assert.Contains(h.Logs.GetSnapshot(), r => r.Id.Id == 111 && r.Message.Contains("order_old", StringComparison.Ordinal));
     }
 
@@ -122,7 +122,7 @@ public sealed class ConversionsApiRejectionTests
         Assert.False(h.Sink.TryEnqueue(tooOld));
         Assert.False(h.Sink.TryEnqueue(noSource));
 
-        Assert.Equal(2, dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["reason"] == "invalid").Sum(m => m.Value));
+        Assert.Equal(2, dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["oaiq.drop.reason"] == "invalid").Sum(m => m.Value));
         var logs = h.Logs.GetSnapshot().Where(r => r.Id.Id == 102).ToList();
         Assert.Equal(2, logs.Count);
         Assert.Contains("order_ancient", logs[0].Message, StringComparison.Ordinal);

@@ -45,7 +45,7 @@ public sealed class ConversionsApiShutdownTests
         stopwatch.Stop();
 
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(4), $"Stopping took {stopwatch.Elapsed} with a 1 s shutdown timeout.");
-        Assert.Equal(250, dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["reason"] == "shutdown").Sum(m => m.Value));
+        Assert.Equal(250, dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["oaiq.drop.reason"] == "shutdown").Sum(m => m.Value));
         Assert.Contains(h.Logs.GetSnapshot(), r => r.Id.Id == 119 && r.Message.Contains("250", StringComparison.Ordinal));
     }
 

@@ -84,6 +84,8 @@ internal sealed class ServerLegHarness : IAsyncDisposable
                 c.MaxRetryAttempts = 3;
                 c.RetryDelay = TimeSpan.FromMilliseconds(20);
                 c.MaxRetryDelay = TimeSpan.FromMilliseconds(200);
+                c.BackoffDelay = TimeSpan.FromMilliseconds(20);
+                c.MaxBackoffDelay = TimeSpan.FromMilliseconds(200);
                 c.ShutdownTimeout = TimeSpan.FromSeconds(10);
                 if (timeProvider is not null)
                 {
@@ -147,7 +149,7 @@ internal sealed class ServerLegHarness : IAsyncDisposable
     }
 
     public MetricCollector<T> Collect<T>(string instrument)
-        where T : struct => new(MeterFactory, ConversionsApiTelemetry.Name, instrument);
+        where T : struct => new(MeterFactory, OaiqTelemetry.MeterName, instrument);
 
     /// <summary>Every captured log line, message, structured value and exception, as one text per record.</summary>
     public IEnumerable<string> LogTexts() =>

@@ -31,7 +31,7 @@ public sealed class ConsentTests
         Assert.Empty(app.Sink.Events);
         var consentDrop = Assert.Single(dropped.GetMeasurementSnapshot());
         Assert.Equal(1, consentDrop.Value);
-        Assert.Equal("consent", consentDrop.Tags["reason"]);
+        Assert.Equal("consent", consentDrop.Tags["oaiq.drop.reason"]);
     }
 
     [Fact]

@@ -370,6 +370,6 @@ public sealed class ServerViewTests
     {
         var measurements = dropped.GetMeasurementSnapshot();
         Assert.Equal(count, measurements.Sum(m => m.Value));
-        Assert.All(measurements, m => Assert.Equal(reason, m.Tags["reason"]));
+        Assert.All(measurements, m => Assert.Equal(reason, m.Tags["oaiq.drop.reason"]));
     }
 }

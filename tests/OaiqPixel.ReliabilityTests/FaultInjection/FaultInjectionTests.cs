@@ -36,8 +36,8 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     {
         Key = "02",
         Name = "429 with Retry-After: 1 (3 bursts of 2)",
-        // Retry-After is honoured up to MaxRetryDelay; let it reach the 1 s the API asks for.
-        Settings = new() { ["Oaiq:ConversionsApi:MaxRetryDelay"] = "00:00:02" },
+        // Retry-After is honoured up to MaxRetryDelay (HTTP retries) and MaxBackoffDelay (the sender); let it reach the 1 s the API asks for.
+        Settings = new() { ["Oaiq:ConversionsApi:MaxRetryDelay"] = "00:00:02", ["Oaiq:ConversionsApi:MaxBackoffDelay"] = "00:00:02" },
         Arrange = (api, _) =>
         {
             for (var burst = 0; burst < 3; burst++)

@@ -129,9 +129,9 @@ internal static class FaultScenarioRunner
 
             var ids = api.EventIds;
             var received = api.Events.Count;
-            var deadLetters = host.DeadLetters.Select(d => d.Event.Id).ToHashSet(StringComparer.Ordinal);
-            var droppedQueueFull = dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["reason"] == "queue_full").Sum(m => m.Value);
-            var droppedOther = dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["reason"] is not ("queue_full" or "dead_letter")).Sum(m => m.Value);
+            var deadLetters = host.DeadLetters.Select(d => d.Record.Id).ToHashSet(StringComparer.Ordinal);
+            var droppedQueueFull = dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["oaiq.drop.reason"] == "queue_full").Sum(m => m.Value);
+            var droppedOther = dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["oaiq.drop.reason"] is not ("queue_full" or "dead_letter")).Sum(m => m.Value);
             var statuses = string.Join(", ", api.RequestsByStatus.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}×{kv.Value}"));
             if (api.AbortedRequests > 0)
             {

@@ -30,6 +30,8 @@ public sealed class SuccessBodyTests
             ["Oaiq:ConversionsApi:TotalRequestTimeout"] = "00:00:08",
             ["Oaiq:ConversionsApi:RetryDelay"] = "00:00:00.010",
             ["Oaiq:ConversionsApi:MaxRetryDelay"] = "00:00:00.100",
+            ["Oaiq:ConversionsApi:BackoffDelay"] = "00:00:00.010",
+            ["Oaiq:ConversionsApi:MaxBackoffDelay"] = "00:00:00.100",
         };
         await using var host = await ServerLegHost.StartAsync(settings);
         var ids = Enumerable.Range(0, 50).Select(i => Events.Id("raw_", i)).ToList();

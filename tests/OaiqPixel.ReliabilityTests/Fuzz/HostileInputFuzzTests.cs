@@ -199,7 +199,7 @@ public sealed class HostileInputFuzzTests(ITestOutputHelper output)
                 stats.Add([$"event {e.Event.Name} handed to the server leg is invalid: {string.Join("; ", errors)}"], false, -1, "events");
             }
 
-            _ = ConversionsApiSerializer.SerializeEvent(e);
+            _ = OaiqPixel.AspNetCore.ConversionsApi.ConversionEventRecord.Create(e, "px_fuzz");
         }
     }
 

@@ -77,6 +77,8 @@ internal sealed class ServerLegHost : IAsyncDisposable
         ["Oaiq:ConversionsApi:MaxRetryAttempts"] = "3",
         ["Oaiq:ConversionsApi:RetryDelay"] = "00:00:00.010",
         ["Oaiq:ConversionsApi:MaxRetryDelay"] = "00:00:00.100",
+        ["Oaiq:ConversionsApi:BackoffDelay"] = "00:00:00.010",
+        ["Oaiq:ConversionsApi:MaxBackoffDelay"] = "00:00:00.100",
         ["Oaiq:ConversionsApi:ShutdownTimeout"] = "00:00:20",
     };
 

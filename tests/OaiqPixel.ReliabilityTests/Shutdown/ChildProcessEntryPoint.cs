@@ -34,6 +34,8 @@ public static class ChildProcessEntryPoint
             ["Oaiq:ConversionsApi:ShutdownTimeout"] = "00:00:20",
             ["Oaiq:ConversionsApi:RetryDelay"] = "00:00:00.050",
             ["Oaiq:ConversionsApi:MaxRetryDelay"] = "00:00:00.500",
+            ["Oaiq:ConversionsApi:BackoffDelay"] = "00:00:00.050",
+            ["Oaiq:ConversionsApi:MaxBackoffDelay"] = "00:00:00.500",
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Logging.ClearProviders();

@@ -1,0 +1,161 @@
+namespace OaiqPixel.Sandbox;
+
+/// <summary>
+/// What the development sandbox saw: the pixel calls reported by the sandbox SDK, the events the sandbox Conversions
+/// API accepted, and the batches it refused. In memory, newest kept, bounded; a singleton in Development only.
+/// </summary>
+public sealed class OaiqSandbox(TimeProvider timeProvider)
+{
+    private const int Capacity = 2_000;
+    private static readonly TimeSpan s_pendingWindow = TimeSpan.FromSeconds(10);
+
+    private readonly Lock _lock = new();
+    private readonly List<SandboxBrowserCall> _browserCalls = [];
+    private readonly List<SandboxServerEvent> _serverEvents = [];
+    private readonly List<SandboxRejection> _rejections = [];
+
+    /// <summary>The clock used for arrival times.</summary>
+    public TimeProvider TimeProvider { get; } = timeProvider;
+
+    /// <summary>Every pixel call reported by a browser, oldest first.</summary>
+    public IReadOnlyList<SandboxBrowserCall> BrowserCalls
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _browserCalls];
+            }
+        }
+    }
+
+    /// <summary>Every event the sandbox Conversions API accepted, oldest first.</summary>
+    public IReadOnlyList<SandboxServerEvent> ServerEvents
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _serverEvents];
+            }
+        }
+    }
+
+    /// <summary>Every request the sandbox Conversions API refused, oldest first.</summary>
+    public IReadOnlyList<SandboxRejection> Rejections
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _rejections];
+            }
+        }
+    }
+
+    public void Add(IEnumerable<SandboxBrowserCall> calls) => Append(_browserCalls, calls);
+
+    public void Add(IEnumerable<SandboxServerEvent> events) => Append(_serverEvents, events);
+
+    public void Add(SandboxRejection rejection) => Append(_rejections, [rejection]);
+
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _browserCalls.Clear();
+            _serverEvents.Clear();
+            _rejections.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Joins both legs by event id, newest first, and says what is wrong with each: an id seen on one leg only (after a
+    /// grace period for the sender's flush interval), different names on the two legs, or an id seen twice on a leg.
+    /// </summary>
+    public IReadOnlyList<SandboxEventRow> BuildRows()
+    {
+        var now = TimeProvider.GetUtcNow();
+        var browser = BrowserCalls.Where(c => c.EventName is not null && !c.Dropped).ToList();
+        var server = ServerEvents.Where(e => !e.ValidateOnly).ToList();
+        var ids = browser.Select(c => c.EventId ?? string.Empty).Concat(server.Select(e => e.Id)).Distinct(StringComparer.Ordinal);
+
+        var rows = new List<SandboxEventRow>();
+        foreach (var id in ids)
+        {
+            var fired = browser.Where(c => (c.EventId ?? string.Empty) == id).ToList();
+            var received = server.Where(e => e.Id == id).ToList();
+            var browserName = fired.Select(c => NameKey(c.EventName, c.CustomEventName)).FirstOrDefault();
+            var serverName = received.Select(e => NameKey(e.Type, e.CustomEventName)).FirstOrDefault();
+            var lastSeen = fired.Select(c => c.ReceivedAt).Concat(received.Select(e => e.ReceivedAt)).Max();
+
+            var problems = new List<string>();
+            if (id.Length == 0)
+            {
+                problems.Add("measured without an event_id: the two legs cannot be deduplicated");
+            }
+            else if (received.Count == 0)
+            {
+                problems.Add(now - lastSeen < s_pendingWindow
+                    ? "server leg pending (the sender flushes every few seconds)"
+                    : browserName is OaiqPixel.OaiqEventNames.PageViewed or OaiqPixel.OaiqEventNames.ContentsViewed
+                        ? "browser leg only: fine for a view of a load no person saw (a prefetch, a bot, not a navigation: log 40), otherwise the Conversions API never received this id"
+                        : "browser leg only: the Conversions API never received this id");
+            }
+            else if (fired.Count == 0)
+            {
+                problems.Add(now - lastSeen < s_pendingWindow
+                    ? "browser leg pending"
+                    : "server leg only: the pixel never fired this id (fine for server-only events)");
+            }
+
+            if (browserName is not null && serverName is not null && browserName != serverName)
+            {
+                problems.Add($"name mismatch: browser '{browserName}', server '{serverName}'");
+            }
+
+            if (fired.Select(c => NameKey(c.EventName, c.CustomEventName)).Distinct().Count() > 1)
+            {
+                problems.Add("the browser used this id for different events");
+            }
+
+            if (fired.Count > 1)
+            {
+                problems.Add($"duplicate: fired {fired.Count} times in the browser");
+            }
+
+            if (received.Count > 1)
+            {
+                problems.Add($"duplicate: received {received.Count} times by the API");
+            }
+
+            rows.Add(new SandboxEventRow(
+                id.Length == 0 ? "(none)" : id,
+                browserName,
+                serverName,
+                fired.Count,
+                received.Count,
+                received.Select(e => e.Oppref).FirstOrDefault(o => o is not null),
+                fired.Select(c => c.Path).FirstOrDefault() ?? received.Select(e => e.SourceUrl).FirstOrDefault(),
+                problems,
+                lastSeen));
+        }
+
+        return [.. rows.OrderByDescending(r => r.LastSeen)];
+    }
+
+    private static string? NameKey(string? name, string? customName) =>
+        name == "custom" && customName is not null ? $"custom:{customName}" : name;
+
+    private void Append<T>(List<T> list, IEnumerable<T> items)
+    {
+        lock (_lock)
+        {
+            list.AddRange(items);
+            if (list.Count > Capacity)
+            {
+                list.RemoveRange(0, list.Count - Capacity);
+            }
+        }
+    }
+}

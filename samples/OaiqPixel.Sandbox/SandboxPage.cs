@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using OaiqPixel.AspNetCore;
+
+namespace OaiqPixel.Sandbox;
+
+/// <summary>Renders the /oaiq page: recent event ids with both legs side by side, refused batches and raw pixel calls.</summary>
+internal static class SandboxPage
+{
+    private static readonly HtmlEncoder s_html = HtmlEncoder.Default;
+
+    public static string Render(OaiqSandbox sandbox, OaiqTrackingOptions options, IReadOnlyList<string> serverAddresses, string pagePath)
+    {
+        var rows = sandbox.BuildRows();
+        var rejections = sandbox.Rejections;
+        var calls = sandbox.BrowserCalls;
+        var html = new StringBuilder(16 * 1024);
+        html.Append("""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8" /><meta http-equiv="refresh" content="3" />
+            <title>OaiqPixel sandbox</title>
+            <style>
+              body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #1d1d1f; }
+              table { border-collapse: collapse; width: 100%; margin-bottom: 1.5rem; }
+              th, td { border-bottom: 1px solid #ddd; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+              th { background: #f4f4f6; }
+              code { font-size: 12px; }
+              .ok { color: #137333; } .bad { color: #b3261e; font-weight: 600; } .wait { color: #8a6d00; }
+              tr.problem { background: #fff4f3; }
+              .config td:first-child { width: 14rem; color: #555; }
+            </style></head><body>
+            <h1>OaiqPixel development sandbox</h1>
+            <p>Both legs of every event, by event id: <strong>fired in the browser?</strong> (reported by the stub SDK)
+            and <strong>received by the Conversions API?</strong> (this app's local sandbox, validated like the real API:
+            one bad event refuses the whole batch). Refreshes every 3 seconds. Nothing here leaves this machine.</p>
+            """);
+
+        var baseAddress = options.ConversionsApi.BaseAddress;
+        var pointsHere = baseAddress.IsLoopback
+            && baseAddress.AbsolutePath.TrimEnd('/').Equals(pagePath.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)
+            && serverAddresses.Any(a => Uri.TryCreate(a.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal).Replace("*", "localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri) && uri.Port == baseAddress.Port);
+        html.Append("<table class=\"config\"><tbody>");
+        Row(html, "Tracking", options.Enabled ? "on" : "off (Oaiq:Enabled or Oaiq:PixelId)", options.Enabled ? "ok" : "bad");
+        Row(html, "Pixel id", options.PixelId ?? "(none)", null);
+        Row(html, "SDK URL", options.SdkUrl, options.SdkUrl.EndsWith("/sdk.js", StringComparison.Ordinal) ? "ok" : "wait");
+        Row(html, "Conversions API", options.ConversionsApi.IsEnabled
+            ? $"{baseAddress} {(pointsHere ? "(this app's sandbox)" : $"(NOT this app: it listens on {string.Join(", ", serverAddresses)}; set Oaiq:ConversionsApi:BaseAddress to http://localhost:PORT{pagePath.TrimEnd('/')}/)")}"
+            : "off: no Oaiq:ConversionsApi:ApiKey", options.ConversionsApi.IsEnabled && pointsHere ? "ok" : "bad");
+        Row(html, "Flush interval", options.ConversionsApi.FlushInterval.ToString("c", CultureInfo.InvariantCulture), null);
+        html.Append("</tbody></table>");
+
+        html.Append("<h2>Events</h2>");
+        if (rows.Count == 0)
+        {
+            html.Append("<p>No events yet. Browse the <a href=\"/\">shop</a>: each page sends page_viewed; add to cart, check out, sign up…</p>");
+        }
+        else
+        {
+            html.Append("<table><thead><tr><th>Event id</th><th>Browser (pixel)</th><th>Server (Conversions API)</th><th>oppref</th><th>Page</th><th>Check</th><th>Last seen</th></tr></thead><tbody>");
+            foreach (var row in rows)
+            {
+                var bad = row.Problems.Any(p => !p.Contains("pending", StringComparison.Ordinal));
+                html.Append(bad ? "<tr class=\"problem\">" : "<tr>");
+                Cell(html, row.Id, code: true);
+                Leg(html, row.BrowserName, row.BrowserCount, "fired");
+                Leg(html, row.ServerName, row.ServerCount, "received");
+                Cell(html, row.Oppref is null ? "—" : Shorten(row.Oppref), code: true);
+                Cell(html, row.Path ?? "—");
+                html.Append("<td>");
+                if (row.Problems.Count == 0)
+                {
+                    html.Append("<span class=\"ok\">both legs, same name</span>");
+                }
+
+                foreach (var problem in row.Problems)
+                {
+                    html.Append("<div class=\"").Append(problem.Contains("pending", StringComparison.Ordinal) ? "wait" : "bad").Append("\">")
+                        .Append(s_html.Encode(problem)).Append("</div>");
+                }
+
+                html.Append("</td>");
+                Cell(html, row.LastSeen.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture));
+                html.Append("</tr>");
+            }
+
+            html.Append("</tbody></table>");
+        }
+
+        html.Append("<h2>Refused Conversions API requests</h2>");
+        if (rejections.Count == 0)
+        {
+            html.Append("<p class=\"ok\">None.</p>");
+        }
+        else
+        {
+            html.Append("<table><thead><tr><th>Status</th><th>Events</th><th>Why</th><th>At</th></tr></thead><tbody>");
+            foreach (var rejection in rejections.Reverse())
+            {
+                html.Append("<tr class=\"problem\">");
+                Cell(html, rejection.StatusCode.ToString(CultureInfo.InvariantCulture));
+                Cell(html, $"{rejection.EventCount}: {string.Join(", ", rejection.EventIds.Take(5))}{(rejection.EventIds.Count > 5 ? ", …" : string.Empty)}", code: true);
+                Cell(html, rejection.Message);
+                Cell(html, rejection.ReceivedAt.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture));
+                html.Append("</tr>");
+            }
+
+            html.Append("</tbody></table>");
+        }
+
+        html.Append("<h2>Recent pixel calls</h2><table><thead><tr><th>Page load</th><th>Path</th><th>Call</th></tr></thead><tbody>");
+        foreach (var call in calls.Reverse().Take(60))
+        {
+            html.Append(call.Dropped ? "<tr class=\"problem\">" : "<tr>");
+            Cell(html, call.PageId[..Math.Min(6, call.PageId.Length)], code: true);
+            Cell(html, call.Path ?? "—");
+            Cell(html, (call.Dropped ? "dropped (consent false): " : string.Empty) + "oaiq(" + call.Arguments.TrimStart('[').TrimEnd(']') + ")", code: true);
+            html.Append("</tr>");
+        }
+
+        html.Append("</tbody></table>");
+        html.Append("<form method=\"post\" action=\"").Append(s_html.Encode(pagePath.TrimEnd('/') + "/clear")).Append("\"><button>Clear</button> · <a href=\"")
+            .Append(s_html.Encode(pagePath.TrimEnd('/') + "/events.json")).Append("\">events.json</a> · <a href=\"/\">back to the shop</a></form>");
+        html.Append("</body></html>");
+        return html.ToString();
+    }
+
+    private static void Row(StringBuilder html, string name, string value, string? css)
+    {
+        html.Append("<tr><td>").Append(s_html.Encode(name)).Append("</td><td");
+        if (css is not null)
+        {
+            html.Append(" class=\"").Append(css).Append('"');
+        }
+
+        html.Append('>').Append(s_html.Encode(value)).Append("</td></tr>");
+    }
+
+    private static void Leg(StringBuilder html, string? name, int count, string verb)
+    {
+        if (count == 0)
+        {
+            html.Append("<td class=\"bad\">—</td>");
+            return;
+        }
+
+        html.Append("<td><span class=\"ok\">✓</span> <code>").Append(s_html.Encode(name ?? "?")).Append("</code>");
+        if (count > 1)
+        {
+            html.Append(" <span class=\"bad\">×").Append(count.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(verb).Append("</span>");
+        }
+
+        html.Append("</td>");
+    }
+
+    private static void Cell(StringBuilder html, string text, bool code = false)
+    {
+        html.Append("<td>");
+        if (code)
+        {
+            html.Append("<code>");
+        }
+
+        html.Append(s_html.Encode(text));
+        if (code)
+        {
+            html.Append("</code>");
+        }
+
+        html.Append("</td>");
+    }
+
+    private static string Shorten(string value) => value.Length <= 24 ? value : value[..21] + "…";
+}

@@ -1,0 +1,182 @@
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace OaiqPixel.AspNetCore.ConversionsApi;
+
+/// <summary>
+/// Delivers one batch of one pixel's records: a request through the resilient client; a batch the API refuses for its
+/// content (400/413/422, which spec §4.1 says fails the whole batch for one bad event) is split in halves until each
+/// invalid record is alone and dead-lettered while every valid one is delivered. Any other failure keeps the records for
+/// the caller to retry. Shared by every sender of records.
+/// </summary>
+internal sealed class BatchDelivery
+{
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly ITypedHttpClientFactory<ConversionsApiClient> _typedClientFactory;
+    private readonly IOptionsMonitor<OaiqTrackingOptions> _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ConversionsApiInstrumentation _instrumentation;
+    private readonly ILogger _logger;
+
+    public BatchDelivery(
+        IHttpClientFactory httpClientFactory,
+        ITypedHttpClientFactory<ConversionsApiClient> typedClientFactory,
+        IOptionsMonitor<OaiqTrackingOptions> options,
+        TimeProvider timeProvider,
+        ConversionsApiInstrumentation instrumentation,
+        ILogger<BatchDelivery> logger)
+    {
+        _httpClientFactory = httpClientFactory;
+        _typedClientFactory = typedClientFactory;
+        _options = options;
+        _timeProvider = timeProvider;
+        _instrumentation = instrumentation;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="records"/>. On return <paramref name="retained"/> holds the records kept for a retry (in
+    /// order); the result is the failure that stopped delivery, or <see langword="null"/> when every record was delivered
+    /// or dead-lettered; <c>Delivered</c> counts the records the API accepted.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">
+    /// <paramref name="cancellationToken"/> cut a request; <paramref name="retained"/> then holds every record neither
+    /// delivered nor dead-lettered.
+    /// </exception>
+    public async Task<(SendResult? Failure, int Delivered)> DeliverAsync(ConversionEventRecord[] records, List<ConversionEventRecord> retained, CancellationToken cancellationToken)
+    {
+        var round = new Round(CreateClient(), records, retained);
+        try
+        {
+            await SendSegmentAsync(round, 0, records.Length, knownBad: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            for (var i = 0; i < records.Length; i++)
+            {
+                if (!round.Handled[i])
+                {
+                    retained.Add(records[i]);
+                }
+            }
+
+            throw;
+        }
+
+        return (round.Failure, round.Delivered);
+    }
+
+    private ConversionsApiClient CreateClient() =>
+        _typedClientFactory.CreateClient(_httpClientFactory.CreateClient(ConversionsApiOptions.HttpClientName));
+
+    /// <summary>
+    /// Sends <c>records[offset..offset+count]</c>. When the left half of a refused segment is accepted, the right half must
+    /// hold the invalid record, so it is split again without being sent (a lone record is always sent, to confirm it and
+    /// get its own message): k invalid records among n cost O(k·log n) extra requests.
+    /// </summary>
+    /// <returns><see langword="true"/> when every record of the segment was accepted.</returns>
+    private async Task<bool> SendSegmentAsync(Round round, int offset, int count, bool knownBad, CancellationToken cancellationToken)
+    {
+        if (round.Failure is not null)
+        {
+            // An earlier part failed for a reason splitting cannot fix: keep the rest for the retry.
+            round.Retain(offset, count);
+            return false;
+        }
+
+        if (!knownBad || count == 1)
+        {
+            var segment = new ArraySegment<ConversionEventRecord>(round.Records, offset, count);
+            var result = await SendOnceAsync(round.Client, segment, cancellationToken).ConfigureAwait(false);
+            switch (result.Outcome)
+            {
+                case SendOutcome.Delivered:
+                    round.MarkHandled(offset, count);
+                    round.Delivered += count;
+                    _instrumentation.Sent(count);
+                    return true;
+                case SendOutcome.Rejected when count == 1:
+                    round.MarkHandled(offset, 1);
+                    DeadLetter(round.Records[offset], result);
+                    return false;
+                case SendOutcome.Rejected:
+                    ConversionsApiLog.BatchRejected(_logger, count, result.StatusCode ?? 0, MessageText(result), RequestIdText(result));
+                    break;
+                default:
+                    round.Failure = result;
+                    round.Retain(offset, count);
+                    return false;
+            }
+        }
+
+        _instrumentation.Split();
+        var left = count / 2;
+        ConversionsApiLog.BatchSplit(_logger, count, left, count - left, knownBad ? " (known to hold an invalid event, not resent)" : string.Empty);
+        var leftAccepted = await SendSegmentAsync(round, offset, left, knownBad: false, cancellationToken).ConfigureAwait(false);
+        await SendSegmentAsync(round, offset + left, count - left, knownBad: leftAccepted, cancellationToken).ConfigureAwait(false);
+        return false;
+    }
+
+    private async Task<SendResult> SendOnceAsync(ConversionsApiClient client, ArraySegment<ConversionEventRecord> records, CancellationToken cancellationToken)
+    {
+        using var activity = ConversionsApiInstrumentation.StartSend(records, _options.CurrentValue.ConversionsApi.BaseAddress);
+        var started = _timeProvider.GetTimestamp();
+        var result = await client.SendAsync(records, cancellationToken).ConfigureAwait(false);
+        var elapsed = _timeProvider.GetElapsedTime(started);
+        _instrumentation.Sent(activity, result, elapsed.TotalSeconds);
+        if (result.Outcome == SendOutcome.Delivered)
+        {
+            ConversionsApiLog.BatchSent(_logger, records.Count, elapsed.TotalMilliseconds, result.StatusCode ?? 0);
+        }
+
+        return result;
+    }
+
+    private void DeadLetter(ConversionEventRecord record, SendResult result)
+    {
+        _instrumentation.Dropped(DropReason.DeadLetter);
+        var status = result.StatusCode ?? 0;
+        ConversionsApiLog.EventDeadLettered(_logger, record.Id, record.EventType, status, MessageText(result), RequestIdText(result));
+        if (_options.CurrentValue.ConversionsApi.OnDeadLetter is { } callback)
+        {
+            try
+            {
+                callback(new DeadLetteredEvent(record, status, result.ErrorMessage, result.RequestId, _timeProvider.GetUtcNow()));
+            }
+            catch (Exception ex)
+            {
+                ConversionsApiLog.DeadLetterCallbackFailed(_logger, ex, record.Id, record.EventType);
+            }
+        }
+    }
+
+    /// <summary>The API's error message for a log line, or a plain statement that the body had none.</summary>
+    public static string MessageText(SendResult result) => result.ErrorMessage ?? "no error message in the response";
+
+    /// <summary>The request id for a log line: the API's <c>x-request-id</c>, or a plain statement that there was none.</summary>
+    public static string RequestIdText(SendResult result) => result.RequestId ?? "none in the response";
+
+    /// <summary>The state of one split-and-send round.</summary>
+    private sealed class Round(ConversionsApiClient client, ConversionEventRecord[] records, List<ConversionEventRecord> retained)
+    {
+        public ConversionsApiClient Client { get; } = client;
+
+        public ConversionEventRecord[] Records { get; } = records;
+
+        /// <summary>Which records were delivered, dead-lettered or put back for a retry.</summary>
+        public bool[] Handled { get; } = new bool[records.Length];
+
+        public SendResult? Failure { get; set; }
+
+        public int Delivered { get; set; }
+
+        public void MarkHandled(int offset, int count) => Handled.AsSpan(offset, count).Fill(true);
+
+        public void Retain(int offset, int count)
+        {
+            retained.AddRange(new ArraySegment<ConversionEventRecord>(Records, offset, count));
+            MarkHandled(offset, count);
+        }
+    }
+}

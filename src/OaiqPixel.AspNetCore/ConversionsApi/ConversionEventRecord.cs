@@ -1,0 +1,220 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+
+namespace OaiqPixel.AspNetCore.ConversionsApi;
+
+/// <summary>
+/// One accepted event as the Conversions API receives it: the event's JSON object (spec §4.2, UTF-8), written once when
+/// the event is accepted, with the few fields a sender needs beside it (pixel, type, time, id). It is what the
+/// in-memory queue holds, what a request body is made of (the envelope around the records), what a durable store keeps
+/// and what a dead letter hands back.
+/// </summary>
+/// <remarks>
+/// Immutable. <see cref="Id"/> is read from the JSON on first use rather than kept beside it, so a queued record costs
+/// its JSON and a few references.
+/// </remarks>
+public sealed class ConversionEventRecord
+{
+    [ThreadStatic]
+    private static RecordWriter? t_writer;
+
+    private readonly byte[] _json;
+    private readonly long _timestampMs;
+    private string? _id;
+
+    private ConversionEventRecord(string pixelId, string eventType, long timestampMs, byte[] json, string? id, ActivityContext? requestActivity)
+    {
+        PixelId = pixelId;
+        EventType = eventType;
+        _timestampMs = timestampMs;
+        _json = json;
+        _id = id;
+        RequestActivity = requestActivity;
+    }
+
+    /// <summary>The Pixel ID the event is sent for (the request's <c>pid</c>, spec §4.1).</summary>
+    public string PixelId { get; }
+
+    /// <summary>The event name, the JSON's <c>type</c> (e.g. <c>order_created</c>, spec §3.1).</summary>
+    public string EventType { get; }
+
+    /// <summary>When the event happened, the JSON's <c>timestamp_ms</c>; unchanged on every resend.</summary>
+    public DateTimeOffset Timestamp => DateTimeOffset.FromUnixTimeMilliseconds(_timestampMs);
+
+    /// <summary>The event id, the JSON's <c>id</c>: the key that deduplicates it with its pixel twin and any resend.</summary>
+    public string Id => _id ??= ReadId(_json);
+
+    /// <summary>The event object exactly as it is sent: UTF-8 JSON, no surrounding white space.</summary>
+    public ReadOnlyMemory<byte> Json => _json;
+
+    /// <summary>The JSON's <c>timestamp_ms</c>.</summary>
+    internal long TimestampMs => _timestampMs;
+
+    /// <summary>The trace context of the request that recorded the event, when it was being traced; the send span links to it.</summary>
+    internal ActivityContext? RequestActivity { get; }
+
+    /// <summary>Writes an event into its record.</summary>
+    /// <param name="conversionEvent">The event, already accepted (see <see cref="ConversionEventValidator"/>).</param>
+    /// <param name="pixelId">The Pixel ID it is sent for.</param>
+    /// <returns>The record.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="pixelId"/> is empty.</exception>
+    public static ConversionEventRecord Create(ConversionEvent conversionEvent, string pixelId)
+    {
+        ArgumentNullException.ThrowIfNull(conversionEvent);
+        ArgumentException.ThrowIfNullOrEmpty(pixelId);
+        var writer = t_writer ??= new RecordWriter();
+        byte[] json;
+        try
+        {
+            ConversionsApiJson.WriteEvent(writer.Start(), conversionEvent);
+            json = writer.Finish();
+        }
+        catch
+        {
+            t_writer = null; // a writer left mid-object is not reused
+            throw;
+        }
+
+        var current = Activity.Current;
+        return new ConversionEventRecord(
+            pixelId,
+            conversionEvent.Event.Name,
+            conversionEvent.Timestamp.ToUnixTimeMilliseconds(),
+            json,
+            id: null,
+            current is { Recorded: true } ? current.Context : null);
+    }
+
+    /// <summary>Rebuilds a record this library wrote (a compacted queue run), without checking it again.</summary>
+    internal static ConversionEventRecord Restore(string pixelId, string eventType, long timestampMs, byte[] json) =>
+        new(pixelId, eventType, timestampMs, json, id: null, requestActivity: null);
+
+    /// <summary>Reads back a record kept elsewhere (a durable store, a dead-letter file) from its JSON.</summary>
+    /// <param name="pixelId">The Pixel ID it is sent for.</param>
+    /// <param name="json">The event object as <see cref="Json"/> gave it.</param>
+    /// <returns>The record, sent exactly as given.</returns>
+    /// <exception cref="ArgumentException">
+    /// The JSON is not one object whose first properties are a string <c>id</c>, a string <c>type</c> and a number
+    /// <c>timestamp_ms</c> (the order this library writes), or <paramref name="pixelId"/> is empty.
+    /// </exception>
+    public static ConversionEventRecord FromJson(string pixelId, ReadOnlySpan<byte> json)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pixelId);
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw Malformed();
+            }
+
+            var id = ReadString(ref reader, "id"u8);
+            var type = ReadString(ref reader, "type"u8);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals("timestamp_ms"u8)
+                || !reader.Read() || !reader.TryGetInt64(out var timestampMs))
+            {
+                throw Malformed();
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                reader.Skip();
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.BytesConsumed != json.Length || KnownEventType(type) is not { } eventType)
+            {
+                throw Malformed();
+            }
+
+            return new ConversionEventRecord(pixelId, eventType, timestampMs, json.ToArray(), id, null);
+        }
+        catch (JsonException ex)
+        {
+            throw new ArgumentException("The record JSON is not valid JSON: " + ex.Message, nameof(json), ex);
+        }
+
+        static string ReadString(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals(name)
+                || !reader.Read() || reader.TokenType != JsonTokenType.String)
+            {
+                throw Malformed();
+            }
+
+            return reader.GetString()!;
+        }
+
+        static string? KnownEventType(string type)
+        {
+            foreach (var name in OaiqEventNames.All)
+            {
+                if (string.Equals(name, type, StringComparison.Ordinal))
+                {
+                    return name;
+                }
+            }
+
+            return null;
+        }
+
+        static ArgumentException Malformed() => new(
+            "A record is one Conversions API event object that starts with its \"id\", \"type\" and \"timestamp_ms\", as ConversionEventRecord.Json gives it.",
+            nameof(json));
+    }
+
+    /// <summary>The event type and id, for logs; carries no personal data.</summary>
+    /// <returns>E.g. <c>order_created order_42</c>.</returns>
+    public override string ToString() => $"{EventType} {Id}";
+
+    /// <summary>The JSON as a string, for tests and diagnostics.</summary>
+    internal string JsonText => Encoding.UTF8.GetString(_json);
+
+    private static string ReadId(byte[] json)
+    {
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        reader.Read();
+        reader.Read();
+        return reader.GetString()!;
+    }
+
+    /// <summary>A thread's reusable buffer and JSON writer: writing a record allocates only the record's own bytes.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Thread-static and reused for the thread's life; Utf8JsonWriter holds no unmanaged resource.")]
+    private sealed class RecordWriter
+    {
+        private const int MaxRetainedCapacity = 16 * 1024;
+
+        private ArrayBufferWriter<byte> _buffer = new(1024);
+        private Utf8JsonWriter? _json;
+
+        public Utf8JsonWriter Start()
+        {
+            if (_buffer.Capacity > MaxRetainedCapacity)
+            {
+                _buffer = new ArrayBufferWriter<byte>(1024);
+                _json = null;
+            }
+
+            _buffer.ResetWrittenCount();
+            if (_json is null)
+            {
+                _json = new Utf8JsonWriter(_buffer, ConversionsApiJson.WriterOptions);
+            }
+            else
+            {
+                _json.Reset(_buffer);
+            }
+
+            return _json;
+        }
+
+        public byte[] Finish()
+        {
+            _json!.Flush();
+            return _buffer.WrittenSpan.ToArray();
+        }
+    }
+}

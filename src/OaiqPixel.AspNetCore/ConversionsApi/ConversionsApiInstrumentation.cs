@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace OaiqPixel.AspNetCore.ConversionsApi;
+
+/// <summary>
+/// The server leg's metrics and traces, in OpenTelemetry's conventions: instruments on the <see cref="OaiqTelemetry.MeterName"/>
+/// meter with <c>oaiq.</c>-namespaced attributes, and one <see cref="ActivityKind.Internal"/> span per Conversions API request
+/// (the <see cref="HttpClient"/> below it makes the client span), linked to the traced requests whose events it carries.
+/// </summary>
+internal sealed class ConversionsApiInstrumentation
+{
+    /// <summary>The span name of one Conversions API request.</summary>
+    public const string SendActivityName = "oaiq.conversions_api.send";
+
+    /// <summary>The attribute holding a send's outcome (<c>delivered</c>, <c>rejected</c>, <c>unauthorized</c>, <c>transient</c>, <c>unexpected</c>).</summary>
+    public const string OutcomeAttribute = "oaiq.send.outcome";
+
+    /// <summary>The attribute holding why an event was given up on (<see cref="DropReason"/>).</summary>
+    public const string DropReasonAttribute = "oaiq.drop.reason";
+
+    /// <summary>The most request spans one send span links to.</summary>
+    public const int MaxLinks = 32;
+
+    private static readonly ActivitySource s_activitySource = new(OaiqTelemetry.ActivitySourceName, typeof(ConversionsApiInstrumentation).Assembly.GetName().Version?.ToString());
+
+    // Seconds: a loopback send takes milliseconds, a retried one up to TotalRequestTimeout (60 s by default).
+    private static readonly double[] s_durationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+    private readonly Counter<long> _enqueued;
+    private readonly Counter<long> _sent;
+    private readonly Counter<long> _failed;
+    private readonly Counter<long> _dropped;
+    private readonly Counter<long> _batches;
+    private readonly Counter<long> _splits;
+    private readonly Histogram<double> _sendDuration;
+    private Func<int>? _queueLength;
+
+    public ConversionsApiInstrumentation(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(OaiqTelemetry.MeterName);
+        _enqueued = meter.CreateCounter<long>("oaiq.events.enqueued", "{event}", "Events accepted into the Conversions API queue.");
+        _sent = meter.CreateCounter<long>("oaiq.events.sent", "{event}", "Events the Conversions API accepted.");
+        _failed = meter.CreateCounter<long>("oaiq.events.failed", "{event}", "Events in requests that failed after retries (kept and retried later).");
+        _dropped = meter.CreateCounter<long>("oaiq.events.dropped", "{event}", "Events given up on, by oaiq.drop.reason.");
+        _batches = meter.CreateCounter<long>("oaiq.batches", "{request}", "Conversions API requests, by oaiq.send.outcome.");
+        _splits = meter.CreateCounter<long>("oaiq.batch.splits", "{split}", "Rejected batches split in two to isolate invalid events.");
+        _sendDuration = meter.CreateHistogram(
+            "oaiq.send.duration",
+            "s",
+            "Duration of one Conversions API request including its retries.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_durationBuckets });
+        meter.CreateObservableGauge("oaiq.queue.length", () => _queueLength?.Invoke() ?? 0, "{event}", "Events waiting to be sent (queued or kept for a retry).");
+    }
+
+    /// <summary>Sets the source of the queue-length gauge (the queue and the sender's retained batch).</summary>
+    public void ObserveQueueLength(Func<int> queueLength) => _queueLength = queueLength;
+
+    public void Enqueued() => _enqueued.Add(1);
+
+    public void Sent(int count) => _sent.Add(count);
+
+    public void Failed(int count, SendOutcome outcome) => _failed.Add(count, Outcome(outcome));
+
+    public void Dropped(string reason, long count = 1) => _dropped.Add(count, new KeyValuePair<string, object?>(DropReasonAttribute, reason));
+
+    public void Split() => _splits.Add(1);
+
+    /// <summary>Starts the span of one request, or returns <see langword="null"/> when nobody listens.</summary>
+    public static Activity? StartSend(IReadOnlyList<ConversionEventRecord> records, Uri endpointBase)
+    {
+        if (!s_activitySource.HasListeners())
+        {
+            return null;
+        }
+
+        List<ActivityLink>? links = null;
+        for (var i = 0; i < records.Count && (links?.Count ?? 0) < MaxLinks; i++)
+        {
+            if (records[i].RequestActivity is { } context && (links is null || !links.Exists(l => l.Context == context)))
+            {
+                (links ??= []).Add(new ActivityLink(context));
+            }
+        }
+
+        var activity = s_activitySource.StartActivity(SendActivityName, ActivityKind.Internal, parentContext: default, tags: null, links: links);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("oaiq.batch.size", records.Count);
+            activity.SetTag("oaiq.pixel.id", records.Count > 0 ? records[0].PixelId : null);
+            activity.SetTag("server.address", endpointBase.Host);
+            activity.SetTag("server.port", endpointBase.Port);
+        }
+
+        return activity;
+    }
+
+    /// <summary>Records one request's outcome on its span and in the metrics.</summary>
+    public void Sent(Activity? activity, SendResult result, double seconds)
+    {
+        var tag = Outcome(result.Outcome);
+        _batches.Add(1, tag);
+        _sendDuration.Record(seconds, tag);
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag(OutcomeAttribute, SendResult.OutcomeName(result.Outcome));
+        if (result.StatusCode is { } code)
+        {
+            activity.SetTag("http.response.status_code", code);
+        }
+
+        if (result.Outcome != SendOutcome.Delivered)
+        {
+            activity.SetTag("error.type", result.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? SendResult.OutcomeName(result.Outcome));
+            activity.SetStatus(ActivityStatusCode.Error, SendResult.OutcomeName(result.Outcome));
+        }
+    }
+
+    private static KeyValuePair<string, object?> Outcome(SendOutcome outcome) => new(OutcomeAttribute, SendResult.OutcomeName(outcome));
+}

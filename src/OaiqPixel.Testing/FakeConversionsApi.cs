@@ -1,0 +1,302 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using OaiqPixel.Testing.Server;
+
+namespace OaiqPixel.Testing;
+
+/// <summary>
+/// A fake OpenAI Ads Conversions API (<c>POST /v1/events?pid=…</c>) served by a real Kestrel on
+/// <c>127.0.0.1</c>. It authenticates, validates every batch strictly (whole-batch semantics), records accepted
+/// events, and can inject faults (error statuses, hangs, connection resets, a stopped listener) per request.
+/// All members are thread-safe.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var api = await FakeConversionsApi.StartAsync();
+/// api.EnqueueFault(Fault.Status(503));
+/// // point the client at api.BaseAddress with api.ApiKey / api.PixelId, send, then:
+/// var events = await api.WaitForEventsAsync(1, TimeSpan.FromSeconds(5));
+/// </code>
+/// </example>
+public sealed class FakeConversionsApi : IAsyncDisposable
+{
+    private readonly string _apiKey;
+    private readonly string _pixelId;
+    private readonly RequestRecorder _recorder = new();
+    private readonly FaultQueue _faults = new();
+    private readonly RequestProcessor _processor;
+    private readonly Responder _responder = new();
+    private readonly LoopbackHost _host;
+
+    // Serializes start, stop, resume and dispose; recordings have their own lock (RequestRecorder's).
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private bool _disposed;
+
+    private FakeConversionsApi(FakeConversionsApiOptions options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.ApiKey, nameof(options.ApiKey));
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.PixelId, nameof(options.PixelId));
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options.TimeProvider));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.SuccessStatusCode, 200, nameof(options.SuccessStatusCode));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.SuccessStatusCode, 299, nameof(options.SuccessStatusCode));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Port, nameof(options.Port));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Port, IPEndPoint.MaxPort, nameof(options.Port));
+
+        _apiKey = options.ApiKey;
+        _pixelId = options.PixelId;
+        _processor = new RequestProcessor(options);
+        var handler = new RequestHandler(options, _processor, _responder, _recorder, _faults);
+        _host = new LoopbackHost(options.Port, handler.HandleAsync);
+        ResponseDelay = options.ResponseDelay;
+    }
+
+    /// <summary>Root address of the server, for example <c>http://127.0.0.1:41234/</c>. Stable across stop/resume.</summary>
+    public Uri BaseAddress => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_host.Port}/"));
+
+    /// <summary>The full events URL including the configured pixel, for example <c>http://127.0.0.1:41234/v1/events?pid=px</c>.</summary>
+    public Uri EventsUri => new(BaseAddress, "v1/events?pid=" + Uri.EscapeDataString(_pixelId));
+
+    /// <summary>The loopback port the server is (or was last) bound to.</summary>
+    public int Port => _host.Port;
+
+    /// <summary>The accepted Conversions API key.</summary>
+    public string ApiKey => _apiKey;
+
+    /// <summary>The accepted Pixel ID (<c>pid</c>).</summary>
+    public string PixelId => _pixelId;
+
+    /// <summary>
+    /// The configuration that points an OaiqPixel app at this fake: its <c>PixelId</c>, <c>ConversionsApi:ApiKey</c>,
+    /// <c>ConversionsApi:BaseAddress</c> and a short <c>ConversionsApi:FlushInterval</c> (100 ms), under
+    /// <paramref name="section"/>. Add it last, e.g. in a <c>WebApplicationFactory</c>:
+    /// <c>builder.ConfigureAppConfiguration(c =&gt; c.AddInMemoryCollection(api.ConfigurationFor()))</c>.
+    /// </summary>
+    /// <param name="section">The section the app binds its tracking options from; <c>Oaiq</c> by default.</param>
+    /// <returns>Configuration keys and values.</returns>
+    /// <exception cref="ArgumentException"><paramref name="section"/> is empty.</exception>
+    public IReadOnlyDictionary<string, string?> ConfigurationFor(string section = "Oaiq")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(section);
+        return new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            [section + ":PixelId"] = _pixelId,
+            [section + ":ConversionsApi:ApiKey"] = _apiKey,
+            [section + ":ConversionsApi:BaseAddress"] = BaseAddress.AbsoluteUri,
+            [section + ":ConversionsApi:FlushInterval"] = "00:00:00.100",
+        };
+    }
+
+    /// <summary>
+    /// Events accepted so far (since the last <see cref="ClearRecordings"/>); in
+    /// <see cref="FakeConversionsApiOptions.CountOnly"/> mode the only record of them.
+    /// </summary>
+    public int AcceptedEventCount => _recorder.AcceptedEventCount;
+
+    /// <summary>Whether the listener is currently bound (see <see cref="StopListeningAsync"/>).</summary>
+    public bool IsListening => _host.IsListening;
+
+    /// <summary>
+    /// Predicate that marks structurally valid events as invalid (the batch is refused with 400). The element passed
+    /// is only valid during the call. <see langword="null"/> disables it.
+    /// </summary>
+    public Func<JsonElement, bool>? PoisonEvent
+    {
+        get => _processor.PoisonEvent;
+        set => _processor.PoisonEvent = value;
+    }
+
+    /// <summary>Artificial latency added to every request (real time; honours client aborts).</summary>
+    public TimeSpan ResponseDelay
+    {
+        get => _responder.ResponseDelay;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            _responder.ResponseDelay = value;
+        }
+    }
+
+    /// <summary>Snapshot of every request received, in completion order, whatever its outcome.</summary>
+    public IReadOnlyList<ReceivedRequest> Requests => _recorder.Requests;
+
+    /// <summary>Snapshot of every accepted (and not <c>validate_only</c>) event, in arrival order, duplicates included.</summary>
+    public IReadOnlyList<JsonElement> Events => _recorder.Events;
+
+    /// <summary>Snapshot of the distinct <c>id</c> values of the accepted events.</summary>
+    public IReadOnlySet<string> EventIds => _recorder.EventIds;
+
+    /// <summary>Number of requests received (answered or aborted).</summary>
+    public int TotalRequests => _recorder.TotalRequests;
+
+    /// <summary>Number of requests whose connection was aborted instead of answered.</summary>
+    public int AbortedRequests => _recorder.AbortedRequests;
+
+    /// <summary>Snapshot of answered requests per status code (aborted requests are not counted).</summary>
+    public IReadOnlyDictionary<int, int> RequestsByStatus => _recorder.RequestsByStatus;
+
+    /// <summary>Number of faults still queued.</summary>
+    public int PendingFaultCount => _faults.Count;
+
+    /// <summary>Starts a fake on <c>http://127.0.0.1:&lt;port&gt;</c> (a free port unless <see cref="FakeConversionsApiOptions.Port"/> is set).</summary>
+    /// <param name="options">Configuration; defaults when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the start-up.</param>
+    /// <returns>The running fake; dispose it to stop the server.</returns>
+    public static async Task<FakeConversionsApi> StartAsync(FakeConversionsApiOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var api = new FakeConversionsApi(options ?? new FakeConversionsApiOptions());
+        try
+        {
+            await api._host.StartAsync(retryBind: false, cancellationToken);
+        }
+        catch
+        {
+            await api.DisposeAsync();
+            throw;
+        }
+
+        return api;
+    }
+
+    /// <summary>Number of answered requests with the given status code.</summary>
+    /// <param name="statusCode">HTTP status code.</param>
+    /// <returns>The count.</returns>
+    public int CountRequests(int statusCode) => _recorder.CountRequests(statusCode);
+
+    /// <summary>Queues <paramref name="fault"/> for the next <paramref name="count"/> requests (after any already queued).</summary>
+    /// <param name="fault">The fault.</param>
+    /// <param name="count">How many consecutive requests it applies to.</param>
+    public void EnqueueFault(Fault fault, int count = 1)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        _faults.Enqueue(Enumerable.Repeat(fault, count));
+    }
+
+    /// <summary>Queues a script of faults, one per request, in order (use <see cref="Fault.None"/> to let one through).</summary>
+    /// <param name="faults">The faults.</param>
+    public void EnqueueFaults(params IEnumerable<Fault> faults)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        var list = faults.ToList();
+        foreach (var fault in list)
+        {
+            ArgumentNullException.ThrowIfNull(fault, nameof(faults));
+        }
+
+        _faults.Enqueue(list);
+    }
+
+    /// <summary>Drops every queued fault.</summary>
+    public void ClearFaults() => _faults.Clear();
+
+    /// <summary>Forgets recorded requests, events, event IDs and counters (queued faults are kept).</summary>
+    public void ClearRecordings() => _recorder.Clear();
+
+    /// <summary>
+    /// Completes as soon as at least <paramref name="count"/> events have been accepted (immediately if they already
+    /// have), without polling.
+    /// </summary>
+    /// <param name="count">Minimum number of accepted events.</param>
+    /// <param name="timeout">How long to wait (<see cref="Timeout.InfiniteTimeSpan"/> for no limit).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>Snapshot of all accepted events (at least <paramref name="count"/>).</returns>
+    /// <exception cref="TimeoutException">Fewer than <paramref name="count"/> events arrived in time.</exception>
+    public async Task<IReadOnlyList<JsonElement>> WaitForEventsAsync(int count, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        await _recorder.WaitForEventsAsync(count, timeout, cancellationToken);
+        return Events;
+    }
+
+    /// <summary>
+    /// Completes as soon as at least <paramref name="count"/> requests have been recorded (answered or aborted).
+    /// A request is recorded just before its response is written, or when its connection is aborted.
+    /// </summary>
+    /// <param name="count">Minimum number of recorded requests.</param>
+    /// <param name="timeout">How long to wait (<see cref="Timeout.InfiniteTimeSpan"/> for no limit).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>Snapshot of all recorded requests (at least <paramref name="count"/>).</returns>
+    /// <exception cref="TimeoutException">Fewer than <paramref name="count"/> requests were recorded in time.</exception>
+    public async Task<IReadOnlyList<ReceivedRequest>> WaitForRequestsAsync(int count, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        await _recorder.WaitForRequestsAsync(count, timeout, cancellationToken);
+        return Requests;
+    }
+
+    /// <summary>Creates an <see cref="HttpClient"/> with <see cref="BaseAddress"/> and the bearer key preset.</summary>
+    /// <returns>A new client; the caller disposes it.</returns>
+    public HttpClient CreateClient()
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
+        return client;
+    }
+
+    /// <summary>
+    /// Closes the listener: in-flight requests are aborted and new connections to <see cref="Port"/> are refused
+    /// until <see cref="ResumeListeningAsync"/>. Recordings and queued faults are kept. No-op when already stopped.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels waiting for other lifecycle operations.</param>
+    /// <returns>A task that completes when the port is closed.</returns>
+    public async Task StopListeningAsync(CancellationToken cancellationToken = default)
+    {
+        await _lifecycle.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            await _host.StopAsync();
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <summary>
+    /// Binds the listener again on the same port (retrying for a few seconds if the port is momentarily busy).
+    /// No-op when already listening.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the restart.</param>
+    /// <returns>A task that completes when the server accepts connections again.</returns>
+    public async Task ResumeListeningAsync(CancellationToken cancellationToken = default)
+    {
+        await _lifecycle.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_host.IsListening)
+            {
+                await _host.StartAsync(retryBind: true, cancellationToken);
+            }
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <summary>Stops the server (aborting hung requests) and fails pending waits with <see cref="ObjectDisposedException"/>.</summary>
+    /// <returns>A task that completes when the server is stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await _lifecycle.WaitAsync();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _recorder.RefuseNewWaits();
+            await _host.StopAsync();
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+
+        _recorder.FailPendingWaits();
+    }
+}

@@ -1,0 +1,51 @@
+namespace OaiqPixel.Testing.Server;
+
+/// <summary>
+/// The faults queued for the next requests, one per request in arrival order. Its own lock: no reader needs the queue
+/// and the recordings in one consistent step (a request takes its fault before it is recorded).
+/// </summary>
+internal sealed class FaultQueue
+{
+    private readonly Lock _gate = new();
+    private readonly Queue<Fault> _faults = new();
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _faults.Count;
+            }
+        }
+    }
+
+    /// <summary>Appends <paramref name="faults"/> in order, as one step (no request takes a fault in between).</summary>
+    public void Enqueue(IEnumerable<Fault> faults)
+    {
+        lock (_gate)
+        {
+            foreach (var fault in faults)
+            {
+                _faults.Enqueue(fault);
+            }
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _faults.Clear();
+        }
+    }
+
+    /// <summary>Takes the next fault; <see langword="null"/> when none is queued or the next is <see cref="Fault.None"/>.</summary>
+    public Fault? Dequeue()
+    {
+        lock (_gate)
+        {
+            return _faults.TryDequeue(out var fault) && fault.Kind != FaultKind.None ? fault : null;
+        }
+    }
+}

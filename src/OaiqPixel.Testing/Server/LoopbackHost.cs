@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace OaiqPixel.Testing.Server;
+
+/// <summary>
+/// The Kestrel server behind <see cref="FakeConversionsApi"/>: binds <c>127.0.0.1</c> (retrying while a just-released
+/// port is still busy), keeps the port across stop/resume, and on stop cancels the token handed to every request so
+/// that hangs and delays end before Kestrel's graceful shutdown waits for them.
+/// </summary>
+/// <remarks>
+/// Start and stop are not re-entrant: the facade calls them under its lifecycle semaphore. The lock here only makes
+/// <see cref="IsListening"/> a consistent read from any thread.
+/// </remarks>
+/// <param name="port">The port to bind first; 0 lets the OS choose, and the chosen one is kept for resumes.</param>
+/// <param name="handler">Handles each request; its token is cancelled when the host stops listening.</param>
+internal sealed class LoopbackHost(int port, Func<HttpContext, CancellationToken, Task> handler)
+{
+    private static readonly TimeSpan _bindRetryWindow = TimeSpan.FromSeconds(5);
+
+    private readonly Func<HttpContext, CancellationToken, Task> _handler = handler;
+    private readonly Lock _gate = new();
+    private WebApplication? _app;
+    private CancellationTokenSource? _listeningCts;
+    private int _port = port;
+
+    /// <summary>The port the server is (or was last) bound to.</summary>
+    public int Port => _port;
+
+    /// <summary>Whether the listener is currently bound.</summary>
+    public bool IsListening
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _app is not null;
+            }
+        }
+    }
+
+    /// <summary>Binds <see cref="Port"/>; with <paramref name="retryBind"/> a busy port is retried for a few seconds.</summary>
+    public async Task StartAsync(bool retryBind, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(_bindRetryWindow.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            var cts = new CancellationTokenSource();
+            var app = BuildApp(_port, cts.Token);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException) when (retryBind && Stopwatch.GetTimestamp() < deadline)
+            {
+                await app.DisposeAsync();
+                cts.Dispose();
+                await Task.Delay(50, cancellationToken);
+                continue;
+            }
+            catch
+            {
+                await app.DisposeAsync();
+                cts.Dispose();
+                throw;
+            }
+
+            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            lock (_gate)
+            {
+                _port = new Uri(address).Port;
+                _app = app;
+                _listeningCts = cts;
+            }
+
+            return;
+        }
+    }
+
+    /// <summary>Closes the listener, aborting in-flight requests. No-op when not listening.</summary>
+    public async Task StopAsync()
+    {
+        WebApplication? app;
+        CancellationTokenSource? cts;
+        lock (_gate)
+        {
+            app = _app;
+            cts = _listeningCts;
+            _app = null;
+            _listeningCts = null;
+        }
+
+        if (app is null || cts is null)
+        {
+            return;
+        }
+
+        // End hangs and delays first so that Kestrel's graceful shutdown does not wait for them.
+        await cts.CancelAsync();
+        try
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+            cts.Dispose();
+        }
+    }
+
+    private WebApplication BuildApp(int port, CancellationToken listeningToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            // No file watchers: many fakes per test run must not exhaust inotify instances.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            EnvironmentName = Environments.Production,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, NoopHostLifetime>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Loopback, port);
+        });
+
+        var app = builder.Build();
+        app.Run(context => _handler(context, listeningToken));
+        return app;
+    }
+}

@@ -1,0 +1,123 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace OaiqPixel.Testing.Server;
+
+/// <summary>
+/// The order of the steps for one request: read the body, take the next queued fault, apply it or the response delay,
+/// process the request, record it, answer. A request is recorded just before its response is written (or when its
+/// connection is aborted), which is what <see cref="FakeConversionsApi.WaitForRequestsAsync"/> promises.
+/// </summary>
+internal sealed class RequestHandler(
+    FakeConversionsApiOptions options,
+    RequestProcessor processor,
+    Responder responder,
+    RequestRecorder recorder,
+    FaultQueue faults)
+{
+    private readonly TimeProvider _timeProvider = options.TimeProvider;
+    private readonly bool _sendRequestIds = options.SendRequestIds;
+    private readonly RequestProcessor _processor = processor;
+    private readonly Responder _responder = responder;
+    private readonly RequestRecorder _recorder = recorder;
+    private readonly FaultQueue _faults = faults;
+
+    /// <summary>Handles one request; <paramref name="listeningToken"/> ends hangs and delays when the server stops.</summary>
+    public async Task HandleAsync(HttpContext context, CancellationToken listeningToken)
+    {
+        var request = context.Request;
+        var requestId = "req_" + Guid.NewGuid().ToString("N");
+        if (_sendRequestIds)
+        {
+            context.Response.Headers["x-request-id"] = requestId;
+        }
+        var receivedAt = _timeProvider.GetUtcNow();
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var header in request.Headers)
+        {
+            headers[header.Key] = string.Join(", ", header.Value.ToArray());
+        }
+
+        var pid = request.Query["pid"];
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, listeningToken);
+        var token = linked.Token;
+
+        var bodyBytes = Array.Empty<byte>();
+        var (eventCount, validateOnly) = (0, false);
+        Fault? fault = null;
+
+        ReceivedRequest Build(int? statusCode, bool aborted, ProcessingOutcome? outcome, string? responseBody) => new()
+        {
+            RequestId = requestId,
+            ReceivedAt = receivedAt,
+            Method = request.Method,
+            Path = request.Path.Value ?? string.Empty,
+            QueryString = request.QueryString.Value ?? string.Empty,
+            PixelId = pid.Count == 0 ? null : pid.ToString(),
+            Headers = headers,
+            Body = _processor.CountOnly ? string.Empty : Encoding.UTF8.GetString(bodyBytes),
+            StatusCode = statusCode,
+            Aborted = aborted,
+            Fault = fault,
+            EventCount = eventCount,
+            ValidateOnly = validateOnly,
+            ErrorMessage = outcome?.ErrorMessage,
+            ResponseBody = responseBody,
+        };
+
+        void RecordAndAbort()
+        {
+            _recorder.Commit(Build(null, aborted: true, null, null), []);
+            context.Abort();
+        }
+
+        try
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, token);
+            bodyBytes = buffer.ToArray();
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or BadHttpRequestException)
+        {
+            RecordAndAbort();
+            return;
+        }
+
+        (eventCount, validateOnly) = _processor.Inspect(bodyBytes);
+        fault = _faults.Dequeue();
+
+        switch (fault?.Kind)
+        {
+            case FaultKind.Status:
+                {
+                    var responseBody = Responder.StatusBody(fault);
+                    Responder.AddRetryAfter(context.Response, fault);
+                    _recorder.Commit(Build(fault.StatusCode, aborted: false, null, responseBody), []);
+                    await Responder.WriteAsync(context, fault.StatusCode, responseBody);
+                    return;
+                }
+
+            case FaultKind.ResetConnection:
+                {
+                    var outcome = fault.ProcessRequest ? _processor.Validate(request, bodyBytes) : null;
+                    _recorder.Commit(Build(null, aborted: true, outcome, outcome?.ResponseBody), outcome?.AcceptedEvents ?? []);
+                    await Responder.ResetAsync(context, fault, outcome?.StatusCode ?? _processor.SuccessStatusCode, outcome?.ResponseBody ?? "{}", token);
+                    return;
+                }
+
+            case FaultKind.Hang when !await Responder.HangAsync(fault, token):
+                RecordAndAbort();
+                return;
+        }
+
+        if (!await _responder.DelayResponseAsync(token))
+        {
+            RecordAndAbort();
+            return;
+        }
+
+        var result = _processor.Process(request, bodyBytes, eventCount, validateOnly);
+        _recorder.Commit(Build(result.StatusCode, aborted: false, result, result.ResponseBody), result.AcceptedEvents, result.CountedEvents);
+        await Responder.WriteAsync(context, result.StatusCode, result.ResponseBody);
+    }
+}

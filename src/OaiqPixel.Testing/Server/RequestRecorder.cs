@@ -1,0 +1,241 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace OaiqPixel.Testing.Server;
+
+/// <summary>
+/// What <see cref="FakeConversionsApi"/> has seen: every request, the accepted events and their ids, the counts per
+/// status, and the waits for counts to be reached. One lock (<c>_gate</c>, owned here) guards all of it, so that a
+/// request, its events and the signalling of the waiters it satisfies are one step for every reader.
+/// </summary>
+internal sealed class RequestRecorder
+{
+    private readonly Lock _gate = new();
+    private readonly List<ReceivedRequest> _requests = [];
+    private readonly List<JsonElement> _events = [];
+    private readonly HashSet<string> _eventIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, int> _statusCounts = [];
+    private readonly List<(int Count, TaskCompletionSource Signal)> _eventWaiters = [];
+    private readonly List<(int Count, TaskCompletionSource Signal)> _requestWaiters = [];
+    private int _acceptedEventCount;
+    private bool _closed;
+
+    public int AcceptedEventCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _acceptedEventCount;
+            }
+        }
+    }
+
+    public IReadOnlyList<ReceivedRequest> Requests
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _requests];
+            }
+        }
+    }
+
+    public IReadOnlyList<JsonElement> Events
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _events];
+            }
+        }
+    }
+
+    public IReadOnlySet<string> EventIds
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new HashSet<string>(_eventIds, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    public int TotalRequests
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _requests.Count;
+            }
+        }
+    }
+
+    public int AbortedRequests
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _requests.Count(r => r.Aborted);
+            }
+        }
+    }
+
+    public IReadOnlyDictionary<int, int> RequestsByStatus
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<int, int>(_statusCounts);
+            }
+        }
+    }
+
+    public int CountRequests(int statusCode)
+    {
+        lock (_gate)
+        {
+            return _statusCounts.GetValueOrDefault(statusCode);
+        }
+    }
+
+    /// <summary>Records one request with the events it got accepted, then releases the waits that are now satisfied.</summary>
+    /// <param name="request">The request, answered or aborted.</param>
+    /// <param name="acceptedEvents">Events to keep (their <c>id</c> goes into the id set).</param>
+    /// <param name="countedEvents">Events accepted without being kept (count-only mode).</param>
+    public void Commit(ReceivedRequest request, IReadOnlyList<JsonElement> acceptedEvents, int countedEvents = 0)
+    {
+        lock (_gate)
+        {
+            _requests.Add(request);
+            _acceptedEventCount += acceptedEvents.Count + countedEvents;
+            if (request.StatusCode is { } status)
+            {
+                _statusCounts[status] = _statusCounts.GetValueOrDefault(status) + 1;
+            }
+
+            foreach (var item in acceptedEvents)
+            {
+                _events.Add(item);
+                if (item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
+                {
+                    _eventIds.Add(id.GetString()!);
+                }
+            }
+
+            Signal(_eventWaiters, _acceptedEventCount);
+            Signal(_requestWaiters, _requests.Count);
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _requests.Clear();
+            _events.Clear();
+            _eventIds.Clear();
+            _statusCounts.Clear();
+            _acceptedEventCount = 0;
+        }
+    }
+
+    public Task WaitForEventsAsync(int count, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitForCountAsync(_eventWaiters, () => _acceptedEventCount, count, timeout, "accepted events", cancellationToken);
+
+    public Task WaitForRequestsAsync(int count, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitForCountAsync(_requestWaiters, () => _requests.Count, count, timeout, "requests", cancellationToken);
+
+    /// <summary>From now on a new wait throws <see cref="ObjectDisposedException"/> (the fake is being disposed).</summary>
+    public void RefuseNewWaits()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+        }
+    }
+
+    /// <summary>Fails every pending wait with <see cref="ObjectDisposedException"/> (the server has stopped).</summary>
+    public void FailPendingWaits()
+    {
+        lock (_gate)
+        {
+            foreach (var (_, signal) in _eventWaiters.Concat(_requestWaiters))
+            {
+                signal.TrySetException(new ObjectDisposedException(nameof(FakeConversionsApi)));
+            }
+
+            _eventWaiters.Clear();
+            _requestWaiters.Clear();
+        }
+    }
+
+    private static void Signal(List<(int Count, TaskCompletionSource Signal)> waiters, int current)
+    {
+        for (var i = waiters.Count - 1; i >= 0; i--)
+        {
+            if (waiters[i].Count <= current)
+            {
+                waiters[i].Signal.TrySetResult();
+                waiters.RemoveAt(i);
+            }
+        }
+    }
+
+    private async Task WaitForCountAsync(
+        List<(int Count, TaskCompletionSource Signal)> waiters,
+        Func<int> current,
+        int count,
+        TimeSpan timeout,
+        string what,
+        CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var entry = (count, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        lock (_gate)
+        {
+            // Named after the public type, as users see it disposed.
+            ObjectDisposedException.ThrowIf(_closed, typeof(FakeConversionsApi));
+
+            if (current() >= count)
+            {
+                return;
+            }
+
+            waiters.Add(entry);
+        }
+
+        try
+        {
+            await entry.Item2.Task.WaitAsync(timeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            int seen;
+            lock (_gate)
+            {
+                waiters.Remove(entry);
+                seen = current();
+            }
+
+            throw new TimeoutException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Expected at least {count} {what} within {timeout.TotalMilliseconds:0} ms, but only {seen} arrived."));
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_gate)
+            {
+                waiters.Remove(entry);
+            }
+
+            throw;
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace OaiqPixel.Testing.Server;
+
+/// <summary>
+/// How <see cref="FakeConversionsApi"/> answers on the wire: the artificial response delay, the mechanics of each
+/// <see cref="Fault"/> (status with <c>Retry-After</c>, hang, connection reset), JSON responses and the OpenAI-style
+/// error bodies. What to answer, and when to record it, is <see cref="RequestHandler"/>'s decision.
+/// </summary>
+internal sealed class Responder
+{
+    public const string JsonContentType = "application/json";
+
+    private static readonly JsonWriterOptions _writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private long _responseDelayTicks;
+
+    /// <summary>Latency added to every request (real time); validated by the facade.</summary>
+    public TimeSpan ResponseDelay
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _responseDelayTicks));
+        set => Interlocked.Exchange(ref _responseDelayTicks, value.Ticks);
+    }
+
+    /// <summary>Waits <see cref="ResponseDelay"/>; <see langword="false"/> when <paramref name="token"/> ended it.</summary>
+    public Task<bool> DelayResponseAsync(CancellationToken token) => DelayAsync(ResponseDelay, token);
+
+    /// <summary>Holds a <see cref="FaultKind.Hang"/> request; <see langword="false"/> when <paramref name="token"/> ended it.</summary>
+    public static Task<bool> HangAsync(Fault fault, CancellationToken token) => DelayAsync(fault.Duration, token);
+
+    /// <summary>The body a <see cref="FaultKind.Status"/> fault answers with: its own, else an error object for its status.</summary>
+    public static string StatusBody(Fault fault) => fault.Body ?? DefaultFaultBody(fault.StatusCode);
+
+    /// <summary>Sets the <c>Retry-After</c> header of a <see cref="FaultKind.Status"/> fault, if it has one.</summary>
+    public static void AddRetryAfter(HttpResponse response, Fault fault)
+    {
+        if (fault.RetryAfter is { } retryAfter)
+        {
+            response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+        else if (fault.RetryAfterDate is { } retryAfterDate)
+        {
+            response.Headers.RetryAfter = retryAfterDate.ToUniversalTime().ToString("R", CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>
+    /// Aborts the connection for a <see cref="FaultKind.ResetConnection"/> fault; with
+    /// <see cref="Fault.AfterHeaders"/> it first sends the status line, headers and part of <paramref name="body"/>.
+    /// </summary>
+    public static async Task ResetAsync(HttpContext context, Fault fault, int statusCode, string body, CancellationToken token)
+    {
+        if (fault.AfterHeaders)
+        {
+            var partial = Encoding.UTF8.GetBytes(body);
+            context.Response.StatusCode = statusCode;
+            context.Response.ContentType = JsonContentType;
+            context.Response.ContentLength = partial.Length + 64; // promise more than is ever sent
+            try
+            {
+                await context.Response.Body.WriteAsync(partial, token);
+                await context.Response.Body.FlushAsync(token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException)
+            {
+                // The client is gone already; aborting below is all that is left to do.
+            }
+        }
+
+        context.Abort();
+    }
+
+    /// <summary>Writes a complete JSON response.</summary>
+    public static async Task WriteAsync(HttpContext context, int statusCode, string body)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        context.Response.StatusCode = statusCode;
+        context.Response.ContentType = JsonContentType;
+        context.Response.ContentLength = bytes.Length;
+        try
+        {
+            await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The client went away after the request was recorded; nothing else to do.
+        }
+    }
+
+    /// <summary>An OpenAI-style error body: <c>{"error":{"message":…,"type":…}}</c>.</summary>
+    public static string ErrorJson(string message, string type)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, _writerOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("error");
+            writer.WriteString("message", message);
+            writer.WriteString("type", type);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static string DefaultFaultBody(int statusCode)
+    {
+        if (statusCode is >= 200 and < 300)
+        {
+            return "{}";
+        }
+
+        var type = statusCode switch
+        {
+            429 => "rate_limit_exceeded",
+            >= 500 => "server_error",
+            _ => ConversionsApiSchema.InvalidRequestErrorType,
+        };
+        return ErrorJson(string.Create(CultureInfo.InvariantCulture, $"Simulated {statusCode} from FakeConversionsApi"), type);
+    }
+
+    private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken token)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            return !token.IsCancellationRequested;
+        }
+
+        try
+        {
+            await Task.Delay(delay, token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using static OaiqPixel.Testing.Validation.JsonValueRules;
+
+namespace OaiqPixel.Testing.Validation;
+
+/// <summary>
+/// One event's own fields (spec §4.2): no unknown field; <c>id</c>, <c>type</c>, <c>timestamp_ms</c> in its window,
+/// <c>custom_event_name</c> only and always for <c>custom</c> (§3.3), <c>action_source</c> (and <c>mobile_app</c> for
+/// app events), <c>source_url</c> for web events, <c>oppref</c>, <c>opt_out</c>; then <c>user</c> and <c>data</c>
+/// through their own validators.
+/// </summary>
+internal static partial class EventValidator
+{
+    private static readonly string _eventTypeList = string.Join(", ", ConversionsApiSchema.EventDataTypes.Keys.Order(StringComparer.Ordinal));
+    private static readonly string _actionSourceList = string.Join(", ", ConversionsApiSchema.ActionSources.Order(StringComparer.Ordinal));
+
+    public static string? Validate(JsonElement item, DateTimeOffset now, int index)
+    {
+        var path = string.Create(CultureInfo.InvariantCulture, $"events[{index}]");
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            return $"{path}: must be an object (got {Describe(item)})";
+        }
+
+        foreach (var property in item.EnumerateObject())
+        {
+            if (!ConversionsApiSchema.EventFields.Contains(property.Name))
+            {
+                return $"{path}.{property.Name}: unknown field";
+            }
+        }
+
+        // id
+        if (!item.TryGetProperty("id", out var id))
+        {
+            return $"{path}.id: required";
+        }
+
+        var error = RequireNonBlankString(id, $"{path}.id");
+        if (error is not null)
+        {
+            return error;
+        }
+
+        // type
+        if (!item.TryGetProperty("type", out var typeElement))
+        {
+            return $"{path}.type: required";
+        }
+
+        if (typeElement.ValueKind != JsonValueKind.String)
+        {
+            return $"{path}.type: must be a string (got {Describe(typeElement)})";
+        }
+
+        var type = typeElement.GetString()!;
+        if (!ConversionsApiSchema.EventDataTypes.TryGetValue(type, out var expectedDataType))
+        {
+            return $"{path}.type: must be one of {_eventTypeList} (got \"{type}\")";
+        }
+
+        // timestamp_ms
+        error = ValidateTimestamp(item, path, now);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        // custom_event_name
+        error = ValidateCustomEventName(item, path, type);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        // action_source
+        string? actionSource = null;
+        if (item.TryGetProperty("action_source", out var actionSourceElement))
+        {
+            if (actionSourceElement.ValueKind != JsonValueKind.String)
+            {
+                return $"{path}.action_source: must be a string (got {Describe(actionSourceElement)})";
+            }
+
+            actionSource = actionSourceElement.GetString()!;
+            if (!ConversionsApiSchema.ActionSources.Contains(actionSource))
+            {
+                return $"{path}.action_source: must be one of {_actionSourceList} (got \"{actionSource}\")";
+            }
+        }
+
+        if (ConversionsApiSchema.AppEventTypes.Contains(type) && actionSource != "mobile_app")
+        {
+            return actionSource is null
+                ? $"{path}.action_source: required (\"mobile_app\") for {type} events"
+                : $"{path}.action_source: must be \"mobile_app\" for {type} events (got \"{actionSource}\")";
+        }
+
+        // source_url
+        if (item.TryGetProperty("source_url", out var sourceUrl))
+        {
+            if (sourceUrl.ValueKind != JsonValueKind.String || !IsHttpUrl(sourceUrl.GetString()!))
+            {
+                return $"{path}.source_url: must be an absolute http or https URL with a host";
+            }
+        }
+        else if (actionSource == "web")
+        {
+            return $"{path}.source_url: required when action_source is \"web\"";
+        }
+
+        // oppref
+        if (item.TryGetProperty("oppref", out var oppref))
+        {
+            error = RequireNonBlankString(oppref, $"{path}.oppref");
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+
+        // opt_out
+        if (item.TryGetProperty("opt_out", out var optOut))
+        {
+            error = RequireBoolean(optOut, $"{path}.opt_out");
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+
+        // user
+        if (item.TryGetProperty("user", out var user))
+        {
+            error = UserValidator.Validate(user, $"{path}.user");
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+
+        // data
+        if (!item.TryGetProperty("data", out var data))
+        {
+            return $"{path}.data: required";
+        }
+
+        return DataValidator.Validate(data, $"{path}.data", type, expectedDataType);
+    }
+
+    private static string? ValidateTimestamp(JsonElement item, string path, DateTimeOffset now)
+    {
+        if (!item.TryGetProperty("timestamp_ms", out var timestamp))
+        {
+            return $"{path}.timestamp_ms: required";
+        }
+
+        if (!TryGetInteger(timestamp, out var ms))
+        {
+            return $"{path}.timestamp_ms: must be an integer (Unix time in milliseconds)";
+        }
+
+        var nowMs = now.ToUnixTimeMilliseconds();
+        if (ms < nowMs - (long)ConversionsApiSchema.MaxEventAge.TotalMilliseconds)
+        {
+            return $"{path}.timestamp_ms: must be within the last 7 days";
+        }
+
+        if (ms > nowMs + (long)ConversionsApiSchema.MaxFutureSkew.TotalMilliseconds)
+        {
+            return $"{path}.timestamp_ms: must not be more than 10 minutes in the future";
+        }
+
+        return null;
+    }
+
+    private static string? ValidateCustomEventName(JsonElement item, string path, string type)
+    {
+        var present = item.TryGetProperty("custom_event_name", out var name);
+        if (type != "custom")
+        {
+            return present ? $"{path}.custom_event_name: only allowed when type is \"custom\"" : null;
+        }
+
+        if (!present)
+        {
+            return $"{path}.custom_event_name: required when type is \"custom\"";
+        }
+
+        if (name.ValueKind != JsonValueKind.String)
+        {
+            return $"{path}.custom_event_name: must be a string (got {Describe(name)})";
+        }
+
+        var value = name.GetString()!;
+        if (!CustomEventNameRegex().IsMatch(value))
+        {
+            return $"{path}.custom_event_name: must be 1-64 lowercase letters, digits, '_' or '-', starting and ending with a letter or digit";
+        }
+
+        return ConversionsApiSchema.EventDataTypes.ContainsKey(value)
+            ? $"{path}.custom_event_name: must not be a standard event name (got \"{value}\")"
+            : null;
+    }
+
+    private static bool IsHttpUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && !string.IsNullOrEmpty(uri.Host);
+
+    [GeneratedRegex(@"^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?\z", RegexOptions.CultureInvariant)]
+    private static partial Regex CustomEventNameRegex();
+}

@@ -1,0 +1,25 @@
+using System.Buffers;
+using System.Text;
+using OaiqPixel.AspNetCore.ConversionsApi;
+
+namespace OaiqPixel.AspNetCore.Tests.Serialization;
+
+/// <summary>The library's two wire writers, called the way the server leg calls them, for assertions on their output.</summary>
+internal static class Wire
+{
+    public const string PixelId = "px_wire";
+
+    /// <summary>One event's Conversions API JSON: its record.</summary>
+    public static string Event(ConversionEvent e) => ConversionEventRecord.Create(e, PixelId).JsonText;
+
+    /// <summary>A whole request body around the events' records.</summary>
+    public static byte[] Batch(IReadOnlyList<ConversionEvent> events, bool validateOnly = false, string? integrationSource = null)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        ConversionsApiRequestBody.Write(buffer, events.Select(e => ConversionEventRecord.Create(e, PixelId)).ToArray(), validateOnly, integrationSource);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A whole request body as text.</summary>
+    public static string BatchText(IReadOnlyList<ConversionEvent> events) => Encoding.UTF8.GetString(Batch(events));
+}
