@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Refreshes the embedded copy of isbot's bot user-agent patterns (npm package `isbot`, The Unlicense), which decides
 # which navigations get no server-side view events (README "Views that no person sees"):
-#   src/OaiqPixel.AspNetCore/Internal/BotUserAgentPatterns.cs        the patterns, split by shape (generated)
+#   src/OaiqPixel.AspNetCore/ServerViews/BotUserAgentPatterns.cs        the patterns, split by shape (generated)
 #   src/OaiqPixel.AspNetCore/THIRD-PARTY-NOTICES.txt                  isbot's licence and authors
 #   tests/OaiqPixel.AspNetCore.Tests/ServerViews/isbot-user-agents.json  the test corpus, re-labelled by the new isbot
 # Usage: eng/update-bot-patterns.sh [version]   (default: the newest published version)

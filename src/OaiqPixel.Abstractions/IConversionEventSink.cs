@@ -8,6 +8,13 @@ namespace OaiqPixel;
 /// </summary>
 public interface IConversionEventSink
 {
+    /// <summary>
+    /// Whether the sink delivers events at all (for the built-in queue: a Conversions API key and a Pixel ID are set).
+    /// When <see langword="false"/>, <see cref="TryEnqueue"/> refuses every event and callers may skip work done only for
+    /// it. The default is <see langword="true"/>.
+    /// </summary>
+    bool IsEnabled => true;
+
     /// <summary>Queues an event without blocking.</summary>
     /// <param name="conversionEvent">The event.</param>
     /// <returns><see langword="false"/> when the event was not accepted (server leg off, queue full, or the event is invalid); the reason is logged and counted.</returns>

@@ -1,53 +1,41 @@
-using System.Net;
-
 namespace OaiqPixel.AspNetCore;
 
 /// <summary>
-/// The request's tracking context, built by <c>app.UseOaiqTracking()</c> (or on first use) and read by the tag helpers and
-/// the tracker. Get it with <c>HttpContext.Features.Get&lt;IOaiqTrackingFeature&gt;()</c> or inject it (scoped).
+/// The request's tracking state, built by <c>app.UseOaiqTracking()</c> (or on first use): who the visitor is to OpenAI
+/// Ads and what this page measures. Get it with <c>HttpContext.Features.Get&lt;IOaiqTrackingFeature&gt;()</c> or inject
+/// it (scoped), for example to keep a visitor's <see cref="Oppref"/> with an order and send a later renewal server-side.
 /// </summary>
-/// <remarks>It carries the visitor's <c>oppref</c>/<c>obref</c>; do not log them.</remarks>
+/// <remarks>It carries the visitor's <c>oppref</c> and <c>obref</c>: store them with care and never log them.</remarks>
 public interface IOaiqTrackingFeature
 {
     /// <summary>Whether tracking runs for this request (enabled, configured, and not opted out by the endpoint).</summary>
     bool IsActive { get; }
 
     /// <summary>
-    /// The OpenAI click reference this request's events carry, byte-for-byte. A non-empty <c>oppref</c> in the landing URL
-    /// is a newer click and supersedes the <c>__oppref</c> cookie: its decoded value when the Conversions API can take it
-    /// (non-empty, no white space or control characters, valid UTF-16), even if it cannot be stored in the cookie (over
-    /// 2,048 characters, or characters outside RFC 6265 cookie-octets); otherwise <see langword="null"/>, never the older
-    /// click. Without one (or with an empty <c>?oppref=</c>), the cookie's value. <see langword="null"/> without consent.
+    /// The OpenAI click reference the request's events carry (spec §2.2): the landing URL's non-empty <c>oppref</c> (a
+    /// newer click always supersedes the cookie), else the <c>__oppref</c> cookie, byte-for-byte; <see langword="null"/>
+    /// without consent or when the newer click cannot be sent.
     /// </summary>
     string? Oppref { get; }
 
-    /// <summary>Whether <see cref="Oppref"/> is the landing URL's (a newer click) rather than the cookie's.</summary>
+    /// <summary>Whether <see cref="Oppref"/> arrived in this request's query string.</summary>
     bool IsNewOppref { get; }
 
-    /// <summary>The pixel's browser reference from the <c>__obref</c> cookie (read only; never minted).</summary>
+    /// <summary>The pixel's browser reference from the <c>__obref</c> cookie (spec §4.6; read only, never minted); <see langword="null"/> without consent.</summary>
     string? Obref { get; }
 
     /// <summary>The visitor's measurement consent for this request.</summary>
     OaiqConsent Consent { get; }
 
-    /// <summary>The page as <c>source_url</c>: scheme, host and path, without query or fragment.</summary>
+    /// <summary>The page as <c>source_url</c>: scheme, host and path, without query or fragment (spec §9 #18).</summary>
     string? SourceUrl { get; }
-
-    /// <summary>The client's IP address (<c>Connection.RemoteIpAddress</c>, so <c>UseForwardedHeaders</c> decides proxies).</summary>
-    IPAddress? RemoteIpAddress { get; }
-
-    /// <summary>The client's <c>User-Agent</c>.</summary>
-    string? UserAgent { get; }
 
     /// <summary>The Content-Security-Policy nonce from <see cref="OaiqTrackingOptions.NonceProvider"/>, if any.</summary>
     string? Nonce { get; }
 
-    /// <summary>The events waiting for the pixel, in order: carried from a redirecting request first, then those recorded in this one.</summary>
-    IReadOnlyList<ConversionEvent> Events { get; }
-
-    /// <summary>The event id of this page's <c>page_viewed</c>, created on first read and shared with the Conversions API copy.</summary>
+    /// <summary>The event id of this page's <c>page_viewed</c>, created on first read and shared with its Conversions API copy.</summary>
     string PageViewEventId { get; }
 
-    /// <summary>Whether <c>&lt;oaiq-pixel /&gt;</c> has rendered the pixel in this response.</summary>
+    /// <summary>Whether the pixel has been rendered in this response.</summary>
     bool IsPixelRendered { get; }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using OaiqPixel.AspNetCore.Internal;
+using OaiqPixel.AspNetCore.Configuration;
+using OaiqPixel.AspNetCore.Tracking;
 
 namespace Microsoft.AspNetCore.Builder;
 

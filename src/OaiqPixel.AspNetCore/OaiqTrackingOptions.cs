@@ -1,3 +1,4 @@
+using OaiqPixel.AspNetCore.ConversionsApi;
 using Microsoft.AspNetCore.Http;
 
 namespace OaiqPixel.AspNetCore;

@@ -5,7 +5,10 @@ using Microsoft.Extensions.Options;
 using OaiqPixel;
 using OaiqPixel.AspNetCore;
 using OaiqPixel.AspNetCore.ConversionsApi;
-using OaiqPixel.AspNetCore.Internal;
+using OaiqPixel.AspNetCore.Configuration;
+using OaiqPixel.AspNetCore.Cookies;
+using OaiqPixel.AspNetCore.Rendering;
+using OaiqPixel.AspNetCore.Tracking;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -101,11 +104,20 @@ public static class OaiqTrackingServiceCollectionExtensions
         services.AddHttpContextAccessor();
         services.AddDataProtection();
         services.TryAddSingleton<IOaiqConsentResolver, DefaultConsentResolver>();
-        services.TryAddSingleton<OaiqTrackingRuntime>();
+
+        // The browser leg, one owner per step: the request's context, the visitor's cookies, the carrier, the check that
+        // the middleware runs, the events' enrichment and recording, and the pixel's rendering.
+        services.TryAddSingleton<TrackingContextFactory>();
+        services.TryAddSingleton<VisitorCookies>();
+        services.TryAddSingleton<CarrierCookie>();
+        services.TryAddSingleton<MiddlewareCheck>();
+        services.TryAddSingleton<RequestEventFactory>();
+        services.TryAddSingleton<PixelRenderer>();
+        services.TryAddScoped<EventRecorder>();
         services.TryAddScoped<IConversionTracker, OaiqConversionTracker>();
         services.TryAddScoped<IOaiqTrackingFeature>(static sp =>
             sp.GetRequiredService<IHttpContextAccessor>().HttpContext is { } httpContext
-            && sp.GetRequiredService<OaiqTrackingRuntime>().GetOrCreate(httpContext) is { } context
+            && sp.GetRequiredService<TrackingContextFactory>().GetOrCreate(httpContext) is { } context
                 ? context
                 : InactiveTrackingFeature.Instance);
         services.AddOaiqConversionsApi();

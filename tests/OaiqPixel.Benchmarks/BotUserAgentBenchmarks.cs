@@ -2,7 +2,11 @@ using System.Text.RegularExpressions;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
 using OaiqPixel.AspNetCore;
-using OaiqPixel.AspNetCore.Internal;
+using OaiqPixel.AspNetCore.Configuration;
+using OaiqPixel.AspNetCore.Cookies;
+using OaiqPixel.AspNetCore.Rendering;
+using OaiqPixel.AspNetCore.ServerViews;
+using OaiqPixel.AspNetCore.Tracking;
 
 /// <summary>
 /// Issue 11: telling a bot's user agent from a person's browser, for a desktop Chrome user agent (the common case, and

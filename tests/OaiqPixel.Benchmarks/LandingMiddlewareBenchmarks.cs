@@ -1,7 +1,11 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using OaiqPixel.AspNetCore.Internal;
+using OaiqPixel.AspNetCore.Configuration;
+using OaiqPixel.AspNetCore.Cookies;
+using OaiqPixel.AspNetCore.Rendering;
+using OaiqPixel.AspNetCore.ServerViews;
+using OaiqPixel.AspNetCore.Tracking;
 
 /// <summary>
 /// Issue 6, row 2: a landing request with <c>?oppref=…</c> (the middleware builds the tracking context and writes the
@@ -25,7 +29,7 @@ public class LandingMiddlewareBenchmarks
         services.AddLogging();
         services.AddOaiqTracking(options => options.PixelId = "px_bench");
         _services = services.BuildServiceProvider();
-        _middleware = new OaiqTrackingMiddleware(s_endpoint, _services.GetRequiredService<OaiqTrackingRuntime>());
+        _middleware = ActivatorUtilities.CreateInstance<OaiqTrackingMiddleware>(_services, s_endpoint);
         _passThrough = context => s_endpoint(context);
         if (!NewRequest().Request.Query.ContainsKey("oppref"))
         {

@@ -1,7 +1,11 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using OaiqPixel.AspNetCore.Internal;
+using OaiqPixel.AspNetCore.Configuration;
+using OaiqPixel.AspNetCore.Cookies;
+using OaiqPixel.AspNetCore.Rendering;
+using OaiqPixel.AspNetCore.ServerViews;
+using OaiqPixel.AspNetCore.Tracking;
 
 /// <summary>
 /// Issue 6, row 1: the tracking middleware's fast path (no <c>oppref</c>, no cookies of ours) against a pass-through
@@ -24,7 +28,7 @@ public class MiddlewareBenchmarks
         services.AddLogging();
         services.AddOaiqTracking(options => options.PixelId = "px_bench");
         _services = services.BuildServiceProvider();
-        _middleware = new OaiqTrackingMiddleware(s_endpoint, _services.GetRequiredService<OaiqTrackingRuntime>());
+        _middleware = ActivatorUtilities.CreateInstance<OaiqTrackingMiddleware>(_services, s_endpoint);
         _passThrough = context => s_endpoint(context);
         _context = new DefaultHttpContext { RequestServices = _services };
         _context.Request.Path = "/products/42";

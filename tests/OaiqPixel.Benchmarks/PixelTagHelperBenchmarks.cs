@@ -8,7 +8,11 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using OaiqPixel;
-using OaiqPixel.AspNetCore.Internal;
+using OaiqPixel.AspNetCore.Configuration;
+using OaiqPixel.AspNetCore.Cookies;
+using OaiqPixel.AspNetCore.Rendering;
+using OaiqPixel.AspNetCore.ServerViews;
+using OaiqPixel.AspNetCore.Tracking;
 using OaiqPixel.AspNetCore.TagHelpers;
 
 /// <summary>
@@ -34,9 +38,9 @@ public class PixelTagHelperBenchmarks
     private const string ChromeUserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
     private ServiceProvider _services = null!;
-    private OaiqTrackingRuntime _runtime = null!;
+    private TrackingContextFactory _runtime = null!;
     private ServiceProvider _serverLegServices = null!;
-    private OaiqTrackingRuntime _serverLegRuntime = null!;
+    private TrackingContextFactory _serverLegRuntime = null!;
     private CountingSink _sink = null!;
     private OaiqPixelTagHelper _pixel = null!;
     private StaticScriptTagHelper _static = null!;
@@ -49,15 +53,15 @@ public class PixelTagHelperBenchmarks
         services.AddLogging();
         services.AddOaiqTracking(options => options.PixelId = "px_bench");
         _services = services.BuildServiceProvider();
-        _runtime = _services.GetRequiredService<OaiqTrackingRuntime>();
+        _runtime = _services.GetRequiredService<TrackingContextFactory>();
         var serverLeg = new ServiceCollection();
         serverLeg.AddLogging();
         serverLeg.AddOaiqTracking(options => options.PixelId = "px_bench");
         _sink = new CountingSink();
         serverLeg.AddSingleton<IConversionEventSink>(_sink);
         _serverLegServices = serverLeg.BuildServiceProvider();
-        _serverLegRuntime = _serverLegServices.GetRequiredService<OaiqTrackingRuntime>();
-        _pixel = new OaiqPixelTagHelper(HtmlEncoder.Default, NullLogger<OaiqPixelTagHelper>.Instance);
+        _serverLegRuntime = _serverLegServices.GetRequiredService<TrackingContextFactory>();
+        _pixel = new OaiqPixelTagHelper();
         _static = new StaticScriptTagHelper();
         _conversions =
         [
@@ -102,7 +106,7 @@ public class PixelTagHelperBenchmarks
         var tracking = _runtime.GetOrCreate(viewContext.HttpContext)!;
         for (var i = 0; i < _conversions.Length; i++)
         {
-            tracking.Record(_conversions[i]);
+            tracking.AddRecorded(_conversions[i]);
         }
 
         _pixel.ViewContext = viewContext;
@@ -121,7 +125,7 @@ public class PixelTagHelperBenchmarks
         var tracking = _serverLegRuntime.GetOrCreate(viewContext.HttpContext)!;
         for (var i = 0; i < _conversions.Length; i++)
         {
-            tracking.Record(_conversions[i]);
+            tracking.AddRecorded(_conversions[i]);
         }
 
         _pixel.ViewContext = viewContext;
@@ -135,7 +139,7 @@ public class PixelTagHelperBenchmarks
         var tracking = _runtime.GetOrCreate(viewContext.HttpContext)!;
         foreach (var conversion in _conversions)
         {
-            tracking.Record(conversion);
+            tracking.AddRecorded(conversion);
         }
 
         _pixel.ViewContext = viewContext;

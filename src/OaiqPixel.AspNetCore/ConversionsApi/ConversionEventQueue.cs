@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OaiqPixel.AspNetCore.Configuration;
 
 namespace OaiqPixel.AspNetCore.ConversionsApi;
 
@@ -35,7 +36,7 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     private int _warningIssued;
     private bool _completed;
 
-    public ConversionEventQueue(IOptions<OaiqTrackingOptions> options, TimeProvider timeProvider, ConversionsApiInstrumentation metrics, ConversionsApiStatus status, ILogger<ConversionEventQueue> logger)
+    public ConversionEventQueue(IOptions<OaiqTrackingOptions> options, IServiceProvider services, TimeProvider timeProvider, ConversionsApiInstrumentation metrics, ConversionsApiStatus status, ILogger<ConversionEventQueue> logger)
     {
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(options);
@@ -45,9 +46,10 @@ internal sealed class ConversionEventQueue : IConversionEventSink
 
         var value = options.Value;
         var api = value.ConversionsApi;
-        OffReason = !value.Enabled ? "Oaiq:Enabled is false"
-            : !api.IsEnabled ? "no Oaiq:ConversionsApi:ApiKey is set"
-            : string.IsNullOrWhiteSpace(value.PixelId) ? "no Oaiq:PixelId is set"
+        var keys = OaiqOptionKeys.Resolve(services);
+        OffReason = !value.Enabled ? $"{keys.Key("Enabled")} is false"
+            : !api.IsEnabled ? $"no {keys.Key("ConversionsApi:ApiKey")} is set"
+            : string.IsNullOrWhiteSpace(value.PixelId) ? $"no {keys.Key("PixelId")} is set"
             : null;
         _pixelId = value.PixelId?.Trim() ?? string.Empty;
         Capacity = Math.Max(1, api.MaxQueueSize);

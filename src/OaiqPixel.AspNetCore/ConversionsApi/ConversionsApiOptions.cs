@@ -1,4 +1,4 @@
-namespace OaiqPixel.AspNetCore;
+namespace OaiqPixel.AspNetCore.ConversionsApi;
 
 /// <summary>
 /// Settings of the server leg: the Conversions API client and its background sender. Bound from <c>Oaiq:ConversionsApi</c>.

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using OaiqPixel.AspNetCore.Configuration;
 
 namespace OaiqPixel.AspNetCore.ConversionsApi;
 
@@ -25,7 +26,7 @@ internal static class ConversionsApiServiceCollectionExtensions
 
         services.AddSingleton<ConversionsApiMarker>();
         services.AddOptions<OaiqTrackingOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OaiqTrackingOptions>, ConversionsApiOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OaiqTrackingOptions>, OaiqTrackingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<ConversionsApiInstrumentation>();

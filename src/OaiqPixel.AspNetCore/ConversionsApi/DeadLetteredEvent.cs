@@ -1,6 +1,5 @@
-using OaiqPixel.AspNetCore.ConversionsApi;
 
-namespace OaiqPixel.AspNetCore;
+namespace OaiqPixel.AspNetCore.ConversionsApi;
 
 /// <summary>
 /// An event the Conversions API refused on its own (a 400, 413 or 422 for a request carrying only this event), handed to

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.AspNetCore.Razor.TagHelpers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using OaiqPixel.AspNetCore.Internal;
+using OaiqPixel.AspNetCore.Tracking;
 
 namespace OaiqPixel.AspNetCore.TagHelpers;
 

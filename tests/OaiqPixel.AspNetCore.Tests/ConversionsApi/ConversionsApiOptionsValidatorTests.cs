@@ -1,9 +1,13 @@
+using Microsoft.Extensions.Options;
+using OaiqPixel.AspNetCore.Configuration;
 using OaiqPixel.AspNetCore.ConversionsApi;
 
 namespace OaiqPixel.AspNetCore.Tests.ConversionsApi;
 
 public sealed class ConversionsApiOptionsValidatorTests
 {
+    private static ValidateOptionsResult Validate(OaiqTrackingOptions options) => new OaiqTrackingOptionsValidator().Validate(null, options);
+
     private static OaiqTrackingOptions Valid() => new()
     {
         PixelId = "px_1",
@@ -13,8 +17,8 @@ public sealed class ConversionsApiOptionsValidatorTests
     [Fact]
     public void Validate_Defaults_Succeed()
     {
-        Assert.True(new ConversionsApiOptionsValidator().Validate(null, new OaiqTrackingOptions()).Succeeded);
-        Assert.True(new ConversionsApiOptionsValidator().Validate(null, Valid()).Succeeded);
+        Assert.True(Validate(new OaiqTrackingOptions { PixelId = "px_1" }).Succeeded);
+        Assert.True(Validate(Valid()).Succeeded);
     }
 
     public static TheoryData<string, string> Invalid => new()
@@ -58,7 +62,7 @@ public sealed class ConversionsApiOptionsValidatorTests
             case "IntegrationSource": api.IntegrationSource = value; break;
         }
 
-        var result = new ConversionsApiOptionsValidator().Validate(null, options);
+        var result = Validate(options);
 
         Assert.True(result.Failed);
         Assert.Contains(expected, result.FailureMessage, StringComparison.Ordinal);
@@ -76,16 +80,17 @@ public sealed class ConversionsApiOptionsValidatorTests
         var options = Valid();
         options.ConversionsApi.BaseAddress = new Uri(baseAddress);
 
-        Assert.True(new ConversionsApiOptionsValidator().Validate(null, options).Succeeded);
+        Assert.True(Validate(options).Succeeded);
     }
 
     [Fact]
-    public void Validate_MissingPixelId_IsLeftToTheTrackingOptionsValidator()
+    public void Validate_MissingPixelIdWithAKey_IsStatedOnce()
     {
         var options = Valid();
         options.PixelId = null;
 
-        Assert.True(new ConversionsApiOptionsValidator().Validate(null, options).Succeeded);
+        var result = Validate(options);
+        Assert.Single(result.Failures!, f => f.Contains("PixelId", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -94,7 +99,7 @@ public sealed class ConversionsApiOptionsValidatorTests
         var options = Valid();
         options.ConversionsApi.BaseAddress = new Uri("http://127.0.0.1:5099/");
 
-        Assert.True(new ConversionsApiOptionsValidator().Validate(null, options).Succeeded);
+        Assert.True(Validate(options).Succeeded);
     }
 
     [Theory]

@@ -139,7 +139,7 @@ public sealed class ConsentTests
 
         // Assert: per cookie, host-only plus the registrable domain and the 7 levels below it.
         var setCookies = TestApp.SetCookies(response);
-        Assert.Equal(2 * (1 + OaiqPixel.AspNetCore.Internal.CookieDomains.MaxParentDomains), setCookies.Count);
+        Assert.Equal(2 * (1 + OaiqPixel.AspNetCore.Cookies.CookieDomains.MaxParentDomains), setCookies.Count);
         Assert.Contains("__obref=; expires=Thu, 01 Jan 1970 00:00:00 GMT; max-age=0; domain=example.com; path=/; samesite=lax", setCookies);
     }
 

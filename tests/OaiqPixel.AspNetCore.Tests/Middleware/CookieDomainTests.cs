@@ -3,7 +3,11 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OaiqPixel.AspNetCore.Internal;
+using OaiqPixel.AspNetCore.Configuration;
+using OaiqPixel.AspNetCore.Cookies;
+using OaiqPixel.AspNetCore.Rendering;
+using OaiqPixel.AspNetCore.ServerViews;
+using OaiqPixel.AspNetCore.Tracking;
 using OaiqPixel.AspNetCore.Tests.TestApps;
 
 namespace OaiqPixel.AspNetCore.Tests.Middleware;
@@ -142,9 +146,9 @@ public sealed class CookieDomainTests
         await using var app = await TestApp.StartAsync(options => options.OpprefCookie.Domain = " .Shop.Example.COM ");
 
         // Act
-        var runtime = app.Services.GetRequiredService<OaiqTrackingRuntime>();
+        var cookies = app.Services.GetRequiredService<VisitorCookies>();
 
         // Assert
-        Assert.Equal("shop.example.com", runtime.VisitorCookies.ConfiguredDomain);
+        Assert.Equal("shop.example.com", cookies.ConfiguredDomain);
     }
 }

@@ -1,6 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using OaiqPixel.AspNetCore.Internal;
+using OaiqPixel.AspNetCore.Configuration;
+using OaiqPixel.AspNetCore.Cookies;
+using OaiqPixel.AspNetCore.Rendering;
+using OaiqPixel.AspNetCore.ServerViews;
+using OaiqPixel.AspNetCore.Tracking;
 using OaiqPixel.AspNetCore.Tests.ConversionsApi;
 
 namespace OaiqPixel.AspNetCore.Tests.Registration;
@@ -21,11 +25,11 @@ public sealed class DisabledTrackingTests
         });
         await using var provider = services.BuildServiceProvider();
         var nextCalled = false;
-        var middleware = new OaiqTrackingMiddleware(_ =>
+        var middleware = ActivatorUtilities.CreateInstance<OaiqTrackingMiddleware>(provider, (RequestDelegate)(_ =>
         {
             nextCalled = true;
             return Task.CompletedTask;
-        }, provider.GetRequiredService<OaiqTrackingRuntime>());
+        }));
         var context = new DefaultHttpContext { RequestServices = provider };
         context.Request.QueryString = new QueryString("?oppref=abc");
         context.Request.Headers.Cookie = "__oppref=old; __oaiq_carry=xyz";

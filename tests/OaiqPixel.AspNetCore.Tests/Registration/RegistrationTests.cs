@@ -5,7 +5,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using OaiqPixel.AspNetCore.Internal;
+using OaiqPixel.AspNetCore.Configuration;
+using OaiqPixel.AspNetCore.Cookies;
+using OaiqPixel.AspNetCore.Rendering;
+using OaiqPixel.AspNetCore.ServerViews;
+using OaiqPixel.AspNetCore.Tracking;
 using OaiqPixel.AspNetCore.Tests.TestApps;
 
 namespace OaiqPixel.AspNetCore.Tests.Registration;
@@ -220,8 +224,7 @@ public sealed class RegistrationTests
         services.AddLogging();
         services.AddOaiqTracking(options => options.PixelId = "px");
         await using var provider = services.BuildServiceProvider();
-        var runtime = provider.GetRequiredService<OaiqTrackingRuntime>();
-        var middleware = new OaiqTrackingMiddleware(_ => Task.CompletedTask, runtime);
+        var middleware = ActivatorUtilities.CreateInstance<OaiqTrackingMiddleware>(provider, (RequestDelegate)(_ => Task.CompletedTask));
         var plain = new DefaultHttpContext { RequestServices = provider };
         plain.Request.Headers.Cookie = "session=abc";
         var landing = new DefaultHttpContext { RequestServices = provider };

@@ -1,3 +1,4 @@
+using OaiqPixel.AspNetCore.Rendering;
 using System.Text;
 using System.Text.Json.Nodes;
 

@@ -1,3 +1,4 @@
+using OaiqPixel.AspNetCore.Rendering;
 using System.Text;
 
 namespace OaiqPixel.AspNetCore.Tests.Serialization;

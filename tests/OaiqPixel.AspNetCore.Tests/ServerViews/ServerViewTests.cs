@@ -347,7 +347,7 @@ public sealed class ServerViewTests
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<OaiqTrackingOptions>>().Value);
 
         // Assert
-        Assert.Contains("Oaiq:ServerViews must not be null", error.Message, StringComparison.Ordinal);
+        Assert.Contains("OaiqTrackingOptions.ServerViews must not be null", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>The test app, where <c>/page</c> records a view (<c>view_1</c>) and two conversions (<c>order_1</c>, <c>lead_1</c>).</summary>

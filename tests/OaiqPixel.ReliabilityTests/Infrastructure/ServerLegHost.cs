@@ -1,3 +1,4 @@
+using OaiqPixel.AspNetCore.ConversionsApi;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

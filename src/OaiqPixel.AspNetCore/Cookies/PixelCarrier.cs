@@ -7,7 +7,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace OaiqPixel.AspNetCore.Internal;
+namespace OaiqPixel.AspNetCore.Cookies;
 
 /// <summary>
 /// The Post/Redirect/Get carrier: the browser leg of events recorded in a response that rendered no pixel, kept in a
@@ -17,13 +17,13 @@ namespace OaiqPixel.AspNetCore.Internal;
 /// A carrier renders its events at most once per process: a consumed cookie is remembered (by a hash) for the carrier's
 /// lifetime, so a captured cookie sent again renders nothing. Across a web farm a replay to another instance within the
 /// lifetime can still render once there; the ids are the same, so the API deduplicates them.
-/// Only what <c>measure</c> needs is stored (name, custom name, id, time, opt_out and the pixel fields of the data), in a
-/// compact JSON written with <see cref="Utf8JsonWriter"/>; the expiry lives inside the protected payload, so an old or
-/// altered cookie is ignored however its attributes were changed.
+/// It holds the pixel calls themselves (each <c>measure</c> call's arguments as the pixel script writer wrote them, a JSON
+/// array safe inside a script), so a carried event renders exactly as it would have on its own page; the expiry lives
+/// inside the protected payload, so an old or altered cookie is ignored however its attributes were changed.
 /// </remarks>
 internal sealed class PixelCarrier
 {
-    public const string Purpose = "OaiqPixel.AspNetCore.PixelCarrier.v1";
+    public const string Purpose = "OaiqPixel.AspNetCore.PixelCarrier.v2";
 
     /// <summary>The largest cookie value written; browsers allow about 4 KB per cookie including other cookies' headroom.</summary>
     public const int MaxCookieLength = 3072;
@@ -48,8 +48,8 @@ internal sealed class PixelCarrier
         _time = time;
     }
 
-    /// <summary>Protects the events; returns <see langword="null"/> with the size when the result is over the limit.</summary>
-    public string? Protect(IReadOnlyList<ConversionEvent> events, out int size)
+    /// <summary>Protects pixel calls (each a JSON array of <c>measure</c> arguments); returns <see langword="null"/> with the size when the result is over the limit.</summary>
+    public string? Protect(IReadOnlyList<ReadOnlyMemory<byte>> calls, out int size)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer))
@@ -57,9 +57,9 @@ internal sealed class PixelCarrier
             json.WriteStartObject();
             json.WriteNumber("x", (_time.GetUtcNow() + Lifetime).ToUnixTimeMilliseconds());
             json.WriteStartArray("e");
-            foreach (var e in events)
+            foreach (var call in calls)
             {
-                WriteEvent(json, e);
+                json.WriteRawValue(call.Span, skipInputValidation: true);
             }
 
             json.WriteEndArray();
@@ -71,8 +71,8 @@ internal sealed class PixelCarrier
         return value.Length <= MaxCookieLength ? value : null;
     }
 
-    /// <summary>Reads a carrier cookie; <see langword="null"/> with a reason when it is unreadable, altered or expired.</summary>
-    public IReadOnlyList<ConversionEvent>? Unprotect(string cookieValue, out string? reason)
+    /// <summary>Reads a carrier cookie's pixel calls; <see langword="null"/> with a reason when it is unreadable, altered or expired.</summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>>? Unprotect(string cookieValue, out string? reason)
     {
         if (cookieValue.Length > MaxCookieLength * 2)
         {
@@ -101,14 +101,20 @@ internal sealed class PixelCarrier
                 return null;
             }
 
-            var events = new List<ConversionEvent>();
+            var calls = new List<ReadOnlyMemory<byte>>();
             foreach (var item in root.GetProperty("e").EnumerateArray())
             {
-                events.Add(ReadEvent(item));
+                // Authenticated, so written by this app; still, only a measure call is ever rendered from it.
+                if (item.ValueKind != JsonValueKind.Array || item.GetArrayLength() is < 3 or > 4 || item[0].ValueEquals("measure") is false)
+                {
+                    throw new FormatException("Not a measure call.");
+                }
+
+                calls.Add(Encoding.UTF8.GetBytes(item.GetRawText()));
             }
 
             reason = null;
-            return events;
+            return calls;
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException or FormatException)
         {
@@ -161,132 +167,4 @@ internal sealed class PixelCarrier
         SHA256.HashData(Encoding.UTF8.GetBytes(cookieValue), hash);
         return BinaryPrimitives.ReadUInt128LittleEndian(hash);
     }
-
-    private static void WriteEvent(Utf8JsonWriter json, ConversionEvent e)
-    {
-        json.WriteStartObject();
-        json.WriteString("n", e.Event.Name);
-        if (e.Event.CustomEventName is { } custom)
-        {
-            json.WriteString("c", custom);
-        }
-
-        json.WriteString("i", e.Id);
-        json.WriteNumber("t", e.Timestamp.ToUnixTimeMilliseconds());
-        if (e.OptOut)
-        {
-            json.WriteBoolean("o", true);
-        }
-
-        var data = e.Event.Data;
-        json.WriteStartObject("d");
-        WriteMoney(json, data.Amount);
-        var planId = data switch
-        {
-            PlanEnrollmentData p => p.PlanId,
-            CustomData c => c.PlanId,
-            _ => null,
-        };
-        if (planId is not null)
-        {
-            json.WriteString("p", planId);
-        }
-
-        var contents = data switch
-        {
-            ContentsData c => c.Contents,
-            PlanEnrollmentData p => p.Contents,
-            CustomData c => c.Contents,
-            _ => [],
-        };
-        if (contents.Count > 0)
-        {
-            json.WriteStartArray("c");
-            foreach (var content in contents)
-            {
-                json.WriteStartObject();
-                WriteOptional(json, "i", content.Id);
-                WriteOptional(json, "n", content.Name);
-                WriteOptional(json, "t", content.ContentType);
-                if (content.Quantity is { } quantity)
-                {
-                    json.WriteNumber("q", quantity);
-                }
-
-                WriteMoney(json, content.Amount);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-        }
-
-        json.WriteEndObject();
-        json.WriteEndObject();
-    }
-
-    private static ConversionEvent ReadEvent(JsonElement item)
-    {
-        var name = item.GetProperty("n").GetString()!;
-        var custom = item.TryGetProperty("c", out var c) ? c.GetString() : null;
-        var id = item.GetProperty("i").GetString()!;
-        var timestamp = DateTimeOffset.FromUnixTimeMilliseconds(item.GetProperty("t").GetInt64());
-        var optOut = item.TryGetProperty("o", out var o) && o.GetBoolean();
-
-        var d = item.GetProperty("d");
-        var amount = ReadMoney(d);
-        var planId = d.TryGetProperty("p", out var p) ? p.GetString() : null;
-        var contents = new List<Content>();
-        if (d.TryGetProperty("c", out var list))
-        {
-            foreach (var entry in list.EnumerateArray())
-            {
-                contents.Add(new Content
-                {
-                    Id = ReadOptional(entry, "i"),
-                    Name = ReadOptional(entry, "n"),
-                    ContentType = ReadOptional(entry, "t"),
-                    Quantity = entry.TryGetProperty("q", out var q) ? q.GetInt32() : null,
-                    Amount = ReadMoney(entry),
-                });
-            }
-        }
-
-        if (!OaiqEventNames.TryGetDataType(name, out var shape))
-        {
-            throw new FormatException("Unknown event name.");
-        }
-
-        EventData data = shape switch
-        {
-            EventDataType.Contents => new ContentsData { Amount = amount, Contents = contents },
-            EventDataType.CustomerAction => new CustomerActionData { Amount = amount },
-            EventDataType.PlanEnrollment => new PlanEnrollmentData { Amount = amount, PlanId = planId, Contents = contents },
-            _ => new CustomData { Amount = amount, PlanId = planId, Contents = contents },
-        };
-
-        return new ConversionEvent(OaiqEvent.Create(name, data, custom), id, timestamp) { OptOut = optOut };
-    }
-
-    private static void WriteMoney(Utf8JsonWriter json, Money? money)
-    {
-        if (money is { } m)
-        {
-            json.WriteNumber("a", m.MinorUnits);
-            json.WriteString("u", m.Currency);
-        }
-    }
-
-    private static Money? ReadMoney(JsonElement element) =>
-        element.TryGetProperty("a", out var a) ? Money.FromMinorUnits(a.GetInt64(), element.GetProperty("u").GetString()!) : null;
-
-    private static void WriteOptional(Utf8JsonWriter json, string name, string? value)
-    {
-        if (value is not null)
-        {
-            json.WriteString(name, value);
-        }
-    }
-
-    private static string? ReadOptional(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) ? value.GetString() : null;
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace OaiqPixel.AspNetCore.Internal;
+namespace OaiqPixel.AspNetCore.Tracking;
 
 /// <summary>
 /// The browser leg's log messages. Event ids 1–49 are the browser leg's and are part of the contract (README

@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
 
-namespace OaiqPixel.AspNetCore.Internal;
+namespace OaiqPixel.AspNetCore.Cookies;
 
 /// <summary>
 /// The Public Suffix List (<see href="https://publicsuffix.org/list/">publicsuffix.org</see>, ICANN and PRIVATE

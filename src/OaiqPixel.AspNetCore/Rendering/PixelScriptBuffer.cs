@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace OaiqPixel.AspNetCore.Internal;
+namespace OaiqPixel.AspNetCore.Rendering;
 
 /// <summary>
 /// A per-thread <see cref="PixelScriptWriter"/> and the buffer it writes to, reused by every rendering on the thread

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 
-namespace OaiqPixel.AspNetCore.Internal;
+namespace OaiqPixel.AspNetCore.ServerViews;
 
 /// <summary>
 /// Tells a bot's <c>User-Agent</c> (crawlers, link previews, monitors, HTTP libraries, headless and automated browsers)

@@ -2,10 +2,9 @@ using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-
 using OaiqPixel.AspNetCore.ConversionsApi;
 
-namespace OaiqPixel.AspNetCore;
+namespace OaiqPixel.AspNetCore.Rendering;
 
 /// <summary>
 /// Writes the browser pixel's JavaScript: the official loader and the <c>oaiq("consent" | "init" | "measure", …)</c>
@@ -127,6 +126,61 @@ internal sealed class PixelScriptWriter : IDisposable
     /// <exception cref="ArgumentException">The event is Conversions API only, or the id is not usable.</exception>
     public void WriteMeasure(OaiqEvent @event, string eventId, bool optOut = false)
     {
+        _output.Write("oaiq("u8);
+        WriteMeasureArguments(@event, eventId, optOut);
+        _output.Write(");\n"u8);
+    }
+
+    /// <summary>
+    /// Writes a call whose arguments were written earlier as a JSON array (<see cref="MeasureArguments"/>: a carried event),
+    /// as <c>oaiq(…);</c>.
+    /// </summary>
+    /// <param name="arguments">The array, <c>["measure",…]</c>, exactly as <see cref="MeasureArguments"/> returned it.</param>
+    public void WriteCall(ReadOnlySpan<byte> arguments)
+    {
+        _output.Write("oaiq("u8);
+        _output.Write(arguments[1..^1]);
+        _output.Write(");\n"u8);
+    }
+
+    /// <summary>
+    /// The arguments of an event's <c>measure</c> call as a JSON array, <c>["measure","order_created",{…},{"event_id":…}]</c>,
+    /// encoded for a script context like every call: what a carrier keeps until the next page renders it.
+    /// </summary>
+    /// <param name="conversionEvent">A pixel event.</param>
+    /// <returns>The UTF-8 array.</returns>
+    /// <exception cref="ArgumentException">The event is Conversions API only.</exception>
+    public static byte[] MeasureArguments(ConversionEvent conversionEvent)
+    {
+        ArgumentNullException.ThrowIfNull(conversionEvent);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new PixelScriptWriter(buffer))
+        {
+            buffer.Write("["u8);
+            writer.WriteMeasureArguments(conversionEvent.Event, conversionEvent.Id, conversionEvent.OptOut);
+            buffer.Write("]"u8);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Returns the <c>measure</c> call for one event as a string.</summary>
+    /// <param name="conversionEvent">The event.</param>
+    /// <returns>The call, e.g. <c>oaiq("measure","order_created",{…},{"event_id":"order_42"});</c> and a newline.</returns>
+    public static string MeasureCall(ConversionEvent conversionEvent)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new PixelScriptWriter(buffer))
+        {
+            writer.WriteMeasure(conversionEvent);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Writes <c>"measure", name, data, options</c>: the pixel carries only what it accepts (spec §2.1, §3.2).</summary>
+    private void WriteMeasureArguments(OaiqEvent @event, string eventId, bool optOut)
+    {
         ArgumentNullException.ThrowIfNull(@event);
         EventIds.Validate(eventId, nameof(eventId));
         if (!@event.IsPixelEvent)
@@ -134,7 +188,7 @@ internal sealed class PixelScriptWriter : IDisposable
             throw new ArgumentException($"'{@event.Name}' is a Conversions API-only event; the pixel does not accept it.", nameof(@event));
         }
 
-        _output.Write("oaiq(\"measure\","u8);
+        _output.Write("\"measure\","u8);
         WriteString(@event.Name);
         _output.Write(","u8);
         _json.Reset();
@@ -156,21 +210,6 @@ internal sealed class PixelScriptWriter : IDisposable
 
         _json.WriteEndObject();
         _json.Flush();
-        _output.Write(");\n"u8);
-    }
-
-    /// <summary>Returns the <c>measure</c> call for one event as a string.</summary>
-    /// <param name="conversionEvent">The event.</param>
-    /// <returns>The call, e.g. <c>oaiq("measure","order_created",{…},{"event_id":"order_42"});</c> and a newline.</returns>
-    public static string MeasureCall(ConversionEvent conversionEvent)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new PixelScriptWriter(buffer))
-        {
-            writer.WriteMeasure(conversionEvent);
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>Whether a value is usable as the SDK URL: absolute http(s), or a root-relative path.</summary>

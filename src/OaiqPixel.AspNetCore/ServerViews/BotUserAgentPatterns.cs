@@ -2,7 +2,7 @@
 // isbot 5.2.3 (https://github.com/omrilotan/isbot), The Unlicense: see THIRD-PARTY-NOTICES.txt.
 // Written by eng/update-bot-patterns.sh (eng/update-bot-patterns.js explains the split); do not edit by hand.
 // </auto-generated>
-namespace OaiqPixel.AspNetCore.Internal;
+namespace OaiqPixel.AspNetCore.ServerViews;
 
 /// <summary>isbot's bot user-agent patterns, split by shape so that .NET matches them cheaply (see <see cref="BotUserAgents"/>).</summary>
 internal static class BotUserAgentPatterns

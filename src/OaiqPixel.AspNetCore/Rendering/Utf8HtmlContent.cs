@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Html;
 
-namespace OaiqPixel.AspNetCore.Internal;
+namespace OaiqPixel.AspNetCore.Rendering;
 
 /// <summary>
 /// Trusted HTML (an already encoded script body) kept as UTF-8 bytes and decoded straight into the view's writer, so

@@ -1,6 +1,4 @@
-using System.Net;
-
-namespace OaiqPixel.AspNetCore.Internal;
+namespace OaiqPixel.AspNetCore.Tracking;
 
 /// <summary>What the scoped <see cref="IOaiqTrackingFeature"/> resolves to when tracking is off for the request or there is no request.</summary>
 internal sealed class InactiveTrackingFeature : IOaiqTrackingFeature
@@ -19,13 +17,7 @@ internal sealed class InactiveTrackingFeature : IOaiqTrackingFeature
 
     public string? SourceUrl => null;
 
-    public IPAddress? RemoteIpAddress => null;
-
-    public string? UserAgent => null;
-
     public string? Nonce => null;
-
-    public IReadOnlyList<ConversionEvent> Events => [];
 
     public string PageViewEventId => string.Empty;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace OaiqPixel.AspNetCore.Internal;
+namespace OaiqPixel.AspNetCore.Configuration;
 
 internal sealed class OaiqTrackingBuilder(IServiceCollection services) : IOaiqTrackingBuilder
 {

@@ -1,4 +1,4 @@
-namespace OaiqPixel.AspNetCore.Internal;
+namespace OaiqPixel.AspNetCore.Configuration;
 
 /// <summary>
 /// Proves <c>AddOaiqTracking</c> ran, and remembers where the options come from: which configuration sections are

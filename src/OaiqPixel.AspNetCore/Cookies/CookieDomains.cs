@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 
-namespace OaiqPixel.AspNetCore.Internal;
+namespace OaiqPixel.AspNetCore.Cookies;
 
 /// <summary>
 /// The browser's rules for a cookie's <c>Domain</c> attribute (RFC 6265 §5.1.3 domain-match, §5.3 step 5 public

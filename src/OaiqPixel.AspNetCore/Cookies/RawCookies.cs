@@ -3,13 +3,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
-namespace OaiqPixel.AspNetCore.Internal;
+namespace OaiqPixel.AspNetCore.Cookies;
 
 /// <summary>
 /// Reads and writes our cookies by hand: <c>Response.Cookies.Append</c> percent-encodes values and
 /// <c>Request.Cookies</c> decodes them, but <c>__oppref</c> must travel byte-for-byte (the SDK reads it raw).
 /// </summary>
-internal static class Cookies
+internal static class RawCookies
 {
     public const string Oppref = "__oppref";
     public const string Obref = "__obref";
@@ -17,8 +17,6 @@ internal static class Cookies
 
     /// <summary>The longest <c>oppref</c> stored in the cookie.</summary>
     public const int MaxOpprefLength = 2048;
-
-    private const string DeletedExpires = "expires=Thu, 01 Jan 1970 00:00:00 GMT";
 
     /// <summary>Whether <paramref name="value"/> is made only of RFC 6265 <c>cookie-octet</c>s, so it can be stored verbatim.</summary>
     public static bool IsCookieValue(ReadOnlySpan<char> value)
@@ -86,19 +84,31 @@ internal static class Cookies
         return false;
     }
 
-    /// <summary>Appends <c>Set-Cookie: name=value; max-age=…; domain=…; path=/; secure; samesite=lax[; httponly]</c>.</summary>
-    public static void Append(HttpResponse response, string name, string value, long maxAgeSeconds, string? domain, bool secure, bool httpOnly)
-    {
-        var header = string.Create(CultureInfo.InvariantCulture,
-            $"{name}={value}; max-age={maxAgeSeconds}{(domain is null ? "" : "; domain=")}{domain}; path=/{(secure ? "; secure" : "")}; samesite=lax{(httpOnly ? "; httponly" : "")}");
-        response.Headers.Append(HeaderNames.SetCookie, header);
-    }
+    /// <summary>
+    /// Appends <c>Set-Cookie: name=value; max-age=…; domain=…; path=/; secure; samesite=lax[; httponly]</c> with
+    /// <see cref="SetCookieHeaderValue"/>, which writes the value as it is (no percent-encoding, unlike
+    /// <c>Response.Cookies.Append</c>); the value must already be cookie-octets (<see cref="IsCookieValue"/>).
+    /// </summary>
+    public static void Append(HttpResponse response, string name, string value, long maxAgeSeconds, string? domain, bool secure, bool httpOnly) =>
+        response.Headers.Append(HeaderNames.SetCookie, new SetCookieHeaderValue(name, value)
+        {
+            MaxAge = TimeSpan.FromSeconds(maxAgeSeconds),
+            Domain = domain,
+            Path = "/",
+            Secure = secure,
+            SameSite = Microsoft.Net.Http.Headers.SameSiteMode.Lax,
+            HttpOnly = httpOnly,
+        }.ToString());
 
-    /// <summary>Appends a <c>Set-Cookie</c> that deletes the cookie.</summary>
-    public static void Delete(HttpResponse response, string name, string? domain, bool secure)
-    {
-        var header = string.Create(CultureInfo.InvariantCulture,
-            $"{name}=; {DeletedExpires}; max-age=0{(domain is null ? "" : "; domain=")}{domain}; path=/{(secure ? "; secure" : "")}; samesite=lax");
-        response.Headers.Append(HeaderNames.SetCookie, header);
-    }
+    /// <summary>Appends a <c>Set-Cookie</c> that deletes the cookie (expired, <c>max-age=0</c>) on the same path and domain.</summary>
+    public static void Delete(HttpResponse response, string name, string? domain, bool secure) =>
+        response.Headers.Append(HeaderNames.SetCookie, new SetCookieHeaderValue(name, string.Empty)
+        {
+            Expires = DateTimeOffset.UnixEpoch,
+            MaxAge = TimeSpan.Zero,
+            Domain = domain,
+            Path = "/",
+            Secure = secure,
+            SameSite = Microsoft.Net.Http.Headers.SameSiteMode.Lax,
+        }.ToString());
 }

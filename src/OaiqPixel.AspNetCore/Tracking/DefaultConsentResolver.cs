@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
-namespace OaiqPixel.AspNetCore.Internal;
+namespace OaiqPixel.AspNetCore.Tracking;
 
 /// <summary>Implements <see cref="OaiqTrackingOptions.ConsentMode"/>.</summary>
 internal sealed class DefaultConsentResolver(IOptions<OaiqTrackingOptions> options) : IOaiqConsentResolver

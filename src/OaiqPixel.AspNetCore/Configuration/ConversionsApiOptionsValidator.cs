@@ -1,45 +1,29 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
-using OaiqPixel.AspNetCore.Internal;
+using OaiqPixel.AspNetCore.ConversionsApi;
 
-namespace OaiqPixel.AspNetCore.ConversionsApi;
+namespace OaiqPixel.AspNetCore.Configuration;
 
 /// <summary>
-/// Checks the <c>ConversionsApi</c> settings at start-up, with messages that say what to set, naming each setting where
-/// the app sets it (<see cref="OaiqOptionKeys"/>). A missing <c>PixelId</c> is reported by the tracking options' validator.
+/// The rules of <see cref="ConversionsApiOptions"/>, checked at start-up by <see cref="OaiqTrackingOptionsValidator"/> with
+/// messages that say what to set, naming each setting where the app sets it (<see cref="OaiqOptionKeys"/>). A missing
+/// <c>PixelId</c> is reported once, with the tracking options.
 /// </summary>
-internal sealed class ConversionsApiOptionsValidator : IValidateOptions<OaiqTrackingOptions>
+internal static class ConversionsApiOptionsValidator
 {
     /// <summary>The path the client appends to <see cref="ConversionsApiOptions.BaseAddress"/> (see <see cref="ConversionsApiClient.BuildEventsUri"/>).</summary>
     private static readonly string[] s_appendedPaths = ["/v1/events", "/v1"];
 
-    private readonly IServiceProvider? _services;
-
-    /// <summary>Names settings under the default <c>Oaiq</c> section.</summary>
-    public ConversionsApiOptionsValidator()
+    /// <summary>Adds what is wrong with <paramref name="api"/> to <paramref name="failures"/>.</summary>
+    public static void Validate(ConversionsApiOptions? api, OaiqOptionKeys keys, List<string> failures)
     {
-    }
-
-    /// <summary>Names settings where this app's <c>AddOaiqTracking</c> call takes them from.</summary>
-    public ConversionsApiOptionsValidator(IServiceProvider services)
-    {
-        _services = services;
-    }
-
-    /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, OaiqTrackingOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var keys = OaiqOptionKeys.Resolve(_services);
         string Key(string property) => keys.Key("ConversionsApi:" + property);
 
-        var api = options.ConversionsApi;
         if (api is null)
         {
-            return ValidateOptionsResult.Fail($"{keys.Key("ConversionsApi")} must not be null; remove the assignment to use the defaults.");
+            failures.Add($"{keys.Key("ConversionsApi")} must not be null; remove the assignment to use the defaults.");
+            return;
         }
 
-        var failures = new List<string>();
         if (api.MaxBatchSize is < 1 or > ConversionsApiOptions.MaxEventsPerRequest)
         {
             failures.Add(Format($"{Key("MaxBatchSize")} must be between 1 and {ConversionsApiOptions.MaxEventsPerRequest} (the API's limit per request); it is {api.MaxBatchSize}."));
@@ -101,7 +85,6 @@ internal sealed class ConversionsApiOptionsValidator : IValidateOptions<OaiqTrac
             failures.Add($"{Key("IntegrationSource")} must be 1-64 ASCII characters: a letter or digit, then letters, digits, '.', '_' or '-' (e.g. acme-shop.v2); leave it unset if you are not a partner integration.");
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
     /// <summary>The part of the base address's path the client appends anyway (<c>/v1/events</c> or <c>/v1</c>, any case, with or without a trailing slash), or <see langword="null"/>.</summary>

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace OaiqPixel.AspNetCore.Internal;
+namespace OaiqPixel.AspNetCore.Configuration;
 
 /// <summary>
 /// How a validation message names a setting, so it points where the app actually sets it: the configuration keys under

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OaiqPixel.AspNetCore.Tracking;
 
-namespace OaiqPixel.AspNetCore.Internal;
+namespace OaiqPixel.AspNetCore.Cookies;
 
 /// <summary>
 /// Writes and deletes the visitor's attribution cookies (<c>__oppref</c>, and on withdrawal the SDK's <c>__obref</c>)
@@ -21,9 +23,14 @@ internal sealed class VisitorCookies
     private readonly HashSet<string> _warnedHosts = new(StringComparer.Ordinal);
     private readonly Lock _warnedHostsLock = new();
 
-    public VisitorCookies(string? configuredDomain, ILogger logger)
+    private readonly OaiqCookieOptions _options;
+    private readonly long _maxAgeSeconds;
+
+    public VisitorCookies(IOptions<OaiqTrackingOptions> options, ILogger<VisitorCookies> logger)
     {
-        ConfiguredDomain = CookieDomains.Normalize(configuredDomain);
+        _options = options.Value.OpprefCookie ?? new OaiqCookieOptions();
+        _maxAgeSeconds = (long)_options.MaxAge.TotalSeconds;
+        ConfiguredDomain = CookieDomains.Normalize(_options.Domain);
         _logger = logger;
     }
 
@@ -52,20 +59,41 @@ internal sealed class VisitorCookies
         return null;
     }
 
+    /// <summary>
+    /// The middleware's step on a landing request: a newer click overwrites <c>__oppref</c>, or deletes it when the click
+    /// cannot be stored. (A withdrawal's deletions happen when the context is built, <see cref="ClearAfterWithdrawal"/>.)
+    /// </summary>
+    public void OnLanding(OaiqTrackingContext context)
+    {
+        if (context.Consent == OaiqConsent.Denied || !context.Landing.HasNewClick)
+        {
+            return;
+        }
+
+        if (context.Landing.IsOpprefStorable && _options.Enabled)
+        {
+            WriteOppref(context, _maxAgeSeconds);
+        }
+        else if (context.Landing.SupersededCookie)
+        {
+            DeleteOlderOppref(context);
+        }
+    }
+
     /// <summary>Writes the newer click into <c>__oppref</c>; an older value on another domain is deleted there.</summary>
-    public void WriteOppref(OaiqTrackingContext context, long maxAgeSeconds)
+    private void WriteOppref(OaiqTrackingContext context, long maxAgeSeconds)
     {
         var httpContext = context.HttpContext;
         var secure = httpContext.Request.IsHttps;
         var domain = DomainFor(httpContext.Request);
-        if (context.SupersededCookie)
+        if (context.Landing.SupersededCookie)
         {
             // The older click may sit on other variants (host-only, a parent domain the SDK chose); the browser would send
             // it beside the new one, first if older. Deleting those here is what makes the new value the only one.
             var deleted = 0;
             if (domain is not null)
             {
-                Cookies.Delete(httpContext.Response, Cookies.Oppref, null, secure);
+                RawCookies.Delete(httpContext.Response, RawCookies.Oppref, null, secure);
                 deleted++;
             }
 
@@ -73,7 +101,7 @@ internal sealed class VisitorCookies
             {
                 if (!string.Equals(other, domain, StringComparison.Ordinal))
                 {
-                    Cookies.Delete(httpContext.Response, Cookies.Oppref, other, secure);
+                    RawCookies.Delete(httpContext.Response, RawCookies.Oppref, other, secure);
                     deleted++;
                 }
             }
@@ -81,14 +109,14 @@ internal sealed class VisitorCookies
             Log.OlderOpprefDeleted(_logger, "overwrote it with the newer click and deleted it on the other domains", deleted + 1);
         }
 
-        Cookies.Append(httpContext.Response, Cookies.Oppref, context.Oppref!, maxAgeSeconds, domain, secure, httpOnly: false);
+        RawCookies.Append(httpContext.Response, RawCookies.Oppref, context.Oppref!, maxAgeSeconds, domain, secure, httpOnly: false);
         Log.OpprefCookieWritten(_logger, context.Oppref!.Length, maxAgeSeconds);
     }
 
     /// <summary>Deletes <c>__oppref</c> everywhere: a newer click superseded it and is not stored.</summary>
-    public void DeleteOlderOppref(OaiqTrackingContext context)
+    private void DeleteOlderOppref(OaiqTrackingContext context)
     {
-        var count = DeleteEverywhere(context.HttpContext, Cookies.Oppref, out _);
+        var count = DeleteEverywhere(context.HttpContext, RawCookies.Oppref, out _);
         Log.OlderOpprefDeleted(_logger, "deleted it, since the newer click is not stored", count);
     }
 
@@ -103,9 +131,9 @@ internal sealed class VisitorCookies
             return;
         }
 
-        var count = DeleteEverywhere(context.HttpContext, Cookies.Oppref, out var domains);
-        count += DeleteEverywhere(context.HttpContext, Cookies.Obref, out _);
-        if (context.HadOpprefCookie)
+        var count = DeleteEverywhere(context.HttpContext, RawCookies.Oppref, out var domains);
+        count += DeleteEverywhere(context.HttpContext, RawCookies.Obref, out _);
+        if (context.Landing.HadOpprefCookie)
         {
             Log.OpprefCookieDeleted(_logger);
         }
@@ -118,10 +146,10 @@ internal sealed class VisitorCookies
         var response = httpContext.Response;
         var secure = httpContext.Request.IsHttps;
         var domains = CookieDomains.ParentDomains(CookieDomains.CanonicalHost(httpContext.Request.Host), ConfiguredDomain);
-        Cookies.Delete(response, name, null, secure);
+        RawCookies.Delete(response, name, null, secure);
         foreach (var domain in domains)
         {
-            Cookies.Delete(response, name, domain, secure);
+            RawCookies.Delete(response, name, domain, secure);
         }
 
         domainCount = domains.Count;

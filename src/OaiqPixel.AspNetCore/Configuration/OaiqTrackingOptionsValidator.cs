@@ -1,10 +1,13 @@
 using Microsoft.Extensions.Options;
+using OaiqPixel.AspNetCore.Cookies;
+using OaiqPixel.AspNetCore.Rendering;
 
-namespace OaiqPixel.AspNetCore.Internal;
+namespace OaiqPixel.AspNetCore.Configuration;
 
 /// <summary>
 /// Validates <see cref="OaiqTrackingOptions"/> at start-up with messages that say what to set, naming each setting where
-/// the app sets it (<see cref="OaiqOptionKeys"/>). The <c>ConversionsApi</c> settings have their own validator.
+/// the app sets it (<see cref="OaiqOptionKeys"/>): its own settings while tracking is enabled, and the
+/// <c>ConversionsApi</c> section's (<see cref="ConversionsApiOptionsValidator"/>) always. The one validator of these options.
 /// </summary>
 internal sealed class OaiqTrackingOptionsValidator : IValidateOptions<OaiqTrackingOptions>
 {
@@ -26,54 +29,55 @@ internal sealed class OaiqTrackingOptionsValidator : IValidateOptions<OaiqTracki
     public ValidateOptionsResult Validate(string? name, OaiqTrackingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var keys = OaiqOptionKeys.Resolve(_services);
+        List<string> failures = [];
+        ConversionsApiOptionsValidator.Validate(options.ConversionsApi, keys, failures);
         if (!options.Enabled)
         {
-            return ValidateOptionsResult.Success;
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
 
-        var keys = OaiqOptionKeys.Resolve(_services);
-        List<string>? failures = null;
         if (string.IsNullOrWhiteSpace(options.PixelId))
         {
             // Stated here only, also when the Conversions API key is set (the server leg's validator leaves it to this one).
             var serverLeg = options.ConversionsApi is { IsEnabled: true } ? " The Conversions API needs it too, as pid." : "";
-            (failures ??= []).Add(
+            failures.Add(
                 $"{keys.Key("PixelId")} is required. Set it to the Pixel ID from Ads Manager ({keys.WhereToSet("PixelId")}), or set {keys.Key("Enabled")} to false to switch tracking off.{serverLeg}");
         }
         else if (options.PixelId.Length > 128 || options.PixelId.Any(static c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
-            (failures ??= []).Add($"{keys.Key("PixelId")} must be the Pixel ID from Ads Manager: at most 128 characters, without spaces or control characters.");
+            failures.Add($"{keys.Key("PixelId")} must be the Pixel ID from Ads Manager: at most 128 characters, without spaces or control characters.");
         }
 
         if (!PixelScriptWriter.IsSdkUrl(options.SdkUrl))
         {
-            (failures ??= []).Add(
+            failures.Add(
                 $"{keys.Key("SdkUrl")} must be an absolute http(s) URL or a root-relative path such as /_oaiq/sdk.js. Remove it to use the official {OaiqTrackingOptions.DefaultSdkUrl}.");
         }
 
         var cookie = options.OpprefCookie;
         if (cookie is null)
         {
-            (failures ??= []).Add($"{keys.Key("OpprefCookie")} must not be null; remove the assignment to use the defaults.");
+            failures.Add($"{keys.Key("OpprefCookie")} must not be null; remove the assignment to use the defaults.");
         }
         else
         {
             if (cookie.MaxAge < TimeSpan.FromSeconds(1) || cookie.MaxAge > s_maxCookieAge)
             {
-                (failures ??= []).Add($"{keys.Key("OpprefCookie:MaxAge")} must be between 1 second and 400 days (browsers cap cookies at 400 days); the default is 30.00:00:00.");
+                failures.Add($"{keys.Key("OpprefCookie:MaxAge")} must be between 1 second and 400 days (browsers cap cookies at 400 days); the default is 30.00:00:00.");
             }
 
             if (CookieDomains.Check(cookie.Domain, keys.Key("OpprefCookie:Domain"), out _) is { } domainProblem)
             {
-                (failures ??= []).Add(domainProblem);
+                failures.Add(domainProblem);
             }
         }
 
         if (options.ServerViews is null)
         {
-            (failures ??= []).Add("Oaiq:ServerViews must not be null; remove the assignment to use the defaults.");
+            failures.Add($"{keys.Key("ServerViews")} must not be null; remove the assignment to use the defaults.");
         }
 
-        return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

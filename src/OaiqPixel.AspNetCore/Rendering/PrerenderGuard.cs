@@ -1,4 +1,4 @@
-namespace OaiqPixel.AspNetCore.Internal;
+namespace OaiqPixel.AspNetCore.Rendering;
 
 /// <summary>
 /// Wraps the pixel script so that a prerendered page (<c>document.prerendering</c>, Speculation Rules) runs it — loader,

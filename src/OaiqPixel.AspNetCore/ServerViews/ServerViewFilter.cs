@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using OaiqPixel.AspNetCore.ConversionsApi;
 
-namespace OaiqPixel.AspNetCore.Internal;
+namespace OaiqPixel.AspNetCore.ServerViews;
 
 /// <summary>
 /// Decides whether a person sees the page a request loads, for the server copy of its view events

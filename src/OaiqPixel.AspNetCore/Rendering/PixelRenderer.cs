@@ -1,0 +1,177 @@
+using System.Buffers;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OaiqPixel.AspNetCore.Cookies;
+using OaiqPixel.AspNetCore.Tracking;
+
+namespace OaiqPixel.AspNetCore.Rendering;
+
+/// <summary>
+/// Renders the pixel for a request, once per page, with the same rules wherever it is asked for (the tag helper, a
+/// component, the markup API): the official loader, <c>oaiq("consent", …)</c> when consent is managed, <c>init</c>,
+/// <c>page_viewed</c> with its id (its server copy handed to the recorder), the events carried from a redirect and those
+/// recorded for this page — one <c>&lt;script&gt;</c> with the request's nonce, every value encoded for a script context.
+/// </summary>
+/// <remarks>
+/// Renders nothing (and says why at Debug, log 12) when tracking is off, the endpoint opted out, consent is denied
+/// (unless <see cref="OaiqTrackingOptions.RenderWhenConsentDenied"/> or a withdrawal) or the pixel already rendered on
+/// this page. It never throws: a failure is logged (log 10) and nothing is rendered.
+/// </remarks>
+internal sealed class PixelRenderer
+{
+    private const string ImageTagEndpoint = "https://bzr.openai.com/v1/sdk/events";
+
+    private readonly OaiqTrackingOptions _options;
+    private readonly TrackingContextFactory _contexts;
+    private readonly CarrierCookie _carrier;
+    private readonly RequestEventFactory _events;
+    private readonly ILogger _logger;
+    private readonly string _loader;
+
+    public PixelRenderer(IOptions<OaiqTrackingOptions> options, TrackingContextFactory contexts, CarrierCookie carrier, RequestEventFactory events, ILogger<PixelRenderer> logger)
+    {
+        _options = options.Value;
+        _contexts = contexts;
+        _carrier = carrier;
+        _events = events;
+        _logger = logger;
+
+        // The same on every page: written once, shared by every rendering.
+        _loader = contexts.IsActive ? PrerenderGuard.Start + BuildLoader(_options.SdkUrl) : string.Empty;
+    }
+
+    /// <summary>The pixel for this request, or <see langword="null"/> when nothing renders.</summary>
+    public PixelMarkup? Render(HttpContext httpContext, in PixelRenderRequest request)
+    {
+        try
+        {
+            return RenderCore(httpContext, request);
+        }
+        catch (Exception ex)
+        {
+            // A page must never fail because of measurement.
+            Log.PixelRenderFailed(_logger, ex);
+            return null;
+        }
+    }
+
+    private PixelMarkup? RenderCore(HttpContext httpContext, in PixelRenderRequest request)
+    {
+        if (!_contexts.IsActive)
+        {
+            return Suppressed("tracking is disabled or has no PixelId");
+        }
+
+        if (_contexts.GetOrCreate(httpContext) is not { } tracking)
+        {
+            return Suppressed("the endpoint opted out of tracking");
+        }
+
+        if (tracking.IsPixelRendered)
+        {
+            Log.PixelAlreadyRendered(_logger);
+            return null;
+        }
+
+        var denied = tracking.Consent == OaiqConsent.Denied;
+
+        // On the request that sees a withdrawal, consent(false) lets the SDK delete its own state (once: the cookies are gone next time).
+        if (denied && !_options.RenderWhenConsentDenied && !tracking.IsWithdrawal)
+        {
+            return Suppressed("consent is not given");
+        }
+
+        ConversionEvent? pageView = null;
+        Utf8HtmlContent calls;
+        var rented = PixelScriptBuffer.Rent();
+        try
+        {
+            var script = rented.Writer;
+            if (tracking.Consent != OaiqConsent.NotRequired)
+            {
+                script.WriteConsent(!denied);
+            }
+
+            script.WriteInit(_options.PixelId!, _options.Debug, denied ? null : request.User);
+            if (!denied)
+            {
+                if (request.PageView ?? _options.AutoPageView)
+                {
+                    pageView = _events.Create(tracking, OaiqEvent.PageViewed(request.PageData), tracking.PageViewEventId, request.User, optOut: false);
+                    script.WriteMeasure(pageView);
+                }
+
+                if (_carrier.Claim(tracking))
+                {
+                    foreach (var carried in tracking.Carried)
+                    {
+                        script.WriteCall(carried.Span);
+                    }
+                }
+
+                foreach (var recorded in tracking.UnrenderedRecorded)
+                {
+                    script.WriteMeasure(recorded);
+                }
+            }
+
+            rented.Buffer.Write(PrerenderGuard.End);
+            calls = new Utf8HtmlContent(rented.Buffer.WrittenSpan);
+        }
+        finally
+        {
+            PixelScriptBuffer.Return(rented);
+        }
+
+        tracking.MarkPixelRendered(carried: true);
+        if (pageView is not null && _options.ConversionsApi.SendPageViews)
+        {
+            httpContext.RequestServices.GetRequiredService<EventRecorder>().SendToServer(tracking, pageView);
+        }
+
+        // nonce="" (nonce="@ViewData["nonce"]" with nothing set) gives no nonce: the provider's applies, as when the
+        // attribute is left out. A white-space nonce matches no CSP source, so it is not written either.
+        var nonce = string.IsNullOrWhiteSpace(request.Nonce) ? tracking.Nonce : request.Nonce;
+        return new PixelMarkup(
+            string.IsNullOrWhiteSpace(nonce) ? null : nonce,
+            _loader,
+            calls,
+            pageView is not null && _options.NoScriptFallback ? NoScriptImageUrl(_options.PixelId!, pageView) : null);
+    }
+
+    private PixelMarkup? Suppressed(string reason)
+    {
+        Log.PixelSuppressed(_logger, reason);
+        return null;
+    }
+
+    private static string BuildLoader(string sdkUrl)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var script = new PixelScriptWriter(buffer))
+        {
+            script.WriteLoader(sdkUrl);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static string NoScriptImageUrl(string pixelId, ConversionEvent pageView)
+    {
+        // Spec §1.8: page-load only, no user data; the event id is opaque (EventIds.New) and shared with page_viewed.
+        var url = new StringBuilder(ImageTagEndpoint, 256)
+            .Append("?pid=").Append(Uri.EscapeDataString(pixelId))
+            .Append("&event=").Append(OaiqEventNames.PageViewed)
+            .Append("&data%5Btype%5D=contents")
+            .Append("&event_id=").Append(Uri.EscapeDataString(pageView.Id));
+        if (pageView.Oppref is { } oppref)
+        {
+            url.Append("&oppref=").Append(Uri.EscapeDataString(oppref));
+        }
+
+        return url.ToString();
+    }
+}

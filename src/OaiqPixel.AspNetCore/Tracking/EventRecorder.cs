@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Logging;
+using OaiqPixel.AspNetCore.ConversionsApi;
+using OaiqPixel.AspNetCore.Cookies;
+using OaiqPixel.AspNetCore.ServerViews;
+
+namespace OaiqPixel.AspNetCore.Tracking;
+
+/// <summary>
+/// The one place request events are handed to the two legs: pixel events join the page's browser leg (rendered by the
+/// pixel, or carried to the next page), and every event goes to the server leg's <see cref="IConversionEventSink"/> —
+/// except the server copy of a view on a load no person sees (<see cref="ServerViewFilter"/>), which is counted and logged
+/// instead. Scoped: the sink may be scoped too (a durable store in the app's unit of work).
+/// </summary>
+internal sealed class EventRecorder(
+    IConversionEventSink sink,
+    CarrierCookie carrier,
+    ConversionsApiInstrumentation instrumentation,
+    ILogger<EventRecorder> logger)
+{
+    /// <summary>Records an event on both legs.</summary>
+    /// <returns>Whether the server leg accepted it.</returns>
+    public bool Record(OaiqTrackingContext context, ConversionEvent conversionEvent)
+    {
+        if (conversionEvent.Event.IsPixelEvent)
+        {
+            context.AddRecorded(conversionEvent);
+            carrier.Hook(context);
+        }
+
+        return SendToServer(context, conversionEvent);
+    }
+
+    /// <summary>Hands an event to the server leg only: the page's own <c>page_viewed</c> copy, or an event outside a request.</summary>
+    /// <returns>Whether the server leg accepted it.</returns>
+    public bool SendToServer(OaiqTrackingContext? context, ConversionEvent conversionEvent)
+    {
+        // A view's server copy only for a load a person sees; the pixel measures it regardless. With the server leg off
+        // there is nothing to skip, nor to count.
+        if (context is not null && sink.IsEnabled && ServerViewFilter.IsViewEvent(conversionEvent.Event.Name)
+            && context.ServerViewSkipReason is { } reason)
+        {
+            instrumentation.Dropped(reason);
+            Log.ServerViewSkipped(logger, conversionEvent.Event.Name, conversionEvent.Id, reason);
+            return false;
+        }
+
+        try
+        {
+            return sink.TryEnqueue(conversionEvent);
+        }
+        catch (Exception ex)
+        {
+            // The sink's contract is never to throw; a faulty one must still not fail the page.
+            Log.SinkFailed(logger, conversionEvent.Event.Name, ex);
+            return false;
+        }
+    }
+
+    /// <summary>Counts an event not recorded because the visitor has not given consent.</summary>
+    public void RefusedForConsent(string eventName)
+    {
+        Log.ConsentDenied(logger, eventName);
+        instrumentation.Dropped(DropReason.Consent);
+    }
+}

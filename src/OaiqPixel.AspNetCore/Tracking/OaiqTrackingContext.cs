@@ -1,0 +1,172 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
+using OaiqPixel.AspNetCore.ServerViews;
+
+namespace OaiqPixel.AspNetCore.Tracking;
+
+/// <summary>
+/// The request's tracking state (<see cref="IOaiqTrackingFeature"/>): what <see cref="LandingRequest"/> read from the
+/// request, what was recorded for the browser leg, and what the pixel already rendered. State only: the steps that act on
+/// it (cookies, recording, rendering, carrying) each have their own owner. Values derived from the request are computed
+/// on first use.
+/// </summary>
+internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
+{
+    private readonly Func<HttpContext, string?>? _nonceProvider;
+    private readonly OaiqServerViewOptions _serverViews;
+    private List<ConversionEvent>? _recorded;
+    private int _renderedRecorded;
+    private string? _pageViewEventId;
+    private string? _sourceUrl;
+    private bool _sourceUrlDone;
+    private string? _nonce;
+    private bool _nonceDone;
+    private UserData? _requestUser;
+    private string? _serverViewSkipReason;
+    private bool _serverViewChecked;
+
+    public OaiqTrackingContext(HttpContext httpContext, OaiqConsent consent, LandingRequest landing, Func<HttpContext, string?>? nonceProvider, OaiqServerViewOptions serverViews)
+    {
+        HttpContext = httpContext;
+        Consent = consent;
+        Landing = landing;
+        _nonceProvider = nonceProvider;
+        _serverViews = serverViews;
+    }
+
+    public HttpContext HttpContext { get; }
+
+    /// <summary>What the request carried: the visitor's click and browser references and our cookies.</summary>
+    public LandingRequest Landing { get; }
+
+    public bool IsActive => true;
+
+    public string? Oppref => Landing.Oppref;
+
+    public bool IsNewOppref => Landing.IsNewOppref;
+
+    public string? Obref => Landing.Obref;
+
+    public OaiqConsent Consent { get; }
+
+    public string? SourceUrl
+    {
+        get
+        {
+            if (!_sourceUrlDone)
+            {
+                _sourceUrl = BuildSourceUrl(HttpContext.Request);
+                _sourceUrlDone = true;
+            }
+
+            return _sourceUrl;
+        }
+    }
+
+    public string? Nonce
+    {
+        get
+        {
+            if (!_nonceDone)
+            {
+                _nonce = _nonceProvider?.Invoke(HttpContext);
+                _nonceDone = true;
+            }
+
+            return _nonce;
+        }
+    }
+
+    public string PageViewEventId => _pageViewEventId ??= EventIds.New();
+
+    public bool IsPixelRendered { get; private set; }
+
+    /// <summary>
+    /// Whether this request sees a withdrawal: consent is not given while the request still carries the pixel's cookies.
+    /// The server deletes them and the pixel renders <c>oaiq("consent", false)</c>, once (the next request carries none).
+    /// </summary>
+    public bool IsWithdrawal => Consent == OaiqConsent.Denied && (Landing.HadOpprefCookie || Landing.HadObrefCookie);
+
+    /// <summary>What the server leg gets from the request: <c>obref</c>, IP address and user agent (spec §4.6).</summary>
+    public UserData RequestUser => _requestUser ??= UserData.FromRequest(Obref, RemoteIpAddress, UserAgent);
+
+    /// <summary>
+    /// Why no person sees this load, so view events keep to the browser (<see cref="ServerViewFilter"/>), or
+    /// <see langword="null"/>. Worked out on first use: a request that records no view event pays nothing.
+    /// </summary>
+    public string? ServerViewSkipReason
+    {
+        get
+        {
+            if (!_serverViewChecked)
+            {
+                _serverViewSkipReason = ServerViewFilter.GetSkipReason(HttpContext.Request, _serverViews);
+                _serverViewChecked = true;
+            }
+
+            return _serverViewSkipReason;
+        }
+    }
+
+    /// <summary>The browser leg carried in from a redirecting request (pixel call arguments), claimed once; empty when none.</summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> Carried { get; set; } = [];
+
+    /// <summary>The carrier cookie <see cref="Carried"/> came from, until the pixel claims it (a replay renders nothing).</summary>
+    public string? CarrierToClaim { get; set; }
+
+    /// <summary>Whether the carried events were rendered on this page.</summary>
+    public bool CarriedRendered { get; private set; }
+
+    /// <summary>The pixel events recorded in this request, in order.</summary>
+    public IReadOnlyList<ConversionEvent> Recorded => _recorded ?? (IReadOnlyList<ConversionEvent>)[];
+
+    /// <summary>Whether an event was recorded for the browser leg in this request (not only carried).</summary>
+    public bool RecordedAny => _recorded is { Count: > 0 };
+
+    /// <summary>Whether the response-start step (<see cref="Cookies.CarrierCookie"/>) is registered for this request.</summary>
+    public bool ResponseHooked { get; set; }
+
+    /// <summary>Whether the middleware handled this request with this context (see <see cref="MiddlewareCheck"/>).</summary>
+    public bool SeenByMiddleware { get; set; }
+
+    /// <summary>Whether the request carries what the middleware acts on, so it should have built this context.</summary>
+    public bool NeedsMiddleware { get; set; }
+
+    /// <summary>Adds a pixel event for the browser leg.</summary>
+    public void AddRecorded(ConversionEvent conversionEvent) => (_recorded ??= []).Add(conversionEvent);
+
+    /// <summary>Recorded events the pixel has not rendered (recorded after it, or in a response without one).</summary>
+    public ReadOnlySpan<ConversionEvent> UnrenderedRecorded =>
+        _recorded is null ? default : System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_recorded)[_renderedRecorded..];
+
+    /// <summary>Marks everything recorded so far as rendered by the pixel, and the carried events when <paramref name="carried"/>.</summary>
+    public void MarkPixelRendered(bool carried)
+    {
+        IsPixelRendered = true;
+        CarriedRendered |= carried;
+        _renderedRecorded = _recorded?.Count ?? 0;
+    }
+
+    private IPAddress? RemoteIpAddress => HttpContext.Connection.RemoteIpAddress;
+
+    private string? UserAgent
+    {
+        get
+        {
+            var value = HttpContext.Request.Headers.UserAgent;
+            return value.Count > 0 && !string.IsNullOrWhiteSpace(value[0]) ? value[0] : null;
+        }
+    }
+
+    private static string? BuildSourceUrl(HttpRequest request)
+    {
+        if (!request.Host.HasValue)
+        {
+            return null;
+        }
+
+        var url = UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path);
+        return ConversionEvent.IsValidSourceUrl(url) ? url : null;
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+
+namespace OaiqPixel.AspNetCore.Tracking;
+
+/// <summary>
+/// Turns what happened into the event both legs carry, the one way every request event is made (<c>Track</c>,
+/// <c>&lt;oaiq-event&gt;</c>, the page's <c>page_viewed</c>): the id (the caller's or a fresh opaque one), the time, and
+/// the request's context — <c>oppref</c>, <c>source_url</c>, <c>action_source</c> <c>web</c> for pixel events, and the
+/// request's <c>obref</c>, IP address and user agent merged with the caller's user data (spec §4.2, §4.6).
+/// </summary>
+internal sealed class RequestEventFactory(TimeProvider timeProvider, IOptions<OaiqTrackingOptions> options)
+{
+    private readonly ActionSource? _backgroundActionSource = options.Value.BackgroundActionSource;
+
+    /// <summary>An event recorded during a request.</summary>
+    /// <exception cref="ArgumentException">The event id is not usable.</exception>
+    public ConversionEvent Create(OaiqTrackingContext context, OaiqEvent oaiqEvent, string? eventId, UserData? user, bool optOut) =>
+        new(oaiqEvent, eventId ?? EventIds.New(), timeProvider.GetUtcNow())
+        {
+            Oppref = context.Oppref,
+            SourceUrl = context.SourceUrl,
+            ActionSource = oaiqEvent.IsPixelEvent ? ActionSource.Web : null,
+            OptOut = optOut,
+            User = context.RequestUser.Merge(user),
+        };
+
+    /// <summary>An event tracked outside a request (a background job): no page, so <see cref="OaiqTrackingOptions.BackgroundActionSource"/>.</summary>
+    /// <exception cref="ArgumentException">The event id is not usable.</exception>
+    public ConversionEvent CreateOutsideRequest(OaiqEvent oaiqEvent, string? eventId, UserData? user, bool optOut) =>
+        new(oaiqEvent, eventId ?? EventIds.New(), timeProvider.GetUtcNow())
+        {
+            ActionSource = _backgroundActionSource,
+            OptOut = optOut,
+            User = user,
+        };
+
+    /// <summary>The action source of events tracked outside a request.</summary>
+    public ActionSource? BackgroundActionSource => _backgroundActionSource;
+}

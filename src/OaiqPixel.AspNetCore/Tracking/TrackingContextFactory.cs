@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OaiqPixel.AspNetCore.Cookies;
+
+namespace OaiqPixel.AspNetCore.Tracking;
+
+/// <summary>
+/// Builds a request's <see cref="OaiqTrackingContext"/> once, whoever asks first (the middleware, the tracker, the pixel):
+/// it decides whether tracking runs for the request, resolves consent, reads the request (<see cref="LandingRequest"/>),
+/// and starts the steps that belong to a new context — a withdrawal's cookie deletions, the carrier's pick-up, and the
+/// check that the middleware saw the request.
+/// </summary>
+/// <remarks>Reads <see cref="IOptions{TOptions}"/>: whether tracking is on is fixed for the process's life.</remarks>
+internal sealed class TrackingContextFactory
+{
+    private readonly OaiqTrackingOptions _options;
+    private readonly IOaiqConsentResolver _consentResolver;
+    private readonly VisitorCookies _visitorCookies;
+    private readonly CarrierCookie _carrier;
+    private readonly MiddlewareCheck _middlewareCheck;
+    private readonly ILogger _logger;
+    private readonly OaiqServerViewOptions _serverViews;
+
+    public TrackingContextFactory(
+        IOptions<OaiqTrackingOptions> options,
+        IOaiqConsentResolver consentResolver,
+        VisitorCookies visitorCookies,
+        CarrierCookie carrier,
+        MiddlewareCheck middlewareCheck,
+        ILogger<TrackingContextFactory> logger)
+    {
+        _options = options.Value;
+        _consentResolver = consentResolver;
+        _visitorCookies = visitorCookies;
+        _carrier = carrier;
+        _middlewareCheck = middlewareCheck;
+        _logger = logger;
+        _serverViews = _options.ServerViews ?? new OaiqServerViewOptions();
+        IsActive = _options.Enabled && !string.IsNullOrWhiteSpace(_options.PixelId);
+    }
+
+    /// <summary>Enabled and configured.</summary>
+    public bool IsActive { get; }
+
+    /// <summary>Returns the request's context, building it on first use; <see langword="null"/> when tracking is off for the request.</summary>
+    /// <param name="httpContext">The request.</param>
+    /// <param name="fromMiddleware">Whether the caller is the middleware; any other caller building the context checks that the middleware ran.</param>
+    public OaiqTrackingContext? GetOrCreate(HttpContext httpContext, bool fromMiddleware = false)
+    {
+        if (httpContext.Features.Get<IOaiqTrackingFeature>() is { } existing)
+        {
+            var found = existing as OaiqTrackingContext;
+            if (fromMiddleware && found is not null)
+            {
+                found.SeenByMiddleware = true;
+            }
+
+            return found;
+        }
+
+        if (!IsActive || httpContext.GetEndpoint()?.Metadata.GetMetadata<DisableOaiqTrackingAttribute>() is not null)
+        {
+            return null;
+        }
+
+        var consent = ResolveConsent(httpContext);
+        var context = new OaiqTrackingContext(httpContext, consent, LandingRequest.Read(httpContext.Request, consent, _logger), _options.NonceProvider, _serverViews)
+        {
+            SeenByMiddleware = fromMiddleware,
+        };
+        httpContext.Features.Set<IOaiqTrackingFeature>(context);
+        if (context.IsWithdrawal)
+        {
+            // Whoever builds the context first (the middleware, or the pixel on a page the middleware skipped) clears them.
+            _visitorCookies.ClearAfterWithdrawal(context);
+        }
+
+        _carrier.Read(context);
+        if (!fromMiddleware)
+        {
+            _middlewareCheck.CheckContextBuiltElsewhere(context);
+        }
+
+        return context;
+    }
+
+    private OaiqConsent ResolveConsent(HttpContext httpContext)
+    {
+        try
+        {
+            return _consentResolver.Resolve(httpContext);
+        }
+        catch (Exception ex)
+        {
+            // Fail closed: without a decision nothing may be stored or sent.
+            Log.ConsentResolverFailed(_logger, ex);
+            return OaiqConsent.Denied;
+        }
+    }
+}
