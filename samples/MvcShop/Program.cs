@@ -22,9 +22,9 @@ builder.Services.Configure<CookiePolicyOptions>(options =>
 //    Oaiq:ConversionsApi:ApiKey are needed (user secrets or environment variables). Without a PixelId the shop runs
 //    untracked instead of stopping at start-up (the library's default is to stop with a message saying what to set).
 builder.Services.AddOaiqTracking(
-    builder.Configuration.GetSection("Oaiq"),
-    options => options.Enabled &= !string.IsNullOrWhiteSpace(options.PixelId));
-builder.Services.AddSingleton<IOaiqConsentResolver, ShopConsentResolver>();
+        builder.Configuration.GetSection("Oaiq"),
+        options => options.Enabled &= !string.IsNullOrWhiteSpace(options.PixelId))
+    .AddConsentResolver<ShopConsentResolver>();
 
 if (builder.Environment.IsDevelopment())
 {

@@ -1,3 +1,5 @@
+using OaiqPixel.Text;
+
 namespace OaiqPixel;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using OaiqPixel.Text;
 
 namespace OaiqPixel;
 

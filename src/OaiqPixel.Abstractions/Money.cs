@@ -1,4 +1,5 @@
 using System.Globalization;
+using OaiqPixel.Currencies;
 
 namespace OaiqPixel;
 

@@ -85,24 +85,6 @@ public static class OaiqEventNames
     public static bool IsPixelEvent(string? eventName) =>
         eventName is not (AppInstalled or AppOpened) && TryGetDataType(eventName, out _);
 
-    internal static int IndexOf(string eventName) => eventName switch
-    {
-        PageViewed => 0,
-        ContentsViewed => 1,
-        ItemsAdded => 2,
-        CheckoutStarted => 3,
-        OrderCreated => 4,
-        LeadCreated => 5,
-        RegistrationCompleted => 6,
-        AppointmentScheduled => 7,
-        SubscriptionCreated => 8,
-        TrialStarted => 9,
-        Custom => 10,
-        AppInstalled => 11,
-        AppOpened => 12,
-        _ => -1,
-    };
-
     internal static string? Intern(string eventName) => eventName switch
     {
         PageViewed => PageViewed,

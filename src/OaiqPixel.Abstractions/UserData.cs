@@ -1,4 +1,5 @@
 using System.Net;
+using OaiqPixel.Text;
 
 namespace OaiqPixel;
 

@@ -4,7 +4,7 @@ namespace OaiqPixel.AspNetCore;
 
 /// <summary>
 /// Decides a request's measurement consent. Register your own (e.g. reading a consent manager's cookie) with
-/// <c>services.AddSingleton&lt;IOaiqConsentResolver, MyResolver&gt;()</c> to replace <see cref="OaiqTrackingOptions.ConsentMode"/>.
+/// <c>services.AddOaiqTracking(…).AddConsentResolver&lt;MyResolver&gt;()</c> to replace <see cref="OaiqTrackingOptions.ConsentMode"/>.
 /// </summary>
 /// <remarks>Called at most once per request, before anything is written or recorded. It must be fast and must not throw.</remarks>
 public interface IOaiqConsentResolver

@@ -1,5 +1,5 @@
-using OaiqPixel.AspNetCore.ConversionsApi;
 using Microsoft.AspNetCore.Http;
+using OaiqPixel.AspNetCore.ConversionsApi;
 
 namespace OaiqPixel.AspNetCore;
 

@@ -1,3 +1,5 @@
+using OaiqPixel.Text;
+
 namespace OaiqPixel.Tests;
 
 /// <summary>Trimming and white-space removal before hashing follow ECMAScript (<c>trim()</c>, <c>\s</c>), as the browser SDK does.</summary>

@@ -1,3 +1,6 @@
+using OaiqPixel.Currencies;
+using OaiqPixel.Text;
+
 namespace OaiqPixel.Tests;
 
 public class MoneyTests

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using OaiqPixel;
+using OaiqPixel.Text;
 
 /// <summary>
 /// Issue 11, item 1: <see cref="EcmaScriptCase.ToLower"/> (the browser's <c>toLowerCase</c>, used by the email and name

@@ -1,4 +1,4 @@
-namespace OaiqPixel;
+namespace OaiqPixel.Text;
 
 internal static class TextChecks
 {

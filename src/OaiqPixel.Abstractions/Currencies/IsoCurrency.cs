@@ -1,4 +1,4 @@
-namespace OaiqPixel;
+namespace OaiqPixel.Currencies;
 
 /// <summary>One active ISO 4217 currency: its code and minor-unit exponent.</summary>
 internal sealed class IsoCurrency

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 
-namespace OaiqPixel;
+namespace OaiqPixel.Text;
 
 /// <summary>
 /// Reads an IP address only in the textual forms the Conversions API documents ("a valid IPv4 or IPv6 address", spec §4.6):

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 
-namespace OaiqPixel;
+namespace OaiqPixel.Text;
 
 /// <summary>
 /// Lowercases text exactly as ECMAScript's <c>String.prototype.toLowerCase</c> does in the browser the OpenAI pixel SDK runs

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace OaiqPixel;
+namespace OaiqPixel.Currencies;
 
 /// <summary>The ISO 4217 list of active currency codes with their minor-unit exponents.</summary>
 internal static class Iso4217

@@ -1,4 +1,4 @@
-namespace OaiqPixel;
+namespace OaiqPixel.Text;
 
 /// <summary>
 /// White space as ECMAScript defines it (its WhiteSpace and LineTerminator productions, what <c>String.prototype.trim</c>

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OaiqPixel.AspNetCore;
+using OaiqPixel.AspNetCore.ConversionsApi;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Follow-on registrations of OpenAI Ads tracking, chained on <see cref="IOaiqTrackingBuilder"/>.</summary>
+public static class OaiqTrackingBuilderExtensions
+{
+    /// <summary>
+    /// Takes the visitor's measurement consent from <typeparamref name="TResolver"/> (for example a consent manager's
+    /// cookie) instead of <see cref="OaiqTrackingOptions.ConsentMode"/>: one source of truth for both legs (spec §6).
+    /// </summary>
+    /// <typeparam name="TResolver">The resolver; a singleton, called once per request. It must be fast and must not throw (a throw counts as no consent).</typeparam>
+    /// <param name="builder">The tracking builder.</param>
+    /// <returns>The builder, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static IOaiqTrackingBuilder AddConsentResolver<TResolver>(this IOaiqTrackingBuilder builder)
+        where TResolver : class, IOaiqConsentResolver
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IOaiqConsentResolver, TResolver>());
+        return builder;
+    }
+
+    /// <summary>Adjusts the server leg's settings in code, after configuration binding (<see cref="OaiqTrackingOptions.ConversionsApi"/>).</summary>
+    /// <param name="builder">The tracking builder.</param>
+    /// <param name="configure">Changes the settings, e.g. <c>api =&gt; api.OnDeadLetter = Store</c>.</param>
+    /// <returns>The builder, for chaining.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static IOaiqTrackingBuilder ConfigureConversionsApi(this IOaiqTrackingBuilder builder, Action<ConversionsApiOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure<OaiqTrackingOptions>(options => configure(options.ConversionsApi));
+        return builder;
+    }
+}
