@@ -1,7 +1,7 @@
 namespace OaiqPixel;
 
-/// <summary>How the enums of the event model are spelled on the wire (pixel and Conversions API alike).</summary>
-public static class OaiqWireNames
+/// <summary>How the enums of the event model are spelled on the wire (pixel and Conversions API alike), for messages.</summary>
+internal static class OaiqWireNames
 {
     /// <summary>The <c>data.type</c> of a data shape (spec §3.2).</summary>
     /// <param name="type">The shape.</param>

@@ -25,6 +25,11 @@ internal static class ConversionsApiJson
         SkipValidation = true,
     };
 
+    // The wire spelling of the model's enums is their name in snake case (spec §3.2, §4.2): MobileApp is mobile_app,
+    // CustomerAction is customer_action. Encoded once, indexed by value.
+    private static readonly JsonEncodedText[] s_dataTypes = EncodeNames<EventDataType>();
+    private static readonly JsonEncodedText[] s_actionSources = EncodeNames<ActionSource>();
+
     private static readonly JsonEncodedText s_id = JsonEncodedText.Encode("id");
     private static readonly JsonEncodedText s_type = JsonEncodedText.Encode("type");
     private static readonly JsonEncodedText s_timestampMs = JsonEncodedText.Encode("timestamp_ms");
@@ -73,7 +78,7 @@ internal static class ConversionsApiJson
         WriteStringIf(writer, s_sourceUrl, e.SourceUrl);
         if (e.EffectiveActionSource is { } actionSource)
         {
-            writer.WriteString(s_actionSource, OaiqWireNames.Of(actionSource));
+            writer.WriteString(s_actionSource, s_actionSources[(int)actionSource]);
         }
 
         if (e.User is { IsEmpty: false } user)
@@ -101,7 +106,7 @@ internal static class ConversionsApiJson
     public static void WriteData(Utf8JsonWriter writer, EventData data, bool includeConversionsApiOnlyFields)
     {
         writer.WriteStartObject();
-        writer.WriteString(s_type, OaiqWireNames.Of(data.Type));
+        writer.WriteString(s_type, s_dataTypes[(int)data.Type]);
         var (planId, contents) = data switch
         {
             ContentsData c => (null, c.Contents),
@@ -132,6 +137,19 @@ internal static class ConversionsApiJson
         }
 
         writer.WriteEndObject();
+    }
+
+    private static JsonEncodedText[] EncodeNames<TEnum>()
+        where TEnum : struct, Enum
+    {
+        var values = Enum.GetValues<TEnum>();
+        var names = new JsonEncodedText[values.Length];
+        foreach (var value in values)
+        {
+            names[Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)] = JsonEncodedText.Encode(JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString()));
+        }
+
+        return names;
     }
 
     private static void WriteContent(Utf8JsonWriter writer, Content content, bool includeConversionsApiOnlyFields)
