@@ -50,8 +50,8 @@ public sealed class UserData
     /// <returns>The user data; <see cref="Empty"/> when nothing is usable.</returns>
     public static UserData FromRequest(string? obref, IPAddress? ipAddress, string? userAgent)
     {
-        obref = obref is not null && IsUsableObref(obref) ? obref : null;
-        userAgent = userAgent is not null && IsUsableUserAgent(userAgent)
+        obref = obref is not null && UserDataValues.IsUsableObref(obref) ? obref : null;
+        userAgent = userAgent is not null && UserDataValues.IsUsableUserAgent(userAgent)
             && userAgent.AsSpan().IndexOfAnyInRange('\u0000', '\u001F') < 0 && userAgent.AsSpan().IndexOfAnyInRange('\u007F', '\u009F') < 0
             ? userAgent
             : null;
@@ -63,7 +63,7 @@ public sealed class UserData
         return new UserData
         {
             Obref = obref,
-            IpAddress = ipAddress is null ? null : Format(ipAddress),
+            IpAddress = ipAddress is null ? null : UserDataValues.Format(ipAddress),
             UserAgent = userAgent,
         };
     }
@@ -128,61 +128,61 @@ public sealed class UserData
     /// <param name="email">The raw email. A digest goes to <see cref="WithEmailSha256"/>.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The email is not valid (or is a digest); the message names the rule, not the value.</exception>
-    public UserData WithEmail(string email) => new(this) { EmailsSha256 = Add(EmailsSha256, UserDataNormalizer.HashEmail(email)) };
+    public UserData WithEmail(string email) => new(this) { EmailsSha256 = UserDataValues.Add(EmailsSha256, UserDataNormalizer.HashEmail(email)) };
 
     /// <summary>Adds an email you hashed yourself; the only way to pass a digest (<see cref="WithEmail"/> hashes what it gets).</summary>
     /// <param name="sha256">SHA-256 of the normalized email, 64 hex digits (lowercased here).</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The value is not 64 hex digits.</exception>
-    public UserData WithEmailSha256(string sha256) => new(this) { EmailsSha256 = Add(EmailsSha256, CheckDigest(sha256, nameof(sha256))) };
+    public UserData WithEmailSha256(string sha256) => new(this) { EmailsSha256 = UserDataValues.Add(EmailsSha256, UserDataValues.CheckDigest(sha256, nameof(sha256))) };
 
     /// <summary>Adds a phone number, normalized (country code kept, separators, <c>+</c> and leading zeros removed) and hashed.</summary>
     /// <param name="phoneNumber">The raw number with its country calling code. A digest goes to <see cref="WithPhoneNumberSha256"/>.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The number is not 8–15 digits after normalization, has other characters, or is a digest.</exception>
-    public UserData WithPhoneNumber(string phoneNumber) => new(this) { PhoneNumbersSha256 = Add(PhoneNumbersSha256, UserDataNormalizer.HashPhoneNumber(phoneNumber)) };
+    public UserData WithPhoneNumber(string phoneNumber) => new(this) { PhoneNumbersSha256 = UserDataValues.Add(PhoneNumbersSha256, UserDataNormalizer.HashPhoneNumber(phoneNumber)) };
 
     /// <summary>Adds a phone number you hashed yourself; the only way to pass a digest (<see cref="WithPhoneNumber"/> hashes what it gets).</summary>
     /// <param name="sha256">SHA-256 of the normalized number, 64 hex digits.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The value is not 64 hex digits.</exception>
-    public UserData WithPhoneNumberSha256(string sha256) => new(this) { PhoneNumbersSha256 = Add(PhoneNumbersSha256, CheckDigest(sha256, nameof(sha256))) };
+    public UserData WithPhoneNumberSha256(string sha256) => new(this) { PhoneNumbersSha256 = UserDataValues.Add(PhoneNumbersSha256, UserDataValues.CheckDigest(sha256, nameof(sha256))) };
 
     /// <summary>Adds an external id, trimmed (case kept) and hashed; an id that is itself 64 hex digits is hashed too.</summary>
     /// <param name="externalId">Your stable pseudonymous customer id, raw. A digest goes to <see cref="WithExternalIdSha256"/>.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The id is empty.</exception>
-    public UserData WithExternalId(string externalId) => new(this) { ExternalIdsSha256 = Add(ExternalIdsSha256, UserDataNormalizer.HashExternalId(externalId)) };
+    public UserData WithExternalId(string externalId) => new(this) { ExternalIdsSha256 = UserDataValues.Add(ExternalIdsSha256, UserDataNormalizer.HashExternalId(externalId)) };
 
     /// <summary>Adds an external id you hashed yourself; the only way to pass a digest (<see cref="WithExternalId"/> hashes what it gets).</summary>
     /// <param name="sha256">SHA-256 of the trimmed id, 64 hex digits.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The value is not 64 hex digits.</exception>
-    public UserData WithExternalIdSha256(string sha256) => new(this) { ExternalIdsSha256 = Add(ExternalIdsSha256, CheckDigest(sha256, nameof(sha256))) };
+    public UserData WithExternalIdSha256(string sha256) => new(this) { ExternalIdsSha256 = UserDataValues.Add(ExternalIdsSha256, UserDataValues.CheckDigest(sha256, nameof(sha256))) };
 
     /// <summary>Adds a first name, normalized (lowercase as ECMAScript <c>toLowerCase</c>, no white space or ASCII punctuation) and hashed.</summary>
     /// <param name="firstName">The raw first name. A digest goes to <see cref="WithFirstNameSha256"/>.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">Nothing is left after normalization.</exception>
-    public UserData WithFirstName(string firstName) => new(this) { FirstNamesSha256 = Add(FirstNamesSha256, UserDataNormalizer.HashName(firstName)) };
+    public UserData WithFirstName(string firstName) => new(this) { FirstNamesSha256 = UserDataValues.Add(FirstNamesSha256, UserDataNormalizer.HashName(firstName)) };
 
     /// <summary>Adds a first name you hashed yourself; the only way to pass a digest (<see cref="WithFirstName"/> hashes what it gets).</summary>
     /// <param name="sha256">SHA-256 of the normalized name, 64 hex digits.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The value is not 64 hex digits.</exception>
-    public UserData WithFirstNameSha256(string sha256) => new(this) { FirstNamesSha256 = Add(FirstNamesSha256, CheckDigest(sha256, nameof(sha256))) };
+    public UserData WithFirstNameSha256(string sha256) => new(this) { FirstNamesSha256 = UserDataValues.Add(FirstNamesSha256, UserDataValues.CheckDigest(sha256, nameof(sha256))) };
 
     /// <summary>Adds a last name, normalized (lowercase as ECMAScript <c>toLowerCase</c>, no white space or ASCII punctuation) and hashed.</summary>
     /// <param name="lastName">The raw last name. A digest goes to <see cref="WithLastNameSha256"/>.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">Nothing is left after normalization.</exception>
-    public UserData WithLastName(string lastName) => new(this) { LastNamesSha256 = Add(LastNamesSha256, UserDataNormalizer.HashName(lastName)) };
+    public UserData WithLastName(string lastName) => new(this) { LastNamesSha256 = UserDataValues.Add(LastNamesSha256, UserDataNormalizer.HashName(lastName)) };
 
     /// <summary>Adds a last name you hashed yourself; the only way to pass a digest (<see cref="WithLastName"/> hashes what it gets).</summary>
     /// <param name="sha256">SHA-256 of the normalized name, 64 hex digits.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The value is not 64 hex digits.</exception>
-    public UserData WithLastNameSha256(string sha256) => new(this) { LastNamesSha256 = Add(LastNamesSha256, CheckDigest(sha256, nameof(sha256))) };
+    public UserData WithLastNameSha256(string sha256) => new(this) { LastNamesSha256 = UserDataValues.Add(LastNamesSha256, UserDataValues.CheckDigest(sha256, nameof(sha256))) };
 
     /// <summary>Adds a country (sent raw).</summary>
     /// <param name="country">A two-letter ISO 3166-1 code such as <c>US</c>; upper-cased here.</param>
@@ -197,20 +197,20 @@ public sealed class UserData
             throw new ArgumentException("The country must be a two-letter ISO 3166-1 code such as US.", nameof(country));
         }
 
-        return new(this) { Countries = Add(Countries, code.ToUpperInvariant()) };
+        return new(this) { Countries = UserDataValues.Add(Countries, code.ToUpperInvariant()) };
     }
 
     /// <summary>Adds a city (sent raw; OpenAI trims and lowercases it).</summary>
     /// <param name="city">The city, at most 128 characters.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The value is empty or longer than 128 characters.</exception>
-    public UserData WithCity(string city) => new(this) { Cities = Add(Cities, CheckGeo(city, 128, nameof(city))) };
+    public UserData WithCity(string city) => new(this) { Cities = UserDataValues.Add(Cities, UserDataValues.CheckGeo(city, 128, nameof(city))) };
 
     /// <summary>Adds a state or province (sent raw; OpenAI trims and lowercases it).</summary>
     /// <param name="region">The region, at most 128 characters.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The value is empty or longer than 128 characters.</exception>
-    public UserData WithRegion(string region) => new(this) { Regions = Add(Regions, CheckGeo(region, 128, nameof(region))) };
+    public UserData WithRegion(string region) => new(this) { Regions = UserDataValues.Add(Regions, UserDataValues.CheckGeo(region, 128, nameof(region))) };
 
     /// <summary>Adds a postal code (sent raw).</summary>
     /// <param name="postalCode">Letters, digits, spaces and hyphens; at most 32 characters.</param>
@@ -218,7 +218,7 @@ public sealed class UserData
     /// <exception cref="ArgumentException">The value is empty, too long or has other characters.</exception>
     public UserData WithPostalCode(string postalCode)
     {
-        var value = CheckGeo(postalCode, 32, nameof(postalCode));
+        var value = UserDataValues.CheckGeo(postalCode, 32, nameof(postalCode));
         foreach (var c in value)
         {
             if (!(char.IsAsciiLetterOrDigit(c) || c is ' ' or '-'))
@@ -227,7 +227,7 @@ public sealed class UserData
             }
         }
 
-        return new(this) { PostalCodes = Add(PostalCodes, value) };
+        return new(this) { PostalCodes = UserDataValues.Add(PostalCodes, value) };
     }
 
     /// <summary>Sets the pixel's browser reference, read from the <c>__obref</c> cookie and passed unchanged.</summary>
@@ -237,7 +237,7 @@ public sealed class UserData
     public UserData WithObref(string obref)
     {
         ArgumentNullException.ThrowIfNull(obref);
-        if (!IsUsableObref(obref))
+        if (!UserDataValues.IsUsableObref(obref))
         {
             throw new ArgumentException("obref must be the non-blank __obref cookie value, unchanged.", nameof(obref));
         }
@@ -274,7 +274,7 @@ public sealed class UserData
     public UserData WithIpAddress(IPAddress ipAddress)
     {
         ArgumentNullException.ThrowIfNull(ipAddress);
-        return new(this) { IpAddress = Format(ipAddress) };
+        return new(this) { IpAddress = UserDataValues.Format(ipAddress) };
     }
 
     /// <summary>Sets the client's user agent.</summary>
@@ -284,7 +284,7 @@ public sealed class UserData
     public UserData WithUserAgent(string userAgent)
     {
         ArgumentNullException.ThrowIfNull(userAgent);
-        if (!IsUsableUserAgent(userAgent))
+        if (!UserDataValues.IsUsableUserAgent(userAgent))
         {
             throw new ArgumentException("user_agent must be a non-empty User-Agent string.", nameof(userAgent));
         }
@@ -327,91 +327,19 @@ public sealed class UserData
 
         return new(this)
         {
-            EmailsSha256 = AddRange(EmailsSha256, other.EmailsSha256),
-            PhoneNumbersSha256 = AddRange(PhoneNumbersSha256, other.PhoneNumbersSha256),
-            ExternalIdsSha256 = AddRange(ExternalIdsSha256, other.ExternalIdsSha256),
-            FirstNamesSha256 = AddRange(FirstNamesSha256, other.FirstNamesSha256),
-            LastNamesSha256 = AddRange(LastNamesSha256, other.LastNamesSha256),
-            Countries = AddRange(Countries, other.Countries),
-            Regions = AddRange(Regions, other.Regions),
-            Cities = AddRange(Cities, other.Cities),
-            PostalCodes = AddRange(PostalCodes, other.PostalCodes),
+            EmailsSha256 = UserDataValues.AddRange(EmailsSha256, other.EmailsSha256),
+            PhoneNumbersSha256 = UserDataValues.AddRange(PhoneNumbersSha256, other.PhoneNumbersSha256),
+            ExternalIdsSha256 = UserDataValues.AddRange(ExternalIdsSha256, other.ExternalIdsSha256),
+            FirstNamesSha256 = UserDataValues.AddRange(FirstNamesSha256, other.FirstNamesSha256),
+            LastNamesSha256 = UserDataValues.AddRange(LastNamesSha256, other.LastNamesSha256),
+            Countries = UserDataValues.AddRange(Countries, other.Countries),
+            Regions = UserDataValues.AddRange(Regions, other.Regions),
+            Cities = UserDataValues.AddRange(Cities, other.Cities),
+            PostalCodes = UserDataValues.AddRange(PostalCodes, other.PostalCodes),
             Obref = other.Obref ?? Obref,
             IpAddress = other.IpAddress ?? IpAddress,
             UserAgent = other.UserAgent ?? UserAgent,
             AndroidAdvertisingId = other.AndroidAdvertisingId ?? AndroidAdvertisingId,
         };
-    }
-
-    private static bool IsUsableObref(string obref) =>
-        !string.IsNullOrWhiteSpace(obref) && !obref.Any(char.IsControl) && !TextChecks.HasLoneSurrogate(obref);
-
-    private static bool IsUsableUserAgent(string userAgent) => !string.IsNullOrWhiteSpace(userAgent) && !TextChecks.HasLoneSurrogate(userAgent);
-
-    /// <summary>
-    /// The text the API takes: IPv4-mapped addresses as IPv4, and no zone index (<c>%eth0</c> means something only on the host
-    /// that saw it, and is not one of the documented forms).
-    /// </summary>
-    private static string Format(IPAddress ipAddress)
-    {
-        if (ipAddress.IsIPv4MappedToIPv6)
-        {
-            return ipAddress.MapToIPv4().ToString();
-        }
-
-        return ipAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && ipAddress.ScopeId != 0
-            ? new IPAddress(ipAddress.GetAddressBytes()).ToString()
-            : ipAddress.ToString();
-    }
-
-    private static IReadOnlyList<string> Add(IReadOnlyList<string> list, string value)
-    {
-        for (var i = 0; i < list.Count; i++)
-        {
-            if (string.Equals(list[i], value, StringComparison.Ordinal))
-            {
-                return list;
-            }
-        }
-
-        var copy = new string[list.Count + 1];
-        for (var i = 0; i < list.Count; i++)
-        {
-            copy[i] = list[i];
-        }
-
-        copy[^1] = value;
-        return copy;
-    }
-
-    private static IReadOnlyList<string> AddRange(IReadOnlyList<string> list, IReadOnlyList<string> values)
-    {
-        foreach (var value in values)
-        {
-            list = Add(list, value);
-        }
-
-        return list;
-    }
-
-    private static string CheckDigest(string sha256, string paramName)
-    {
-        ArgumentNullException.ThrowIfNull(sha256, paramName);
-        var lowered = EcmaScriptCase.ToLower(sha256);
-        return UserDataNormalizer.IsSha256Hex(lowered)
-            ? lowered
-            : throw new ArgumentException("A SHA-256 digest must be 64 hexadecimal digits; hash the normalized value first, or pass the raw value to the method without 'Sha256'.", paramName);
-    }
-
-    private static string CheckGeo(string value, int maxLength, string paramName)
-    {
-        ArgumentNullException.ThrowIfNull(value, paramName);
-        var trimmed = value.Trim();
-        if (trimmed.Length == 0 || trimmed.Length > maxLength || trimmed.Any(char.IsControl) || TextChecks.HasLoneSurrogate(trimmed))
-        {
-            throw new ArgumentException($"{paramName} must be 1-{maxLength} printable characters.", paramName);
-        }
-
-        return trimmed;
     }
 }

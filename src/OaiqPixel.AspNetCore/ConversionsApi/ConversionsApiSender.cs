@@ -25,6 +25,7 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ConversionsApiInstrumentation _instrumentation;
     private readonly ConversionsApiStatus _status;
+    private readonly BatchFiller _filler;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -50,6 +51,7 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
         _instrumentation = instrumentation;
         _status = status;
         _logger = logger;
+        _filler = new BatchFiller(queue, status, timeProvider);
         _backoff = new DeliveryBackoff(options.CurrentValue.ConversionsApi, timeProvider, OnBackoff);
         _optionsChange = options.OnChange(OnOptionsChanged);
     }
@@ -114,7 +116,7 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
             {
                 try
                 {
-                    await FillAsync(batch, stoppingToken).ConfigureAwait(false);
+                    await _filler.FillAsync(batch, MaxBatch, Api.FlushInterval, stoppingToken).ConfigureAwait(false);
                     if (batch.Count > 0)
                     {
                         await DeliverAsync(batch, stoppingToken).ConfigureAwait(false);
@@ -189,73 +191,6 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
         }
     }
 
-    /// <summary>Fills an empty batch: returns when it is full, when the flush interval since its first record has passed, or at once when stopping.</summary>
-    private async Task FillAsync(List<ConversionEventRecord> batch, CancellationToken stoppingToken)
-    {
-        var max = MaxBatch;
-        Drain(batch, max);
-        if (batch.Count >= max || stoppingToken.IsCancellationRequested)
-        {
-            return;
-        }
-
-        if (batch.Count == 0)
-        {
-            try
-            {
-                if (!await _queue.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
-                {
-                    return;
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                Drain(batch, max);
-                return;
-            }
-
-            Drain(batch, max);
-        }
-
-        var interval = Api.FlushInterval;
-        if (batch.Count >= max || interval <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        // One timer per batch: wait for more records until the batch is full or the interval is over.
-        using var flush = new CancellationTokenSource(interval, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(flush.Token, stoppingToken);
-        while (batch.Count < max)
-        {
-            try
-            {
-                if (!await _queue.WaitToReadAsync(linked.Token).ConfigureAwait(false))
-                {
-                    return;
-                }
-            }
-            catch (OperationCanceledException) when (linked.IsCancellationRequested)
-            {
-                Drain(batch, max);
-                return;
-            }
-
-            Drain(batch, max);
-        }
-    }
-
-    private void Drain(List<ConversionEventRecord> batch, int max)
-    {
-        while (batch.Count < max && _queue.TryTake(out var record))
-        {
-            batch.Add(record);
-        }
-
-        // Out of the channel but not delivered yet: still counted in the queue-length gauge and the health check.
-        _status.Retained = batch.Count;
-    }
-
     /// <summary>Delivers a batch, keeping and retrying what fails, until it is empty. Throws only when the shutdown deadline passes.</summary>
     private async Task DeliverAsync(List<ConversionEventRecord> batch, CancellationToken stoppingToken)
     {
@@ -285,7 +220,7 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
     private async ValueTask<SendResult?> AttemptAsync(List<ConversionEventRecord> batch)
     {
         // A retry may carry newer records too: the API deduplicates on id, so the kept ones stay safe to resend.
-        Drain(batch, MaxBatch);
+        _filler.Drain(batch, MaxBatch);
         DropStale(batch);
         if (batch.Count == 0)
         {
