@@ -52,20 +52,52 @@ public sealed record PixelCall(string Text, string Command, string? EventName, s
             throw new FormatException($"Not an oaiq(…); call: {call}");
         }
 
-        using var document = JsonDocument.Parse("[" + text["oaiq(".Length..^2] + "]");
-        var args = document.RootElement.Clone();
-        var command = args[0].GetString() ?? throw new FormatException($"The command of {call} is null.");
+        JsonElement args;
+        try
+        {
+            using var document = JsonDocument.Parse("[" + text["oaiq(".Length..^2] + "]");
+            args = document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"The arguments of {call} are not JSON literals: {ex.Message}", ex);
+        }
+
+        if (args.GetArrayLength() == 0 || args[0].ValueKind != JsonValueKind.String)
+        {
+            throw new FormatException($"The first argument of {call} is not a command name.");
+        }
+
+        var command = args[0].GetString()!;
         string? name = null, id = null;
         if (command == "measure")
         {
-            name = args[1].GetString();
-            if (args.GetArrayLength() > 3 && args[3].ValueKind == JsonValueKind.Object && args[3].TryGetProperty("event_id", out var eventId))
+            name = args.GetArrayLength() > 1 && args[1].ValueKind == JsonValueKind.String ? args[1].GetString() : null;
+            if (args.GetArrayLength() > 3 && args[3].ValueKind == JsonValueKind.Object && args[3].TryGetProperty("event_id", out var eventId) && eventId.ValueKind == JsonValueKind.String)
             {
                 id = eventId.GetString();
             }
         }
 
         return new PixelCall(text, command, name, id, args);
+    }
+
+    /// <summary>Reads one call if <paramref name="call"/> is one (see <see cref="ParseCall"/>), without throwing.</summary>
+    /// <param name="call">A line of a pixel script.</param>
+    /// <param name="parsed">The call, or <see langword="null"/>.</param>
+    /// <returns>Whether <paramref name="call"/> is one well-formed <c>oaiq(…);</c> call.</returns>
+    public static bool TryParseCall(string call, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PixelCall? parsed)
+    {
+        try
+        {
+            parsed = ParseCall(call);
+            return true;
+        }
+        catch (FormatException)
+        {
+            parsed = null;
+            return false;
+        }
     }
 
     private static bool IsCall(string line) =>

@@ -25,12 +25,13 @@ public sealed class ServerLegHost : IAsyncDisposable
     private bool _started;
     private bool _stopped;
 
-    private ServerLegHost(IHost host, IConfigurationRoot configuration, FakeConversionsApi api, bool ownsApi)
+    private ServerLegHost(IHost host, IConfigurationRoot configuration, FakeConversionsApi api, bool ownsApi, List<DeadLetteredEvent> deadLetters)
     {
         _host = host;
         Configuration = configuration;
         Api = api;
         _ownsApi = ownsApi;
+        DeadLetters = deadLetters;
     }
 
     /// <summary>The fake Conversions API the host points at (unless the configuration points it elsewhere).</summary>
@@ -55,7 +56,7 @@ public sealed class ServerLegHost : IAsyncDisposable
     public TimeProvider Time => Services.GetRequiredService<TimeProvider>();
 
     /// <summary>Every dead-lettered event, in order; lock on the list to read it while the sender runs.</summary>
-    public List<DeadLetteredEvent> DeadLetters { get; } = [];
+    public List<DeadLetteredEvent> DeadLetters { get; }
 
     internal ConversionEventQueue Queue => Services.GetRequiredService<ConversionEventQueue>();
 
@@ -128,13 +129,17 @@ public sealed class ServerLegHost : IAsyncDisposable
         }
 
         // The host's defaults come first, so the configuration (bound next) and the test's code (last) override them.
-        var target = api;
+        // The options keep values, not the fake API or this object: timers of the HTTP client factory can keep a disposed
+        // provider reachable for a while, and it must not keep the fake's recordings with it (the reliability suite
+        // measures the memory a scenario leaves behind).
+        var (pixelId, apiKey, baseAddress) = (api.PixelId, api.ApiKey, api.BaseAddress);
+        var deadLetters = new List<DeadLetteredEvent>();
         builder.Services.Configure<OaiqTrackingOptions>(o =>
         {
-            o.PixelId = target.PixelId;
+            o.PixelId = pixelId;
             var c = o.ConversionsApi;
-            c.ApiKey = target.ApiKey;
-            c.BaseAddress = target.BaseAddress;
+            c.ApiKey = apiKey;
+            c.BaseAddress = baseAddress;
             c.MaxBatchSize = 100;
             c.FlushInterval = TimeSpan.FromMilliseconds(50);
             c.RequestTimeout = TimeSpan.FromSeconds(2);
@@ -147,7 +152,6 @@ public sealed class ServerLegHost : IAsyncDisposable
             c.ShutdownTimeout = TimeSpan.FromSeconds(10);
         });
 
-        ServerLegHost? self = null;
         builder.Services.AddOaiqTracking(builder.Configuration.GetSection(OaiqTrackingOptions.SectionName), o =>
         {
             if (fakeClock)
@@ -158,16 +162,16 @@ public sealed class ServerLegHost : IAsyncDisposable
 
             o.ConversionsApi.OnDeadLetter = d =>
             {
-                lock (self!.DeadLetters)
+                lock (deadLetters)
                 {
-                    self.DeadLetters.Add(d);
+                    deadLetters.Add(d);
                 }
             };
             configure?.Invoke(o);
         });
 
         var host = builder.Build();
-        self = new ServerLegHost(host, builder.Configuration, api, ownsApi);
+        var self = new ServerLegHost(host, builder.Configuration, api, ownsApi, deadLetters);
         if (startSender)
         {
             try

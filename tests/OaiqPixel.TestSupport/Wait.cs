@@ -28,6 +28,30 @@ public static class Wait
         return UntilAsync(() => Task.FromResult(condition()), what, seen is null ? null : () => Task.FromResult(seen()), timeout);
     }
 
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds, or the timeout passes, and says which: for a caller that reports
+    /// what it got either way (a measured scenario whose checks name what is missing).
+    /// </summary>
+    /// <param name="condition">The positive marker, checked at once and then every 20 ms.</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <returns>Whether <paramref name="condition"/> held in time.</returns>
+    public static async Task<bool> TryUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var started = Stopwatch.GetTimestamp();
+        while (!condition())
+        {
+            if (Stopwatch.GetElapsedTime(started) > timeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(s_pollInterval);
+        }
+
+        return true;
+    }
+
     /// <summary>Waits until the asynchronous <paramref name="condition"/> holds (a question to a browser or a health check).</summary>
     /// <param name="condition">The positive marker, asked at once and then every 20 ms after each answer.</param>
     /// <param name="what">What is awaited, for the failure message.</param>
