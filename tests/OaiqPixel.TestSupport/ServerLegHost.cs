@@ -5,6 +5,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 using OaiqPixel.AspNetCore;
 using OaiqPixel.AspNetCore.ConversionsApi;
 using OaiqPixel.Testing;
@@ -274,32 +275,61 @@ public sealed class ServerLegHost : IAsyncDisposable
             () => "event ids " + string.Join(", ", Logs.GetSnapshot().Select(r => r.Id.Id)));
 
     /// <summary>Stops the host if a test did not, then disposes it and the fake API it started.</summary>
+    /// <remarks>
+    /// With a fake clock, the clock is moved on meanwhile: a test that failed can leave a request waiting on it, and the
+    /// resilience pipeline's disposal waits for its executions on that same clock, which would otherwise never end.
+    /// </remarks>
     /// <returns>A task that completes when everything is disposed.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (_started && !_stopped)
+        using var disposing = new CancellationTokenSource();
+        var clockDriver = Time is FakeTimeProvider fake ? DriveAsync(fake, disposing.Token) : Task.CompletedTask;
+        try
         {
-            try
+            if (_started && !_stopped)
             {
-                await StopAsync(TimeSpan.FromSeconds(5));
+                try
+                {
+                    await StopAsync(TimeSpan.FromSeconds(2));
+                }
+                catch (OperationCanceledException)
+                {
+                }
             }
-            catch (OperationCanceledException)
-            {
-            }
-        }
 
-        if (_host is IAsyncDisposable asyncDisposable)
-        {
-            await asyncDisposable.DisposeAsync();
+            if (_host is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync();
+            }
+            else
+            {
+                _host.Dispose();
+            }
         }
-        else
+        finally
         {
-            _host.Dispose();
+            await disposing.CancelAsync();
+            await clockDriver;
         }
 
         if (_ownsApi)
         {
             await Api.DisposeAsync();
+        }
+    }
+
+    private static async Task DriveAsync(FakeTimeProvider clock, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            try
+            {
+                await Task.Delay(10, stop);
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
     }
 }
