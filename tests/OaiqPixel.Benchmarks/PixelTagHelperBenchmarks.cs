@@ -14,6 +14,7 @@ using OaiqPixel.AspNetCore.Rendering;
 using OaiqPixel.AspNetCore.ServerViews;
 using OaiqPixel.AspNetCore.Tracking;
 using OaiqPixel.AspNetCore.TagHelpers;
+using OaiqPixel.TestSupport;
 
 /// <summary>
 /// Issue 6, row 3: rendering <c>&lt;oaiq-pixel /&gt;</c> with <c>page_viewed</c> and 3 conversions recorded in the
@@ -41,7 +42,7 @@ public class PixelTagHelperBenchmarks
     private TrackingContextFactory _runtime = null!;
     private ServiceProvider _serverLegServices = null!;
     private TrackingContextFactory _serverLegRuntime = null!;
-    private CountingSink _sink = null!;
+    private CapturingSink _sink = null!;
     private OaiqPixelTagHelper _pixel = null!;
     private StaticScriptTagHelper _static = null!;
     private ConversionEvent[] _conversions = [];
@@ -57,7 +58,7 @@ public class PixelTagHelperBenchmarks
         var serverLeg = new ServiceCollection();
         serverLeg.AddLogging();
         serverLeg.AddOaiqTracking(options => options.PixelId = "px_bench");
-        _sink = new CountingSink();
+        _sink = new CapturingSink(keepEvents: false);
         serverLeg.AddSingleton<IConversionEventSink>(_sink);
         _serverLegServices = serverLeg.BuildServiceProvider();
         _serverLegRuntime = _serverLegServices.GetRequiredService<TrackingContextFactory>();
@@ -169,18 +170,6 @@ public class PixelTagHelperBenchmarks
             output.TagName = "script";
             output.TagMode = TagMode.StartTagAndEndTag;
             output.Content.SetHtmlContent(StaticScript);
-        }
-    }
-
-    /// <summary>A server leg that takes every event and keeps a count.</summary>
-    private sealed class CountingSink : IConversionEventSink
-    {
-        public int Count { get; private set; }
-
-        public bool TryEnqueue(ConversionEvent conversionEvent)
-        {
-            Count++;
-            return true;
         }
     }
 

@@ -17,16 +17,16 @@ public sealed class FunnelBrowserTests(OpenShopFixture shop) : IClassFixture<Ope
         // Act: land, browse, add to cart, check out, place the order.
         await page.GotoAsync(shop.Url("/?oppref=" + Uri.EscapeDataString(Oppref)).ToString());
         await page.ClickAsync("a.product-link[href='/products/sku-1']");
-        await Wait.ForPageAsync(page, "/products/sku-1");
+        await PageWait.ForPageAsync(page, "/products/sku-1");
         await page.FillAsync("input[name=quantity]", "2");
         await page.ClickAsync("#add-to-cart");
-        await Wait.ForPageAsync(page, "/cart");
+        await PageWait.ForPageAsync(page, "/cart");
         await page.ClickAsync("#checkout");
-        await Wait.ForPageAsync(page, "/checkout");
+        await PageWait.ForPageAsync(page, "/checkout");
         await page.FillAsync("#Email", "ada@example.com");
         await page.FillAsync("#Name", "Ada Lovelace");
         await page.ClickAsync("#place-order");
-        await Wait.ForPageAsync(page, new Regex("/orders/[0-9]+/confirmation$"));
+        await PageWait.ForPageAsync(page, new Regex("/orders/[0-9]+/confirmation$"));
         var orderNumber = await page.TextContentAsync("#order-number");
         var cookie = await page.EvaluateAsync<string>("() => document.cookie");
 

@@ -59,7 +59,7 @@ public sealed class ServerViewsBrowserTests(OpenShopFixture shop) : IClassFixtur
 
         // Act: load it; it is complete (every inline script ran) but not activated.
         await page.GotoAsync(shop.Url("/cart").ToString());
-        await Wait.ForPageAsync(page, "/cart");
+        await PageWait.ForPageAsync(page, "/cart");
         var before = await page.EvaluateAsync<string>("() => typeof window.oaiq + ' ' + document.querySelectorAll('script[src]').length");
 
         await page.EvaluateAsync("() => { window.__activated = true; document.dispatchEvent(new Event('prerenderingchange')); }");

@@ -26,14 +26,14 @@ public sealed class WithdrawalBrowserTests(ConsentShopFixture shop) : IClassFixt
 
         // Act: withdraw on the privacy page.
         await page.GotoAsync(shop.Url("/privacy").ToString());
-        await Wait.ForPageAsync(page, "/privacy");
+        await PageWait.ForPageAsync(page, "/privacy");
         await page.ClickAsync("#privacy-decline");
         await Wait.UntilAsync(() => sandbox.BrowserCalls.Any(c => c.Arguments == ConsentFalse), "consent(false) on the page that sees the withdrawal");
         var after = (await page.Context.CookiesAsync()).Select(c => c.Name).ToList();
 
         // The next page, once it has loaded, renders no pixel at all.
         await page.GotoAsync(shop.Url("/products/sku-1").ToString());
-        await Wait.ForPageAsync(page, "/products/sku-1");
+        await PageWait.ForPageAsync(page, "/products/sku-1");
         var oaiqOnTheNextPage = await page.EvaluateAsync<string>("() => typeof window.oaiq");
 
         // Assert

@@ -9,7 +9,7 @@ namespace OaiqPixel.Testing.Tests;
 public sealed class AcceptanceTests
 {
     [Fact]
-    public async Task Accepted_batch_is_recorded()
+    public async Task Batch_Valid_IsAcceptedAndRecorded()
     {
         await using var api = await FakeConversionsApi.StartAsync();
         using var client = api.CreateClient();
@@ -45,7 +45,7 @@ public sealed class AcceptanceTests
     }
 
     [Fact]
-    public async Task Spec_example_with_timestamp_now_is_accepted()
+    public async Task SpecExample_TimestampNow_IsAccepted()
     {
         await using var api = await FakeConversionsApi.StartAsync();
         using var client = api.CreateClient();
@@ -59,7 +59,7 @@ public sealed class AcceptanceTests
     }
 
     [Fact]
-    public async Task Spec_example_with_its_original_timestamp_is_accepted_under_a_fake_clock()
+    public async Task SpecExample_OriginalTimestampUnderAFakeClock_IsAccepted()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1773892800000).AddHours(1));
         await using var api = await FakeConversionsApi.StartAsync(new FakeConversionsApiOptions { TimeProvider = clock });
@@ -80,7 +80,7 @@ public sealed class AcceptanceTests
     [InlineData(-7 * 24 * 60, -1, false)] // 1 ms older
     [InlineData(10, 0, true)]              // exactly 10 minutes ahead
     [InlineData(10, 1, false)]             // 1 ms further
-    public async Task Timestamp_window_boundaries_are_inclusive(int minutes, int extraMs, bool accepted)
+    public async Task Timestamp_AtTheWindowBoundaries_IsAcceptedInclusively(int minutes, int extraMs, bool accepted)
     {
         var now = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
         await using var api = await FakeConversionsApi.StartAsync(new FakeConversionsApiOptions { TimeProvider = new FakeTimeProvider(now) });
@@ -134,7 +134,7 @@ public sealed class AcceptanceTests
 
     [Theory]
     [MemberData(nameof(ValidVariants))]
-    public async Task Valid_variant_is_accepted(string kind, string path, string? json)
+    public async Task Event_ValidVariant_IsAccepted(string kind, string path, string? json)
     {
         var now = Payloads.NowMs;
         var item = Payloads.Event(kind, now);
@@ -156,7 +156,7 @@ public sealed class AcceptanceTests
     }
 
     [Fact]
-    public async Task Integration_source_is_trimmed_and_lowercased_before_validation()
+    public async Task IntegrationSource_MixedCaseWithSpaces_IsTrimmedAndLowercasedBeforeValidation()
     {
         await using var api = await FakeConversionsApi.StartAsync();
         using var client = api.CreateClient();
@@ -169,7 +169,7 @@ public sealed class AcceptanceTests
     }
 
     [Fact]
-    public async Task Batch_of_1000_events_is_accepted()
+    public async Task Batch_OfOneThousandEvents_IsAccepted()
     {
         await using var api = await FakeConversionsApi.StartAsync();
         using var client = api.CreateClient();
@@ -183,7 +183,7 @@ public sealed class AcceptanceTests
     }
 
     [Fact]
-    public async Task Validate_only_request_is_answered_but_not_recorded()
+    public async Task ValidateOnly_True_IsAnsweredButNotRecorded()
     {
         await using var api = await FakeConversionsApi.StartAsync();
         using var client = api.CreateClient();
@@ -205,7 +205,7 @@ public sealed class AcceptanceTests
     }
 
     [Fact]
-    public async Task Validate_only_false_is_recorded()
+    public async Task ValidateOnly_False_IsRecorded()
     {
         await using var api = await FakeConversionsApi.StartAsync();
         using var client = api.CreateClient();
@@ -218,7 +218,7 @@ public sealed class AcceptanceTests
     }
 
     [Fact]
-    public async Task Success_status_is_configurable()
+    public async Task SuccessStatusCode_Configured_IsAnswered()
     {
         await using var api = await FakeConversionsApi.StartAsync(new FakeConversionsApiOptions { SuccessStatusCode = 202 });
         using var client = api.CreateClient();
@@ -230,7 +230,7 @@ public sealed class AcceptanceTests
     }
 
     [Fact]
-    public async Task Custom_key_and_pixel_are_enforced()
+    public async Task Options_CustomKeyAndPixel_AreEnforced()
     {
         await using var api = await FakeConversionsApi.StartAsync(new FakeConversionsApiOptions { ApiKey = "sk-svcacct-abc", PixelId = "px 1/é" });
         using var client = api.CreateClient();
@@ -245,7 +245,7 @@ public sealed class AcceptanceTests
     }
 
     [Fact]
-    public async Task Duplicate_ids_are_all_recorded_but_counted_once_in_EventIds()
+    public async Task DuplicateIds_AreAllRecorded_ButCountedOnceInEventIds()
     {
         await using var api = await FakeConversionsApi.StartAsync();
         using var client = api.CreateClient();
@@ -258,7 +258,7 @@ public sealed class AcceptanceTests
     }
 
     [Fact]
-    public async Task Recorded_events_outlive_the_request_and_are_independent_clones()
+    public async Task RecordedEvents_AfterTheRequest_AreIndependentClones()
     {
         await using var api = await FakeConversionsApi.StartAsync();
         using var client = api.CreateClient();
@@ -273,7 +273,7 @@ public sealed class AcceptanceTests
     }
 
     [Fact]
-    public async Task Parallel_requests_are_all_recorded()
+    public async Task Requests_InParallel_AreAllRecorded()
     {
         await using var api = await FakeConversionsApi.StartAsync();
         using var client = api.CreateClient();
@@ -290,7 +290,7 @@ public sealed class AcceptanceTests
     }
 
     [Fact]
-    public async Task Fixed_port_can_be_requested()
+    public async Task Port_Fixed_IsBound()
     {
         int port;
         await using (var first = await FakeConversionsApi.StartAsync())
@@ -305,7 +305,7 @@ public sealed class AcceptanceTests
     }
 
     [Fact]
-    public async Task Invalid_options_are_rejected()
+    public async Task Options_Invalid_AreRejected()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => FakeConversionsApi.StartAsync(new FakeConversionsApiOptions { ApiKey = "" }));
         await Assert.ThrowsAsync<ArgumentException>(() => FakeConversionsApi.StartAsync(new FakeConversionsApiOptions { PixelId = " " }));

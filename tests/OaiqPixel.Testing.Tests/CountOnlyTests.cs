@@ -7,7 +7,7 @@ namespace OaiqPixel.Testing.Tests;
 public sealed class CountOnlyTests
 {
     [Fact]
-    public async Task CountOnly_counts_events_without_validating_or_recording_them()
+    public async Task CountOnly_AnyEvents_AreCountedWithoutValidationOrRecording()
     {
         await using var api = await FakeConversionsApi.StartAsync(new FakeConversionsApiOptions { CountOnly = true });
         using var client = api.CreateClient();
@@ -33,7 +33,7 @@ public sealed class CountOnlyTests
     }
 
     [Fact]
-    public async Task CountOnly_still_checks_the_key_and_does_not_count_validate_only_requests()
+    public async Task CountOnly_WrongKeyOrValidateOnly_IsRefusedOrNotCounted()
     {
         await using var api = await FakeConversionsApi.StartAsync(new FakeConversionsApiOptions { CountOnly = true });
         using var client = api.CreateClient();
@@ -58,7 +58,7 @@ public sealed class CountOnlyTests
     }
 
     [Fact]
-    public async Task AcceptedEventCount_follows_validated_events_in_the_default_mode()
+    public async Task AcceptedEventCount_DefaultMode_FollowsValidatedEvents()
     {
         await using var api = await FakeConversionsApi.StartAsync();
         using var client = api.CreateClient();

@@ -139,7 +139,7 @@ public sealed class EventValidationTests(FakeApiFixture fixture) : IClassFixture
 
     [Theory]
     [MemberData(nameof(BadValues))]
-    public async Task Bad_value_is_refused_with_400_naming_the_field(string kind, string path, string? json, string expected)
+    public async Task Event_BadValue_IsRefusedWith400NamingTheField(string kind, string path, string? json, string expected)
     {
         var now = Payloads.NowMs;
         var bad = Payloads.Event(kind, now);
@@ -154,7 +154,7 @@ public sealed class EventValidationTests(FakeApiFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task Bad_event_among_valid_ones_fails_the_whole_batch_and_names_its_index()
+    public async Task Batch_OneBadEventAmongValidOnes_FailsWholeAndNamesItsIndex()
     {
         var now = Payloads.NowMs;
         var bad = Payloads.Event("order", now, id: "bad");
@@ -176,7 +176,7 @@ public sealed class EventValidationTests(FakeApiFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task First_invalid_index_is_reported_when_several_events_are_bad()
+    public async Task Batch_SeveralBadEvents_ReportsTheFirstInvalidIndex()
     {
         var now = Payloads.NowMs;
         var first = Payloads.Event("lead", now, "x");

@@ -8,7 +8,7 @@ public sealed class PoisonEventTests
     [InlineData(0)]
     [InlineData(3)]
     [InlineData(4)]
-    public async Task Poison_event_at_a_chosen_position_fails_the_whole_batch(int position)
+    public async Task PoisonEvent_AtAChosenPosition_FailsTheWholeBatch(int position)
     {
         await using var api = await FakeConversionsApi.StartAsync(new FakeConversionsApiOptions
         {
@@ -26,7 +26,7 @@ public sealed class PoisonEventTests
     }
 
     [Fact]
-    public async Task Poison_predicate_can_be_set_and_cleared_at_run_time()
+    public async Task PoisonEvent_SetAndClearedAtRunTime_AppliesInBetween()
     {
         await using var api = await FakeConversionsApi.StartAsync();
         using var client = api.CreateClient();
@@ -42,7 +42,7 @@ public sealed class PoisonEventTests
     }
 
     [Fact]
-    public async Task Structural_errors_are_reported_before_the_predicate_runs()
+    public async Task PoisonEvent_StructurallyInvalidEvent_IsReportedBeforeThePredicateRuns()
     {
         await using var api = await FakeConversionsApi.StartAsync(new FakeConversionsApiOptions { PoisonEvent = _ => true });
         using var client = api.CreateClient();
@@ -55,7 +55,7 @@ public sealed class PoisonEventTests
     }
 
     [Fact]
-    public async Task Throwing_predicate_becomes_a_visible_500()
+    public async Task PoisonEvent_PredicateThrows_BecomesAVisible500()
     {
         await using var api = await FakeConversionsApi.StartAsync(new FakeConversionsApiOptions
         {

@@ -24,7 +24,7 @@ public sealed class RequestLevelTests(FakeApiFixture fixture) : IClassFixture<Fa
 
     [Theory]
     [MemberData(nameof(BadAuthorizations))]
-    public async Task Wrong_or_missing_key_gets_401_with_the_real_world_message(string? authorization)
+    public async Task Authorization_WrongOrMissingKey_Gets401WithTheRealWorldMessage(string? authorization)
     {
         using var client = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, Api.EventsUri)
@@ -45,7 +45,7 @@ public sealed class RequestLevelTests(FakeApiFixture fixture) : IClassFixture<Fa
     }
 
     [Fact]
-    public async Task Bearer_scheme_is_case_insensitive()
+    public async Task Authorization_BearerInAnyCase_IsAccepted()
     {
         using var client = new HttpClient();
         client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "bearer " + Api.ApiKey);
@@ -61,7 +61,7 @@ public sealed class RequestLevelTests(FakeApiFixture fixture) : IClassFixture<Fa
     [InlineData("v1/events?pid=", "Missing required query parameter: pid")]
     [InlineData("v1/events?pid=other_pixel", "pid: unknown pixel ID \"other_pixel\"")]
     [InlineData("v1/events?pid=" + FakeConversionsApiOptions.DefaultPixelId + "&pid=x", "pid: unknown pixel ID")]
-    public async Task Missing_or_wrong_pid_gets_400(string relative, string expected)
+    public async Task PixelId_MissingOrWrong_Gets400(string relative, string expected)
     {
         using var content = new StringContent(Payloads.BodyJson(Payloads.Event("order")), Encoding.UTF8, "application/json");
         using var response = await fixture.Client.PostAsync(relative, content);
@@ -76,7 +76,7 @@ public sealed class RequestLevelTests(FakeApiFixture fixture) : IClassFixture<Fa
     [InlineData("application/x-www-form-urlencoded")]
     [InlineData("application/json; charset=utf-16")]
     [InlineData("application/problem+json")]
-    public async Task Non_json_content_type_gets_415(string contentType)
+    public async Task ContentType_NotJson_Gets415(string contentType)
     {
         var result = await fixture.Client.PostAsync(Api, Payloads.BodyJson(Payloads.Event("order")), contentType);
 
@@ -85,7 +85,7 @@ public sealed class RequestLevelTests(FakeApiFixture fixture) : IClassFixture<Fa
     }
 
     [Fact]
-    public async Task Missing_content_type_gets_415()
+    public async Task ContentType_Missing_Gets415()
     {
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(Payloads.BodyJson(Payloads.Event("order"))));
         using var response = await fixture.Client.PostAsync(Api.EventsUri, content);
@@ -94,7 +94,7 @@ public sealed class RequestLevelTests(FakeApiFixture fixture) : IClassFixture<Fa
     }
 
     [Fact]
-    public async Task Compressed_body_gets_415()
+    public async Task Body_Compressed_Gets415()
     {
         using var content = new StringContent(Payloads.BodyJson(Payloads.Event("order")), Encoding.UTF8, "application/json");
         content.Headers.ContentEncoding.Add("gzip");
@@ -104,7 +104,7 @@ public sealed class RequestLevelTests(FakeApiFixture fixture) : IClassFixture<Fa
     }
 
     [Fact]
-    public async Task Unknown_path_gets_404_and_wrong_method_gets_405()
+    public async Task Request_UnknownPathOrWrongMethod_Gets404Or405()
     {
         using var content = new StringContent("{}", Encoding.UTF8, "application/json");
         using var notFound = await fixture.Client.PostAsync("v1/event?pid=" + Api.PixelId, content);
@@ -115,7 +115,7 @@ public sealed class RequestLevelTests(FakeApiFixture fixture) : IClassFixture<Fa
     }
 
     [Fact]
-    public async Task Missing_events_gets_400_with_the_real_world_message()
+    public async Task Envelope_MissingEvents_Gets400WithTheRealWorldMessage()
     {
         // The classic mistake: one event at the body root, without the {"events": [...]} wrapper.
         var result = await fixture.Client.PostAsync(Api, Payloads.Event("order").ToJsonString());
@@ -151,7 +151,7 @@ public sealed class RequestLevelTests(FakeApiFixture fixture) : IClassFixture<Fa
 
     [Theory]
     [MemberData(nameof(BadEnvelopes))]
-    public async Task Bad_envelope_is_refused_with_400(string template, string expected)
+    public async Task Envelope_Bad_IsRefusedWith400(string template, string expected)
     {
         var json = template.Replace("@EVENT", Payloads.Event("order").ToJsonString(), StringComparison.Ordinal);
 
@@ -163,7 +163,7 @@ public sealed class RequestLevelTests(FakeApiFixture fixture) : IClassFixture<Fa
     }
 
     [Fact]
-    public async Task More_than_1000_events_are_refused()
+    public async Task Batch_MoreThanOneThousandEvents_IsRefused()
     {
         var events = Enumerable.Range(0, 1001).Select(i => Payloads.Event("lead", id: "e" + i)).ToArray();
 
@@ -175,7 +175,7 @@ public sealed class RequestLevelTests(FakeApiFixture fixture) : IClassFixture<Fa
     }
 
     [Fact]
-    public void Default_client_carries_base_address_and_key()
+    public void CreateClient_Default_CarriesBaseAddressAndKey()
     {
         using var client = Api.CreateClient();
 

@@ -9,7 +9,7 @@ public sealed class ConversionsApiAuthTests
     {
         // Arrange: the configuration carries a wrong key (an Advertiser API key, say).
         const string wrongKey = "sk-proj-advertiser-key-not-for-capi";
-        await using var h = await ServerLegHarness.StartAsync(
+        await using var h = await ServerLegHost.StartAsync(
             configuration: new Dictionary<string, string?> { ["Oaiq:ConversionsApi:ApiKey"] = wrongKey },
             startSender: false);
         var events = TestEvents.Orders(30, DateTimeOffset.UtcNow);
@@ -40,7 +40,7 @@ public sealed class ConversionsApiAuthTests
         // never advanced, so a delivery can only come from the sender being woken, not from the wait running out.
         const string wrongKey = "sk-proj-advertiser-key-not-for-capi";
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var h = await ServerLegHarness.StartAsync(
+        await using var h = await ServerLegHost.StartAsync(
             o =>
             {
                 o.ConversionsApi.MaxBatchSize = 10; // a full batch goes at once: the flush interval would wait on the fake clock
@@ -69,7 +69,7 @@ public sealed class ConversionsApiAuthTests
     [Fact]
     public async Task Unauthorized_WithoutARequestIdHeader_SaysSo_InsteadOfPrintingNull()
     {
-        await using var h = await ServerLegHarness.StartAsync(apiOptions: new OaiqPixel.Testing.FakeConversionsApiOptions { SendRequestIds = false }, startSender: false);
+        await using var h = await ServerLegHost.StartAsync(apiOptions: new OaiqPixel.Testing.FakeConversionsApiOptions { SendRequestIds = false }, startSender: false);
         h.EnqueueAll(TestEvents.Orders(1, DateTimeOffset.UtcNow));
         h.Api.EnqueueFault(OaiqPixel.Testing.Fault.Status(401));
 
@@ -84,7 +84,7 @@ public sealed class ConversionsApiAuthTests
     [Fact]
     public async Task Send_403_IsNotRetriedByTheHandlerButKeptByTheSender()
     {
-        await using var h = await ServerLegHarness.StartAsync(startSender: false);
+        await using var h = await ServerLegHost.StartAsync(startSender: false);
         h.EnqueueAll(TestEvents.Orders(5, DateTimeOffset.UtcNow));
         h.Api.EnqueueFault(OaiqPixel.Testing.Fault.Status(403));
 

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Text.Json;
-using Microsoft.Extensions.Time.Testing;
 
 namespace OaiqPixel.AspNetCore.Tests.ConversionsApi;
 
@@ -12,7 +10,7 @@ public sealed class ConversionsApiBatchingTests
     public async Task Send_ThousandQueuedEvents_OneRequestAtMaxBatchSize()
     {
         // Arrange: a flush interval far away, so only the size can trigger the send.
-        await using var h = await ServerLegHarness.StartAsync(o =>
+        await using var h = await ServerLegHost.StartAsync(o =>
         {
             o.ConversionsApi.MaxBatchSize = 1000;
             o.ConversionsApi.FlushInterval = TimeSpan.FromHours(1);
@@ -39,7 +37,7 @@ public sealed class ConversionsApiBatchingTests
     [Fact]
     public async Task Send_MoreThanOneBatch_SplitsBySizeAndFlushesTheRestOnInterval()
     {
-        await using var h = await ServerLegHarness.StartAsync(o =>
+        await using var h = await ServerLegHost.StartAsync(o =>
         {
             o.ConversionsApi.MaxBatchSize = 1000;
             o.ConversionsApi.FlushInterval = TimeSpan.FromMilliseconds(200);
@@ -56,40 +54,37 @@ public sealed class ConversionsApiBatchingTests
     [Fact]
     public async Task Send_FewEvents_WaitsForFlushIntervalOnTheTimeProvider()
     {
-        // Arrange: the sender's clock is fake; real time passing must not flush a partial batch. The API answers
-        // slowly on purpose: the loop below keeps advancing the fake clock while the request is in flight, which
-        // must not cut the request (see ServerLegHarness: the resilience timeouts run on the same clock).
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var h = await ServerLegHarness.StartAsync(o =>
+        // Arrange: the sender's clock is fake and shared with the fake API, so real time passing cannot flush a partial
+        // batch; an interval of an hour would never pass in real time during the test.
+        var time = new TimerTrackingTimeProvider(DateTimeOffset.UtcNow);
+        var interval = TimeSpan.FromMinutes(90);
+        await using var h = await ServerLegHost.StartAsync(o =>
         {
             o.ConversionsApi.MaxBatchSize = 100;
-            o.ConversionsApi.FlushInterval = TimeSpan.FromSeconds(5);
-        }, timeProvider: time, apiOptions: new OaiqPixel.Testing.FakeConversionsApiOptions { ResponseDelay = TimeSpan.FromMilliseconds(250) });
-        var events = TestEvents.Orders(3, time.GetUtcNow());
+            o.ConversionsApi.FlushInterval = interval;
+        }, timeProvider: time);
+        var start = time.GetUtcNow();
+        var events = TestEvents.Orders(3, start);
         h.EnqueueAll(events);
 
-        // Act / Assert: nothing is sent before the interval.
-        await Task.Delay(300);
+        // Act / Assert: once the sender holds the 3 events and waits on the clock for the interval, nothing is sent.
+        await time.WaitForTimerAsync(interval, "the flush interval of the partial batch");
         Assert.Equal(0, h.Api.TotalRequests);
 
-        var advanced = TimeSpan.Zero;
-        var stopwatch = Stopwatch.StartNew();
-        while (h.Api.Events.Count < 3 && stopwatch.Elapsed < s_wait)
-        {
-            time.Advance(TimeSpan.FromSeconds(1));
-            advanced += TimeSpan.FromSeconds(1);
-            await Task.Delay(50);
-        }
+        time.Advance(interval);
+        var requests = await h.Api.WaitForRequestsAsync(1, s_wait);
 
-        var request = Assert.Single(h.Api.Requests);
+        // The one request went out when the fake clock reached the interval, and not before.
+        var request = Assert.Single(requests);
         Assert.Equal(3, request.EventCount);
-        Assert.True(advanced >= TimeSpan.FromSeconds(5), $"Flushed after {advanced} of fake time; the interval is 5 s.");
+        Assert.Equal(start + interval, request.ReceivedAt);
+        Assert.Equal(events.Select(e => e.Id).ToHashSet(), h.Api.EventIds);
     }
 
     [Fact]
     public async Task Send_ValidateOnlyAndIntegrationSource_AreSentWhenConfigured()
     {
-        await using var h = await ServerLegHarness.StartAsync(o =>
+        await using var h = await ServerLegHost.StartAsync(o =>
         {
             o.ConversionsApi.ValidateOnly = true;
             o.ConversionsApi.IntegrationSource = "acme-shop.v2";
@@ -110,7 +105,7 @@ public sealed class ConversionsApiBatchingTests
     [Fact]
     public async Task Send_ByDefault_SendsValidateOnlyFalseAndNoIntegrationSource()
     {
-        await using var h = await ServerLegHarness.StartAsync();
+        await using var h = await ServerLegHost.StartAsync();
         h.EnqueueAll(TestEvents.Orders(1, DateTimeOffset.UtcNow));
 
         var requests = await h.Api.WaitForRequestsAsync(1, s_wait);

@@ -11,7 +11,7 @@ public sealed class ConversionsApiMetricsTests
     public async Task QueueLength_CountsTheBatchTheSenderIsStillFilling()
     {
         // Arrange: a long flush interval, so 10 events sit in the sender's batch, out of the channel, undelivered.
-        await using var h = await ServerLegHarness.StartAsync(
+        await using var h = await ServerLegHost.StartAsync(
             o =>
             {
                 o.ConversionsApi.MaxBatchSize = 50;
@@ -21,26 +21,30 @@ public sealed class ConversionsApiMetricsTests
         using var queueLength = h.Collect<int>("oaiq.queue.length");
         h.EnqueueAll(TestEvents.Orders(10, DateTimeOffset.UtcNow));
 
-        // Act
+        // Act: wait until the sender has taken all 10 out of the channel into its batch.
         await h.StartSenderAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (h.Queue.Count > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
+        await Wait.UntilAsync(
+            () => h.Queue.Count == 0 && ReadQueueLength() == 10,
+            "the channel drained into the sender's batch, with the gauge still counting the batch",
+            () => $"channel {h.Queue.Count}, gauge {ReadQueueLength()}");
 
         // Assert
         Assert.Equal(0, h.Queue.Count);
-        queueLength.RecordObservableInstruments();
-        Assert.Equal(10, queueLength.LastMeasurement?.Value);
+        Assert.Equal(10, ReadQueueLength());
         Assert.Empty(h.Api.Events);
+
+        int? ReadQueueLength()
+        {
+            queueLength.RecordObservableInstruments();
+            return queueLength.LastMeasurement?.Value;
+        }
     }
 
     [Fact]
     public async Task Send_RecordsEnqueuedSentBatchesDurationQueueLengthAndASpanPerBatch()
     {
         // Arrange
-        await using var h = await ServerLegHarness.StartAsync(o => o.ConversionsApi.MaxBatchSize = 50, startSender: false);
+        await using var h = await ServerLegHost.StartAsync(o => o.ConversionsApi.MaxBatchSize = 50, startSender: false);
         using var enqueued = h.Collect<long>("oaiq.events.enqueued");
         using var sent = h.Collect<long>("oaiq.events.sent");
         using var batches = h.Collect<long>("oaiq.batches");
@@ -61,7 +65,7 @@ public sealed class ConversionsApiMetricsTests
         // Act
         await h.StartSenderAsync();
         await h.Api.WaitForEventsAsync(120, TimeSpan.FromSeconds(10));
-        await h.StopSenderAsync();
+        await h.StopAsync();
 
         // Assert
         Assert.Equal(120, enqueued.GetMeasurementSnapshot().Sum(m => m.Value));
@@ -87,7 +91,7 @@ public sealed class ConversionsApiMetricsTests
     public async Task SendSpan_LinksToTheTracedRequestsWhoseEventsItCarries()
     {
         // Arrange: three events recorded under two traced requests, one outside any trace.
-        await using var h = await ServerLegHarness.StartAsync(o => o.ConversionsApi.MaxBatchSize = 3, startSender: false);
+        await using var h = await ServerLegHost.StartAsync(o => o.ConversionsApi.MaxBatchSize = 3, startSender: false);
         var sends = new List<Activity>();
         using var listener = new ActivityListener
         {
@@ -125,7 +129,7 @@ public sealed class ConversionsApiMetricsTests
         // Act
         await h.StartSenderAsync();
         await h.Api.WaitForEventsAsync(3, TimeSpan.FromSeconds(10));
-        await h.StopSenderAsync();
+        await h.StopAsync();
 
         // Assert: one root span, not a child of any request, linked to both.
         lock (sends)

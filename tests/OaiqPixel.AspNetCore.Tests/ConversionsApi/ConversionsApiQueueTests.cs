@@ -6,7 +6,7 @@ public sealed class ConversionsApiQueueTests
     public async Task TryEnqueue_FullQueue_DropsCountsAndWarnsOnceWithoutBlocking()
     {
         // Arrange: the sender is not running, so nothing drains the queue.
-        await using var h = await ServerLegHarness.StartAsync(o =>
+        await using var h = await ServerLegHost.StartAsync(o =>
         {
             o.ConversionsApi.MaxQueueSize = 100;
             o.ConversionsApi.MaxBatchSize = 100;
@@ -27,10 +27,10 @@ public sealed class ConversionsApiQueueTests
                 }
             }
         });
-        var returned = await Task.WhenAny(enqueueing, Task.Delay(TimeSpan.FromSeconds(30))) == enqueueing;
+        await Wait.UntilAsync(() => enqueueing.IsCompleted, "TryEnqueue to return on a full queue that nothing drains (it blocked)");
 
         // Assert
-        Assert.True(returned, "TryEnqueue blocked on a full queue that nothing drains.");
+        await enqueueing;
         Assert.Equal(100, accepted);
         Assert.Equal(100, h.Queue.Count);
         Assert.Equal(9_900, dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["oaiq.drop.reason"] == "queue_full").Sum(m => m.Value));
@@ -42,11 +42,13 @@ public sealed class ConversionsApiQueueTests
     [Fact]
     public async Task TryEnqueue_NoApiKey_ReturnsFalseAndTheSenderSaysServerLegOffOnce()
     {
-        await using var h = await ServerLegHarness.StartAsync(o => o.ConversionsApi.ApiKey = null);
+        await using var h = await ServerLegHost.StartAsync(o => o.ConversionsApi.ApiKey = null);
 
         var accepted = h.Sink.TryEnqueue(TestEvents.Order("order_1", DateTimeOffset.UtcNow));
         await h.WaitForLogAsync(100);
-        await Task.Delay(50);
+
+        // Stopping waits for the sender's loop to end, so every line it was going to log is in by then.
+        await h.StopAsync();
 
         Assert.False(accepted);
         Assert.False(h.Queue.IsEnabled);
@@ -59,7 +61,7 @@ public sealed class ConversionsApiQueueTests
     [Fact]
     public async Task TryEnqueue_TrackingDisabled_ReturnsFalse()
     {
-        await using var h = await ServerLegHarness.StartAsync(o => o.Enabled = false, startSender: false);
+        await using var h = await ServerLegHost.StartAsync(o => o.Enabled = false, startSender: false);
 
         Assert.False(h.Sink.TryEnqueue(TestEvents.Order("order_1", DateTimeOffset.UtcNow)));
         Assert.Equal("Oaiq:Enabled is false", h.Queue.OffReason);

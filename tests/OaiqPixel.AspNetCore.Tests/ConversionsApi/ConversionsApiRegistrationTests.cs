@@ -24,7 +24,7 @@ public sealed class ConversionsApiRegistrationTests
     [Fact]
     public void AddOaiqConversionsApi_SinkRegisteredBefore_IsKept()
     {
-        var custom = new NullSink();
+        var custom = new CapturingSink(accept: false);
         var services = new ServiceCollection().AddSingleton<IConversionEventSink>(custom).AddOaiqConversionsApi().AddLogging();
 
         using var provider = services.BuildServiceProvider();
@@ -54,30 +54,36 @@ public sealed class ConversionsApiRegistrationTests
     [Fact]
     public async Task HealthCheck_ReportsHealthyWhenSendingAndDegradedWhenTheApiIsDown()
     {
-        await using var h = await ServerLegHarness.StartAsync(startSender: false);
-        var check = ActivatorUtilities.CreateInstance<ConversionsApiHealthCheck>(h.Provider);
+        await using var h = await ServerLegHost.StartAsync(startSender: false);
+        var check = ActivatorUtilities.CreateInstance<ConversionsApiHealthCheck>(h.Services);
         var context = new HealthCheckContext
         {
             Registration = new HealthCheckRegistration("oaiq", check, HealthStatus.Degraded, null),
         };
 
-        // Healthy after a delivery.
+        // Healthy after a delivery: the check reports the delivery once the sender has recorded it.
         h.EnqueueAll(TestEvents.Orders(3, DateTimeOffset.UtcNow));
+        var before = await check.CheckHealthAsync(context);
         await h.StartSenderAsync();
         await h.Api.WaitForEventsAsync(3, TimeSpan.FromSeconds(10));
-        await Task.Delay(50);
-        var healthy = await check.CheckHealthAsync(context);
+        HealthCheckResult healthy = default;
+        await Wait.UntilAsync(
+            async () => (healthy = await check.CheckHealthAsync(context)).Data.ContainsKey("last_success"),
+            "the health check to report the delivery",
+            () => Task.FromResult($"{healthy.Status}: {healthy.Description}"));
+        Assert.Equal(HealthStatus.Healthy, before.Status);
+        Assert.Contains("nothing sent yet", before.Description, StringComparison.Ordinal);
         Assert.Equal(HealthStatus.Healthy, healthy.Status);
+        Assert.Contains("is delivering", healthy.Description, StringComparison.Ordinal);
 
         // Degraded while the API refuses connections.
         await h.Api.StopListeningAsync();
         h.EnqueueAll(TestEvents.Orders(3, DateTimeOffset.UtcNow, "later_"));
         HealthCheckResult degraded = default;
-        for (var i = 0; i < 200 && degraded.Status != HealthStatus.Degraded; i++)
-        {
-            await Task.Delay(25);
-            degraded = await check.CheckHealthAsync(context);
-        }
+        await Wait.UntilAsync(
+            async () => (degraded = await check.CheckHealthAsync(context)).Status == HealthStatus.Degraded,
+            "the health check to report the failing sends",
+            () => Task.FromResult($"{degraded.Status}: {degraded.Description}"));
 
         Assert.Equal(HealthStatus.Degraded, degraded.Status);
         Assert.Contains("failed", degraded.Description, StringComparison.Ordinal);
@@ -99,10 +105,5 @@ public sealed class ConversionsApiRegistrationTests
         Assert.Equal(HealthStatus.Healthy, entry.Value.Status);
         Assert.Contains("server leg is off", entry.Value.Description, StringComparison.Ordinal);
         Assert.Contains("ready", entry.Value.Tags);
-    }
-
-    private sealed class NullSink : IConversionEventSink
-    {
-        public bool TryEnqueue(ConversionEvent conversionEvent) => false;
     }
 }

@@ -12,7 +12,7 @@ public sealed class ConversionsApiRejectionTests
     public async Task Send_OnePoisonEventInAThousand_IsIsolatedInLogarithmicRequestsAndTheRestArrive()
     {
         // Arrange
-        await using var h = await ServerLegHarness.StartAsync(o =>
+        await using var h = await ServerLegHost.StartAsync(o =>
         {
             o.ConversionsApi.MaxBatchSize = 1000;
             o.ConversionsApi.FlushInterval = TimeSpan.FromHours(1);
@@ -26,7 +26,7 @@ public sealed class ConversionsApiRejectionTests
         // Act
         await h.StartSenderAsync();
         await h.Api.WaitForEventsAsync(999, s_wait);
-        await WaitForAsync(() => h.DeadLetters.Count == 1);
+        await Wait.UntilAsync(() => h.DeadLetters.Count == 1, "the poison event's dead letter", () => $"{h.DeadLetters.Count} dead letter(s)");
 
         // Assert
         var expected = events.Select(e => e.Id).Where(id => id != "order_537").ToHashSet();
@@ -48,7 +48,7 @@ public sealed class ConversionsApiRejectionTests
     [Fact]
     public async Task Send_SeveralPoisonEvents_AreAllIsolatedAndEveryGoodEventArrives()
     {
-        await using var h = await ServerLegHarness.StartAsync(o =>
+        await using var h = await ServerLegHost.StartAsync(o =>
         {
             o.ConversionsApi.MaxBatchSize = 1000;
             o.ConversionsApi.FlushInterval = TimeSpan.FromHours(1);
@@ -60,7 +60,7 @@ public sealed class ConversionsApiRejectionTests
 
         await h.StartSenderAsync();
         await h.Api.WaitForEventsAsync(995, s_wait);
-        await WaitForAsync(() => h.DeadLetters.Count == 5);
+        await Wait.UntilAsync(() => h.DeadLetters.Count == 5, "the five poison events' dead letters", () => $"{h.DeadLetters.Count} dead letter(s)");
 
         Assert.Equal(events.Select(e => e.Id).Where(id => !poison.Contains(id)).ToHashSet(), h.Api.EventIds);
         Assert.Equal(poison, h.DeadLetters.Select(d => d.Record.Id).ToHashSet());
@@ -71,15 +71,20 @@ public sealed class ConversionsApiRejectionTests
     [Fact]
     public async Task Send_RejectedSingleEvent_IsDeadLetteredAndNotRetried()
     {
-        await using var h = await ServerLegHarness.StartAsync(startSender: false);
+        await using var h = await ServerLegHost.StartAsync(startSender: false);
         h.EnqueueAll(TestEvents.Orders(1, DateTimeOffset.UtcNow));
         h.Api.EnqueueFault(Fault.Status(422, body: """{"error":{"message":"events[0].data.currency: unsupported"}}"""));
 
         await h.StartSenderAsync();
-        await WaitForAsync(() => h.DeadLetters.Count == 1, () => string.Join("\n", h.LogTexts()) + "\n" + string.Join("\n", h.Api.Requests));
-        await Task.Delay(300);
+        await Wait.UntilAsync(() => h.DeadLetters.Count == 1, "the rejected event's dead letter", () => string.Join("\n", h.LogTexts()) + "\n" + string.Join("\n", h.Api.Requests));
 
-        Assert.Equal(1, h.Api.TotalRequests);
+        // A later event is delivered: the sender has moved on, so a retry of the rejected one would have been sent by now.
+        Assert.True(h.Sink.TryEnqueue(TestEvents.Order("order_later", DateTimeOffset.UtcNow)));
+        await h.Api.WaitForEventsAsync(1, s_wait);
+
+        Assert.Equal(["order_later"], h.Api.EventIds);
+        Assert.Equal(2, h.Api.TotalRequests);
+        Assert.Single(h.Api.Requests, r => r.Body.Contains("\"order_0\"", StringComparison.Ordinal));
         Assert.Equal("events[0].data.currency: unsupported", h.DeadLetters[0].ErrorMessage);
         Assert.Equal(422, h.DeadLetters[0].StatusCode);
     }
@@ -89,7 +94,7 @@ public sealed class ConversionsApiRejectionTests
     {
         // Arrange: one event is valid when queued but past the 7-day window (minus the safety margin) when sent.
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var h = await ServerLegHarness.StartAsync(o => o.ConversionsApi.MaxBatchSize = 10, timeProvider: time, startSender: false);
+        await using var h = await ServerLegHost.StartAsync(o => o.ConversionsApi.MaxBatchSize = 10, timeProvider: time, startSender: false);
         using var dropped = h.Collect<long>("oaiq.events.dropped");
         var now = time.GetUtcNow();
         var old = TestEvents.Order("order_old", now - TimeSpan.FromDays(7) + TimeSpan.FromMinutes(15));
@@ -114,7 +119,7 @@ public sealed class ConversionsApiRejectionTests
     [Fact]
     public async Task TryEnqueue_EventAlreadyTooOld_IsRefusedAsInvalidAndLogged()
     {
-        await using var h = await ServerLegHarness.StartAsync(startSender: false);
+        await using var h = await ServerLegHost.StartAsync(startSender: false);
         using var dropped = h.Collect<long>("oaiq.events.dropped");
         var tooOld = TestEvents.Order("order_ancient", DateTimeOffset.UtcNow - TimeSpan.FromDays(8));
         var noSource = new ConversionEvent(OaiqEvent.LeadCreated(), "lead_1", DateTimeOffset.UtcNow);
@@ -129,15 +134,5 @@ public sealed class ConversionsApiRejectionTests
         Assert.Contains("timestamp_ms", logs[0].Message, StringComparison.Ordinal);
         Assert.Contains("action_source", logs[1].Message, StringComparison.Ordinal);
         Assert.Equal(0, h.Queue.Count);
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, Func<string>? diagnostics = null)
-    {
-        var deadline = DateTime.UtcNow + s_wait;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for a condition. " + diagnostics?.Invoke());
-            await Task.Delay(20);
-        }
     }
 }

@@ -97,12 +97,7 @@ public class RecordBacklogTests
         }
 
         // Positive marker: the thread-pool compactor took runs out of the channel without being asked.
-        for (var wait = 0; backlog.OutsideChannel == 0 && wait < 1_000; wait++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(backlog.OutsideChannel > 0, "the backlog was never compacted in the background");
+        await Wait.UntilAsync(() => backlog.OutsideChannel > 0, "the backlog compacted in the background", () => "nothing compacted");
 
         var taker = Task.Run(async () =>
         {

@@ -33,9 +33,9 @@ public sealed class BothLegsEndToEndTests
         var document = await TestApp.ParseAsync(await client.GetAsync($"/page?oppref={Uri.EscapeDataString(LandingOppref)}&utm=x"));
 
         // Browser leg: what the page asks the pixel to measure.
-        var measures = TestApp.Calls(Assert.Single(document.QuerySelectorAll("script")).TextContent)
-            .Where(call => call.StartsWith("oaiq(\"measure\"", StringComparison.Ordinal))
-            .Select(call => JsonNode.Parse("[" + call["oaiq(".Length..^2] + "]")!.AsArray())
+        var measures = PixelCall.Parse(Assert.Single(document.QuerySelectorAll("script")).TextContent)
+            .Where(call => call.Command == "measure")
+            .Select(call => call.Nodes)
             .ToArray();
         Assert.Equal(["page_viewed", "custom"], measures.Select(m => m[1]!.GetValue<string>()).ToArray());
 
@@ -89,15 +89,20 @@ public sealed class BothLegsEndToEndTests
         using var next = new HttpRequestMessage(HttpMethod.Get, "/page");
         next.Headers.Add("Cookie", cookie);
         var document = await TestApp.ParseAsync(await client.SendAsync(next));
-        var calls = TestApp.Calls(document.QuerySelector("script")!.TextContent);
+        var calls = PixelCall.Lines(document.QuerySelector("script")!.TextContent);
         Assert.Single(calls, call => call.Contains("\"order_created\"", StringComparison.Ordinal) && call.Contains("\"order_42\"", StringComparison.Ordinal));
 
         // The order (queued by the POST) and the confirmation page's page_viewed; the redirect itself renders no page.
         await api.WaitForEventsAsync(2, TimeSpan.FromSeconds(15));
-        await Task.Delay(300);
+
+        // Marker: a later page's view arrives, so anything the redirect or the confirmation page queued has been sent too.
+        var later = await TestApp.ParseAsync(await client.GetAsync("/page?later=1"));
+        var laterView = Assert.Single(PixelCall.Parse(later.QuerySelector("script")!.TextContent), c => c.EventName == "page_viewed").EventId!;
+        await Wait.UntilAsync(() => api.EventIds.Contains(laterView), "the later page's view at the API", () => string.Join(", ", api.EventIds));
+
         Assert.Single(api.Events, e => e.GetProperty("id").GetString() == "order_42");
-        Assert.Single(api.Events, e => e.GetProperty("type").GetString() == "page_viewed");
-        Assert.Equal(2, api.Events.Count);
+        Assert.Equal(2, api.Events.Count(e => e.GetProperty("type").GetString() == "page_viewed"));
+        Assert.Equal(3, api.Events.Count);
     }
 
     private static Task<TestApp> StartAppAsync(FakeConversionsApi api) =>

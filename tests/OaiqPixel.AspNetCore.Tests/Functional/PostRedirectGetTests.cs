@@ -34,7 +34,7 @@ public sealed class PostRedirectGetTests
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, post.StatusCode);
         Assert.Matches("^__oaiq_carry=[A-Za-z0-9_-]+; max-age=300; path=/; secure; samesite=lax; httponly$", carrier);
-        var calls = TestApp.Calls((await TestApp.ParseAsync(confirmation)).QuerySelector("script")!.TextContent);
+        var calls = PixelCall.Lines((await TestApp.ParseAsync(confirmation)).QuerySelector("script")!.TextContent);
         Assert.Single(calls, c => c == "oaiq(\"measure\",\"order_created\",{\"type\":\"contents\",\"amount\":2599,\"currency\":\"USD\"},{\"event_id\":\"order_42\"});");
         Assert.Equal(["__oaiq_carry=; expires=Thu, 01 Jan 1970 00:00:00 GMT; max-age=0; path=/; secure; samesite=lax"], TestApp.SetCookies(confirmation));
         Assert.DoesNotContain("order_42", await reload.Content.ReadAsStringAsync());
@@ -96,7 +96,7 @@ public sealed class PostRedirectGetTests
         var document = await TestApp.ParseAsync(response);
 
         // Assert
-        Assert.Equal(2, TestApp.Calls(document.QuerySelector("script")!.TextContent).Count);
+        Assert.Equal(2, PixelCall.Lines(document.QuerySelector("script")!.TextContent).Count);
         Assert.Contains(TestApp.SetCookies(response), c => c.StartsWith("__oaiq_carry=;", StringComparison.Ordinal));
         Assert.Contains(app.Logs.GetSnapshot(), r => r.Id.Id == 22);
     }

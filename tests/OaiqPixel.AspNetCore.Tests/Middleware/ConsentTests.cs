@@ -48,7 +48,7 @@ public sealed class ConsentTests
 
         // Assert
         Assert.Equal(["__oppref=gAAAA; max-age=2592000; path=/; samesite=lax"], TestApp.SetCookies(response));
-        var calls = TestApp.Calls(document.QuerySelector("script")!.TextContent);
+        var calls = PixelCall.Lines(document.QuerySelector("script")!.TextContent);
         Assert.Equal("oaiq(\"consent\",true);", calls[0]);
         Assert.StartsWith("oaiq(\"init\"", calls[1]);
     }
@@ -75,7 +75,7 @@ public sealed class ConsentTests
             "__obref=; expires=Thu, 01 Jan 1970 00:00:00 GMT; max-age=0; path=/; secure; samesite=lax",
         ], TestApp.SetCookies(response));
         Assert.Equal(["oaiq(\"consent\",false);", "oaiq(\"init\",{\"pixelId\":\"px_test_123\"});"],
-            TestApp.Calls(document.QuerySelector("script")!.TextContent));
+            PixelCall.Lines(document.QuerySelector("script")!.TextContent));
         Assert.Empty(app.Sink.Events);
 
         // Once: the next request carries neither cookie, so nothing renders.
@@ -97,7 +97,7 @@ public sealed class ConsentTests
 
         // Assert
         Assert.Contains("__obref=; expires=Thu, 01 Jan 1970 00:00:00 GMT; max-age=0; path=/; samesite=lax", TestApp.SetCookies(response));
-        Assert.Equal("oaiq(\"consent\",false);", TestApp.Calls(document.QuerySelector("script")!.TextContent)[0]);
+        Assert.Equal("oaiq(\"consent\",false);", PixelCall.Lines(document.QuerySelector("script")!.TextContent)[0]);
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public sealed class ConsentTests
 
         // Assert
         Assert.Equal(["oaiq(\"consent\",false);", "oaiq(\"init\",{\"pixelId\":\"px_test_123\"});"],
-            TestApp.Calls(document.QuerySelector("script")!.TextContent));
+            PixelCall.Lines(document.QuerySelector("script")!.TextContent));
         Assert.Empty(app.Sink.Events);
     }
 
@@ -200,7 +200,7 @@ public sealed class ConsentTests
         var document = await TestApp.ParseAsync(await app.CreateClient().GetAsync("/page"));
 
         // Assert
-        Assert.Equal("oaiq(\"consent\",true);", TestApp.Calls(document.QuerySelector("script")!.TextContent)[0]);
+        Assert.Equal("oaiq(\"consent\",true);", PixelCall.Lines(document.QuerySelector("script")!.TextContent)[0]);
     }
 
     [Fact]
@@ -219,7 +219,7 @@ public sealed class ConsentTests
         // Assert
         Assert.Empty(TestApp.SetCookies(deniedResponse));
         Assert.Empty((await TestApp.ParseAsync(deniedResponse)).QuerySelectorAll("script"));
-        Assert.Equal("oaiq(\"consent\",true);", TestApp.Calls(granted.QuerySelector("script")!.TextContent)[0]);
+        Assert.Equal("oaiq(\"consent\",true);", PixelCall.Lines(granted.QuerySelector("script")!.TextContent)[0]);
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class DisabledTrackingTests
     public async Task ServerLeg_Disabled_SenderStopsAtOnceAndNothingIsSent()
     {
         // Arrange: a complete server-leg configuration (key, pixel, reachable API), but tracking is off.
-        await using var h = await ServerLegHarness.StartAsync(o => o.Enabled = false);
+        await using var h = await ServerLegHost.StartAsync(o => o.Enabled = false);
 
         // Act
         var accepted = h.Sink.TryEnqueue(TestEvents.Order("order_1", DateTimeOffset.UtcNow));

@@ -186,7 +186,7 @@ public sealed class RegistrationTests
             options.PixelId = "px";
             options.BackgroundActionSource = ActionSource.Offline;
         });
-        var sink = new FakeSink();
+        var sink = new CapturingSink();
         services.AddSingleton<IConversionEventSink>(sink);
         using var provider = services.BuildServiceProvider();
         using var scope = provider.CreateScope();

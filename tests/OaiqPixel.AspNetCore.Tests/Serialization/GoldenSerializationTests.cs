@@ -37,7 +37,7 @@ public class GoldenSerializationTests
     public void SpecOrderExample_SerializesToTheDocumentedBody()
     {
         var body = Encoding.UTF8.GetString(Wire.Batch([SpecOrder()]));
-        PixelCall.AssertJsonEqual(SpecOrderBody, JsonNode.Parse(body));
+        JsonAssert.Equal(SpecOrderBody, JsonNode.Parse(body));
         // Same field order as the documented example, minified.
         Assert.Equal(JsonNode.Parse(SpecOrderBody)!.ToJsonString(), body);
     }
@@ -59,12 +59,12 @@ public class GoldenSerializationTests
     {
         var data = new CustomData { PlanId = "pro", Amount = Money.FromMinorUnits(1000, "EUR") }
             .WithProperty("form", "footer")
-            .WithProperty("extra", PixelCall.Element("""{"a":[1,null,true]}"""));
+            .WithProperty("extra", JsonAssert.Element("""{"a":[1,null,true]}"""));
         var e = new ConversionEvent(OaiqEvent.Custom("quote_requested", data), "q_1", DateTimeOffset.FromUnixTimeMilliseconds(1773892800000))
         {
             SourceUrl = "https://shop.example.com/quote",
         };
-        PixelCall.AssertJsonEqual(
+        JsonAssert.Equal(
             """
             {"id":"q_1","type":"custom","timestamp_ms":1773892800000,"custom_event_name":"quote_requested",
              "source_url":"https://shop.example.com/quote","action_source":"web",
@@ -78,8 +78,8 @@ public class GoldenSerializationTests
     {
         // Documented: oaiq("measure", "custom", { type: "custom" }, { custom_event_name: "quote_requested" });
         var e = new ConversionEvent(OaiqEvent.Custom("quote_requested"), "q_1", DateTimeOffset.UnixEpoch);
-        var args = PixelCall.ParseArguments(PixelScriptWriter.MeasureCall(e));
-        PixelCall.AssertJsonEqual("""["measure","custom",{"type":"custom"},{"event_id":"q_1","custom_event_name":"quote_requested"}]""", args);
+        var args = PixelCall.ParseCall(PixelScriptWriter.MeasureCall(e)).Nodes;
+        JsonAssert.Equal("""["measure","custom",{"type":"custom"},{"event_id":"q_1","custom_event_name":"quote_requested"}]""", args);
     }
 
     [Fact]
@@ -101,11 +101,11 @@ public class GoldenSerializationTests
             Contents = [new Content { Id = "sku", GroupId = "grp", Variant = new Dictionary<string, string> { ["size"] = "m" } }],
         }.WithProperty("secret_field", "x");
         var e = new ConversionEvent(OaiqEvent.Custom("n", data), "id1", DateTimeOffset.UnixEpoch) { OptOut = true };
-        var args = PixelCall.ParseArguments(PixelScriptWriter.MeasureCall(e));
-        PixelCall.AssertJsonEqual("""["measure","custom",{"type":"custom","contents":[{"id":"sku"}]},{"event_id":"id1","custom_event_name":"n","opt_out":true}]""", args);
+        var args = PixelCall.ParseCall(PixelScriptWriter.MeasureCall(e)).Nodes;
+        JsonAssert.Equal("""["measure","custom",{"type":"custom","contents":[{"id":"sku"}]},{"event_id":"id1","custom_event_name":"n","opt_out":true}]""", args);
 
         var capi = JsonNode.Parse(Wire.Event(e))!;
-        PixelCall.AssertJsonEqual("""{"id":"sku","group_id":"grp","variant_dict":{"size":"m"}}""", capi["data"]!["contents"]![0]);
+        JsonAssert.Equal("""{"id":"sku","group_id":"grp","variant_dict":{"size":"m"}}""", capi["data"]!["contents"]![0]);
         Assert.Equal("x", capi["data"]!["secret_field"]!.GetValue<string>());
         Assert.True(capi["opt_out"]!.GetValue<bool>());
     }
@@ -133,7 +133,7 @@ public class GoldenSerializationTests
         }
 
         var text = Encoding.UTF8.GetString(buffer.WrittenSpan);
-        PixelCall.AssertJsonEqual(
+        JsonAssert.Equal(
             """
             ["init",{"pixelId":"px_1","debug":true,"user":{
               "email_sha256":"b4c9a289323b21a01c3e940f150eb9b8c542587f1abfd8f0e1cc1ffc5e475514",
@@ -143,7 +143,7 @@ public class GoldenSerializationTests
               "last_name_sha256":"fb1e7ec987523d2cb9e022cec1d6ae7c99dc46edfae4fe51254025fe4bea571f",
               "country":"US","city":"London","region":"Greater London","postal_code":"SW1A 1AA"}}]
             """,
-            PixelCall.ParseArguments(text));
+            PixelCall.ParseCall(text).Nodes);
         Assert.DoesNotContain("obref", text, StringComparison.Ordinal);
     }
 

@@ -45,7 +45,7 @@ public class ScriptSafetyTests
 
         // The value survives intact when the JavaScript reads it back.
         var measure = script.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
-        var args = PixelCall.ParseArguments(measure);
+        var args = PixelCall.ParseCall(measure).Nodes;
         Assert.Equal(hostile, args[2]!["contents"]![0]!["name"]!.GetValue<string>());
     }
 }

@@ -30,7 +30,7 @@ public sealed class ServerViewTests
         var document = await TestApp.ParseAsync(await app.CreateClient(https: true).GetAsync("/page"));
 
         // Assert
-        var calls = TestApp.Calls(document.QuerySelector("script")!.TextContent);
+        var calls = PixelCall.Lines(document.QuerySelector("script")!.TextContent);
         var pageView = Assert.Single(app.Sink.Events, e => e.Event.Name == "page_viewed");
         Assert.Contains(calls, c => c.StartsWith("oaiq(\"measure\",\"page_viewed\"", StringComparison.Ordinal) && c.Contains($"\"event_id\":\"{pageView.Id}\"", StringComparison.Ordinal));
         Assert.Single(app.Sink.Events, e => e.Id == "view_1" && e.Event.Name == "contents_viewed");
@@ -75,7 +75,7 @@ public sealed class ServerViewTests
         var document = await TestApp.ParseAsync(await app.CreateClient().SendAsync(request));
 
         // Assert: the pixel still measures both views (the page may yet be shown), the server leg gets the conversions only.
-        var calls = TestApp.Calls(document.QuerySelector("script")!.TextContent);
+        var calls = PixelCall.Lines(document.QuerySelector("script")!.TextContent);
         Assert.Contains(calls, c => c.StartsWith("oaiq(\"measure\",\"page_viewed\"", StringComparison.Ordinal));
         Assert.Contains(calls, c => c.StartsWith("oaiq(\"measure\",\"contents_viewed\"", StringComparison.Ordinal) && c.Contains("\"view_1\"", StringComparison.Ordinal));
         Assert.Equal(["lead_1", "order_1"], app.Sink.Events.Select(e => e.Id).Order());

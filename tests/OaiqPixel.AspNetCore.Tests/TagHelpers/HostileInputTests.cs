@@ -39,10 +39,9 @@ public sealed class HostileInputTests
         Assert.NotNull(document.QuerySelector("body > #page"));
 
         // Each measure call is valid JSON arguments that decode back to the original values.
-        var calls = TestApp.Calls(text);
+        var calls = PixelCall.Parse(text);
         Assert.Equal(4, calls.Count);
-        using var args = JsonDocument.Parse("[" + calls[2]["oaiq(".Length..^");".Length] + "]");
-        Assert.Equal(s_hostile, args.RootElement[2].GetProperty("contents")[0].GetProperty("name").GetString());
+        Assert.Equal(s_hostile, calls[2].Arguments[2].GetProperty("contents")[0].GetProperty("name").GetString());
         Assert.Equal(s_hostile, app.Sink.Events.Single(e => e.Event.Name == "custom").Event.Data is CustomData data ? data.PlanId : null);
     }
 
@@ -59,7 +58,7 @@ public sealed class HostileInputTests
         // Assert
         var text = Assert.Single(document.QuerySelectorAll("script")).TextContent;
         Assert.DoesNotContain("</script", text, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(4, TestApp.Calls(text).Count);
+        Assert.Equal(4, PixelCall.Lines(text).Count);
         Assert.NotNull(document.QuerySelector("body > #page"));
     }
 

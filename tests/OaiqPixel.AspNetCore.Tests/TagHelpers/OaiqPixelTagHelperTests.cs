@@ -81,7 +81,7 @@ public sealed class OaiqPixelTagHelperTests
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddOaiqTracking(configure);
-        services.AddSingleton<IConversionEventSink, FakeSink>();
+        services.AddSingleton<IConversionEventSink, CapturingSink>();
         return services.BuildServiceProvider();
     }
 

@@ -24,7 +24,7 @@ public sealed class PixelRenderingTests
         var text = script.TextContent;
         Assert.Single(Regex.Matches(text, Regex.Escape("if(w.oaiq)return;")));
         Assert.Contains("\"https://bzrcdn.openai.com/sdk/oaiq.min.js\"", text);
-        var calls = TestApp.Calls(text);
+        var calls = PixelCall.Lines(text);
         Assert.Equal("oaiq(\"init\",{\"pixelId\":\"px_test_123\"});", calls[0]);
         var pageView = Assert.Single(app.Sink.Events);
         Assert.Equal("page_viewed", pageView.Event.Name);
@@ -50,7 +50,7 @@ public sealed class PixelRenderingTests
         var document = await TestApp.ParseAsync(await app.CreateClient().GetAsync("/page"));
 
         // Assert
-        var calls = TestApp.Calls(Assert.Single(document.QuerySelectorAll("script")).TextContent);
+        var calls = PixelCall.Lines(Assert.Single(document.QuerySelectorAll("script")).TextContent);
         Assert.Equal(5, calls.Count);
         Assert.StartsWith("oaiq(\"init\"", calls[0]);
         Assert.StartsWith("oaiq(\"measure\",\"page_viewed\"", calls[1]);
@@ -325,7 +325,7 @@ public sealed class PixelRenderingTests
         // Assert
         var text = document.QuerySelector("script")!.TextContent;
         Assert.Contains("(window,document,\"script\",\"/_oaiq/sdk.js\");", text);
-        Assert.Equal(["oaiq(\"init\",{\"pixelId\":\"px_test_123\",\"debug\":true});"], TestApp.Calls(text));
+        Assert.Equal(["oaiq(\"init\",{\"pixelId\":\"px_test_123\",\"debug\":true});"], PixelCall.Lines(text));
         Assert.Empty(app.Sink.Events);
     }
 
@@ -353,7 +353,7 @@ public sealed class PixelRenderingTests
         var document = await TestApp.ParseAsync(await app.CreateClient().GetAsync("/event-tag?id=view_9&cid=sku-9&cname=Socks&plan=pro"));
 
         // Assert
-        var calls = TestApp.Calls(document.QuerySelector("script")!.TextContent);
+        var calls = PixelCall.Lines(document.QuerySelector("script")!.TextContent);
         Assert.Equal("oaiq(\"measure\",\"contents_viewed\",{\"type\":\"contents\",\"amount\":1250,\"currency\":\"USD\",\"contents\":[{\"id\":\"sku-9\",\"name\":\"Socks\",\"content_type\":\"product\",\"quantity\":2}]},{\"event_id\":\"view_9\"});", calls[2]);
         var quote = app.Sink.Events.Single(e => e.Event.Name == "custom");
         Assert.Equal($"oaiq(\"measure\",\"custom\",{{\"type\":\"custom\",\"plan_id\":\"pro\",\"amount\":1999,\"currency\":\"EUR\"}},{{\"event_id\":\"{quote.Id}\",\"custom_event_name\":\"quote_requested\",\"opt_out\":true}});", calls[3]);

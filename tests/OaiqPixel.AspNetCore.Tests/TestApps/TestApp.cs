@@ -28,7 +28,7 @@ public sealed class TestApp : IAsyncDisposable
         _app = app;
     }
 
-    public FakeSink Sink => _app.Services.GetRequiredService<FakeSink>();
+    public CapturingSink Sink => _app.Services.GetRequiredService<CapturingSink>();
 
     public TestScenario Scenario => _app.Services.GetRequiredService<TestScenario>();
 
@@ -66,8 +66,8 @@ public sealed class TestApp : IAsyncDisposable
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddSingleton<FakeSink>();
-        builder.Services.AddSingleton<IConversionEventSink>(sp => sp.GetRequiredService<FakeSink>());
+        builder.Services.AddSingleton<CapturingSink>();
+        builder.Services.AddSingleton<IConversionEventSink>(sp => sp.GetRequiredService<CapturingSink>());
         builder.Services.AddSingleton<TestScenario>();
         services?.Invoke(builder.Services);
 
@@ -131,8 +131,4 @@ public sealed class TestApp : IAsyncDisposable
 
     public static IReadOnlyList<string> SetCookies(HttpResponseMessage response) =>
         response.Headers.TryGetValues("Set-Cookie", out var values) ? [.. values] : [];
-
-    /// <summary>The <c>oaiq(…)</c> calls in the pixel script, one per line, without the loader.</summary>
-    public static IReadOnlyList<string> Calls(string script) =>
-        [.. script.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(line => line.StartsWith("oaiq(", StringComparison.Ordinal))];
 }

@@ -38,6 +38,8 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         Name = "429 with Retry-After: 1 (3 bursts of 2)",
         // Retry-After is honoured up to MaxRetryDelay (HTTP retries) and MaxBackoffDelay (the sender); let it reach the 1 s the API asks for.
         Settings = new() { ["Oaiq:ConversionsApi:MaxRetryDelay"] = "00:00:02", ["Oaiq:ConversionsApi:MaxBackoffDelay"] = "00:00:02" },
+        // The waits run on a fake clock that the fake API stamps arrivals with: the gaps below are the clock's, not the machine's.
+        FakeClock = true,
         Arrange = (api, _) =>
         {
             for (var burst = 0; burst < 3; burst++)
@@ -54,7 +56,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
                 if (requests[i].StatusCode == 429)
                 {
                     var gap = requests[i + 1].ReceivedAt - requests[i].ReceivedAt;
-                    Assert.True(gap >= TimeSpan.FromMilliseconds(900), $"Request {i + 1} came {gap.TotalMilliseconds:F0} ms after a 429 asking for 1 s.");
+                    Assert.True(gap >= TimeSpan.FromSeconds(1), $"Request {i + 1} came {gap.TotalMilliseconds:F0} ms (on the fake clock) after a 429 asking for 1 s.");
                 }
             }
         },
@@ -110,12 +112,15 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     public async Task ConnectionRefused_ThenRecovery() => Check(await Run(new FaultScenario
     {
         Key = "06",
-        Name = "connection refused for 1.5 s, then recovery",
+        Name = "connection refused until the sender has failed 5 times, then recovery",
         FeedOver = TimeSpan.FromSeconds(1),
-        During = async (api, _) =>
+        During = async (api, host) =>
         {
             await api.StopListeningAsync();
-            await Task.Delay(1500);
+            await Wait.UntilAsync(
+                () => host.Logs.GetSnapshot().Count(r => r.Id.Id == 115) >= 5,
+                "five failed sends (log 115) while the API refuses connections",
+                () => $"{host.Logs.GetSnapshot().Count(r => r.Id.Id == 115)} failed send(s)");
             await api.ResumeListeningAsync();
         },
     }));

@@ -14,14 +14,14 @@ internal sealed class FaultScenario
     /// <summary>Events the fake API rejects (400 for the whole batch), at seeded random positions among the valid ones.</summary>
     public int PoisonEvents { get; init; }
 
-    /// <summary>Overrides of <see cref="Infrastructure.ServerLegHost.Settings"/>.</summary>
+    /// <summary>Overrides of <see cref="ServerLegHost.Settings"/>.</summary>
     public Dictionary<string, string?> Settings { get; init; } = [];
 
     /// <summary>Faults queued on the fake before the first request.</summary>
     public Action<FakeConversionsApi, Random>? Arrange { get; init; }
 
     /// <summary>Runs alongside the feeding (e.g. stop listening for a while, fix the key).</summary>
-    public Func<FakeConversionsApi, Infrastructure.ServerLegHost, Task>? During { get; init; }
+    public Func<FakeConversionsApi, ServerLegHost, Task>? During { get; init; }
 
     /// <summary>Feed the events evenly over this time (sustained input) instead of all at once.</summary>
     public TimeSpan FeedOver { get; init; }
@@ -34,9 +34,15 @@ internal sealed class FaultScenario
 
     public TimeSpan Deadline { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Run the sender, the resilience handler and the fake API on one fake clock, driven forward while the scenario runs,
+    /// so <see cref="Verify"/> can check waits (a <c>Retry-After</c>) on the requests' arrival times without real time.
+    /// </summary>
+    public bool FakeClock { get; init; }
+
     /// <summary>Secrets besides the configured key that must never be logged (e.g. a wrong key).</summary>
     public string[] MoreSecrets { get; init; } = [];
 
-    /// <summary>Extra checks on the recorded requests once everything arrived.</summary>
+    /// <summary>Extra checks on the recorded requests once everything arrived (their arrival times are on the fake clock with <see cref="FakeClock"/>).</summary>
     public Action<FakeConversionsApi>? Verify { get; init; }
 }

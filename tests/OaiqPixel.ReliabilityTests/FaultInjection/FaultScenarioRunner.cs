@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using OaiqPixel.ReliabilityTests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using OaiqPixel.Testing;
 
 namespace OaiqPixel.ReliabilityTests.FaultInjection;
@@ -16,6 +17,8 @@ internal static class FaultScenarioRunner
 
     private const long RetainedRecheckBytes = 8 * 1048576;
 
+    private static readonly TimeSpan RetainedRecheckTimeout = TimeSpan.FromSeconds(3);
+
     public static async Task<FaultResult> RunAsync(FaultScenario scenario, ITestOutputHelper output)
     {
         var baseline = FullCollect();
@@ -25,11 +28,7 @@ internal static class FaultScenarioRunner
         // Disposed hosts release some memory a little later (timers, connection pools, finalizers), so a high first
         // reading is re-taken a few times; a real leak stays high on every reading.
         var retained = FullCollect() - baseline;
-        for (var attempt = 0; attempt < 5 && retained > RetainedRecheckBytes; attempt++)
-        {
-            await Task.Delay(500);
-            retained = Math.Min(retained, FullCollect() - baseline);
-        }
+        await Wait.TryUntilAsync(() => (retained = Math.Min(retained, FullCollect() - baseline)) <= RetainedRecheckBytes, RetainedRecheckTimeout);
 
         result.RetainedHeapDeltaMb = retained / 1048576.0;
         var row = string.Create(CultureInfo.InvariantCulture,
@@ -46,11 +45,15 @@ internal static class FaultScenarioRunner
         var stopwatch = Stopwatch.StartNew();
         var baseline = GC.GetTotalMemory(false);
 
+        var clock = scenario.FakeClock ? new FakeTimeProvider(DateTimeOffset.UtcNow) : null;
         var api = await FakeConversionsApi.StartAsync(new FakeConversionsApiOptions
         {
             PoisonEvent = e => e.GetProperty("id").GetString()!.StartsWith("poison_", StringComparison.Ordinal),
+            TimeProvider = clock ?? TimeProvider.System,
         });
         ServerLegHost? host = null;
+        using var driving = new CancellationTokenSource();
+        var driver = clock is null ? Task.CompletedTask : DriveAsync(clock, driving.Token);
         FaultResult result;
         try
         {
@@ -61,7 +64,7 @@ internal static class FaultScenarioRunner
                 settings[key] = value;
             }
 
-            host = await ServerLegHost.StartAsync(settings);
+            host = await ServerLegHost.StartAsync(configuration: settings, timeProvider: clock, api: api);
             var maxQueue = int.Parse(settings["Oaiq:ConversionsApi:MaxQueueSize"]!, CultureInfo.InvariantCulture);
             var maxBatch = int.Parse(settings["Oaiq:ConversionsApi:MaxBatchSize"]!, CultureInfo.InvariantCulture);
             using var queueLength = host.Collect<int>("oaiq.queue.length");
@@ -110,17 +113,11 @@ internal static class FaultScenarioRunner
             var acceptedPoison = new HashSet<string>(StringComparer.Ordinal);
             await FeedAsync(host.Sink, input, scenario.FeedOver, acceptedValid, acceptedPoison);
 
-            // Wait until every accepted valid event arrived and every accepted poison event was dead-lettered.
-            var deadline = Stopwatch.StartNew();
-            while (deadline.Elapsed < scenario.Deadline)
-            {
-                if (api.Events.Count >= acceptedValid.Count && DeadLetterCount(host) >= acceptedPoison.Count && api.EventIds.IsSupersetOf(acceptedValid))
-                {
-                    break;
-                }
-
-                await Task.Delay(20);
-            }
+            // Wait until every accepted valid event arrived and every accepted poison event was dead-lettered; past the
+            // deadline the checks below say what is missing.
+            await Wait.TryUntilAsync(
+                () => api.Events.Count >= acceptedValid.Count && DeadLetterCount(host) >= acceptedPoison.Count && api.EventIds.IsSupersetOf(acceptedValid),
+                scenario.Deadline);
 
             await during;
             await host.StopAsync(TimeSpan.FromSeconds(15));
@@ -174,6 +171,8 @@ internal static class FaultScenarioRunner
                 await host.DisposeAsync();
             }
 
+            await driving.CancelAsync();
+            await driver;
             await api.DisposeAsync();
         }
 
@@ -201,6 +200,22 @@ internal static class FaultScenarioRunner
             if (chunks > 1 && due > TimeSpan.Zero)
             {
                 await Task.Delay(due);
+            }
+        }
+    }
+
+    /// <summary>Moves the fake clock on, 10 ms at a time, while the scenario runs: every wait on it ends, only sooner.</summary>
+    private static async Task DriveAsync(FakeTimeProvider clock, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(10));
+            try
+            {
+                await Task.Delay(1, stop);
+            }
+            catch (OperationCanceledException)
+            {
             }
         }
     }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 
@@ -211,23 +210,7 @@ internal static class ResponseInvariants
         }
     }
 
-    private static bool IsJsonCall(string line)
-    {
-        if (!line.EndsWith(");", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var args = JsonDocument.Parse("[" + line["oaiq(".Length..^2] + "]");
-            return args.RootElement.GetArrayLength() >= 1 && args.RootElement[0].ValueKind == JsonValueKind.String;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
+    private static bool IsJsonCall(string line) => PixelCall.TryParseCall(line, out var call) && call.Text == line;
 
     private static string Show(string value) => value.Length > 160 ? string.Concat(value.AsSpan(0, 160), "…") : value;
 }

@@ -61,7 +61,7 @@ public sealed class SecretsAndPiiTests
     {
         // Arrange: the sample as shipped (Development: pixel on), its server leg pointed at the fake, every log at Trace.
         await using var api = await FakeConversionsApi.StartAsync(new FakeConversionsApiOptions { ApiKey = ApiKey });
-        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Development");
             builder.UseSetting("Shop:RequireConsent", "false"); // if the sample asks for consent, this funnel has it
@@ -81,13 +81,18 @@ public sealed class SecretsAndPiiTests
 
         // Act: crawl every same-site link from the landing page and submit every form found, filling any e-mail,
         // phone or name field with raw PII.
+        var logs = factory.Services.GetFakeLogCollector();
         var pages = await CrawlAsync(client, $"/?oppref={Oppref}");
         await api.WaitForEventsAsync(1, TimeSpan.FromSeconds(20));
-        await Task.Delay(300);
+
+        // Stopping the app drains its server leg and ends with the sender's last line (120): every log line and request
+        // the crawl caused is in by then.
+        await factory.DisposeAsync();
+        Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 120);
 
         // Assert
         Assert.True(pages.Count >= 3, $"The crawl saw only {pages.Count} pages.");
-        AssertNothingLeaks(factory.Services.GetFakeLogCollector(), pages);
+        AssertNothingLeaks(logs, pages);
         AssertOnlyHashesLeftTheProcess(api);
     }
 

@@ -3,21 +3,10 @@ using Microsoft.Playwright;
 
 namespace OaiqPixel.BrowserTests;
 
-internal static class Wait
+/// <summary>The browser's own answer to "which page is loaded", awaited with the shared <see cref="Wait"/>.</summary>
+internal static class PageWait
 {
-    public static async Task UntilAsync(Func<bool> condition, string what, double seconds = 15)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out after {seconds} s waiting for {what}.");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Waits until the browser shows the page at <paramref name="path"/>, fully loaded; on a timeout, says where it is instead.</summary>
     public static Task ForPageAsync(IPage page, string path) => ForPageAsync(page, path, actual => actual == path);
@@ -29,34 +18,28 @@ internal static class Wait
     // and load state and only then subscribes to their events, so an event delivered in between is lost and the wait
     // times out on a page that loaded long ago (microsoft/playwright-dotnet#3364; CI hit it on a page showing the URL it
     // waited for). readyState "complete" is set just before `load`, after the async pixel script has run.
-    private static async Task ForPageAsync(IPage page, string expected, Func<string, bool> matches, double seconds = 30)
+    private static Task ForPageAsync(IPage page, string expected, Func<string, bool> matches)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
         var state = "(not asked yet)";
-        while (true)
-        {
-            try
+        return Wait.UntilAsync(
+            async () =>
             {
-                state = await page.EvaluateAsync<string>("() => document.readyState + ' ' + location.pathname");
-                var separator = state.IndexOf(' ', StringComparison.Ordinal);
-                if (state[..separator] == "complete" && matches(state[(separator + 1)..]))
+                try
                 {
-                    return;
+                    state = await page.EvaluateAsync<string>("() => document.readyState + ' ' + location.pathname");
                 }
-            }
-            catch (PlaywrightException)
-            {
-                // The document was replaced while the question was asked (a navigation committed): ask the new one.
-            }
+                catch (PlaywrightException)
+                {
+                    // The document was replaced while the question was asked (a navigation committed): ask the new one.
+                    return false;
+                }
 
-            if (DateTime.UtcNow > deadline)
-            {
-                var text = await BodyTextAsync(page);
-                Assert.Fail($"Expected the browser at {expected}, loaded, within {seconds} s; it is at {page.Url} ({state}), showing: {text}");
-            }
-
-            await Task.Delay(25);
-        }
+                var separator = state.IndexOf(' ', StringComparison.Ordinal);
+                return state[..separator] == "complete" && matches(state[(separator + 1)..]);
+            },
+            $"the browser at {expected}, loaded",
+            async () => $"it is at {page.Url} ({state}), showing: {await BodyTextAsync(page)}",
+            s_timeout);
     }
 
     private static async Task<string> BodyTextAsync(IPage page)

@@ -1,10 +1,13 @@
 using Microsoft.Extensions.Logging.Testing;
 
-namespace OaiqPixel.ReliabilityTests.Infrastructure;
+namespace OaiqPixel.TestSupport;
 
 /// <summary>Flattens captured log records into one text each: everything a log sink could store.</summary>
-internal static class LogText
+public static class LogText
 {
+    /// <summary>Level, category, event id, message, every structured value, the scopes and the exception of each record.</summary>
+    /// <param name="records">Captured records (<see cref="FakeLogCollector.GetSnapshot"/>).</param>
+    /// <returns>One text per record, in order.</returns>
     public static IEnumerable<string> Of(IEnumerable<FakeLogRecord> records) =>
         records.Select(r => string.Join(" | ",
             r.Level.ToString(),
