@@ -26,7 +26,7 @@ public sealed class MarkupApiTests
 
         var script = Assert.Single(document.QuerySelectorAll("head script"));
         Assert.Equal("n-1", script.GetAttribute("nonce"));
-        var calls = TestApp.Calls(script.TextContent);
+        var calls = PixelCall.Lines(script.TextContent);
         Assert.Contains(calls, c => c.StartsWith("oaiq(\"measure\",\"page_viewed\",", StringComparison.Ordinal));
         Assert.Contains("oaiq(\"measure\",\"lead_created\",{\"type\":\"customer_action\"},{\"event_id\":\"lead_min_1\"});", calls);
         var pageViewId = calls.Single(c => c.Contains("page_viewed", StringComparison.Ordinal)).Split("\"event_id\":\"")[1].Split('"')[0];
