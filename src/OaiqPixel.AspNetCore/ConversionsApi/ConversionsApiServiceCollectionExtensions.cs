@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using OaiqPixel.AspNetCore.Configuration;
+using Polly.Telemetry;
 
 namespace OaiqPixel.AspNetCore.ConversionsApi;
 
@@ -47,6 +48,9 @@ internal static class ConversionsApiServiceCollectionExtensions
             .AddStandardResilienceHandler()
             .Configure(static (HttpStandardResilienceOptions resilience, IServiceProvider sp) =>
                 ConfigureResilience(resilience, sp.GetRequiredService<IOptions<OaiqTrackingOptions>>().Value.ConversionsApi));
+
+        // Polly's telemetry options are the app's (one for all its pipelines); only this client's attempts are changed.
+        services.AddOptions<TelemetryOptions>().PostConfigure(ResilienceLogLevels.QuietSuccessfulAttempts);
 
         services.AddHostedService<ConversionsApiSender>();
         return services;
