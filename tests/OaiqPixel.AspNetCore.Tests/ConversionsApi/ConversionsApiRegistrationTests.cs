@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -143,6 +144,22 @@ public sealed class ConversionsApiRegistrationTests
         var entry = Assert.Single(report.Entries);
         Assert.Equal(HealthStatus.Healthy, entry.Value.Status);
         Assert.Equal("The Conversions API server leg is off (OaiqTrackingOptions.Enabled is false).", entry.Value.Description);
+    }
+
+    [Fact]
+    public async Task Send_UserAgentNamesThePackageVersion()
+    {
+        // Arrange: the package version comes from git (MinVer), e.g. 0.1.0-alpha.0.67; the assembly version is only 0.0.0.0.
+        await using var h = await ServerLegHarness.StartAsync();
+        var version = typeof(ConversionsApiOptions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
+
+        // Act
+        h.EnqueueAll(TestEvents.Orders(1, DateTimeOffset.UtcNow));
+        var request = Assert.Single(await h.Api.WaitForRequestsAsync(1, TimeSpan.FromSeconds(10)));
+
+        // Assert
+        Assert.Equal("OaiqPixel/" + version.Split('+')[0], request.UserAgent);
+        Assert.Matches(@"^OaiqPixel/[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?$", request.UserAgent);
     }
 
     private sealed class NullSink : IConversionEventSink
