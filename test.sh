@@ -14,3 +14,6 @@ for argument in "$@"; do
   previous="$argument"
 done
 bash tests/pack-check.sh "$results_dir"
+# The native AOT check (writes aot-check.trx beside pack-check.trx): a minimal API app published with PublishAot=true,
+# no trim/AOT warning, run and checked over HTTP.
+bash tests/aot-check.sh "$results_dir"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Pack-and-consume check: packs OaiqPixel.Abstractions, OaiqPixel.AspNetCore and OaiqPixel.Testing into a temporary
-# folder, checks what the packages hold (README, XML docs, license expression: MIT, or MIT AND MPL-2.0 for the one that
-# embeds the Public Suffix List, repository metadata, .snupkg symbols), then builds a throw-away MVC app that restores
+# folder, checks what the packages hold (their own README for NuGet readers, XML docs, license expression: MIT, or MIT
+# AND MPL-2.0 for the one that embeds the Public Suffix List, the icon, the repository and project URLs with the commit,
+# .snupkg symbols whose PDB carries the Source Link map to that commit), then builds a throw-away MVC app that restores
 # the PACKED packages from that folder (a temporary nuget.config adds it next to the machine's default source), runs it
 # on 127.0.0.1 with a random port and checks that a page renders <oaiq-pixel /> and an event recorded with
 # IConversionTracker, and that the app's server leg delivers that event to the packed FakeConversionsApi
@@ -76,7 +77,7 @@ packages="$work/packages"
 for project in OaiqPixel.Abstractions OaiqPixel.AspNetCore OaiqPixel.Testing; do
   step "packing $project $version"
   # Built into the temporary folder (artifacts layout), so the solution's own bin/ and obj/ stay as they are.
-  if ! dotnet pack "src/$project/$project.csproj" -c Release -o "$packages" -p:Version="$version" \
+  if ! dotnet pack "src/$project/$project.csproj" -c Release -o "$packages" -p:Version="$version" -p:MinVerVersionOverride="$version" \
        -p:UseArtifactsOutput=true -p:ArtifactsPath="$work/artifacts" \
        -p:ContinuousIntegrationBuild=true -warnaserror -nologo -v:q > "$work/pack-$project.log" 2>&1; then
     cat "$work/pack-$project.log" >&2
@@ -86,6 +87,10 @@ for project in OaiqPixel.Abstractions OaiqPixel.AspNetCore OaiqPixel.Testing; do
 done
 
 # 2. What the packages hold.
+# The repository's address as the packages declare it (src/Directory.Build.props), and where GitHub serves its raw files.
+repository_url=$(dotnet msbuild src/OaiqPixel.Abstractions/OaiqPixel.Abstractions.csproj -getProperty:RepositoryUrl -nologo 2>/dev/null)
+raw_url=$(sed -E 's#^https://github\.com/#https://raw.githubusercontent.com/#' <<<"$repository_url")
+grep -qE '^https://github\.com/[^/]+/[^/]+$' <<<"$repository_url" || fail "RepositoryUrl is not a https://github.com/owner/name address: '$repository_url'"
 for id in OaiqPixel.Abstractions OaiqPixel.AspNetCore OaiqPixel.Testing; do
   nupkg="$packages/$id.$version.nupkg"
   snupkg="$packages/$id.$version.snupkg"
@@ -106,6 +111,18 @@ for id in OaiqPixel.Abstractions OaiqPixel.AspNetCore OaiqPixel.Testing; do
   grep -q "<license type=\"expression\">$license</license>" <<<"$nuspec" || fail "$id: no '$license' license expression"
   grep -q '<readme>README.md</readme>' <<<"$nuspec" || fail "$id: readme not declared"
   grep -q '<repository type="git"' <<<"$nuspec" || fail "$id: no repository metadata (SourceLink)"
+  grep -qF "<repository type=\"git\" url=\"$repository_url\"" <<<"$nuspec" || fail "$id: the nuspec's repository url is not $repository_url"
+  grep -qF "<projectUrl>$repository_url</projectUrl>" <<<"$nuspec" || fail "$id: the nuspec's projectUrl is not $repository_url"
+  commit=$(grep -oE '<repository [^>]*commit="[0-9a-f]{40}"' <<<"$nuspec" | grep -oE '[0-9a-f]{40}')
+  [ -n "$commit" ] || fail "$id: the nuspec's repository has no commit"
+  grep -q '<icon>icon.png</icon>' <<<"$nuspec" || fail "$id: icon not declared"
+  grep -qx "icon.png" <<<"$listing" || fail "$id: icon.png missing from the package"
+  # Its own README, written for NuGet readers: titled with the package id, no repository-relative links or commands.
+  readme=$(unzip -p "$nupkg" README.md 2>/dev/null)
+  [ "$(head -n 1 <<<"$readme")" = "# $id" ] || fail "$id: its README is not the package's own (first line: $(head -n 1 <<<"$readme"))"
+  relative_links=$(grep -oE '\]\([^)]*\)' <<<"$readme" | grep -vE '^\]\((https?://|#)' | tr '\n' ' ')
+  [ -z "$relative_links" ] || fail "$id: its README has links that do not work on a package page: $relative_links"
+  grep -qE '\./test\.sh|samples/' <<<"$readme" && fail "$id: its README tells NuGet readers about the repository's samples/ or ./test.sh"
   if [ "$id" = OaiqPixel.AspNetCore ]; then
     grep -qx "THIRD-PARTY-NOTICES.txt" <<<"$listing" || fail "$id: THIRD-PARTY-NOTICES.txt (isbot's licence) missing"
   fi
@@ -114,10 +131,16 @@ for id in OaiqPixel.Abstractions OaiqPixel.AspNetCore OaiqPixel.Testing; do
   if [ -f "$snupkg" ]; then
     symbols=$(unzip -Z1 "$snupkg")
     grep -qx "lib/net10.0/$id.pdb" <<<"$symbols" || fail "$id: .snupkg has no pdb"
+    # Source Link: the PDB maps its sources to the repository's raw files at the packed commit.
+    unzip -p "$snupkg" "lib/net10.0/$id.pdb" > "$work/$id.pdb"
+    if source_link=$(dotnet run tests/tools/SourceLinkJson.cs -- "$work/$id.pdb" 2>&1); then
+      grep -qE "^\{\"documents\":\{\"[^\"]+\":\"$raw_url/$commit/\*\"\}\}$" <<<"$source_link" \
+        || fail "$id: the PDB's Source Link map does not point at $raw_url/$commit/*: $source_link"
+    else
+      fail "$id: the PDB has no Source Link map ($source_link)"
+    fi
   fi
 done
-testing_readme=$(unzip -p "$packages/OaiqPixel.Testing.$version.nupkg" README.md 2>/dev/null)
-grep -qF "# OaiqPixel.Testing" <<<"$testing_readme" || fail "OaiqPixel.Testing: its README is not the package's own"
 aspnetcore_nuspec=$(unzip -p "$packages/OaiqPixel.AspNetCore.$version.nupkg" OaiqPixel.AspNetCore.nuspec)
 grep -q "<dependency id=\"OaiqPixel.Abstractions\" version=\"$version\"" <<<"$aspnetcore_nuspec" || fail "OaiqPixel.AspNetCore does not depend on OaiqPixel.Abstractions $version"
 

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Mvc;
 using MvcShop.Consent;
 using MvcShop.Models;
 using OaiqPixel.Sandbox;
-using OaiqPixel.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -20,10 +19,8 @@ builder.Services.Configure<CookiePolicyOptions>(options =>
 
 // 1. OpenAI Ads tracking, bound from the "Oaiq" section. In production only Oaiq:PixelId and
 //    Oaiq:ConversionsApi:ApiKey are needed (user secrets or environment variables). Without a PixelId the shop runs
-//    untracked instead of stopping at start-up (the library's default is to stop with a message saying what to set).
-builder.Services.AddOaiqTracking(
-        builder.Configuration.GetSection("Oaiq"),
-        options => options.Enabled &= !string.IsNullOrWhiteSpace(options.PixelId))
+//    untracked, and the library says so once at start-up.
+builder.Services.AddOaiqTracking(builder.Configuration.GetSection("Oaiq"))
     .AddConsentResolver<ShopConsentResolver>();
 
 if (builder.Environment.IsDevelopment())
@@ -56,10 +53,5 @@ app.MapControllerRoute(
     name: "default",
     pattern: "{controller=Home}/{action=Index}/{id?}")
     .WithStaticAssets();
-
-if (!app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<OaiqTrackingOptions>>().Value.Enabled)
-{
-    app.Logger.LogWarning("OpenAI Ads tracking is off: set Oaiq:PixelId and Oaiq:ConversionsApi:ApiKey (user secrets or environment variables Oaiq__PixelId, Oaiq__ConversionsApi__ApiKey).");
-}
 
 app.Run();

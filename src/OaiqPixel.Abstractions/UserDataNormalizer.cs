@@ -17,6 +17,12 @@ namespace OaiqPixel;
 /// U+0130 and every final sigma, so the server's digest would not match the browser's for the same person.
 /// </para>
 /// <para>
+/// In globalization-invariant mode (<c>InvariantGlobalization=true</c>, which the native AOT templates set) .NET has no
+/// normalization data, so NFC does nothing: a value in decomposed form (<c>e</c> + U+0301 rather than <c>é</c>) is hashed
+/// as it is and its digest differs from the composed form's. OaiqPixel.AspNetCore warns once at start-up (log 71); set
+/// <c>&lt;InvariantGlobalization&gt;false&lt;/InvariantGlobalization&gt;</c> to normalize every value.
+/// </para>
+/// <para>
 /// The <c>Hash…</c> methods take raw values only and always normalize and hash, so a customer id or name that happens to be
 /// 64 hexadecimal digits is hashed like any other; a digest you computed yourself goes to a <c>…Sha256</c> method of
 /// <see cref="UserData"/>. Errors name the rule that failed and never repeat the value, because the value is personal data.

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OaiqPixel.AspNetCore;
 using OaiqPixel.AspNetCore.ConversionsApi;
@@ -11,11 +12,14 @@ public static class OaiqTrackingBuilderExtensions
     /// Takes the visitor's measurement consent from <typeparamref name="TResolver"/> (for example a consent manager's
     /// cookie) instead of <see cref="OaiqTrackingOptions.ConsentMode"/>: one source of truth for both legs (spec §6).
     /// </summary>
-    /// <typeparam name="TResolver">The resolver; a singleton, called once per request. It must be fast and must not throw (a throw counts as no consent).</typeparam>
+    /// <typeparam name="TResolver">
+    /// The resolver; a singleton, called once per request. It must be fast and must not throw (a throw counts as no consent).
+    /// Its public constructors are kept by the trimmer, as the container needs them (native AOT).
+    /// </typeparam>
     /// <param name="builder">The tracking builder.</param>
     /// <returns>The builder, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
-    public static IOaiqTrackingBuilder AddConsentResolver<TResolver>(this IOaiqTrackingBuilder builder)
+    public static IOaiqTrackingBuilder AddConsentResolver<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TResolver>(this IOaiqTrackingBuilder builder)
         where TResolver : class, IOaiqConsentResolver
     {
         ArgumentNullException.ThrowIfNull(builder);

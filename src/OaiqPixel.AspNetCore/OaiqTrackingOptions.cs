@@ -4,7 +4,11 @@ using OaiqPixel.AspNetCore.ConversionsApi;
 namespace OaiqPixel.AspNetCore;
 
 /// <summary>Settings of OpenAI Ads tracking, bound from the <c>Oaiq</c> configuration section.</summary>
-/// <remarks>Validated at start-up: an enabled configuration without a <see cref="PixelId"/> stops the host with a message saying what to set.</remarks>
+/// <remarks>
+/// Validated at start-up: a malformed value stops the host with a message saying what to fix. A missing
+/// <see cref="PixelId"/> does not: tracking is then off, with one warning at start-up (log 70) and the health check saying
+/// so, because a tracking library must not take a site down (a staging or CI run without secrets).
+/// </remarks>
 public sealed class OaiqTrackingOptions
 {
     /// <summary>The configuration section these options are bound from by default.</summary>
@@ -19,7 +23,10 @@ public sealed class OaiqTrackingOptions
     /// </summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>The Pixel ID from Ads Manager, used by the pixel's <c>init</c> and as the Conversions API <c>pid</c>. Required when <see cref="Enabled"/>.</summary>
+    /// <summary>
+    /// The Pixel ID from Ads Manager, used by the pixel's <c>init</c> and as the Conversions API <c>pid</c>: at most 128
+    /// characters, without white space or control characters. Without one, tracking is off (warning 70 at start-up).
+    /// </summary>
     public string? PixelId { get; set; }
 
     /// <summary>Passes <c>debug: true</c> to the pixel's <c>init</c> so the SDK logs to the browser console. For testing only. The default is <see langword="false"/>.</summary>
@@ -84,4 +91,10 @@ public sealed class OaiqTrackingOptions
 
     /// <summary>The server leg (Conversions API) settings, bound from <c>Oaiq:ConversionsApi</c>.</summary>
     public ConversionsApiOptions ConversionsApi { get; set; } = new();
+
+    /// <summary>Whether tracking runs: <see cref="Enabled"/>, with a <see cref="PixelId"/>.</summary>
+    internal bool IsActive => Enabled && !string.IsNullOrWhiteSpace(PixelId);
+
+    /// <summary>Whether tracking is on but off for want of a <see cref="PixelId"/> (log 70, and the health check says so).</summary>
+    internal bool LacksPixelId => Enabled && string.IsNullOrWhiteSpace(PixelId);
 }

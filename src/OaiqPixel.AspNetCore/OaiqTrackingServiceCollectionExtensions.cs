@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OaiqPixel;
 using OaiqPixel.AspNetCore;
@@ -19,7 +20,10 @@ public static class OaiqTrackingServiceCollectionExtensions
     /// <param name="services">The services.</param>
     /// <returns>A builder for follow-on registrations.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
-    /// <remarks>Idempotent: calling it again registers nothing more. Invalid options stop the host at start-up.</remarks>
+    /// <remarks>
+    /// Idempotent: calling it again registers nothing more. Invalid options stop the host at start-up with a message naming
+    /// the key to fix; a missing <c>PixelId</c> does not: tracking is then off, with one warning (log 70).
+    /// </remarks>
     public static IOaiqTrackingBuilder AddOaiqTracking(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -104,6 +108,7 @@ public static class OaiqTrackingServiceCollectionExtensions
         services.AddHttpContextAccessor();
         services.AddDataProtection();
         services.TryAddSingleton<IOaiqConsentResolver, DefaultConsentResolver>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TrackingStartupCheck>());
 
         // The browser leg, one owner per step: the request's context, the visitor's cookies, the carrier, the check that
         // the middleware runs, the events' enrichment and recording, and the pixel's rendering.

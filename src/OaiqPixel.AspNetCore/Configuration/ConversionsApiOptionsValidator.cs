@@ -6,7 +6,7 @@ namespace OaiqPixel.AspNetCore.Configuration;
 /// <summary>
 /// The rules of <see cref="ConversionsApiOptions"/>, checked at start-up by <see cref="OaiqTrackingOptionsValidator"/> with
 /// messages that say what to set, naming each setting where the app sets it (<see cref="OaiqOptionKeys"/>). A missing
-/// <c>PixelId</c> is reported once, with the tracking options.
+/// <c>PixelId</c> is not a failure of either (tracking is off; <see cref="TrackingStartupCheck"/> warns once).
 /// </summary>
 internal static class ConversionsApiOptionsValidator
 {

@@ -8,6 +8,7 @@ namespace OaiqPixel.AspNetCore.Configuration;
 /// Validates <see cref="OaiqTrackingOptions"/> at start-up with messages that say what to set, naming each setting where
 /// the app sets it (<see cref="OaiqOptionKeys"/>): its own settings while tracking is enabled, and the
 /// <c>ConversionsApi</c> section's (<see cref="ConversionsApiOptionsValidator"/>) always. The one validator of these options.
+/// A missing <c>PixelId</c> passes (tracking is off; <see cref="TrackingStartupCheck"/> warns); a malformed one fails.
 /// </summary>
 internal sealed class OaiqTrackingOptionsValidator : IValidateOptions<OaiqTrackingOptions>
 {
@@ -37,14 +38,11 @@ internal sealed class OaiqTrackingOptionsValidator : IValidateOptions<OaiqTracki
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
 
-        if (string.IsNullOrWhiteSpace(options.PixelId))
-        {
-            // Stated here only, also when the Conversions API key is set (the server leg's validator leaves it to this one).
-            var serverLeg = options.ConversionsApi is { IsEnabled: true } ? " The Conversions API needs it too, as pid." : "";
-            failures.Add(
-                $"{keys.Key("PixelId")} is required. Set it to the Pixel ID from Ads Manager ({keys.WhereToSet("PixelId")}), or set {keys.Key("Enabled")} to false to switch tracking off.{serverLeg}");
-        }
-        else if (options.PixelId.Length > 128 || options.PixelId.Any(static c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        // A missing PixelId is not a failure: tracking is off, and TrackingStartupCheck warns once (log 70). A site must
+        // not go down because a staging or CI environment has no tracking secrets; a value that is there but malformed is a
+        // mistake to fix, so it stops the start-up.
+        if (!string.IsNullOrWhiteSpace(options.PixelId)
+            && (options.PixelId.Length > 128 || options.PixelId.Any(static c => char.IsWhiteSpace(c) || char.IsControl(c))))
         {
             failures.Add($"{keys.Key("PixelId")} must be the Pixel ID from Ads Manager: at most 128 characters, without spaces or control characters.");
         }

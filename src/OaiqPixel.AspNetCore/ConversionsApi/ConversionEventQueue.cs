@@ -47,9 +47,10 @@ internal sealed class ConversionEventQueue : IConversionEventSink
         var value = options.Value;
         var api = value.ConversionsApi;
         var keys = OaiqOptionKeys.Resolve(services);
+        LacksPixelId = value.LacksPixelId;
         OffReason = !value.Enabled ? $"{keys.Key("Enabled")} is false"
+            : LacksPixelId ? $"no {keys.Key("PixelId")} is set"
             : !api.IsEnabled ? $"no {keys.Key("ConversionsApi:ApiKey")} is set"
-            : string.IsNullOrWhiteSpace(value.PixelId) ? $"no {keys.Key("PixelId")} is set"
             : null;
         _pixelId = value.PixelId?.Trim() ?? string.Empty;
         Capacity = Math.Max(1, api.MaxQueueSize);
@@ -62,6 +63,9 @@ internal sealed class ConversionEventQueue : IConversionEventSink
 
     /// <summary>Why the server leg is off, or <see langword="null"/> when it is on.</summary>
     public string? OffReason { get; }
+
+    /// <summary>Whether tracking is off for want of a pixel id (said at start-up by log 70, not by the sender).</summary>
+    public bool LacksPixelId { get; }
 
     /// <summary>Whether events are accepted (tracking enabled, a key and a pixel id set).</summary>
     public bool IsEnabled => OffReason is null;

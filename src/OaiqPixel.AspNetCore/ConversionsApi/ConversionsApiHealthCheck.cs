@@ -1,12 +1,15 @@
 using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OaiqPixel.AspNetCore.Configuration;
 
 namespace OaiqPixel.AspNetCore.ConversionsApi;
 
 /// <summary>
 /// Reports the Conversions API sender: healthy while sending works (or the server leg is off), the registration's
 /// failure status (degraded by default) when the last sends failed or the queue is over <see cref="QueueThreshold"/> of
-/// its capacity. The description never contains the key.
+/// its capacity. Without a <c>PixelId</c> all of tracking is off, which it reports as degraded (or the registration's
+/// failure status if that is healthy), never unhealthy: the site works, only tracking does not. The description never
+/// contains the key.
 /// </summary>
 internal sealed class ConversionsApiHealthCheck : IHealthCheck
 {
@@ -15,19 +18,32 @@ internal sealed class ConversionsApiHealthCheck : IHealthCheck
 
     private readonly ConversionEventQueue _queue;
     private readonly ConversionsApiStatus _status;
+    private readonly IServiceProvider _services;
 
-    public ConversionsApiHealthCheck(ConversionEventQueue queue, ConversionsApiStatus status)
+    public ConversionsApiHealthCheck(ConversionEventQueue queue, ConversionsApiStatus status, IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(status);
+        ArgumentNullException.ThrowIfNull(services);
         _queue = queue;
         _status = status;
+        _services = services;
     }
 
     /// <inheritdoc />
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (_queue.LacksPixelId)
+        {
+            // A readiness probe that fails on Unhealthy must not take the site out of rotation for a missing tracking secret.
+            var status = context.Registration.FailureStatus == HealthStatus.Unhealthy ? HealthStatus.Degraded : context.Registration.FailureStatus;
+            var keys = OaiqOptionKeys.Resolve(_services);
+            return Task.FromResult(new HealthCheckResult(
+                status,
+                $"OpenAI Ads tracking is off: no {keys.Key("PixelId")} is set, so no pixel renders and no event is sent. Set it to the Pixel ID from Ads Manager ({keys.WhereToSet("PixelId")})."));
+        }
+
         if (!_queue.IsEnabled)
         {
             return Task.FromResult(HealthCheckResult.Healthy($"The Conversions API server leg is off ({_queue.OffReason})."));

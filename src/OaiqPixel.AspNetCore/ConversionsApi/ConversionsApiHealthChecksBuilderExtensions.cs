@@ -12,8 +12,10 @@ public static class ConversionsApiHealthChecksBuilderExtensions
 
     /// <summary>
     /// Adds a health check of the Conversions API sender: <see cref="HealthStatus.Healthy"/> while sending works (or the
-    /// server leg is off), <paramref name="failureStatus"/> when recent sends failed or the queue is over 80% full. The
-    /// description says why and never contains the key.
+    /// server leg is off), <paramref name="failureStatus"/> when recent sends failed or the queue is over 80% full. Without
+    /// a <c>PixelId</c> tracking is off, reported as <see cref="HealthStatus.Degraded"/> (never
+    /// <see cref="HealthStatus.Unhealthy"/>, so a readiness probe keeps the site in rotation). The description says why
+    /// and never contains the key.
     /// </summary>
     /// <param name="builder">The health checks builder from <c>services.AddHealthChecks()</c>.</param>
     /// <param name="name">The check's name. The default is <c>oaiq_conversions_api</c>.</param>

@@ -100,7 +100,12 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
 
         if (!_queue.IsEnabled)
         {
-            ConversionsApiLog.ServerLegOff(_logger, _queue.OffReason!);
+            // Without a pixel id all of tracking is off, and the start-up check's warning (log 70) says so and how to fix it.
+            if (!_queue.LacksPixelId)
+            {
+                ConversionsApiLog.ServerLegOff(_logger, _queue.OffReason!);
+            }
+
             return;
         }
 

@@ -1,8 +1,10 @@
+using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using OaiqPixel.AspNetCore.Configuration;
+using Polly.Telemetry;
 
 namespace OaiqPixel.AspNetCore.ConversionsApi;
 
@@ -39,7 +41,7 @@ internal static class ConversionsApiServiceCollectionExtensions
             {
                 // The resilience handler owns the timeouts (per attempt and in total).
                 client.Timeout = Timeout.InfiniteTimeSpan;
-                client.DefaultRequestHeaders.UserAgent.ParseAdd("OaiqPixel/" + (typeof(ConversionsApiClient).Assembly.GetName().Version?.ToString(3) ?? "1.0.0"));
+                client.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
             })
             // IHttpClientFactory's Trace-level header log puts raw header values (the bearer key) in its structured
             // state even when redaction masks the message; the sender logs every request itself, without the key.
@@ -47,6 +49,9 @@ internal static class ConversionsApiServiceCollectionExtensions
             .AddStandardResilienceHandler()
             .Configure(static (HttpStandardResilienceOptions resilience, IServiceProvider sp) =>
                 ConfigureResilience(resilience, sp.GetRequiredService<IOptions<OaiqTrackingOptions>>().Value.ConversionsApi));
+
+        // Polly's telemetry options are the app's (one for all its pipelines); only this client's attempts are changed.
+        services.AddOptions<TelemetryOptions>().PostConfigure(ResilienceLogLevels.QuietSuccessfulAttempts);
 
         services.AddHostedService<ConversionsApiSender>();
         return services;
@@ -75,6 +80,13 @@ internal static class ConversionsApiServiceCollectionExtensions
             resilience.CircuitBreaker.SamplingDuration = minimumSampling;
         }
     }
+
+    /// <summary>
+    /// <c>OaiqPixel/{package version}</c>, e.g. <c>OaiqPixel/0.4.0</c> or <c>OaiqPixel/0.4.1-alpha.0.3</c>: the informational
+    /// version without its <c>+commit</c> suffix (the assembly version is only <c>major.0.0.0</c>).
+    /// </summary>
+    internal static string UserAgent { get; } = "OaiqPixel/" + (typeof(ConversionsApiClient).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0");
 
     /// <summary>Marks the registration as done, so a second call adds nothing.</summary>
     private sealed class ConversionsApiMarker;

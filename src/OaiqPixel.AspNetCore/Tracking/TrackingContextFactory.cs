@@ -37,7 +37,7 @@ internal sealed class TrackingContextFactory
         _middlewareCheck = middlewareCheck;
         _logger = logger;
         _serverViews = _options.ServerViews ?? new OaiqServerViewOptions();
-        IsActive = _options.Enabled && !string.IsNullOrWhiteSpace(_options.PixelId);
+        IsActive = _options.IsActive;
     }
 
     /// <summary>Enabled and configured.</summary>

@@ -84,10 +84,20 @@ public sealed class ConversionsApiOptionsValidatorTests
     }
 
     [Fact]
-    public void Validate_MissingPixelIdWithAKey_IsStatedOnce()
+    public void Validate_MissingPixelIdWithAKey_Passes()
     {
+        // Tracking is then off, with a warning at start-up (log 70) instead of a stopped host.
         var options = Valid();
         options.PixelId = null;
+
+        Assert.True(Validate(options).Succeeded);
+    }
+
+    [Fact]
+    public void Validate_MalformedPixelIdWithAKey_IsStatedOnce()
+    {
+        var options = Valid();
+        options.PixelId = "px 1";
 
         var result = Validate(options);
         Assert.Single(result.Failures!, f => f.Contains("PixelId", StringComparison.Ordinal));

@@ -1,3 +1,5 @@
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -105,5 +107,64 @@ public sealed class ConversionsApiRegistrationTests
         Assert.Equal(HealthStatus.Healthy, entry.Value.Status);
         Assert.Contains("server leg is off", entry.Value.Description, StringComparison.Ordinal);
         Assert.Contains("ready", entry.Value.Tags);
+    }
+
+    [Theory]
+    [InlineData(HealthStatus.Degraded)]
+    [InlineData(HealthStatus.Unhealthy)]
+    public async Task HealthCheck_WithoutPixelId_SaysTrackingIsOff_AsDegradedNeverUnhealthy(HealthStatus failureStatus)
+    {
+        // Arrange: an API key but no pixel (a half-configured environment), bound from another section.
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Tracking:ConversionsApi:ApiKey"] = "sk-svcacct-secret" })
+            .Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddOaiqTracking(configuration.GetSection("Tracking"));
+        services.AddHealthChecks().AddOaiqConversionsApi(failureStatus: failureStatus);
+        await using var provider = services.BuildServiceProvider();
+
+        // Act
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        // Assert: the site still serves; a readiness probe that fails on Unhealthy keeps it in rotation.
+        var entry = Assert.Single(report.Entries);
+        Assert.Equal(HealthStatus.Degraded, entry.Value.Status);
+        Assert.Equal(
+            "OpenAI Ads tracking is off: no Tracking:PixelId is set, so no pixel renders and no event is sent. Set it to the Pixel ID from Ads Manager (appsettings.json: \"Tracking\": { \"PixelId\": \"…\" }, or the environment variable Tracking__PixelId).",
+            entry.Value.Description);
+    }
+
+    [Fact]
+    public async Task HealthCheck_DisabledWithoutPixelId_IsHealthyAndOff()
+    {
+        // Arrange: tracking switched off on purpose needs no pixel and is not a problem.
+        var services = new ServiceCollection().AddLogging();
+        services.AddOaiqTracking(o => o.Enabled = false);
+        services.AddHealthChecks().AddOaiqConversionsApi(failureStatus: HealthStatus.Unhealthy);
+        await using var provider = services.BuildServiceProvider();
+
+        // Act
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        // Assert
+        var entry = Assert.Single(report.Entries);
+        Assert.Equal(HealthStatus.Healthy, entry.Value.Status);
+        Assert.Equal("The Conversions API server leg is off (OaiqTrackingOptions.Enabled is false).", entry.Value.Description);
+    }
+
+    [Fact]
+    public async Task Send_UserAgentNamesThePackageVersion()
+    {
+        // Arrange: the package version comes from git (MinVer), e.g. 0.1.0-alpha.0.67; the assembly version is only 0.0.0.0.
+        await using var h = await ServerLegHost.StartAsync();
+        var version = typeof(ConversionsApiOptions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
+
+        // Act
+        h.EnqueueAll(TestEvents.Orders(1, DateTimeOffset.UtcNow));
+        var request = Assert.Single(await h.Api.WaitForRequestsAsync(1, TimeSpan.FromSeconds(10)));
+
+        // Assert
+        Assert.Equal("OaiqPixel/" + version.Split('+')[0], request.UserAgent);
+        Assert.Matches(@"^OaiqPixel/[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?$", request.UserAgent);
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OaiqPixel.AspNetCore.Configuration;
 using OaiqPixel.AspNetCore.Cookies;
@@ -94,8 +95,8 @@ public sealed class RegistrationTests
     }
 
     [Theory]
-    [InlineData(null, null, null, "OaiqTrackingOptions.PixelId is required")]
     [InlineData("px id", null, null, "OaiqTrackingOptions.PixelId must be the Pixel ID")]
+    [InlineData("px_012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345", null, null, "OaiqTrackingOptions.PixelId must be the Pixel ID")]
     [InlineData("px", "javascript:alert(1)", null, "OaiqTrackingOptions.SdkUrl must be an absolute http(s) URL")]
     [InlineData("px", "//evil.example/sdk.js", null, "OaiqTrackingOptions.SdkUrl")]
     [InlineData("px", null, "0", "OaiqTrackingOptions.OpprefCookie.MaxAge must be between")]
@@ -125,6 +126,24 @@ public sealed class RegistrationTests
 
         // Assert
         Assert.Contains(expected, ex.Message);
+    }
+
+    [Fact]
+    public async Task Start_WithoutPixelId_ServesPagesUntracked()
+    {
+        // Arrange: a staging or CI run without the tracking secrets.
+        await using var app = await TestApp.StartAsync(options => options.PixelId = null);
+        app.Scenario.Record = (tracker, _) => tracker.Track(OaiqEvent.LeadCreated(), eventId: "lead_untracked");
+        using var client = app.CreateClient();
+
+        // Act
+        var response = await client.GetAsync("/page?oppref=gAAAAAlanding");
+
+        // Assert: the page works; no pixel, no __oppref cookie, nothing recorded; one warning said so at start-up.
+        Assert.Empty((await TestApp.ParseAsync(response)).QuerySelectorAll("script"));
+        Assert.Empty(TestApp.SetCookies(response));
+        Assert.Empty(app.Sink.Events);
+        Assert.Single(app.Logs.GetSnapshot(), r => r.Id.Id == 70 && r.Level == LogLevel.Warning);
     }
 
     [Fact]

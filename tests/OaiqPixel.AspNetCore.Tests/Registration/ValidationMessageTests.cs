@@ -1,32 +1,37 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 
 namespace OaiqPixel.AspNetCore.Tests.Registration;
 
-/// <summary>Start-up validation names each setting where this app sets it: the section it bound, or the property in code.</summary>
+/// <summary>
+/// Start-up validation and the start-up warning name each setting where this app sets it: the section it bound, or the
+/// property in code. A missing PixelId switches tracking off with one warning; a malformed one stops the start-up.
+/// </summary>
 public sealed class ValidationMessageTests
 {
     [Theory]
     [InlineData("Oaiq", "\"Oaiq\": { \"PixelId\": \"…\" }", "Oaiq__PixelId")]
     [InlineData("Tracking", "\"Tracking\": { \"PixelId\": \"…\" }", "Tracking__PixelId")]
     [InlineData("App:Tracking", "\"App\": { \"Tracking\": { \"PixelId\": \"…\" } }", "App__Tracking__PixelId")]
-    public async Task Start_MissingPixelId_NamesTheKeyUnderTheBoundSection(string section, string json, string environmentVariable)
+    public async Task Start_MissingPixelId_StartsUntrackedWithOneWarningNamingTheKeyUnderTheBoundSection(string section, string json, string environmentVariable)
     {
         // Arrange
         await using var app = Build(new() { [section + ":Debug"] = "true" }, (services, configuration) => services.AddOaiqTracking(configuration.GetSection(section)));
 
         // Act
-        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        await app.StartAsync();
 
         // Assert
-        var failure = Assert.Single(ex.Failures);
+        var warning = Assert.Single(Warnings(app));
+        Assert.Equal(70, warning.Id.Id);
         Assert.Equal(
-            $"{section}:PixelId is required. Set it to the Pixel ID from Ads Manager (appsettings.json: {json}, or the environment variable {environmentVariable}), or set {section}:Enabled to false to switch tracking off.",
-            failure);
+            $"OpenAI Ads tracking is off: {section}:PixelId is not set, so no pixel renders and no event is sent. Set it to the Pixel ID from Ads Manager (appsettings.json: {json}, or the environment variable {environmentVariable}), or set {section}:Enabled to false to switch tracking off without this warning.",
+            warning.Message);
     }
 
     [Fact]
@@ -36,12 +41,75 @@ public sealed class ValidationMessageTests
         await using var app = Build([], (services, _) => services.AddOaiqTracking(options => options.Debug = true));
 
         // Act
+        await app.StartAsync();
+
+        // Assert
+        Assert.Equal(
+            "OpenAI Ads tracking is off: OaiqTrackingOptions.PixelId is not set, so no pixel renders and no event is sent. Set it to the Pixel ID from Ads Manager (AddOaiqTracking(options => options.PixelId = …)), or set OaiqTrackingOptions.Enabled to false to switch tracking off without this warning.",
+            Assert.Single(Warnings(app)).Message);
+    }
+
+    [Theory]
+    [InlineData("Oaiq", "")]
+    [InlineData("Tracking", "   ")]
+    public async Task Start_BlankPixelId_CountsAsMissing(string section, string blank)
+    {
+        // Arrange: an environment variable set to nothing (Oaiq__PixelId=) in a CI run without secrets.
+        await using var app = Build(new() { [section + ":PixelId"] = blank }, (services, configuration) => services.AddOaiqTracking(configuration.GetSection(section)));
+
+        // Act
+        await app.StartAsync();
+
+        // Assert
+        Assert.StartsWith($"OpenAI Ads tracking is off: {section}:PixelId is not set", Assert.Single(Warnings(app)).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Oaiq", "px 123")]
+    [InlineData("Tracking", "px_\u0001")]
+    public async Task Start_MalformedPixelId_StopsNamingTheKeyUnderTheBoundSection(string section, string pixelId)
+    {
+        // Arrange: a value that is there but wrong is a mistake to fix, not a missing secret.
+        await using var app = Build(
+            new() { [section + ":PixelId"] = pixelId },
+            (services, configuration) => services.AddOaiqTracking(configuration.GetSection(section)));
+
+        // Act
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
         // Assert
         Assert.Equal(
-            "OaiqTrackingOptions.PixelId is required. Set it to the Pixel ID from Ads Manager (AddOaiqTracking(options => options.PixelId = …)), or set OaiqTrackingOptions.Enabled to false to switch tracking off.",
+            $"{section}:PixelId must be the Pixel ID from Ads Manager: at most 128 characters, without spaces or control characters.",
             Assert.Single(ex.Failures));
+    }
+
+    [Fact]
+    public async Task Start_DisabledWithoutPixelId_StartsWithoutAWarning()
+    {
+        // Arrange
+        await using var app = Build(new() { ["Oaiq:Enabled"] = "false" }, (services, configuration) => services.AddOaiqTracking(configuration.GetSection("Oaiq")));
+
+        // Act
+        await app.StartAsync();
+
+        // Assert
+        Assert.Empty(Warnings(app));
+    }
+
+    [Fact]
+    public async Task Start_Configured_StartsWithoutAWarning()
+    {
+        // Arrange: this process has ICU, so Unicode NFC is available for hashing (log 71 is for invariant-mode apps).
+        await using var app = Build(
+            new() { ["Oaiq:PixelId"] = "px_1", ["Oaiq:ConversionsApi:ApiKey"] = "sk-svcacct-secret" },
+            (services, configuration) => services.AddOaiqTracking(configuration.GetSection("Oaiq")));
+
+        // Act
+        await app.StartAsync();
+
+        // Assert
+        Assert.Empty(Warnings(app));
+        Assert.DoesNotContain(app.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id == 71);
     }
 
     [Fact]
@@ -121,13 +189,16 @@ public sealed class ValidationMessageTests
             (services, configuration) => services.AddOaiqTracking(configuration.GetSection(section)));
 
         // Act
-        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        await app.StartAsync();
+        await app.StopAsync();
 
-        // Assert: one failure about it, saying why the server leg needs it too; the message as a whole says it once.
-        var failure = Assert.Single(ex.Failures);
-        Assert.StartsWith($"{section}:PixelId is required.", failure, StringComparison.Ordinal);
-        Assert.EndsWith("The Conversions API needs it too, as pid.", failure, StringComparison.Ordinal);
-        Assert.Single(Regex.Matches(ex.Message, "PixelId is required"));
+        // Assert: one line about it, the warning; the sender adds no "server leg off" line of its own (log 100).
+        var records = app.Services.GetFakeLogCollector().GetSnapshot();
+        var warning = Assert.Single(Warnings(app));
+        Assert.StartsWith($"OpenAI Ads tracking is off: {section}:PixelId is not set", warning.Message, StringComparison.Ordinal);
+        Assert.Single(records, r => r.Message.Contains("PixelId", StringComparison.Ordinal));
+        Assert.DoesNotContain(records, r => r.Id.Id == 100);
+        Assert.DoesNotContain(records, r => r.Message.Contains("sk-svcacct-secret", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -153,7 +224,14 @@ public sealed class ValidationMessageTests
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Services.AddFakeLogging();
         register(builder.Services, builder.Configuration);
         return builder.Build();
     }
+
+    /// <summary>Every record at Warning or above, from any category.</summary>
+    private static IReadOnlyList<FakeLogRecord> Warnings(WebApplication app) =>
+        [.. app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Level >= LogLevel.Warning)];
 }
