@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OaiqPixel;
 using OaiqPixel.AspNetCore;
+using OaiqPixel.AspNetCore.Components;
 using OaiqPixel.AspNetCore.Configuration;
 using OaiqPixel.AspNetCore.ConversionsApi;
 using OaiqPixel.AspNetCore.Cookies;
@@ -115,6 +117,12 @@ public static class OaiqTrackingServiceCollectionExtensions
         services.TryAddSingleton<PixelRenderer>();
         services.TryAddScoped<EventRecorder>();
         services.TryAddScoped<IConversionTracker, OaiqConversionTracker>();
+
+        // Blazor: the visitor context a page hands to its interactive circuit, the circuit's state and its recorder.
+        services.TryAddSingleton<VisitorTokens>();
+        services.TryAddScoped<CircuitTracking>();
+        services.TryAddScoped<CircuitEventRecorder>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, OaiqCircuitHandler>());
         services.TryAddScoped<IOaiqTrackingFeature>(static sp =>
             sp.GetRequiredService<IHttpContextAccessor>().HttpContext is { } httpContext
             && sp.GetRequiredService<TrackingContextFactory>().GetOrCreate(httpContext) is { } context
