@@ -139,15 +139,16 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
             builder.OpenElement(0, "script");
             builder.AddAttribute(1, "type", "module");
             builder.AddAttribute(2, "src", _moduleSource);
+            builder.AddAttribute(3, "data-oaiq-module", true);
             if (_data?.Nonce is { } nonce)
             {
-                builder.AddAttribute(3, "nonce", nonce);
+                builder.AddAttribute(4, "nonce", nonce);
             }
 
             builder.CloseElement();
         }
 
-        builder.AddMarkupContent(4, element);
+        builder.AddMarkupContent(5, element);
     }
 
     private void RenderForRequest(PixelRenderer renderer, HttpContext httpContext)
@@ -161,7 +162,9 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
 
         _tracking = tracking;
         tracking.RecordedAfterPixel = OnRecordedAfterPixel;
-        _moduleSource = httpContext.Request.PathBase.Add(new PathString("/" + CircuitEventRecorder.ModulePath)).Value;
+        // The fingerprinted URL when MapStaticAssets serves it; from the app's root, so a page without <base href> (a
+        // RazorComponentResult) finds it too.
+        _moduleSource = httpContext.Request.PathBase.Add(new PathString("/" + Assets[CircuitEventRecorder.ModulePath])).Value;
         _element = _data.ToElement();
     }
 

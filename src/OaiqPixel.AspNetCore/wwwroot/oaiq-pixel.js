@@ -5,17 +5,21 @@
 // the DOM instead, so the pixel keeps no inline script and needs no 'unsafe-inline' or 'unsafe-eval' (the <script
 // type="module"> tag that loads it carries the request's CSP nonce, which it copies onto the SDK's <script>).
 const selector = "script[type='application/json'][data-oaiq-page]";
-const measured = new Set();   // event ids already measured in this document: a re-sent call is not measured again
-const seenText = new WeakMap(); // data element -> the text last applied, so an unchanged element costs nothing
-let initialized = "";         // the init arguments applied, as JSON: a changed user object is applied again
-let consent = null;           // the consent last applied (true / false), or null before any
-let visitorToken = null;      // the newest page's protected visitor context, read by an interactive circuit
+
+// One state per document, whichever URL loaded this module (the <script> tag and a circuit's import() may name it
+// differently, e.g. through an import map's fingerprinted URL): an event id is measured once per document.
+const state = window.__oaiqPixel || (window.__oaiqPixel = {
+  measured: new Set(),   // event ids already measured: a re-sent call is not measured again
+  seenText: new WeakMap(), // data element -> the text last applied, so an unchanged element costs nothing
+  initialized: "",       // the init arguments applied, as JSON: a changed user object is applied again
+  consent: null,         // the consent last applied (true / false), or null before any
+  visitor: null,         // the newest page's protected visitor context, read by an interactive circuit
+  started: false,
+});
 
 function moduleNonce() {
-  for (const script of document.querySelectorAll("script[type='module'][src]")) {
-    if (new URL(script.src, document.baseURI).href === import.meta.url) {
-      return script.nonce || script.getAttribute("nonce") || "";
-    }
+  for (const script of document.querySelectorAll("script[type='module'][src][data-oaiq-module]")) {
+    return script.nonce || script.getAttribute("nonce") || "";
   }
   return "";
 }
@@ -52,22 +56,22 @@ function apply(calls) {
       continue;
     }
     if (call[0] === "consent") {
-      if (consent === call[1]) {
+      if (state.consent === call[1]) {
         continue;
       }
-      consent = call[1];
+      state.consent = call[1];
     } else if (call[0] === "init") {
       const text = JSON.stringify(call[1]);
-      if (initialized === text) {
+      if (state.initialized === text) {
         continue;
       }
-      initialized = text;
+      state.initialized = text;
     } else {
       const id = eventIdOf(call);
-      if (id === null || measured.has(id)) {
+      if (id === null || state.measured.has(id)) {
         continue;
       }
-      measured.add(id);
+      state.measured.add(id);
     }
     window.oaiq.apply(null, call);
   }
@@ -76,10 +80,10 @@ function apply(calls) {
 function scan() {
   for (const element of document.querySelectorAll(selector)) {
     const text = element.textContent || "";
-    if (seenText.get(element) === text) {
+    if (state.seenText.get(element) === text) {
       continue;
     }
-    seenText.set(element, text);
+    state.seenText.set(element, text);
     let page;
     try {
       page = JSON.parse(text);
@@ -87,7 +91,7 @@ function scan() {
       continue; // not ours, or cut short: the page still works
     }
     if (typeof page.visitor === "string") {
-      visitorToken = page.visitor;
+      state.visitor = page.visitor;
     }
     if (typeof page.sdk === "string") {
       load(page.sdk);
@@ -107,6 +111,10 @@ function schedule() {
 }
 
 function start() {
+  if (state.started) {
+    return;
+  }
+  state.started = true;
   scan();
   // Enhanced navigation, enhanced forms and streaming rendering replace or edit the data element in place.
   new MutationObserver(schedule).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
@@ -138,5 +146,5 @@ export async function measure(callsJson) {
 export async function visitor() {
   await ready;
   scan();
-  return visitorToken;
+  return state.visitor;
 }
