@@ -33,6 +33,10 @@ namespace OaiqPixel.AspNetCore.Components;
 /// <c>AddOaiqTracking</c>; renders nothing without it.
 /// </para>
 /// </remarks>
+// Streaming rendering addresses a component by boundary markers, which only components that stream get: with them, an
+// event recorded after the response started (a streaming page's late content) reaches the page in a streaming update.
+// The pixel itself waits for nothing, so it never makes a response stream.
+[StreamRendering]
 public sealed class OaiqPixel : ComponentBase, IDisposable
 {
     private const string StateKey = "OaiqPixel.AspNetCore.Components.OaiqPixel";
