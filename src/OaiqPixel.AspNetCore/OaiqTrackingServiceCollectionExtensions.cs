@@ -121,7 +121,9 @@ public static class OaiqTrackingServiceCollectionExtensions
         // Blazor: the visitor context a page hands to its interactive circuit, the circuit's state and its recorder.
         services.TryAddSingleton<VisitorTokens>();
         services.TryAddScoped<CircuitTracking>();
-        services.TryAddScoped<CircuitEventRecorder>();
+        // Built when first asked for, in a circuit: an app without Blazor has no IJSRuntime or NavigationManager, and its
+        // container validates type registrations at start-up in Development.
+        services.TryAddScoped(static sp => ActivatorUtilities.CreateInstance<CircuitEventRecorder>(sp));
         services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, OaiqCircuitHandler>());
         services.TryAddScoped<IOaiqTrackingFeature>(static sp =>
             sp.GetRequiredService<IHttpContextAccessor>().HttpContext is { } httpContext

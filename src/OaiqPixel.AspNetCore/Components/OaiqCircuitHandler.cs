@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace OaiqPixel.AspNetCore.Components;
 
@@ -12,28 +13,30 @@ namespace OaiqPixel.AspNetCore.Components;
 internal sealed class OaiqCircuitHandler : CircuitHandler, IDisposable
 {
     private readonly CircuitTracking _state;
-    private readonly NavigationManager _navigation;
-    private bool _subscribed;
+    private readonly IServiceProvider _services;
+    private NavigationManager? _navigation;
 
-    public OaiqCircuitHandler(CircuitTracking state, NavigationManager navigation)
+    // The navigation manager is resolved when the circuit opens: an app without Blazor never registers one, and its
+    // container validates this registration all the same.
+    public OaiqCircuitHandler(CircuitTracking state, IServiceProvider services)
     {
         // Created with the circuit, before any of its components: every component already sees a circuit.
         _state = state;
-        _navigation = navigation;
+        _services = services;
         state.IsCircuit = true;
     }
 
     public override Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken)
     {
+        _navigation = _services.GetRequiredService<NavigationManager>();
         _state.StartUri = _navigation.Uri;
         _navigation.LocationChanged += OnLocationChanged;
-        _subscribed = true;
         return Task.CompletedTask;
     }
 
     public void Dispose()
     {
-        if (_subscribed)
+        if (_navigation is not null)
         {
             _navigation.LocationChanged -= OnLocationChanged;
         }
