@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.AspNetCore.Components.Server.ProtectedBrowserStorage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OaiqPixel.AspNetCore.ConversionsApi;
 using OaiqPixel.AspNetCore.ServerViews;
@@ -25,11 +27,18 @@ internal sealed class VisitorTokens
     private readonly ITimeLimitedDataProtector _protector;
     private readonly bool _excludeBots;
 
-    public VisitorTokens(IDataProtectionProvider dataProtection, IOptions<OaiqTrackingOptions> options)
+    public VisitorTokens(IDataProtectionProvider dataProtection, IOptions<OaiqTrackingOptions> options, IServiceProviderIsService? services = null)
     {
         _protector = dataProtection.CreateProtector(Purpose).ToTimeLimitedDataProtector();
         _excludeBots = options.Value.ServerViews?.ExcludeBots ?? true;
+
+        // AddInteractiveServerComponents registers ProtectedLocalStorage: without it no circuit ever reads the context,
+        // and a page need not carry it.
+        HasCircuits = services?.IsService(typeof(ProtectedLocalStorage)) ?? true;
     }
+
+    /// <summary>Whether the app can run interactive server circuits, so its pages carry the visitor context.</summary>
+    public bool HasCircuits { get; }
 
     /// <summary>Protects the request's visitor context.</summary>
     public string Protect(OaiqTrackingContext tracking)
