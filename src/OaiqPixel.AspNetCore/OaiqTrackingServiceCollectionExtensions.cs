@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OaiqPixel;
 using OaiqPixel.AspNetCore;
+using OaiqPixel.AspNetCore.Components;
 using OaiqPixel.AspNetCore.Configuration;
 using OaiqPixel.AspNetCore.ConversionsApi;
 using OaiqPixel.AspNetCore.Cookies;
@@ -120,6 +122,14 @@ public static class OaiqTrackingServiceCollectionExtensions
         services.TryAddSingleton<PixelRenderer>();
         services.TryAddScoped<EventRecorder>();
         services.TryAddScoped<IConversionTracker, OaiqConversionTracker>();
+
+        // Blazor: the visitor context a page hands to its interactive circuit, the circuit's state and its recorder.
+        services.TryAddSingleton<VisitorTokens>();
+        services.TryAddScoped<CircuitTracking>();
+        // Built when first asked for, in a circuit: an app without Blazor has no IJSRuntime or NavigationManager, and its
+        // container validates type registrations at start-up in Development.
+        services.TryAddScoped(static sp => ActivatorUtilities.CreateInstance<CircuitEventRecorder>(sp));
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, OaiqCircuitHandler>());
         services.TryAddScoped<IOaiqTrackingFeature>(static sp =>
             sp.GetRequiredService<IHttpContextAccessor>().HttpContext is { } httpContext
             && sp.GetRequiredService<TrackingContextFactory>().GetOrCreate(httpContext) is { } context

@@ -48,7 +48,7 @@ internal sealed class PixelRenderer
     {
         try
         {
-            return RenderCore(httpContext, request);
+            return RenderCore(httpContext, request, data: null);
         }
         catch (Exception ex)
         {
@@ -58,7 +58,59 @@ internal sealed class PixelRenderer
         }
     }
 
-    private PixelMarkup? RenderCore(HttpContext httpContext, in PixelRenderRequest request)
+    /// <summary>
+    /// The pixel for this request as data for the Blazor module (<c>&lt;OaiqPixel /&gt;</c>), by the same rules as
+    /// <see cref="Render"/>; <see langword="null"/> when nothing renders.
+    /// </summary>
+    /// <param name="httpContext">The request.</param>
+    /// <param name="request">The component's parameters.</param>
+    /// <param name="visitor">Makes the protected visitor context an interactive circuit reads back, or <see langword="null"/> for none.</param>
+    public PixelPageData? RenderData(HttpContext httpContext, in PixelRenderRequest request, Func<OaiqTrackingContext, string?>? visitor)
+    {
+        try
+        {
+            var data = new PixelPageData(_options.SdkUrl);
+            RenderCore(httpContext, request, data);
+            if (data.Calls.Count == 0 || _contexts.GetOrCreate(httpContext) is not { } tracking)
+            {
+                return null;
+            }
+
+            var nonce = string.IsNullOrWhiteSpace(request.Nonce) ? tracking.Nonce : request.Nonce;
+            data.Nonce = string.IsNullOrWhiteSpace(nonce) ? null : nonce;
+            data.Visitor = visitor?.Invoke(tracking);
+            return data;
+        }
+        catch (Exception ex)
+        {
+            Log.PixelRenderFailed(_logger, ex);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Takes the events recorded for this page since the pixel rendered (a Blazor form handler, a component rendered after
+    /// the <c>&lt;head&gt;</c>), as pixel calls, and marks them rendered so the carrier does not take them too.
+    /// </summary>
+    public static List<byte[]> TakeRecordedSinceRender(OaiqTrackingContext tracking)
+    {
+        var calls = new List<byte[]>();
+        if (tracking.Consent == OaiqConsent.Denied)
+        {
+            return calls;
+        }
+
+        foreach (var recorded in tracking.UnrenderedRecorded)
+        {
+            calls.Add(PixelScriptWriter.MeasureArguments(recorded));
+        }
+
+        tracking.MarkPixelRendered(carried: true);
+        return calls;
+    }
+
+    /// <summary>The one set of rules; writes the calls as a script (<paramref name="data"/> null) or into <paramref name="data"/>.</summary>
+    private PixelMarkup? RenderCore(HttpContext httpContext, in PixelRenderRequest request, PixelPageData? data)
     {
         if (!_contexts.IsActive)
         {
@@ -85,41 +137,67 @@ internal sealed class PixelRenderer
         }
 
         ConversionEvent? pageView = null;
-        Utf8HtmlContent calls;
+        Utf8HtmlContent? calls = null;
         var rented = PixelScriptBuffer.Rent();
         try
         {
             var script = rented.Writer;
             if (tracking.Consent != OaiqConsent.NotRequired)
             {
-                script.WriteConsent(!denied);
+                if (data is null)
+                {
+                    script.WriteConsent(!denied);
+                }
+                else
+                {
+                    data.AddConsent(!denied);
+                }
             }
 
-            script.WriteInit(_options.PixelId!, _options.Debug, denied ? null : request.User);
+            var initUser = denied ? null : request.User;
+            if (data is null)
+            {
+                script.WriteInit(_options.PixelId!, _options.Debug, initUser);
+            }
+            else
+            {
+                data.Add(PixelScriptWriter.InitArguments(_options.PixelId!, _options.Debug, initUser));
+            }
+
             if (!denied)
             {
                 if (request.PageView ?? _options.AutoPageView)
                 {
                     pageView = _events.Create(tracking, OaiqEvent.PageViewed(request.PageData), tracking.PageViewEventId, request.User, optOut: false);
-                    script.WriteMeasure(pageView);
+                    WriteMeasure(script, data, pageView);
                 }
 
                 if (_carrier.Claim(tracking))
                 {
                     foreach (var carried in tracking.Carried)
                     {
-                        script.WriteCall(carried.Span);
+                        if (data is null)
+                        {
+                            script.WriteCall(carried.Span);
+                        }
+                        else
+                        {
+                            data.Add(carried);
+                        }
                     }
                 }
 
                 foreach (var recorded in tracking.UnrenderedRecorded)
                 {
-                    script.WriteMeasure(recorded);
+                    WriteMeasure(script, data, recorded);
                 }
             }
 
-            rented.Buffer.Write(PrerenderGuard.End);
-            calls = new Utf8HtmlContent(rented.Buffer.WrittenSpan);
+            if (data is null)
+            {
+                rented.Buffer.Write(PrerenderGuard.End);
+                calls = new Utf8HtmlContent(rented.Buffer.WrittenSpan);
+            }
         }
         finally
         {
@@ -132,6 +210,11 @@ internal sealed class PixelRenderer
             httpContext.RequestServices.GetRequiredService<EventRecorder>().SendToServer(tracking, pageView);
         }
 
+        if (calls is null)
+        {
+            return null;
+        }
+
         // nonce="" (nonce="@ViewData["nonce"]" with nothing set) gives no nonce: the provider's applies, as when the
         // attribute is left out. A white-space nonce matches no CSP source, so it is not written either.
         var nonce = string.IsNullOrWhiteSpace(request.Nonce) ? tracking.Nonce : request.Nonce;
@@ -140,6 +223,18 @@ internal sealed class PixelRenderer
             _loader,
             calls,
             pageView is not null && _options.NoScriptFallback ? NoScriptImageUrl(_options.PixelId!, pageView) : null);
+    }
+
+    private static void WriteMeasure(PixelScriptWriter script, PixelPageData? data, ConversionEvent conversionEvent)
+    {
+        if (data is null)
+        {
+            script.WriteMeasure(conversionEvent);
+        }
+        else
+        {
+            data.Add(PixelScriptWriter.MeasureArguments(conversionEvent));
+        }
     }
 
     private PixelMarkup? Suppressed(string reason)

@@ -80,8 +80,38 @@ internal sealed class PixelScriptWriter : IDisposable
     /// <exception cref="ArgumentException">The Pixel ID is empty.</exception>
     public void WriteInit(string pixelId, bool debug = false, UserData? user = null)
     {
+        _output.Write("oaiq("u8);
+        WriteInitArguments(pixelId, debug, user);
+        _output.Write(");\n"u8);
+    }
+
+    /// <summary>
+    /// The arguments of <c>init</c> as a JSON array, <c>["init",{pixelId, debug?, user?}]</c>, encoded for a script
+    /// context like every call: what a page's data element holds for the Blazor module.
+    /// </summary>
+    /// <param name="pixelId">The Pixel ID.</param>
+    /// <param name="debug">Whether the SDK logs to the browser console.</param>
+    /// <param name="user">Hashed identifiers and geography, as for <see cref="WriteInit"/>.</param>
+    /// <returns>The UTF-8 array.</returns>
+    /// <exception cref="ArgumentException">The Pixel ID is empty.</exception>
+    public static byte[] InitArguments(string pixelId, bool debug, UserData? user)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new PixelScriptWriter(buffer))
+        {
+            buffer.Write("["u8);
+            writer.WriteInitArguments(pixelId, debug, user);
+            buffer.Write("]"u8);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes <c>"init",{…}</c>.</summary>
+    private void WriteInitArguments(string pixelId, bool debug, UserData? user)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(pixelId);
-        _output.Write("oaiq(\"init\","u8);
+        _output.Write("\"init\","u8);
         _json.Reset();
         _json.WriteStartObject();
         _json.WriteString(s_pixelId, pixelId);
@@ -107,7 +137,6 @@ internal sealed class PixelScriptWriter : IDisposable
 
         _json.WriteEndObject();
         _json.Flush();
-        _output.Write(");\n"u8);
     }
 
     /// <summary>Writes <c>oaiq("measure", name, data, options);</c> for a recorded event.</summary>

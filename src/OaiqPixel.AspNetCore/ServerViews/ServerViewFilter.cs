@@ -34,7 +34,7 @@ internal static class ServerViewFilter
             return DropReason.Prefetch;
         }
 
-        if (options.RequireNavigation && !IsNavigation(headers))
+        if (options.RequireNavigation && !IsNavigation(headers) && !IsBlazorEnhancedNavigation(headers))
         {
             return DropReason.NotNavigation;
         }
@@ -57,6 +57,15 @@ internal static class ServerViewFilter
         && (string.Equals(dest[0], "document", StringComparison.OrdinalIgnoreCase)
             || string.Equals(dest[0], "iframe", StringComparison.OrdinalIgnoreCase)
             || string.Equals(dest[0], "frame", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// A Blazor enhanced navigation or enhanced form post: Blazor's script fetches the next page itself (so Fetch Metadata
+    /// says <c>no-cors</c>, not <c>navigate</c>) and marks the request with <c>Accept: text/html; blazor-enhanced-nav=on</c>;
+    /// the page it returns replaces the one the person sees, and the Blazor module measures its views.
+    /// </summary>
+    private static bool IsBlazorEnhancedNavigation(IHeaderDictionary headers) =>
+        headers.TryGetValue("Accept", out var accept) && accept.Count == 1 && accept[0] is { } value
+        && value.Contains("blazor-enhanced-nav=on", StringComparison.OrdinalIgnoreCase);
 
     private static string? UserAgent(IHeaderDictionary headers)
     {

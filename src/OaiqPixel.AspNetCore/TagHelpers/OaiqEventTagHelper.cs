@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.AspNetCore.Razor.TagHelpers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OaiqPixel.AspNetCore.Rendering;
 using OaiqPixel.AspNetCore.Tracking;
 
 namespace OaiqPixel.AspNetCore.TagHelpers;
@@ -19,20 +20,6 @@ namespace OaiqPixel.AspNetCore.TagHelpers;
 public sealed class OaiqEventTagHelper : TagHelper
 {
     private const string TagName = "oaiq-event";
-    private const string NameAttributeName = "name";
-    private const string CustomNameAttributeName = "custom-name";
-    private const string AmountAttributeName = "amount";
-    private const string AmountMinorAttributeName = "amount-minor";
-    private const string CurrencyAttributeName = "currency";
-    private const string ContentIdAttributeName = "content-id";
-    private const string ContentNameAttributeName = "content-name";
-    private const string ContentTypeAttributeName = "content-type";
-    private const string QuantityAttributeName = "quantity";
-    private const string ContentsAttributeName = "contents";
-    private const string PlanIdAttributeName = "plan-id";
-    private const string EventIdAttributeName = "event-id";
-    private const string OptOutAttributeName = "opt-out";
-    private const string UserAttributeName = "user";
 
     private readonly ILogger _logger;
 
@@ -51,59 +38,64 @@ public sealed class OaiqEventTagHelper : TagHelper
     public ViewContext? ViewContext { get; set; }
 
     /// <summary>The event name, one of <see cref="OaiqEventNames"/> (e.g. <c>contents_viewed</c>, <c>custom</c>).</summary>
-    [HtmlAttributeName(NameAttributeName)]
+    [HtmlAttributeName(EventAttributes.Name)]
     public string? Name { get; set; }
 
     /// <summary>The <c>custom_event_name</c>; required for <c>custom</c>, refused otherwise.</summary>
-    [HtmlAttributeName(CustomNameAttributeName)]
+    [HtmlAttributeName(EventAttributes.CustomName)]
     public string? CustomName { get; set; }
 
-    /// <summary>The event value in major units (e.g. <c>25.99</c>); requires <see cref="Currency"/>.</summary>
-    [HtmlAttributeName(AmountAttributeName)]
-    public decimal? Amount { get; set; }
+    /// <summary>
+    /// The event value in major units, as written: a literal (<c>amount="25.99"</c>), a <see cref="decimal"/>,
+    /// <see cref="double"/> or integer expression (<c>amount="@product.Price"</c>), or a string with a <c>.</c> decimal
+    /// point (<c>amount="@("25.99")"</c>). Read the same in every culture and never rounded: more decimals than the
+    /// currency has (spec §3.2, ISO 4217 minor units) is an error. Requires <see cref="Currency"/>.
+    /// </summary>
+    [HtmlAttributeName(EventAttributes.Amount)]
+    public object? Amount { get; set; }
 
     /// <summary>The event value in minor units (e.g. <c>2599</c>); requires <see cref="Currency"/>. Wins over <see cref="Amount"/>.</summary>
-    [HtmlAttributeName(AmountMinorAttributeName)]
+    [HtmlAttributeName(EventAttributes.AmountMinor)]
     public long? AmountMinor { get; set; }
 
     /// <summary>The ISO 4217 currency of the amount (e.g. <c>USD</c>).</summary>
-    [HtmlAttributeName(CurrencyAttributeName)]
+    [HtmlAttributeName(EventAttributes.Currency)]
     public string? Currency { get; set; }
 
     /// <summary>The id of a single content item.</summary>
-    [HtmlAttributeName(ContentIdAttributeName)]
+    [HtmlAttributeName(EventAttributes.ContentId)]
     public string? ContentId { get; set; }
 
     /// <summary>The name of a single content item.</summary>
-    [HtmlAttributeName(ContentNameAttributeName)]
+    [HtmlAttributeName(EventAttributes.ContentName)]
     public string? ContentName { get; set; }
 
     /// <summary>The type of a single content item (e.g. <c>product</c>).</summary>
-    [HtmlAttributeName(ContentTypeAttributeName)]
+    [HtmlAttributeName(EventAttributes.ContentType)]
     public string? ContentType { get; set; }
 
     /// <summary>The quantity of a single content item.</summary>
-    [HtmlAttributeName(QuantityAttributeName)]
+    [HtmlAttributeName(EventAttributes.Quantity)]
     public int? Quantity { get; set; }
 
     /// <summary>Content items (added before the single item described by the <c>content-*</c> attributes).</summary>
-    [HtmlAttributeName(ContentsAttributeName)]
+    [HtmlAttributeName(EventAttributes.Contents)]
     public IEnumerable<Content>? Contents { get; set; }
 
     /// <summary>The plan id (<c>plan_enrollment</c> and <c>custom</c> events).</summary>
-    [HtmlAttributeName(PlanIdAttributeName)]
+    [HtmlAttributeName(EventAttributes.PlanId)]
     public string? PlanId { get; set; }
 
     /// <summary>The event id shared by both legs; a fresh opaque one when not set.</summary>
-    [HtmlAttributeName(EventIdAttributeName)]
+    [HtmlAttributeName(EventAttributes.EventId)]
     public string? EventId { get; set; }
 
     /// <summary>Excludes the event from future user-level personalization (<c>opt_out</c>).</summary>
-    [HtmlAttributeName(OptOutAttributeName)]
+    [HtmlAttributeName(EventAttributes.OptOut)]
     public bool OptOut { get; set; }
 
     /// <summary>Who the event is about, for the server leg.</summary>
-    [HtmlAttributeName(UserAttributeName)]
+    [HtmlAttributeName(EventAttributes.User)]
     public UserData? User { get; set; }
 
     /// <inheritdoc />
@@ -133,45 +125,19 @@ public sealed class OaiqEventTagHelper : TagHelper
     /// <summary>Builds the event the attributes describe.</summary>
     /// <returns>The event.</returns>
     /// <exception cref="ArgumentException">The attributes do not describe a valid event.</exception>
-    internal OaiqEvent BuildEvent()
+    internal OaiqEvent BuildEvent() => new EventAttributes
     {
-        if (string.IsNullOrEmpty(Name) || !OaiqEventNames.TryGetDataType(Name, out var shape))
-        {
-            throw new ArgumentException($"<oaiq-event name=\"…\"> must be one of {string.Join(", ", OaiqEventNames.All)}.", NameAttributeName);
-        }
-
-        Money? amount = null;
-        if (AmountMinor is not null || Amount is not null)
-        {
-            if (string.IsNullOrWhiteSpace(Currency))
-            {
-                throw new ArgumentException("<oaiq-event> needs currency=\"…\" (ISO 4217, e.g. USD) with amount or amount-minor.", CurrencyAttributeName);
-            }
-
-            amount = AmountMinor is { } minor ? Money.FromMinorUnits(minor, Currency) : Money.FromMajor(Amount!.Value, Currency);
-        }
-
-        var contents = Contents?.ToList() ?? [];
-        if (ContentId is not null || ContentName is not null || ContentType is not null || Quantity is not null)
-        {
-            contents.Add(new Content { Id = ContentId, Name = ContentName, ContentType = ContentType, Quantity = Quantity });
-        }
-
-        if (PlanId is not null && shape is EventDataType.Contents or EventDataType.CustomerAction)
-        {
-            throw new ArgumentException($"plan-id is not allowed on '{Name}' events.", PlanIdAttributeName);
-        }
-
-        EventData data = shape switch
-        {
-            EventDataType.Contents => new ContentsData { Amount = amount, Contents = contents },
-            EventDataType.CustomerAction when contents.Count > 0 =>
-                throw new ArgumentException($"'{Name}' events carry customer_action data, which has no contents.", ContentsAttributeName),
-            EventDataType.CustomerAction => new CustomerActionData { Amount = amount },
-            EventDataType.PlanEnrollment => new PlanEnrollmentData { Amount = amount, PlanId = PlanId, Contents = contents },
-            _ => new CustomData { Amount = amount, PlanId = PlanId, Contents = contents },
-        };
-
-        return OaiqEvent.Create(Name, data, CustomName);
-    }
+        EventName = Name,
+        CustomEventName = CustomName,
+        AmountValue = Amount,
+        AmountMinorUnits = AmountMinor,
+        CurrencyCode = Currency,
+        ContentIdValue = ContentId,
+        ContentNameValue = ContentName,
+        ContentTypeValue = ContentType,
+        QuantityValue = Quantity,
+        ContentsValue = Contents,
+        PlanIdValue = PlanId,
+        Tag = "<oaiq-event>",
+    }.Build();
 }

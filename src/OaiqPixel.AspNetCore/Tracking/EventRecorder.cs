@@ -39,11 +39,31 @@ internal sealed class EventRecorder(
         if (context is not null && sink.IsEnabled && ServerViewFilter.IsViewEvent(conversionEvent.Event.Name)
             && context.ServerViewSkipReason is { } reason)
         {
-            instrumentation.Dropped(reason);
-            Log.ServerViewSkipped(logger, conversionEvent.Event.Name, conversionEvent.Id, reason);
-            return false;
+            return SkipView(conversionEvent, reason);
         }
 
+        return Enqueue(conversionEvent);
+    }
+
+    /// <summary>
+    /// Hands an event recorded outside the request that rendered its page (an interactive circuit) to the server leg,
+    /// skipping a view's copy when <paramref name="viewSkipReason"/> says no person sees it.
+    /// </summary>
+    /// <returns>Whether the server leg accepted it.</returns>
+    public bool SendToServerForVisitor(string? viewSkipReason, ConversionEvent conversionEvent) =>
+        viewSkipReason is not null && sink.IsEnabled && ServerViewFilter.IsViewEvent(conversionEvent.Event.Name)
+            ? SkipView(conversionEvent, viewSkipReason)
+            : Enqueue(conversionEvent);
+
+    private bool SkipView(ConversionEvent conversionEvent, string reason)
+    {
+        instrumentation.Dropped(reason);
+        Log.ServerViewSkipped(logger, conversionEvent.Event.Name, conversionEvent.Id, reason);
+        return false;
+    }
+
+    private bool Enqueue(ConversionEvent conversionEvent)
+    {
         try
         {
             return sink.TryEnqueue(conversionEvent);

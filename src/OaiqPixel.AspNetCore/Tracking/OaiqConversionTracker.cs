@@ -1,17 +1,22 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OaiqPixel.AspNetCore.Components;
 
 namespace OaiqPixel.AspNetCore.Tracking;
 
 /// <summary>
 /// <see cref="IConversionTracker"/>: checks the call, finds the request's context, makes the event
-/// (<see cref="RequestEventFactory"/>) and hands it to <see cref="EventRecorder"/>. Never waits on the network.
+/// (<see cref="RequestEventFactory"/>) and hands it to <see cref="EventRecorder"/>. Never waits on the network. In an
+/// interactive server circuit, which has no request, it records through <see cref="CircuitEventRecorder"/>.
 /// </summary>
 internal sealed class OaiqConversionTracker(
     IHttpContextAccessor httpContextAccessor,
     TrackingContextFactory contexts,
     RequestEventFactory events,
     EventRecorder recorder,
+    CircuitTracking circuit,
+    IServiceProvider services,
     ILogger<OaiqConversionTracker> logger) : IConversionTracker
 {
     public string? Track(OaiqEvent oaiqEvent, string? eventId = null, UserData? user = null, bool optOut = false)
@@ -26,6 +31,12 @@ internal sealed class OaiqConversionTracker(
         {
             Log.TrackingInactive(logger, oaiqEvent.Name);
             return null;
+        }
+
+        if (circuit.IsCircuit)
+        {
+            // The circuit's IHttpContextAccessor may show the connection's request (/_blazor), not a page: never use it.
+            return services.GetRequiredService<CircuitEventRecorder>().Track(oaiqEvent, eventId, user, optOut);
         }
 
         if (httpContextAccessor.HttpContext is not { } httpContext)

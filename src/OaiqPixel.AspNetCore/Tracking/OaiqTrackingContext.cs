@@ -133,8 +133,21 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
     /// <summary>Whether the request carries what the middleware acts on, so it should have built this context.</summary>
     public bool NeedsMiddleware { get; set; }
 
+    /// <summary>
+    /// Called when an event is recorded after the pixel rendered, so a pixel that can still change the page (the Blazor
+    /// <c>&lt;OaiqPixel /&gt;</c>, before the response completes) takes it; <see langword="null"/> otherwise.
+    /// </summary>
+    public Action? RecordedAfterPixel { get; set; }
+
     /// <summary>Adds a pixel event for the browser leg.</summary>
-    public void AddRecorded(ConversionEvent conversionEvent) => (_recorded ??= []).Add(conversionEvent);
+    public void AddRecorded(ConversionEvent conversionEvent)
+    {
+        (_recorded ??= []).Add(conversionEvent);
+        if (IsPixelRendered)
+        {
+            RecordedAfterPixel?.Invoke();
+        }
+    }
 
     /// <summary>Recorded events the pixel has not rendered (recorded after it, or in a response without one).</summary>
     public ReadOnlySpan<ConversionEvent> UnrenderedRecorded =>

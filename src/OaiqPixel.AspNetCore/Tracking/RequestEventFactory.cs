@@ -24,6 +24,24 @@ internal sealed class RequestEventFactory(TimeProvider timeProvider, IOptions<Oa
             User = context.RequestUser.Merge(user),
         };
 
+    /// <summary>
+    /// An event recorded in an interactive circuit, where no request is at hand: the visitor's <c>oppref</c> and request
+    /// user data come from the page the circuit runs on, <c>source_url</c> from the circuit's current address.
+    /// </summary>
+    /// <exception cref="ArgumentException">The event id is not usable.</exception>
+    public static ConversionEvent CreateForVisitor(string? oppref, string? sourceUrl, UserData requestUser, OaiqEvent oaiqEvent, string eventId, DateTimeOffset timestamp, UserData? user, bool optOut) =>
+        new(oaiqEvent, eventId, timestamp)
+        {
+            Oppref = oppref,
+            SourceUrl = sourceUrl,
+            ActionSource = oaiqEvent.IsPixelEvent ? ActionSource.Web : null,
+            OptOut = optOut,
+            User = requestUser.Merge(user),
+        };
+
+    /// <summary>The time an event recorded now carries.</summary>
+    public DateTimeOffset Now => timeProvider.GetUtcNow();
+
     /// <summary>An event tracked outside a request (a background job): no page, so <see cref="OaiqTrackingOptions.BackgroundActionSource"/>.</summary>
     /// <exception cref="ArgumentException">The event id is not usable.</exception>
     public ConversionEvent CreateOutsideRequest(OaiqEvent oaiqEvent, string? eventId, UserData? user, bool optOut) =>

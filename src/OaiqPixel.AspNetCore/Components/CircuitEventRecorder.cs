@@ -1,0 +1,148 @@
+using System.Text;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.JSInterop;
+using OaiqPixel.AspNetCore.Rendering;
+using OaiqPixel.AspNetCore.Tracking;
+
+namespace OaiqPixel.AspNetCore.Components;
+
+/// <summary>
+/// Records events in an interactive server circuit (an event handler, an interactive route change), where no request is
+/// at hand: the visitor context comes from the page (<see cref="VisitorTokens"/>, read through the Blazor module), the
+/// server leg goes to the same <see cref="EventRecorder"/> as a request's, and the browser leg is handed to the module
+/// through JS interop — the same id on both. Scoped to the circuit.
+/// </summary>
+/// <remarks>
+/// <see cref="Track"/> returns the id at once; the visitor context may need one JS interop round trip, so the legs go out
+/// right after, on the circuit's dispatcher. Without a visitor context (no <c>&lt;OaiqPixel /&gt;</c> on the page, consent
+/// not given when it rendered) nothing is recorded, on either leg (log 50).
+/// </remarks>
+internal sealed class CircuitEventRecorder(
+    CircuitTracking state,
+    IJSRuntime js,
+    NavigationManager navigation,
+    VisitorTokens tokens,
+    RequestEventFactory events,
+    EventRecorder recorder,
+    TrackingContextFactory contexts,
+    IOptions<OaiqTrackingOptions> options,
+    ILogger<CircuitEventRecorder> logger)
+{
+    /// <summary>The module's path below the app's base address.</summary>
+    public const string ModulePath = "_content/OaiqPixel.AspNetCore/oaiq-pixel.js";
+
+    private Task<IJSObjectReference>? _module;
+
+    /// <summary>Records an event on both legs; returns its id.</summary>
+    public string Track(global::OaiqPixel.OaiqEvent oaiqEvent, string? eventId, UserData? user, bool optOut) =>
+        TrackCore(oaiqEvent, eventId, user, optOut, serverLeg: true);
+
+    /// <summary>
+    /// Measures an interactive route change as <c>page_viewed</c> (when <paramref name="pageView"/>, or else
+    /// <see cref="OaiqTrackingOptions.AutoPageView"/>, says so), with its server copy as for a page a request rendered.
+    /// </summary>
+    public void TrackPageView(ContentsData? pageData, UserData? user, bool? pageView)
+    {
+        if (contexts.IsActive && (pageView ?? options.Value.AutoPageView))
+        {
+            TrackCore(global::OaiqPixel.OaiqEvent.PageViewed(pageData), null, user, optOut: false, serverLeg: options.Value.ConversionsApi.SendPageViews);
+        }
+    }
+
+    private string TrackCore(global::OaiqPixel.OaiqEvent oaiqEvent, string? eventId, UserData? user, bool optOut, bool serverLeg)
+    {
+        var id = eventId ?? EventIds.New();
+        var timestamp = events.Now;
+        var sourceUrl = SourceUrl(navigation.Uri);
+        _ = RecordAsync(oaiqEvent, id, timestamp, sourceUrl, user, optOut, serverLeg);
+        return id;
+    }
+
+    private async Task RecordAsync(global::OaiqPixel.OaiqEvent oaiqEvent, string id, DateTimeOffset timestamp, string? sourceUrl, UserData? user, bool optOut, bool serverLeg)
+    {
+        try
+        {
+            var visitor = await GetVisitorAsync();
+            if (visitor is null)
+            {
+                ComponentsLog.CircuitEventDropped(logger, oaiqEvent.Name, "the page carries no visitor context (no <OaiqPixel /> in its <head>, or tracking was off for it)");
+                return;
+            }
+
+            if (visitor.Consent == OaiqConsent.Denied)
+            {
+                recorder.RefusedForConsent(oaiqEvent.Name);
+                return;
+            }
+
+            var conversionEvent = RequestEventFactory.CreateForVisitor(visitor.Oppref, sourceUrl, visitor.RequestUser, oaiqEvent, id, timestamp, user, optOut);
+            var enqueued = serverLeg && recorder.SendToServerForVisitor(visitor.ViewSkipReason, conversionEvent);
+            var browser = oaiqEvent.IsPixelEvent;
+            if (browser)
+            {
+                var call = Encoding.UTF8.GetString(PixelScriptWriter.MeasureArguments(conversionEvent));
+                try
+                {
+                    var module = await GetModuleAsync();
+                    await module.InvokeVoidAsync("measure", "[" + call + "]");
+                }
+                catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException or InvalidOperationException)
+                {
+                    ComponentsLog.CircuitBrowserLegFailed(logger, oaiqEvent.Name, id, ex);
+                    browser = false;
+                }
+            }
+
+            ComponentsLog.CircuitEventRecorded(logger, oaiqEvent.Name, id, enqueued, browser);
+        }
+        catch (Exception ex)
+        {
+            // A circuit must never fail because of measurement.
+            ComponentsLog.CircuitFailed(logger, oaiqEvent.Name, ex);
+        }
+    }
+
+    private async Task<VisitorContext?> GetVisitorAsync()
+    {
+        if (state.Visitor is { } known)
+        {
+            return known;
+        }
+
+        string? token;
+        try
+        {
+            token = await (await GetModuleAsync()).InvokeAsync<string?>("visitor");
+        }
+        catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException or InvalidOperationException)
+        {
+            ComponentsLog.VisitorContextRejected(logger, "the page did not answer through JS interop");
+            return null;
+        }
+
+        if (token is null)
+        {
+            return null;
+        }
+
+        var visitor = tokens.Unprotect(token, out var reason);
+        if (visitor is null)
+        {
+            ComponentsLog.VisitorContextRejected(logger, reason!);
+        }
+
+        return state.Visitor = visitor;
+    }
+
+    private Task<IJSObjectReference> GetModuleAsync() =>
+        _module ??= js.InvokeAsync<IJSObjectReference>("import", new Uri(navigation.BaseUri).AbsolutePath + ModulePath).AsTask();
+
+    private static string? SourceUrl(string uri)
+    {
+        // Scheme, host and path, as for a request (no query, no fragment: spec §9 #18).
+        var url = new Uri(uri).GetLeftPart(UriPartial.Path);
+        return ConversionEvent.IsValidSourceUrl(url) ? url : null;
+    }
+}

@@ -1,0 +1,24 @@
+namespace OaiqPixel.AspNetCore.Components;
+
+/// <summary>
+/// A circuit's tracking state (scoped: one per interactive server circuit, unused in a request's scope): whether this
+/// scope is a circuit, where it started, whether the address changed since, whether an interactive
+/// <c>&lt;OaiqPixel /&gt;</c> measures its route changes, and the visitor context read from the page.
+/// </summary>
+internal sealed class CircuitTracking
+{
+    /// <summary>Whether this scope is an interactive server circuit (set when the circuit is created).</summary>
+    public bool IsCircuit { get; set; }
+
+    /// <summary>The address the circuit started on: the page that was rendered (and prerendered) by a request.</summary>
+    public string? StartUri { get; set; }
+
+    /// <summary>Whether the address changed since the circuit started.</summary>
+    public bool Navigated { get; set; }
+
+    /// <summary>Whether an interactive <c>&lt;OaiqPixel /&gt;</c> runs in this circuit: its router's route changes are measured here.</summary>
+    public bool HasInteractivePixel { get; set; }
+
+    /// <summary>The visitor context last read from the page, or <see langword="null"/> (read again after a navigation).</summary>
+    public VisitorContext? Visitor { get; set; }
+}

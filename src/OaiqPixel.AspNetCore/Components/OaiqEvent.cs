@@ -1,0 +1,156 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OaiqPixel.AspNetCore.Rendering;
+
+namespace OaiqPixel.AspNetCore.Components;
+
+/// <summary>
+/// <c>&lt;OaiqEvent Name="contents_viewed" ContentId="sku-1" Amount="25.99" Currency="USD" /&gt;</c>: records an event from
+/// a Razor component through <see cref="IConversionTracker"/>, so it reaches the pixel on this page (through
+/// <see cref="OaiqPixel"/>'s data) and the Conversions API, with one id. The parameters and their rules are those of
+/// <c>&lt;oaiq-event&gt;</c>.
+/// </summary>
+/// <remarks>
+/// Renders nothing. Records once per page: while the page renders on the server (static rendering or prerendering); in an
+/// interactive circuit only for a page the circuit rendered itself (after an interactive route change, or without
+/// prerendering), never again for the prerendered one. Invalid parameters are logged as errors (log 53) and record
+/// nothing; the page still renders.
+/// </remarks>
+public sealed class OaiqEvent : ComponentBase
+{
+    /// <summary>The event name, one of <see cref="OaiqEventNames"/> (e.g. <c>contents_viewed</c>, <c>custom</c>).</summary>
+    [Parameter]
+    public string? Name { get; set; }
+
+    /// <summary>The <c>custom_event_name</c>; required for <c>custom</c>, refused otherwise (spec §3.3).</summary>
+    [Parameter]
+    public string? CustomName { get; set; }
+
+    /// <summary>
+    /// The event value in major units, as written: a literal (<c>Amount="25.99"</c>), a <see cref="decimal"/>,
+    /// <see cref="double"/> or integer expression, or a string with a <c>.</c> decimal point. Read the same in every
+    /// culture and never rounded: more decimals than the currency has (ISO 4217 minor units, spec §3.2) is an error.
+    /// Requires <see cref="Currency"/>.
+    /// </summary>
+    [Parameter]
+    public object? Amount { get; set; }
+
+    /// <summary>The event value in minor units (e.g. <c>2599</c>); requires <see cref="Currency"/>. Wins over <see cref="Amount"/>.</summary>
+    [Parameter]
+    public long? AmountMinor { get; set; }
+
+    /// <summary>The ISO 4217 currency of the amount (e.g. <c>USD</c>).</summary>
+    [Parameter]
+    public string? Currency { get; set; }
+
+    /// <summary>The id of a single content item.</summary>
+    [Parameter]
+    public string? ContentId { get; set; }
+
+    /// <summary>The name of a single content item.</summary>
+    [Parameter]
+    public string? ContentName { get; set; }
+
+    /// <summary>The type of a single content item (e.g. <c>product</c>).</summary>
+    [Parameter]
+    public string? ContentType { get; set; }
+
+    /// <summary>The quantity of a single content item.</summary>
+    [Parameter]
+    public int? Quantity { get; set; }
+
+    /// <summary>Content items (added before the single item described by the <c>Content*</c> parameters).</summary>
+    [Parameter]
+    public IEnumerable<Content>? Contents { get; set; }
+
+    /// <summary>The plan id (<c>plan_enrollment</c> and <c>custom</c> events).</summary>
+    [Parameter]
+    public string? PlanId { get; set; }
+
+    /// <summary>The event id shared by both legs; a fresh opaque one when not set.</summary>
+    [Parameter]
+    public string? EventId { get; set; }
+
+    /// <summary>Excludes the event from future user-level personalization (<c>opt_out</c>).</summary>
+    [Parameter]
+    public bool OptOut { get; set; }
+
+    /// <summary>Who the event is about, for the server leg.</summary>
+    [Parameter]
+    public UserData? User { get; set; }
+
+    // The request, while the page renders on the server; null in an interactive circuit.
+    [CascadingParameter]
+    private HttpContext? HttpContext { get; set; }
+
+    [Inject]
+    private IServiceProvider Services { get; set; } = default!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
+    /// <inheritdoc />
+    protected override void OnInitialized()
+    {
+        var logger = Services.GetRequiredService<ILogger<OaiqEvent>>();
+        try
+        {
+            if (Services.GetService<IConversionTracker>() is not { } tracker)
+            {
+                Tracking.Log.PixelSuppressed(logger, "<OaiqEvent /> needs AddOaiqTracking");
+                return;
+            }
+
+            if (HttpContext is null && RendererInfo.IsInteractive && RecordedWhilePrerendering())
+            {
+                return;
+            }
+
+            var oaiqEvent = new EventAttributes
+            {
+                EventName = Name,
+                CustomEventName = CustomName,
+                AmountValue = Amount,
+                AmountMinorUnits = AmountMinor,
+                CurrencyCode = Currency,
+                ContentIdValue = ContentId,
+                ContentNameValue = ContentName,
+                ContentTypeValue = ContentType,
+                QuantityValue = Quantity,
+                ContentsValue = Contents,
+                PlanIdValue = PlanId,
+                Tag = "<OaiqEvent>",
+            }.Build();
+            tracker.Track(oaiqEvent, EventId, User, OptOut);
+        }
+        catch (Exception ex)
+        {
+            ComponentsLog.EventComponentFailed(logger, ex);
+        }
+    }
+
+    /// <summary>
+    /// Whether this circuit instance shows a page that was prerendered (where the event was recorded already): the
+    /// render mode prerenders, and no interactive router changed the page since the circuit started.
+    /// </summary>
+    private bool RecordedWhilePrerendering()
+    {
+        var prerenders = AssignedRenderMode switch
+        {
+            InteractiveServerRenderMode mode => mode.Prerender,
+            InteractiveAutoRenderMode mode => mode.Prerender,
+            InteractiveWebAssemblyRenderMode mode => mode.Prerender,
+            _ => true,
+        };
+        if (!prerenders)
+        {
+            return false;
+        }
+
+        return Services.GetService<CircuitTracking>() is not { HasInteractivePixel: true } circuit
+            || (!circuit.Navigated && string.Equals(Navigation.Uri, circuit.StartUri, StringComparison.Ordinal));
+    }
+}

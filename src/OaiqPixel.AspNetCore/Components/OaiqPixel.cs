@@ -1,0 +1,245 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Rendering;
+using Microsoft.AspNetCore.Components.Routing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OaiqPixel.AspNetCore.Rendering;
+using OaiqPixel.AspNetCore.Tracking;
+
+namespace OaiqPixel.AspNetCore.Components;
+
+/// <summary>
+/// <c>&lt;OaiqPixel /&gt;</c>: the OpenAI Ads pixel for a Blazor Web App, high in <c>App.razor</c>'s <c>&lt;head&gt;</c>.
+/// It renders the page's pixel calls as data — <c>consent</c> when consent is managed, <c>init</c>, <c>page_viewed</c>
+/// with the id its Conversions API copy got, the events carried from a redirect and those recorded for the page (spec
+/// §1.1, §2.1) — and a <c>&lt;script type="module"&gt;</c> (<c>_content/OaiqPixel.AspNetCore/oaiq-pixel.js</c>, with the
+/// request's CSP nonce) that measures them once per event id: on the full load, after each enhanced navigation or
+/// enhanced form post, after each streaming-rendering update.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The same rules as <c>&lt;oaiq-pixel /&gt;</c>: nothing when tracking is off or unconfigured, the endpoint opted out,
+/// consent is not given (unless <see cref="OaiqTrackingOptions.RenderWhenConsentDenied"/>), or the pixel already rendered
+/// for the request; it never throws. An event recorded after the <c>&lt;head&gt;</c> rendered — by
+/// <see cref="OaiqEvent"/> in a page, or <see cref="IConversionTracker"/> in a form handler — joins the page's data
+/// before the response completes (or through a streaming update).
+/// </para>
+/// <para>
+/// Give it the render mode of <c>&lt;Routes&gt;</c> when the router is interactive
+/// (<c>&lt;OaiqPixel @rendermode="InteractiveServer" /&gt;</c>, as the template does for <c>&lt;HeadOutlet&gt;</c>): it
+/// then measures each interactive route change as <c>page_viewed</c> on both legs, through JS interop. Needs
+/// <c>AddOaiqTracking</c>; renders nothing without it.
+/// </para>
+/// </remarks>
+// Streaming rendering addresses a component by boundary markers, which only components that stream get: with them, an
+// event recorded after the response started (a streaming page's late content) reaches the page in a streaming update.
+// The pixel itself waits for nothing, so it never makes a response stream.
+[StreamRendering]
+public sealed class OaiqPixel : ComponentBase, IDisposable
+{
+    private const string StateKey = "OaiqPixel.AspNetCore.Components.OaiqPixel";
+
+    private readonly Lock _lock = new();
+    private PixelPageData? _data;
+    private string? _element;
+    private string? _moduleSource;
+    private OaiqTrackingContext? _tracking;
+    private PersistingComponentStateSubscription? _persisting;
+    private bool _listening;
+
+    /// <summary>
+    /// The CSP nonce for the module's <c>&lt;script&gt;</c>; overrides <see cref="OaiqTrackingOptions.NonceProvider"/>.
+    /// Empty or white space counts as none given.
+    /// </summary>
+    [Parameter]
+    public string? Nonce { get; set; }
+
+    /// <summary>The signed-in visitor's identifiers for <c>init</c>'s <c>user</c> (spec §1.4), hashed; also added to <c>page_viewed</c>'s server copy.</summary>
+    [Parameter]
+    public UserData? User { get; set; }
+
+    /// <summary>Optional content for <c>page_viewed</c>.</summary>
+    [Parameter]
+    public ContentsData? PageData { get; set; }
+
+    /// <summary>Whether to measure <c>page_viewed</c>; <see langword="null"/> follows <see cref="OaiqTrackingOptions.AutoPageView"/>.</summary>
+    [Parameter]
+    public bool? PageView { get; set; }
+
+    // The request, while the page renders on the server (static rendering or prerendering); null in an interactive circuit.
+    [CascadingParameter]
+    private HttpContext? HttpContext { get; set; }
+
+    [Inject]
+    private IServiceProvider Services { get; set; } = default!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_tracking is not null && _tracking.RecordedAfterPixel == OnRecordedAfterPixel)
+        {
+            _tracking.RecordedAfterPixel = null;
+        }
+
+        _persisting?.Dispose();
+        if (_listening)
+        {
+            Navigation.LocationChanged -= OnLocationChanged;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void OnInitialized()
+    {
+        if (Services.GetService<PixelRenderer>() is not { } renderer)
+        {
+            return;
+        }
+
+        if (HttpContext is { } httpContext)
+        {
+            RenderForRequest(renderer, httpContext);
+            if (AssignedRenderMode is not null && Services.GetService<PersistentComponentState>() is { } state)
+            {
+                // Prerendering an interactive pixel: its circuit instance shows the same data.
+                _persisting = state.RegisterOnPersisting(Persist, AssignedRenderMode);
+            }
+        }
+        else if (RendererInfo.IsInteractive && Services.GetService<CircuitTracking>() is { IsCircuit: true } circuit)
+        {
+            circuit.HasInteractivePixel = true;
+            if (Services.GetService<PersistentComponentState>() is { } state && TakeElement(state) is { } element)
+            {
+                _element = element;
+            }
+
+            Navigation.LocationChanged += OnLocationChanged;
+            _listening = true;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void BuildRenderTree(RenderTreeBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        string? element;
+        lock (_lock)
+        {
+            element = _element;
+        }
+
+        if (element is null)
+        {
+            return;
+        }
+
+        if (_moduleSource is not null)
+        {
+            builder.OpenElement(0, "script");
+            builder.AddAttribute(1, "type", "module");
+            builder.AddAttribute(2, "src", _moduleSource);
+            builder.AddAttribute(3, "data-oaiq-module", true);
+            if (_data?.Nonce is { } nonce)
+            {
+                builder.AddAttribute(4, "nonce", nonce);
+            }
+
+            builder.CloseElement();
+        }
+
+        builder.AddMarkupContent(5, element);
+    }
+
+    private void RenderForRequest(PixelRenderer renderer, HttpContext httpContext)
+    {
+        var tokens = Services.GetRequiredService<VisitorTokens>();
+        _data = renderer.RenderData(httpContext, new PixelRenderRequest(Nonce, User, PageData, PageView), tokens.HasCircuits ? tokens.Protect : null);
+        if (_data is null || httpContext.Features.Get<IOaiqTrackingFeature>() is not OaiqTrackingContext tracking)
+        {
+            return;
+        }
+
+        _tracking = tracking;
+        tracking.RecordedAfterPixel = OnRecordedAfterPixel;
+        // The fingerprinted URL when MapStaticAssets serves it; from the app's root, so a page without <base href> (a
+        // RazorComponentResult) finds it too.
+        _moduleSource = httpContext.Request.PathBase.Add(new PathString("/" + Assets[CircuitEventRecorder.ModulePath])).Value;
+        _element = _data.ToElement();
+    }
+
+    private void OnRecordedAfterPixel()
+    {
+        if (_tracking is null || _data is null)
+        {
+            return;
+        }
+
+        var calls = PixelRenderer.TakeRecordedSinceRender(_tracking);
+        if (calls.Count == 0)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            foreach (var call in calls)
+            {
+                _data.Add(call);
+            }
+
+            _element = _data.ToElement();
+        }
+
+        _ = RerenderAsync(calls.Count);
+    }
+
+    private async Task RerenderAsync(int count)
+    {
+        try
+        {
+            await InvokeAsync(StateHasChanged);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
+        {
+            var logger = Services.GetRequiredService<ILogger<OaiqPixel>>();
+            ComponentsLog.LateEventsNotRendered(logger, count, ex);
+        }
+    }
+
+    private void OnLocationChanged(object? sender, LocationChangedEventArgs e)
+    {
+        // An interactive router changed the page without a request: page_viewed on both legs, through the circuit.
+        if (Services.GetService<CircuitEventRecorder>() is { } recorder)
+        {
+            recorder.TrackPageView(PageData, User, PageView);
+        }
+    }
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The state is a string, which System.Text.Json serializes without reflection over user types.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "The state is a string.")]
+    private Task Persist()
+    {
+        string? element;
+        lock (_lock)
+        {
+            element = _element;
+        }
+
+        if (element is not null)
+        {
+            Services.GetRequiredService<PersistentComponentState>().PersistAsJson(StateKey, element);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The state is a string.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "The state is a string.")]
+    private static string? TakeElement(PersistentComponentState state) =>
+        state.TryTakeFromJson<string>(StateKey, out var element) ? element : null;
+}

@@ -1,0 +1,108 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Components.Server.ProtectedBrowserStorage;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OaiqPixel.AspNetCore.ConversionsApi;
+using OaiqPixel.AspNetCore.ServerViews;
+using OaiqPixel.AspNetCore.Tracking;
+
+namespace OaiqPixel.AspNetCore.Components;
+
+/// <summary>
+/// Carries a <see cref="VisitorContext"/> from the request that rendered a page to the interactive circuit running on it:
+/// <c>&lt;OaiqPixel /&gt;</c> writes it into the page's pixel data, data-protected (authenticated encryption, so a page
+/// script can neither read nor forge it) and time-limited; the circuit reads it back through the Blazor module.
+/// </summary>
+internal sealed class VisitorTokens
+{
+    private const string Purpose = "OaiqPixel.AspNetCore.VisitorContext.v1";
+
+    /// <summary>How long a page's visitor context stays usable by a circuit on that page.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
+
+    private readonly ITimeLimitedDataProtector _protector;
+    private readonly bool _excludeBots;
+
+    public VisitorTokens(IDataProtectionProvider dataProtection, IOptions<OaiqTrackingOptions> options, IServiceProviderIsService? services = null)
+    {
+        _protector = dataProtection.CreateProtector(Purpose).ToTimeLimitedDataProtector();
+        _excludeBots = options.Value.ServerViews?.ExcludeBots ?? true;
+
+        // AddInteractiveServerComponents registers ProtectedLocalStorage: without it no circuit ever reads the context,
+        // and a page need not carry it.
+        HasCircuits = services?.IsService(typeof(ProtectedLocalStorage)) ?? true;
+    }
+
+    /// <summary>Whether the app can run interactive server circuits, so its pages carry the visitor context.</summary>
+    public bool HasCircuits { get; }
+
+    /// <summary>Protects the request's visitor context.</summary>
+    public string Protect(OaiqTrackingContext tracking)
+    {
+        var request = tracking.HttpContext.Request;
+        var userAgent = request.Headers.UserAgent.Count == 1 ? request.Headers.UserAgent[0] : null;
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            WriteIfSet(json, "o", tracking.Oppref);
+            WriteIfSet(json, "b", tracking.Obref);
+            json.WriteNumber("c", (int)tracking.Consent);
+            WriteIfSet(json, "i", tracking.HttpContext.Connection.RemoteIpAddress?.ToString());
+            WriteIfSet(json, "u", userAgent);
+            WriteIfSet(json, "s", _excludeBots && BotUserAgents.IsBot(userAgent) ? DropReason.Bot : null);
+            json.WriteEndObject();
+        }
+
+        return WebEncoders.Base64UrlEncode(_protector.Protect(buffer.WrittenSpan.ToArray(), Lifetime));
+    }
+
+    /// <summary>Reads a page's visitor context; <see langword="null"/> with a reason when it is altered, from other keys or expired.</summary>
+    public VisitorContext? Unprotect(string token, out string? reason)
+    {
+        byte[] payload;
+        try
+        {
+            payload = _protector.Unprotect(WebEncoders.Base64UrlDecode(token), out _);
+        }
+        catch (Exception ex) when (ex is FormatException or CryptographicException)
+        {
+            reason = "it is altered, expired or protected with other keys";
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(payload);
+            var root = document.RootElement;
+            reason = null;
+            return new VisitorContext(
+                Read(root, "o"),
+                Read(root, "b"),
+                (OaiqConsent)root.GetProperty("c").GetInt32(),
+                Read(root, "i"),
+                Read(root, "u"),
+                Read(root, "s"));
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            reason = "its payload is not understood";
+            return null;
+        }
+    }
+
+    private static void WriteIfSet(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is not null)
+        {
+            json.WriteString(name, value);
+        }
+    }
+
+    private static string? Read(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) ? value.GetString() : null;
+}

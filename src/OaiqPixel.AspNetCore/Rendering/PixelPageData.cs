@@ -1,0 +1,79 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace OaiqPixel.AspNetCore.Rendering;
+
+/// <summary>
+/// The pixel as data for a page the Blazor module measures (<c>wwwroot/oaiq-pixel.js</c>): the SDK URL, the pixel calls
+/// — each the arguments of one <c>oaiq(…)</c> call as a JSON array, as <see cref="PixelScriptWriter"/> writes them — and
+/// the protected visitor context an interactive circuit reads back. Rendered as
+/// <c>&lt;script type="application/json" data-oaiq-page&gt;{"sdk":…,"calls":[…],"visitor":…}&lt;/script&gt;</c>.
+/// </summary>
+/// <remarks>
+/// Every string is written with <see cref="JavaScriptEncoder.Default"/>, which escapes <c>&lt;</c>, <c>&gt;</c> and
+/// <c>&amp;</c>, so the JSON cannot close its element; the calls were encoded the same way when they were written.
+/// </remarks>
+internal sealed class PixelPageData
+{
+    /// <summary>The data element's opening tag.</summary>
+    public const string ElementStart = "<script type=\"application/json\" data-oaiq-page>";
+
+    /// <summary>The data element's closing tag.</summary>
+    public const string ElementEnd = "</script>";
+
+    private static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.Default, SkipValidation = true };
+    private static readonly byte[] s_consentGranted = "[\"consent\",true]"u8.ToArray();
+    private static readonly byte[] s_consentDenied = "[\"consent\",false]"u8.ToArray();
+
+    private readonly List<ReadOnlyMemory<byte>> _calls = [];
+
+    public PixelPageData(string sdkUrl) => SdkUrl = sdkUrl;
+
+    /// <summary>The SDK the module loads.</summary>
+    public string SdkUrl { get; }
+
+    /// <summary>The CSP nonce for the module's <c>&lt;script&gt;</c>, or <see langword="null"/>.</summary>
+    public string? Nonce { get; set; }
+
+    /// <summary>The protected visitor context for an interactive circuit, or <see langword="null"/>.</summary>
+    public string? Visitor { get; set; }
+
+    /// <summary>The calls, in order.</summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> Calls => _calls;
+
+    public void AddConsent(bool granted) => _calls.Add(granted ? s_consentGranted : s_consentDenied);
+
+    /// <summary>Adds a call's arguments (a JSON array written by <see cref="PixelScriptWriter"/>).</summary>
+    public void Add(ReadOnlyMemory<byte> call) => _calls.Add(call);
+
+    /// <summary>The element's JSON, <c>{"sdk":…,"calls":[…],"visitor":…}</c>.</summary>
+    public string ToJson()
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer, s_options))
+        {
+            json.WriteStartObject();
+            json.WriteString("sdk"u8, SdkUrl);
+            json.WriteStartArray("calls"u8);
+            foreach (var call in _calls)
+            {
+                json.WriteRawValue(call.Span, skipInputValidation: true);
+            }
+
+            json.WriteEndArray();
+            if (Visitor is not null)
+            {
+                json.WriteString("visitor"u8, Visitor);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>The whole data element.</summary>
+    public string ToElement() => ElementStart + ToJson() + ElementEnd;
+}

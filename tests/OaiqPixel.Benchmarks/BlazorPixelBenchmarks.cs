@@ -1,0 +1,156 @@
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Rendering;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using OaiqPixel.AspNetCore.Components;
+
+/// <summary>
+/// Issue 13: a Blazor page rendered on the server (static SSR, Blazor's <see cref="HtmlRenderer"/>) with
+/// <c>&lt;OaiqPixel /&gt;</c> in its <c>&lt;head&gt;</c> and one <c>&lt;OaiqEvent /&gt;</c> in its body, against the same
+/// page without them. Each operation is a fresh request (its own <see cref="HttpContext"/>, cascaded as Blazor does),
+/// so the difference is the pixel's whole cost: the request's tracking context, <c>page_viewed</c> and the event with
+/// their server copies (a counting sink), the visitor context for an interactive circuit, and the data element.
+/// <c>GlobalSetup</c> also prints the bytes the pixel adds to each page an enhanced navigation fetches.
+/// </summary>
+[MemoryDiagnoser]
+public class BlazorPixelBenchmarks
+{
+    private ServiceProvider _services = null!;
+    private HtmlRenderer _renderer = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        // A static-rendering app first (no interactive server components: no visitor context in the page), for its bytes.
+        (_services, _renderer) = Build(interactiveServer: false);
+        var staticBytes = PixelBytes();
+        _renderer.Dispose();
+        _services.Dispose();
+
+        // The measured app: Blazor Server, whose pages also carry the protected visitor context for their circuits.
+        (_services, _renderer) = Build(interactiveServer: true);
+        var serverBytes = PixelBytes();
+        Console.WriteLine($"// Pixel bytes per page (what an enhanced navigation adds): static rendering {staticBytes.Added} (page {staticBytes.Page} bytes), " +
+            $"with interactive Server {serverBytes.Added} (page {serverBytes.Page} bytes); UTF-8, uncompressed");
+    }
+
+    private static (ServiceProvider, HtmlRenderer) Build(bool interactiveServer)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        if (interactiveServer)
+        {
+            services.AddRazorComponents().AddInteractiveServerComponents();
+        }
+
+        services.AddSingleton<NavigationManager, BenchNavigationManager>();
+        services.AddOaiqTracking(options => options.PixelId = "px_bench");
+        services.AddSingleton<OaiqPixel.IConversionEventSink, AcceptingSink>();
+        var provider = services.BuildServiceProvider();
+        return (provider, new HtmlRenderer(provider, NullLoggerFactory.Instance));
+    }
+
+    private (int Added, int Page) PixelBytes()
+    {
+        var with = Render(withPixel: true);
+        var without = Render(withPixel: false);
+        if (!with.Contains("\"contents_viewed\"", StringComparison.Ordinal) || !with.Contains("\"page_viewed\"", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("The page did not carry page_viewed and the event: " + with);
+        }
+
+        return (Encoding.UTF8.GetByteCount(with) - Encoding.UTF8.GetByteCount(without), Encoding.UTF8.GetByteCount(with));
+    }
+
+    [GlobalCleanup]
+    public async Task CleanupAsync()
+    {
+        await _renderer.DisposeAsync();
+        await _services.DisposeAsync();
+    }
+
+    [Benchmark(Baseline = true)]
+    public string PageWithoutPixel() => Render(withPixel: false);
+
+    [Benchmark]
+    public string PageWithOaiqPixelAndOneEvent() => Render(withPixel: true);
+
+    private string Render(bool withPixel)
+    {
+        var httpContext = new DefaultHttpContext { RequestServices = _services };
+        httpContext.Request.Scheme = "https";
+        httpContext.Request.Host = new HostString("shop.example");
+        httpContext.Request.Path = "/products/sku-1";
+        httpContext.Request.Headers.UserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+        httpContext.Request.Headers["Sec-Fetch-Mode"] = "navigate";
+        httpContext.Request.Headers["Sec-Fetch-Dest"] = "document";
+        // Blazor's server rendering runs in the request, where IConversionTracker finds it through the accessor.
+        _services.GetRequiredService<IHttpContextAccessor>().HttpContext = httpContext;
+        var parameters = ParameterView.FromDictionary(new Dictionary<string, object?> { ["HttpContext"] = httpContext, ["WithPixel"] = withPixel });
+        return _renderer.Dispatcher.InvokeAsync(async () => (await _renderer.RenderComponentAsync<BenchPage>(parameters)).ToHtmlString()).GetAwaiter().GetResult();
+    }
+
+    private sealed class AcceptingSink : OaiqPixel.IConversionEventSink
+    {
+        public bool TryEnqueue(OaiqPixel.ConversionEvent conversionEvent) => true;
+    }
+
+    private sealed class BenchNavigationManager : NavigationManager
+    {
+        public BenchNavigationManager() => Initialize("https://shop.example/", "https://shop.example/products/sku-1");
+    }
+
+    /// <summary>A product page: head, a heading, a price and 20 paragraphs; the pixel and one event when asked.</summary>
+    private sealed class BenchPage : IComponent
+    {
+        private RenderHandle _handle;
+
+        public void Attach(RenderHandle renderHandle) => _handle = renderHandle;
+
+        public Task SetParametersAsync(ParameterView parameters)
+        {
+            var httpContext = parameters.GetValueOrDefault<HttpContext>("HttpContext")!;
+            var withPixel = parameters.GetValueOrDefault<bool>("WithPixel");
+            _handle.Render(builder =>
+            {
+                builder.OpenComponent<CascadingValue<HttpContext>>(0);
+                builder.AddComponentParameter(1, "Value", httpContext);
+                builder.AddComponentParameter(2, "ChildContent", (RenderFragment)(b => Page(b, withPixel)));
+                builder.CloseComponent();
+            });
+            return Task.CompletedTask;
+        }
+
+        private static void Page(RenderTreeBuilder builder, bool withPixel)
+        {
+            builder.AddMarkupContent(0, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><base href=\"/\">");
+            if (withPixel)
+            {
+                builder.OpenComponent<OaiqPixel.AspNetCore.Components.OaiqPixel>(1);
+                builder.CloseComponent();
+            }
+
+            builder.AddMarkupContent(2, "<title>Trail running shoes</title></head><body><h1>Trail running shoes</h1><p>89.99 USD</p>");
+            if (withPixel)
+            {
+                builder.OpenComponent<OaiqEvent>(3);
+                builder.AddComponentParameter(4, "Name", "contents_viewed");
+                builder.AddComponentParameter(5, "ContentId", "sku-1");
+                builder.AddComponentParameter(6, "Amount", 89.99m);
+                builder.AddComponentParameter(7, "Currency", "USD");
+                builder.CloseComponent();
+            }
+
+            for (var i = 0; i < 20; i++)
+            {
+                builder.AddMarkupContent(8, "<p>Light, grippy and made for long runs on rough ground; a breathable upper and a cushioned sole.</p>");
+            }
+
+            builder.AddMarkupContent(9, "</body></html>");
+        }
+    }
+}
