@@ -28,15 +28,17 @@ internal sealed class PixelRenderer
     private readonly TrackingContextFactory _contexts;
     private readonly CarrierCookie _carrier;
     private readonly RequestEventFactory _events;
+    private readonly IOaiqBrowserLegGate? _gate;
     private readonly ILogger _logger;
     private readonly string _loader;
 
-    public PixelRenderer(IOptions<OaiqTrackingOptions> options, TrackingContextFactory contexts, CarrierCookie carrier, RequestEventFactory events, ILogger<PixelRenderer> logger)
+    public PixelRenderer(IOptions<OaiqTrackingOptions> options, TrackingContextFactory contexts, CarrierCookie carrier, RequestEventFactory events, ILogger<PixelRenderer> logger, IOaiqBrowserLegGate? gate = null)
     {
         _options = options.Value;
         _contexts = contexts;
         _carrier = carrier;
         _events = events;
+        _gate = gate;
         _logger = logger;
 
         // The same on every page: written once, shared by every rendering.
@@ -112,10 +114,7 @@ internal sealed class PixelRenderer
                     }
                 }
 
-                foreach (var recorded in tracking.UnrenderedRecorded)
-                {
-                    script.WriteMeasure(recorded);
-                }
+                WriteRecorded(script, httpContext, tracking);
             }
 
             rented.Buffer.Write(PrerenderGuard.End);
@@ -140,6 +139,33 @@ internal sealed class PixelRenderer
             _loader,
             calls,
             pageView is not null && _options.NoScriptFallback ? NoScriptImageUrl(_options.PixelId!, pageView) : null);
+    }
+
+    /// <summary>Writes the recorded events not rendered yet, as far as the gate (when there is one) lets them render now.</summary>
+    private void WriteRecorded(PixelScriptWriter script, HttpContext httpContext, OaiqTrackingContext tracking)
+    {
+        if (!tracking.HasRecordedToRender)
+        {
+            return;
+        }
+
+        _gate?.Settle(httpContext);
+        foreach (var entry in tracking.Recorded)
+        {
+            if (entry.Done)
+            {
+                continue;
+            }
+
+            var state = _gate?.GetState(httpContext, entry.Event) ?? OaiqBrowserLegState.Render;
+            if (state == OaiqBrowserLegState.Render)
+            {
+                script.WriteMeasure(entry.Event);
+            }
+
+            // Held: asked again by a later pixel or the carrier as the response starts.
+            entry.Done = state != OaiqBrowserLegState.Hold;
+        }
     }
 
     private PixelMarkup? Suppressed(string reason)

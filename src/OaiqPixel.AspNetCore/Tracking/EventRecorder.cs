@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OaiqPixel.AspNetCore.ConversionsApi;
 using OaiqPixel.AspNetCore.Cookies;
@@ -7,16 +8,25 @@ namespace OaiqPixel.AspNetCore.Tracking;
 
 /// <summary>
 /// The one place request events are handed to the two legs: pixel events join the page's browser leg (rendered by the
-/// pixel, or carried to the next page), and every event goes to the server leg's <see cref="IConversionEventSink"/> —
-/// except the server copy of a view on a load no person sees (<see cref="ServerViewFilter"/>), which is counted and logged
-/// instead. Scoped: the sink may be scoped too (a durable store in the app's unit of work).
+/// pixel, or carried to the next page), and every event goes to the server leg — the request's sink
+/// (<see cref="ConversionEventSinkKeys.RequestEvents"/>, when a store such as a durable outbox registers one) or
+/// <see cref="IConversionEventSink"/> — except the server copy of a view on a load no person sees
+/// (<see cref="ServerViewFilter"/>), which is counted and logged instead. Scoped: the sinks may be scoped too (a durable
+/// store in the app's unit of work).
 /// </summary>
 internal sealed class EventRecorder(
+    IServiceProvider services,
     IConversionEventSink sink,
     CarrierCookie carrier,
     ConversionsApiInstrumentation instrumentation,
     ILogger<EventRecorder> logger)
 {
+    private IConversionEventSink? _requestSink;
+
+    /// <summary>Where the events recorded in a request go: the keyed request sink when one is registered, else the default sink.</summary>
+    private IConversionEventSink RequestSink =>
+        _requestSink ??= services.GetKeyedService<IConversionEventSink>(ConversionEventSinkKeys.RequestEvents) ?? sink;
+
     /// <summary>Records an event on both legs.</summary>
     /// <returns>Whether the server leg accepted it.</returns>
     public bool Record(OaiqTrackingContext context, ConversionEvent conversionEvent)
@@ -34,9 +44,11 @@ internal sealed class EventRecorder(
     /// <returns>Whether the server leg accepted it.</returns>
     public bool SendToServer(OaiqTrackingContext? context, ConversionEvent conversionEvent)
     {
+        var target = context is null ? sink : RequestSink;
+
         // A view's server copy only for a load a person sees; the pixel measures it regardless. With the server leg off
         // there is nothing to skip, nor to count.
-        if (context is not null && sink.IsEnabled && ServerViewFilter.IsViewEvent(conversionEvent.Event.Name)
+        if (context is not null && target.IsEnabled && ServerViewFilter.IsViewEvent(conversionEvent.Event.Name)
             && context.ServerViewSkipReason is { } reason)
         {
             instrumentation.Dropped(reason);
@@ -46,7 +58,7 @@ internal sealed class EventRecorder(
 
         try
         {
-            return sink.TryEnqueue(conversionEvent);
+            return target.TryEnqueue(conversionEvent);
         }
         catch (Exception ex)
         {
