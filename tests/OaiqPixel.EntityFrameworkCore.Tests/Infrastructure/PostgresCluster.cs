@@ -20,6 +20,9 @@ public sealed class PostgresCluster : IDisposable
         return cluster;
     });
 
+    private const string Prefix = "oaiq-pg-";
+    private const string OwnerFile = "owner.pid";
+
     private readonly string _bin;
     private readonly string _root;
     private readonly bool _asPostgresUser;
@@ -51,7 +54,9 @@ public sealed class PostgresCluster : IDisposable
     {
         var bin = FindBinaries();
         var asPostgresUser = string.Equals(Environment.UserName, "root", StringComparison.Ordinal);
-        var root = Directory.CreateTempSubdirectory("oaiq-pg-").FullName;
+        StopAbandoned(bin, asPostgresUser);
+        var root = Directory.CreateTempSubdirectory(Prefix).FullName;
+        File.WriteAllText(Path.Combine(root, OwnerFile), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         if (asPostgresUser)
         {
             Run("chown", ["postgres:postgres", root], asPostgresUser: false);
@@ -119,6 +124,50 @@ public sealed class PostgresCluster : IDisposable
         }
         catch (UnauthorizedAccessException)
         {
+        }
+    }
+
+    /// <summary>
+    /// Stops and deletes the clusters of test processes that died without stopping theirs (a killed test host): each
+    /// cluster's folder names the process that started it.
+    /// </summary>
+    private static void StopAbandoned(string bin, bool asPostgresUser)
+    {
+        foreach (var root in Directory.GetDirectories(Path.GetTempPath(), Prefix + "*"))
+        {
+            try
+            {
+                var owner = Path.Combine(root, OwnerFile);
+                if (!File.Exists(owner) || !int.TryParse(File.ReadAllText(owner), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || IsAlive(pid))
+                {
+                    continue;
+                }
+
+                var data = Path.Combine(root, "data");
+                if (File.Exists(Path.Combine(data, "postmaster.pid")))
+                {
+                    Run(Path.Combine(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"], asPostgresUser);
+                }
+
+                Directory.Delete(root, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                // Another process's folder, or one already gone.
+            }
+        }
+
+        static bool IsAlive(int pid)
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                return !process.HasExited;
+            }
+            catch (ArgumentException)
+            {
+                return false;
+            }
         }
     }
 
