@@ -16,6 +16,22 @@ internal sealed partial class OutboxDispatcher
     /// <exception cref="Exception">The database failed (delivered records not yet deleted are deleted at the next round).</exception>
     internal async Task<RoundResult> RunRoundAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            return await RunRoundCoreAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (_roundClaim is { } claim && !stoppingToken.IsCancellationRequested)
+        {
+            // Cut after claiming (the database went away): hand the records back as soon as it answers again, rather
+            // than leave them to the lease.
+            _unsettledReleases.Add(claim);
+            _roundClaim = null;
+            throw;
+        }
+    }
+
+    private async Task<RoundResult> RunRoundCoreAsync(CancellationToken stoppingToken)
+    {
         var options = Options;
         await using var lease = _contexts.Create();
         var set = lease.Context.Set<OaiqOutboxMessage>();
@@ -186,10 +202,12 @@ internal sealed partial class OutboxDispatcher
         _metrics.Counted(pending, deadLetters);
     }
 
-    /// <summary>Deletes records delivered in a round whose delete failed (the database was down).</summary>
-    private async Task SettleDeletesAsync()
+    /// <summary>
+    /// Finishes rounds the database cut short: deletes what they delivered, then hands back what they still held.
+    /// </summary>
+    private async Task SettleCutRoundsAsync()
     {
-        if (_unsettledDeletes.Count == 0)
+        if (_unsettledDeletes.Count == 0 && _unsettledReleases.Count == 0)
         {
             return;
         }
@@ -201,6 +219,15 @@ internal sealed partial class OutboxDispatcher
             var (claim, ids) = _unsettledDeletes[0];
             await set.Where(m => ids.Contains(m.Id) && m.ClaimId == claim).ExecuteDeleteAsync(CancellationToken.None).ConfigureAwait(false);
             _unsettledDeletes.RemoveAt(0);
+        }
+
+        var now = _time.GetUtcNow();
+        while (_unsettledReleases.Count > 0)
+        {
+            var claim = _unsettledReleases[0];
+            await set.Where(m => m.ClaimId == claim && m.State == OaiqOutboxMessageState.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimId, (Guid?)null).SetProperty(m => m.DueAt, now), CancellationToken.None).ConfigureAwait(false);
+            _unsettledReleases.RemoveAt(0);
         }
     }
 

@@ -36,6 +36,7 @@ internal sealed partial class OutboxDispatcher : IHostedService, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly List<(Guid Claim, List<long> Ids)> _unsettledDeletes = [];
+    private readonly List<Guid> _unsettledReleases = [];
     private IOutboxClaimer _claimer = new PortableClaimer();
     private Task? _loop;
     private Guid? _roundClaim;
@@ -155,7 +156,7 @@ internal sealed partial class OutboxDispatcher : IHostedService, IDisposable
             TimeSpan wait;
             try
             {
-                await SettleDeletesAsync().ConfigureAwait(false);
+                await SettleCutRoundsAsync().ConfigureAwait(false);
                 if (_time.GetUtcNow() >= _nextCleanup)
                 {
                     await CleanupAsync(stoppingToken).ConfigureAwait(false);

@@ -47,9 +47,10 @@ public sealed class OutboxApp : IAsyncDisposable
         Action<OaiqOutboxOptions>? outbox = null,
         Action<OaiqTrackingOptions>? tracking = null,
         Action<IServiceCollection>? services = null,
-        FakeConversionsApiOptions? apiOptions = null)
+        FakeConversionsApiOptions? apiOptions = null,
+        TestDatabase? database = null)
     {
-        var database = TestDatabase.Create(provider);
+        database ??= TestDatabase.Create(provider);
         database.CreateSchema();
         var api = await FakeConversionsApi.StartAsync(apiOptions);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });

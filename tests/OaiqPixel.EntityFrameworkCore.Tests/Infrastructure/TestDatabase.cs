@@ -19,6 +19,9 @@ public sealed class TestDatabase : IDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>A fresh database on a cluster of the test's own (one it may stop and start).</summary>
+    public static TestDatabase Create(PostgresCluster cluster) => new(DbProvider.PostgreSql, cluster.CreateDatabase("outbox"), null);
+
     public static TestDatabase Create(DbProvider provider)
     {
         if (provider == DbProvider.PostgreSql)
