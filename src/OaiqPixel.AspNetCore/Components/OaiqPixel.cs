@@ -179,7 +179,7 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
             return;
         }
 
-        var calls = PixelRenderer.TakeRecordedSinceRender(_tracking);
+        var calls = Services.GetRequiredService<PixelRenderer>().TakeRecordedSinceRender(_tracking.HttpContext, _tracking);
         if (calls.Count == 0)
         {
             return;

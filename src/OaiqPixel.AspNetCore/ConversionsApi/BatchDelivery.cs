@@ -44,9 +44,17 @@ internal sealed class BatchDelivery
     /// <paramref name="cancellationToken"/> cut a request; <paramref name="retained"/> then holds every record neither
     /// delivered nor dead-lettered.
     /// </exception>
-    public async Task<(SendResult? Failure, int Delivered)> DeliverAsync(ConversionEventRecord[] records, List<ConversionEventRecord> retained, CancellationToken cancellationToken)
+    public Task<(SendResult? Failure, int Delivered)> DeliverAsync(ConversionEventRecord[] records, List<ConversionEventRecord> retained, CancellationToken cancellationToken) =>
+        DeliverAsync(records, retained, deadLettered: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="DeliverAsync(ConversionEventRecord[], List{ConversionEventRecord}, CancellationToken)"/>; when
+    /// <paramref name="deadLettered"/> is given (as long as <paramref name="records"/>), the answer that dead-lettered
+    /// <c>records[i]</c> is stored at <c>deadLettered[i]</c>.
+    /// </summary>
+    public async Task<(SendResult? Failure, int Delivered)> DeliverAsync(ConversionEventRecord[] records, List<ConversionEventRecord> retained, SendResult?[]? deadLettered, CancellationToken cancellationToken)
     {
-        var round = new Round(CreateClient(), records, retained);
+        var round = new Round(CreateClient(), records, retained, deadLettered);
         try
         {
             await SendSegmentAsync(round, 0, records.Length, knownBad: false, cancellationToken).ConfigureAwait(false);
@@ -98,6 +106,11 @@ internal sealed class BatchDelivery
                     return true;
                 case SendOutcome.Rejected when count == 1:
                     round.MarkHandled(offset, 1);
+                    if (round.DeadLettered is { } deadLettered)
+                    {
+                        deadLettered[offset] = result;
+                    }
+
                     DeadLetter(round.Records[offset], result);
                     return false;
                 case SendOutcome.Rejected:
@@ -158,8 +171,11 @@ internal sealed class BatchDelivery
     public static string RequestIdText(SendResult result) => result.RequestId ?? "none in the response";
 
     /// <summary>The state of one split-and-send round.</summary>
-    private sealed class Round(ConversionsApiClient client, ConversionEventRecord[] records, List<ConversionEventRecord> retained)
+    private sealed class Round(ConversionsApiClient client, ConversionEventRecord[] records, List<ConversionEventRecord> retained, SendResult?[]? deadLettered)
     {
+        /// <summary>Where the answer that dead-lettered each record is kept, when the caller asked for it.</summary>
+        public SendResult?[]? DeadLettered { get; } = deadLettered;
+
         public ConversionsApiClient Client { get; } = client;
 
         public ConversionEventRecord[] Records { get; } = records;

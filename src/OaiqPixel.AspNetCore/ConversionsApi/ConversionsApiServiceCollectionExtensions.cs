@@ -12,7 +12,8 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 internal static class ConversionsApiServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the Conversions API queue (as <see cref="IConversionEventSink"/>, unless one is registered already), its
+    /// Registers the Conversions API queue (as <see cref="IConversionEventSink"/>, unless one is registered already, and
+    /// keyed under <see cref="ConversionEventSinkKeys.InMemoryQueue"/>), the delivery service, its
     /// typed <see cref="HttpClient"/> with the standard resilience handler, the background sender, metrics and the
     /// options validator. Reads <see cref="OaiqTrackingOptions"/>; configure them before or after.
     /// </summary>
@@ -36,6 +37,8 @@ internal static class ConversionsApiServiceCollectionExtensions
         services.TryAddSingleton<ConversionsApiStatus>();
         services.TryAddSingleton<ConversionEventQueue>();
         services.TryAddSingleton<IConversionEventSink>(static sp => sp.GetRequiredService<ConversionEventQueue>());
+        services.TryAddKeyedSingleton<IConversionEventSink>(ConversionEventSinkKeys.InMemoryQueue, static (sp, _) => sp.GetRequiredService<ConversionEventQueue>());
+        services.TryAddSingleton<IConversionsApiDelivery, ConversionsApiDelivery>();
 
         services.AddHttpClient<ConversionsApiClient>(ConversionsApiOptions.HttpClientName, static client =>
             {

@@ -14,11 +14,13 @@ namespace OaiqPixel.AspNetCore.Cookies;
 internal sealed class CarrierCookie
 {
     private readonly ILogger _logger;
+    private readonly IOaiqBrowserLegGate? _gate;
 
-    public CarrierCookie(IDataProtectionProvider dataProtection, TimeProvider timeProvider, ILogger<CarrierCookie> logger)
+    public CarrierCookie(IDataProtectionProvider dataProtection, TimeProvider timeProvider, ILogger<CarrierCookie> logger, IOaiqBrowserLegGate? gate = null)
     {
         Carrier = new PixelCarrier(dataProtection, timeProvider);
         _logger = logger;
+        _gate = gate;
     }
 
     /// <summary>The cookie's protection, expiry and replay memory.</summary>
@@ -118,10 +120,7 @@ internal sealed class CarrierCookie
                 pending.AddRange(context.Carried);
             }
 
-            foreach (var recorded in context.UnrenderedRecorded)
-            {
-                pending.Add(PixelScriptWriter.MeasureArguments(recorded));
-            }
+            AddRecorded(context, pending);
 
             if (pending.Count == 0)
             {
@@ -157,6 +156,39 @@ internal sealed class CarrierCookie
         catch (Exception ex)
         {
             Log.CarrierFailed(_logger, ex);
+        }
+    }
+
+    /// <summary>Adds the recorded events the page did not render and the gate (when there is one) lets render now.</summary>
+    private void AddRecorded(OaiqTrackingContext context, List<ReadOnlyMemory<byte>> pending)
+    {
+        if (!context.HasRecordedToRender)
+        {
+            return;
+        }
+
+        _gate?.Settle(context.HttpContext);
+        foreach (var entry in context.Recorded)
+        {
+            if (entry.Done)
+            {
+                continue;
+            }
+
+            var state = _gate?.GetState(context.HttpContext, entry.Event) ?? OaiqBrowserLegState.Render;
+            switch (state)
+            {
+                case OaiqBrowserLegState.Render:
+                    pending.Add(PixelScriptWriter.MeasureArguments(entry.Event));
+                    break;
+                case OaiqBrowserLegState.Hold:
+                    // Its transaction is still open as the response starts: no later page of this visitor can learn how
+                    // it ends, so its browser leg is given up (the server leg reports it once it commits).
+                    Log.CarrierHeldEventSkipped(_logger, entry.Event.Event.Name, entry.Event.Id);
+                    break;
+            }
+
+            entry.Done = true;
         }
     }
 }

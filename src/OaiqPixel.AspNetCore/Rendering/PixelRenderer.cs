@@ -28,15 +28,17 @@ internal sealed class PixelRenderer
     private readonly TrackingContextFactory _contexts;
     private readonly CarrierCookie _carrier;
     private readonly RequestEventFactory _events;
+    private readonly IOaiqBrowserLegGate? _gate;
     private readonly ILogger _logger;
     private readonly string _loader;
 
-    public PixelRenderer(IOptions<OaiqTrackingOptions> options, TrackingContextFactory contexts, CarrierCookie carrier, RequestEventFactory events, ILogger<PixelRenderer> logger)
+    public PixelRenderer(IOptions<OaiqTrackingOptions> options, TrackingContextFactory contexts, CarrierCookie carrier, RequestEventFactory events, ILogger<PixelRenderer> logger, IOaiqBrowserLegGate? gate = null)
     {
         _options = options.Value;
         _contexts = contexts;
         _carrier = carrier;
         _events = events;
+        _gate = gate;
         _logger = logger;
 
         // The same on every page: written once, shared by every rendering.
@@ -90,9 +92,10 @@ internal sealed class PixelRenderer
 
     /// <summary>
     /// Takes the events recorded for this page since the pixel rendered (a Blazor form handler, a component rendered after
-    /// the <c>&lt;head&gt;</c>), as pixel calls, and marks them rendered so the carrier does not take them too.
+    /// the <c>&lt;head&gt;</c>), as pixel calls, as far as the gate (when there is one) lets them render now, and marks
+    /// them rendered so the carrier does not take them too.
     /// </summary>
-    public static List<byte[]> TakeRecordedSinceRender(OaiqTrackingContext tracking)
+    public List<byte[]> TakeRecordedSinceRender(HttpContext httpContext, OaiqTrackingContext tracking)
     {
         var calls = new List<byte[]>();
         if (tracking.Consent == OaiqConsent.Denied)
@@ -100,11 +103,7 @@ internal sealed class PixelRenderer
             return calls;
         }
 
-        foreach (var recorded in tracking.UnrenderedRecorded)
-        {
-            calls.Add(PixelScriptWriter.MeasureArguments(recorded));
-        }
-
+        WriteRecorded(httpContext, tracking, call => calls.Add(PixelScriptWriter.MeasureArguments(call)));
         tracking.MarkPixelRendered(carried: true);
         return calls;
     }
@@ -187,10 +186,7 @@ internal sealed class PixelRenderer
                     }
                 }
 
-                foreach (var recorded in tracking.UnrenderedRecorded)
-                {
-                    WriteMeasure(script, data, recorded);
-                }
+                WriteRecorded(httpContext, tracking, call => WriteMeasure(script, data, call));
             }
 
             if (data is null)
@@ -234,6 +230,33 @@ internal sealed class PixelRenderer
         else
         {
             data.Add(PixelScriptWriter.MeasureArguments(conversionEvent));
+        }
+    }
+
+    /// <summary>Writes the recorded events not rendered yet, as far as the gate (when there is one) lets them render now.</summary>
+    private void WriteRecorded(HttpContext httpContext, OaiqTrackingContext tracking, Action<ConversionEvent> write)
+    {
+        if (!tracking.HasRecordedToRender)
+        {
+            return;
+        }
+
+        _gate?.Settle(httpContext);
+        foreach (var entry in tracking.Recorded)
+        {
+            if (entry.Done)
+            {
+                continue;
+            }
+
+            var state = _gate?.GetState(httpContext, entry.Event) ?? OaiqBrowserLegState.Render;
+            if (state == OaiqBrowserLegState.Render)
+            {
+                write(entry.Event);
+            }
+
+            // Held: asked again by a later pixel or the carrier as the response starts.
+            entry.Done = state != OaiqBrowserLegState.Hold;
         }
     }
 

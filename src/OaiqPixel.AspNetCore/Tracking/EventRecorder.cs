@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OaiqPixel.AspNetCore.ConversionsApi;
 using OaiqPixel.AspNetCore.Cookies;
@@ -7,16 +8,25 @@ namespace OaiqPixel.AspNetCore.Tracking;
 
 /// <summary>
 /// The one place request events are handed to the two legs: pixel events join the page's browser leg (rendered by the
-/// pixel, or carried to the next page), and every event goes to the server leg's <see cref="IConversionEventSink"/> —
-/// except the server copy of a view on a load no person sees (<see cref="ServerViewFilter"/>), which is counted and logged
-/// instead. Scoped: the sink may be scoped too (a durable store in the app's unit of work).
+/// pixel, or carried to the next page), and every event goes to the server leg — the request's sink
+/// (<see cref="ConversionEventSinkKeys.RequestEvents"/>, when a store such as a durable outbox registers one) or
+/// <see cref="IConversionEventSink"/> — except the server copy of a view on a load no person sees
+/// (<see cref="ServerViewFilter"/>), which is counted and logged instead. Scoped: the sinks may be scoped too (a durable
+/// store in the app's unit of work).
 /// </summary>
 internal sealed class EventRecorder(
+    IServiceProvider services,
     IConversionEventSink sink,
     CarrierCookie carrier,
     ConversionsApiInstrumentation instrumentation,
     ILogger<EventRecorder> logger)
 {
+    private IConversionEventSink? _requestSink;
+
+    /// <summary>Where the events recorded in a request go: the keyed request sink when one is registered, else the default sink.</summary>
+    private IConversionEventSink RequestSink =>
+        _requestSink ??= services.GetKeyedService<IConversionEventSink>(ConversionEventSinkKeys.RequestEvents) ?? sink;
+
     /// <summary>Records an event on both legs.</summary>
     /// <returns>Whether the server leg accepted it.</returns>
     public bool Record(OaiqTrackingContext context, ConversionEvent conversionEvent)
@@ -34,26 +44,28 @@ internal sealed class EventRecorder(
     /// <returns>Whether the server leg accepted it.</returns>
     public bool SendToServer(OaiqTrackingContext? context, ConversionEvent conversionEvent)
     {
+        var target = context is null ? sink : RequestSink;
+
         // A view's server copy only for a load a person sees; the pixel measures it regardless. With the server leg off
         // there is nothing to skip, nor to count.
-        if (context is not null && sink.IsEnabled && ServerViewFilter.IsViewEvent(conversionEvent.Event.Name)
+        if (context is not null && target.IsEnabled && ServerViewFilter.IsViewEvent(conversionEvent.Event.Name)
             && context.ServerViewSkipReason is { } reason)
         {
             return SkipView(conversionEvent, reason);
         }
 
-        return Enqueue(conversionEvent);
+        return Enqueue(target, conversionEvent);
     }
 
     /// <summary>
-    /// Hands an event recorded outside the request that rendered its page (an interactive circuit) to the server leg,
-    /// skipping a view's copy when <paramref name="viewSkipReason"/> says no person sees it.
+    /// Hands an event recorded outside the request that rendered its page (an interactive circuit) to the server leg's
+    /// <see cref="IConversionEventSink"/> (no request's unit of work commits it), skipping a view's copy when <paramref name="viewSkipReason"/> says no person sees it.
     /// </summary>
     /// <returns>Whether the server leg accepted it.</returns>
     public bool SendToServerForVisitor(string? viewSkipReason, ConversionEvent conversionEvent) =>
         viewSkipReason is not null && sink.IsEnabled && ServerViewFilter.IsViewEvent(conversionEvent.Event.Name)
             ? SkipView(conversionEvent, viewSkipReason)
-            : Enqueue(conversionEvent);
+            : Enqueue(sink, conversionEvent);
 
     private bool SkipView(ConversionEvent conversionEvent, string reason)
     {
@@ -62,11 +74,11 @@ internal sealed class EventRecorder(
         return false;
     }
 
-    private bool Enqueue(ConversionEvent conversionEvent)
+    private bool Enqueue(IConversionEventSink target, ConversionEvent conversionEvent)
     {
         try
         {
-            return sink.TryEnqueue(conversionEvent);
+            return target.TryEnqueue(conversionEvent);
         }
         catch (Exception ex)
         {

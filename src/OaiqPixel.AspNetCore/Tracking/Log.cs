@@ -76,6 +76,11 @@ internal static partial class Log
         Message = "Writing or clearing the carrier cookie failed; carried events may not render.")]
     public static partial void CarrierFailed(ILogger logger, Exception exception);
 
+    // 249 is in the outbox's range (200–249): it reports on the browser leg of an event a durable store holds.
+    [LoggerMessage(EventId = 249, EventName = "BrowserLegHeldAtResponseStart", Level = LogLevel.Debug,
+        Message = "The response started while '{EventName}' {EventId} was still held by the server leg's store (its transaction had not ended): its browser leg is not rendered; the server leg reports it once it commits.")]
+    public static partial void CarrierHeldEventSkipped(ILogger logger, string eventName, string eventId);
+
     [LoggerMessage(EventId = 30, EventName = "ConsentWithdrawn", Level = LogLevel.Debug,
         Message = "Consent is not given and the request still carries the pixel's cookies (a withdrawal): deleted __oppref and __obref with {SetCookieCount} Set-Cookie headers (host-only and {DomainCount} domain(s)); <oaiq-pixel /> renders oaiq(\"consent\", false) on this page so the SDK clears its own state.")]
     public static partial void ConsentWithdrawn(ILogger logger, int setCookieCount, int domainCount);

@@ -15,8 +15,7 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
 {
     private readonly Func<HttpContext, string?>? _nonceProvider;
     private readonly OaiqServerViewOptions _serverViews;
-    private List<ConversionEvent>? _recorded;
-    private int _renderedRecorded;
+    private List<RecordedEvent>? _recorded;
     private string? _pageViewEventId;
     private string? _sourceUrl;
     private bool _sourceUrlDone;
@@ -118,9 +117,6 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
     /// <summary>Whether the carried events were rendered on this page.</summary>
     public bool CarriedRendered { get; private set; }
 
-    /// <summary>The pixel events recorded in this request, in order.</summary>
-    public IReadOnlyList<ConversionEvent> Recorded => _recorded ?? (IReadOnlyList<ConversionEvent>)[];
-
     /// <summary>Whether an event was recorded for the browser leg in this request (not only carried).</summary>
     public bool RecordedAny => _recorded is { Count: > 0 };
 
@@ -142,23 +138,46 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
     /// <summary>Adds a pixel event for the browser leg.</summary>
     public void AddRecorded(ConversionEvent conversionEvent)
     {
-        (_recorded ??= []).Add(conversionEvent);
+        (_recorded ??= []).Add(new RecordedEvent(conversionEvent));
         if (IsPixelRendered)
         {
             RecordedAfterPixel?.Invoke();
         }
     }
 
-    /// <summary>Recorded events the pixel has not rendered (recorded after it, or in a response without one).</summary>
-    public ReadOnlySpan<ConversionEvent> UnrenderedRecorded =>
-        _recorded is null ? default : System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_recorded)[_renderedRecorded..];
+    /// <summary>
+    /// The pixel events recorded in this request, in order, each with whether its browser leg is done (rendered, or
+    /// dropped by an <see cref="IOaiqBrowserLegGate"/>). Those not done are rendered by the pixel, or carried to the next page.
+    /// </summary>
+    public IReadOnlyList<RecordedEvent> Recorded => _recorded ?? (IReadOnlyList<RecordedEvent>)[];
 
-    /// <summary>Marks everything recorded so far as rendered by the pixel, and the carried events when <paramref name="carried"/>.</summary>
+    /// <summary>Whether a recorded event's browser leg is not done yet (to render, or to carry to the next page).</summary>
+    public bool HasRecordedToRender
+    {
+        get
+        {
+            if (_recorded is null)
+            {
+                return false;
+            }
+
+            foreach (var entry in _recorded)
+            {
+                if (!entry.Done)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Marks the pixel rendered on this page, and the carried events with it when <paramref name="carried"/>.</summary>
     public void MarkPixelRendered(bool carried)
     {
         IsPixelRendered = true;
         CarriedRendered |= carried;
-        _renderedRecorded = _recorded?.Count ?? 0;
     }
 
     private IPAddress? RemoteIpAddress => HttpContext.Connection.RemoteIpAddress;

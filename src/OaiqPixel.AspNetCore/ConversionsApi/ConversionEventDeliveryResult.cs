@@ -1,0 +1,48 @@
+using System.Globalization;
+
+namespace OaiqPixel.AspNetCore.ConversionsApi;
+
+/// <summary>What became of one record sent with <see cref="IConversionsApiDelivery"/>, with the API's answer.</summary>
+public sealed class ConversionEventDeliveryResult
+{
+    internal ConversionEventDeliveryResult(ConversionEventRecord record, ConversionEventDeliveryOutcome outcome, int? statusCode, string? errorMessage, string? requestId, TimeSpan? retryAfter)
+    {
+        Record = record;
+        Outcome = outcome;
+        StatusCode = statusCode;
+        ErrorMessage = errorMessage;
+        RequestId = requestId;
+        RetryAfter = retryAfter;
+    }
+
+    /// <summary>The record, as given.</summary>
+    public ConversionEventRecord Record { get; }
+
+    /// <summary>Delivered, dead-lettered, or kept for a retry.</summary>
+    public ConversionEventDeliveryOutcome Outcome { get; }
+
+    /// <summary>
+    /// The HTTP status of the answer that refused it: 400/413/422 when dead-lettered, the failing status when kept (401,
+    /// 429, 503, …); <see langword="null"/> when delivered, or kept without an answer (a timeout, a refused connection, the
+    /// server leg off).
+    /// </summary>
+    public int? StatusCode { get; }
+
+    /// <summary>
+    /// Why it was not delivered: the API's error message (<c>error.message</c>, at most 500 characters, never the key), or a
+    /// description of the transport failure; <see langword="null"/> when delivered or when the answer had no message.
+    /// </summary>
+    public string? ErrorMessage { get; }
+
+    /// <summary>The API's request id (<c>x-request-id</c>) of the deciding answer, if any; quote it to OpenAI support.</summary>
+    public string? RequestId { get; }
+
+    /// <summary>The <c>Retry-After</c> the API sent with a failure, if any (spec §9 #5): do not try before it.</summary>
+    public TimeSpan? RetryAfter { get; }
+
+    /// <summary>The record and the outcome, for logs; carries no personal data.</summary>
+    /// <returns>E.g. <c>order_created order_42: DeadLettered (400)</c>.</returns>
+    public override string ToString() => StatusCode is { } status
+        ? string.Create(CultureInfo.InvariantCulture, $"{Record}: {Outcome} ({status})")
+        : $"{Record}: {Outcome}";
+}

@@ -1,0 +1,102 @@
+using System.Data;
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace OaiqPixel.EntityFrameworkCore.Dispatching;
+
+/// <summary>
+/// Claims on PostgreSQL in one statement with row locks: the due rows are selected <c>FOR UPDATE SKIP LOCKED</c> (rows
+/// another dispatcher is claiming at that moment are skipped, not waited for) and marked and returned by the same
+/// <c>UPDATE … RETURNING</c>, which also returns each row's previous claim (a lease that ran out). Table and column names
+/// come from the app's model, so a renamed table or schema works.
+/// </summary>
+internal sealed class RowLockingClaimer : IOutboxClaimer
+{
+    /// <summary>The EF Core provider this claimer is for.</summary>
+    public const string PostgreSqlProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    private string? _sql;
+
+    public string Method => "FOR UPDATE SKIP LOCKED";
+
+    public async Task<List<ClaimedMessage>> ClaimAsync(DbContext context, Guid claim, DateTimeOffset now, DateTimeOffset leaseUntil, int take, CancellationToken cancellationToken)
+    {
+        var sql = _sql ??= BuildSql(context);
+        var database = context.Database;
+        await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var command = database.GetDbConnection().CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = sql;
+                Add(command, "now", now.ToUnixTimeMilliseconds());
+                Add(command, "lease", leaseUntil.ToUnixTimeMilliseconds());
+                Add(command, "take", take);
+                Add(command, "claim", claim);
+                var claimed = new List<ClaimedMessage>(Math.Min(take, 1024));
+                var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        claimed.Add(new ClaimedMessage(
+                            reader.GetInt64(0),
+                            reader.GetString(1),
+                            reader.GetString(2),
+                            reader.GetString(3),
+                            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+                            await reader.GetFieldValueAsync<byte[]>(5, cancellationToken).ConfigureAwait(false),
+                            !await reader.IsDBNullAsync(6, cancellationToken).ConfigureAwait(false)));
+                    }
+                }
+
+                claimed.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+                return claimed;
+            }
+        }
+        finally
+        {
+            await database.CloseConnectionAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    private static string BuildSql(DbContext context)
+    {
+        var entity = context.Model.FindEntityType(typeof(OaiqOutboxMessage))
+            ?? throw new InvalidOperationException("The outbox table is not mapped: call modelBuilder.AddOaiqOutbox() in OnModelCreating.");
+        var sql = context.GetService<ISqlGenerationHelper>();
+        var tableName = entity.GetTableName()!;
+        var schema = entity.GetSchema();
+        var store = StoreObjectIdentifier.Table(tableName, schema);
+        string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(store)!);
+
+        var table = sql.DelimitIdentifier(tableName, schema);
+        var id = Column(nameof(OaiqOutboxMessage.Id));
+        var claimId = Column(nameof(OaiqOutboxMessage.ClaimId));
+        var dueAt = Column(nameof(OaiqOutboxMessage.DueAt));
+        var attempts = Column(nameof(OaiqOutboxMessage.Attempts));
+        return $"""
+            WITH due AS (
+                SELECT {id} AS claimed_id, {claimId} AS previous_claim FROM {table}
+                WHERE {Column(nameof(OaiqOutboxMessage.State))} = {(int)OaiqOutboxMessageState.Pending} AND {dueAt} <= @now
+                ORDER BY {dueAt}, {id}
+                LIMIT @take
+                FOR UPDATE SKIP LOCKED)
+            UPDATE {table} AS t SET {claimId} = @claim, {dueAt} = @lease, {attempts} = t.{attempts} + 1
+            FROM due WHERE t.{id} = due.claimed_id
+            RETURNING t.{id}, t.{Column(nameof(OaiqOutboxMessage.PixelId))}, t.{Column(nameof(OaiqOutboxMessage.EventId))}, t.{Column(nameof(OaiqOutboxMessage.EventType))}, t.{Column(nameof(OaiqOutboxMessage.OccurredAt))}, t.{Column(nameof(OaiqOutboxMessage.Json))}, due.previous_claim
+            """;
+    }
+}

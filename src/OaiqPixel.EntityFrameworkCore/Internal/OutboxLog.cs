@@ -1,0 +1,110 @@
+using Microsoft.Extensions.Logging;
+
+namespace OaiqPixel.EntityFrameworkCore.Internal;
+
+/// <summary>
+/// The outbox's log messages. Event ids 200–249 are the outbox's and are part of the contract (README "Logging"): never
+/// renumber. No message carries an <c>oppref</c>, personal data, an event's JSON or the key; events are named by type and id.
+/// </summary>
+internal static partial class OutboxLog
+{
+    [LoggerMessage(EventId = 200, EventName = "OutboxDispatcherStarted", Level = LogLevel.Information,
+        Message = "The outbox dispatcher started for {Context} (table {Table}, provider {Provider}, claims with {ClaimMethod}): up to {BatchSize} records a round, lease {Lease}, poll every {PollInterval}.")]
+    public static partial void DispatcherStarted(ILogger logger, string context, string table, string? provider, string claimMethod, int batchSize, TimeSpan lease, TimeSpan pollInterval);
+
+    [LoggerMessage(EventId = 201, EventName = "OutboxIdle", Level = LogLevel.Information,
+        Message = "The outbox does not deliver on this instance: {Reason}. Records written by other instances wait in the table.")]
+    public static partial void Idle(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 202, EventName = "OutboxNotMapped", Level = LogLevel.Critical,
+        Message = "The outbox table is not in {Context}'s model: call modelBuilder.AddOaiqOutbox() in its OnModelCreating (and add a migration). Until then conversions go to the in-memory queue.")]
+    public static partial void NotMapped(ILogger logger, string context);
+
+    [LoggerMessage(EventId = 203, EventName = "OutboxEventInvalid", Level = LogLevel.Warning,
+        Message = "'{EventName}' {EventId} was not written to the outbox: {Errors}")]
+    public static partial void EventInvalid(ILogger logger, string eventName, string eventId, string errors);
+
+    [LoggerMessage(EventId = 204, EventName = "OutboxCommittedWithApp", Level = LogLevel.Debug,
+        Message = "{Count} outbox record(s) committed in the app's own transaction.")]
+    public static partial void CommittedWithApp(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 205, EventName = "OutboxSavedOnItsOwn", Level = LogLevel.Debug,
+        Message = "{Count} outbox record(s) had no SaveChanges of {Context} after them in this request: saved on their own, not atomically with the app's changes ({EventIds}).")]
+    public static partial void SavedOnItsOwn(ILogger logger, int count, string context, string eventIds);
+
+    [LoggerMessage(EventId = 206, EventName = "OutboxRolledBack", Level = LogLevel.Debug,
+        Message = "{Count} outbox record(s) dropped, neither leg reports them: {Reason} ({EventIds}).")]
+    public static partial void RolledBack(ILogger logger, int count, string reason, string eventIds);
+
+    [LoggerMessage(EventId = 207, EventName = "OutboxSavedAtOnce", Level = LogLevel.Debug,
+        Message = "'{EventName}' {EventId} saved to the outbox at once (outside a request).")]
+    public static partial void SavedAtOnce(ILogger logger, string eventName, string eventId);
+
+    [LoggerMessage(EventId = 208, EventName = "OutboxWriteFailed", Level = LogLevel.Warning,
+        Message = "The database refused the outbox write of '{EventName}' {EventId}: handed to the in-memory queue instead (not durable: a crash before it is sent loses it).")]
+    public static partial void WriteFailed(ILogger logger, Exception exception, string eventName, string eventId);
+
+    [LoggerMessage(EventId = 209, EventName = "OutboxHeldAtRequestEnd", Level = LogLevel.Debug,
+        Message = "The request ended while {Count} outbox record(s) were in a transaction it had not committed ({EventIds}); they are delivered only if it commits.")]
+    public static partial void HeldAtRequestEnd(ILogger logger, int count, string eventIds);
+
+    [LoggerMessage(EventId = 210, EventName = "OutboxClaimed", Level = LogLevel.Debug,
+        Message = "Claimed {Count} outbox record(s) until {LeaseUntil:O}.")]
+    public static partial void Claimed(ILogger logger, int count, DateTimeOffset leaseUntil);
+
+    [LoggerMessage(EventId = 211, EventName = "OutboxReclaimed", Level = LogLevel.Warning,
+        Message = "Took over {Count} outbox record(s) whose lease had expired (their dispatcher died or took longer than LeaseDuration): any it had already delivered are sent again with the same ids, which the API deduplicates.")]
+    public static partial void Reclaimed(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 212, EventName = "OutboxDelivered", Level = LogLevel.Debug,
+        Message = "{Count} outbox record(s) delivered and deleted.")]
+    public static partial void Delivered(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 213, EventName = "OutboxDeadLettered", Level = LogLevel.Error,
+        Message = "The Conversions API refused '{EventName}' {EventId} on its own ({StatusCode}: {Message}): kept in the outbox as a dead letter for {Retention}.")]
+    public static partial void DeadLettered(ILogger logger, string eventName, string eventId, int statusCode, string message, TimeSpan retention);
+
+    [LoggerMessage(EventId = 214, EventName = "OutboxSendFailed", Level = LogLevel.Warning,
+        Message = "{Count} outbox record(s) not delivered ({Reason}): kept in the table, next try in {Delay}.")]
+    public static partial void SendFailed(ILogger logger, int count, string reason, TimeSpan delay);
+
+    [LoggerMessage(EventId = 215, EventName = "OutboxStaleDropped", Level = LogLevel.Warning,
+        Message = "Deleted {Count} outbox record(s) older than the Conversions API's 7-day window, undelivered.")]
+    public static partial void StaleDropped(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 216, EventName = "OutboxDeadLettersExpired", Level = LogLevel.Information,
+        Message = "Deleted {Count} outbox dead letter(s) kept longer than {Retention}.")]
+    public static partial void DeadLettersExpired(ILogger logger, int count, TimeSpan retention);
+
+    [LoggerMessage(EventId = 217, EventName = "OutboxDatabaseUnavailable", Level = LogLevel.Warning,
+        Message = "The outbox dispatcher cannot reach the database ({Reason}); committed records are safe in the table. Next try in {Delay}.")]
+    public static partial void DatabaseUnavailable(ILogger logger, string reason, TimeSpan delay);
+
+    [LoggerMessage(EventId = 218, EventName = "OutboxDatabaseRecovered", Level = LogLevel.Information,
+        Message = "The outbox dispatcher reaches the database again after {Failures} failed round(s).")]
+    public static partial void DatabaseRecovered(ILogger logger, int failures);
+
+    [LoggerMessage(EventId = 219, EventName = "OutboxApiRecovered", Level = LogLevel.Information,
+        Message = "The outbox delivers again after {Failures} failed round(s).")]
+    public static partial void ApiRecovered(ILogger logger, int failures);
+
+    [LoggerMessage(EventId = 220, EventName = "OutboxDispatcherFailed", Level = LogLevel.Error,
+        Message = "The outbox dispatcher failed unexpectedly; it goes on after {Delay}.")]
+    public static partial void DispatcherFailed(ILogger logger, Exception exception, TimeSpan delay);
+
+    [LoggerMessage(EventId = 221, EventName = "OutboxReleasedOnStop", Level = LogLevel.Information,
+        Message = "Stopping: released {Count} claimed outbox record(s) not delivered yet, for the next dispatcher to take at once.")]
+    public static partial void ReleasedOnStop(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 222, EventName = "OutboxDispatcherStopped", Level = LogLevel.Information,
+        Message = "The outbox dispatcher stopped; {Delivered} record(s) delivered since it started.")]
+    public static partial void DispatcherStopped(ILogger logger, long delivered);
+
+    [LoggerMessage(EventId = 223, EventName = "OutboxUnreadableRecord", Level = LogLevel.Error,
+        Message = "Outbox record {RecordId} ({EventId}) is not a Conversions API event this library wrote: kept as a dead letter.")]
+    public static partial void UnreadableRecord(ILogger logger, long recordId, string eventId);
+
+    [LoggerMessage(EventId = 224, EventName = "OutboxDroppedOnServerError", Level = LogLevel.Debug,
+        Message = "The request ended with status {StatusCode}: {Count} outbox record(s) no SaveChanges had carried are dropped, neither leg reports them ({EventIds}).")]
+    public static partial void DroppedOnServerError(ILogger logger, int statusCode, int count, string eventIds);
+}

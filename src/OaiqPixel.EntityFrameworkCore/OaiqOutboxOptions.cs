@@ -1,0 +1,53 @@
+namespace OaiqPixel.EntityFrameworkCore;
+
+/// <summary>
+/// Settings of the transactional outbox, bound from <c>Oaiq:Outbox</c>. The Conversions API settings it sends with
+/// (key, batch size, retries, back-off, flush interval) are the server leg's own, <c>Oaiq:ConversionsApi</c>.
+/// </summary>
+public sealed class OaiqOutboxOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Oaiq:Outbox";
+
+    /// <summary>
+    /// Whether the view events (<c>page_viewed</c>, <c>contents_viewed</c>) go through the outbox too. They are many, cheap
+    /// to lose and carried by the pixel as well, so by default they keep the in-memory queue and only conversions (every
+    /// other event) are written to the database. The default is <see langword="false"/>.
+    /// </summary>
+    public bool IncludeViewEvents { get; set; }
+
+    /// <summary>
+    /// Decides per event whether it goes through the outbox (<see langword="true"/>) or the in-memory queue, instead of
+    /// <see cref="IncludeViewEvents"/> (code only). Called on the request's thread: keep it quick. The default is none.
+    /// </summary>
+    public Func<ConversionEvent, bool>? EventFilter { get; set; }
+
+    /// <summary>Whether this instance runs the dispatcher. Turn it off on instances that only write (a web farm where workers deliver). The default is <see langword="true"/>.</summary>
+    public bool DispatcherEnabled { get; set; } = true;
+
+    /// <summary>The most records a dispatcher takes in one round, 1–10,000. The default is 1,000.</summary>
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>
+    /// How long a dispatcher holds the records it took: another instance takes them over only after this, so it must
+    /// exceed the longest time a round may take (<c>ConversionsApi:TotalRequestTimeout</c> for each request the round
+    /// sends). A record whose holder died is sent again after it, with the same id (the API deduplicates). At least 1
+    /// second. The default is 5 minutes.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How often the dispatcher looks for due records when nothing wakes it (a commit in this process wakes it at once):
+    /// records written by other instances, and retries. At least 10 milliseconds. The default is 5 seconds.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a dead letter is kept (with the API's message) before it is deleted. At least 1 minute. The default is 30 days.</summary>
+    public TimeSpan DeadLetterRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often the dispatcher deletes expired dead letters and records past the API's 7-day window. At least 1 second. The default is 1 minute.</summary>
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The longest the dispatcher waits before trying again while the database is unreachable. At least 10 milliseconds. The default is 30 seconds.</summary>
+    public TimeSpan MaxDatabaseRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+}

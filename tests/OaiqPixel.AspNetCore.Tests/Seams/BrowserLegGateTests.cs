@@ -1,0 +1,186 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using OaiqPixel.AspNetCore.Tests.TestApps;
+
+namespace OaiqPixel.AspNetCore.Tests.Seams;
+
+/// <summary>
+/// <see cref="IOaiqBrowserLegGate"/>: a store holds an event's pixel call until its transaction ends; the pixel and the
+/// Post/Redirect/Get carrier render it once the gate says so, and never when the gate drops it.
+/// </summary>
+public sealed class BrowserLegGateTests
+{
+    private const string OrderCall = "oaiq(\"measure\",\"order_created\",{\"type\":\"contents\",\"amount\":2599,\"currency\":\"USD\"},{\"event_id\":\"order_42\"});";
+
+    [Fact]
+    public async Task Pixel_EventTheGateReleases_Renders()
+    {
+        // Arrange
+        await using var app = await StartAsync(out var gate);
+        gate.State = _ => OaiqBrowserLegState.Render;
+        app.Scenario.Record = (tracker, _) => tracker.Track(Order(), "order_42");
+
+        // Act
+        var calls = await PixelCallsAsync(app.CreateClient(), "/page");
+
+        // Assert
+        Assert.Single(calls, c => c == OrderCall);
+        Assert.Equal(["settle", "state order_42"], gate.Calls);
+    }
+
+    [Fact]
+    public async Task Pixel_EventTheGateDrops_RendersNowhere()
+    {
+        // Arrange
+        await using var app = await StartAsync(out var gate);
+        gate.State = _ => OaiqBrowserLegState.Drop;
+        app.Scenario.Record = (tracker, _) => tracker.Track(Order(), "order_42");
+
+        // Act
+        var page = await app.CreateClient().GetAsync("/page");
+        var calls = await PixelCallsAsync(page);
+
+        // Assert: not on the page, and not carried to the next one.
+        Assert.DoesNotContain(calls, c => c.Contains("order_42", StringComparison.Ordinal));
+        Assert.Empty(TestApp.SetCookies(page));
+    }
+
+    [Fact]
+    public async Task Pixel_EventHeldAtRenderAndReleasedAsTheResponseStarts_IsCarriedToTheNextPage()
+    {
+        // Arrange: held while the view renders, released by the time the response starts (the store committed).
+        await using var app = await StartAsync(out var gate);
+        var released = false;
+        gate.OnSettle = context => released = context.Response.HasStarted || gate.Calls.Count(c => c == "settle") > 1;
+        gate.State = _ => released ? OaiqBrowserLegState.Render : OaiqBrowserLegState.Hold;
+        app.Scenario.Record = (tracker, _) => tracker.Track(Order(), "order_42");
+        var client = app.CreateClient();
+
+        // Act
+        var page = await client.GetAsync("/page");
+        var pageCalls = await PixelCallsAsync(page);
+        var carrier = Assert.Single(TestApp.SetCookies(page));
+        app.Scenario.Record = null;
+        var next = await GetWithCookieAsync(client, "/page", carrier.Split(';')[0]);
+
+        // Assert
+        Assert.DoesNotContain(pageCalls, c => c.Contains("order_42", StringComparison.Ordinal));
+        Assert.Single(await PixelCallsAsync(next), c => c == OrderCall);
+    }
+
+    [Fact]
+    public async Task Redirect_EventStillHeldAsTheResponseStarts_IsNotCarried()
+    {
+        // Arrange: the store's transaction is still open when the redirect starts.
+        await using var app = await StartAsync(out var gate);
+        gate.State = _ => OaiqBrowserLegState.Hold;
+        app.Scenario.Record = (tracker, _) => tracker.Track(Order(), "order_42");
+
+        // Act
+        var post = await app.CreateClient().PostAsync("/place", null);
+
+        // Assert: no carrier, and log 249 says why.
+        Assert.Equal(HttpStatusCode.Redirect, post.StatusCode);
+        Assert.Empty(TestApp.SetCookies(post));
+        var log = Assert.Single(app.Logs.GetSnapshot(), l => l.Id.Id == 249);
+        Assert.Contains("order_42", log.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Redirect_EventTheGateReleasesAsTheResponseStarts_IsCarried()
+    {
+        // Arrange
+        await using var app = await StartAsync(out var gate);
+        gate.State = _ => OaiqBrowserLegState.Render;
+        app.Scenario.Record = (tracker, _) => tracker.Track(Order(), "order_42");
+
+        // Act
+        var post = await app.CreateClient().PostAsync("/place", null);
+
+        // Assert
+        Assert.StartsWith("__oaiq_carry=", Assert.Single(TestApp.SetCookies(post)), StringComparison.Ordinal);
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), l => l.Id.Id == 249);
+        Assert.Equal(["settle", "state order_42"], gate.Calls);
+    }
+
+    [Fact]
+    public async Task Redirect_EventTheGateDrops_IsNotCarried()
+    {
+        // Arrange
+        await using var app = await StartAsync(out var gate);
+        gate.State = _ => OaiqBrowserLegState.Drop;
+        app.Scenario.Record = (tracker, _) => tracker.Track(Order(), "order_42");
+
+        // Act
+        var post = await app.CreateClient().PostAsync("/place", null);
+
+        // Assert
+        Assert.Empty(TestApp.SetCookies(post));
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), l => l.Id.Id == 249);
+    }
+
+    [Fact]
+    public async Task Pixel_OnlyTheHeldEventWaits_OthersRecordedWithItRender()
+    {
+        // Arrange
+        await using var app = await StartAsync(out var gate);
+        gate.State = e => e.Id == "order_42" ? OaiqBrowserLegState.Hold : OaiqBrowserLegState.Render;
+        app.Scenario.Record = (tracker, _) =>
+        {
+            tracker.Track(Order(), "order_42");
+            tracker.Track(OaiqEvent.LeadCreated(), "lead_7");
+        };
+
+        // Act
+        var calls = await PixelCallsAsync(app.CreateClient(), "/page");
+
+        // Assert
+        Assert.Contains(calls, c => c.Contains("\"lead_7\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(calls, c => c.Contains("order_42", StringComparison.Ordinal));
+    }
+
+    private static Task<TestApp> StartAsync(out TestGate gate)
+    {
+        var created = new TestGate();
+        gate = created;
+        return TestApp.StartAsync(services: s => s.AddSingleton<IOaiqBrowserLegGate>(created));
+    }
+
+    private static OaiqEvent Order() => OaiqEvent.OrderCreated(Money.FromMinorUnits(2599, "USD"));
+
+    private static async Task<IReadOnlyList<string>> PixelCallsAsync(HttpClient client, string path) =>
+        await PixelCallsAsync(await client.GetAsync(path));
+
+    private static async Task<IReadOnlyList<string>> PixelCallsAsync(HttpResponseMessage response) =>
+        PixelCall.Lines((await TestApp.ParseAsync(response)).QuerySelector("script")!.TextContent);
+
+    private static async Task<HttpResponseMessage> GetWithCookieAsync(HttpClient client, string path, string cookie)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", cookie);
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>A gate the test steers, recording what it was asked.</summary>
+    private sealed class TestGate : IOaiqBrowserLegGate
+    {
+        public Func<ConversionEvent, OaiqBrowserLegState> State { get; set; } = _ => OaiqBrowserLegState.Render;
+
+        public Action<HttpContext>? OnSettle { get; set; }
+
+        public List<string> Calls { get; } = [];
+
+        public void Settle(HttpContext httpContext)
+        {
+            Calls.Add("settle");
+            OnSettle?.Invoke(httpContext);
+        }
+
+        public OaiqBrowserLegState GetState(HttpContext httpContext, ConversionEvent conversionEvent)
+        {
+            Calls.Add("state " + conversionEvent.Id);
+            return State(conversionEvent);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+using Microsoft.Extensions.DependencyInjection;
+using OaiqPixel.AspNetCore.ConversionsApi;
+using OaiqPixel.AspNetCore.Tests.ConversionsApi;
+using OaiqPixel.Testing;
+
+namespace OaiqPixel.AspNetCore.Tests.Seams;
+
+/// <summary>
+/// <see cref="IConversionsApiDelivery"/>: a store that keeps records itself sends them through the sender's pipeline
+/// (batching, bisection, dead letters, the resilient client) and learns what became of each one.
+/// </summary>
+public sealed class ConversionsApiDeliveryTests
+{
+    [Fact]
+    public async Task DeliverAsync_AllAccepted_ReportsEachDeliveredInOrder()
+    {
+        // Arrange
+        await using var h = await ServerLegHost.StartAsync(startSender: false);
+        var records = Records(h, 5);
+
+        // Act
+        var results = await Delivery(h).DeliverAsync(records);
+
+        // Assert
+        Assert.Equal(records, results.Select(r => r.Record));
+        Assert.All(results, r => Assert.Equal(ConversionEventDeliveryOutcome.Delivered, r.Outcome));
+        Assert.All(results, r => Assert.Null(r.ErrorMessage));
+        Assert.Equal(records.Select(r => r.Id).ToHashSet(), h.Api.EventIds);
+        Assert.Equal(1, h.Api.TotalRequests);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_OnePoisonRecord_IsDeadLetteredWithTheApiMessageAndTheRestDelivered()
+    {
+        // Arrange
+        await using var h = await ServerLegHost.StartAsync(startSender: false);
+        var records = Records(h, 10);
+        h.Api.PoisonEvent = e => e.GetProperty("id").GetString() == "order_6";
+
+        // Act
+        var results = await Delivery(h).DeliverAsync(records);
+
+        // Assert
+        var dead = Assert.Single(results, r => r.Outcome == ConversionEventDeliveryOutcome.DeadLettered);
+        Assert.Equal("order_6", dead.Record.Id);
+        Assert.Equal(400, dead.StatusCode);
+        Assert.False(string.IsNullOrEmpty(dead.ErrorMessage));
+        Assert.Equal(9, results.Count(r => r.Outcome == ConversionEventDeliveryOutcome.Delivered));
+        Assert.Equal(9, h.Api.EventIds.Count);
+        // The sender's own dead-letter path ran: the callback and log 113.
+        Assert.Equal("order_6", Assert.Single(h.DeadLetters).Record.Id);
+        Assert.Single(h.Logs.GetSnapshot(), l => l.Id.Id == 113);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_ApiDown_KeepsEveryRecordForARetryWithTheFailure()
+    {
+        // Arrange: 503 on every attempt the client's retries make.
+        await using var h = await ServerLegHost.StartAsync(startSender: false);
+        h.Api.EnqueueFault(Fault.Status(503), count: 10);
+        var records = Records(h, 3);
+
+        // Act
+        var results = await Delivery(h).DeliverAsync(records);
+
+        // Assert
+        Assert.All(results, r =>
+        {
+            Assert.Equal(ConversionEventDeliveryOutcome.KeptForRetry, r.Outcome);
+            Assert.Equal(503, r.StatusCode);
+        });
+        Assert.Empty(h.Api.EventIds);
+        Assert.Empty(h.DeadLetters);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_TooManyRequestsWithRetryAfter_ReportsWhenTheApiAskedToComeBack()
+    {
+        // Arrange: 429 with Retry-After on the attempt and the client's one retry.
+        await using var h = await ServerLegHost.StartAsync(o => o.ConversionsApi.MaxRetryAttempts = 1, startSender: false);
+        h.Api.EnqueueFault(Fault.Status(429, TimeSpan.FromSeconds(1)), count: 2);
+
+        // Act
+        var result = Assert.Single(await Delivery(h).DeliverAsync(Records(h, 1)));
+
+        // Assert
+        Assert.Equal(ConversionEventDeliveryOutcome.KeptForRetry, result.Outcome);
+        Assert.Equal(429, result.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), result.RetryAfter);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_MoreThanMaxBatchSize_SendsRequestsOfAtMostMaxBatchSize()
+    {
+        // Arrange: the harness sends batches of 100.
+        await using var h = await ServerLegHost.StartAsync(startSender: false);
+        var records = Records(h, 250);
+
+        // Act
+        var results = await Delivery(h).DeliverAsync(records);
+
+        // Assert
+        Assert.All(results, r => Assert.Equal(ConversionEventDeliveryOutcome.Delivered, r.Outcome));
+        Assert.Equal([100, 100, 50], h.Api.Requests.Select(r => r.EventCount));
+    }
+
+    [Fact]
+    public async Task DeliverAsync_TwoPixels_SendsEachPixelInItsOwnRequestsAndOneFailureDoesNotStopTheOther()
+    {
+        // Arrange: the fake knows only its own pixel and refuses the other's pid with 400.
+        await using var h = await ServerLegHost.StartAsync(startSender: false);
+        var now = DateTimeOffset.UtcNow;
+        var ours = TestEvents.Orders(3, now).Select(e => ConversionEventRecord.Create(e, h.Api.PixelId)).ToList();
+        var theirs = TestEvents.Orders(2, now).Select(e => ConversionEventRecord.Create(e, "px_other")).ToList();
+        ConversionEventRecord[] records = [theirs[0], ours[0], ours[1], theirs[1], ours[2]];
+
+        // Act
+        var results = await Delivery(h).DeliverAsync(records);
+
+        // Assert
+        Assert.Equal(
+            [ConversionEventDeliveryOutcome.DeadLettered, ConversionEventDeliveryOutcome.Delivered, ConversionEventDeliveryOutcome.Delivered, ConversionEventDeliveryOutcome.DeadLettered, ConversionEventDeliveryOutcome.Delivered],
+            results.Select(r => r.Outcome));
+        Assert.Contains("px_other", results[0].ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains(h.Api.Requests, r => r.PixelId == h.Api.PixelId && r.EventCount == 3);
+        Assert.DoesNotContain(h.Api.Requests, r => r.PixelId == h.Api.PixelId && r.EventCount != 3);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_ServerLegOff_SendsNothingAndKeepsTheRecords()
+    {
+        // Arrange
+        await using var h = await ServerLegHost.StartAsync(o => o.ConversionsApi.ApiKey = null, startSender: false);
+
+        // Act
+        var results = await Delivery(h).DeliverAsync(Records(h, 2));
+
+        // Assert
+        Assert.All(results, r =>
+        {
+            Assert.Equal(ConversionEventDeliveryOutcome.KeptForRetry, r.Outcome);
+            Assert.Contains("ApiKey", r.ErrorMessage, StringComparison.Ordinal);
+        });
+        Assert.Equal(0, h.Api.TotalRequests);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_NullItem_ThrowsNamingTheIndex()
+    {
+        await using var h = await ServerLegHost.StartAsync(startSender: false);
+
+        var ex = await Assert.ThrowsAsync<ArgumentNullException>(() => Delivery(h).DeliverAsync([Records(h, 1)[0], null!]));
+
+        Assert.Contains("records[1]", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static IConversionsApiDelivery Delivery(ServerLegHost h) => h.Services.GetRequiredService<IConversionsApiDelivery>();
+
+    private static List<ConversionEventRecord> Records(ServerLegHost h, int count) =>
+        [.. TestEvents.Orders(count, DateTimeOffset.UtcNow).Select(e => ConversionEventRecord.Create(e, h.Api.PixelId))];
+}

@@ -1,0 +1,126 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+using OaiqPixel.AspNetCore;
+using OaiqPixel.EntityFrameworkCore.Dispatching;
+using OaiqPixel.Testing;
+
+namespace OaiqPixel.EntityFrameworkCore.Tests.Infrastructure;
+
+/// <summary>
+/// The outbox without a web host, on a fake clock: records go in through the sink, and the test runs the dispatcher's
+/// rounds itself, so leases, back-off and retention are decided by the clock the test moves.
+/// </summary>
+internal sealed class DispatcherHarness : IAsyncDisposable
+{
+    private DispatcherHarness(ServiceProvider provider, TestDatabase database, FakeConversionsApi api, FakeTimeProvider time)
+    {
+        Provider = provider;
+        Database = database;
+        Api = api;
+        Time = time;
+    }
+
+    public ServiceProvider Provider { get; }
+
+    public TestDatabase Database { get; }
+
+    public FakeConversionsApi Api { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public OutboxDispatcher Dispatcher => Provider.GetServices<IHostedService>().OfType<OutboxDispatcher>().Single();
+
+    public IConversionEventSink Sink => Provider.GetRequiredService<IConversionEventSink>();
+
+    public FakeLogCollector Logs => Provider.GetFakeLogCollector();
+
+    public static async Task<DispatcherHarness> StartAsync(DbProvider provider, Action<OaiqOutboxOptions>? outbox = null, TestDatabase? database = null)
+    {
+        // The fake API checks event times against the same fake clock.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        database ??= TestDatabase.Create(provider);
+        database.CreateSchema();
+        var api = await FakeConversionsApi.StartAsync(new FakeConversionsApiOptions { TimeProvider = time });
+        var services = new ServiceCollection();
+        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Debug).AddFakeLogging());
+        services.AddSingleton<TimeProvider>(time);
+        services.AddDbContext<ShopDbContext>(database.Configure);
+        services.AddOaiqTracking(o =>
+            {
+                o.PixelId = api.PixelId;
+                var c = o.ConversionsApi;
+                c.ApiKey = api.ApiKey;
+                c.BaseAddress = api.BaseAddress;
+                c.MaxRetryAttempts = 1;
+                c.RetryDelay = TimeSpan.FromMilliseconds(10);
+                c.MaxRetryDelay = TimeSpan.FromMilliseconds(10);
+                c.BackoffDelay = TimeSpan.FromSeconds(1);
+                c.MaxBackoffDelay = TimeSpan.FromSeconds(10);
+                // The resilience handler runs on the DI clock too: keep its timeouts out of reach of the test's clock moves.
+                c.RequestTimeout = TimeSpan.FromHours(1);
+                c.TotalRequestTimeout = TimeSpan.FromHours(2);
+            })
+            .AddEntityFrameworkOutbox<ShopDbContext>(o =>
+            {
+                o.LeaseDuration = TimeSpan.FromMinutes(1);
+                o.DeadLetterRetention = TimeSpan.FromDays(3);
+                outbox?.Invoke(o);
+            });
+        services.AddHealthChecks().AddOaiqOutbox();
+        var built = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        var harness = new DispatcherHarness(built, database, api, time);
+        harness.Dispatcher.Prepare();
+        return harness;
+    }
+
+    /// <summary>Writes orders through the sink (saved at once), stamped with the fake clock's time.</summary>
+    public List<string> Write(int count, string prefix = "order_", DateTimeOffset? at = null)
+    {
+        var ids = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var id = prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(Sink.TryEnqueue(new ConversionEvent(OaiqEvent.OrderCreated(Money.FromMinorUnits(100 + i, "USD")), id, at ?? Time.GetUtcNow())
+            {
+                ActionSource = ActionSource.Other,
+            }));
+            ids.Add(id);
+        }
+
+        return ids;
+    }
+
+    public Task<OutboxDispatcher.RoundResult> RoundAsync() => Dispatcher.RunRoundAsync(CancellationToken.None);
+
+    /// <summary>
+    /// A round during which the fake clock moves on in 20 ms steps: the HTTP client's own retry waits (on the same clock)
+    /// end instead of waiting for a clock nobody moves. The clock ends a little ahead (tens of milliseconds).
+    /// </summary>
+    public async Task<OutboxDispatcher.RoundResult> RoundWithTickingClockAsync()
+    {
+        var round = Dispatcher.RunRoundAsync(CancellationToken.None);
+        while (!round.IsCompleted)
+        {
+            Time.Advance(TimeSpan.FromMilliseconds(20));
+            await Task.WhenAny(round, Task.Delay(5));
+        }
+
+        return await round;
+    }
+
+    public MetricCollector<long> Collect(string instrument) => new(Provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), OaiqTelemetry.MeterName, instrument);
+
+    public async Task<HealthReport> HealthAsync() => await Provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Provider.DisposeAsync();
+        await Api.DisposeAsync();
+        Database.Dispose();
+    }
+}

@@ -1,0 +1,403 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OaiqPixel.EntityFrameworkCore.Tests.Infrastructure;
+
+namespace OaiqPixel.EntityFrameworkCore.Tests;
+
+/// <summary>
+/// The README's table, row by row, on SQLite and on PostgreSQL: what the server leg and the browser leg do when the app
+/// commits, fails, rolls back, never saves, or uses the sink outside a request.
+/// </summary>
+public sealed class SemanticsTests
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
+
+    [Theory]
+    [InlineData(DbProvider.Sqlite)]
+    [InlineData(DbProvider.PostgreSql)]
+    public async Task TrackThenSaveChanges_RedirectCarriesTheEvent_AndTheRecordIsDelivered(DbProvider provider)
+    {
+        // Arrange
+        await using var app = await OutboxApp.StartAsync(provider);
+        app.Scenario.Run = (db, tracker, http) =>
+        {
+            if (http.Request.Method == "POST")
+            {
+                db.Orders.Add(new Order { Number = "1001", TotalCents = 2599 });
+                tracker.Track(Order(), "order_1001");
+                db.SaveChanges();
+            }
+        };
+        var client = app.CreateClient();
+
+        // Act
+        var post = await client.PostAsync("/place", null);
+        var carrier = Pages.Carrier(post);
+        app.Scenario.Run = null;
+        var next = await Pages.GetWithCookieAsync(client, "/page", carrier!);
+        await app.Api.WaitForEventsAsync(1, s_wait);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, post.StatusCode);
+        Assert.Contains("order_1001", await Pages.MeasuredIdsAsync(next));
+        Assert.Contains("order_1001", app.Api.EventIds);
+        Assert.Single(app.Database.Orders());
+        await WaitForAsync(() => app.Database.Outbox().Count == 0);
+        Assert.Contains(app.Logs.GetSnapshot(), l => l.Id.Id == 204);
+    }
+
+    [Theory]
+    [InlineData(DbProvider.Sqlite)]
+    [InlineData(DbProvider.PostgreSql)]
+    public async Task TrackInsideATransaction_RecordAppearsOnlyWithTheOrder_AtCommit(DbProvider provider)
+    {
+        // Arrange: no dispatcher, so the row stays to be looked at.
+        await using var app = await OutboxApp.StartAsync(provider, o => o.DispatcherEnabled = false);
+        int? outboxBeforeCommit = null;
+        int? ordersBeforeCommit = null;
+        app.Scenario.Run = (db, tracker, _) =>
+        {
+            using var transaction = db.Database.BeginTransaction();
+            db.Orders.Add(new Order { Number = "1002", TotalCents = 100 });
+            tracker.Track(Order(), "order_1002");
+            db.SaveChanges();
+            outboxBeforeCommit = app.Database.Outbox().Count;   // another connection: sees committed rows only
+            ordersBeforeCommit = app.Database.Orders().Count;
+            transaction.Commit();
+        };
+
+        // Act
+        var page = await app.CreateClient().GetAsync("/page");
+
+        // Assert: written by the app's transaction, invisible to others until it committed, then both are there.
+        Assert.Contains("order_1002", await Pages.MeasuredIdsAsync(page));
+        Assert.Equal(0, outboxBeforeCommit);
+        Assert.Equal(0, ordersBeforeCommit);
+        var row = Assert.Single(app.Database.Outbox());
+        Assert.Equal("order_1002", row.EventId);
+        Assert.Single(app.Database.Orders());
+    }
+
+    [Theory]
+    [InlineData(DbProvider.Sqlite)]
+    [InlineData(DbProvider.PostgreSql)]
+    public async Task SaveChangesThrows_NoRecord_AndNeitherLeg(DbProvider provider)
+    {
+        // Arrange: order number 1003 exists, so saving it again breaks the unique index.
+        await using var app = await OutboxApp.StartAsync(provider);
+        using (var db = app.Database.CreateContext())
+        {
+            db.Orders.Add(new Order { Number = "1003" });
+            db.SaveChanges();
+        }
+
+        app.Scenario.Run = (db, tracker, _) =>
+        {
+            db.Orders.Add(new Order { Number = "1003" });
+            tracker.Track(Order(), "order_1003_again");
+            Assert.Throws<DbUpdateException>(() => db.SaveChanges());
+        };
+        var client = app.CreateClient();
+
+        // Act
+        var post = await client.PostAsync("/place", null);
+        var page = await client.GetAsync("/page");
+        await DeliverMarkerAsync(app, client);
+
+        // Assert
+        Assert.Null(Pages.Carrier(post));
+        Assert.DoesNotContain("order_1003_again", await Pages.MeasuredIdsAsync(page));
+        Assert.DoesNotContain("order_1003_again", app.Api.EventIds);
+        Assert.DoesNotContain(app.Database.Outbox(), m => m.EventId == "order_1003_again");
+        Assert.Contains(app.Logs.GetSnapshot(), l => l.Id.Id == 206 && l.Level == LogLevel.Debug);
+    }
+
+    [Theory]
+    [InlineData(DbProvider.Sqlite, true)]
+    [InlineData(DbProvider.Sqlite, false)]
+    [InlineData(DbProvider.PostgreSql, true)]
+    [InlineData(DbProvider.PostgreSql, false)]
+    public async Task TransactionRollsBack_NoRecord_AndNeitherLeg(DbProvider provider, bool explicitRollback)
+    {
+        // Arrange: saved inside a transaction that is rolled back (or disposed without a commit).
+        await using var app = await OutboxApp.StartAsync(provider);
+        app.Scenario.Run = (db, tracker, http) =>
+        {
+            if (http.Request.Method != "POST")
+            {
+                return;
+            }
+
+            using var transaction = db.Database.BeginTransaction();
+            db.Orders.Add(new Order { Number = "1004" });
+            tracker.Track(Order(), "order_1004");
+            db.SaveChanges();
+            if (explicitRollback)
+            {
+                transaction.Rollback();
+            }
+        };
+        var client = app.CreateClient();
+
+        // Act
+        var post = await client.PostAsync("/place", null);
+        app.Scenario.Run = null;
+        await DeliverMarkerAsync(app, client);
+
+        // Assert
+        Assert.Null(Pages.Carrier(post));
+        Assert.DoesNotContain("order_1004", app.Api.EventIds);
+        Assert.DoesNotContain(app.Database.Orders(), o => o.Number == "1004");
+        Assert.DoesNotContain(app.Database.Outbox(), m => m.EventId == "order_1004");
+    }
+
+    [Theory]
+    [InlineData(DbProvider.Sqlite)]
+    [InlineData(DbProvider.PostgreSql)]
+    public async Task TrackWithoutSaveChanges_SavedOnItsOwn_LoggedAtDebug_AndRendered(DbProvider provider)
+    {
+        // Arrange
+        await using var app = await OutboxApp.StartAsync(provider, o => o.DispatcherEnabled = false);
+        app.Scenario.Run = (_, tracker, _) => tracker.Track(OaiqEvent.LeadCreated(), "lead_7");
+
+        // Act
+        var page = await app.CreateClient().GetAsync("/page");
+
+        // Assert
+        Assert.Contains("lead_7", await Pages.MeasuredIdsAsync(page));
+        Assert.Equal("lead_7", Assert.Single(app.Database.Outbox()).EventId);
+        var log = Assert.Single(app.Logs.GetSnapshot(), l => l.Id.Id == 205);
+        Assert.Equal(LogLevel.Debug, log.Level);
+        Assert.Contains("lead_7", log.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(DbProvider.Sqlite)]
+    [InlineData(DbProvider.PostgreSql)]
+    public async Task TrackAfterTheLastSaveChanges_SavedOnItsOwn_AndRendered(DbProvider provider)
+    {
+        // Arrange
+        await using var app = await OutboxApp.StartAsync(provider, o => o.DispatcherEnabled = false);
+        app.Scenario.Run = (db, tracker, _) =>
+        {
+            db.Orders.Add(new Order { Number = "1005" });
+            db.SaveChanges();
+            tracker.Track(Order(), "order_1005");
+        };
+
+        // Act
+        var page = await app.CreateClient().GetAsync("/page");
+
+        // Assert
+        Assert.Contains("order_1005", await Pages.MeasuredIdsAsync(page));
+        Assert.Equal("order_1005", Assert.Single(app.Database.Outbox()).EventId);
+        Assert.Contains(app.Logs.GetSnapshot(), l => l.Id.Id == 205);
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), l => l.Id.Id == 204);
+    }
+
+    [Theory]
+    [InlineData(DbProvider.Sqlite)]
+    [InlineData(DbProvider.PostgreSql)]
+    public async Task SinkOutsideARequest_SavesAtOnce(DbProvider provider)
+    {
+        // Arrange
+        await using var app = await OutboxApp.StartAsync(provider, o => o.DispatcherEnabled = false);
+        var sink = app.Get<IConversionEventSink>();
+
+        // Act
+        var accepted = sink.TryEnqueue(new ConversionEvent(Order(), "renewal_9", DateTimeOffset.UtcNow) { ActionSource = ActionSource.Other });
+
+        // Assert: durable when TryEnqueue returns.
+        Assert.True(accepted);
+        var row = Assert.Single(app.Database.Outbox());
+        Assert.Equal("renewal_9", row.EventId);
+        Assert.Equal(OaiqOutboxMessageState.Pending, row.State);
+        Assert.Contains(app.Logs.GetSnapshot(), l => l.Id.Id == 207);
+    }
+
+    [Theory]
+    [InlineData(DbProvider.Sqlite, false)]
+    [InlineData(DbProvider.Sqlite, true)]
+    [InlineData(DbProvider.PostgreSql, false)]
+    public async Task ViewEvents_KeepTheInMemoryQueue_UnlessIncluded(DbProvider provider, bool includeViews)
+    {
+        // Arrange
+        await using var app = await OutboxApp.StartAsync(provider, o =>
+        {
+            o.DispatcherEnabled = false;
+            o.IncludeViewEvents = includeViews;
+        });
+
+        // Act: a person's navigation, so page_viewed has a server copy.
+        var page = await app.CreateClient().GetAsync("/page");
+        var pageViewId = Assert.Single(await Pages.MeasuredIdsAsync(page));
+
+        // Assert
+        if (includeViews)
+        {
+            Assert.Equal(pageViewId, Assert.Single(app.Database.Outbox()).EventId);
+        }
+        else
+        {
+            await app.Api.WaitForEventsAsync(1, s_wait);
+            Assert.Contains(pageViewId, app.Api.EventIds);
+            Assert.Empty(app.Database.Outbox());
+        }
+    }
+
+    [Fact]
+    public async Task EventFilter_DecidesInsteadOfTheViewRule()
+    {
+        // Arrange: only leads go through the outbox.
+        await using var app = await OutboxApp.StartAsync(DbProvider.Sqlite, o =>
+        {
+            o.DispatcherEnabled = false;
+            o.EventFilter = e => e.Event.Name == OaiqEventNames.LeadCreated;
+        });
+        app.Scenario.Run = (_, tracker, _) =>
+        {
+            tracker.Track(OaiqEvent.LeadCreated(), "lead_1");
+            tracker.Track(Order(), "order_1");
+        };
+
+        // Act
+        await app.CreateClient().GetAsync("/page");
+        await app.Api.WaitForEventsAsync(2, s_wait);
+
+        // Assert: the order and the page view went to the in-memory queue.
+        Assert.Equal("lead_1", Assert.Single(app.Database.Outbox()).EventId);
+        Assert.Contains("order_1", app.Api.EventIds);
+    }
+
+    [Theory]
+    [InlineData(500, false)]
+    [InlineData(503, false)]
+    [InlineData(400, true)]
+    [InlineData(404, true)]
+    public async Task RequestEndingWithAServerError_DropsWhatNoSaveChangesCarried(int status, bool saved)
+    {
+        // Arrange
+        await using var app = await OutboxApp.StartAsync(DbProvider.Sqlite, o => o.DispatcherEnabled = false);
+        app.Scenario.Run = (_, tracker, _) => tracker.Track(OaiqEvent.LeadCreated(), "lead_5");
+        app.Scenario.FailWithStatus = status;
+
+        // Act
+        var response = await app.CreateClient().PostAsync("/place", null);
+
+        // Assert
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(saved ? 1 : 0, app.Database.Outbox().Count);
+        Assert.Equal(saved ? 0 : 1, app.Logs.GetSnapshot().Count(l => l.Id.Id == 224));
+        Assert.Equal(saved, Pages.Carrier(response) is not null);
+    }
+
+    [Fact]
+    public async Task DatabaseRefusesTheWrite_TheEventFallsBackToTheInMemoryQueue()
+    {
+        // Arrange: the table is gone, so the record's own save fails.
+        await using var app = await OutboxApp.StartAsync(DbProvider.Sqlite, o => o.DispatcherEnabled = false);
+        using (var db = app.Database.CreateContext())
+        {
+            db.Database.ExecuteSqlRaw("DROP TABLE oaiq_outbox");
+        }
+
+        app.Scenario.Run = (_, tracker, _) => tracker.Track(OaiqEvent.LeadCreated(), "lead_fallback");
+
+        // Act
+        var page = await app.CreateClient().GetAsync("/page");
+        await app.Api.WaitForEventsAsync(2, s_wait);
+
+        // Assert: not durable, but neither lost nor failing the page.
+        Assert.Contains("lead_fallback", await Pages.MeasuredIdsAsync(page));
+        Assert.Contains("lead_fallback", app.Api.EventIds);
+        var log = Assert.Single(app.Logs.GetSnapshot(), l => l.Id.Id == 208);
+        Assert.Equal(LogLevel.Warning, log.Level);
+    }
+
+    [Fact]
+    public async Task TransactionStillOpenAsTheRedirectStarts_NotCarried_ButDeliveredOnceCommitted()
+    {
+        // Arrange: the app commits only after the response has started (here: once it completed).
+        await using var app = await OutboxApp.StartAsync(DbProvider.Sqlite);
+        app.Scenario.Run = (db, tracker, http) =>
+        {
+            var transaction = db.Database.BeginTransaction();
+            db.Orders.Add(new Order { Number = "1006" });
+            tracker.Track(Order(), "order_1006");
+            db.SaveChanges();
+            http.Response.OnCompleted(() =>
+            {
+                transaction.Commit();
+                transaction.Dispose();
+                return Task.CompletedTask;
+            });
+        };
+
+        // Act
+        var post = await app.CreateClient().PostAsync("/place", null);
+        await app.Api.WaitForEventsAsync(1, s_wait);
+
+        // Assert
+        Assert.Null(Pages.Carrier(post));
+        Assert.Contains(app.Logs.GetSnapshot(), l => l.Id.Id == 249 && l.Message.Contains("order_1006", StringComparison.Ordinal));
+        Assert.Contains("order_1006", app.Api.EventIds);
+    }
+
+    [Fact]
+    public async Task SavepointRolledBack_DropsOnlyTheRecordsWrittenAfterIt()
+    {
+        // Arrange
+        await using var app = await OutboxApp.StartAsync(DbProvider.Sqlite, o => o.DispatcherEnabled = false);
+        app.Scenario.Run = (db, tracker, _) =>
+        {
+            using var transaction = db.Database.BeginTransaction();
+            db.Orders.Add(new Order { Number = "2001" });
+            tracker.Track(Order(), "order_2001");
+            db.SaveChanges();
+            transaction.CreateSavepoint("second");
+            db.Orders.Add(new Order { Number = "2002" });
+            tracker.Track(Order(), "order_2002");
+            db.SaveChanges();
+            transaction.RollbackToSavepoint("second");
+            transaction.Commit();
+        };
+
+        // Act
+        var page = await app.CreateClient().GetAsync("/page");
+
+        // Assert
+        var ids = await Pages.MeasuredIdsAsync(page);
+        Assert.Contains("order_2001", ids);
+        Assert.DoesNotContain("order_2002", ids);
+        Assert.Equal(["order_2001"], app.Database.Outbox().Select(m => m.EventId));
+    }
+
+    private static OaiqEvent Order() => OaiqEvent.OrderCreated(Money.FromMinorUnits(2599, "USD"));
+
+    /// <summary>Records a conversion that does go through and waits until the API has it: whatever was due before it went too.</summary>
+    private static async Task DeliverMarkerAsync(OutboxApp app, HttpClient client)
+    {
+        var previous = app.Scenario.Run;
+        app.Scenario.Run = (db, tracker, _) =>
+        {
+            db.Orders.Add(new Order { Number = "marker" });
+            tracker.Track(OaiqEvent.LeadCreated(), "marker");
+            db.SaveChanges();
+        };
+        await client.PostAsync("/place", null);
+        app.Scenario.Run = previous;
+        await WaitForAsync(() => app.Api.EventIds.Contains("marker"));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 600 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(condition(), "The condition did not become true in 30 s.");
+    }
+}
