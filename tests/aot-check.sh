@@ -97,7 +97,7 @@ HOME="$work/home" ASPNETCORE_ENVIRONMENT=Production "$binary" --urls http://127.
 app_pid=$!
 url=""
 for _ in $(seq 1 150); do
-  url=$(grep -oE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$work/app.log" | head -1 | sed 's/Now listening on: //')
+  url=$(grep -soE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$work/app.log" | head -1 | sed 's/Now listening on: //')
   [ -n "$url" ] && break
   kill -0 "$app_pid" 2>/dev/null || break
   sleep 0.1

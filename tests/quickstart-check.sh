@@ -95,7 +95,7 @@ done
 packages="$work/packages"
 for project in OaiqPixel.Abstractions OaiqPixel.AspNetCore; do
   step "packing $project $version"
-  if ! dotnet pack "src/$project/$project.csproj" -c Release -o "$packages" -p:Version="$version" \
+  if ! dotnet pack "src/$project/$project.csproj" -c Release -o "$packages" -p:Version="$version" -p:MinVerVersionOverride="$version" \
        -p:UseArtifactsOutput=true -p:ArtifactsPath="$work/artifacts" -warnaserror -nologo -v:q > "$work/pack-$project.log" 2>&1; then
     cat "$work/pack-$project.log" >&2
     for m in "${models[@]}"; do fail "$m" "dotnet pack $project"; done
