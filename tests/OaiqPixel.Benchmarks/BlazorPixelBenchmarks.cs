@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Components.Rendering;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OaiqPixel.AspNetCore.Components;
 
@@ -19,29 +20,31 @@ using OaiqPixel.AspNetCore.Components;
 [MemoryDiagnoser]
 public class BlazorPixelBenchmarks
 {
-    private ServiceProvider _services = null!;
+    private Microsoft.AspNetCore.Builder.WebApplication _app = null!;
     private HtmlRenderer _renderer = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         // A static-rendering app first (no interactive server components: no visitor context in the page), for its bytes.
-        (_services, _renderer) = Build(interactiveServer: false);
+        (_app, _renderer) = Build(interactiveServer: false);
         var staticBytes = PixelBytes();
         _renderer.Dispose();
-        _services.Dispose();
+        _app.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
         // The measured app: Blazor Server, whose pages also carry the protected visitor context for their circuits.
-        (_services, _renderer) = Build(interactiveServer: true);
+        (_app, _renderer) = Build(interactiveServer: true);
         var serverBytes = PixelBytes();
         Console.WriteLine($"// Pixel bytes per page (what an enhanced navigation adds): static rendering {staticBytes.Added} (page {staticBytes.Page} bytes), " +
             $"with interactive Server {serverBytes.Added} (page {serverBytes.Page} bytes); UTF-8, uncompressed");
     }
 
-    private static (ServiceProvider, HtmlRenderer) Build(bool interactiveServer)
+    private static (Microsoft.AspNetCore.Builder.WebApplication, HtmlRenderer) Build(bool interactiveServer)
     {
-        var services = new ServiceCollection();
-        services.AddLogging();
+        // A WebApplication's services (configuration, environment), as Razor components expect, without its server.
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder();
+        builder.Logging.ClearProviders();
+        var services = builder.Services;
         if (interactiveServer)
         {
             services.AddRazorComponents().AddInteractiveServerComponents();
@@ -50,8 +53,8 @@ public class BlazorPixelBenchmarks
         services.AddSingleton<NavigationManager, BenchNavigationManager>();
         services.AddOaiqTracking(options => options.PixelId = "px_bench");
         services.AddSingleton<OaiqPixel.IConversionEventSink, AcceptingSink>();
-        var provider = services.BuildServiceProvider();
-        return (provider, new HtmlRenderer(provider, NullLoggerFactory.Instance));
+        var app = builder.Build();
+        return (app, new HtmlRenderer(app.Services, NullLoggerFactory.Instance));
     }
 
     private (int Added, int Page) PixelBytes()
@@ -70,7 +73,7 @@ public class BlazorPixelBenchmarks
     public async Task CleanupAsync()
     {
         await _renderer.DisposeAsync();
-        await _services.DisposeAsync();
+        await _app.DisposeAsync();
     }
 
     [Benchmark(Baseline = true)]
@@ -81,7 +84,7 @@ public class BlazorPixelBenchmarks
 
     private string Render(bool withPixel)
     {
-        var httpContext = new DefaultHttpContext { RequestServices = _services };
+        var httpContext = new DefaultHttpContext { RequestServices = _app.Services };
         httpContext.Request.Scheme = "https";
         httpContext.Request.Host = new HostString("shop.example");
         httpContext.Request.Path = "/products/sku-1";
@@ -89,7 +92,7 @@ public class BlazorPixelBenchmarks
         httpContext.Request.Headers["Sec-Fetch-Mode"] = "navigate";
         httpContext.Request.Headers["Sec-Fetch-Dest"] = "document";
         // Blazor's server rendering runs in the request, where IConversionTracker finds it through the accessor.
-        _services.GetRequiredService<IHttpContextAccessor>().HttpContext = httpContext;
+        _app.Services.GetRequiredService<IHttpContextAccessor>().HttpContext = httpContext;
         var parameters = ParameterView.FromDictionary(new Dictionary<string, object?> { ["HttpContext"] = httpContext, ["WithPixel"] = withPixel });
         return _renderer.Dispatcher.InvokeAsync(async () => (await _renderer.RenderComponentAsync<BenchPage>(parameters)).ToHtmlString()).GetAwaiter().GetResult();
     }
