@@ -21,6 +21,7 @@ public class TrackBenchmarks
     private IConversionTracker _empty = null!;
     private ConversionEventQueue _queue = null!;
     private OaiqEvent _order = null!;
+    private OaiqEvent _pageView = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -44,6 +45,7 @@ public class TrackBenchmarks
             new Content { Id = "sku_1", Name = "Starter bundle", Quantity = 1, Amount = Money.FromMinorUnits(2599, "USD") },
             new Content { Id = "sku_2", Name = "Refill", Quantity = 2, Amount = Money.FromMinorUnits(2599, "USD") },
         ]);
+        _pageView = OaiqEvent.PageViewed();
         NewRequest();
         if (_tracker.Track(_order, "order_check") is null || !_queue.TryTake(out _))
         {
@@ -70,6 +72,16 @@ public class TrackBenchmarks
     {
         NewRequest();
         var id = _tracker.Track(_order, "order_42");
+        _queue.TryTake(out _);
+        return id;
+    }
+
+    /// <summary>Issue 12: a page view (no contents, the request's own id and data), the lightest event.</summary>
+    [Benchmark]
+    public string? TrackPageView()
+    {
+        NewRequest();
+        var id = _tracker.Track(_pageView, "view_42");
         _queue.TryTake(out _);
         return id;
     }
@@ -102,7 +114,10 @@ public class TrackBenchmarks
         context.Request.Scheme = "https";
         context.Request.Host = new HostString("shop.example");
         context.Request.Path = "/checkout/confirmation";
-        context.Request.Headers.UserAgent = "Mozilla/5.0 (bench)";
+        // A person's browser navigating (issue 11 sends a view's server copy only for such a load).
+        context.Request.Headers.UserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+        context.Request.Headers["Sec-Fetch-Mode"] = "navigate";
+        context.Request.Headers["Sec-Fetch-Dest"] = "document";
         context.Connection.RemoteIpAddress = System.Net.IPAddress.Loopback;
         _accessor.HttpContext = context;
     }

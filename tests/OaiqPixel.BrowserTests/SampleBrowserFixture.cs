@@ -59,12 +59,16 @@ public abstract class SampleBrowserFixture<TEntryPoint>(params (string Key, stri
         });
     }
 
-    /// <summary>A fresh browser context (no cookies) presenting itself as a person's Chrome; only loopback requests go through.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>
+    /// A fresh browser context (no cookies) and page; only loopback requests go through. It presents itself as a person's
+    /// Chrome of the same version; <paramref name="headlessUserAgent"/> keeps headless Chromium's own user agent
+    /// (<c>HeadlessChrome/…</c>), which the library takes for a bot's.
+    /// </summary>
+    public async Task<IPage> NewPageAsync(bool headlessUserAgent = false)
     {
         var context = await Browser.NewContextAsync(new()
         {
-            UserAgent = string.Create(CultureInfo.InvariantCulture,
+            UserAgent = headlessUserAgent ? null : string.Create(CultureInfo.InvariantCulture,
                 $"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{Browser.Version.Split('.')[0]}.0.0.0 Safari/537.36"),
         });
         var page = await context.NewPageAsync();

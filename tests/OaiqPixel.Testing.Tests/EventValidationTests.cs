@@ -127,6 +127,8 @@ public sealed class EventValidationTests(FakeApiFixture fixture) : IClassFixture
         { "order", "user.ip_address", "\"10.1\"", "user.ip_address: must be a valid IPv4 or IPv6 address" },
         { "order", "user.ip_address", "\"not-an-ip\"", "user.ip_address: must be a valid IPv4 or IPv6 address" },
         { "order", "user.ip_address", "\"gggg::1\"", "user.ip_address: must be a valid IPv4 or IPv6 address" },
+        { "order", "user.ip_address", "\"fe80::1%eth0\"", "user.ip_address: must be a valid IPv4 or IPv6 address" },
+        { "order", "user.ip_address", "\"[2001:db8::1]:443\"", "user.ip_address: must be a valid IPv4 or IPv6 address" },
         { "order", "user.ip_address", "\"\"", "user.ip_address: must be a valid IPv4 or IPv6 address" },
         { "order", "user.user_agent", "\"\"", "user.user_agent: must not be empty" },
         { "order", "user.obref", "\"  \"", "user.obref: must not be empty" },

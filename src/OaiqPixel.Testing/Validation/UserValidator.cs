@@ -88,7 +88,10 @@ internal static partial class UserValidator
     {
         if (value.Contains(':', StringComparison.Ordinal))
         {
-            return IPAddress.TryParse(value, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6;
+            // IPAddress.TryParse also takes a zone index ("fe80::1%eth0"), brackets and a port ("[::1]:80"), and a prefix
+            // length: none is an address the API documents, and OaiqPixel never sends them.
+            return value.AsSpan().IndexOfAny("%[]/ ") < 0
+                && IPAddress.TryParse(value, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6;
         }
 
         // IPAddress.TryParse also accepts shorthand such as "10.1" or "0x7f.1"; require dotted-quad decimal.
