@@ -17,6 +17,7 @@ namespace OaiqPixel.BrowserTests;
 /// <param name="settings">More configuration, e.g. ("Oaiq:OpprefCookie:Domain", "example.com").</param>
 public abstract class ShopBrowserFixture(bool requireConsent, params (string Key, string Value)[] settings) : IAsyncLifetime
 {
+    private readonly string _databaseFolder = Directory.CreateTempSubdirectory("mvcshop-browser-").FullName;
     private WebApplicationFactory<Program>? _factory;
     private IPlaywright? _playwright;
     private int _abortedRequests;
@@ -35,6 +36,7 @@ public abstract class ShopBrowserFixture(bool requireConsent, params (string Key
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Development");
+            builder.UseSetting("Shop:Database", Path.Combine(_databaseFolder, "shop.db"));
             builder.UseSetting("Shop:RequireConsent", requireConsent ? "true" : "false");
             builder.UseSetting("Oaiq:ConversionsApi:BaseAddress", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/oaiq/"));
             builder.UseSetting("Oaiq:ConversionsApi:FlushInterval", "00:00:00.100");
@@ -92,6 +94,16 @@ public abstract class ShopBrowserFixture(bool requireConsent, params (string Key
         if (_factory is not null)
         {
             await _factory.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_databaseFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Still held open: the temp folder is cleaned by the system.
         }
     }
 
