@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using MvcShop.Consent;
+using MvcShop.Data;
 using MvcShop.Models;
 using OaiqPixel.Sandbox;
 
@@ -7,6 +9,10 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddControllersWithViews(options => options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()));
 builder.Services.AddSingleton<ShopStore>();
+
+// The shop's orders live in one SQLite file (Shop:Database, default App_Data/mvcshop.db), created on first start.
+builder.Services.AddDbContext<ShopDbContext>(options =>
+    options.UseSqlite(ShopDatabase.ConnectionString(builder.Configuration, builder.Environment)));
 
 // Cookie consent: ASP.NET Core's cookie policy. Shop:RequireConsent switches the consent banner (and the need for
 // consent before any tracking) on or off.
@@ -20,8 +26,12 @@ builder.Services.Configure<CookiePolicyOptions>(options =>
 // 1. OpenAI Ads tracking, bound from the "Oaiq" section. In production only Oaiq:PixelId and
 //    Oaiq:ConversionsApi:ApiKey are needed (user secrets or environment variables). Without a PixelId the shop runs
 //    untracked, and the library says so once at start-up.
+//    AddEntityFrameworkOutbox: each conversion's Conversions API event is written in the same transaction as the
+//    order that causes it and delivered from the table (Oaiq:Outbox), so a crash, a deploy or an API outage loses no
+//    order; a rolled-back order reports neither leg. View events keep the in-memory queue.
 builder.Services.AddOaiqTracking(builder.Configuration.GetSection("Oaiq"))
-    .AddConsentResolver<ShopConsentResolver>();
+    .AddConsentResolver<ShopConsentResolver>()
+    .AddEntityFrameworkOutbox<ShopDbContext>();
 
 if (builder.Environment.IsDevelopment())
 {
@@ -30,6 +40,7 @@ if (builder.Environment.IsDevelopment())
 }
 
 var app = builder.Build();
+ShopDatabase.EnsureCreated(app.Services);
 
 if (!app.Environment.IsDevelopment())
 {

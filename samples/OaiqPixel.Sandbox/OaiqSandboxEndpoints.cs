@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OaiqPixel.AspNetCore;
+using OaiqPixel.EntityFrameworkCore;
 using OaiqPixel.Testing;
 
 namespace OaiqPixel.Sandbox;
@@ -39,7 +40,8 @@ public static class OaiqSandboxEndpoints
     /// <summary>
     /// Maps <c>{prefix}</c> (the page), <c>{prefix}/sdk.js</c> (the stub SDK, for <c>Oaiq:SdkUrl</c>),
     /// <c>{prefix}/sdk-calls</c> (where the stub reports), <c>{prefix}/v1/events</c> (the Conversions API, for
-    /// <c>Oaiq:ConversionsApi:BaseAddress</c> = <c>http://localhost:port{prefix}/</c>) and <c>{prefix}/events.json</c>.
+    /// <c>Oaiq:ConversionsApi:BaseAddress</c> = <c>http://localhost:port{prefix}/</c>), <c>{prefix}/events.json</c> and,
+    /// when the app added the transactional outbox, <c>{prefix}/outbox.json</c> (the page shows its records too).
     /// </summary>
     public static RouteGroupBuilder MapOaiqSandbox(this IEndpointRouteBuilder endpoints, string prefix = "/oaiq")
     {
@@ -48,8 +50,11 @@ public static class OaiqSandboxEndpoints
             .ExcludeFromDescription()
             .AddEndpointFilter(static (context, next) => IsLocal(context.HttpContext) ? next(context) : ValueTask.FromResult<object?>(Results.NotFound()));
 
-        group.MapGet("", static (HttpContext context, OaiqSandbox sandbox, IOptionsMonitor<OaiqTrackingOptions> options, IServer server) =>
-            Results.Content(SandboxPage.Render(sandbox, options.CurrentValue, ServerAddresses(server), context.Request.PathBase + context.Request.Path), "text/html; charset=utf-8"));
+        group.MapGet("", static async (HttpContext context, OaiqSandbox sandbox, IOptionsMonitor<OaiqTrackingOptions> options, IServer server) =>
+        {
+            var outbox = await ReadOutboxAsync(context);
+            return Results.Content(SandboxPage.Render(sandbox, options.CurrentValue, ServerAddresses(server), context.Request.PathBase + context.Request.Path, outbox), "text/html; charset=utf-8");
+        });
 
         group.MapGet("sdk.js", static (HttpContext context) =>
         {
@@ -67,6 +72,27 @@ public static class OaiqSandboxEndpoints
             serverEvents = sandbox.ServerEvents,
             rejections = sandbox.Rejections,
         }));
+
+        group.MapGet("outbox.json", static async (HttpContext context) =>
+        {
+            var outbox = await ReadOutboxAsync(context);
+            if (outbox is null)
+            {
+                return Results.NotFound();
+            }
+
+            var snapshot = outbox.Snapshot;
+            return Results.Json(new
+            {
+                error = outbox.Error,
+                pendingCount = snapshot?.PendingCount,
+                deadLetteredCount = snapshot?.DeadLetteredCount,
+                deliveredCount = snapshot?.DeliveredCount,
+                pending = snapshot?.Pending.Select(m => new { m.EventId, m.EventType, m.Attempts, m.DueAt, m.LastStatusCode, m.LastError }),
+                deadLettered = snapshot?.DeadLettered.Select(m => new { m.EventId, m.EventType, m.Attempts, m.DeadLetteredAt, m.LastStatusCode, m.LastError }),
+                recentlyDelivered = snapshot?.RecentlyDelivered,
+            });
+        });
 
         group.MapPost("clear", (HttpContext context, OaiqSandbox sandbox) =>
         {
@@ -176,6 +202,24 @@ public static class OaiqSandboxEndpoints
             e.GetRawText(),
             now)).ToList());
         return Results.Json(new { events_received = events.Count, validate_only = validateOnly });
+    }
+
+    /// <summary>The outbox's records, or <see langword="null"/> when the app has no outbox; a database error is shown, not thrown.</summary>
+    private static async Task<SandboxOutbox?> ReadOutboxAsync(HttpContext context)
+    {
+        if (context.RequestServices.GetService<IOaiqOutbox>() is not { } outbox)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new SandboxOutbox(await outbox.GetSnapshotAsync(20, context.RequestAborted), null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new SandboxOutbox(null, ex.GetType().Name + ": " + ex.Message);
+        }
     }
 
     private static IResult Reject(OaiqSandbox sandbox, int status, string message, List<JsonElement> events, DateTimeOffset now)

@@ -5,12 +5,12 @@ using OaiqPixel.AspNetCore;
 
 namespace OaiqPixel.Sandbox;
 
-/// <summary>Renders the /oaiq page: recent event ids with both legs side by side, refused batches and raw pixel calls.</summary>
+/// <summary>Renders the /oaiq page: recent event ids with both legs side by side, refused batches, the outbox and raw pixel calls.</summary>
 internal static class SandboxPage
 {
     private static readonly HtmlEncoder s_html = HtmlEncoder.Default;
 
-    public static string Render(OaiqSandbox sandbox, OaiqTrackingOptions options, IReadOnlyList<string> serverAddresses, string pagePath)
+    public static string Render(OaiqSandbox sandbox, OaiqTrackingOptions options, IReadOnlyList<string> serverAddresses, string pagePath, SandboxOutbox? outbox = null)
     {
         var rows = sandbox.BuildRows();
         var rejections = sandbox.Rejections;
@@ -108,6 +108,11 @@ internal static class SandboxPage
             html.Append("</tbody></table>");
         }
 
+        if (outbox is not null)
+        {
+            RenderOutbox(html, outbox);
+        }
+
         html.Append("<h2>Recent pixel calls</h2><table><thead><tr><th>Page load</th><th>Path</th><th>Call</th></tr></thead><tbody>");
         foreach (var call in calls.Reverse().Take(60))
         {
@@ -124,6 +129,69 @@ internal static class SandboxPage
         html.Append("</body></html>");
         return html.ToString();
     }
+
+    /// <summary>
+    /// The transactional outbox: what waits in the app's database (committed with its order, not yet acknowledged), what
+    /// the API refused on its own (dead letters, with its message), and what this process delivered (and deleted).
+    /// </summary>
+    private static void RenderOutbox(StringBuilder html, SandboxOutbox outbox)
+    {
+        html.Append("<h2 id=\"outbox\">Outbox (the app's database)</h2>");
+        if (outbox.Snapshot is not { } snapshot)
+        {
+            html.Append("<p class=\"bad\" id=\"outbox-error\">The outbox could not be read: ").Append(s_html.Encode(outbox.Error ?? "?"))
+                .Append(". Committed records stay in the table; the dispatcher retries and the health check says so.</p>");
+            return;
+        }
+
+        html.Append("<p>Conversions are written with the order that causes them, in the same transaction, and delivered from the table: ")
+            .Append("<strong id=\"outbox-pending-count\">").Append(snapshot.PendingCount.ToString(CultureInfo.InvariantCulture)).Append("</strong> pending, ")
+            .Append("<strong id=\"outbox-dead-count\">").Append(snapshot.DeadLetteredCount.ToString(CultureInfo.InvariantCulture)).Append("</strong> dead-lettered, ")
+            .Append("<strong id=\"outbox-delivered-count\">").Append(snapshot.DeliveredCount.ToString(CultureInfo.InvariantCulture)).Append("</strong> delivered by this process (and deleted). ")
+            .Append("View events keep the in-memory queue.</p>");
+
+        html.Append("<h3>Pending</h3><table id=\"outbox-pending\"><thead><tr><th>Event id</th><th>Event</th><th>Attempts</th><th>Due</th><th>Last failure</th></tr></thead><tbody>");
+        foreach (var message in snapshot.Pending)
+        {
+            html.Append(message.Attempts > 0 ? "<tr class=\"problem\">" : "<tr>");
+            Cell(html, message.EventId, code: true);
+            Cell(html, message.EventType, code: true);
+            Cell(html, message.Attempts.ToString(CultureInfo.InvariantCulture));
+            Cell(html, message.DueAt.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture) + (message.ClaimId is null ? string.Empty : " (held by a dispatcher)"));
+            Cell(html, Failure(message.LastStatusCode, message.LastError));
+            html.Append("</tr>");
+        }
+
+        html.Append("</tbody></table>");
+
+        html.Append("<h3>Dead-lettered</h3><table id=\"outbox-dead\"><thead><tr><th>Event id</th><th>Event</th><th>Refused</th><th>The API's message</th></tr></thead><tbody>");
+        foreach (var message in snapshot.DeadLettered)
+        {
+            html.Append("<tr class=\"problem\">");
+            Cell(html, message.EventId, code: true);
+            Cell(html, message.EventType, code: true);
+            Cell(html, message.DeadLetteredAt?.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture) ?? "—");
+            Cell(html, Failure(message.LastStatusCode, message.LastError));
+            html.Append("</tr>");
+        }
+
+        html.Append("</tbody></table>");
+
+        html.Append("<h3>Recently delivered</h3><table id=\"outbox-delivered\"><thead><tr><th>Event id</th><th>Event</th><th>Delivered</th></tr></thead><tbody>");
+        foreach (var delivery in snapshot.RecentlyDelivered)
+        {
+            html.Append("<tr>");
+            Cell(html, delivery.EventId, code: true);
+            Cell(html, delivery.EventType, code: true);
+            Cell(html, delivery.DeliveredAt.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture));
+            html.Append("</tr>");
+        }
+
+        html.Append("</tbody></table>");
+    }
+
+    private static string Failure(int? status, string? error) =>
+        status is null && error is null ? "—" : $"{(status is { } s ? s.ToString(CultureInfo.InvariantCulture) + " " : string.Empty)}{error}";
 
     private static void Row(StringBuilder html, string name, string value, string? css)
     {

@@ -16,10 +16,21 @@ public sealed class ShopApp : IAsyncDisposable
 {
     private readonly WebApplicationFactory<Program> _factory;
 
-    private ShopApp(WebApplicationFactory<Program> factory, Uri baseAddress)
+    private ShopApp(WebApplicationFactory<Program> factory, Uri baseAddress, string databaseFolder)
     {
         _factory = factory;
         BaseAddress = baseAddress;
+        DatabaseFolder = databaseFolder;
+    }
+
+    /// <summary>The folder of this app's own SQLite file (Shop:Database), deleted on dispose.</summary>
+    public string DatabaseFolder { get; }
+
+    /// <summary>The app's orders and outbox, through its own context type (a scope of the app's services).</summary>
+    public T Query<T>(Func<MvcShop.Data.ShopDbContext, T> query)
+    {
+        using var scope = _factory.Services.CreateScope();
+        return query(scope.ServiceProvider.GetRequiredService<MvcShop.Data.ShopDbContext>());
     }
 
     public Uri BaseAddress { get; }
@@ -31,9 +42,11 @@ public sealed class ShopApp : IAsyncDisposable
     public static ShopApp Start(bool requireConsent, string environment = "Development", IReadOnlyDictionary<string, string?>? settings = null)
     {
         var port = FreePort();
+        var databaseFolder = Directory.CreateTempSubdirectory("mvcshop-tests-").FullName;
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment(environment);
+            builder.UseSetting("Shop:Database", Path.Combine(databaseFolder, "shop.db"));
             builder.UseSetting("Shop:RequireConsent", requireConsent ? "true" : "false");
             builder.UseSetting("Oaiq:ConversionsApi:BaseAddress", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/oaiq/"));
             builder.UseSetting("Oaiq:ConversionsApi:FlushInterval", "00:00:00.100");
@@ -45,7 +58,7 @@ public sealed class ShopApp : IAsyncDisposable
         });
         factory.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
         factory.StartServer();
-        return new ShopApp(factory, factory.ClientOptions.BaseAddress);
+        return new ShopApp(factory, factory.ClientOptions.BaseAddress, databaseFolder);
     }
 
     /// <summary>A person's desktop Chrome (isbot: not a bot).</summary>
@@ -68,7 +81,19 @@ public sealed class ShopApp : IAsyncDisposable
     public HttpClient CreateClient(bool allowAutoRedirect = true) =>
         _factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = BaseAddress, AllowAutoRedirect = allowAutoRedirect });
 
-    public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DatabaseFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file another test's pool still holds open: the temp folder is cleaned by the system.
+        }
+    }
 
     private static int FreePort()
     {

@@ -6,10 +6,16 @@ using OaiqPixel.Testing;
 // CI smoke run: -- --filter '*' --job dry --inProcess
 // Conversions API load driver: -- --load [batchedEvents] [perEventEvents] [concurrency] [rounds]
 // Memory of 100,000 queued events: -- --memory [count]
+// Transactional outbox, durable events/s end to end and bytes per record: -- --outbox <sqlite|postgres> [events] [ordersPerRequest] [concurrency]
 // Count-only fake Conversions API for the wrk load test: -- --fake-api <port>  (runs until stdin closes or Ctrl+C)
 if (args.Length > 0 && args[0] == "--load")
 {
     return await ConversionsApiLoadDriver.RunAsync(args);
+}
+
+if (args.Length > 0 && args[0] == "--outbox")
+{
+    return await OutboxLoadDriver.RunAsync(args);
 }
 
 if (args.Length > 0 && args[0] == "--memory")

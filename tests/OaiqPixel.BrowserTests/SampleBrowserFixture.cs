@@ -87,7 +87,7 @@ public abstract class SampleBrowserFixture<TEntryPoint>(params (string Key, stri
 
     public Uri Url(string pathAndQuery) => new(BaseAddress, pathAndQuery);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Browser.DisposeAsync();
         _playwright?.Dispose();

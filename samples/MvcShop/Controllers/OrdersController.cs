@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Mvc;
-using MvcShop.Models;
+using Microsoft.EntityFrameworkCore;
+using MvcShop.Data;
 
 namespace MvcShop.Controllers;
 
 [Route("orders")]
-public class OrdersController(ShopStore store) : Controller
+public class OrdersController(ShopDbContext db) : Controller
 {
     // The order_created recorded by the checkout POST renders here, once: the carrier is cleared after this page.
     [HttpGet("{id:int}/confirmation")]
-    public IActionResult Confirmation(int id) => store.FindOrder(id) is { } order ? View(order) : NotFound();
+    public async Task<IActionResult> Confirmation(int id, CancellationToken cancellationToken) =>
+        await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, cancellationToken) is { } order ? View(order) : NotFound();
 }

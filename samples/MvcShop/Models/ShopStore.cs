@@ -2,14 +2,15 @@ using System.Collections.Concurrent;
 
 namespace MvcShop.Models;
 
-/// <summary>The shop's in-memory data: carts, orders and the ids of leads, customers, bookings and sign-ups.</summary>
+/// <summary>
+/// The shop's in-memory data: carts and the ids of leads, customers, bookings and sign-ups. Orders are kept in the
+/// database (Data/ShopDbContext.cs), with their conversions.
+/// </summary>
 public sealed class ShopStore
 {
     public const string CartCookieName = "shop_cart";
 
     private readonly ConcurrentDictionary<string, Cart> _carts = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<int, Order> _orders = new();
-    private int _lastOrderId = 1000;
     private int _lastId;
 
     /// <summary>The visitor's cart; creates it (and its essential cookie) on first use when <paramref name="create"/>.</summary>
@@ -35,15 +36,6 @@ public sealed class ShopStore
         });
         return _carts.GetOrAdd(key, _ => new Cart());
     }
-
-    public Order PlaceOrder(string email, IReadOnlyList<CartLine> lines)
-    {
-        var order = new Order(Interlocked.Increment(ref _lastOrderId), email, lines, lines.Sum(l => l.Total), lines[0].Product.Currency);
-        _orders[order.Id] = order;
-        return order;
-    }
-
-    public Order? FindOrder(int id) => _orders.GetValueOrDefault(id);
 
     /// <summary>A new id for a lead, customer, booking or sign-up (the event ids lead_7, customer_8, … are built from it).</summary>
     public int NextId() => Interlocked.Increment(ref _lastId);

@@ -64,6 +64,7 @@ public sealed class SecretsAndPiiTests
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Development");
+            builder.UseSetting("Shop:Database", Path.Combine(Directory.CreateTempSubdirectory("mvcshop-pii-").FullName, "shop.db"));
             builder.UseSetting("Shop:RequireConsent", "false"); // if the sample asks for consent, this funnel has it
             builder.UseSetting("Oaiq:PixelId", api.PixelId);
             builder.UseSetting("Oaiq:ConversionsApi:ApiKey", ApiKey);

@@ -17,6 +17,11 @@ public static class ChildProcessEntryPoint
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "outbox-target")
+        {
+            return await Outbox.OutboxTarget.RunAsync(args);
+        }
+
         if (args.Length != 6 || args[0] != "kill-target")
         {
             await Console.Error.WriteLineAsync("usage: kill-target <baseAddress> <apiKey> <pixelId> <count> <batchSize>");

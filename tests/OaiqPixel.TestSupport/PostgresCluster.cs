@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace OaiqPixel.EntityFrameworkCore.Tests.Infrastructure;
+namespace OaiqPixel.TestSupport;
 
 /// <summary>
 /// A throw-away PostgreSQL server for the tests: <c>initdb</c> into a temporary folder, started with <c>pg_ctl</c> on
