@@ -21,6 +21,7 @@ public sealed class ConversionEvent
 
     private readonly string? _oppref;
     private readonly string? _sourceUrl;
+    private readonly string? _pixelId;
 
     /// <summary>Creates an event with a known id and time.</summary>
     /// <param name="event">What happened.</param>
@@ -107,6 +108,47 @@ public sealed class ConversionEvent
 
     /// <summary>Who the event is about (hashed identifiers, geography, <c>obref</c>, IP, user agent).</summary>
     public UserData? User { get; init; }
+
+    /// <summary>
+    /// The one pixel this event is reported to, or <see langword="null"/> (the default) for every pixel: in the browser
+    /// <c>measureSingle(pixelId, …)</c> instead of <c>measure</c> (spec §1.7), on the server leg a copy for that pixel only.
+    /// Each pixel deduplicates on its own (spec §5), so a conversion sent to two pixels keeps one <see cref="Id"/>.
+    /// </summary>
+    /// <remarks>
+    /// For the sink of an ASP.NET Core app, <see langword="null"/> means every configured pixel (<c>Oaiq:PixelId</c> and
+    /// <c>Oaiq:Pixels</c>); an event recorded in a request goes to that request's pixels.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The value is empty, longer than 128 characters or has white space or control characters.</exception>
+    public string? PixelId
+    {
+        get => _pixelId;
+        init
+        {
+            if (value is not null && (value.Length is 0 or > 128 || HasWhiteSpaceOrControl(value)))
+            {
+                throw new ArgumentException("PixelId must be the Pixel ID from Ads Manager: 1-128 characters, without white space or control characters.", nameof(PixelId));
+            }
+
+            _pixelId = value;
+        }
+    }
+
+    /// <summary>A copy of this event aimed at one pixel (<see cref="PixelId"/>), with the same id, time, data and context.</summary>
+    /// <param name="pixelId">The Pixel ID.</param>
+    /// <returns>The copy, or this event when it is already aimed at <paramref name="pixelId"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="pixelId"/> is not a usable Pixel ID (see <see cref="PixelId"/>).</exception>
+    public ConversionEvent ForPixel(string pixelId) =>
+        string.Equals(_pixelId, pixelId, StringComparison.Ordinal)
+            ? this
+            : new ConversionEvent(Event, Id, Timestamp)
+            {
+                OptOut = OptOut,
+                Oppref = Oppref,
+                SourceUrl = SourceUrl,
+                ActionSource = ActionSource,
+                User = User,
+                PixelId = pixelId,
+            };
 
     /// <summary>Whether a value can be an <see cref="Oppref"/>: the original non-empty string, without white space or control characters, valid UTF-16.</summary>
     /// <param name="value">The candidate, e.g. a landing URL's <c>oppref</c> query value.</param>

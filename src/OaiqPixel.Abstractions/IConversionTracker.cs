@@ -22,4 +22,20 @@ public interface IConversionTracker
     /// <returns>The event id, or <see langword="null"/> when nothing was recorded (tracking off or consent not given).</returns>
     /// <exception cref="ArgumentException">The event id is not usable.</exception>
     string? Track(OaiqEvent oaiqEvent, string? eventId = null, UserData? user = null, bool optOut = false);
+
+    /// <summary>
+    /// Records an event for one pixel only: <c>oaiq("measureSingle", pixelId, …)</c> in the browser and a Conversions API
+    /// copy for that pixel (spec §1.7), e.g. a marketplace reporting a sale to the seller's pixel beside
+    /// <see cref="Track"/>'s copy for every pixel of the page, under the same event id (each pixel deduplicates on its own).
+    /// </summary>
+    /// <param name="pixelId">The pixel: one of the request's pixels (the SDK loses an event for a pixel the page did not
+    /// initialize), e.g. <c>px_seller_17</c>.</param>
+    /// <param name="oaiqEvent">What happened.</param>
+    /// <param name="eventId">The id shared by both legs; <see langword="null"/> generates an opaque one.</param>
+    /// <param name="user">Who the event is about; hashed here if given raw.</param>
+    /// <param name="optOut">Excludes the event from future user-level personalization.</param>
+    /// <returns>The event id, or <see langword="null"/> when nothing was recorded (tracking off, consent not given, or
+    /// <paramref name="pixelId"/> is not one of the request's pixels — logged).</returns>
+    /// <exception cref="ArgumentException">The event id or <paramref name="pixelId"/> is not usable.</exception>
+    string? TrackSingle(string pixelId, OaiqEvent oaiqEvent, string? eventId = null, UserData? user = null, bool optOut = false);
 }

@@ -27,6 +27,28 @@ public static class OaiqTrackingBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Names each request's pixels with <typeparamref name="TResolver"/> (by host name, route, tenant claim…) instead of
+    /// giving every request the configured <see cref="OaiqTrackingOptions.PixelId"/> and <see cref="OaiqTrackingOptions.Pixels"/>;
+    /// the server leg finds each pixel's key through it too (spec §1.7, §4.1). With a resolver, tracking runs without a
+    /// configured pixel.
+    /// </summary>
+    /// <typeparam name="TResolver">
+    /// The resolver; a singleton. It must be fast and must not throw (a throw turns tracking off for that request, log 80).
+    /// Its public constructors are kept by the trimmer, as the container needs them (native AOT).
+    /// </typeparam>
+    /// <param name="builder">The tracking builder.</param>
+    /// <returns>The builder, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static IOaiqTrackingBuilder AddPixelResolver<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TResolver>(this IOaiqTrackingBuilder builder)
+        where TResolver : class, IOaiqPixelResolver
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IOaiqPixelResolver, TResolver>());
+        builder.Services.Configure<OaiqTrackingOptions>(static options => options.HasPixelResolver = true);
+        return builder;
+    }
+
     /// <summary>Adjusts the server leg's settings in code, after configuration binding (<see cref="OaiqTrackingOptions.ConversionsApi"/>).</summary>
     /// <param name="builder">The tracking builder.</param>
     /// <param name="configure">Changes the settings, e.g. <c>api =&gt; api.OnDeadLetter = Store</c>.</param>

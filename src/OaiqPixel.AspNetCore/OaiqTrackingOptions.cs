@@ -25,9 +25,18 @@ public sealed class OaiqTrackingOptions
 
     /// <summary>
     /// The Pixel ID from Ads Manager, used by the pixel's <c>init</c> and as the Conversions API <c>pid</c>: at most 128
-    /// characters, without white space or control characters. Without one, tracking is off (warning 70 at start-up).
+    /// characters, without white space or control characters. The one-pixel shorthand, with
+    /// <see cref="ConversionsApiOptions.ApiKey"/> as its key; for several pixels use <see cref="Pixels"/> (or both: this
+    /// one comes first). Without any pixel (and no <see cref="IOaiqPixelResolver"/>), tracking is off (warning 70 at start-up).
     /// </summary>
     public string? PixelId { get; set; }
+
+    /// <summary>
+    /// More pixels, each with its own key and settings, bound from <c>Oaiq:Pixels:0</c>, <c>Oaiq:Pixels:1</c>, …: every
+    /// request gets all of them (after <see cref="PixelId"/>), unless an <see cref="IOaiqPixelResolver"/> picks per
+    /// request (spec §1.7). A Pixel ID may appear once. The default is empty.
+    /// </summary>
+    public IList<OaiqPixelOptions> Pixels { get; } = new List<OaiqPixelOptions>();
 
     /// <summary>Passes <c>debug: true</c> to the pixel's <c>init</c> so the SDK logs to the browser console. For testing only. The default is <see langword="false"/>.</summary>
     public bool Debug { get; set; }
@@ -92,9 +101,35 @@ public sealed class OaiqTrackingOptions
     /// <summary>The server leg (Conversions API) settings, bound from <c>Oaiq:ConversionsApi</c>.</summary>
     public ConversionsApiOptions ConversionsApi { get; set; } = new();
 
-    /// <summary>Whether tracking runs: <see cref="Enabled"/>, with a <see cref="PixelId"/>.</summary>
-    internal bool IsActive => Enabled && !string.IsNullOrWhiteSpace(PixelId);
+    /// <summary>Whether an <see cref="IOaiqPixelResolver"/> of the app's names each request's pixels (set by <c>AddPixelResolver</c>).</summary>
+    internal bool HasPixelResolver { get; set; }
 
-    /// <summary>Whether tracking is on but off for want of a <see cref="PixelId"/> (log 70, and the health check says so).</summary>
-    internal bool LacksPixelId => Enabled && string.IsNullOrWhiteSpace(PixelId);
+    /// <summary>Whether tracking runs: <see cref="Enabled"/>, with a pixel (<see cref="PixelId"/>, <see cref="Pixels"/> or a resolver).</summary>
+    internal bool IsActive => Enabled && HasAnyPixel;
+
+    /// <summary>Whether tracking is on but off for want of a pixel (log 70, and the health check says so).</summary>
+    internal bool LacksPixelId => Enabled && !HasAnyPixel;
+
+    private bool HasAnyPixel => HasPixelResolver || !string.IsNullOrWhiteSpace(PixelId) || Pixels.Any(static p => !string.IsNullOrWhiteSpace(p?.PixelId));
+
+    /// <summary>The configured pixels in order: <see cref="PixelId"/> (with the shared key), then <see cref="Pixels"/>; trimmed, unusable ids and repeats left out.</summary>
+    internal IReadOnlyList<OaiqPixelOptions> ConfiguredPixels()
+    {
+        var pixels = new List<OaiqPixelOptions>(1 + Pixels.Count);
+        if (!string.IsNullOrWhiteSpace(PixelId))
+        {
+            pixels.Add(new OaiqPixelOptions { PixelId = PixelId.Trim() });
+        }
+
+        foreach (var pixel in Pixels)
+        {
+            var id = pixel?.PixelId?.Trim();
+            if (OaiqPixelOptions.IsValidPixelId(id) && !pixels.Exists(p => p.PixelId == id))
+            {
+                pixels.Add(new OaiqPixelOptions { PixelId = id, ApiKey = pixel!.ApiKey, ValidateOnly = pixel.ValidateOnly, IntegrationSource = pixel.IntegrationSource });
+            }
+        }
+
+        return pixels;
+    }
 }

@@ -110,6 +110,8 @@ public static class OaiqTrackingServiceCollectionExtensions
         services.AddHttpContextAccessor();
         services.AddDataProtection();
         services.TryAddSingleton<IOaiqConsentResolver, DefaultConsentResolver>();
+        services.TryAddSingleton<IOaiqPixelResolver, ConfiguredPixelResolver>();
+        services.TryAddSingleton<RequestPixels>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TrackingStartupCheck>());
 
         // The browser leg, one owner per step: the request's context, the visitor's cookies, the carrier, the check that

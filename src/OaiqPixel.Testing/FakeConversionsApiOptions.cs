@@ -18,6 +18,13 @@ public sealed class FakeConversionsApiOptions
     public string PixelId { get; set; } = DefaultPixelId;
 
     /// <summary>
+    /// More pixels the fake accepts beside <see cref="PixelId"/>, each with the key its requests must carry (Pixel ID →
+    /// key): a request is authorized by the key of its own <c>pid</c>, so one pixel's key is refused for another (401), as
+    /// several pixels with their own keys meet the API (spec §1.7, §4.1). The default is empty.
+    /// </summary>
+    public IDictionary<string, string> AdditionalPixels { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
     /// Clock used for the <c>timestamp_ms</c> window (last 7 days, at most 10 minutes ahead) and for
     /// <see cref="ReceivedRequest.ReceivedAt"/>. Delays (<see cref="ResponseDelay"/>, <see cref="Fault.Hang(TimeSpan)"/>)
     /// always use real time. Defaults to <see cref="TimeProvider.System"/>.

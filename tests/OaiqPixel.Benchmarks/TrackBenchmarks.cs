@@ -125,5 +125,7 @@ public class TrackBenchmarks
     private sealed class EmptyTracker : IConversionTracker
     {
         public string? Track(OaiqEvent oaiqEvent, string? eventId = null, UserData? user = null, bool optOut = false) => eventId;
+
+        public string? TrackSingle(string pixelId, OaiqEvent oaiqEvent, string? eventId = null, UserData? user = null, bool optOut = false) => eventId;
     }
 }

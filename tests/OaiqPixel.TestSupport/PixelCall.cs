@@ -9,13 +9,21 @@ namespace OaiqPixel.TestSupport;
 /// </summary>
 /// <param name="Text">The call as written, for example <c>oaiq("consent",false);</c>.</param>
 /// <param name="Command">The first argument: <c>init</c>, <c>consent</c>, <c>measure</c>, …</param>
-/// <param name="EventName">The event name of a <c>measure</c> call (its second argument).</param>
-/// <param name="EventId">The <c>event_id</c> option of a <c>measure</c> call (its fourth argument).</param>
+/// <param name="EventName">The event name of a <c>measure</c> call (its second argument; a <c>measureSingle</c> call's third).</param>
+/// <param name="EventId">The <c>event_id</c> option of a <c>measure</c> call (its fourth argument; a <c>measureSingle</c> call's fifth).</param>
 /// <param name="Arguments">Every argument, as a JSON array.</param>
 public sealed record PixelCall(string Text, string Command, string? EventName, string? EventId, JsonElement Arguments)
 {
     /// <summary>The arguments as a mutable JSON array, for <see cref="JsonNode.DeepEquals"/> and edits.</summary>
     public JsonArray Nodes => JsonNode.Parse(Arguments.GetRawText())!.AsArray();
+
+    /// <summary>The pixel a <c>measureSingle</c> call is aimed at, or the pixel an <c>init</c> call initializes; <see langword="null"/> otherwise.</summary>
+    public string? PixelId => Command switch
+    {
+        "measureSingle" when Arguments.GetArrayLength() > 1 && Arguments[1].ValueKind == JsonValueKind.String => Arguments[1].GetString(),
+        "init" when Arguments.GetArrayLength() > 1 && Arguments[1].ValueKind == JsonValueKind.Object && Arguments[1].TryGetProperty("pixelId", out var pixel) => pixel.GetString(),
+        _ => null,
+    };
 
     /// <summary>Every call of a pixel script, in order; the loader and any other line are skipped.</summary>
     /// <param name="script">The text of the pixel's <c>&lt;script&gt;</c>, or <see langword="null"/> for a page without one.</param>
@@ -70,7 +78,16 @@ public sealed record PixelCall(string Text, string Command, string? EventName, s
 
         var command = args[0].GetString()!;
         string? name = null, id = null;
-        if (command == "measure")
+        if (command == "measureSingle")
+        {
+            // The Pixel ID is inserted before the event name (spec §1.7).
+            name = args.GetArrayLength() > 2 && args[2].ValueKind == JsonValueKind.String ? args[2].GetString() : null;
+            if (args.GetArrayLength() > 4 && args[4].ValueKind == JsonValueKind.Object && args[4].TryGetProperty("event_id", out var singleId) && singleId.ValueKind == JsonValueKind.String)
+            {
+                id = singleId.GetString();
+            }
+        }
+        else if (command == "measure")
         {
             name = args.GetArrayLength() > 1 && args[1].ValueKind == JsonValueKind.String ? args[1].GetString() : null;
             if (args.GetArrayLength() > 3 && args[3].ValueKind == JsonValueKind.Object && args[3].TryGetProperty("event_id", out var eventId) && eventId.ValueKind == JsonValueKind.String)

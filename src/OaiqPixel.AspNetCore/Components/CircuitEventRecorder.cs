@@ -36,8 +36,13 @@ internal sealed class CircuitEventRecorder(
     private Task<IJSObjectReference>? _module;
 
     /// <summary>Records an event on both legs; returns its id.</summary>
-    public string Track(global::OaiqPixel.OaiqEvent oaiqEvent, string? eventId, UserData? user, bool optOut) =>
-        TrackCore(oaiqEvent, eventId, user, optOut, serverLeg: true);
+    /// <param name="oaiqEvent">What happened.</param>
+    /// <param name="eventId">The id, or <see langword="null"/> for a fresh one.</param>
+    /// <param name="user">Who the event is about.</param>
+    /// <param name="optOut">The personalization opt-out.</param>
+    /// <param name="pixelId">The one pixel it is aimed at (one of the page's), or <see langword="null"/> for every pixel.</param>
+    public string Track(global::OaiqPixel.OaiqEvent oaiqEvent, string? eventId, UserData? user, bool optOut, string? pixelId = null) =>
+        TrackCore(oaiqEvent, eventId, user, optOut, serverLeg: true, pixelId);
 
     /// <summary>
     /// Measures an interactive route change as <c>page_viewed</c> (when <paramref name="pageView"/>, or else
@@ -51,16 +56,16 @@ internal sealed class CircuitEventRecorder(
         }
     }
 
-    private string TrackCore(global::OaiqPixel.OaiqEvent oaiqEvent, string? eventId, UserData? user, bool optOut, bool serverLeg)
+    private string TrackCore(global::OaiqPixel.OaiqEvent oaiqEvent, string? eventId, UserData? user, bool optOut, bool serverLeg, string? pixelId = null)
     {
         var id = eventId ?? EventIds.New();
         var timestamp = events.Now;
         var sourceUrl = SourceUrl(navigation.Uri);
-        _ = RecordAsync(oaiqEvent, id, timestamp, sourceUrl, user, optOut, serverLeg);
+        _ = RecordAsync(oaiqEvent, id, timestamp, sourceUrl, user, optOut, serverLeg, pixelId);
         return id;
     }
 
-    private async Task RecordAsync(global::OaiqPixel.OaiqEvent oaiqEvent, string id, DateTimeOffset timestamp, string? sourceUrl, UserData? user, bool optOut, bool serverLeg)
+    private async Task RecordAsync(global::OaiqPixel.OaiqEvent oaiqEvent, string id, DateTimeOffset timestamp, string? sourceUrl, UserData? user, bool optOut, bool serverLeg, string? pixelId)
     {
         try
         {
@@ -77,8 +82,19 @@ internal sealed class CircuitEventRecorder(
                 return;
             }
 
+            if (pixelId is not null && visitor.PixelIds.Count > 0 && !visitor.PixelIds.Contains(pixelId))
+            {
+                ComponentsLog.CircuitEventDropped(logger, oaiqEvent.Name, "it is aimed at a pixel the page did not initialize (spec 1.7)");
+                return;
+            }
+
             var conversionEvent = RequestEventFactory.CreateForVisitor(visitor.Oppref, sourceUrl, visitor.RequestUser, oaiqEvent, id, timestamp, user, optOut);
-            var enqueued = serverLeg && recorder.SendToServerForVisitor(visitor.ViewSkipReason, conversionEvent);
+            if (pixelId is not null)
+            {
+                conversionEvent = conversionEvent.ForPixel(pixelId);
+            }
+
+            var enqueued = serverLeg && recorder.SendToServerForVisitor(visitor.ViewSkipReason, visitor.PixelIds, conversionEvent);
             var browser = oaiqEvent.IsPixelEvent;
             if (browser)
             {

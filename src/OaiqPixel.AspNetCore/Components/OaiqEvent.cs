@@ -82,6 +82,14 @@ public sealed class OaiqEvent : ComponentBase
     [Parameter]
     public UserData? User { get; set; }
 
+    /// <summary>
+    /// The one pixel the event is aimed at (<c>Pixel="px_seller_17"</c>): <c>measureSingle</c> in the browser and a
+    /// Conversions API copy for that pixel only (spec §1.7). It must be one of the page's pixels; empty or white space counts as none. The default is none:
+    /// every pixel of the page.
+    /// </summary>
+    [Parameter]
+    public string? Pixel { get; set; }
+
     // The request, while the page renders on the server; null in an interactive circuit.
     [CascadingParameter]
     private HttpContext? HttpContext { get; set; }
@@ -124,7 +132,14 @@ public sealed class OaiqEvent : ComponentBase
                 PlanIdValue = PlanId,
                 Tag = "<OaiqEvent>",
             }.Build();
-            tracker.Track(oaiqEvent, EventId, User, OptOut);
+            if (string.IsNullOrWhiteSpace(Pixel))
+            {
+                tracker.Track(oaiqEvent, EventId, User, OptOut);
+            }
+            else
+            {
+                tracker.TrackSingle(Pixel, oaiqEvent, EventId, User, OptOut);
+            }
         }
         catch (Exception ex)
         {

@@ -15,6 +15,9 @@ namespace OaiqPixel.AspNetCore.Components;
 /// <param name="ViewSkipReason">Why views of this visitor keep to the browser (a bot), or <see langword="null"/>.</param>
 internal sealed record VisitorContext(string? Oppref, string? Obref, OaiqConsent Consent, string? IpAddress, string? UserAgent, string? ViewSkipReason)
 {
+    /// <summary>The page's Pixel IDs: an event not aimed at one pixel goes to each (empty: the configured pixels).</summary>
+    public IReadOnlyList<string> PixelIds { get; init; } = [];
+
     /// <summary>The request part of the server leg's <c>user</c> (spec §4.6).</summary>
     public UserData RequestUser => UserData.FromRequest(Obref, IPAddress.TryParse(IpAddress, out var ip) ? ip : null, UserAgent);
 }

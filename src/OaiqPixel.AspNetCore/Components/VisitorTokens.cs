@@ -55,6 +55,13 @@ internal sealed class VisitorTokens
             WriteIfSet(json, "i", tracking.HttpContext.Connection.RemoteIpAddress?.ToString());
             WriteIfSet(json, "u", userAgent);
             WriteIfSet(json, "s", _excludeBots && BotUserAgents.IsBot(userAgent) ? DropReason.Bot : null);
+            json.WriteStartArray("p");
+            foreach (var pixelId in tracking.PixelIds)
+            {
+                json.WriteStringValue(pixelId);
+            }
+
+            json.WriteEndArray();
             json.WriteEndObject();
         }
 
@@ -86,7 +93,10 @@ internal sealed class VisitorTokens
                 (OaiqConsent)root.GetProperty("c").GetInt32(),
                 Read(root, "i"),
                 Read(root, "u"),
-                Read(root, "s"));
+                Read(root, "s"))
+            {
+                PixelIds = ReadPixels(root),
+            };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
         {
@@ -101,6 +111,24 @@ internal sealed class VisitorTokens
         {
             json.WriteString(name, value);
         }
+    }
+
+    /// <summary>The page's pixels; none from a token written before pixels were carried (its events go to the configured pixels).</summary>
+    private static string[] ReadPixels(JsonElement root)
+    {
+        if (!root.TryGetProperty("p", out var pixels) || pixels.ValueKind != JsonValueKind.Array)
+        {
+            return [];
+        }
+
+        var ids = new string[pixels.GetArrayLength()];
+        var i = 0;
+        foreach (var pixel in pixels.EnumerateArray())
+        {
+            ids[i++] = pixel.GetString() ?? throw new InvalidOperationException("A pixel id is not a string.");
+        }
+
+        return ids;
     }
 
     private static string? Read(JsonElement root, string name) =>

@@ -41,11 +41,12 @@ internal sealed class OaiqTrackingOptionsValidator : IValidateOptions<OaiqTracki
         // A missing PixelId is not a failure: tracking is off, and TrackingStartupCheck warns once (log 70). A site must
         // not go down because a staging or CI environment has no tracking secrets; a value that is there but malformed is a
         // mistake to fix, so it stops the start-up.
-        if (!string.IsNullOrWhiteSpace(options.PixelId)
-            && (options.PixelId.Length > 128 || options.PixelId.Any(static c => char.IsWhiteSpace(c) || char.IsControl(c))))
+        if (!string.IsNullOrWhiteSpace(options.PixelId) && !OaiqPixelOptions.IsValidPixelId(options.PixelId.Trim()))
         {
             failures.Add($"{keys.Key("PixelId")} must be the Pixel ID from Ads Manager: at most 128 characters, without spaces or control characters.");
         }
+
+        ValidatePixels(options, keys, failures);
 
         if (!PixelScriptWriter.IsSdkUrl(options.SdkUrl))
         {
@@ -77,5 +78,61 @@ internal sealed class OaiqTrackingOptionsValidator : IValidateOptions<OaiqTracki
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Each item of <c>Pixels</c>, named by its index (<c>Oaiq:Pixels:1:PixelId</c>): an id, once, and usable settings (spec §1.7, §4.1).</summary>
+    private static void ValidatePixels(OaiqTrackingOptions options, OaiqOptionKeys keys, List<string> failures)
+    {
+        if (options.Pixels is null)
+        {
+            failures.Add($"{keys.Key("Pixels")} must not be null; remove the assignment to use the defaults.");
+            return;
+        }
+
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!string.IsNullOrWhiteSpace(options.PixelId))
+        {
+            seen[options.PixelId.Trim()] = keys.Key("PixelId");
+        }
+
+        for (var i = 0; i < options.Pixels.Count; i++)
+        {
+            string Key(string property) => keys.Key(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Pixels:{i}:{property}"));
+
+            var pixel = options.Pixels[i];
+            if (pixel is null)
+            {
+                failures.Add($"{Key("PixelId")} must be set: each item of {keys.Key("Pixels")} is a pixel with its PixelId (and, for the server leg, its ApiKey).");
+                continue;
+            }
+
+            var id = pixel.PixelId?.Trim();
+            if (string.IsNullOrEmpty(id))
+            {
+                failures.Add($"{Key("PixelId")} must be set to the Pixel ID from Ads Manager; remove the item if the pixel is not used.");
+            }
+            else if (!OaiqPixelOptions.IsValidPixelId(id))
+            {
+                failures.Add($"{Key("PixelId")} must be the Pixel ID from Ads Manager: at most 128 characters, without spaces or control characters.");
+            }
+            else if (seen.TryGetValue(id, out var first))
+            {
+                failures.Add($"{Key("PixelId")} repeats the pixel of {first}: each pixel may be configured once (one init and one copy of each event per pixel, spec §1.7).");
+            }
+            else
+            {
+                seen[id] = Key("PixelId");
+            }
+
+            if (pixel.ApiKey is not null && string.IsNullOrWhiteSpace(pixel.ApiKey))
+            {
+                failures.Add($"{Key("ApiKey")} is blank: set this pixel's conversion key, or remove it to use {keys.Key("ConversionsApi:ApiKey")}.");
+            }
+
+            if (pixel.IntegrationSource is not null && !ConversionsApi.ConversionsApiRequestBody.IsValidIntegrationSource(pixel.IntegrationSource))
+            {
+                failures.Add($"{Key("IntegrationSource")} must be 1-64 ASCII characters: a letter or digit, then letters, digits, '.', '_' or '-' (e.g. acme-shop.v2); remove it to use {keys.Key("ConversionsApi:IntegrationSource")}.");
+            }
+        }
     }
 }

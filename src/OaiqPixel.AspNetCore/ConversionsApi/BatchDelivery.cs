@@ -17,6 +17,7 @@ internal sealed class BatchDelivery
     private readonly IOptionsMonitor<OaiqTrackingOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly ConversionsApiInstrumentation _instrumentation;
+    private readonly PixelMetricTags _tags;
     private readonly ILogger _logger;
 
     public BatchDelivery(
@@ -25,6 +26,7 @@ internal sealed class BatchDelivery
         IOptionsMonitor<OaiqTrackingOptions> options,
         TimeProvider timeProvider,
         ConversionsApiInstrumentation instrumentation,
+        PixelMetricTags tags,
         ILogger<BatchDelivery> logger)
     {
         _httpClientFactory = httpClientFactory;
@@ -32,6 +34,7 @@ internal sealed class BatchDelivery
         _options = options;
         _timeProvider = timeProvider;
         _instrumentation = instrumentation;
+        _tags = tags;
         _logger = logger;
     }
 
@@ -102,7 +105,7 @@ internal sealed class BatchDelivery
                 case SendOutcome.Delivered:
                     round.MarkHandled(offset, count);
                     round.Delivered += count;
-                    _instrumentation.Sent(count);
+                    _instrumentation.Sent(count, _tags.Tag(round.Records[offset].PixelId));
                     return true;
                 case SendOutcome.Rejected when count == 1:
                     round.MarkHandled(offset, 1);
@@ -137,7 +140,7 @@ internal sealed class BatchDelivery
         var started = _timeProvider.GetTimestamp();
         var result = await client.SendAsync(records, cancellationToken).ConfigureAwait(false);
         var elapsed = _timeProvider.GetElapsedTime(started);
-        _instrumentation.Sent(activity, result, elapsed.TotalSeconds);
+        _instrumentation.Sent(activity, result, elapsed.TotalSeconds, _tags.Tag(records[0].PixelId));
         if (result.Outcome == SendOutcome.Delivered)
         {
             ConversionsApiLog.BatchSent(_logger, records.Count, elapsed.TotalMilliseconds, result.StatusCode ?? 0);

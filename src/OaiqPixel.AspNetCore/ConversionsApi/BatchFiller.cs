@@ -1,12 +1,12 @@
 namespace OaiqPixel.AspNetCore.ConversionsApi;
 
 /// <summary>
-/// Assembles the sender's next batch from the queue, as OpenTelemetry's batch processor does: on
+/// Assembles a pixel lane's next batch from its backlog, as OpenTelemetry's batch processor does: on
 /// <see cref="ConversionsApiOptions.MaxBatchSize"/> or after <see cref="ConversionsApiOptions.FlushInterval"/> since the
 /// batch's first record. Records out of the queue but not delivered yet stay counted in the queue-length gauge and the
 /// health check (<see cref="ConversionsApiStatus.Retained"/>).
 /// </summary>
-internal sealed class BatchFiller(ConversionEventQueue queue, ConversionsApiStatus status, TimeProvider timeProvider)
+internal sealed class BatchFiller(PixelLane lane, TimeProvider timeProvider)
 {
     /// <summary>Fills an empty batch: returns when it is full, when <paramref name="interval"/> since its first record has passed, or at once when stopping.</summary>
     public async Task FillAsync(List<ConversionEventRecord> batch, int max, TimeSpan interval, CancellationToken stoppingToken)
@@ -21,7 +21,7 @@ internal sealed class BatchFiller(ConversionEventQueue queue, ConversionsApiStat
         {
             try
             {
-                if (!await queue.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+                if (!await lane.Backlog.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -47,7 +47,7 @@ internal sealed class BatchFiller(ConversionEventQueue queue, ConversionsApiStat
         {
             try
             {
-                if (!await queue.WaitToReadAsync(linked.Token).ConfigureAwait(false))
+                if (!await lane.Backlog.WaitToReadAsync(linked.Token).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -65,12 +65,12 @@ internal sealed class BatchFiller(ConversionEventQueue queue, ConversionsApiStat
     /// <summary>Moves records from the queue into the batch, up to <paramref name="max"/>.</summary>
     public void Drain(List<ConversionEventRecord> batch, int max)
     {
-        while (batch.Count < max && queue.TryTake(out var record))
+        while (batch.Count < max && lane.Backlog.TryTake(out var record))
         {
             batch.Add(record);
         }
 
         // Out of the channel but not delivered yet: still counted in the queue-length gauge and the health check.
-        status.Retained = batch.Count;
+        lane.Status.Retained = batch.Count;
     }
 }

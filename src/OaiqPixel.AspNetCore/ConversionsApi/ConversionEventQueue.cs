@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OaiqPixel.AspNetCore.Configuration;
@@ -5,15 +6,16 @@ using OaiqPixel.AspNetCore.Configuration;
 namespace OaiqPixel.AspNetCore.ConversionsApi;
 
 /// <summary>
-/// The server leg's <see cref="IConversionEventSink"/>: a bounded in-memory queue drained by
-/// <see cref="ConversionsApiSender"/>. <see cref="TryEnqueue"/> never blocks and never waits on the network; a full queue
+/// The server leg's <see cref="IConversionEventSink"/>: a bounded in-memory queue per pixel (<see cref="PixelLane"/>), each
+/// drained by its own loop of <see cref="ConversionsApiSender"/>, so one pixel's backlog never fills another's. <see cref="TryEnqueue"/> never blocks and never waits on the network; a full queue
 /// drops the event, counts it and warns at most every <see cref="QueueFullWarningInterval"/>.
 /// </summary>
 /// <remarks>
 /// Each accepted event is written once into its <see cref="ConversionEventRecord"/> (its Conversions API JSON) and the
 /// queue holds that: the caller's object graph is released at once, and the sender only copies bytes into a body.
 /// While the API is down the backlog is compacted (<see cref="RecordBacklog"/>), so 100,000 waiting orders take tens of
-/// megabytes rather than a hundred. Reads <see cref="IOptions{TOptions}"/>: its capacity and pixel are fixed for the process's life.
+/// megabytes rather than a hundred. Reads <see cref="IOptions{TOptions}"/>: its capacity is fixed for the process's life; a
+/// pixel's key is looked up for each event (<see cref="PixelDirectory"/>).
 /// </remarks>
 internal sealed class ConversionEventQueue : IConversionEventSink
 {
@@ -26,20 +28,24 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     /// <summary>The least time between two "queue full" warnings.</summary>
     public static readonly TimeSpan QueueFullWarningInterval = TimeSpan.FromSeconds(30);
 
-    private readonly RecordBacklog _backlog;
+    private readonly ConcurrentDictionary<string, PixelLane> _lanes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _warnedWithoutKey = new(StringComparer.Ordinal);
+    private readonly Lock _laneLock = new();
+    private readonly PixelDirectory _pixels;
+    private readonly PixelMetricTags _tags;
+    private readonly int _keepUncompacted;
     private readonly TimeProvider _timeProvider;
     private readonly ConversionsApiInstrumentation _metrics;
-    private readonly string _pixelId;
     private readonly ILogger _logger;
     private long _droppedSinceWarning;
     private long _lastWarningTimestamp;
     private int _warningIssued;
     private bool _completed;
 
-    public ConversionEventQueue(IOptions<OaiqTrackingOptions> options, IServiceProvider services, TimeProvider timeProvider, ConversionsApiInstrumentation metrics, ConversionsApiStatus status, ILogger<ConversionEventQueue> logger)
+    public ConversionEventQueue(IOptions<OaiqTrackingOptions> options, IServiceProvider services, PixelDirectory pixels, PixelMetricTags tags, TimeProvider timeProvider, ConversionsApiInstrumentation metrics, ILogger<ConversionEventQueue> logger)
     {
-        ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(pixels);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(logger);
@@ -48,18 +54,23 @@ internal sealed class ConversionEventQueue : IConversionEventSink
         var api = value.ConversionsApi;
         var keys = OaiqOptionKeys.Resolve(services);
         LacksPixelId = value.LacksPixelId;
+        var anyKey = api.IsEnabled || value.HasPixelResolver || value.Pixels.Any(static p => !string.IsNullOrWhiteSpace(p?.ApiKey));
         OffReason = !value.Enabled ? $"{keys.Key("Enabled")} is false"
             : LacksPixelId ? $"no {keys.Key("PixelId")} is set"
-            : !api.IsEnabled ? $"no {keys.Key("ConversionsApi:ApiKey")} is set"
+            : !anyKey ? $"no {keys.Key("ConversionsApi:ApiKey")} is set"
             : null;
-        _pixelId = value.PixelId?.Trim() ?? string.Empty;
+        _pixels = pixels;
         Capacity = Math.Max(1, api.MaxQueueSize);
-        _backlog = new RecordBacklog(Capacity, keepUncompacted: Math.Max(4 * Math.Clamp(api.MaxBatchSize, 1, ConversionsApiOptions.MaxEventsPerRequest), 2048));
+        _keepUncompacted = Math.Max(4 * Math.Clamp(api.MaxBatchSize, 1, ConversionsApiOptions.MaxEventsPerRequest), 2048);
+        _tags = tags;
         _timeProvider = timeProvider;
         _metrics = metrics;
         _logger = logger;
-        metrics.ObserveQueueLength(() => Count + status.Retained);
+        metrics.ObserveQueueLength(ObserveQueueLengths);
     }
+
+    /// <summary>A pixel got its lane (its first event): the sender starts the lane's loop.</summary>
+    public event Action<PixelLane>? LaneAdded;
 
     /// <summary>Why the server leg is off, or <see langword="null"/> when it is on.</summary>
     public string? OffReason { get; }
@@ -67,21 +78,45 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     /// <summary>Whether tracking is off for want of a pixel id (said at start-up by log 70, not by the sender).</summary>
     public bool LacksPixelId { get; }
 
-    /// <summary>Whether events are accepted (tracking enabled, a key and a pixel id set).</summary>
+    /// <summary>Whether events are accepted (tracking enabled, a pixel and a key set).</summary>
     public bool IsEnabled => OffReason is null;
 
-    /// <summary>The most events the queue holds.</summary>
+    /// <summary>The most events one pixel's lane holds (<see cref="ConversionsApiOptions.MaxQueueSize"/>, per pixel).</summary>
     public int Capacity { get; }
 
-    /// <summary>The events waiting in the queue.</summary>
-    public int Count => _backlog.Count;
+    /// <summary>The events waiting in every pixel's lane.</summary>
+    public int Count
+    {
+        get
+        {
+            var count = 0;
+            foreach (var lane in _lanes.Values)
+            {
+                count += lane.Backlog.Count;
+            }
 
-    /// <summary>Takes the oldest record.</summary>
-    /// <returns><see langword="false"/> when the queue is empty.</returns>
-    public bool TryTake([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ConversionEventRecord? record) => _backlog.TryTake(out record);
+            return count;
+        }
+    }
 
-    /// <summary>Waits until an event can be taken; <see langword="false"/> once the queue is completed and empty.</summary>
-    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _backlog.WaitToReadAsync(cancellationToken);
+    /// <summary>Takes the oldest record of the first pixel that has one (benchmarks drain the queue without a sender).</summary>
+    /// <returns><see langword="false"/> when every lane is empty.</returns>
+    internal bool TryTake([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ConversionEventRecord? record)
+    {
+        foreach (var lane in _lanes.Values)
+        {
+            if (lane.Backlog.TryTake(out record))
+            {
+                return true;
+            }
+        }
+
+        record = null;
+        return false;
+    }
+
+    /// <summary>The pixels' lanes, in no particular order.</summary>
+    public ICollection<PixelLane> Lanes => _lanes.Values;
 
     /// <inheritdoc />
     public bool TryEnqueue(ConversionEvent conversionEvent)
@@ -104,27 +139,116 @@ internal sealed class ConversionEventQueue : IConversionEventSink
             return false;
         }
 
-        if (!IsCompleted && _backlog.Count < Capacity && _backlog.TryAdd(ConversionEventRecord.Create(conversionEvent, _pixelId)))
+        // An event aimed at one pixel goes there; one that is not (outside a request) goes to every configured pixel.
+        if (conversionEvent.PixelId is { } target)
         {
-            _metrics.Enqueued();
-            return true;
+            return Add(conversionEvent, target, null) is not null;
+        }
+
+        var accepted = false;
+        ConversionEventRecord? written = null;
+        foreach (var pixelId in _pixels.ConfiguredPixelIds())
+        {
+            written = Add(conversionEvent, pixelId, written) ?? written;
+            accepted |= written?.PixelId == pixelId;
+        }
+
+        return accepted;
+    }
+
+    /// <summary>Adds the event to a pixel's lane; the record added, or <see langword="null"/> (counted, logged).</summary>
+    /// <param name="conversionEvent">The accepted event.</param>
+    /// <param name="pixelId">The pixel whose lane takes it.</param>
+    /// <param name="written">The event's record for another pixel, whose JSON is reused (written once per event).</param>
+    private ConversionEventRecord? Add(ConversionEvent conversionEvent, string pixelId, ConversionEventRecord? written)
+    {
+        if (_pixels.Find(pixelId) is not { ApiKey: not null })
+        {
+            _metrics.Dropped(DropReason.NoApiKey);
+            if (_warnedWithoutKey.TryAdd(pixelId, 0))
+            {
+                ConversionsApiLog.PixelWithoutKey(_logger, pixelId, _pixels.Find(pixelId) is null ? "the pixel resolver does not know it" : "none is configured");
+            }
+
+            return null;
+        }
+
+        var lane = GetLane(pixelId);
+        if (!IsCompleted && lane.Backlog.Count < Capacity)
+        {
+            var record = written is null ? ConversionEventRecord.Create(conversionEvent, pixelId) : written.ForPixel(pixelId);
+            if (lane.Backlog.TryAdd(record))
+            {
+                _metrics.Enqueued(lane.MetricTag);
+                return record;
+            }
         }
 
         if (IsCompleted)
         {
             _metrics.Dropped(DropReason.Shutdown);
             ConversionsApiLog.EventAfterShutdown(_logger, conversionEvent.Id, conversionEvent.Event.Name);
-            return false;
+            return null;
         }
 
         _metrics.Dropped(DropReason.QueueFull);
         Interlocked.Increment(ref _droppedSinceWarning);
         WarnQueueFull();
-        return false;
+        return null;
+    }
+
+    /// <summary>The pixel's lane, made (and announced to the sender) on its first event.</summary>
+    public PixelLane GetLane(string pixelId)
+    {
+        if (_lanes.TryGetValue(pixelId, out var lane))
+        {
+            return lane;
+        }
+
+        lock (_laneLock)
+        {
+            if (_lanes.TryGetValue(pixelId, out lane))
+            {
+                return lane;
+            }
+
+            lane = new PixelLane(pixelId, _tags.Tag(pixelId), Capacity, _keepUncompacted);
+            if (IsCompleted)
+            {
+                lane.Backlog.Complete();
+            }
+
+            _lanes[pixelId] = lane;
+        }
+
+        ConversionsApiLog.PixelLaneStarted(_logger, pixelId, Capacity);
+        LaneAdded?.Invoke(lane);
+        return lane;
+    }
+
+    private IEnumerable<System.Diagnostics.Metrics.Measurement<int>> ObserveQueueLengths()
+    {
+        // One measurement per attribute value: pixels past the tag cap add up under "other".
+        var byTag = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var lane in _lanes.Values)
+        {
+            byTag[lane.MetricTag] = byTag.GetValueOrDefault(lane.MetricTag) + lane.Pending;
+        }
+
+        foreach (var (tag, count) in byTag)
+        {
+            yield return new System.Diagnostics.Metrics.Measurement<int>(count, new KeyValuePair<string, object?>(ConversionsApiInstrumentation.PixelAttribute, tag));
+        }
     }
 
     /// <summary>Compacts the backlog now (benchmarks measure the memory a backlog holds once compacted).</summary>
-    internal void CompactBacklog() => _backlog.CompactNow();
+    internal void CompactBacklog()
+    {
+        foreach (var lane in _lanes.Values)
+        {
+            lane.Backlog.CompactNow();
+        }
+    }
 
     /// <summary>Whether <see cref="Complete"/> was called.</summary>
     public bool IsCompleted => Volatile.Read(ref _completed);
@@ -132,8 +256,14 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     /// <summary>Stops accepting events (shutdown); queued ones can still be read.</summary>
     public void Complete()
     {
-        Volatile.Write(ref _completed, true);
-        _backlog.Complete();
+        lock (_laneLock)
+        {
+            Volatile.Write(ref _completed, true);
+            foreach (var lane in _lanes.Values)
+            {
+                lane.Backlog.Complete();
+            }
+        }
     }
 
     private void WarnQueueFull()

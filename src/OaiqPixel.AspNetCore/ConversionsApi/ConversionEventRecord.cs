@@ -88,6 +88,9 @@ public sealed class ConversionEventRecord
             current is { Recorded: true } ? current.Context : null);
     }
 
+    /// <summary>The same event for another pixel: the same JSON (an event's copies for two pixels share one id, spec §5).</summary>
+    internal ConversionEventRecord ForPixel(string pixelId) => new(pixelId, EventType, _timestampMs, _json, _id, RequestActivity);
+
     /// <summary>Rebuilds a record this library wrote (a compacted queue run), without checking it again.</summary>
     internal static ConversionEventRecord Restore(string pixelId, string eventType, long timestampMs, byte[] json) =>
         new(pixelId, eventType, timestampMs, json, id: null, requestActivity: null);

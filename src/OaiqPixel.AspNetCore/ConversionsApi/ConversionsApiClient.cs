@@ -10,7 +10,7 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 
 /// <summary>
 /// The typed <see cref="HttpClient"/> of the Conversions API: one <c>POST {BaseAddress}/v1/events?pid={PixelId}</c> per
-/// batch, with the key read from the current options for every request. Never throws for API or transport failures:
+/// batch, with the pixel's key (<see cref="PixelDirectory"/>) read for every request. Never throws for API or transport failures:
 /// they come back as a <see cref="SendResult"/>.
 /// </summary>
 internal sealed class ConversionsApiClient
@@ -22,9 +22,12 @@ internal sealed class ConversionsApiClient
     private readonly HttpClient _httpClient;
     private readonly IOptionsMonitor<OaiqTrackingOptions> _options;
     private readonly TimeProvider _timeProvider;
+    private readonly PixelDirectory _pixels;
 
-    public ConversionsApiClient(HttpClient httpClient, IOptionsMonitor<OaiqTrackingOptions> options, TimeProvider timeProvider)
+    public ConversionsApiClient(HttpClient httpClient, IOptionsMonitor<OaiqTrackingOptions> options, TimeProvider timeProvider, PixelDirectory pixels)
     {
+        ArgumentNullException.ThrowIfNull(pixels);
+        _pixels = pixels;
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -52,6 +55,13 @@ internal sealed class ConversionsApiClient
         ArgumentNullException.ThrowIfNull(records);
         var api = _options.CurrentValue.ConversionsApi;
 
+        // The pixel's own key and settings, looked up for every request (a rotated key is used at once).
+        var pixelId = records[0].PixelId;
+        if (_pixels.Find(pixelId) is not { ApiKey: { } apiKey } pixel)
+        {
+            return new SendResult(SendOutcome.Unauthorized, null, $"no Conversions API key is configured for pixel {pixelId}", null, null);
+        }
+
         var size = 64;
         for (var i = 0; i < records.Count; i++)
         {
@@ -59,10 +69,10 @@ internal sealed class ConversionsApiClient
         }
 
         using var body = new PooledBufferWriter(size);
-        ConversionsApiRequestBody.Write(body, records, api.ValidateOnly, api.IntegrationSource);
+        ConversionsApiRequestBody.Write(body, records, pixel.ValidateOnly, pixel.IntegrationSource);
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, BuildEventsUri(api.BaseAddress, records[0].PixelId));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", api.ApiKey);
+        using var request = new HttpRequestMessage(HttpMethod.Post, BuildEventsUri(api.BaseAddress, pixelId));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         request.Content = new ReadOnlyMemoryContent(body.WrittenMemory);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
 
@@ -84,7 +94,7 @@ internal sealed class ConversionsApiClient
                     : new SendResult(SendOutcome.Transient, null, string.Create(CultureInfo.InvariantCulture, $"status {status}, but the connection was cut before the whole response arrived"), requestId, null);
             }
 
-            var message = Redact(await ReadErrorMessageAsync(response, bodyTimeout.Token, cancellationToken).ConfigureAwait(false), api.ApiKey);
+            var message = Redact(await ReadErrorMessageAsync(response, bodyTimeout.Token, cancellationToken).ConfigureAwait(false), apiKey);
             var outcome = status switch
             {
                 400 or 413 or 422 => SendOutcome.Rejected,

@@ -5,9 +5,9 @@ using OaiqPixel.AspNetCore.Configuration;
 namespace OaiqPixel.AspNetCore.ConversionsApi;
 
 /// <summary>
-/// Reports the Conversions API sender: healthy while sending works (or the server leg is off), the registration's
-/// failure status (degraded by default) when the last sends failed or the queue is over <see cref="QueueThreshold"/> of
-/// its capacity. Without a <c>PixelId</c> all of tracking is off, which it reports as degraded (or the registration's
+/// Reports the Conversions API sender, pixel by pixel: healthy while sending works for every pixel (or the server leg is
+/// off), the registration's failure status (degraded by default) naming each pixel whose last sends failed or whose queue
+/// is over <see cref="QueueThreshold"/> of its capacity. Without a <c>PixelId</c> all of tracking is off, which it reports as degraded (or the registration's
 /// failure status if that is healthy), never unhealthy: the site works, only tracking does not. The description never
 /// contains the key.
 /// </summary>
@@ -17,16 +17,16 @@ internal sealed class ConversionsApiHealthCheck : IHealthCheck
     public const double QueueThreshold = 0.8;
 
     private readonly ConversionEventQueue _queue;
-    private readonly ConversionsApiStatus _status;
     private readonly IServiceProvider _services;
 
-    public ConversionsApiHealthCheck(ConversionEventQueue queue, ConversionsApiStatus status, IServiceProvider services)
+    /// <summary>The most failing pixels the description names (the data holds them all, by metric attribute).</summary>
+    public const int MaxNamedPixels = 5;
+
+    public ConversionsApiHealthCheck(ConversionEventQueue queue, IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(services);
         _queue = queue;
-        _status = status;
         _services = services;
     }
 
@@ -49,31 +49,68 @@ internal sealed class ConversionsApiHealthCheck : IHealthCheck
             return Task.FromResult(HealthCheckResult.Healthy($"The Conversions API server leg is off ({_queue.OffReason})."));
         }
 
-        var snapshot = _status.Read();
-        var queued = _queue.Count;
-        var retained = _status.Retained;
-        var data = new Dictionary<string, object>
+        // Per pixel: each has its own lane, so one failing pixel is named while the others report as delivering.
+        var queued = 0;
+        var retained = 0;
+        var consecutiveFailures = 0;
+        var backedUp = 0;
+        DateTimeOffset? lastSuccess = null;
+        var failing = new List<(string PixelId, ConversionsApiStatus.Snapshot Snapshot, int Retained)>();
+        var data = new Dictionary<string, object>();
+        foreach (var lane in _queue.Lanes.OrderBy(static l => l.PixelId, StringComparer.Ordinal))
         {
-            ["queue_length"] = queued,
-            ["queue_capacity"] = _queue.Capacity,
-            ["retained"] = retained,
-            ["consecutive_failures"] = snapshot.ConsecutiveFailures,
-        };
-        if (snapshot.LastSuccess is { } lastSuccess)
+            var laneSnapshot = lane.Status.Read();
+            var laneQueued = lane.Backlog.Count;
+            var laneRetained = lane.Status.Retained;
+            queued += laneQueued;
+            retained += laneRetained;
+            consecutiveFailures = Math.Max(consecutiveFailures, laneSnapshot.ConsecutiveFailures);
+            if (laneSnapshot.LastSuccess is { } laneSuccess && (lastSuccess is null || laneSuccess > lastSuccess))
+            {
+                lastSuccess = laneSuccess;
+            }
+
+            if (laneSnapshot.ConsecutiveFailures > 0)
+            {
+                failing.Add((lane.PixelId, laneSnapshot, laneRetained));
+            }
+
+            if (laneQueued >= lane.Capacity * QueueThreshold)
+            {
+                backedUp++;
+            }
+
+            // Keyed by the bounded metric attribute, so thousands of tenants make one "other" entry.
+            var prefix = "pixel." + lane.MetricTag + ".";
+            data[prefix + "queue_length"] = (int)(data.GetValueOrDefault(prefix + "queue_length") ?? 0) + laneQueued;
+            data[prefix + "consecutive_failures"] = Math.Max((int)(data.GetValueOrDefault(prefix + "consecutive_failures") ?? 0), laneSnapshot.ConsecutiveFailures);
+        }
+
+        data["queue_length"] = queued;
+        data["queue_capacity"] = _queue.Capacity;
+        data["retained"] = retained;
+        data["consecutive_failures"] = consecutiveFailures;
+        data["failing_pixels"] = failing.Count;
+        if (lastSuccess is { } last)
         {
-            data["last_success"] = lastSuccess;
+            data["last_success"] = last;
         }
 
         var problems = new List<string>();
-        if (snapshot.ConsecutiveFailures > 0)
+        foreach (var (pixelId, failure, held) in failing.Take(MaxNamedPixels))
         {
             problems.Add(string.Create(CultureInfo.InvariantCulture,
-                $"the last {snapshot.ConsecutiveFailures} send attempt(s) failed ({snapshot.LastFailure}) since {snapshot.FailingSince:O}; {retained} event(s) are held for a retry"));
+                $"pixel {pixelId}: the last {failure.ConsecutiveFailures} send attempt(s) failed ({failure.LastFailure}) since {failure.FailingSince:O}; {held} event(s) are held for a retry"));
         }
 
-        if (queued >= _queue.Capacity * QueueThreshold)
+        if (failing.Count > MaxNamedPixels)
         {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"the queue is backing up ({queued} of {_queue.Capacity} events)"));
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{failing.Count - MaxNamedPixels} more pixel(s) failing"));
+        }
+
+        if (backedUp > 0)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"the queue of {backedUp} pixel(s) is backing up ({queued} events queued, up to {_queue.Capacity} per pixel)"));
         }
 
         if (problems.Count > 0)
@@ -82,7 +119,7 @@ internal sealed class ConversionsApiHealthCheck : IHealthCheck
             return Task.FromResult(new HealthCheckResult(context.Registration.FailureStatus, description, data: data));
         }
 
-        var healthy = snapshot.LastSuccess is { } at
+        var healthy = lastSuccess is { } at
             ? string.Create(CultureInfo.InvariantCulture, $"Conversions API sender is delivering; last success {at:O}, {queued} event(s) queued.")
             : string.Create(CultureInfo.InvariantCulture, $"Conversions API sender is running; nothing sent yet, {queued} event(s) queued.");
         return Task.FromResult(HealthCheckResult.Healthy(healthy, data));

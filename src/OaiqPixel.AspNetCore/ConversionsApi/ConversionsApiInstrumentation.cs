@@ -19,6 +19,9 @@ internal sealed class ConversionsApiInstrumentation
     /// <summary>The attribute holding why an event was given up on (<see cref="DropReason"/>).</summary>
     public const string DropReasonAttribute = "oaiq.drop.reason";
 
+    /// <summary>The attribute naming the pixel (its Pixel ID, or <c>other</c> past <see cref="PixelMetricTags.MaxDistinct"/> pixels).</summary>
+    public const string PixelAttribute = "oaiq.pixel";
+
     /// <summary>The most request spans one send span links to.</summary>
     public const int MaxLinks = 32;
 
@@ -34,7 +37,7 @@ internal sealed class ConversionsApiInstrumentation
     private readonly Counter<long> _batches;
     private readonly Counter<long> _splits;
     private readonly Histogram<double> _sendDuration;
-    private Func<int>? _queueLength;
+    private Func<IEnumerable<Measurement<int>>>? _queueLength;
 
     public ConversionsApiInstrumentation(IMeterFactory meterFactory)
     {
@@ -52,17 +55,17 @@ internal sealed class ConversionsApiInstrumentation
             "Duration of one Conversions API request including its retries.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_durationBuckets });
-        meter.CreateObservableGauge("oaiq.queue.length", () => _queueLength?.Invoke() ?? 0, "{event}", "Events waiting to be sent (queued or kept for a retry).");
+        meter.CreateObservableGauge("oaiq.queue.length", () => _queueLength?.Invoke() ?? [], "{event}", "Events waiting to be sent (queued or kept for a retry), by oaiq.pixel.");
     }
 
-    /// <summary>Sets the source of the queue-length gauge (the queue and the sender's retained batch).</summary>
-    public void ObserveQueueLength(Func<int> queueLength) => _queueLength = queueLength;
+    /// <summary>Sets the source of the queue-length gauge: one measurement per <c>oaiq.pixel</c> value (the lanes and what their senders hold).</summary>
+    public void ObserveQueueLength(Func<IEnumerable<Measurement<int>>> queueLength) => _queueLength = queueLength;
 
-    public void Enqueued() => _enqueued.Add(1);
+    public void Enqueued(string pixelTag) => _enqueued.Add(1, Pixel(pixelTag));
 
-    public void Sent(int count) => _sent.Add(count);
+    public void Sent(int count, string pixelTag) => _sent.Add(count, Pixel(pixelTag));
 
-    public void Failed(int count, SendOutcome outcome) => _failed.Add(count, Outcome(outcome));
+    public void Failed(int count, SendOutcome outcome, string pixelTag) => _failed.Add(count, Outcome(outcome), Pixel(pixelTag));
 
     public void Dropped(string reason, long count = 1) => _dropped.Add(count, new KeyValuePair<string, object?>(DropReasonAttribute, reason));
 
@@ -98,11 +101,11 @@ internal sealed class ConversionsApiInstrumentation
     }
 
     /// <summary>Records one request's outcome on its span and in the metrics.</summary>
-    public void Sent(Activity? activity, SendResult result, double seconds)
+    public void Sent(Activity? activity, SendResult result, double seconds, string pixelTag)
     {
         var tag = Outcome(result.Outcome);
-        _batches.Add(1, tag);
-        _sendDuration.Record(seconds, tag);
+        _batches.Add(1, tag, Pixel(pixelTag));
+        _sendDuration.Record(seconds, tag, Pixel(pixelTag));
         if (activity is null)
         {
             return;
@@ -122,4 +125,6 @@ internal sealed class ConversionsApiInstrumentation
     }
 
     private static KeyValuePair<string, object?> Outcome(SendOutcome outcome) => new(OutcomeAttribute, SendResult.OutcomeName(outcome));
+
+    private static KeyValuePair<string, object?> Pixel(string pixelTag) => new(PixelAttribute, pixelTag);
 }

@@ -83,4 +83,16 @@ internal static partial class ConversionsApiLog
     [LoggerMessage(EventId = 122, EventName = "BatchSplit", Level = LogLevel.Debug,
         Message = "Splitting {Count} events into {Left} and {Right}{KnownBad}.")]
     public static partial void BatchSplit(ILogger logger, int count, int left, int right, string knownBad);
+
+    [LoggerMessage(EventId = 130, EventName = "PixelWithoutKey", Level = LogLevel.Warning,
+        Message = "Pixel {PixelId} has no Conversions API key ({Reason}): its events reach OpenAI through the browser pixel only, and are counted as dropped (no_api_key). Set its ApiKey in Oaiq:Pixels, or Oaiq:ConversionsApi:ApiKey for every pixel. Said once per pixel.")]
+    public static partial void PixelWithoutKey(ILogger logger, string pixelId, string reason);
+
+    [LoggerMessage(EventId = 131, EventName = "PixelLookupFailed", Level = LogLevel.Error,
+        Message = "The pixel resolver threw while looking up pixel {PixelId} for the Conversions API: its events are kept (or not queued) until it answers. Fix the resolver; it must not throw.")]
+    public static partial void PixelLookupFailed(ILogger logger, string pixelId, Exception exception);
+
+    [LoggerMessage(EventId = 132, EventName = "PixelLaneStarted", Level = LogLevel.Debug,
+        Message = "Conversions API: pixel {PixelId} has its own queue (up to {Capacity} events), back-off and sender from now on.")]
+    public static partial void PixelLaneStarted(ILogger logger, string pixelId, int capacity);
 }

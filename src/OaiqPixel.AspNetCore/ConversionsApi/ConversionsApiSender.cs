@@ -6,11 +6,10 @@ using Microsoft.Extensions.Options;
 namespace OaiqPixel.AspNetCore.ConversionsApi;
 
 /// <summary>
-/// The server leg's hosted loop, in the shape of OpenTelemetry's <c>BatchExportProcessor</c>: it drains
-/// <see cref="ConversionEventQueue"/> into batches (on <see cref="ConversionsApiOptions.MaxBatchSize"/> or
-/// <see cref="ConversionsApiOptions.FlushInterval"/>), drops stale records, hands each batch to
-/// <see cref="BatchDelivery"/> through the <see cref="DeliveryBackoff"/> pipeline, and on shutdown drains within
-/// <see cref="ConversionsApiOptions.ShutdownTimeout"/>. A changed configuration (a fixed key) ends a back-off wait at once.
+/// The server leg's hosted service: one <see cref="PixelLaneSender"/> loop per pixel of <see cref="ConversionEventQueue"/>
+/// (started as each pixel gets its first event), each with its own batches and <see cref="DeliveryBackoff"/>, so one
+/// pixel's trouble never delays another's events; on shutdown every loop drains within
+/// <see cref="ConversionsApiOptions.ShutdownTimeout"/>. A changed configuration (a fixed key) ends every back-off wait at once.
 /// </summary>
 /// <remarks>
 /// A plain <see cref="IHostedService"/> rather than a <c>BackgroundService</c>: the loop must run (and drain) even when the
@@ -24,16 +23,13 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
     private readonly IOptionsMonitor<OaiqTrackingOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly ConversionsApiInstrumentation _instrumentation;
-    private readonly ConversionsApiStatus _status;
-    private readonly BatchFiller _filler;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly IDisposable? _optionsChange;
-    private CancellationTokenSource _wake = new();
-    private DeliveryBackoff _backoff;
+    private readonly Lock _lock = new();
+    private readonly List<(PixelLaneSender Sender, Task Loop)> _lanes = [];
     private Task? _loop;
-    private long _deliveredDuringShutdown;
 
     public ConversionsApiSender(
         ConversionEventQueue queue,
@@ -41,7 +37,6 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
         IOptionsMonitor<OaiqTrackingOptions> options,
         TimeProvider timeProvider,
         ConversionsApiInstrumentation instrumentation,
-        ConversionsApiStatus status,
         ILogger<ConversionsApiSender> logger)
     {
         _queue = queue;
@@ -49,16 +44,11 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
         _options = options;
         _timeProvider = timeProvider;
         _instrumentation = instrumentation;
-        _status = status;
         _logger = logger;
-        _filler = new BatchFiller(queue, status, timeProvider);
-        _backoff = new DeliveryBackoff(options.CurrentValue.ConversionsApi, timeProvider, OnBackoff);
         _optionsChange = options.OnChange(OnOptionsChanged);
     }
 
     private ConversionsApiOptions Api => _options.CurrentValue.ConversionsApi;
-
-    private int MaxBatch => Math.Clamp(Api.MaxBatchSize, 1, ConversionsApiOptions.MaxEventsPerRequest);
 
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
@@ -68,7 +58,7 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
     }
 
     /// <inheritdoc />
-    /// <remarks>Drains the queue for up to <see cref="ConversionsApiOptions.ShutdownTimeout"/> (or until <paramref name="cancellationToken"/>, the host's own deadline).</remarks>
+    /// <remarks>Drains every pixel's lane for up to <see cref="ConversionsApiOptions.ShutdownTimeout"/> (or until <paramref name="cancellationToken"/>, the host's own deadline).</remarks>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_loop is null)
@@ -91,12 +81,19 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
         _optionsChange?.Dispose();
         _stopping.Cancel();
         _abort.Cancel();
+        lock (_lock)
+        {
+            foreach (var (sender, _) in _lanes)
+            {
+                sender.Dispose();
+            }
+        }
     }
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {
         // Each send span is a root: do not hang them under whatever activity was current when the host started.
-        Activity.Current = null;
+        System.Diagnostics.Activity.Current = null;
 
         if (!_queue.IsEnabled)
         {
@@ -110,53 +107,70 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
         }
 
         var current = _options.CurrentValue;
-        var endpoint = ConversionsApiClient.BuildEventsUri(current.ConversionsApi.BaseAddress, current.PixelId);
-        ConversionsApiLog.SenderStarted(_logger, current.PixelId, endpoint, MaxBatch, current.ConversionsApi.FlushInterval, _queue.Capacity, current.ConversionsApi.ValidateOnly);
+        var configured = current.ConfiguredPixels();
+        var firstPixel = configured.Count > 0 ? configured[0].PixelId : null;
+        var endpoint = ConversionsApiClient.BuildEventsUri(current.ConversionsApi.BaseAddress, firstPixel);
+        var maxBatch = Math.Clamp(current.ConversionsApi.MaxBatchSize, 1, ConversionsApiOptions.MaxEventsPerRequest);
+        ConversionsApiLog.SenderStarted(_logger, firstPixel, endpoint, maxBatch, current.ConversionsApi.FlushInterval, _queue.Capacity, current.ConversionsApi.ValidateOnly);
 
         using var registration = stoppingToken.Register(static state => ((ConversionsApiSender)state!).BeginShutdown(), this);
-        var batch = new List<ConversionEventRecord>(MaxBatch);
+        _queue.LaneAdded += lane => Start(lane, stoppingToken);
+        foreach (var lane in _queue.Lanes.ToArray())
+        {
+            Start(lane, stoppingToken);
+        }
+
+        // Lanes may still be added until the queue is completed (shutdown): wait for that, then for every loop.
         try
         {
-            while (true)
-            {
-                try
-                {
-                    await _filler.FillAsync(batch, MaxBatch, Api.FlushInterval, stoppingToken).ConfigureAwait(false);
-                    if (batch.Count > 0)
-                    {
-                        await DeliverAsync(batch, stoppingToken).ConfigureAwait(false);
-                    }
-                    else if (stoppingToken.IsCancellationRequested && _queue.Count == 0)
-                    {
-                        break;
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // Never crash the host and never lose the batch: log and go round again.
-                    var delay = Api.BackoffDelay;
-                    ConversionsApiLog.SenderLoopFailed(_logger, ex, delay);
-                    await PauseAsync(delay, stoppingToken).ConfigureAwait(false);
-                }
-            }
+            await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: drain.
+        }
 
-            var delivered = Interlocked.Read(ref _deliveredDuringShutdown);
+        Task[] loops;
+        lock (_lock)
+        {
+            loops = [.. _lanes.Select(static l => l.Loop)];
+        }
+
+        await Task.WhenAll(loops).ConfigureAwait(false);
+
+        long delivered = 0;
+        var lost = 0;
+        lock (_lock)
+        {
+            foreach (var (sender, _) in _lanes)
+            {
+                delivered += sender.DeliveredDuringShutdown;
+                lost += sender.Lost;
+            }
+        }
+
+        if (lost > 0)
+        {
+            _instrumentation.Dropped(DropReason.Shutdown, lost);
+            ConversionsApiLog.ShutdownEventsLost(_logger, Api.ShutdownTimeout, lost);
+        }
+        else
+        {
             ConversionsApiLog.SenderStopped(_logger, delivered);
         }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested || stoppingToken.IsCancellationRequested)
+    }
+
+    private void Start(PixelLane lane, CancellationToken stoppingToken)
+    {
+        lock (_lock)
         {
-            var lost = batch.Count;
-            while (_queue.TryTake(out _))
+            if (_lanes.Exists(l => ReferenceEquals(l.Sender.Lane, lane)))
             {
-                lost++;
+                return;
             }
 
-            _status.Retained = 0;
-            if (lost > 0)
-            {
-                _instrumentation.Dropped(DropReason.Shutdown, lost);
-                ConversionsApiLog.ShutdownEventsLost(_logger, Api.ShutdownTimeout, lost);
-            }
+            var sender = new PixelLaneSender(lane, _queue, _delivery, _options, _timeProvider, _instrumentation, _logger, _abort.Token);
+            _lanes.Add((sender, Task.Run(() => sender.RunAsync(stoppingToken), CancellationToken.None)));
         }
     }
 
@@ -164,7 +178,13 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
     {
         _queue.Complete();
         _abort.CancelAfter(Api.ShutdownTimeout);
-        Wake();
+        lock (_lock)
+        {
+            foreach (var (sender, _) in _lanes)
+            {
+                sender.Wake();
+            }
+        }
     }
 
     private void OnOptionsChanged(OaiqTrackingOptions options, string? name)
@@ -174,130 +194,12 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
             return;
         }
 
-        _backoff = new DeliveryBackoff(options.ConversionsApi, _timeProvider, OnBackoff);
         ConversionsApiLog.ConfigurationChanged(_logger);
-        Wake();
-    }
-
-    /// <summary>Ends the current back-off wait (shutdown, or a configuration change that may have fixed the cause).</summary>
-    /// <remarks>The replaced source is cancelled, not disposed: the loop may be reading its token at that moment.</remarks>
-    private void Wake() => Interlocked.Exchange(ref _wake, new CancellationTokenSource()).Cancel();
-
-    /// <summary>Waits after an unexpected error; stopping ends the wait, only the shutdown deadline throws.</summary>
-    private async Task PauseAsync(TimeSpan delay, CancellationToken stoppingToken)
-    {
-        try
+        lock (_lock)
         {
-            await Task.Delay(delay, _timeProvider, stoppingToken.IsCancellationRequested ? _abort.Token : stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!_abort.IsCancellationRequested)
-        {
-            // Stopping: go on draining now.
-        }
-    }
-
-    /// <summary>Delivers a batch, keeping and retrying what fails, until it is empty. Throws only when the shutdown deadline passes.</summary>
-    private async Task DeliverAsync(List<ConversionEventRecord> batch, CancellationToken stoppingToken)
-    {
-        while (true)
-        {
-            // While running, stopping or a configuration change ends a back-off wait early (shutdown drains at once);
-            // while draining, only the shutdown deadline does.
-            var waitToken = stoppingToken.IsCancellationRequested ? _abort.Token : stoppingToken;
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(waitToken, Volatile.Read(ref _wake).Token);
-            try
+            foreach (var (sender, _) in _lanes)
             {
-                if (await _backoff.ExecuteAsync(AttemptAsync, batch, wait.Token).ConfigureAwait(false) is null)
-                {
-                    return;
-                }
-
-                _abort.Token.ThrowIfCancellationRequested();
-            }
-            catch (OperationCanceledException) when (!_abort.IsCancellationRequested)
-            {
-                // Woken: try again now.
-            }
-        }
-    }
-
-    /// <summary>One attempt: drop what went stale, send the rest; returns the failure, or <see langword="null"/> when nothing is left.</summary>
-    private async ValueTask<SendResult?> AttemptAsync(List<ConversionEventRecord> batch)
-    {
-        // A retry may carry newer records too: the API deduplicates on id, so the kept ones stay safe to resend.
-        _filler.Drain(batch, MaxBatch);
-        DropStale(batch);
-        if (batch.Count == 0)
-        {
-            return null;
-        }
-
-        var records = batch.ToArray();
-        batch.Clear();
-        try
-        {
-            var (failure, delivered) = await _delivery.DeliverAsync(records, batch, _abort.Token).ConfigureAwait(false);
-            if (_queue.IsCompleted)
-            {
-                Interlocked.Add(ref _deliveredDuringShutdown, delivered);
-            }
-
-            _status.Retained = batch.Count;
-            if (failure is null)
-            {
-                _status.RecordSuccess(_timeProvider.GetUtcNow(), out var previousFailures);
-                if (previousFailures > 0)
-                {
-                    ConversionsApiLog.Recovered(_logger, previousFailures);
-                }
-            }
-
-            return failure;
-        }
-        finally
-        {
-            _status.Retained = batch.Count;
-        }
-    }
-
-    private void OnBackoff(SendResult failure, TimeSpan delay)
-    {
-        // Runs as the pipeline decides to wait: the batch list is the kept records.
-        var count = _status.Retained;
-        _status.RecordFailure(_timeProvider.GetUtcNow(), failure.StatusCode is { } code
-            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"status {code}")
-            : failure.ErrorMessage ?? "no response");
-        _instrumentation.Failed(count, failure.Outcome);
-        var requestId = BatchDelivery.RequestIdText(failure);
-        switch (failure.Outcome)
-        {
-            case SendOutcome.Unauthorized:
-                ConversionsApiLog.Unauthorized(_logger, failure.StatusCode ?? 0, BatchDelivery.MessageText(failure), requestId, count, delay);
-                break;
-            case SendOutcome.Unexpected:
-                ConversionsApiLog.UnexpectedStatus(_logger, failure.StatusCode ?? 0, BatchDelivery.MessageText(failure), requestId, Api.BaseAddress, count, delay);
-                break;
-            default:
-                var reason = failure.StatusCode is { } status
-                    ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"status {status}: {failure.ErrorMessage}")
-                    : failure.ErrorMessage ?? "no response";
-                ConversionsApiLog.SendFailed(_logger, count, reason, delay);
-                break;
-        }
-    }
-
-    private void DropStale(List<ConversionEventRecord> batch)
-    {
-        var now = _timeProvider.GetUtcNow();
-        var oldest = now - ConversionEventQueue.MaxEventAge;
-        for (var i = batch.Count - 1; i >= 0; i--)
-        {
-            var record = batch[i];
-            if (record.Timestamp < oldest)
-            {
-                batch.RemoveAt(i);
-                _instrumentation.Dropped(DropReason.Stale);
-                ConversionsApiLog.StaleEventDropped(_logger, record.Id, record.EventType, now - record.Timestamp);
+                sender.OnOptionsChanged(options.ConversionsApi);
             }
         }
     }

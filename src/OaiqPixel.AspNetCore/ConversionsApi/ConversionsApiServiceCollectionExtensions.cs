@@ -34,7 +34,9 @@ internal static class ConversionsApiServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<ConversionsApiInstrumentation>();
         services.TryAddSingleton<BatchDelivery>();
-        services.TryAddSingleton<ConversionsApiStatus>();
+        services.TryAddSingleton<PixelMetricTags>();
+        services.TryAddSingleton<IOaiqPixelResolver, Tracking.ConfiguredPixelResolver>();
+        services.TryAddSingleton<PixelDirectory>();
         services.TryAddSingleton<ConversionEventQueue>();
         services.TryAddSingleton<IConversionEventSink>(static sp => sp.GetRequiredService<ConversionEventQueue>());
         services.TryAddKeyedSingleton<IConversionEventSink>(ConversionEventSinkKeys.InMemoryQueue, static (sp, _) => sp.GetRequiredService<ConversionEventQueue>());
@@ -51,7 +53,9 @@ internal static class ConversionsApiServiceCollectionExtensions
             .RemoveAllLoggers()
             .AddStandardResilienceHandler()
             .Configure(static (HttpStandardResilienceOptions resilience, IServiceProvider sp) =>
-                ConfigureResilience(resilience, sp.GetRequiredService<IOptions<OaiqTrackingOptions>>().Value.ConversionsApi));
+                ConfigureResilience(resilience, sp.GetRequiredService<IOptions<OaiqTrackingOptions>>().Value.ConversionsApi))
+            // One pipeline per pixel (pid): one pixel's outage opens only its own circuit breaker, never another pixel's.
+            .SelectPipelineBy(static _ => static request => PipelineKey(request.RequestUri));
 
         // Polly's telemetry options are the app's (one for all its pipelines); only this client's attempts are changed.
         services.AddOptions<TelemetryOptions>().PostConfigure(ResilienceLogLevels.QuietSuccessfulAttempts);
@@ -83,6 +87,9 @@ internal static class ConversionsApiServiceCollectionExtensions
             resilience.CircuitBreaker.SamplingDuration = minimumSampling;
         }
     }
+
+    /// <summary>The resilience pipeline of a request: its <c>pid</c> (the query of <c>…/v1/events?pid=…</c>), so each pixel has its own breaker.</summary>
+    internal static string PipelineKey(Uri? requestUri) => requestUri?.Query ?? string.Empty;
 
     /// <summary>
     /// <c>OaiqPixel/{package version}</c>, e.g. <c>OaiqPixel/0.4.0</c> or <c>OaiqPixel/0.4.1-alpha.0.3</c>: the informational

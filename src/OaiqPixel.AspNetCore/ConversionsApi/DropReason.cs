@@ -10,6 +10,9 @@ internal static class DropReason
     public const string Consent = "consent";
     public const string Shutdown = "shutdown";
 
+    /// <summary>The event's pixel has no Conversions API key (or the pixel resolver does not know it): its events stay in the browser.</summary>
+    public const string NoApiKey = "no_api_key";
+
     /// <summary>A view event's server copy for a prefetch or prerender request (<see cref="OaiqServerViewOptions"/>).</summary>
     public const string Prefetch = "prefetch";
 

@@ -17,7 +17,7 @@ namespace OaiqPixel.AspNetCore.Cookies;
 /// A carrier renders its events at most once per process: a consumed cookie is remembered (by a hash) for the carrier's
 /// lifetime, so a captured cookie sent again renders nothing. Across a web farm a replay to another instance within the
 /// lifetime can still render once there; the ids are the same, so the API deduplicates them.
-/// It holds the pixel calls themselves (each <c>measure</c> call's arguments as the pixel script writer wrote them, a JSON
+/// It holds the pixel calls themselves (each <c>measure</c> or <c>measureSingle</c> call's arguments as the pixel script writer wrote them, a JSON
 /// array safe inside a script), so a carried event renders exactly as it would have on its own page; the expiry lives
 /// inside the protected payload, so an old or altered cookie is ignored however its attributes were changed.
 /// </remarks>
@@ -105,7 +105,7 @@ internal sealed class PixelCarrier
             foreach (var item in root.GetProperty("e").EnumerateArray())
             {
                 // Authenticated, so written by this app; still, only a measure call is ever rendered from it.
-                if (item.ValueKind != JsonValueKind.Array || item.GetArrayLength() is < 3 or > 4 || item[0].ValueEquals("measure") is false)
+                if (item.ValueKind != JsonValueKind.Array || !IsMeasureCall(item))
                 {
                     throw new FormatException("Not a measure call.");
                 }
@@ -167,4 +167,12 @@ internal sealed class PixelCarrier
         SHA256.HashData(Encoding.UTF8.GetBytes(cookieValue), hash);
         return BinaryPrimitives.ReadUInt128LittleEndian(hash);
     }
+
+    /// <summary>
+    /// <c>["measure", name, data, options?]</c>, or <c>["measureSingle", pixelId, name, data, options?]</c> (spec §1.7): the
+    /// target pixel travels with the event.
+    /// </summary>
+    private static bool IsMeasureCall(JsonElement item) =>
+        item[0].ValueEquals("measure") ? item.GetArrayLength() is 3 or 4
+        : item[0].ValueEquals("measureSingle") && item.GetArrayLength() is 4 or 5 && item[1].ValueKind == JsonValueKind.String;
 }

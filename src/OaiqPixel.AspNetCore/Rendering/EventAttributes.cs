@@ -22,6 +22,7 @@ internal sealed class EventAttributes
     public const string EventId = "event-id";
     public const string OptOut = "opt-out";
     public const string User = "user";
+    public const string Pixel = "pixel";
 
     public string? EventName { get; init; }
 

@@ -5,10 +5,10 @@ namespace OaiqPixel.AspNetCore.Rendering;
 
 /// <summary>
 /// The pixel as HTML: <c>&lt;script nonce="…"&gt;</c>, the shared loader, this page's calls, <c>&lt;/script&gt;</c>, and
-/// the optional <c>&lt;noscript&gt;</c> image. The nonce and the image URL are HTML-encoded with the encoder the page
+/// the optional <c>&lt;noscript&gt;</c> images (one per pixel). The nonce and the image URLs are HTML-encoded with the encoder the page
 /// writes with; the script body is already encoded for its context (<see cref="PixelScriptWriter"/>).
 /// </summary>
-internal sealed class PixelMarkup(string? nonce, string loader, Utf8HtmlContent calls, string? noScriptImageUrl) : IHtmlContent
+internal sealed class PixelMarkup(string? nonce, string loader, Utf8HtmlContent calls, IReadOnlyList<string>? noScriptImageUrls) : IHtmlContent
 {
     /// <summary>The script's text: loader and calls, inside the prerender guard.</summary>
     public string Script => loader + calls.ToString();
@@ -29,12 +29,18 @@ internal sealed class PixelMarkup(string? nonce, string loader, Utf8HtmlContent 
         writer.Write(loader);
         calls.WriteTo(writer, encoder);
         writer.Write("</script>");
-        if (noScriptImageUrl is not null)
+        if (noScriptImageUrls is { Count: > 0 })
         {
-            // Spec §1.8: the image tag as the pixel's fallback without JavaScript, hidden, page-load only.
-            writer.Write("<noscript><img height=\"1\" width=\"1\" style=\"display:none\" alt=\"\" src=\"");
-            encoder.Encode(writer, noScriptImageUrl);
-            writer.Write("\"></noscript>");
+            // Spec §1.8: the image tag as the pixel's fallback without JavaScript, hidden, page-load only; one per pixel.
+            writer.Write("<noscript>");
+            foreach (var url in noScriptImageUrls)
+            {
+                writer.Write("<img height=\"1\" width=\"1\" style=\"display:none\" alt=\"\" src=\"");
+                encoder.Encode(writer, url);
+                writer.Write("\">");
+            }
+
+            writer.Write("</noscript>");
         }
     }
 

@@ -153,14 +153,18 @@ internal sealed class PixelRenderer
                 }
             }
 
+            // Every pixel is initialized before the first measure, so each receives every event of the page (spec §1.7).
             var initUser = denied ? null : request.User;
-            if (data is null)
+            foreach (var pixelId in tracking.PixelIds)
             {
-                script.WriteInit(_options.PixelId!, _options.Debug, initUser);
-            }
-            else
-            {
-                data.Add(PixelScriptWriter.InitArguments(_options.PixelId!, _options.Debug, initUser));
+                if (data is null)
+                {
+                    script.WriteInit(pixelId, _options.Debug, initUser);
+                }
+                else
+                {
+                    data.Add(PixelScriptWriter.InitArguments(pixelId, _options.Debug, initUser));
+                }
             }
 
             if (!denied)
@@ -218,7 +222,7 @@ internal sealed class PixelRenderer
             string.IsNullOrWhiteSpace(nonce) ? null : nonce,
             _loader,
             calls,
-            pageView is not null && _options.NoScriptFallback ? NoScriptImageUrl(_options.PixelId!, pageView) : null);
+            pageView is not null && _options.NoScriptFallback ? tracking.PixelIds.Select(pixelId => NoScriptImageUrl(pixelId, pageView)).ToArray() : null);
     }
 
     private static void WriteMeasure(PixelScriptWriter script, PixelPageData? data, ConversionEvent conversionEvent)

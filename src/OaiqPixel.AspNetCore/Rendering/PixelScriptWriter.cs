@@ -139,13 +139,18 @@ internal sealed class PixelScriptWriter : IDisposable
         _json.Flush();
     }
 
-    /// <summary>Writes <c>oaiq("measure", name, data, options);</c> for a recorded event.</summary>
+    /// <summary>
+    /// Writes <c>oaiq("measure", name, data, options);</c> for a recorded event, or
+    /// <c>oaiq("measureSingle", pixelId, name, data, options);</c> when it is aimed at one pixel (spec §1.6, §1.7).
+    /// </summary>
     /// <param name="conversionEvent">The event; its id becomes the <c>event_id</c> option.</param>
     /// <exception cref="ArgumentException">The event is Conversions API only (<c>app_installed</c>, <c>app_opened</c>).</exception>
     public void WriteMeasure(ConversionEvent conversionEvent)
     {
         ArgumentNullException.ThrowIfNull(conversionEvent);
-        WriteMeasure(conversionEvent.Event, conversionEvent.Id, conversionEvent.OptOut);
+        _output.Write("oaiq("u8);
+        WriteMeasureArguments(conversionEvent.Event, conversionEvent.Id, conversionEvent.OptOut, conversionEvent.PixelId);
+        _output.Write(");\n"u8);
     }
 
     /// <summary>Writes <c>oaiq("measure", name, data, options);</c>.</summary>
@@ -156,7 +161,7 @@ internal sealed class PixelScriptWriter : IDisposable
     public void WriteMeasure(OaiqEvent @event, string eventId, bool optOut = false)
     {
         _output.Write("oaiq("u8);
-        WriteMeasureArguments(@event, eventId, optOut);
+        WriteMeasureArguments(@event, eventId, optOut, pixelId: null);
         _output.Write(");\n"u8);
     }
 
@@ -173,7 +178,8 @@ internal sealed class PixelScriptWriter : IDisposable
     }
 
     /// <summary>
-    /// The arguments of an event's <c>measure</c> call as a JSON array, <c>["measure","order_created",{…},{"event_id":…}]</c>,
+    /// The arguments of an event's <c>measure</c> call as a JSON array, <c>["measure","order_created",{…},{"event_id":…}]</c>
+    /// (or <c>["measureSingle","px_…","order_created",…]</c> for an event aimed at one pixel),
     /// encoded for a script context like every call: what a carrier keeps until the next page renders it.
     /// </summary>
     /// <param name="conversionEvent">A pixel event.</param>
@@ -186,7 +192,7 @@ internal sealed class PixelScriptWriter : IDisposable
         using (var writer = new PixelScriptWriter(buffer))
         {
             buffer.Write("["u8);
-            writer.WriteMeasureArguments(conversionEvent.Event, conversionEvent.Id, conversionEvent.OptOut);
+            writer.WriteMeasureArguments(conversionEvent.Event, conversionEvent.Id, conversionEvent.OptOut, conversionEvent.PixelId);
             buffer.Write("]"u8);
         }
 
@@ -207,8 +213,11 @@ internal sealed class PixelScriptWriter : IDisposable
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>Writes <c>"measure", name, data, options</c>: the pixel carries only what it accepts (spec §2.1, §3.2).</summary>
-    private void WriteMeasureArguments(OaiqEvent @event, string eventId, bool optOut)
+    /// <summary>
+    /// Writes <c>"measure", name, data, options</c>, or <c>"measureSingle", pixelId, name, data, options</c> (the Pixel ID
+    /// inserted before the event name, spec §1.7): the pixel carries only what it accepts (spec §2.1, §3.2).
+    /// </summary>
+    private void WriteMeasureArguments(OaiqEvent @event, string eventId, bool optOut, string? pixelId)
     {
         ArgumentNullException.ThrowIfNull(@event);
         EventIds.Validate(eventId, nameof(eventId));
@@ -217,7 +226,17 @@ internal sealed class PixelScriptWriter : IDisposable
             throw new ArgumentException($"'{@event.Name}' is a Conversions API-only event; the pixel does not accept it.", nameof(@event));
         }
 
-        _output.Write("\"measure\","u8);
+        if (pixelId is null)
+        {
+            _output.Write("\"measure\","u8);
+        }
+        else
+        {
+            _output.Write("\"measureSingle\","u8);
+            WriteString(pixelId);
+            _output.Write(","u8);
+        }
+
         WriteString(@event.Name);
         _output.Write(","u8);
         _json.Reset();

@@ -98,6 +98,14 @@ public sealed class OaiqEventTagHelper : TagHelper
     [HtmlAttributeName(EventAttributes.User)]
     public UserData? User { get; set; }
 
+    /// <summary>
+    /// The one pixel the event is aimed at (<c>pixel="px_seller_17"</c>): <c>measureSingle</c> in the browser and a
+    /// Conversions API copy for that pixel only (spec §1.7). It must be one of the request's pixels; empty or white space counts as none. The default is none:
+    /// every pixel of the page.
+    /// </summary>
+    [HtmlAttributeName(EventAttributes.Pixel)]
+    public string? Pixel { get; set; }
+
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     public override void Process(TagHelperContext context, TagHelperOutput output)
@@ -114,7 +122,14 @@ public sealed class OaiqEventTagHelper : TagHelper
                 return;
             }
 
-            tracker.Track(BuildEvent(), EventId, User, OptOut);
+            if (string.IsNullOrWhiteSpace(Pixel))
+            {
+                tracker.Track(BuildEvent(), EventId, User, OptOut);
+            }
+            else
+            {
+                tracker.TrackSingle(Pixel, BuildEvent(), EventId, User, OptOut);
+            }
         }
         catch (Exception ex)
         {

@@ -54,7 +54,27 @@ internal sealed class EventRecorder(
             return SkipView(conversionEvent, reason);
         }
 
-        return Enqueue(target, conversionEvent);
+        return context is null ? Enqueue(target, conversionEvent) : EnqueueForPixels(target, context.PixelIds, conversionEvent);
+    }
+
+    /// <summary>
+    /// One copy per pixel for an event aimed at every pixel of the page, with the same id (each pixel deduplicates on its
+    /// own, spec §5); an event aimed at one pixel goes as it is.
+    /// </summary>
+    private bool EnqueueForPixels(IConversionEventSink target, IReadOnlyList<string> pixelIds, ConversionEvent conversionEvent)
+    {
+        if (conversionEvent.PixelId is not null || pixelIds.Count == 0)
+        {
+            return Enqueue(target, conversionEvent);
+        }
+
+        var accepted = false;
+        foreach (var pixelId in pixelIds)
+        {
+            accepted |= Enqueue(target, conversionEvent.ForPixel(pixelId));
+        }
+
+        return accepted;
     }
 
     /// <summary>
@@ -62,10 +82,10 @@ internal sealed class EventRecorder(
     /// <see cref="IConversionEventSink"/> (no request's unit of work commits it), skipping a view's copy when <paramref name="viewSkipReason"/> says no person sees it.
     /// </summary>
     /// <returns>Whether the server leg accepted it.</returns>
-    public bool SendToServerForVisitor(string? viewSkipReason, ConversionEvent conversionEvent) =>
+    public bool SendToServerForVisitor(string? viewSkipReason, IReadOnlyList<string> pixelIds, ConversionEvent conversionEvent) =>
         viewSkipReason is not null && sink.IsEnabled && ServerViewFilter.IsViewEvent(conversionEvent.Event.Name)
             ? SkipView(conversionEvent, viewSkipReason)
-            : Enqueue(sink, conversionEvent);
+            : EnqueueForPixels(sink, pixelIds, conversionEvent);
 
     private bool SkipView(ConversionEvent conversionEvent, string reason)
     {

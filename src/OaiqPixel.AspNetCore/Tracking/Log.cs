@@ -100,4 +100,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 41, EventName = "MiddlewareMissing", Level = LogLevel.Warning,
         Message = "app.UseOaiqTracking() did not run for this request ({Detail}): a landing ?oppref= is not kept in the __oppref cookie, so events on later pages go out without oppref. Add app.UseOaiqTracking() after app.UseRouting() (and after UseForwardedHeaders and UseCookiePolicy if you use them) and before the endpoints (MapControllerRoute, MapRazorPages, MapGet, ...). Logged once.")]
     public static partial void MiddlewareMissing(ILogger logger, string detail);
+
+    [LoggerMessage(EventId = 80, EventName = "PixelResolverFailed", Level = LogLevel.Error,
+        Message = "The pixel resolver {Resolver} threw: tracking is off for this request (no pixel, no event). Fix the resolver; it must not throw.")]
+    public static partial void PixelResolverFailed(ILogger logger, string resolver, Exception exception);
+
+    [LoggerMessage(EventId = 81, EventName = "PixelIdUnusable", Level = LogLevel.Warning,
+        Message = "The pixel resolver {Resolver} returned a pixel at index {Index} without a usable PixelId (1-128 characters, no white space or control characters): it was left out of this request.")]
+    public static partial void PixelIdUnusable(ILogger logger, string resolver, int index);
+
+    [LoggerMessage(EventId = 82, EventName = "PixelNotOnPage", Level = LogLevel.Warning,
+        Message = "'{EventName}' was aimed at pixel {PixelId}, which is not one of this request's pixels ({RequestPixels}): it was not recorded, as the SDK loses events for a pixel the page did not initialize (spec 1.7). Have the pixel resolver return it for this request.")]
+    public static partial void PixelNotOnPage(ILogger logger, string eventName, string pixelId, string requestPixels);
 }

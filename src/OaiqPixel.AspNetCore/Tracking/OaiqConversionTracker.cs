@@ -19,7 +19,20 @@ internal sealed class OaiqConversionTracker(
     IServiceProvider services,
     ILogger<OaiqConversionTracker> logger) : IConversionTracker
 {
-    public string? Track(OaiqEvent oaiqEvent, string? eventId = null, UserData? user = null, bool optOut = false)
+    public string? Track(OaiqEvent oaiqEvent, string? eventId = null, UserData? user = null, bool optOut = false) =>
+        TrackCore(null, oaiqEvent, eventId, user, optOut);
+
+    public string? TrackSingle(string pixelId, OaiqEvent oaiqEvent, string? eventId = null, UserData? user = null, bool optOut = false)
+    {
+        if (!OaiqPixelOptions.IsValidPixelId(pixelId))
+        {
+            throw new ArgumentException("pixelId must be the Pixel ID from Ads Manager: 1-128 characters, without white space or control characters.", nameof(pixelId));
+        }
+
+        return TrackCore(pixelId, oaiqEvent, eventId, user, optOut);
+    }
+
+    private string? TrackCore(string? pixelId, OaiqEvent oaiqEvent, string? eventId, UserData? user, bool optOut)
     {
         ArgumentNullException.ThrowIfNull(oaiqEvent);
         if (eventId is not null)
@@ -36,12 +49,17 @@ internal sealed class OaiqConversionTracker(
         if (circuit.IsCircuit)
         {
             // The circuit's IHttpContextAccessor may show the connection's request (/_blazor), not a page: never use it.
-            return services.GetRequiredService<CircuitEventRecorder>().Track(oaiqEvent, eventId, user, optOut);
+            return services.GetRequiredService<CircuitEventRecorder>().Track(oaiqEvent, eventId, user, optOut, pixelId);
         }
 
         if (httpContextAccessor.HttpContext is not { } httpContext)
         {
             var background = events.CreateOutsideRequest(oaiqEvent, eventId, user, optOut);
+            if (pixelId is not null)
+            {
+                background = background.ForPixel(pixelId);
+            }
+
             Log.TrackedOutsideRequest(logger, oaiqEvent.Name, events.BackgroundActionSource);
             recorder.SendToServer(null, background);
             return background.Id;
@@ -59,7 +77,18 @@ internal sealed class OaiqConversionTracker(
             return null;
         }
 
+        if (pixelId is not null && !context.HasPixel(pixelId))
+        {
+            Log.PixelNotOnPage(logger, oaiqEvent.Name, pixelId, string.Join(", ", context.PixelIds));
+            return null;
+        }
+
         var conversionEvent = events.Create(context, oaiqEvent, eventId, user, optOut);
+        if (pixelId is not null)
+        {
+            conversionEvent = conversionEvent.ForPixel(pixelId);
+        }
+
         var enqueued = recorder.Record(context, conversionEvent);
         Log.EventRecorded(logger, oaiqEvent.Name, conversionEvent.Id, enqueued);
         return conversionEvent.Id;

@@ -41,6 +41,23 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
 
     public bool IsActive => true;
 
+    /// <summary>The request's Pixel IDs, in <c>init</c> order (at least one): events not aimed at one pixel go to each.</summary>
+    public IReadOnlyList<string> PixelIds { get; init; } = [];
+
+    /// <summary>Whether <paramref name="pixelId"/> is one of the request's pixels (initialized on its page, spec §1.7).</summary>
+    public bool HasPixel(string pixelId)
+    {
+        foreach (var id in PixelIds)
+        {
+            if (string.Equals(id, pixelId, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public string? Oppref => Landing.Oppref;
 
     public bool IsNewOppref => Landing.IsNewOppref;

@@ -7,7 +7,7 @@ namespace OaiqPixel.AspNetCore.Tracking;
 
 /// <summary>
 /// Builds a request's <see cref="OaiqTrackingContext"/> once, whoever asks first (the middleware, the tracker, the pixel):
-/// it decides whether tracking runs for the request, resolves consent, reads the request (<see cref="LandingRequest"/>),
+/// it decides whether tracking runs for the request (its pixels, <see cref="RequestPixels"/>), resolves consent, reads the request (<see cref="LandingRequest"/>),
 /// and starts the steps that belong to a new context — a withdrawal's cookie deletions, the carrier's pick-up, and the
 /// check that the middleware saw the request.
 /// </summary>
@@ -19,6 +19,7 @@ internal sealed class TrackingContextFactory
     private readonly VisitorCookies _visitorCookies;
     private readonly CarrierCookie _carrier;
     private readonly MiddlewareCheck _middlewareCheck;
+    private readonly RequestPixels _pixels;
     private readonly ILogger _logger;
     private readonly OaiqServerViewOptions _serverViews;
 
@@ -28,6 +29,7 @@ internal sealed class TrackingContextFactory
         VisitorCookies visitorCookies,
         CarrierCookie carrier,
         MiddlewareCheck middlewareCheck,
+        RequestPixels pixels,
         ILogger<TrackingContextFactory> logger)
     {
         _options = options.Value;
@@ -35,6 +37,7 @@ internal sealed class TrackingContextFactory
         _visitorCookies = visitorCookies;
         _carrier = carrier;
         _middlewareCheck = middlewareCheck;
+        _pixels = pixels;
         _logger = logger;
         _serverViews = _options.ServerViews ?? new OaiqServerViewOptions();
         IsActive = _options.IsActive;
@@ -64,9 +67,19 @@ internal sealed class TrackingContextFactory
             return null;
         }
 
+        // No pixel for this request (a tenant without one): tracking is off for it, as for an endpoint that opted out.
+        var pixelIds = _pixels.Resolve(httpContext);
+        if (pixelIds.Count == 0)
+        {
+            // Remembered, so the resolver is asked once per request.
+            httpContext.Features.Set<IOaiqTrackingFeature>(InactiveTrackingFeature.Instance);
+            return null;
+        }
+
         var consent = ResolveConsent(httpContext);
         var context = new OaiqTrackingContext(httpContext, consent, LandingRequest.Read(httpContext.Request, consent, _logger), _options.NonceProvider, _serverViews)
         {
+            PixelIds = pixelIds,
             SeenByMiddleware = fromMiddleware,
         };
         httpContext.Features.Set<IOaiqTrackingFeature>(context);

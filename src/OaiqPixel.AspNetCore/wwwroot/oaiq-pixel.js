@@ -11,7 +11,7 @@ const selector = "script[type='application/json'][data-oaiq-page]";
 const state = window.__oaiqPixel || (window.__oaiqPixel = {
   measured: new Set(),   // event ids already measured: a re-sent call is not measured again
   seenText: new WeakMap(), // data element -> the text last applied, so an unchanged element costs nothing
-  initialized: "",       // the init arguments applied, as JSON: a changed user object is applied again
+  initialized: {},       // pixel id -> its init arguments applied, as JSON: a changed user object is applied again
   consent: null,         // the consent last applied (true / false), or null before any
   visitor: null,         // the newest page's protected visitor context, read by an interactive circuit
   started: false,
@@ -61,11 +61,13 @@ function apply(calls) {
       }
       state.consent = call[1];
     } else if (call[0] === "init") {
+      // One entry per pixel: several pixels each keep their own init (spec 1.7).
       const text = JSON.stringify(call[1]);
-      if (state.initialized === text) {
+      const pixel = call[1] && typeof call[1].pixelId === "string" ? call[1].pixelId : "";
+      if (state.initialized[pixel] === text) {
         continue;
       }
-      state.initialized = text;
+      state.initialized[pixel] = text;
     } else {
       const id = eventIdOf(call);
       if (id === null || state.measured.has(id)) {

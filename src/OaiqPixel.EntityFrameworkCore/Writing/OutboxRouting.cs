@@ -36,7 +36,8 @@ internal sealed class OutboxRouting
         _time = time;
         _metrics = metrics;
         _logger = logger;
-        _pixelId = tracking.Value.PixelId?.Trim() ?? string.Empty;
+        // An event not aimed at one pixel and recorded outside a request (a request's events come one copy per pixel).
+        _pixelId = (tracking.Value.PixelId ?? tracking.Value.Pixels.FirstOrDefault()?.PixelId)?.Trim() ?? string.Empty;
     }
 
     /// <summary>The in-memory queue: views, and what the database refused.</summary>
@@ -64,7 +65,7 @@ internal sealed class OutboxRouting
         var errors = ConversionEventValidator.Validate(conversionEvent, _time.GetUtcNow(), MaxEventAge);
         if (errors.Count == 0)
         {
-            return ConversionEventRecord.Create(conversionEvent, _pixelId);
+            return ConversionEventRecord.Create(conversionEvent, conversionEvent.PixelId ?? _pixelId);
         }
 
         _metrics.Dropped(1, "invalid");

@@ -14,7 +14,7 @@ internal sealed class RequestProcessor(FakeConversionsApiOptions options)
     private static readonly JsonDocumentOptions _parseOptions = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
 
     private readonly string _apiKey = options.ApiKey;
-    private readonly string _pixelId = options.PixelId;
+    private readonly Dictionary<string, string> _keysByPixel = new(options.AdditionalPixels, StringComparer.Ordinal) { [options.PixelId] = options.ApiKey };
     private readonly TimeProvider _timeProvider = options.TimeProvider;
     private volatile Func<JsonElement, bool>? _poisonEvent = options.PoisonEvent;
 
@@ -54,18 +54,20 @@ internal sealed class RequestProcessor(FakeConversionsApiOptions options)
             return Refuse(StatusCodes.Status405MethodNotAllowed, $"Method {request.Method} is not allowed on {ConversionsApiSchema.EventsPath}; use POST");
         }
 
-        if (!IsAuthorized(request.Headers.Authorization.ToString()))
+        // The key of the request's own pixel (the primary pixel's when the pid is missing or unknown).
+        var pid = request.Query["pid"];
+        var expectedKey = pid.Count == 1 && pid[0] is { } known && _keysByPixel.TryGetValue(known, out var pixelKey) ? pixelKey : _apiKey;
+        if (!IsAuthorized(request.Headers.Authorization.ToString(), expectedKey))
         {
             return Refuse(StatusCodes.Status401Unauthorized, ConversionsApiSchema.InsufficientPermissionsMessage);
         }
 
-        var pid = request.Query["pid"];
         if (pid.Count == 0 || string.IsNullOrEmpty(pid[0]))
         {
             return Refuse(StatusCodes.Status400BadRequest, "Missing required query parameter: pid");
         }
 
-        if (pid.Count > 1 || !string.Equals(pid[0], _pixelId, StringComparison.Ordinal))
+        if (pid.Count > 1 || !_keysByPixel.ContainsKey(pid[0]!))
         {
             return Refuse(StatusCodes.Status400BadRequest, $"pid: unknown pixel ID \"{pid}\"");
         }
@@ -126,13 +128,14 @@ internal sealed class RequestProcessor(FakeConversionsApiOptions options)
             return Refuse(StatusCodes.Status404NotFound, $"Unknown request URL: {request.Method} {request.Path}");
         }
 
-        if (!IsAuthorized(request.Headers.Authorization.ToString()))
+        var pid = request.Query["pid"];
+        var expectedKey = pid.Count == 1 && pid[0] is { } known && _keysByPixel.TryGetValue(known, out var pixelKey) ? pixelKey : _apiKey;
+        if (!IsAuthorized(request.Headers.Authorization.ToString(), expectedKey))
         {
             return Refuse(StatusCodes.Status401Unauthorized, ConversionsApiSchema.InsufficientPermissionsMessage);
         }
 
-        var pid = request.Query["pid"];
-        if (pid.Count != 1 || !string.Equals(pid[0], _pixelId, StringComparison.Ordinal))
+        if (pid.Count != 1 || !_keysByPixel.ContainsKey(pid[0]!))
         {
             return Refuse(StatusCodes.Status400BadRequest, $"pid: unknown pixel ID \"{pid}\"");
         }
@@ -210,11 +213,11 @@ internal sealed class RequestProcessor(FakeConversionsApiOptions options)
         return (count, validateOnly);
     }
 
-    private bool IsAuthorized(string authorization)
+    private static bool IsAuthorized(string authorization, string expectedKey)
     {
         const string scheme = "Bearer ";
         return authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)
-            && string.Equals(authorization[scheme.Length..], _apiKey, StringComparison.Ordinal);
+            && string.Equals(authorization[scheme.Length..], expectedKey, StringComparison.Ordinal);
     }
 
     private static bool IsJsonContentType(string? contentType)

@@ -107,8 +107,9 @@ public sealed class ConversionsApiDeliveryTests
     [Fact]
     public async Task DeliverAsync_TwoPixels_SendsEachPixelInItsOwnRequestsAndOneFailureDoesNotStopTheOther()
     {
-        // Arrange: the fake knows only its own pixel and refuses the other's pid with 400.
-        await using var h = await ServerLegHost.StartAsync(startSender: false);
+        // Arrange: the app has both pixels (the other on the shared key); the fake knows only its own and refuses the
+        // other's pid with 400.
+        await using var h = await ServerLegHost.StartAsync(o => o.Pixels.Add(new OaiqPixelOptions { PixelId = "px_other" }), startSender: false);
         var now = DateTimeOffset.UtcNow;
         var ours = TestEvents.Orders(3, now).Select(e => ConversionEventRecord.Create(e, h.Api.PixelId)).ToList();
         var theirs = TestEvents.Orders(2, now).Select(e => ConversionEventRecord.Create(e, "px_other")).ToList();

@@ -27,6 +27,9 @@ public sealed class TestController(TestScenario scenario, IConversionTracker tra
     [HttpGet("/two-pixels")]
     public IActionResult TwoPixels() => View("/TestApps/Views/TwoPixels.cshtml");
 
+    [HttpGet("/pixel-event-tag")]
+    public IActionResult PixelEventTag() => View("/TestApps/Views/PixelEvent.cshtml");
+
     [HttpGet("/event-tag")]
     public IActionResult EventTag() => View("/TestApps/Views/EventTag.cshtml");
 
