@@ -20,47 +20,17 @@ results_dir="${1:-${OAIQ_RESULTS_DIR:-}}"
 started=$(date +%s)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/oaiq-aot-check.XXXXXX")
-failures=()
 app_pid=""
-
-fail() { failures+=("$*"); echo "aot-check: FAIL: $*" >&2; }
-step() { echo "aot-check: $*"; }
+check_name=aot-check
+source tests/lib/check.sh
 
 cleanup() {
-  if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then kill "$app_pid" 2>/dev/null; wait "$app_pid" 2>/dev/null; fi
+  stop_app
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-write_trx() {
-  [ -n "$results_dir" ] || return 0
-  mkdir -p "$results_dir"
-  local passed=1 failed=0 outcome=Passed message="" seconds=$(( $(date +%s) - started ))
-  if [ "${#failures[@]}" -gt 0 ]; then passed=0; failed=1; outcome=Failed; message=$(printf '%s; ' "${failures[@]}" | sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g; s/"/\&quot;/g'); fi
-  cat > "$results_dir/aot-check.trx" <<TRX
-<?xml version="1.0" encoding="UTF-8"?>
-<TestRun id="$(cat /proc/sys/kernel/random/uuid 2>/dev/null || echo 00000000-0000-0000-0000-000000000000)" name="aot-check" xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010">
-  <Results>
-    <UnitTestResult testName="NativeAot_MinimalApiApp_PublishesWithoutTrimWarningsAndRunsBothLegs" outcome="${outcome}" duration="$(printf '%02d:%02d:%02d' $((seconds / 3600)) $((seconds % 3600 / 60)) $((seconds % 60)))">
-      <Output><ErrorInfo><Message>${message}</Message></ErrorInfo></Output>
-    </UnitTestResult>
-  </Results>
-  <ResultSummary outcome="${outcome}">
-    <Counters total="1" executed="1" passed="${passed}" failed="${failed}" error="0" timeout="0" aborted="0" inconclusive="0" />
-  </ResultSummary>
-</TestRun>
-TRX
-}
-
-finish() {
-  write_trx
-  if [ "${#failures[@]}" -gt 0 ]; then
-    echo "aot-check: FAILED (${#failures[@]} problem(s)) in $(( $(date +%s) - started )) s"
-    exit 1
-  fi
-  echo "aot-check: passed in $(( $(date +%s) - started )) s"
-  exit 0
-}
+finish() { finish_single NativeAot_MinimalApiApp_PublishesWithoutTrimWarningsAndRunsBothLegs; }
 
 command -v curl >/dev/null 2>&1 || { fail "curl is not installed (apt-get install -y curl)"; finish; }
 # The ILCompiler links with `clang`, else `gcc`; zlib comes linked in from the runtime pack, so no zlib1g-dev is needed.

@@ -19,55 +19,18 @@ started=$(date +%s)
 work=$(mktemp -d "${TMPDIR:-/tmp}/oaiq-pack-check.XXXXXX")
 # A version no other run uses, so the global packages folder cannot serve a stale copy.
 version="0.0.0-packcheck.$(date +%s).$$"
-failures=()
 app_pid=""
-
-fail() { failures+=("$*"); echo "pack-check: FAIL: $*" >&2; }
-step() { echo "pack-check: $*"; }
+check_name=pack-check
+source tests/lib/check.sh
 
 cleanup() {
-  if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then kill "$app_pid" 2>/dev/null; wait "$app_pid" 2>/dev/null; fi
-  local global
-  global=$(dotnet nuget locals global-packages --list 2>/dev/null | sed -E 's/^global-packages: //')
-  if [ -n "$global" ]; then
-    for id in oaiqpixel.abstractions oaiqpixel.aspnetcore oaiqpixel.testing; do
-      rm -rf "${global:?}/$id/$version"
-      rmdir "$global/$id" 2>/dev/null || true
-    done
-  fi
+  stop_app
+  forget_packed "$version" oaiqpixel.abstractions oaiqpixel.aspnetcore oaiqpixel.testing
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-write_trx() {
-  [ -n "$results_dir" ] || return 0
-  mkdir -p "$results_dir"
-  local passed=1 failed=0 outcome=Passed message=""
-  if [ "${#failures[@]}" -gt 0 ]; then passed=0; failed=1; outcome=Failed; message=$(printf '%s; ' "${failures[@]}" | sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g; s/"/\&quot;/g'); fi
-  cat > "$results_dir/pack-check.trx" <<TRX
-<?xml version="1.0" encoding="UTF-8"?>
-<TestRun id="$(cat /proc/sys/kernel/random/uuid 2>/dev/null || echo 00000000-0000-0000-0000-000000000000)" name="pack-check" xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010">
-  <Results>
-    <UnitTestResult testName="PackAndConsume_PackedPackagesRenderThePixelInAFreshMvcApp" outcome="${outcome}" duration="00:00:$(printf '%02d' $(( ($(date +%s) - started) % 60 )))">
-      <Output><ErrorInfo><Message>${message}</Message></ErrorInfo></Output>
-    </UnitTestResult>
-  </Results>
-  <ResultSummary outcome="${outcome}">
-    <Counters total="1" executed="1" passed="${passed}" failed="${failed}" error="0" timeout="0" aborted="0" inconclusive="0" />
-  </ResultSummary>
-</TestRun>
-TRX
-}
-
-finish() {
-  write_trx
-  if [ "${#failures[@]}" -gt 0 ]; then
-    echo "pack-check: FAILED (${#failures[@]} problem(s)) in $(( $(date +%s) - started )) s"
-    exit 1
-  fi
-  echo "pack-check: passed in $(( $(date +%s) - started )) s"
-  exit 0
-}
+finish() { finish_single PackAndConsume_PackedPackagesRenderThePixelInAFreshMvcApp; }
 
 for tool in unzip curl; do
   command -v "$tool" >/dev/null 2>&1 || { fail "$tool is not installed (apt-get install -y $tool)"; finish; }

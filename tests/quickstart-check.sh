@@ -22,7 +22,8 @@ declare -A outcome=()
 declare -A message=()
 app_pid=""
 
-step() { echo "quickstart-check: $*"; }
+check_name=quickstart-check
+source tests/lib/check.sh
 fail() {
   local model=$1; shift
   outcome[$model]=Failed
@@ -30,49 +31,21 @@ fail() {
   echo "quickstart-check: FAIL ($model): $*" >&2
 }
 
-stop_app() {
-  if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then kill "$app_pid" 2>/dev/null; wait "$app_pid" 2>/dev/null; fi
-  app_pid=""
-}
-
 cleanup() {
   stop_app
-  local global
-  global=$(dotnet nuget locals global-packages --list 2>/dev/null | sed -E 's/^global-packages: //')
-  if [ -n "$global" ]; then
-    for id in oaiqpixel.abstractions oaiqpixel.aspnetcore; do
-      rm -rf "${global:?}/$id/$version"
-      rmdir "$global/$id" 2>/dev/null || true
-    done
-  fi
+  forget_packed "$version" oaiqpixel.abstractions oaiqpixel.aspnetcore
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-xml_escape() { sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g; s/"/\&quot;/g'; }
-
 write_trx() {
-  [ -n "$results_dir" ] || return 0
-  mkdir -p "$results_dir"
   local passed=0 failed=0 results="" model
   for model in "${models[@]}"; do
     local result=${outcome[$model]:-Failed}
     if [ "$result" = Passed ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-    results+="    <UnitTestResult testName=\"QuickStart_${model}_CompilesAsWrittenAndRendersThePixel\" outcome=\"${result}\"><Output><ErrorInfo><Message>$(printf '%s' "${message[$model]:-}" | xml_escape)</Message></ErrorInfo></Output></UnitTestResult>
-"
+    results+="$(trx_result "QuickStart_${model}_CompilesAsWrittenAndRendersThePixel" "$result" "${message[$model]:-}")"$'\n'
   done
-  local overall=Passed
-  [ "$failed" -eq 0 ] || overall=Failed
-  cat > "$results_dir/quickstart-check.trx" <<TRX
-<?xml version="1.0" encoding="UTF-8"?>
-<TestRun id="$(cat /proc/sys/kernel/random/uuid 2>/dev/null || echo 00000000-0000-0000-0000-000000000000)" name="quickstart-check" xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010">
-  <Results>
-${results}  </Results>
-  <ResultSummary outcome="${overall}">
-    <Counters total="${#models[@]}" executed="${#models[@]}" passed="${passed}" failed="${failed}" error="0" timeout="0" aborted="0" inconclusive="0" />
-  </ResultSummary>
-</TestRun>
-TRX
+  write_trx_file "$passed" "$failed" "${results%$'\n'}"
 }
 
 finish() {
