@@ -4,6 +4,8 @@
 #   tests/load/run-wrk.sh [rounds=5] [duration=10s] [path=/products/sku-1]
 #   SERVER_LEG=0 tests/load/run-wrk.sh ...   # tracking on = browser leg only (no Conversions API key)
 #   WARMUP=20s (default)                       # wrk run before each measurement, until tiered JIT has settled
+#   CURVE=12 tests/load/run-wrk.sh 3 5s          # no warm-up: 12 back-to-back windows of 5 s from the app's start,
+#                                              # each window's on/off ratio (how long until the steady state)
 #
 # Builds MvcShop and the benchmark project in Release, then for each round runs the app once with tracking off
 # (Oaiq__Enabled=false) and once with it on (Oaiq__Enabled=true, a Pixel ID, and the server leg sending to a local
@@ -77,6 +79,16 @@ run_app() { # $1 = on|off ; prints requests/s. Runs in a $(...) subshell: its ow
   fi
   # Warm-up: with the CPU saturated, tiered compilation (a background thread) needs well over 5 s to finish, and a
   # measurement taken while it runs charges JIT time to whichever mode has more code still at tier 0.
+  if [ -n "${CURVE:-}" ]; then
+    local window
+    for window in $(seq 1 "$CURVE"); do
+      wrk -t2 -c50 -d"$duration" "http://127.0.0.1:$app_port$path" >"$out/curve-$mode-$round-$window.txt"
+    done
+    kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""
+    for window in $(seq 1 "$CURVE"); do awk '/Requests\/sec/ {printf "%s ", $2}' "$out/curve-$mode-$round-$window.txt"; done
+    echo
+    return
+  fi
   wrk -t2 -c50 -d"$warmup" "http://127.0.0.1:$app_port$path" >/dev/null
   wrk -t2 -c50 -d"$duration" "http://127.0.0.1:$app_port$path" >"$out/wrk-$mode-$round.txt"
   kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""
@@ -98,6 +110,19 @@ for round in $(seq 1 "$rounds"); do
 done
 
 stats() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.0f %.0f %.0f\n", m, a[1], a[NR]}'; }
+if [ -n "${CURVE:-}" ]; then
+  # Each element is one run's windows; the ratio per window is of the medians over the rounds.
+  echo "window (${duration} each, from the app's start): median off, median on, ratio"
+  for window in $(seq 1 "$CURVE"); do
+    col_off=(); col_on=()
+    for run in "${off[@]}"; do col_off+=("$(awk -v w="$window" '{print $w}' <<<"$run")"); done
+    for run in "${on[@]}"; do col_on+=("$(awk -v w="$window" '{print $w}' <<<"$run")"); done
+    read -r m_off _ _ < <(stats "${col_off[@]}")
+    read -r m_on _ _ < <(stats "${col_on[@]}")
+    awk -v w="$window" -v a="$m_on" -v b="$m_off" 'BEGIN {printf "window %2d: off %s, on %s, ratio %.3f\n", w, b, a, a/b}'
+  done
+  exit 0
+fi
 read -r off_med off_min off_max < <(stats "${off[@]}")
 read -r on_med on_min on_max < <(stats "${on[@]}")
 echo "tracking off: median $off_med requests/s (min $off_min, max $off_max)"
