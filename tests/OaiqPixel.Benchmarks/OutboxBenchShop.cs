@@ -14,6 +14,10 @@ public sealed class OutboxBenchShop(DbContextOptions<OutboxBenchShop> options) :
         else
         {
             options.UseSqlite(connectionString);
+            if (SqliteTuning.Enabled)
+            {
+                options.AddInterceptors(SqliteTuning.Instance);
+            }
         }
     }
 

@@ -32,13 +32,16 @@ public static class OutboxLoadDriver
         var events = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000;
         var perRequest = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100;
         var concurrency = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 4;
-        if (provider is not ("sqlite" or "postgres"))
+        var mode = args.Length > 5 ? args[5] : "outbox";
+        if (provider is not ("sqlite" or "postgres") || mode is not ("outbox" or "memory"))
         {
-            Console.Error.WriteLine("usage: --outbox <sqlite|postgres> [events] [ordersPerRequest] [concurrency]");
+            Console.Error.WriteLine("usage: --outbox <sqlite|postgres> [events] [ordersPerRequest] [concurrency] [outbox|memory]");
             return 2;
         }
 
-        Console.WriteLine($"OaiqPixel outbox load driver: {provider}, {events:N0} events, {perRequest} orders per request, {concurrency} concurrent; {Environment.ProcessorCount} CPU(s), .NET {Environment.Version}");
+        // memory: the same app and orders without the outbox (conversions go to the in-memory queue), the baseline.
+        var outbox = mode == "outbox";
+        Console.WriteLine($"OaiqPixel outbox load driver: {provider}, {events:N0} events, {perRequest} orders per request, {concurrency} concurrent, {(outbox ? "through the outbox" : "WITHOUT the outbox (in-memory queue, the baseline)")}; {Environment.ProcessorCount} CPU(s), .NET {Environment.Version}{(provider == "sqlite" && SqliteTuning.Enabled ? "; SQLite with synchronous=NORMAL and busy_timeout (OAIQ_BENCH_SQLITE_TUNING=1)" : string.Empty)}; load average {LoadAverage()}");
         using var cluster = provider == "postgres" ? PostgresCluster.Start(durable: true) : null;
         var folder = provider == "sqlite" ? Directory.CreateTempSubdirectory("oaiq-outbox-load-").FullName : null;
         try
@@ -47,9 +50,13 @@ public static class OutboxLoadDriver
             await using var api = await FakeConversionsApi.StartAsync(new FakeConversionsApiOptions { CountOnly = true });
 
             // Warm-up (JIT, connections, the fake), then the measured run, each on a fresh database.
-            await MeasureAsync(provider, NewDatabase("warmup"), api, Math.Min(events, 10_000), perRequest, concurrency, quiet: true);
-            await MeasureAsync(provider, NewDatabase("run"), api, events, perRequest, concurrency, quiet: false);
-            await MeasureSizeAsync(provider, NewDatabase("size"), api, Math.Min(events, 10_000), perRequest);
+            await MeasureAsync(provider, NewDatabase("warmup"), api, Math.Min(events, 10_000), perRequest, concurrency, outbox, quiet: true);
+            await MeasureAsync(provider, NewDatabase("run"), api, events, perRequest, concurrency, outbox, quiet: false);
+            if (outbox)
+            {
+                await MeasureSizeAsync(provider, NewDatabase("size"), api, Math.Min(events, 10_000), perRequest);
+            }
+
             return 0;
         }
         finally
@@ -62,22 +69,24 @@ public static class OutboxLoadDriver
         }
     }
 
-    private static async Task MeasureAsync(string provider, string connectionString, FakeConversionsApi api, int events, int perRequest, int concurrency, bool quiet)
+    private static async Task MeasureAsync(string provider, string connectionString, FakeConversionsApi api, int events, int perRequest, int concurrency, bool outbox, bool quiet)
     {
         OutboxBenchShop.CreateSchema(provider, connectionString);
         api.ClearRecordings();
-        await using var app = await StartAppAsync(provider, connectionString, api, dispatcher: true);
+        await using var app = await StartAppAsync(provider, connectionString, api, dispatcher: true, outbox);
         using var client = new HttpClient { BaseAddress = app.Address };
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
         var committedAt = await PlaceAsync(client, events, perRequest, concurrency, stopwatch);
         await api.WaitForEventsAsync(events, TimeSpan.FromMinutes(10));
         var deliveredAt = stopwatch.Elapsed;
         await WaitUntilEmptyAsync(provider, connectionString);
         var emptiedAt = stopwatch.Elapsed;
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         if (!quiet)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{provider}: {events:N0} orders committed with their conversions in {committedAt.TotalSeconds:0.00} s ({events / committedAt.TotalSeconds:N0}/s); all acknowledged by the API after {deliveredAt.TotalSeconds:0.00} s = {events / deliveredAt.TotalSeconds:N0} durable events/s end to end; outbox table empty after {emptiedAt.TotalSeconds:0.00} s ({events / emptiedAt.TotalSeconds:N0}/s); {api.TotalRequests:N0} API requests, {api.AcceptedEventCount - events:N0} resent"));
+                $"{provider}: {events:N0} orders committed with their conversions in {committedAt.TotalSeconds:0.00} s ({events / committedAt.TotalSeconds:N0}/s); all acknowledged by the API after {deliveredAt.TotalSeconds:0.00} s = {events / deliveredAt.TotalSeconds:N0} durable events/s end to end; outbox table empty after {emptiedAt.TotalSeconds:0.00} s ({events / emptiedAt.TotalSeconds:N0}/s); {api.TotalRequests:N0} API requests, {api.AcceptedEventCount - events:N0} resent; this process (app, dispatcher, fake) used {cpu.TotalMilliseconds * 1000 / events:0} µs of CPU per event ({cpu.TotalSeconds:0.0} s; the database server's own CPU not counted)"));
         }
     }
 
@@ -86,7 +95,7 @@ public static class OutboxLoadDriver
     {
         OutboxBenchShop.CreateSchema(provider, connectionString);
         var before = TableBytes(provider, connectionString);
-        await using (var app = await StartAppAsync(provider, connectionString, api, dispatcher: false))
+        await using (var app = await StartAppAsync(provider, connectionString, api, dispatcher: false, outbox: true))
         {
             using var client = new HttpClient { BaseAddress = app.Address };
             await PlaceAsync(client, events, perRequest, 1, Stopwatch.StartNew());
@@ -178,7 +187,7 @@ public static class OutboxLoadDriver
         }
     }
 
-    private static async Task<LoadApp> StartAppAsync(string provider, string connectionString, FakeConversionsApi api, bool dispatcher)
+    private static async Task<LoadApp> StartAppAsync(string provider, string connectionString, FakeConversionsApi api, bool dispatcher, bool outbox)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.Configuration.Sources.Clear();
@@ -186,19 +195,23 @@ public static class OutboxLoadDriver
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddDbContext<OutboxBenchShop>(o => OutboxBenchShop.Configure(o, provider, connectionString));
-        builder.Services.AddOaiqTracking(o =>
+        var tracking = builder.Services.AddOaiqTracking(o =>
             {
                 o.PixelId = api.PixelId;
                 o.ConsentMode = OaiqPixel.AspNetCore.OaiqConsentMode.AlwaysGranted;
                 o.ConversionsApi.ApiKey = api.ApiKey;
                 o.ConversionsApi.BaseAddress = api.BaseAddress;
                 o.ConversionsApi.MaxBatchSize = 1000;
-            })
-            .AddEntityFrameworkOutbox<OutboxBenchShop>(o =>
+            });
+        if (outbox)
+        {
+            tracking.AddEntityFrameworkOutbox<OutboxBenchShop>(o =>
             {
                 o.DispatcherEnabled = dispatcher;
                 o.BatchSize = 1000;
             });
+        }
+
         var app = builder.Build();
         app.UseOaiqTracking();
         var order = ConversionsApiLoadDriver.Event("template", DateTimeOffset.UtcNow).Event;
@@ -217,6 +230,18 @@ public static class OutboxLoadDriver
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new LoadApp(app, new Uri(address));
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
     }
 
     private sealed class LoadApp(WebApplication app, Uri address) : IAsyncDisposable

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OaiqPixel.EntityFrameworkCore.Tests.Infrastructure;
+using OaiqPixel.Testing;
 
 namespace OaiqPixel.EntityFrameworkCore.Tests;
 
@@ -49,6 +50,70 @@ public sealed class OutageTests
         Assert.True(ids.ToHashSet().SetEquals(app.Api.EventIds), "every committed record was delivered");
         Assert.Contains(app.Logs.GetSnapshot(), l => l.Id.Id == 217);
         Assert.Contains(app.Logs.GetSnapshot(), l => l.Id.Id == 218);
+    }
+
+    [Fact]
+    public async Task DatabaseDownBetweenSendAndDelete_DeliveredRecordsAreDeletedOnceItIsBack_AndNoneIsSentTwice()
+    {
+        // Arrange: the API holds each response for a while, so the database can go away while a claimed batch is on the wire.
+        using var cluster = PostgresCluster.Start(durable: false);
+        await using var app = await OutboxApp.StartAsync(
+            DbProvider.PostgreSql,
+            o => o.MaxDatabaseRetryDelay = TimeSpan.FromMilliseconds(200),
+            tracking: o =>
+            {
+                o.ConversionsApi.RequestTimeout = TimeSpan.FromSeconds(30);
+                o.ConversionsApi.TotalRequestTimeout = TimeSpan.FromSeconds(60);
+            },
+            services: s => s.AddHealthChecks().AddOaiqOutbox(),
+            apiOptions: new FakeConversionsApiOptions { ResponseDelay = TimeSpan.FromSeconds(5) },
+            database: TestDatabase.Create(cluster));
+        var sink = app.Get<IConversionEventSink>();
+        var ids = Enumerable.Range(0, 50).Select(i => "midsend_" + i).ToList();
+        foreach (var id in ids)
+        {
+            Assert.True(sink.TryEnqueue(new ConversionEvent(OaiqEvent.LeadCreated(), id, DateTimeOffset.UtcNow) { ActionSource = ActionSource.Other }));
+        }
+
+        var health = app.Get<HealthCheckService>();
+        await WaitForLogAsync(app, 210);
+
+        // Act: the database goes down while the first batch is being sent; the API accepts it; the delete cannot run.
+        cluster.StopServer();
+        var down = await WaitForHealthAsync(health, "database has been unreachable");
+        var sentWhileDown = app.Api.EventIds.Count;
+        app.Api.ResponseDelay = TimeSpan.Zero;
+        cluster.StartServer();
+        await app.Api.WaitForEventsAsync(50, s_wait);
+        await WaitForHealthAsync(health, "is delivering");
+        await WaitForEmptyTableAsync(app);
+
+        // Assert
+        Assert.Equal(HealthStatus.Degraded, down.Status);
+        Assert.InRange(sentWhileDown, 1, 49);
+        Assert.True(ids.ToHashSet().SetEquals(app.Api.EventIds), "every committed record was delivered");
+        Assert.Equal(50, app.Api.Events.Count);
+        Assert.Contains(app.Logs.GetSnapshot(), l => l.Id.Id == 218);
+    }
+
+    private static async Task WaitForLogAsync(OutboxApp app, int eventId)
+    {
+        var started = DateTime.UtcNow;
+        while (!app.Logs.GetSnapshot().Any(l => l.Id.Id == eventId))
+        {
+            Assert.True(DateTime.UtcNow - started < s_wait, $"No log {eventId} within {s_wait}.");
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task WaitForEmptyTableAsync(OutboxApp app)
+    {
+        var started = DateTime.UtcNow;
+        while (app.Database.Outbox().Count > 0)
+        {
+            Assert.True(DateTime.UtcNow - started < s_wait, $"The outbox still holds {app.Database.Outbox().Count} record(s) after {s_wait}.");
+            await Task.Delay(50);
+        }
     }
 
     private static async Task<HealthReport> WaitForHealthAsync(HealthCheckService health, string expected)

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OaiqPixel.AspNetCore;
 using OaiqPixel.EntityFrameworkCore.Tests.Infrastructure;
 
 namespace OaiqPixel.EntityFrameworkCore.Tests;
@@ -151,6 +152,51 @@ public sealed class SemanticsTests
         Assert.DoesNotContain("order_1004", app.Api.EventIds);
         Assert.DoesNotContain(app.Database.Orders(), o => o.Number == "1004");
         Assert.DoesNotContain(app.Database.Outbox(), m => m.EventId == "order_1004");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TwoPixels_TheTransactionDecidesBothLegs_ForEveryPixelsCopy(bool commit)
+    {
+        // Arrange: a second pixel, so the server leg gets one copy of the event per pixel (the page renders the original).
+        await using var app = await OutboxApp.StartAsync(
+            DbProvider.Sqlite,
+            o => o.DispatcherEnabled = false,
+            tracking: o => o.Pixels.Add(new OaiqPixelOptions { PixelId = "px_second_pixel", ApiKey = "sk-second" }));
+        app.Scenario.Run = (db, tracker, http) =>
+        {
+            if (http.Request.Method != "POST")
+            {
+                return;
+            }
+
+            using var transaction = db.Database.BeginTransaction();
+            db.Orders.Add(new Order { Number = "1005" });
+            tracker.Track(Order(), "order_1005");
+            db.SaveChanges();
+            if (commit)
+            {
+                transaction.Commit();
+            }
+        };
+        var client = app.CreateClient();
+
+        // Act
+        var post = await client.PostAsync("/place", null);
+
+        // Assert
+        var records = app.Database.Outbox().Where(m => m.EventId == "order_1005").Select(m => m.PixelId).Order().ToList();
+        if (commit)
+        {
+            Assert.NotNull(Pages.Carrier(post));
+            Assert.Equal([app.Api.PixelId, "px_second_pixel"], records);
+        }
+        else
+        {
+            Assert.Null(Pages.Carrier(post));
+            Assert.Empty(records);
+        }
     }
 
     [Theory]

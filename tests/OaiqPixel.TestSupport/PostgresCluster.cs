@@ -65,7 +65,7 @@ public sealed class PostgresCluster : IDisposable
         var port = FreePort();
         var options = string.Create(CultureInfo.InvariantCulture,
             $"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c max_connections=300 -c shared_buffers=128MB")
-            + (durable ? string.Empty : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+            + (durable ? string.Empty : " -c fsync=off -c full_page_writes=off");
         var cluster = new PostgresCluster(bin, root, asPostgresUser, port, options);
         try
         {

@@ -149,7 +149,7 @@ internal sealed partial class OutboxRequestSession : IDisposable
             for (var i = _entries.Count - 1; i >= 0; i--)
             {
                 var entry = _entries[i];
-                if (ReferenceEquals(entry.Event, conversionEvent))
+                if (IsCopyOf(entry.Event, conversionEvent))
                 {
                     return entry.State switch
                     {
@@ -163,6 +163,14 @@ internal sealed partial class OutboxRequestSession : IDisposable
 
         return OaiqBrowserLegState.Render;
     }
+
+    /// <summary>
+    /// Whether a record's event is the page's event: the same object, or the server leg's copy of it for one of the page's
+    /// pixels (<see cref="ConversionEvent.ForPixel"/> keeps the event object and the id; the page renders the original).
+    /// </summary>
+    private static bool IsCopyOf(ConversionEvent recorded, ConversionEvent rendered) =>
+        ReferenceEquals(recorded, rendered)
+        || (ReferenceEquals(recorded.Event, rendered.Event) && string.Equals(recorded.Id, rendered.Id, StringComparison.Ordinal));
 
     /// <summary>The request ended: the last settle; records still in an open transaction are left to it.</summary>
     public void Dispose()
