@@ -149,7 +149,10 @@ internal sealed partial class OutboxRequestSession : IDisposable
             for (var i = _entries.Count - 1; i >= 0; i--)
             {
                 var entry = _entries[i];
-                if (ReferenceEquals(entry.Event, conversionEvent))
+                // The server leg holds a copy per pixel (ConversionEvent.ForPixel), which shares the recorded event's
+                // OaiqEvent and id: any copy tells the state of the browser leg's one.
+                if (ReferenceEquals(entry.Event, conversionEvent)
+                    || (ReferenceEquals(entry.Event.Event, conversionEvent.Event) && string.Equals(entry.Event.Id, conversionEvent.Id, StringComparison.Ordinal)))
                 {
                     return entry.State switch
                     {
