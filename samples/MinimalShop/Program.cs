@@ -53,7 +53,29 @@ app.MapGet("/products/{id}", (string id, HttpContext http, IConversionTracker tr
         <h1 id="page-product">Trail running shoes</h1>
         <form method="post" action="/signup"><input name="__RequestVerificationToken" type="hidden" value="{ShopPage.Antiforgery(http)}">
         <button id="signup" type="submit">Tell me about new shoes</button></form>
+        <form method="post" action="/products/{id}/buy"><input name="__RequestVerificationToken" type="hidden" value="{ShopPage.Antiforgery(http)}">
+        <button id="buy" type="submit">Buy from our partner seller ($89.99)</button></form>
         """), "text/html; charset=utf-8");
+});
+
+// A marketplace sale (README "Several pixels and multi-tenant apps"): with Shop:SellerPixelId set and listed in
+// Oaiq:Pixels, the sale goes to the shop's own pixel with its total and to the seller's pixel with the seller's share,
+// each by measureSingle under the one order id (spec §1.7); without it, to the shop's pixel as usual.
+app.MapPost("/products/{id}/buy", (string id, IConversionTracker tracker, IConfiguration configuration) =>
+{
+    var orderId = $"order_{Guid.NewGuid():N}";
+    Content[] contents = [new Content { Id = id, Name = "Trail running shoes", Quantity = 1, Amount = Money.FromMajor(89.99m, "USD") }];
+    if (configuration["Shop:SellerPixelId"] is { Length: > 0 } seller && configuration["Oaiq:PixelId"] is { Length: > 0 } own)
+    {
+        tracker.TrackSingle(own, OaiqEvent.OrderCreated(Money.FromMajor(89.99m, "USD"), contents), orderId);
+        tracker.TrackSingle(seller, OaiqEvent.OrderCreated(Money.FromMajor(80.99m, "USD"), contents), orderId);
+    }
+    else
+    {
+        tracker.Track(OaiqEvent.OrderCreated(Money.FromMajor(89.99m, "USD"), contents), orderId);
+    }
+
+    return Results.Redirect("/thanks");
 });
 
 // A POST that redirects (Post/Redirect/Get): the lead's browser leg waits in the carrier cookie for the next page.

@@ -70,21 +70,32 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
     }
 
     /// <summary>
-    /// Joins both legs by event id, newest first, and says what is wrong with each: an id seen on one leg only (after a
-    /// grace period for the sender's flush interval), different names on the two legs, or an id seen twice on a leg.
+    /// Joins both legs by pixel and event id (each pixel deduplicates its own pair, spec §5), newest first, and says what
+    /// is wrong with each: an id seen on one leg only (after a grace period for the sender's flush interval), different
+    /// names on the two legs, or an id seen twice on a leg.
     /// </summary>
     public IReadOnlyList<SandboxEventRow> BuildRows()
     {
         var now = TimeProvider.GetUtcNow();
-        var browser = BrowserCalls.Where(c => c.EventName is not null && !c.Dropped).ToList();
+
+        // A browser call counts once for each pixel it reached (measure: every pixel initialized at the time, spec §1.7).
+        var browser = BrowserCalls.Where(c => c.EventName is not null && !c.Dropped)
+            .SelectMany(c => c.Pixels is { Count: > 0 } pixels ? pixels.Select(p => (Pixel: (string?)p, Call: c)) : [(Pixel: (string?)null, Call: c)])
+            .ToList();
         var server = ServerEvents.Where(e => !e.ValidateOnly).ToList();
-        var ids = browser.Select(c => c.EventId ?? string.Empty).Concat(server.Select(e => e.Id)).Distinct(StringComparer.Ordinal);
+
+        // A leg that does not know its pixel (an old stub SDK) pairs with the other leg whatever its pixel.
+        var keys = browser.Select(b => (b.Pixel, Id: b.Call.EventId ?? string.Empty)).Concat(server.Select(e => (Pixel: e.PixelId, e.Id))).Distinct().ToList();
+        if (keys.Any(k => k.Pixel is not null))
+        {
+            keys.RemoveAll(k => k.Pixel is null && keys.Any(o => o.Pixel is not null && o.Id == k.Id));
+        }
 
         var rows = new List<SandboxEventRow>();
-        foreach (var id in ids)
+        foreach (var (pixel, id) in keys)
         {
-            var fired = browser.Where(c => (c.EventId ?? string.Empty) == id).ToList();
-            var received = server.Where(e => e.Id == id).ToList();
+            var fired = browser.Where(b => (b.Call.EventId ?? string.Empty) == id && (pixel is null || b.Pixel is null || b.Pixel == pixel)).Select(b => b.Call).ToList();
+            var received = server.Where(e => e.Id == id && (pixel is null || e.PixelId is null || e.PixelId == pixel)).ToList();
             var browserName = fired.Select(c => NameKey(c.EventName, c.CustomEventName)).FirstOrDefault();
             var serverName = received.Select(e => NameKey(e.Type, e.CustomEventName)).FirstOrDefault();
             var lastSeen = fired.Select(c => c.ReceivedAt).Concat(received.Select(e => e.ReceivedAt)).Max();
@@ -138,7 +149,8 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
                 received.Select(e => e.Oppref).FirstOrDefault(o => o is not null),
                 fired.Select(c => c.Path).FirstOrDefault() ?? received.Select(e => e.SourceUrl).FirstOrDefault(),
                 problems,
-                lastSeen));
+                lastSeen,
+                pixel));
         }
 
         return [.. rows.OrderByDescending(r => r.LastSeen)];

@@ -140,7 +140,10 @@ public static class OaiqSandboxEndpoints
                     String(call, "customEventName"),
                     call.TryGetProperty("dropped", out var dropped) && dropped.ValueKind == JsonValueKind.True,
                     call.TryGetProperty("args", out var args) ? args.GetRawText() : "[]",
-                    now));
+                    now,
+                    call.TryGetProperty("pixels", out var pixels) && pixels.ValueKind == JsonValueKind.Array
+                        ? [.. pixels.EnumerateArray().Where(p => p.ValueKind == JsonValueKind.String).Select(p => p.GetString()!).Take(64)]
+                        : null));
             }
 
             sandbox.Add(received);
@@ -158,21 +161,22 @@ public static class OaiqSandboxEndpoints
         var now = sandbox.TimeProvider.GetUtcNow();
         context.Response.Headers["x-request-id"] = "req_sandbox_" + Guid.NewGuid().ToString("N")[..12];
 
-        var expectedKey = current.ConversionsApi.ApiKey;
-        if (string.IsNullOrEmpty(expectedKey) || !string.Equals(context.Request.Headers.Authorization.ToString(), "Bearer " + expectedKey, StringComparison.Ordinal))
-        {
-            return Reject(sandbox, 401, "You have insufficient permissions for this operation. Missing scopes: ads.third_party_events.write. (sandbox: send 'Authorization: Bearer <Oaiq:ConversionsApi:ApiKey>')", [], now);
-        }
-
         var pid = context.Request.Query["pid"].ToString();
         if (string.IsNullOrEmpty(pid))
         {
             return Reject(sandbox, 400, "Missing required query parameter: pid", [], now);
         }
 
-        if (!string.Equals(pid, current.PixelId, StringComparison.Ordinal))
+        // Each pixel has its own key (Oaiq:Pixels, or the app's pixel resolver), the shared one by default.
+        if (FindPixel(context, current, pid) is not { } pixel)
         {
-            return Reject(sandbox, 400, $"pid '{pid}' is not this app's Oaiq:PixelId", [], now);
+            return Reject(sandbox, 400, $"pid '{pid}' is not one of this app's pixels (Oaiq:PixelId, Oaiq:Pixels or its pixel resolver)", [], now);
+        }
+
+        var expectedKey = string.IsNullOrEmpty(pixel.ApiKey) ? current.ConversionsApi.ApiKey : pixel.ApiKey;
+        if (string.IsNullOrEmpty(expectedKey) || !string.Equals(context.Request.Headers.Authorization.ToString(), "Bearer " + expectedKey, StringComparison.Ordinal))
+        {
+            return Reject(sandbox, 401, "You have insufficient permissions for this operation. Missing scopes: ads.third_party_events.write. (sandbox: send 'Authorization: Bearer <the pixel's ApiKey or Oaiq:ConversionsApi:ApiKey>')", [], now);
         }
 
         using var document = await ReadJsonAsync(context.Request, 8 * 1024 * 1024, context.RequestAborted);
@@ -200,7 +204,8 @@ public static class OaiqSandboxEndpoints
             String(e, "source_url"),
             validateOnly,
             e.GetRawText(),
-            now)).ToList());
+            now,
+            pid)).ToList());
         return Results.Json(new { events_received = events.Count, validate_only = validateOnly });
     }
 
@@ -256,6 +261,18 @@ public static class OaiqSandboxEndpoints
         {
             return null;
         }
+    }
+
+    /// <summary>The app's pixel with this id: <c>Oaiq:PixelId</c>, an item of <c>Oaiq:Pixels</c>, or what its resolver finds.</summary>
+    private static OaiqPixelOptions? FindPixel(HttpContext context, OaiqTrackingOptions options, string pid)
+    {
+        if (string.Equals(pid, options.PixelId, StringComparison.Ordinal))
+        {
+            return new OaiqPixelOptions { PixelId = pid };
+        }
+
+        return options.Pixels.FirstOrDefault(p => string.Equals(p?.PixelId, pid, StringComparison.Ordinal))
+            ?? context.RequestServices.GetService<IOaiqPixelResolver>()?.FindPixel(pid);
     }
 
     private static string? String(JsonElement element, string name) =>

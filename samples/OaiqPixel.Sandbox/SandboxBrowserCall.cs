@@ -10,6 +10,8 @@ namespace OaiqPixel.Sandbox;
 /// <param name="Dropped">Whether the SDK dropped the call because consent was false.</param>
 /// <param name="Arguments">The call's arguments as JSON.</param>
 /// <param name="ReceivedAt">When the app received the report.</param>
+/// <param name="Pixels">The pixels a measure call reached: every pixel initialized at the time for <c>measure</c>, the
+/// named one for <c>measureSingle</c> (none when it was not initialized: the SDK loses it), spec §1.7.</param>
 public sealed record SandboxBrowserCall(
     string PageId,
     string? Path,
@@ -19,4 +21,5 @@ public sealed record SandboxBrowserCall(
     string? CustomEventName,
     bool Dropped,
     string Arguments,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt,
+    IReadOnlyList<string>? Pixels = null);

@@ -10,6 +10,7 @@ namespace OaiqPixel.Sandbox;
 /// <param name="Path">The page the browser leg fired on.</param>
 /// <param name="Problems">What is wrong: one leg only, a name mismatch, a duplicate.</param>
 /// <param name="LastSeen">When either leg was last seen.</param>
+/// <param name="PixelId">The pixel both legs are for (each pixel deduplicates its own pair, spec §5).</param>
 public sealed record SandboxEventRow(
     string Id,
     string? BrowserName,
@@ -19,4 +20,5 @@ public sealed record SandboxEventRow(
     string? Oppref,
     string? Path,
     IReadOnlyList<string> Problems,
-    DateTimeOffset LastSeen);
+    DateTimeOffset LastSeen,
+    string? PixelId = null);

@@ -43,6 +43,12 @@ internal static class SandboxPage
         html.Append("<table class=\"config\"><tbody>");
         Row(html, "Tracking", options.Enabled ? "on" : "off (Oaiq:Enabled or Oaiq:PixelId)", options.Enabled ? "ok" : "bad");
         Row(html, "Pixel id", options.PixelId ?? "(none)", null);
+        if (options.Pixels.Count > 0)
+        {
+            Row(html, "More pixels (Oaiq:Pixels)", string.Join(", ", options.Pixels.Select(p => p?.PixelId ?? "?")), null);
+        }
+
+        Row(html, "Browser leg", options.BrowserLeg.ToString(), null);
         Row(html, "SDK URL", options.SdkUrl, options.SdkUrl.EndsWith("/sdk.js", StringComparison.Ordinal) ? "ok" : "wait");
         Row(html, "Conversions API", options.ConversionsApi.IsEnabled
             ? $"{baseAddress} {(pointsHere ? "(this app's sandbox)" : $"(NOT this app: it listens on {string.Join(", ", serverAddresses)}; set Oaiq:ConversionsApi:BaseAddress to http://localhost:PORT{pagePath.TrimEnd('/')}/)")}"
@@ -57,11 +63,12 @@ internal static class SandboxPage
         }
         else
         {
-            html.Append("<table><thead><tr><th>Event id</th><th>Browser (pixel)</th><th>Server (Conversions API)</th><th>oppref</th><th>Page</th><th>Check</th><th>Last seen</th></tr></thead><tbody>");
+            html.Append("<table><thead><tr><th>Pixel</th><th>Event id</th><th>Browser (pixel)</th><th>Server (Conversions API)</th><th>oppref</th><th>Page</th><th>Check</th><th>Last seen</th></tr></thead><tbody>");
             foreach (var row in rows)
             {
                 var bad = row.Problems.Any(p => !p.Contains("pending", StringComparison.Ordinal));
                 html.Append(bad ? "<tr class=\"problem\">" : "<tr>");
+                Cell(html, row.PixelId ?? "—", code: true);
                 Cell(html, row.Id, code: true);
                 Leg(html, row.BrowserName, row.BrowserCount, "fired");
                 Leg(html, row.ServerName, row.ServerCount, "received");

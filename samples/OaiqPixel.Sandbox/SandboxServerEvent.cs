@@ -9,6 +9,7 @@ namespace OaiqPixel.Sandbox;
 /// <param name="ValidateOnly">Whether the request had <c>validate_only: true</c> (validated, not saved).</param>
 /// <param name="Json">The event as received.</param>
 /// <param name="ReceivedAt">When it arrived.</param>
+/// <param name="PixelId">The pixel it was sent to (the request's <c>pid</c>).</param>
 public sealed record SandboxServerEvent(
     string Id,
     string Type,
@@ -17,4 +18,5 @@ public sealed record SandboxServerEvent(
     string? SourceUrl,
     bool ValidateOnly,
     string Json,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt,
+    string? PixelId = null);

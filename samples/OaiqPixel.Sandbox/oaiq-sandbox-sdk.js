@@ -14,6 +14,7 @@
     var outbox = [];
     var scheduled = false;
     var recorded = w.__oaiqCalls = [];
+    var initialized = []; // pixel ids, in init order: measure goes to each, measureSingle to one (spec 1.7)
 
     function flush() {
         scheduled = false;
@@ -39,6 +40,9 @@
             eventName: args[0] === "measure" ? args[1] : args[0] === "measureSingle" ? args[2] : undefined,
             eventId: options && (options.event_id || options.eventId) || undefined,
             customEventName: options && options.custom_event_name || undefined,
+            pixels: args[0] === "measure" ? initialized.slice()
+                : args[0] === "measureSingle" ? initialized.filter(function (p) { return p === args[1]; })
+                : undefined,
             args: args,
             dropped: dropped,
             at: Date.now()
@@ -59,9 +63,18 @@
                 consent = args[1] === true;
                 record(args, false);
                 break;
+            case "init":
+                if (args[1] && typeof args[1].pixelId === "string" && initialized.indexOf(args[1].pixelId) < 0) {
+                    initialized.push(args[1].pixelId);
+                }
+                record(args, false);
+                break;
             case "measure":
-            case "measureSingle":
                 record(args, !consent);
+                break;
+            case "measureSingle":
+                // The SDK loses an event for a pixel it has not initialized.
+                record(args, !consent || initialized.indexOf(args[1]) < 0);
                 break;
             default:
                 record(args, false);

@@ -42,6 +42,14 @@ public sealed class OaiqTrackingOptions
     public bool Debug { get; set; }
 
     /// <summary>
+    /// How the browser leg reaches the page: <see cref="OaiqBrowserLeg.Pixel"/> (the <c>oaiq</c> loader and calls),
+    /// <see cref="OaiqBrowserLeg.DataLayer"/> (pushes to <c>window.dataLayer</c> for a tag manager, no loader) or
+    /// <see cref="OaiqBrowserLeg.Both"/>. Consent applies to every mode: when it is denied nothing is pushed. The default is
+    /// <see cref="OaiqBrowserLeg.Pixel"/>.
+    /// </summary>
+    public OaiqBrowserLeg BrowserLeg { get; set; }
+
+    /// <summary>
     /// The SDK the loader injects: an absolute http(s) URL, or a root-relative path such as <c>/_oaiq/sdk.js</c> for a
     /// local stub in development. The default is <c>https://bzrcdn.openai.com/sdk/oaiq.min.js</c>.
     /// </summary>

@@ -191,6 +191,29 @@ public sealed class FakeConversionsApi : IAsyncDisposable
     /// <summary>Drops every queued fault.</summary>
     public void ClearFaults() => _faults.Clear();
 
+    /// <summary>
+    /// Answers every request for one pixel (its <c>pid</c>) with <paramref name="fault"/> until <see cref="RestorePixel"/>:
+    /// one pixel's outage beside healthy ones. Requests for other pixels are untouched and take the queued faults as usual.
+    /// </summary>
+    /// <param name="pixelId">The pixel whose requests fail.</param>
+    /// <param name="fault">The fault each of its requests gets, e.g. <c>Fault.Status(503)</c>.</param>
+    /// <exception cref="ArgumentException"><paramref name="pixelId"/> is empty.</exception>
+    public void FailPixel(string pixelId, Fault fault)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pixelId);
+        ArgumentNullException.ThrowIfNull(fault);
+        _faults.SetPixelFault(pixelId, fault);
+    }
+
+    /// <summary>Ends a pixel's outage set by <see cref="FailPixel"/>: its next request is answered as usual.</summary>
+    /// <param name="pixelId">The pixel.</param>
+    /// <exception cref="ArgumentException"><paramref name="pixelId"/> is empty.</exception>
+    public void RestorePixel(string pixelId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pixelId);
+        _faults.SetPixelFault(pixelId, null);
+    }
+
     /// <summary>Forgets recorded requests, events, event IDs and counters (queued faults are kept).</summary>
     public void ClearRecordings() => _recorder.Clear();
 

@@ -113,3 +113,13 @@ public sealed class InteractiveBlazorShopFixture() : SampleBrowserFixture<Blazor
 
 /// <summary>MinimalShop: minimal API pages, Razor Pages and a RazorComponentResult page.</summary>
 public sealed class MinimalShopFixture() : SampleBrowserFixture<MinimalShopApp::MinimalShop.Pages.PricingModel>;
+
+/// <summary>MinimalShop with a second pixel, a marketplace seller's (Oaiq:Pixels and Shop:SellerPixelId).</summary>
+public sealed class MinimalShopTwoPixelsFixture() : SampleBrowserFixture<MinimalShopApp::MinimalShop.Pages.PricingModel>(
+    ("Oaiq:Pixels:0:PixelId", MinimalShopTwoPixelsFixture.SellerPixel), ("Shop:SellerPixelId", MinimalShopTwoPixelsFixture.SellerPixel))
+{
+    public const string SellerPixel = "demo-seller-0002";
+}
+
+/// <summary>MinimalShop with Oaiq:BrowserLeg DataLayer: pushes to window.dataLayer for a tag manager, no SDK.</summary>
+public sealed class MinimalShopDataLayerFixture() : SampleBrowserFixture<MinimalShopApp::MinimalShop.Pages.PricingModel>(("Oaiq:BrowserLeg", "DataLayer"));

@@ -116,6 +116,46 @@ public sealed class SemanticsTests
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TwoPixels_TheBrowserLegFollowsTheTransaction_ThoughTheServerLegHoldsACopyPerPixel(bool commit)
+    {
+        // Arrange: a second pixel, so the server leg writes one record per pixel (ConversionEvent.ForPixel copies).
+        var apiOptions = new OaiqPixel.Testing.FakeConversionsApiOptions();
+        apiOptions.AdditionalPixels["px_second"] = apiOptions.ApiKey;
+        await using var app = await OutboxApp.StartAsync(
+            DbProvider.Sqlite,
+            tracking: o => o.Pixels.Add(new OaiqPixel.AspNetCore.OaiqPixelOptions { PixelId = "px_second" }),
+            apiOptions: apiOptions);
+        app.Scenario.Run = (db, tracker, http) =>
+        {
+            if (http.Request.Method != "POST")
+            {
+                return;
+            }
+
+            using var transaction = db.Database.BeginTransaction();
+            db.Orders.Add(new Order { Number = "2001" });
+            tracker.Track(Order(), "order_2001");
+            db.SaveChanges();
+            if (commit)
+            {
+                transaction.Commit();
+            }
+        };
+        var client = app.CreateClient();
+
+        // Act
+        var post = await client.PostAsync("/place", null);
+        app.Scenario.Run = null;
+        await DeliverMarkerAsync(app, client);
+
+        // Assert: committed, the carrier takes the browser leg and both pixels get the order; rolled back, neither leg.
+        Assert.Equal(commit, Pages.Carrier(post) is not null);
+        Assert.Equal(commit ? 2 : 0, app.Api.Events.Count(e => e.GetProperty("id").GetString() == "order_2001"));
+    }
+
+    [Theory]
     [InlineData(DbProvider.Sqlite, true)]
     [InlineData(DbProvider.Sqlite, false)]
     [InlineData(DbProvider.PostgreSql, true)]

@@ -318,4 +318,37 @@ public sealed class FaultInjectionTests
         using var document = JsonDocument.Parse(body);
         return document.RootElement.GetProperty("events")[0].GetProperty("id").GetString();
     }
+
+    [Fact]
+    public async Task FailPixel_EveryRequestOfThatPixelGetsTheFault_AnotherPixelsDoNot_UntilRestored()
+    {
+        // Arrange: a second pixel with the same key.
+        var options = new FakeConversionsApiOptions();
+        options.AdditionalPixels["px_other"] = options.ApiKey;
+        await using var api = await FakeConversionsApi.StartAsync(options);
+        using var client = api.CreateClient();
+        var other = new Uri(api.BaseAddress, "v1/events?pid=px_other");
+        api.FailPixel("px_other", Fault.Status(503));
+
+        // Act
+        var first = await PostAsync(client, other, "o1");
+        var second = await PostAsync(client, other, "o2");
+        var primary = await client.PostEventsAsync(api, Payloads.Event("order", id: "p1"));
+        api.RestorePixel("px_other");
+        var restored = await PostAsync(client, other, "o3");
+
+        // Assert
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable), (first, second));
+        Assert.Equal(HttpStatusCode.OK, primary.Status);
+        Assert.Equal(HttpStatusCode.OK, restored);
+        Assert.Equal(["o3", "p1"], api.EventIds.Order());
+        Assert.Equal(0, api.PendingFaultCount);
+    }
+
+    private static async Task<HttpStatusCode> PostAsync(HttpClient client, Uri uri, string id)
+    {
+        using var content = new StringContent(Payloads.BodyJson(Payloads.Event("order", id: id)), System.Text.Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync(uri, content);
+        return response.StatusCode;
+    }
 }

@@ -98,7 +98,7 @@ internal sealed class CircuitEventRecorder(
             var browser = oaiqEvent.IsPixelEvent;
             if (browser)
             {
-                var call = Encoding.UTF8.GetString(PixelScriptWriter.MeasureArguments(conversionEvent));
+                var call = string.Join(",", PixelScriptWriter.EventCalls(conversionEvent, options.Value.BrowserLeg).Select(static c => Encoding.UTF8.GetString(c)));
                 try
                 {
                     var module = await GetModuleAsync();

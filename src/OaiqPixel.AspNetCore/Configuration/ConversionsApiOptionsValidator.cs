@@ -34,6 +34,17 @@ internal static class ConversionsApiOptionsValidator
             failures.Add(Format($"{Key("MaxQueueSize")} must be at least MaxBatchSize ({api.MaxBatchSize}); it is {api.MaxQueueSize}."));
         }
 
+        if (api.MaxTotalQueueSize < api.MaxQueueSize)
+        {
+            failures.Add(Format($"{Key("MaxTotalQueueSize")} must be at least MaxQueueSize ({api.MaxQueueSize}), the queue of one pixel; it is {api.MaxTotalQueueSize}."));
+        }
+
+        if (api.MaxPixels < 1)
+        {
+            failures.Add(Format($"{Key("MaxPixels")} must be at least 1; it is {api.MaxPixels}."));
+        }
+
+        Positive(failures, Key(nameof(api.PixelIdleTimeout)), api.PixelIdleTimeout);
         Positive(failures, Key(nameof(api.FlushInterval)), api.FlushInterval);
         Positive(failures, Key(nameof(api.ShutdownTimeout)), api.ShutdownTimeout);
         Positive(failures, Key(nameof(api.RequestTimeout)), api.RequestTimeout);

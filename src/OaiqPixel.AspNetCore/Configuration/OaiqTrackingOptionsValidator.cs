@@ -55,6 +55,11 @@ internal sealed class OaiqTrackingOptionsValidator : IValidateOptions<OaiqTracki
         }
 
         var cookie = options.OpprefCookie;
+        if (!Enum.IsDefined(options.BrowserLeg))
+        {
+            failures.Add($"{keys.Key("BrowserLeg")} must be Pixel, DataLayer or Both.");
+        }
+
         if (cookie is null)
         {
             failures.Add($"{keys.Key("OpprefCookie")} must not be null; remove the assignment to use the defaults.");

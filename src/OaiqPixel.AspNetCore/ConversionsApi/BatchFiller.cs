@@ -9,27 +9,36 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 internal sealed class BatchFiller(PixelLane lane, TimeProvider timeProvider)
 {
     /// <summary>Fills an empty batch: returns when it is full, when <paramref name="interval"/> since its first record has passed, or at once when stopping.</summary>
-    public async Task FillAsync(List<ConversionEventRecord> batch, int max, TimeSpan interval, CancellationToken stoppingToken)
+    /// <param name="batch">The empty batch to fill.</param>
+    /// <param name="max">The most records in it.</param>
+    /// <param name="interval">How long after its first record the batch goes as it is.</param>
+    /// <param name="idleTimeout">How long to wait for a first record before giving up (the lane may be retired).</param>
+    /// <param name="stoppingToken">Shutdown: return at once with what is there.</param>
+    /// <returns><see langword="true"/> when no record came within <paramref name="idleTimeout"/> (the batch is empty).</returns>
+    public async Task<bool> FillAsync(List<ConversionEventRecord> batch, int max, TimeSpan interval, TimeSpan idleTimeout, CancellationToken stoppingToken)
     {
         Drain(batch, max);
         if (batch.Count >= max || stoppingToken.IsCancellationRequested)
         {
-            return;
+            return false;
         }
 
         if (batch.Count == 0)
         {
+            // An asynchronous wait: an idle lane holds no thread, only this continuation and its timer.
+            using var idle = new CancellationTokenSource(idleTimeout, timeProvider);
+            using var waitForFirst = CancellationTokenSource.CreateLinkedTokenSource(idle.Token, stoppingToken);
             try
             {
-                if (!await lane.Backlog.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+                if (!await lane.Backlog.WaitToReadAsync(waitForFirst.Token).ConfigureAwait(false))
                 {
-                    return;
+                    return false;
                 }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (waitForFirst.IsCancellationRequested)
             {
                 Drain(batch, max);
-                return;
+                return batch.Count == 0 && !stoppingToken.IsCancellationRequested;
             }
 
             Drain(batch, max);
@@ -37,7 +46,7 @@ internal sealed class BatchFiller(PixelLane lane, TimeProvider timeProvider)
 
         if (batch.Count >= max || interval <= TimeSpan.Zero)
         {
-            return;
+            return false;
         }
 
         // One timer per batch: wait for more records until the batch is full or the interval is over.
@@ -49,17 +58,19 @@ internal sealed class BatchFiller(PixelLane lane, TimeProvider timeProvider)
             {
                 if (!await lane.Backlog.WaitToReadAsync(linked.Token).ConfigureAwait(false))
                 {
-                    return;
+                    return false;
                 }
             }
             catch (OperationCanceledException) when (linked.IsCancellationRequested)
             {
                 Drain(batch, max);
-                return;
+                return false;
             }
 
             Drain(batch, max);
         }
+
+        return false;
     }
 
     /// <summary>Moves records from the queue into the batch, up to <paramref name="max"/>.</summary>

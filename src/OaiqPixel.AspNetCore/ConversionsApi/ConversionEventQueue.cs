@@ -11,11 +11,19 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// drops the event, counts it and warns at most every <see cref="QueueFullWarningInterval"/>.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Memory stays bounded however many pixels a resolver names: at most <see cref="ConversionsApiOptions.MaxPixels"/> lanes
+/// at once, at most <see cref="ConversionsApiOptions.MaxTotalQueueSize"/> records across them (<see cref="QueueBudget"/>),
+/// and a lane empty for <see cref="ConversionsApiOptions.PixelIdleTimeout"/> is retired (<see cref="TryRetire"/>). A lane's
+/// loop waits asynchronously, so an idle lane holds no thread.
+/// </para>
+/// <para>
 /// Each accepted event is written once into its <see cref="ConversionEventRecord"/> (its Conversions API JSON) and the
 /// queue holds that: the caller's object graph is released at once, and the sender only copies bytes into a body.
 /// While the API is down the backlog is compacted (<see cref="RecordBacklog"/>), so 100,000 waiting orders take tens of
 /// megabytes rather than a hundred. Reads <see cref="IOptions{TOptions}"/>: its capacity is fixed for the process's life; a
 /// pixel's key is looked up for each event (<see cref="PixelDirectory"/>).
+/// </para>
 /// </remarks>
 internal sealed class ConversionEventQueue : IConversionEventSink
 {
@@ -37,9 +45,9 @@ internal sealed class ConversionEventQueue : IConversionEventSink
     private readonly TimeProvider _timeProvider;
     private readonly ConversionsApiInstrumentation _metrics;
     private readonly ILogger _logger;
-    private long _droppedSinceWarning;
-    private long _lastWarningTimestamp;
-    private int _warningIssued;
+    private readonly ThrottledWarning _queueFull;
+    private readonly ThrottledWarning _totalFull;
+    private readonly ThrottledWarning _pixelLimit;
     private bool _completed;
 
     public ConversionEventQueue(IOptions<OaiqTrackingOptions> options, IServiceProvider services, PixelDirectory pixels, PixelMetricTags tags, TimeProvider timeProvider, ConversionsApiInstrumentation metrics, ILogger<ConversionEventQueue> logger)
@@ -63,7 +71,12 @@ internal sealed class ConversionEventQueue : IConversionEventSink
         Capacity = Math.Max(1, api.MaxQueueSize);
         _keepUncompacted = Math.Max(4 * Math.Clamp(api.MaxBatchSize, 1, ConversionsApiOptions.MaxEventsPerRequest), 2048);
         _tags = tags;
+        Budget = new QueueBudget(Math.Max(Capacity, api.MaxTotalQueueSize));
+        MaxPixels = Math.Max(1, api.MaxPixels);
         _timeProvider = timeProvider;
+        _queueFull = new ThrottledWarning(timeProvider, QueueFullWarningInterval);
+        _totalFull = new ThrottledWarning(timeProvider, QueueFullWarningInterval);
+        _pixelLimit = new ThrottledWarning(timeProvider, QueueFullWarningInterval);
         _metrics = metrics;
         _logger = logger;
         metrics.ObserveQueueLength(ObserveQueueLengths);
@@ -83,6 +96,12 @@ internal sealed class ConversionEventQueue : IConversionEventSink
 
     /// <summary>The most events one pixel's lane holds (<see cref="ConversionsApiOptions.MaxQueueSize"/>, per pixel).</summary>
     public int Capacity { get; }
+
+    /// <summary>The bound on the records of every lane together (<see cref="ConversionsApiOptions.MaxTotalQueueSize"/>).</summary>
+    public QueueBudget Budget { get; }
+
+    /// <summary>The most lanes at once (<see cref="ConversionsApiOptions.MaxPixels"/>).</summary>
+    public int MaxPixels { get; }
 
     /// <summary>The events waiting in every pixel's lane.</summary>
     public int Count
@@ -173,14 +192,47 @@ internal sealed class ConversionEventQueue : IConversionEventSink
             return null;
         }
 
-        var lane = GetLane(pixelId);
-        if (!IsCompleted && lane.Backlog.Count < Capacity)
+        // A lane retired between the look-up and the add refuses the record: the next look-up makes a fresh one.
+        for (var attempt = 0; attempt < 3 && !IsCompleted; attempt++)
         {
+            if (GetLane(pixelId) is not { } lane)
+            {
+                _metrics.Dropped(DropReason.PixelLimit);
+                if (_pixelLimit.Drop() is > 0 and var dropped)
+                {
+                    ConversionsApiLog.PixelLimitReached(_logger, MaxPixels, dropped, pixelId);
+                }
+
+                return null;
+            }
+
+            if (lane.Backlog.Count >= Capacity)
+            {
+                break;
+            }
+
+            if (!Budget.TryReserve())
+            {
+                _metrics.Dropped(DropReason.TotalQueueFull);
+                if (_totalFull.Drop() is > 0 and var dropped)
+                {
+                    ConversionsApiLog.TotalQueueFull(_logger, Budget.Capacity, dropped);
+                }
+
+                return null;
+            }
+
             var record = written is null ? ConversionEventRecord.Create(conversionEvent, pixelId) : written.ForPixel(pixelId);
             if (lane.Backlog.TryAdd(record))
             {
                 _metrics.Enqueued(lane.MetricTag);
                 return record;
+            }
+
+            Budget.Release();
+            if (!lane.IsRetired)
+            {
+                break;
             }
         }
 
@@ -192,13 +244,42 @@ internal sealed class ConversionEventQueue : IConversionEventSink
         }
 
         _metrics.Dropped(DropReason.QueueFull);
-        Interlocked.Increment(ref _droppedSinceWarning);
-        WarnQueueFull();
+        if (_queueFull.Drop() is > 0 and var full)
+        {
+            ConversionsApiLog.QueueFull(_logger, Capacity, full);
+        }
+
         return null;
     }
 
-    /// <summary>The pixel's lane, made (and announced to the sender) on its first event.</summary>
-    public PixelLane GetLane(string pixelId)
+    /// <summary>
+    /// Frees a lane that has been empty for <see cref="ConversionsApiOptions.PixelIdleTimeout"/>: it leaves the lanes (so it
+    /// no longer counts towards <see cref="MaxPixels"/>) and accepts no more records; its loop delivers any record added
+    /// before that, then ends. The pixel's next event makes a new lane.
+    /// </summary>
+    /// <returns><see langword="false"/> when the lane holds records, or is no longer the pixel's lane.</returns>
+    public bool TryRetire(PixelLane lane, TimeSpan idleTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(lane);
+        lock (_laneLock)
+        {
+            if (IsCompleted || lane.Pending > 0 || !_lanes.TryGetValue(lane.PixelId, out var current) || !ReferenceEquals(current, lane))
+            {
+                return false;
+            }
+
+            lane.IsRetired = true;
+            lane.Backlog.Complete();
+            _lanes.TryRemove(lane.PixelId, out _);
+        }
+
+        ConversionsApiLog.PixelLaneRetired(_logger, lane.PixelId, idleTimeout);
+        return true;
+    }
+
+    /// <summary>The pixel's lane, made (and announced to the sender) on its first event; <see langword="null"/> when
+    /// <see cref="MaxPixels"/> lanes exist already.</summary>
+    public PixelLane? GetLane(string pixelId)
     {
         if (_lanes.TryGetValue(pixelId, out var lane))
         {
@@ -212,7 +293,12 @@ internal sealed class ConversionEventQueue : IConversionEventSink
                 return lane;
             }
 
-            lane = new PixelLane(pixelId, _tags.Tag(pixelId), Capacity, _keepUncompacted);
+            if (_lanes.Count >= MaxPixels)
+            {
+                return null;
+            }
+
+            lane = new PixelLane(pixelId, _tags.Tag(pixelId), Capacity, _keepUncompacted, Budget);
             if (IsCompleted)
             {
                 lane.Backlog.Complete();
@@ -264,19 +350,5 @@ internal sealed class ConversionEventQueue : IConversionEventSink
                 lane.Backlog.Complete();
             }
         }
-    }
-
-    private void WarnQueueFull()
-    {
-        var now = _timeProvider.GetTimestamp();
-        var last = Interlocked.Read(ref _lastWarningTimestamp);
-        var due = Volatile.Read(ref _warningIssued) == 0 || _timeProvider.GetElapsedTime(last, now) >= QueueFullWarningInterval;
-        if (!due || Interlocked.CompareExchange(ref _lastWarningTimestamp, now, last) != last)
-        {
-            return;
-        }
-
-        Volatile.Write(ref _warningIssued, 1);
-        ConversionsApiLog.QueueFull(_logger, Capacity, Interlocked.Exchange(ref _droppedSinceWarning, 0));
     }
 }

@@ -95,4 +95,16 @@ internal static partial class ConversionsApiLog
     [LoggerMessage(EventId = 132, EventName = "PixelLaneStarted", Level = LogLevel.Debug,
         Message = "Conversions API: pixel {PixelId} has its own queue (up to {Capacity} events), back-off and sender from now on.")]
     public static partial void PixelLaneStarted(ILogger logger, string pixelId, int capacity);
+
+    [LoggerMessage(EventId = 133, EventName = "PixelLimitReached", Level = LogLevel.Warning,
+        Message = "The Conversions API has a queue for {MaxPixels} pixels already (Oaiq:ConversionsApi:MaxPixels): {Dropped} event(s) for other pixels dropped since the last warning (pixel_limit), the latest for pixel {PixelId}. A pixel's queue is freed after Oaiq:ConversionsApi:PixelIdleTimeout without events; raise MaxPixels if this many pixels are active at once.")]
+    public static partial void PixelLimitReached(ILogger logger, int maxPixels, long dropped, string pixelId);
+
+    [LoggerMessage(EventId = 134, EventName = "TotalQueueFull", Level = LogLevel.Warning,
+        Message = "The Conversions API queues of every pixel together hold {Capacity} events (Oaiq:ConversionsApi:MaxTotalQueueSize): {Dropped} event(s) dropped since the last warning (total_queue_full). Several pixels are failing at once; check the sender's logs per pixel, or raise MaxTotalQueueSize.")]
+    public static partial void TotalQueueFull(ILogger logger, int capacity, long dropped);
+
+    [LoggerMessage(EventId = 135, EventName = "PixelLaneRetired", Level = LogLevel.Debug,
+        Message = "Conversions API: pixel {PixelId} had no events for {IdleTimeout}; its queue and sender are freed until its next event.")]
+    public static partial void PixelLaneRetired(ILogger logger, string pixelId, TimeSpan idleTimeout);
 }

@@ -57,6 +57,27 @@ public sealed class ConversionsApiOptions
     public int MaxQueueSize { get; set; } = 100_000;
 
     /// <summary>
+    /// The most events held in memory for every pixel together, at least <see cref="MaxQueueSize"/>: with several pixels
+    /// (<c>Oaiq:Pixels</c> or a pixel resolver) each has a queue of <see cref="MaxQueueSize"/>, and this bounds their sum.
+    /// Past it new events are dropped (reason <c>total_queue_full</c>, log 134), never blocking a request. Keep it above
+    /// <see cref="MaxQueueSize"/> so one pixel's outage alone cannot reach it. The default is 250,000.
+    /// </summary>
+    public int MaxTotalQueueSize { get; set; } = 250_000;
+
+    /// <summary>
+    /// The most pixels with a queue (and a sender) at once, at least 1. An event for one more pixel is dropped (reason
+    /// <c>pixel_limit</c>, log 133) until a queue is freed by <see cref="PixelIdleTimeout"/>. The default is 100.
+    /// </summary>
+    public int MaxPixels { get; set; } = 100;
+
+    /// <summary>
+    /// How long a pixel's queue may stay empty before it and its sender are freed (the next event makes a new one), so
+    /// pixels a resolver named once do not count towards <see cref="MaxPixels"/> forever. Must be positive. The default is
+    /// 10 minutes.
+    /// </summary>
+    public TimeSpan PixelIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
     /// How long a graceful shutdown may spend delivering queued events. Keep it below the host's
     /// <c>HostOptions.ShutdownTimeout</c> (30 seconds by default). The default is 10 seconds.
     /// </summary>

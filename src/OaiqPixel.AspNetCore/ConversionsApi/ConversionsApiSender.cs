@@ -170,7 +170,22 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
             }
 
             var sender = new PixelLaneSender(lane, _queue, _delivery, _options, _timeProvider, _instrumentation, _logger, _abort.Token);
-            _lanes.Add((sender, Task.Run(() => sender.RunAsync(stoppingToken), CancellationToken.None)));
+            _lanes.Add((sender, Task.Run(() => RunLaneAsync(sender, stoppingToken), CancellationToken.None)));
+        }
+    }
+
+    /// <summary>Runs a lane's loop; a lane retired for idleness then leaves the list, so pixels come and go without a trace.</summary>
+    private async Task RunLaneAsync(PixelLaneSender sender, CancellationToken stoppingToken)
+    {
+        await sender.RunAsync(stoppingToken).ConfigureAwait(false);
+        if (sender.Lane.IsRetired && !stoppingToken.IsCancellationRequested)
+        {
+            lock (_lock)
+            {
+                _lanes.RemoveAll(l => ReferenceEquals(l.Sender, sender));
+            }
+
+            sender.Dispose();
         }
     }
 

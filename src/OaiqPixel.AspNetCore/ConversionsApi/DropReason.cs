@@ -13,6 +13,12 @@ internal static class DropReason
     /// <summary>The event's pixel has no Conversions API key (or the pixel resolver does not know it): its events stay in the browser.</summary>
     public const string NoApiKey = "no_api_key";
 
+    /// <summary>The event's pixel would need a queue past <see cref="ConversionsApiOptions.MaxPixels"/>.</summary>
+    public const string PixelLimit = "pixel_limit";
+
+    /// <summary>Every pixel's queue together holds <see cref="ConversionsApiOptions.MaxTotalQueueSize"/> events.</summary>
+    public const string TotalQueueFull = "total_queue_full";
+
     /// <summary>A view event's server copy for a prefetch or prerender request (<see cref="OaiqServerViewOptions"/>).</summary>
     public const string Prefetch = "prefetch";
 

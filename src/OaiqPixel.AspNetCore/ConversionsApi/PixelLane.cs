@@ -7,12 +7,14 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// </summary>
 internal sealed class PixelLane
 {
-    public PixelLane(string pixelId, string metricTag, int capacity, int keepUncompacted)
+    private bool _retired;
+
+    public PixelLane(string pixelId, string metricTag, int capacity, int keepUncompacted, QueueBudget? budget = null)
     {
         PixelId = pixelId;
         MetricTag = metricTag;
         Capacity = capacity;
-        Backlog = new RecordBacklog(capacity, keepUncompacted);
+        Backlog = new RecordBacklog(capacity, keepUncompacted, budget);
     }
 
     /// <summary>The Pixel ID: the <c>pid</c> of this lane's requests (spec §4.1).</summary>
@@ -26,6 +28,13 @@ internal sealed class PixelLane
 
     /// <summary>The records waiting, oldest first.</summary>
     public RecordBacklog Backlog { get; }
+
+    /// <summary>Whether the lane was retired for idleness (<see cref="ConversionEventQueue.TryRetire"/>): it takes no more records, and its loop ends once it has delivered what it holds.</summary>
+    public bool IsRetired
+    {
+        get => Volatile.Read(ref _retired);
+        set => Volatile.Write(ref _retired, value);
+    }
 
     /// <summary>The pixel's recent delivery state (health check, gauge).</summary>
     public ConversionsApiStatus Status { get; } = new();

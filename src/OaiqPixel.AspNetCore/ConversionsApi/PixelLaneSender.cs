@@ -77,14 +77,19 @@ internal sealed class PixelLaneSender : IDisposable
             {
                 try
                 {
-                    await _filler.FillAsync(batch, MaxBatch, Api.FlushInterval, stoppingToken).ConfigureAwait(false);
+                    var idle = await _filler.FillAsync(batch, MaxBatch, Api.FlushInterval, Api.PixelIdleTimeout, stoppingToken).ConfigureAwait(false);
                     if (batch.Count > 0)
                     {
                         await DeliverAsync(batch, stoppingToken).ConfigureAwait(false);
                     }
-                    else if (stoppingToken.IsCancellationRequested && _lane.Backlog.Count == 0)
+                    else if ((stoppingToken.IsCancellationRequested || _lane.IsRetired) && _lane.Backlog.Count == 0)
                     {
+                        // Stopped and drained, or retired and drained of what came in before the retirement.
                         break;
+                    }
+                    else if (idle)
+                    {
+                        _queue.TryRetire(_lane, Api.PixelIdleTimeout);
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)

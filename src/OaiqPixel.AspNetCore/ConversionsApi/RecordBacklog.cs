@@ -28,19 +28,26 @@ internal sealed class RecordBacklog
     private readonly Queue<CompactedRecords> _runs = new();
     private readonly int _capacity;
     private readonly int _keepUncompacted;
+    private readonly QueueBudget? _budget;
     private ConversionEventRecord[]? _expanded;
     private int _expandedIndex;
     private int _count;
     private int _outsideChannel;
     private int _compacting;
+    private bool _completed;
 
     /// <param name="capacity">The most records held at once.</param>
     /// <param name="keepUncompacted">How many of the newest records are never compacted (a few batches: what a healthy sender reads next).</param>
-    public RecordBacklog(int capacity, int keepUncompacted)
+    /// <param name="budget">The bound shared with other pixels' backlogs, given back as records are taken; the adder reserves in it.</param>
+    public RecordBacklog(int capacity, int keepUncompacted, QueueBudget? budget = null)
     {
         _capacity = capacity;
         _keepUncompacted = keepUncompacted;
+        _budget = budget;
     }
+
+    /// <summary>Whether <see cref="Complete"/> was called.</summary>
+    public bool IsCompleted => Volatile.Read(ref _completed);
 
     /// <summary>The records held.</summary>
     public int Count => Volatile.Read(ref _count);
@@ -100,6 +107,7 @@ internal sealed class RecordBacklog
         }
 
         Interlocked.Decrement(ref _count);
+        _budget?.Release();
         return true;
     }
 
@@ -108,7 +116,11 @@ internal sealed class RecordBacklog
         OutsideChannel > 0 ? new ValueTask<bool>(true) : _incoming.Reader.WaitToReadAsync(cancellationToken);
 
     /// <summary>Accepts no more records; those held can still be taken.</summary>
-    public void Complete() => _incoming.Writer.TryComplete();
+    public void Complete()
+    {
+        Volatile.Write(ref _completed, true);
+        _incoming.Writer.TryComplete();
+    }
 
     /// <summary>Compacts now, on the calling thread, everything past the newest records kept as they are.</summary>
     internal void CompactNow()

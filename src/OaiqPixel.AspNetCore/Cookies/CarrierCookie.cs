@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OaiqPixel.AspNetCore.Rendering;
 using OaiqPixel.AspNetCore.Tracking;
 
@@ -15,10 +16,12 @@ internal sealed class CarrierCookie
 {
     private readonly ILogger _logger;
     private readonly IOaiqBrowserLegGate? _gate;
+    private readonly OaiqBrowserLeg _browserLeg;
 
-    public CarrierCookie(IDataProtectionProvider dataProtection, TimeProvider timeProvider, ILogger<CarrierCookie> logger, IOaiqBrowserLegGate? gate = null)
+    public CarrierCookie(IDataProtectionProvider dataProtection, TimeProvider timeProvider, IOptions<OaiqTrackingOptions> options, ILogger<CarrierCookie> logger, IOaiqBrowserLegGate? gate = null)
     {
         Carrier = new PixelCarrier(dataProtection, timeProvider);
+        _browserLeg = options.Value.BrowserLeg;
         _logger = logger;
         _gate = gate;
     }
@@ -179,7 +182,11 @@ internal sealed class CarrierCookie
             switch (state)
             {
                 case OaiqBrowserLegState.Render:
-                    pending.Add(PixelScriptWriter.MeasureArguments(entry.Event));
+                    foreach (var call in PixelScriptWriter.EventCalls(entry.Event, _browserLeg))
+                    {
+                        pending.Add(call);
+                    }
+
                     break;
                 case OaiqBrowserLegState.Hold:
                     // Its transaction is still open as the response starts: no later page of this visitor can learn how

@@ -170,9 +170,11 @@ internal sealed class PixelCarrier
 
     /// <summary>
     /// <c>["measure", name, data, options?]</c>, or <c>["measureSingle", pixelId, name, data, options?]</c> (spec §1.7): the
-    /// target pixel travels with the event.
+    /// target pixel travels with the event; or <c>["dataLayer", push, …]</c>, each push an object
+    /// (<see cref="OaiqBrowserLeg.DataLayer"/>).
     /// </summary>
     private static bool IsMeasureCall(JsonElement item) =>
         item[0].ValueEquals("measure") ? item.GetArrayLength() is 3 or 4
-        : item[0].ValueEquals("measureSingle") && item.GetArrayLength() is 4 or 5 && item[1].ValueKind == JsonValueKind.String;
+        : item[0].ValueEquals("measureSingle") ? item.GetArrayLength() is 4 or 5 && item[1].ValueKind == JsonValueKind.String
+        : item[0].ValueEquals("dataLayer") && item.GetArrayLength() > 1 && item.EnumerateArray().Skip(1).All(static p => p.ValueKind == JsonValueKind.Object);
 }

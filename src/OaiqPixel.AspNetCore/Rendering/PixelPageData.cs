@@ -29,10 +29,10 @@ internal sealed class PixelPageData
 
     private readonly List<ReadOnlyMemory<byte>> _calls = [];
 
-    public PixelPageData(string sdkUrl) => SdkUrl = sdkUrl;
+    public PixelPageData(string? sdkUrl) => SdkUrl = sdkUrl;
 
-    /// <summary>The SDK the module loads.</summary>
-    public string SdkUrl { get; }
+    /// <summary>The SDK the module loads, or <see langword="null"/> when the page only pushes to the data layer.</summary>
+    public string? SdkUrl { get; }
 
     /// <summary>The CSP nonce for the module's <c>&lt;script&gt;</c>, or <see langword="null"/>.</summary>
     public string? Nonce { get; set; }
@@ -55,7 +55,11 @@ internal sealed class PixelPageData
         using (var json = new Utf8JsonWriter(buffer, s_options))
         {
             json.WriteStartObject();
-            json.WriteString("sdk"u8, SdkUrl);
+            if (SdkUrl is not null)
+            {
+                json.WriteString("sdk"u8, SdkUrl);
+            }
+
             json.WriteStartArray("calls"u8);
             foreach (var call in _calls)
             {

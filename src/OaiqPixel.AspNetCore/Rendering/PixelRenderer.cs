@@ -31,6 +31,7 @@ internal sealed class PixelRenderer
     private readonly IOaiqBrowserLegGate? _gate;
     private readonly ILogger _logger;
     private readonly string _loader;
+    private readonly bool _usesPixel;
 
     public PixelRenderer(IOptions<OaiqTrackingOptions> options, TrackingContextFactory contexts, CarrierCookie carrier, RequestEventFactory events, ILogger<PixelRenderer> logger, IOaiqBrowserLegGate? gate = null)
     {
@@ -41,8 +42,9 @@ internal sealed class PixelRenderer
         _gate = gate;
         _logger = logger;
 
-        // The same on every page: written once, shared by every rendering.
-        _loader = contexts.IsActive ? PrerenderGuard.Start + BuildLoader(_options.SdkUrl) : string.Empty;
+        // The same on every page: written once, shared by every rendering. A data-layer-only page loads no SDK.
+        _usesPixel = _options.BrowserLeg != OaiqBrowserLeg.DataLayer;
+        _loader = !contexts.IsActive ? string.Empty : _usesPixel ? PrerenderGuard.Start + BuildLoader(_options.SdkUrl) : PrerenderGuard.Start;
     }
 
     /// <summary>The pixel for this request, or <see langword="null"/> when nothing renders.</summary>
@@ -71,7 +73,7 @@ internal sealed class PixelRenderer
     {
         try
         {
-            var data = new PixelPageData(_options.SdkUrl);
+            var data = new PixelPageData(_usesPixel ? _options.SdkUrl : null);
             RenderCore(httpContext, request, data);
             if (data.Calls.Count == 0 || _contexts.GetOrCreate(httpContext) is not { } tracking)
             {
@@ -103,7 +105,7 @@ internal sealed class PixelRenderer
             return calls;
         }
 
-        WriteRecorded(httpContext, tracking, call => calls.Add(PixelScriptWriter.MeasureArguments(call)));
+        WriteRecorded(httpContext, tracking, call => calls.AddRange(PixelScriptWriter.EventCalls(call, _options.BrowserLeg)));
         tracking.MarkPixelRendered(carried: true);
         return calls;
     }
@@ -130,7 +132,8 @@ internal sealed class PixelRenderer
         var denied = tracking.Consent == OaiqConsent.Denied;
 
         // On the request that sees a withdrawal, consent(false) lets the SDK delete its own state (once: the cookies are gone next time).
-        if (denied && !_options.RenderWhenConsentDenied && !tracking.IsWithdrawal)
+        // A tag manager's data layer has no consent(false) to carry: denied pushes nothing at all.
+        if (denied && (!_usesPixel || (!_options.RenderWhenConsentDenied && !tracking.IsWithdrawal)))
         {
             return Suppressed("consent is not given");
         }
@@ -141,7 +144,7 @@ internal sealed class PixelRenderer
         try
         {
             var script = rented.Writer;
-            if (tracking.Consent != OaiqConsent.NotRequired)
+            if (_usesPixel && tracking.Consent != OaiqConsent.NotRequired)
             {
                 if (data is null)
                 {
@@ -155,7 +158,7 @@ internal sealed class PixelRenderer
 
             // Every pixel is initialized before the first measure, so each receives every event of the page (spec §1.7).
             var initUser = denied ? null : request.User;
-            foreach (var pixelId in tracking.PixelIds)
+            foreach (var pixelId in _usesPixel ? tracking.PixelIds : [])
             {
                 if (data is null)
                 {
@@ -172,13 +175,19 @@ internal sealed class PixelRenderer
                 if (request.PageView ?? _options.AutoPageView)
                 {
                     pageView = _events.Create(tracking, OaiqEvent.PageViewed(request.PageData), tracking.PageViewEventId, request.User, optOut: false);
-                    WriteMeasure(script, data, pageView);
+                    WriteEvent(script, data, pageView);
                 }
 
                 if (_carrier.Claim(tracking))
                 {
                     foreach (var carried in tracking.Carried)
                     {
+                        // A call carried before a switch to the data layer only: no oaiq function to take it.
+                        if (!_usesPixel && !carried.Span.StartsWith(PixelScriptWriter.DataLayerPrefix))
+                        {
+                            continue;
+                        }
+
                         if (data is null)
                         {
                             script.WriteCall(carried.Span);
@@ -190,7 +199,7 @@ internal sealed class PixelRenderer
                     }
                 }
 
-                WriteRecorded(httpContext, tracking, call => WriteMeasure(script, data, call));
+                WriteRecorded(httpContext, tracking, call => WriteEvent(script, data, call));
             }
 
             if (data is null)
@@ -222,18 +231,21 @@ internal sealed class PixelRenderer
             string.IsNullOrWhiteSpace(nonce) ? null : nonce,
             _loader,
             calls,
-            pageView is not null && _options.NoScriptFallback ? tracking.PixelIds.Select(pixelId => NoScriptImageUrl(pixelId, pageView)).ToArray() : null);
+            pageView is not null && _options.NoScriptFallback && _usesPixel ? tracking.PixelIds.Select(pixelId => NoScriptImageUrl(pixelId, pageView)).ToArray() : null);
     }
 
-    private static void WriteMeasure(PixelScriptWriter script, PixelPageData? data, ConversionEvent conversionEvent)
+    /// <summary>Writes an event's calls for the browser-leg mode, as script or as data: one path for every renderer.</summary>
+    private void WriteEvent(PixelScriptWriter script, PixelPageData? data, ConversionEvent conversionEvent)
     {
         if (data is null)
         {
-            script.WriteMeasure(conversionEvent);
+            script.WriteEvent(conversionEvent, _options.BrowserLeg);
+            return;
         }
-        else
+
+        foreach (var call in PixelScriptWriter.EventCalls(conversionEvent, _options.BrowserLeg))
         {
-            data.Add(PixelScriptWriter.MeasureArguments(conversionEvent));
+            data.Add(call);
         }
     }
 

@@ -44,7 +44,17 @@ function load(sdkUrl) {
   (first && first.parentNode ? first.parentNode : document.head).insertBefore(js, first || null);
 }
 
-function eventIdOf(call) {
+// The key an event's call is applied once under: its event id, and for the data layer's pushes a key of their own (with
+// Oaiq:BrowserLeg Both the pixel's measure and the pushes share one event id, and each is applied once).
+function eventKeyOf(call) {
+  if (call[0] === "dataLayer") {
+    for (const push of call.slice(1)) {
+      if (push && push.oaiq && typeof push.oaiq.event_id === "string") {
+        return "dataLayer:" + push.oaiq.event_id;
+      }
+    }
+    return null;
+  }
   const options = call[0] === "measure" ? call[3] : call[0] === "measureSingle" ? call[4] : undefined;
   return options && typeof options.event_id === "string" ? options.event_id : null;
 }
@@ -69,13 +79,21 @@ function apply(calls) {
       }
       state.initialized[pixel] = text;
     } else {
-      const id = eventIdOf(call);
+      const id = eventKeyOf(call);
       if (id === null || state.measured.has(id)) {
         continue;
       }
       state.measured.add(id);
+      if (call[0] === "dataLayer") {
+        // A tag manager's data layer (Oaiq:BrowserLeg DataLayer or Both): the pushes as the server wrote them.
+        const layer = window.dataLayer = window.dataLayer || [];
+        layer.push.apply(layer, call.slice(1));
+        continue;
+      }
     }
-    window.oaiq.apply(null, call);
+    if (window.oaiq) {
+      window.oaiq.apply(null, call);
+    }
   }
 }
 
@@ -98,7 +116,7 @@ function scan() {
     if (typeof page.sdk === "string") {
       load(page.sdk);
     }
-    if (window.oaiq && Array.isArray(page.calls)) {
+    if (Array.isArray(page.calls)) {
       apply(page.calls);
     }
   }
@@ -139,9 +157,7 @@ ready.then(start);
 export async function measure(callsJson) {
   await ready;
   scan();
-  if (window.oaiq) {
-    apply(JSON.parse(callsJson));
-  }
+  apply(JSON.parse(callsJson));
 }
 
 /** The newest page's protected visitor context (oppref, consent, user agent, …), or null. */

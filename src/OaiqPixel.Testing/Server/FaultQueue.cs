@@ -8,6 +8,7 @@ internal sealed class FaultQueue
 {
     private readonly Lock _gate = new();
     private readonly Queue<Fault> _faults = new();
+    private readonly Dictionary<string, Fault> _byPixel = new(StringComparer.Ordinal);
 
     public int Count
     {
@@ -40,11 +41,35 @@ internal sealed class FaultQueue
         }
     }
 
-    /// <summary>Takes the next fault; <see langword="null"/> when none is queued or the next is <see cref="Fault.None"/>.</summary>
-    public Fault? Dequeue()
+    /// <summary>Sets (or, with <see langword="null"/>, clears) the fault every request for one pixel gets.</summary>
+    public void SetPixelFault(string pixelId, Fault? fault)
     {
         lock (_gate)
         {
+            if (fault is null)
+            {
+                _byPixel.Remove(pixelId);
+            }
+            else
+            {
+                _byPixel[pixelId] = fault;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The fault for a request: its pixel's standing fault, if any (the queued ones are left for other requests); else the
+    /// next queued fault; <see langword="null"/> when none is queued or the next is <see cref="Fault.None"/>.
+    /// </summary>
+    public Fault? Dequeue(string? pixelId = null)
+    {
+        lock (_gate)
+        {
+            if (pixelId is not null && _byPixel.TryGetValue(pixelId, out var standing))
+            {
+                return standing.Kind != FaultKind.None ? standing : null;
+            }
+
             return _faults.TryDequeue(out var fault) && fault.Kind != FaultKind.None ? fault : null;
         }
     }

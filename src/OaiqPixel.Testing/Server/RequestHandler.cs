@@ -84,7 +84,7 @@ internal sealed class RequestHandler(
         }
 
         (eventCount, validateOnly) = _processor.Inspect(bodyBytes);
-        fault = _faults.Dequeue();
+        fault = _faults.Dequeue(pid.Count == 1 ? pid[0] : null);
 
         switch (fault?.Kind)
         {
