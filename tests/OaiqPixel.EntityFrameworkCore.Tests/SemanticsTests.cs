@@ -195,51 +195,6 @@ public sealed class SemanticsTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task TwoPixels_TheTransactionDecidesBothLegs_ForEveryPixelsCopy(bool commit)
-    {
-        // Arrange: a second pixel, so the server leg gets one copy of the event per pixel (the page renders the original).
-        await using var app = await OutboxApp.StartAsync(
-            DbProvider.Sqlite,
-            o => o.DispatcherEnabled = false,
-            tracking: o => o.Pixels.Add(new OaiqPixelOptions { PixelId = "px_second_pixel", ApiKey = "sk-second" }));
-        app.Scenario.Run = (db, tracker, http) =>
-        {
-            if (http.Request.Method != "POST")
-            {
-                return;
-            }
-
-            using var transaction = db.Database.BeginTransaction();
-            db.Orders.Add(new Order { Number = "1005" });
-            tracker.Track(Order(), "order_1005");
-            db.SaveChanges();
-            if (commit)
-            {
-                transaction.Commit();
-            }
-        };
-        var client = app.CreateClient();
-
-        // Act
-        var post = await client.PostAsync("/place", null);
-
-        // Assert
-        var records = app.Database.Outbox().Where(m => m.EventId == "order_1005").Select(m => m.PixelId).Order().ToList();
-        if (commit)
-        {
-            Assert.NotNull(Pages.Carrier(post));
-            Assert.Equal([app.Api.PixelId, "px_second_pixel"], records);
-        }
-        else
-        {
-            Assert.Null(Pages.Carrier(post));
-            Assert.Empty(records);
-        }
-    }
-
-    [Theory]
     [InlineData(DbProvider.Sqlite)]
     [InlineData(DbProvider.PostgreSql)]
     public async Task TrackWithoutSaveChanges_SavedOnItsOwn_LoggedAtDebug_AndRendered(DbProvider provider)
