@@ -38,6 +38,23 @@ internal sealed class PixelDirectory(IOaiqPixelResolver resolver, IOptionsMonito
             pixel.IntegrationSource ?? api.IntegrationSource);
     }
 
-    /// <summary>The configured pixels (<c>PixelId</c>, then <c>Pixels</c>): where an event not aimed at one pixel goes outside a request.</summary>
-    public IReadOnlyList<string> ConfiguredPixelIds() => [.. options.CurrentValue.ConfiguredPixels().Select(static p => p.PixelId!)];
+    // A reference swapped whole, so a concurrent reader never pairs one options instance with another's list.
+    private Tuple<OaiqTrackingOptions, string[]>? _configured;
+
+    /// <summary>
+    /// The configured pixels (<c>PixelId</c>, then <c>Pixels</c>): where an event not aimed at one pixel goes outside a
+    /// request. Listed again only when the options change: it is asked for every such event.
+    /// </summary>
+    public IReadOnlyList<string> ConfiguredPixelIds()
+    {
+        var source = options.CurrentValue;
+        if (Volatile.Read(ref _configured) is { } configured && ReferenceEquals(configured.Item1, source))
+        {
+            return configured.Item2;
+        }
+
+        string[] pixelIds = [.. source.ConfiguredPixels().Select(static p => p.PixelId!)];
+        Volatile.Write(ref _configured, Tuple.Create(source, pixelIds));
+        return pixelIds;
+    }
 }
