@@ -54,7 +54,10 @@ public sealed class MultiplePixelsServerLegTests
         Assert.All(h.Api.Requests.Where(r => r.PixelId == Refused), r => Assert.Equal(401, r.StatusCode));
         Assert.All(h.Api.Requests, r => Assert.Equal("Bearer " + (r.PixelId == Healthy ? HealthyKey : "sk-proj-wrong-key"), r.Authorization));
         Assert.Equal(20, delivered.Count);
-        Assert.Equal(20, sent.GetMeasurementSnapshot().Where(m => (string?)m.Tags[ConversionsApiInstrumentation.PixelAttribute] == Healthy).Sum(m => m.Value));
+        // The sender counts a batch once it has read the answer, after the fake API has the events: wait for the count.
+        long SentToHealthy() => sent.GetMeasurementSnapshot().Where(m => (string?)m.Tags[ConversionsApiInstrumentation.PixelAttribute] == Healthy).Sum(m => m.Value);
+        await Wait.UntilAsync(() => SentToHealthy() >= 20, "20 events counted as sent to the healthy pixel", () => SentToHealthy().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(20, SentToHealthy());
         h.AssertNoSecretsLogged("sk-proj-wrong-key");
         h.AssertNoSecretsLogged(HealthyKey);
 
