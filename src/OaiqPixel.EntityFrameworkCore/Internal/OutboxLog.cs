@@ -107,4 +107,8 @@ internal static partial class OutboxLog
     [LoggerMessage(EventId = 224, EventName = "OutboxDroppedOnServerError", Level = LogLevel.Debug,
         Message = "The request ended with status {StatusCode}: {Count} outbox record(s) no SaveChanges had carried are dropped, neither leg reports them ({EventIds}).")]
     public static partial void DroppedOnServerError(ILogger logger, int statusCode, int count, string eventIds);
+
+    [LoggerMessage(EventId = 245, EventName = "OutboxTableMissing", Level = LogLevel.Error,
+        Message = "The outbox table {Table} is missing from {Context}'s database or does not match its model ({Reason}), while the database answers: add a migration for it (dotnet ef migrations add AddOaiqOutbox) and apply it (dotnet ef database update, or Database.Migrate() at start-up), or call Database.EnsureCreated() on a new database without migrations. Until then every SaveChanges of {Context} that carries a conversion fails. Next try in {Delay}.")]
+    public static partial void TableMissing(ILogger logger, string table, string context, string reason, TimeSpan delay);
 }
