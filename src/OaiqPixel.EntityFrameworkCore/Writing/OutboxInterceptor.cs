@@ -162,7 +162,8 @@ internal sealed class OutboxInterceptor(IHttpContextAccessor accessor, TimeProvi
     /// savepoint around the save (and a rollback to an earlier one) covers them.
     /// </summary>
     private static bool CanWriteAtCommit(DatabaseFacade database) =>
-        database.CurrentTransaction is null
+        database.IsRelational()
+        && database.CurrentTransaction is null
         && Transaction.Current is null
         && database.GetEnlistedTransaction() is null
         && database.AutoTransactionBehavior != AutoTransactionBehavior.Never;
