@@ -55,7 +55,7 @@ internal static class OutboxInsert
     }
 
     private static Statement GetStatement(DbContext context) =>
-        s_statements.GetValue(context.Model, _ => new Statement(context));
+        s_statements.TryGetValue(context.Model, out var statement) ? statement : s_statements.GetValue(context.Model, _ => new Statement(context));
 
     /// <summary>The statement's text for the app's model, and the provider's parameter names.</summary>
     private sealed class Statement
