@@ -33,15 +33,17 @@ public static class OutboxLoadDriver
         var perRequest = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100;
         var concurrency = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 4;
         var mode = args.Length > 5 ? args[5] : "outbox";
-        if (provider is not ("sqlite" or "postgres") || mode is not ("outbox" or "memory"))
+        if (provider is not ("sqlite" or "postgres") || mode is not ("outbox" or "memory" or "ceiling"))
         {
-            Console.Error.WriteLine("usage: --outbox <sqlite|postgres> [events] [ordersPerRequest] [concurrency] [outbox|memory]");
+            Console.Error.WriteLine("usage: --outbox <sqlite|postgres> [events] [ordersPerRequest] [concurrency] [outbox|memory|ceiling]");
             return 2;
         }
 
         // memory: the same app and orders without the outbox (conversions go to the in-memory queue), the baseline.
-        var outbox = mode == "outbox";
-        Console.WriteLine($"OaiqPixel outbox load driver: {provider}, {events:N0} events, {perRequest} orders per request, {concurrency} concurrent, {(outbox ? "through the outbox" : "WITHOUT the outbox (in-memory queue, the baseline)")}; {Environment.ProcessorCount} CPU(s), .NET {Environment.Version}{(provider == "sqlite" && SqliteTuning.Enabled ? "; SQLite with synchronous=NORMAL and busy_timeout (OAIQ_BENCH_SQLITE_TUNING=1)" : string.Empty)}; load average {LoadAverage()}");
+        // ceiling: the outbox's two halves one after the other: the writes with the dispatcher off, then the dispatcher
+        // draining what they wrote.
+        var outbox = mode != "memory";
+        Console.WriteLine($"OaiqPixel outbox load driver: {provider}, {events:N0} events, {perRequest} orders per request, {concurrency} concurrent, {(mode == "ceiling" ? "the outbox's write path alone, then its dispatcher alone" : outbox ? "through the outbox" : "WITHOUT the outbox (in-memory queue, the baseline)")}; {Environment.ProcessorCount} CPU(s), .NET {Environment.Version}{(provider == "sqlite" && SqliteTuning.Enabled ? "; SQLite with synchronous=NORMAL and busy_timeout (OAIQ_BENCH_SQLITE_TUNING=1)" : string.Empty)}; load average {LoadAverage()}");
         using var cluster = provider == "postgres" ? PostgresCluster.Start(durable: true) : null;
         var folder = provider == "sqlite" ? Directory.CreateTempSubdirectory("oaiq-outbox-load-").FullName : null;
         try
@@ -51,6 +53,12 @@ public static class OutboxLoadDriver
 
             // Warm-up (JIT, connections, the fake), then the measured run, each on a fresh database.
             await MeasureAsync(provider, NewDatabase("warmup"), api, Math.Min(events, 10_000), perRequest, concurrency, outbox, quiet: true);
+            if (mode == "ceiling")
+            {
+                await MeasureHalvesAsync(provider, NewDatabase("run"), api, events, perRequest, concurrency);
+                return 0;
+            }
+
             await MeasureAsync(provider, NewDatabase("run"), api, events, perRequest, concurrency, outbox, quiet: false);
             if (outbox)
             {
@@ -87,6 +95,42 @@ public static class OutboxLoadDriver
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{provider}: {events:N0} orders committed with their conversions in {committedAt.TotalSeconds:0.00} s ({events / committedAt.TotalSeconds:N0}/s); all acknowledged by the API after {deliveredAt.TotalSeconds:0.00} s = {events / deliveredAt.TotalSeconds:N0} durable events/s end to end; outbox table empty after {emptiedAt.TotalSeconds:0.00} s ({events / emptiedAt.TotalSeconds:N0}/s); {api.TotalRequests:N0} API requests, {api.AcceptedEventCount - events:N0} resent; this process (app, dispatcher, fake) used {cpu.TotalMilliseconds * 1000 / events:0} µs of CPU per event ({cpu.TotalSeconds:0.0} s; the database server's own CPU not counted)"));
+        }
+    }
+
+    /// <summary>
+    /// The outbox's own ceiling: the orders and their records committed with no dispatcher running (the write path alone),
+    /// then a dispatcher started on the full table, draining it to the fake (the delivery path alone).
+    /// </summary>
+    private static async Task MeasureHalvesAsync(string provider, string connectionString, FakeConversionsApi api, int events, int perRequest, int concurrency)
+    {
+        OutboxBenchShop.CreateSchema(provider, connectionString);
+        api.ClearRecordings();
+        var process = Process.GetCurrentProcess();
+        TimeSpan committedAt;
+        var cpu = process.TotalProcessorTime;
+        await using (var app = await StartAppAsync(provider, connectionString, api, dispatcher: false, outbox: true))
+        {
+            using var client = new HttpClient { BaseAddress = app.Address };
+            committedAt = await PlaceAsync(client, events, perRequest, concurrency, Stopwatch.StartNew());
+        }
+
+        process.Refresh();
+        var writeCpu = process.TotalProcessorTime - cpu;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{provider} write path alone (dispatcher off): {events:N0} orders committed with their records in {committedAt.TotalSeconds:0.00} s ({events / committedAt.TotalSeconds:N0}/s); {writeCpu.TotalMilliseconds * 1000 / events:0} µs of CPU per event"));
+
+        cpu = process.TotalProcessorTime;
+        var stopwatch = Stopwatch.StartNew();
+        await using (var app = await StartAppAsync(provider, connectionString, api, dispatcher: true, outbox: true))
+        {
+            await api.WaitForEventsAsync(events, TimeSpan.FromMinutes(10));
+            var deliveredAt = stopwatch.Elapsed;
+            await WaitUntilEmptyAsync(provider, connectionString);
+            process.Refresh();
+            var drainCpu = process.TotalProcessorTime - cpu;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{provider} dispatcher alone: {events:N0} pre-written records acknowledged by the API after {deliveredAt.TotalSeconds:0.00} s ({events / deliveredAt.TotalSeconds:N0}/s, from the app's start); {api.TotalRequests:N0} API requests; {drainCpu.TotalMilliseconds * 1000 / events:0} µs of CPU per event"));
         }
     }
 

@@ -38,9 +38,11 @@ internal sealed class PortableClaimer : IOutboxClaimer
         }
 
         var previous = candidates.ToDictionary(c => c.Id, c => c.ClaimId);
-        var rows = await set.AsNoTracking()
+        // Only the columns a round uses, into no entity.
+        var rows = await set
             .Where(m => ids.Contains(m.Id) && m.ClaimId == claim)
             .OrderBy(m => m.Id)
+            .Select(m => new { m.Id, m.PixelId, m.EventId, m.EventType, m.OccurredAt, m.Json })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         return rows.ConvertAll(m => new ClaimedMessage(m.Id, m.PixelId, m.EventId, m.EventType, m.OccurredAt, m.Json, previous[m.Id] is not null));
     }

@@ -15,8 +15,14 @@ internal sealed class OutboxEntry(ConversionEvent conversionEvent, ConversionEve
     /// <summary>The app's context whose <c>SaveChanges</c> took it.</summary>
     public DbContext? Context { get; set; }
 
-    /// <summary>The row added to that <c>SaveChanges</c>.</summary>
+    /// <summary>
+    /// The row added to that <c>SaveChanges</c> as a tracked entity, or <see langword="null"/> when the save writes it with
+    /// <see cref="OutboxInsert"/> as its transaction commits.
+    /// </summary>
     public OaiqOutboxMessage? Message { get; set; }
+
+    /// <summary>Whether <see cref="OutboxInsert"/> wrote it in the save's transaction (which may still fail to commit).</summary>
+    public bool Written { get; set; }
 
     /// <summary>The transaction (EF Core's id) it was written in.</summary>
     public Guid? TransactionId { get; set; }

@@ -1,7 +1,9 @@
 using System.Data.Common;
+using System.Transactions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging;
 using OaiqPixel.EntityFrameworkCore.Internal;
 
@@ -9,11 +11,14 @@ namespace OaiqPixel.EntityFrameworkCore.Writing;
 
 /// <summary>
 /// Added to the app's context options: its <c>SaveChanges</c> writes the request's pending outbox records in the same
-/// transaction as the app's changes, and the transaction's end (commit, rollback, a failed save) decides their fate. A
+/// transaction as the app's changes, and the transaction's end (commit, rollback, a failed save) decides their fate. A save
+/// outside any transaction of the app's runs in one EF Core begins for it, and the records are written with one multi-row
+/// <c>INSERT</c> as it commits (<see cref="OutboxInsert"/>); inside the app's own transaction they are tracked rows of the
+/// save, so EF Core's savepoints cover them. A
 /// singleton; it finds the request's <see cref="OutboxRequestSession"/> through the current <see cref="HttpContext"/>, so
 /// a save outside a request (or one that recorded nothing) costs one lookup.
 /// </summary>
-internal sealed class OutboxInterceptor(IHttpContextAccessor accessor, ILogger<OutboxInterceptor> logger) : ISaveChangesInterceptor, IDbTransactionInterceptor
+internal sealed class OutboxInterceptor(IHttpContextAccessor accessor, TimeProvider time, ILogger<OutboxInterceptor> logger) : ISaveChangesInterceptor, IDbTransactionInterceptor
 {
     private int _notMappedLogged;
 
@@ -29,6 +34,26 @@ internal sealed class OutboxInterceptor(IHttpContextAccessor accessor, ILogger<O
     {
         Attach(eventData.Context);
         return ValueTask.FromResult(result);
+    }
+
+    public InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+    {
+        if (eventData.Context is { } context && Session is { } session && session.TakeDeferred(context) is { } records)
+        {
+            OutboxInsert.Write(context, transaction, records, time.GetUtcNow());
+        }
+
+        return result;
+    }
+
+    public async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } context && Session is { } session && session.TakeDeferred(context) is { } records)
+        {
+            await OutboxInsert.WriteAsync(context, transaction, records, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
     }
 
     public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
@@ -111,25 +136,61 @@ internal sealed class OutboxInterceptor(IHttpContextAccessor accessor, ILogger<O
             return;
         }
 
+        var database = context.Database;
+        if (CanWriteAtCommit(database))
+        {
+            // The save runs in a transaction EF Core begins for it (even for one command), and the records are written in
+            // it as it commits: one multi-row INSERT, no tracked entity, no key read back.
+            var previous = database.AutoTransactionBehavior;
+            if (session.DeferPending(context, previous))
+            {
+                database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
+            }
+
+            return;
+        }
+
         if (session.AttachPending(context) is { } messages)
         {
             context.Set<OaiqOutboxMessage>().AddRange(messages);
         }
     }
 
+    /// <summary>
+    /// Whether the save will run in a transaction of EF Core's own: none is open on the context nor ambient, and the app has
+    /// not turned EF Core's transactions off. An app's own transaction keeps tracked rows instead, so that EF Core's
+    /// savepoint around the save (and a rollback to an earlier one) covers them.
+    /// </summary>
+    private static bool CanWriteAtCommit(DatabaseFacade database) =>
+        database.IsRelational()
+        && database.CurrentTransaction is null
+        && Transaction.Current is null
+        && database.GetEnlistedTransaction() is null
+        && database.AutoTransactionBehavior != AutoTransactionBehavior.Never;
+
     private void Saved(DbContext? context)
     {
-        if (context is not null)
+        if (context is not null && Session is { } session)
         {
-            Session?.OnSaved(context);
+            Restore(session, context);
+            session.OnSaved(context);
         }
     }
 
     private void Failed(DbContext? context, string reason)
     {
-        if (context is not null)
+        if (context is not null && Session is { } session)
         {
-            Session?.OnSaveFailed(context, reason);
+            Restore(session, context);
+            session.OnSaveFailed(context, reason);
+        }
+    }
+
+    private static void Restore(OutboxRequestSession session, DbContext context)
+    {
+        if (session.EndDeferredSave(context) is { } previous)
+        {
+            context.Database.AutoTransactionBehavior = previous;
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Transactions;
 using Microsoft.EntityFrameworkCore;
+using OaiqPixel.AspNetCore.ConversionsApi;
 using OaiqPixel.EntityFrameworkCore.Internal;
 
 namespace OaiqPixel.EntityFrameworkCore.Writing;
@@ -34,6 +35,73 @@ internal sealed partial class OutboxRequestSession
         return messages;
     }
 
+    /// <summary>
+    /// The interceptor's <c>SavingChanges</c> when the save runs in a transaction EF Core begins for it: the pending events
+    /// join the save and are written as that transaction commits (<see cref="TakeDeferred"/>), not as tracked entities.
+    /// </summary>
+    /// <param name="context">The app's context being saved.</param>
+    /// <param name="previous">The context's transaction behaviour before the interceptor asked for a transaction, restored by <see cref="EndDeferredSave"/>.</param>
+    /// <returns>Whether any event was pending (when none was, nothing is changed).</returns>
+    public bool DeferPending(DbContext context, AutoTransactionBehavior previous)
+    {
+        var any = false;
+        lock (_lock)
+        {
+            foreach (var entry in _entries)
+            {
+                if (entry.State != OutboxEntryState.Pending)
+                {
+                    continue;
+                }
+
+                entry.State = OutboxEntryState.InSave;
+                entry.Context = context;
+                entry.Message = null;
+                entry.Written = false;
+                any = true;
+            }
+
+            if (any)
+            {
+                (_deferredSaves ??= [])[context] = previous;
+            }
+        }
+
+        return any;
+    }
+
+    /// <summary>
+    /// The interceptor's <c>TransactionCommitting</c>: the records of <paramref name="context"/>'s save that wait for its
+    /// transaction's commit, to be written in it now; <see langword="null"/> when none does.
+    /// </summary>
+    public List<ConversionEventRecord>? TakeDeferred(DbContext context)
+    {
+        List<ConversionEventRecord>? records = null;
+        lock (_lock)
+        {
+            foreach (var entry in _entries)
+            {
+                if (entry.State == OutboxEntryState.InSave && entry.Message is null && ReferenceEquals(entry.Context, context))
+                {
+                    // Written again if an execution strategy retries the save in a new transaction.
+                    entry.Written = true;
+                    (records ??= []).Add(entry.Record);
+                }
+            }
+        }
+
+        return records;
+    }
+
+    /// <summary>The end of a save <see cref="DeferPending"/> took part in: the context's transaction behaviour to restore, if it did.</summary>
+    public AutoTransactionBehavior? EndDeferredSave(DbContext context)
+    {
+        lock (_lock)
+        {
+            return _deferredSaves is not null && _deferredSaves.Remove(context, out var previous) ? previous : null;
+        }
+    }
+
     /// <summary>The interceptor's <c>SavedChanges</c>: committed now (no transaction), or when the transaction does.</summary>
     public void OnSaved(DbContext context)
     {
@@ -50,6 +118,15 @@ internal sealed partial class OutboxRequestSession
                     continue;
                 }
 
+                if (entry.Message is null && !entry.Written)
+                {
+                    // The save executed no command (nothing of the app's changed), so no transaction carried it: it
+                    // waits for the next save, or is saved on its own when the request settles.
+                    entry.State = OutboxEntryState.Pending;
+                    entry.Context = null;
+                    continue;
+                }
+
                 if (!decided)
                 {
                     transactionId = context.Database.CurrentTransaction?.TransactionId;
@@ -58,7 +135,11 @@ internal sealed partial class OutboxRequestSession
                 }
 
                 // The rows are written; the app's change tracker need not keep them (nor write them again).
-                context.Entry(entry.Message!).State = EntityState.Detached;
+                if (entry.Message is { } message)
+                {
+                    context.Entry(message).State = EntityState.Detached;
+                }
+
                 if (transactionId is { } id)
                 {
                     entry.State = OutboxEntryState.AwaitingCommit;
@@ -95,7 +176,11 @@ internal sealed partial class OutboxRequestSession
                 if (entry.State == OutboxEntryState.InSave && ReferenceEquals(entry.Context, context))
                 {
                     // Detached, so a retried SaveChanges on the same context does not write them after all.
-                    context.Entry(entry.Message!).State = EntityState.Detached;
+                    if (entry.Message is { } message)
+                    {
+                        context.Entry(message).State = EntityState.Detached;
+                    }
+
                     entry.State = OutboxEntryState.Dropped;
                     (dropped ??= []).Add(entry);
                 }

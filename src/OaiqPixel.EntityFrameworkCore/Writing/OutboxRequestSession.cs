@@ -27,6 +27,9 @@ internal sealed partial class OutboxRequestSession : IDisposable
     private readonly OutboxSessionServices _services;
     private bool _ended;
 
+    // The app's contexts whose save takes the request's records at its commit, with the transaction behaviour to restore.
+    private Dictionary<DbContext, AutoTransactionBehavior>? _deferredSaves;
+
     private OutboxRequestSession(HttpContext httpContext, OutboxSessionServices services)
     {
         _httpContext = httpContext;
