@@ -40,16 +40,15 @@ internal static class ClaimAudit
     public static string ForInstance(string connectionString, string instance) => connectionString + ";Application Name=" + instance;
 
     /// <summary>
-    /// The records delivered by both instances that the second one took without the first one's lease having run out:
-    /// for each, the claim under which the first deliverer sent it (its last claim before its first accepted arrival),
-    /// then the first claim by the other instance after it, which must be a takeover of a lease that had ended — not a
-    /// take while the lease ran, nor a take of a record the first deliverer had handed back.
+    /// The records delivered by both instances that no lease expiry explains: each must have been taken over by one
+    /// instance from the other's claim once that claim's lease had ended (the holder died, or took longer than its lease).
+    /// A record the first deliverer handed back (a timeout it took for a failure) and the other then took, or any take
+    /// while a lease still ran, is listed.
     /// </summary>
     /// <param name="connectionString">The farm's database.</param>
-    /// <param name="firstArrivals">Per instance name, when each event id first reached its API in an accepted request.</param>
     /// <param name="both">The event ids both instances delivered.</param>
-    /// <returns>Those taken over early, with what happened, for the failure message.</returns>
-    public static List<string> TakenBeforeTheLeaseEnded(string connectionString, IReadOnlyDictionary<string, Dictionary<string, DateTimeOffset>> firstArrivals, IReadOnlyCollection<string> both)
+    /// <returns>Those records, each with its claim history, for the failure message.</returns>
+    public static List<string> NotExplainedByALeaseExpiry(string connectionString, IReadOnlyCollection<string> both)
     {
         using var db = OutboxTargetContext.Create("postgres", connectionString);
         var ids = both.ToArray();
@@ -58,19 +57,20 @@ internal static class ClaimAudit
             .AsEnumerable()
             .GroupBy(c => c.EventId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.OrderBy(c => c.Seq).ToList(), StringComparer.Ordinal);
-        var early = new List<string>();
+        var unexplained = new List<string>();
         foreach (var id in both)
         {
-            var (first, firstAt) = firstArrivals.Select(a => (a.Key, a.Value[id])).MinBy(a => a.Item2);
             var history = histories.GetValueOrDefault(id) ?? [];
-            var sentUnder = history.FindLastIndex(c => c.NewClaim is not null && c.Instance == first && c.AtMs <= firstAt.ToUnixTimeMilliseconds());
-            var handover = sentUnder < 0 ? null : history.Skip(sentUnder + 1).FirstOrDefault(c => c.NewClaim is not null && c.Instance != first);
-            if (sentUnder < 0 || handover is null || handover.OldClaim is null || handover.OldDue > handover.AtMs)
+            var owners = history.Where(c => c.NewClaim is not null).ToDictionary(c => c.NewClaim!.Value, c => c.Instance);
+            var takes = history.Where(c => c.NewClaim is not null && c.OldClaim is not null).ToList();
+            var takenWhileHeld = takes.Any(c => c.OldDue > c.AtMs);
+            var takenOverAfterExpiry = takes.Any(c => owners.TryGetValue(c.OldClaim!.Value, out var holder) && holder != c.Instance && c.OldDue <= c.AtMs);
+            if (takenWhileHeld || !takenOverAfterExpiry)
             {
-                early.Add(id + ": " + string.Join(", ", history.Select(c => c.ToString())));
+                unexplained.Add(id + ": " + string.Join(", ", history.Select(c => c.ToString())));
             }
         }
 
-        return early;
+        return unexplained;
     }
 }
