@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Quick-start check: follows the README's quick starts the way a new user would. It packs OaiqPixel.Abstractions and
-# OaiqPixel.AspNetCore into a temporary folder, then for each app model creates a fresh app of its template
-# (`dotnet new mvc | webapp | web | blazor`), adds the PACKED package (a temporary nuget.config adds the folder next to
-# the machine's default source), applies the README's snippets exactly as written — each is marked in README.md by an
-# HTML comment `<!-- quickstart: MODEL PATH [append | after TEXT] -->` before its code block — builds with warnings as
-# errors, runs the app on 127.0.0.1 and checks that its page renders the pixel.
+# Quick-start check: follows the README's quick starts the way a new user would. It packs the four packages into a
+# temporary folder, then for each quick start creates a fresh app of its template (`dotnet new mvc | webapp | web |
+# blazor`), adds the PACKED packages (a temporary nuget.config adds the folder next to the machine's default source),
+# applies the README's snippets exactly as written — each is marked in README.md by an HTML comment
+# `<!-- quickstart: MODEL PATH [append | prepend | after TEXT] -->` before its code block — builds with warnings as
+# errors, runs the app on 127.0.0.1 and checks that its page renders the pixel. The outbox quick start also runs against
+# the packed OaiqPixel.Testing fake API (two lines this script adds, not the README) and checks that the order's
+# conversion went through the oaiq_outbox table, reached the fake and was deleted; the two-pixel quick start checks each
+# pixel's calls, then runs again with BrowserLeg DataLayer and checks the dataLayer pushes.
 #
 # Usage: tests/quickstart-check.sh [results-dir]   (writes results-dir/quickstart-check.trx: one test per app model)
 set -uo pipefail
@@ -16,8 +19,12 @@ started=$(date +%s)
 work=$(mktemp -d "${TMPDIR:-/tmp}/oaiq-quickstart.XXXXXX")
 # A version no other run uses, so the global packages folder cannot serve a stale copy.
 version="0.0.0-quickstart.$(date +%s).$$"
-models=(mvc razorpages minimal blazor)
-declare -A template=([mvc]=mvc [razorpages]=webapp [minimal]=web [blazor]=blazor)
+models=(mvc razorpages minimal blazor outbox multipixel)
+declare -A template=([mvc]=mvc [razorpages]=webapp [minimal]=web [blazor]=blazor [outbox]=mvc [multipixel]=web)
+# The packages each quick start adds, as its README section says (the outbox's provider pinned to EF Core 10).
+declare -A add_packages=([mvc]="OaiqPixel.AspNetCore" [razorpages]="OaiqPixel.AspNetCore" [minimal]="OaiqPixel.AspNetCore"
+  [blazor]="OaiqPixel.AspNetCore" [multipixel]="OaiqPixel.AspNetCore"
+  [outbox]="OaiqPixel.EntityFrameworkCore Microsoft.EntityFrameworkCore.Sqlite@10.* OaiqPixel.Testing")
 declare -A outcome=()
 declare -A message=()
 app_pid=""
@@ -33,7 +40,7 @@ fail() {
 
 cleanup() {
   stop_app
-  forget_packed "$version" oaiqpixel.abstractions oaiqpixel.aspnetcore
+  forget_packed "$version" oaiqpixel.abstractions oaiqpixel.aspnetcore oaiqpixel.entityframeworkcore oaiqpixel.testing
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -64,17 +71,22 @@ for tool in curl python3; do
   command -v "$tool" >/dev/null 2>&1 || { for m in "${models[@]}"; do fail "$m" "$tool is not installed"; done; finish; }
 done
 
-# 1. Pack the two packages a web app adds.
+# 1. Pack the packages the quick starts add: one build of the four projects (a solution of just them), not four.
 packages="$work/packages"
-for project in OaiqPixel.Abstractions OaiqPixel.AspNetCore; do
-  step "packing $project $version"
-  if ! dotnet pack "src/$project/$project.csproj" -c Release -o "$packages" -p:Version="$version" -p:MinVerVersionOverride="$version" \
-       -p:UseArtifactsOutput=true -p:ArtifactsPath="$work/artifacts" -warnaserror -nologo -v:q > "$work/pack-$project.log" 2>&1; then
-    cat "$work/pack-$project.log" >&2
-    for m in "${models[@]}"; do fail "$m" "dotnet pack $project"; done
-    finish
-  fi
-done
+step "packing OaiqPixel.Abstractions, .AspNetCore, .EntityFrameworkCore and .Testing $version"
+{
+  echo '<Solution>'
+  for project in OaiqPixel.Abstractions OaiqPixel.AspNetCore OaiqPixel.EntityFrameworkCore OaiqPixel.Testing; do
+    echo "  <Project Path=\"$repo/src/$project/$project.csproj\" />"
+  done
+  echo '</Solution>'
+} > "$work/packages.slnx"
+if ! dotnet pack "$work/packages.slnx" -c Release -p:PackageOutputPath="$packages" -p:Version="$version" -p:MinVerVersionOverride="$version" \
+     -p:UseArtifactsOutput=true -p:ArtifactsPath="$work/artifacts" -warnaserror -nologo -v:q > "$work/pack.log" 2>&1; then
+  cat "$work/pack.log" >&2
+  for m in "${models[@]}"; do fail "$m" "dotnet pack"; done
+  finish
+fi
 
 cat > "$work/nuget.config" <<XML
 <?xml version="1.0" encoding="utf-8"?>
@@ -91,7 +103,7 @@ apply_snippets() {
   python3 - "$repo/README.md" "$1" <<'PY'
 import pathlib, re, sys
 readme, model = pathlib.Path(sys.argv[1]).read_text(encoding="utf-8"), sys.argv[2]
-marker = re.compile(r"<!-- quickstart: (\S+) (\S+)( append| after (.*?))? -->\s*\n```[a-z]*\n(.*?)\n```", re.S)
+marker = re.compile(r"<!-- quickstart: (\S+) (\S+)( append| prepend| after (.*?))? -->\s*\n```[a-z]*\n(.*?)\n```", re.S)
 applied = 0
 for m in marker.finditer(readme):
     if m.group(1) != model:
@@ -101,6 +113,8 @@ for m in marker.finditer(readme):
     if mode is None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(code, encoding="utf-8")
+    elif mode == "prepend":
+        path.write_text(code + path.read_text(encoding="utf-8"), encoding="utf-8")
     elif mode == "append":
         path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n" + code, encoding="utf-8")
     else:
@@ -117,44 +131,119 @@ print(f"applied {applied} snippet(s)")
 PY
 }
 
-# 2. Each model: new app, package, snippets, build, run, look at the page.
-for model in "${models[@]}"; do
-  app="$work/$model/QuickApp"
-  mkdir -p "$app"
-  cp "$work/nuget.config" "$work/$model/nuget.config"
-  step "$model: dotnet new ${template[$model]}"
-  if ! (cd "$app" && dotnet new "${template[$model]}" --framework net10.0 --no-https --force > "$work/$model-new.log" 2>&1); then
-    cat "$work/$model-new.log" >&2; fail "$model" "dotnet new ${template[$model]}"; continue
-  fi
-  if ! (cd "$app" && dotnet add package OaiqPixel.AspNetCore --version "$version" > "$work/$model-add.log" 2>&1); then
-    cat "$work/$model-add.log" >&2; fail "$model" "dotnet add package OaiqPixel.AspNetCore"; continue
-  fi
-  if ! (cd "$app" && apply_snippets "$model" > "$work/$model-apply.log" 2>&1); then
-    cat "$work/$model-apply.log" >&2; fail "$model" "the README's snippets do not apply: $(tail -1 "$work/$model-apply.log")"; continue
-  fi
-  step "$model: building with warnings as errors"
-  if ! (cd "$app" && dotnet build -c Release -warnaserror -nologo -v:q > "$work/$model-build.log" 2>&1); then
-    grep -E "error|warning" "$work/$model-build.log" | sort -u | head -20 >&2
-    fail "$model" "does not build as written: $(grep -oE '(error|warning) [A-Z]+[0-9]+[^[]*' "$work/$model-build.log" | sort -u | head -3 | tr '\n' ' ')"
-    continue
-  fi
+# Adds the packages a quick start names (`Id` is the packed version, `Id@V` that version), without a restore each:
+# the build restores once.
+add_packages() {
+  local spec id v
+  for spec in ${add_packages[$1]}; do
+    id=${spec%@*}; v=$version
+    [ "$spec" != "$id" ] && v=${spec#*@}
+    dotnet add package "$id" --version "$v" --no-restore || return 1
+  done
+}
 
-  step "$model: running on 127.0.0.1"
-  (cd "$app" && ASPNETCORE_ENVIRONMENT=Development Oaiq__PixelId=px_quickstart_1 \
-    exec dotnet bin/Release/net10.0/QuickApp.dll --urls http://127.0.0.1:0) > "$work/$model-run.log" 2>&1 &
+# The outbox quick start's server leg goes to the packed fake Conversions API: two lines of this check's own (not the
+# README's) start the fake before the app and list what it received.
+add_fake_api() {
+  python3 - <<'PY'
+import pathlib
+p = pathlib.Path("Program.cs")
+s = p.read_text(encoding="utf-8")
+start = "var builder = WebApplication.CreateBuilder(args);\n"
+assert start in s and "app.Run();" in s, "Program.cs lost its template lines"
+s = s.replace(start, start + "await using var quickstartApi = await OaiqPixel.Testing.FakeConversionsApi.StartAsync();\n"
+    "builder.Configuration.AddInMemoryCollection(quickstartApi.ConfigurationFor());\n")
+s = s.replace("app.Run();", 'app.MapGet("/quickstart/fake-api", () => string.Join(",", quickstartApi.EventIds.Order(StringComparer.Ordinal)));\napp.Run();')
+p.write_text(s, encoding="utf-8")
+PY
+}
+
+# Starts the built app of $model on 127.0.0.1 (extra environment as NAME=VALUE arguments); sets url and run_log.
+start_app() {
+  run=$((run + 1))
+  run_log="$work/$model-run$run.log"
+  : > "$run_log"
+  (cd "$app" && exec env ASPNETCORE_ENVIRONMENT=Development "$@" dotnet bin/Release/net10.0/QuickApp.dll --urls http://127.0.0.1:0) > "$run_log" 2>&1 &
   app_pid=$!
   url=""
   for _ in $(seq 1 150); do
-    url=$(grep -oE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$work/$model-run.log" | head -1 | sed 's/Now listening on: //')
+    url=$(grep -oE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$run_log" | head -1 | sed 's/Now listening on: //')
     [ -n "$url" ] && break
     kill -0 "$app_pid" 2>/dev/null || break
     sleep 0.2
   done
-  if [ -z "$url" ]; then
-    cat "$work/$model-run.log" >&2; fail "$model" "the app did not start"; stop_app; continue
-  fi
-  page=$(curl -fsS --max-time 20 "$url/" 2>&1) || { fail "$model" "GET / failed: $page"; stop_app; continue; }
-  outcome[$model]=${outcome[$model]:-Passed}
+  [ -n "$url" ] && return 0
+  cat "$run_log" >&2; fail "$model" "the app did not start"; stop_app
+  return 1
+}
+
+# Waits (up to 10 s) until a command succeeds.
+wait_for() {
+  for _ in $(seq 1 100); do "$@" && return 0; sleep 0.1; done
+  return 1
+}
+
+outbox_rows() {
+  python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from oaiq_outbox").fetchone()[0])' "$app/shop.db" 2>&1
+}
+
+check_outbox() {
+  local jar="$work/outbox.cookies" status received page
+  start_app Logging__LogLevel__OaiqPixel=Debug || return
+  local log=$run_log
+  status=$(curl -sS --max-time 20 -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" -X POST -d total=25.99 "$url/Orders/Place" 2>&1)
+  [ "$status" = 302 ] || fail "$model" "POST /Orders/Place answered $status, not a redirect"
+  wait_for grep -qE '\[204\]' "$log" \
+    || fail "$model" "the order's conversion was not committed in the app's SaveChanges (no log 204): it did not go through the outbox"
+  received=""
+  check_received() { received=$(curl -fsS --max-time 5 "$url/quickstart/fake-api" 2>/dev/null) && grep -qx 'order_1' <<<"$received"; }
+  wait_for check_received || fail "$model" "the fake Conversions API did not receive order_1 (it holds: ${received:-nothing})"
+  wait_for grep -qE '\[212\]' "$log" || fail "$model" "the outbox never logged its record delivered and deleted (log 212)"
+  [ "$(outbox_rows)" = 0 ] || fail "$model" "oaiq_outbox still holds $(outbox_rows) row(s) after delivery"
+  page=$(curl -fsS --max-time 20 -b "$jar" "$url/" 2>&1) || { fail "$model" "GET / failed: $page"; stop_app; return; }
+  grep -qF 'oaiq("init",{"pixelId":"px_fake_pixel"});' <<<"$page" || fail "$model" "the page renders no pixel init"
+  grep -qF 'oaiq("measure","order_created",{"type":"contents","amount":2599,"currency":"USD"},{"event_id":"order_1"});' <<<"$page" \
+    || fail "$model" "the page after the redirect renders no order_created for order_1"
+  stop_app
+}
+
+# Posts an order to the two-pixel quick start and sets page to the page it redirects to.
+multipixel_page() {
+  local jar="$work/multipixel$run.cookies" status
+  status=$(curl -sS --max-time 20 -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" -X POST "$url/orders" 2>&1)
+  [ "$status" = 302 ] || fail "$model" "POST /orders answered $status, not a redirect"
+  page=$(curl -fsS --max-time 20 -b "$jar" "$url/" 2>&1) || fail "$model" "GET / failed: $page"
+}
+
+check_multipixel() {
+  local page id
+  start_app || return
+  multipixel_page
+  grep -qF 'oaiq("init",{"pixelId":"px_shop"});' <<<"$page" || fail "$model" "no init for px_shop"
+  grep -qF 'oaiq("init",{"pixelId":"px_seller"});' <<<"$page" || fail "$model" "no init for px_seller"
+  grep -qF 'oaiq("measure","page_viewed",' <<<"$page" || fail "$model" "no page_viewed to every pixel"
+  id=$(grep -oE 'oaiq\("measureSingle","px_shop","order_created",\{"type":"contents","amount":8999,"currency":"USD"\},\{"event_id":"order_[0-9]+"\}\);' <<<"$page" | grep -oE 'order_[0-9]+' | head -1)
+  [ -n "$id" ] || fail "$model" "no measureSingle of the whole order to px_shop"
+  grep -qF "oaiq(\"measureSingle\",\"px_seller\",\"order_created\",{\"type\":\"contents\",\"amount\":8099,\"currency\":\"USD\"},{\"event_id\":\"$id\"});" <<<"$page" \
+    || fail "$model" "no measureSingle of the seller's share to px_seller under the same id ($id)"
+  grep -qF 'oaiq("measure","order_created"' <<<"$page" && fail "$model" "an order_created went to every pixel (measure)"
+  stop_app
+
+  # The same app for Google Tag Manager: no loader, the events pushed to the data layer with their pixel.
+  start_app Oaiq__BrowserLeg=DataLayer || return
+  multipixel_page
+  grep -qF 'bzrcdn.openai.com' <<<"$page" && fail "$model" "BrowserLeg DataLayer still renders the pixel's loader"
+  grep -qF 'oaiq(' <<<"$page" && fail "$model" "BrowserLeg DataLayer still renders oaiq(…) calls"
+  grep -qE '"event":"oaiq_event","oaiq":\{"event_id":"order_[0-9]+","event_name":"order_created","custom_event_name":null,"pixel_id":"px_seller"' <<<"$page" \
+    || fail "$model" "BrowserLeg DataLayer pushes no oaiq_event of the seller's order with pixel_id px_seller"
+  grep -qF '"event":"purchase"' <<<"$page" || fail "$model" "BrowserLeg DataLayer pushes no GA4 purchase"
+  stop_app
+}
+
+check_page() {
+  local page
+  start_app Oaiq__PixelId=px_quickstart_1 || return
+  page=$(curl -fsS --max-time 20 "$url/" 2>&1) || { fail "$model" "GET / failed: $page"; stop_app; return; }
   if [ "$model" = blazor ]; then
     grep -qF 'data-oaiq-page' <<<"$page" || fail "$model" "<OaiqPixel /> rendered no pixel data"
     grep -qF '["init",{"pixelId":"px_quickstart_1"}]' <<<"$page" || fail "$model" "<OaiqPixel /> rendered no init for the configured pixel"
@@ -170,6 +259,41 @@ for model in "${models[@]}"; do
   fi
   grep -q "<oaiq-pixel\|<OaiqPixel" <<<"$page" && fail "$model" "the pixel tag was left in the page as a literal"
   stop_app
+}
+
+# 2. Each quick start: new app, packages, snippets, build, run, check what it does.
+for model in "${models[@]}"; do
+  app="$work/$model/QuickApp"
+  run=0
+  mkdir -p "$app"
+  cp "$work/nuget.config" "$work/$model/nuget.config"
+  step "$model: dotnet new ${template[$model]}"
+  if ! (cd "$app" && dotnet new "${template[$model]}" --framework net10.0 --no-https --force > "$work/$model-new.log" 2>&1); then
+    cat "$work/$model-new.log" >&2; fail "$model" "dotnet new ${template[$model]}"; continue
+  fi
+  if ! (cd "$app" && add_packages "$model" > "$work/$model-add.log" 2>&1); then
+    cat "$work/$model-add.log" >&2; fail "$model" "dotnet add package ${add_packages[$model]}"; continue
+  fi
+  if ! (cd "$app" && apply_snippets "$model" > "$work/$model-apply.log" 2>&1); then
+    cat "$work/$model-apply.log" >&2; fail "$model" "the README's snippets do not apply: $(tail -1 "$work/$model-apply.log")"; continue
+  fi
+  if [ "$model" = outbox ] && ! (cd "$app" && add_fake_api > "$work/$model-fake.log" 2>&1); then
+    cat "$work/$model-fake.log" >&2; fail "$model" "could not add the fake API: $(tail -1 "$work/$model-fake.log")"; continue
+  fi
+  step "$model: building with warnings as errors"
+  if ! (cd "$app" && dotnet build -c Release -warnaserror -nologo -v:q > "$work/$model-build.log" 2>&1); then
+    grep -E "error|warning" "$work/$model-build.log" | sort -u | head -20 >&2
+    fail "$model" "does not build as written: $(grep -oE '(error|warning) [A-Z]+[0-9]+[^[]*' "$work/$model-build.log" | sort -u | head -3 | tr '\n' ' ')"
+    continue
+  fi
+
+  step "$model: running on 127.0.0.1"
+  outcome[$model]=Passed
+  case "$model" in
+    outbox) check_outbox ;;
+    multipixel) check_multipixel ;;
+    *) check_page ;;
+  esac
 done
 
 finish

@@ -306,6 +306,11 @@ public sealed class ConversionEvent
 
     private static bool HasWhiteSpaceOrControl(string value)
     {
+        if (TextChecks.IsPrintableAscii(value))
+        {
+            return false;
+        }
+
         foreach (var c in value)
         {
             if (char.IsWhiteSpace(c) || char.IsControl(c))

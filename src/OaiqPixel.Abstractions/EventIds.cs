@@ -95,6 +95,11 @@ public static class EventIds
             return $"An event id is limited to {MaxLength} characters; this one has {id.Length}.";
         }
 
+        if (TextChecks.IsPrintableAscii(id))
+        {
+            return null;
+        }
+
         foreach (var c in id)
         {
             if (char.IsWhiteSpace(c) || char.IsControl(c))

@@ -52,7 +52,7 @@ public sealed class UserData
     {
         obref = obref is not null && UserDataValues.IsUsableObref(obref) ? obref : null;
         userAgent = userAgent is not null && UserDataValues.IsUsableUserAgent(userAgent)
-            && userAgent.AsSpan().IndexOfAnyInRange('\u0000', '\u001F') < 0 && userAgent.AsSpan().IndexOfAnyInRange('\u007F', '\u009F') < 0
+            && !TextChecks.HasControl(userAgent)
             ? userAgent
             : null;
         if (obref is null && ipAddress is null && userAgent is null)

@@ -8,7 +8,7 @@ internal static class UserDataValues
 {
     /// <summary>A non-blank <c>__obref</c> value without control characters.</summary>
     public static bool IsUsableObref(string obref) =>
-        !string.IsNullOrWhiteSpace(obref) && !obref.Any(char.IsControl) && !TextChecks.HasLoneSurrogate(obref);
+        !string.IsNullOrWhiteSpace(obref) && !TextChecks.HasControl(obref) && !TextChecks.HasLoneSurrogate(obref);
 
     /// <summary>A non-blank user agent.</summary>
     public static bool IsUsableUserAgent(string userAgent) => !string.IsNullOrWhiteSpace(userAgent) && !TextChecks.HasLoneSurrogate(userAgent);
@@ -76,7 +76,7 @@ internal static class UserDataValues
     {
         ArgumentNullException.ThrowIfNull(value, paramName);
         var trimmed = value.Trim();
-        if (trimmed.Length == 0 || trimmed.Length > maxLength || trimmed.Any(char.IsControl) || TextChecks.HasLoneSurrogate(trimmed))
+        if (trimmed.Length == 0 || trimmed.Length > maxLength || TextChecks.HasControl(trimmed) || TextChecks.HasLoneSurrogate(trimmed))
         {
             throw new ArgumentException($"{paramName} must be 1-{maxLength} printable characters.", paramName);
         }

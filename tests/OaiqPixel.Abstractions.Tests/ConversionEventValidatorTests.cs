@@ -98,10 +98,33 @@ public class ConversionEventValidatorTests
     [InlineData("")]
     [InlineData("a b")]
     [InlineData("a\r\nSet-Cookie: x")]
+    [InlineData("abc\u00A0")] // white space outside ASCII
+    [InlineData("abc\u0085")]
     public void Oppref_MustBeAnUnbrokenValue(string oppref)
     {
         var error = Assert.Throws<ArgumentException>(() => new ConversionEvent(OaiqEvent.LeadCreated(), "x", s_now) { Oppref = oppref });
         Assert.DoesNotContain(oppref.Length > 0 ? oppref : "\u0000", error.Message, StringComparison.Ordinal);
+        Assert.False(ConversionEvent.IsValidOppref(oppref));
+    }
+
+    [Fact]
+    public void Oppref_WithALoneSurrogate_IsRefused()
+    {
+        // Built here: an attribute argument stores strings as UTF-8, which turns a lone surrogate into U+FFFD.
+        var oppref = "abc" + '\ud800';
+        Assert.False(ConversionEvent.IsValidOppref(oppref));
+        Assert.Throws<ArgumentException>(() => new ConversionEvent(OaiqEvent.LeadCreated(), "x", s_now) { Oppref = oppref });
+        Assert.True(ConversionEvent.IsValidOppref("abc" + '\ud83d' + '\ude00'));
+    }
+
+    [Theory]
+    [InlineData("oppref_abc-123.XYZ~")]
+    [InlineData("clé_été")] // not ASCII, no white space: the original string is kept as it is (spec §4.2)
+    [InlineData("ref_😀")]
+    public void Oppref_KeepsAnyUnbrokenValue(string oppref)
+    {
+        Assert.True(ConversionEvent.IsValidOppref(oppref));
+        Assert.Equal(oppref, new ConversionEvent(OaiqEvent.LeadCreated(), "x", s_now) { Oppref = oppref }.Oppref);
     }
 
     [Fact]

@@ -25,6 +25,9 @@ public class EventIdsTests
     [InlineData("order_42")]
     [InlineData("evt_01JX8M6K4Q7F9A2B3C5D6E7F8G")]
     [InlineData("a")]
+    [InlineData("commande_été_42")] // not ASCII: checked character by character
+    [InlineData("注文_42")]
+    [InlineData("order_😀")] // a surrogate pair, not a lone surrogate
     public void Validate_AcceptsUsableIds(string id) => Assert.Equal(id, EventIds.Validate(id));
 
     [Theory]
@@ -32,6 +35,10 @@ public class EventIdsTests
     [InlineData("order 42", "white space")]
     [InlineData("order\r\n42", "white space or control")]
     [InlineData("a\u0001b", "control")]
+    [InlineData("order\u00A042", "white space")] // no-break space: white space outside ASCII
+    [InlineData("order\u2028", "white space")]
+    [InlineData("a\u0085b", "control")]
+    [InlineData("a\u007Fb", "control")]
     public void Validate_RefusesUnusableIds(string id, string expected)
     {
         var error = Assert.Throws<ArgumentException>(() => EventIds.Validate(id));

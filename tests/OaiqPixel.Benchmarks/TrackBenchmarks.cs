@@ -39,6 +39,9 @@ public class TrackBenchmarks
         _accessor = _services.GetRequiredService<IHttpContextAccessor>();
         _tracker = _services.CreateScope().ServiceProvider.GetRequiredService<IConversionTracker>();
         _queue = _services.GetRequiredService<ConversionEventQueue>();
+        // As in an app with app.UseOaiqTracking(): the middleware has run, so a context built by Track (a request with no
+        // oppref or tracking cookie, which the middleware passes through) is not watched for a missing middleware.
+        _services.GetRequiredService<OaiqPixel.AspNetCore.Tracking.MiddlewareCheck>().MarkMiddlewareRan();
         _empty = new EmptyTracker();
         _order = OaiqEvent.OrderCreated(Money.FromMinorUnits(7797, "USD"),
         [

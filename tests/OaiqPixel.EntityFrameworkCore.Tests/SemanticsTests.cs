@@ -148,7 +148,7 @@ public sealed class SemanticsTests
         // Act
         var post = await client.PostAsync("/place", null);
         app.Scenario.Run = null;
-        await DeliverMarkerAsync(app, client);
+        await DeliverMarkerAsync(app, client, pixels: 2);
 
         // Assert: committed, the carrier takes the browser leg and both pixels get the order; rolled back, neither leg.
         Assert.Equal(commit, Pages.Carrier(post) is not null);
@@ -256,6 +256,38 @@ public sealed class SemanticsTests
         Assert.Equal("renewal_9", row.EventId);
         Assert.Equal(OaiqOutboxMessageState.Pending, row.State);
         Assert.Contains(app.Logs.GetSnapshot(), l => l.Id.Id == 207);
+    }
+
+    [Theory]
+    [InlineData(DbProvider.Sqlite)]
+    [InlineData(DbProvider.PostgreSql)]
+    public async Task TwoConfiguredPixels_AnEventForEveryPixel_IsKeptOncePerPixel_InAndOutsideARequest(DbProvider provider)
+    {
+        // Arrange: a second configured pixel (the page renders both, spec §1.7).
+        const string second = "px_second";
+        await using var app = await OutboxApp.StartAsync(
+            provider,
+            o => o.DispatcherEnabled = false,
+            tracking: o => o.Pixels.Add(new OaiqPixelOptions { PixelId = second, ApiKey = "sk-svcacct-second" }));
+        app.Scenario.Run = (db, tracker, http) =>
+        {
+            db.Orders.Add(new Order { Number = "1007", TotalCents = 2599 });
+            tracker.Track(Order(), "order_1007");
+            db.SaveChanges();
+        };
+
+        // Act: one conversion in a request, one handed to the sink outside any.
+        await app.CreateClient().GetAsync("/page");
+        app.Scenario.Run = null;
+        var accepted = app.Get<IConversionEventSink>().TryEnqueue(new ConversionEvent(Order(), "renewal_10", DateTimeOffset.UtcNow) { ActionSource = ActionSource.Other });
+
+        // Assert: each event once for each pixel, with one id (each pixel deduplicates on its own, spec §5).
+        Assert.True(accepted);
+        var rows = app.Database.Outbox().Select(r => (r.EventId, r.PixelId)).ToList();
+        Assert.Equal(4, rows.Count);
+        Assert.Equal(
+            new HashSet<(string, string)> { ("order_1007", app.Api.PixelId), ("order_1007", second), ("renewal_10", app.Api.PixelId), ("renewal_10", second) },
+            rows.ToHashSet());
     }
 
     [Theory]
@@ -418,7 +450,11 @@ public sealed class SemanticsTests
     private static OaiqEvent Order() => OaiqEvent.OrderCreated(Money.FromMinorUnits(2599, "USD"));
 
     /// <summary>Records a conversion that does go through and waits until the API has it: whatever was due before it went too.</summary>
-    private static async Task DeliverMarkerAsync(OutboxApp app, HttpClient client)
+    /// <summary>
+    /// Commits a marker conversion after the events under test and waits until every pixel has it: each pixel's records
+    /// go in that pixel's own requests, so one pixel's marker says nothing about the other's.
+    /// </summary>
+    private static async Task DeliverMarkerAsync(OutboxApp app, HttpClient client, int pixels = 1)
     {
         var previous = app.Scenario.Run;
         app.Scenario.Run = (db, tracker, _) =>
@@ -429,7 +465,7 @@ public sealed class SemanticsTests
         };
         await client.PostAsync("/place", null);
         app.Scenario.Run = previous;
-        await WaitForAsync(() => app.Api.EventIds.Contains("marker"));
+        await WaitForAsync(() => app.Api.Events.Count(e => e.GetProperty("id").GetString() == "marker") >= pixels);
     }
 
     private static async Task WaitForAsync(Func<bool> condition)

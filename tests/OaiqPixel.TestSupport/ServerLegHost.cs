@@ -78,6 +78,7 @@ public sealed class ServerLegHost : IAsyncDisposable
     /// <param name="apiOptions">Options of the fake API the host starts (ignored with <paramref name="api"/>).</param>
     /// <param name="api">A fake API the test started and disposes itself; by default the host starts (and disposes) one.</param>
     /// <param name="startSender">Start the host at once; <see langword="false"/> to queue events or faults first, then <see cref="StartSenderAsync"/>.</param>
+    /// <param name="tracking">Adds to the tracking registration, e.g. <c>b => b.AddPixelResolver&lt;T&gt;()</c>.</param>
     /// <returns>The host; dispose it to stop it and its fake API.</returns>
     public static async Task<ServerLegHost> StartAsync(
         Action<OaiqTrackingOptions>? configure = null,
@@ -85,7 +86,8 @@ public sealed class ServerLegHost : IAsyncDisposable
         TimeProvider? timeProvider = null,
         FakeConversionsApiOptions? apiOptions = null,
         FakeConversionsApi? api = null,
-        bool startSender = true)
+        bool startSender = true,
+        Action<IOaiqTrackingBuilder>? tracking = null)
     {
         var ownsApi = api is null;
         if (api is null)
@@ -101,7 +103,7 @@ public sealed class ServerLegHost : IAsyncDisposable
 
         try
         {
-            return await BuildAsync(configure, configuration, timeProvider, api, ownsApi, startSender);
+            return await BuildAsync(configure, configuration, timeProvider, api, ownsApi, startSender, tracking);
         }
         catch when (ownsApi)
         {
@@ -116,7 +118,8 @@ public sealed class ServerLegHost : IAsyncDisposable
         TimeProvider? timeProvider,
         FakeConversionsApi api,
         bool ownsApi,
-        bool startSender)
+        bool startSender,
+        Action<IOaiqTrackingBuilder>? tracking)
     {
         var fakeClock = timeProvider is not null && timeProvider != TimeProvider.System;
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Production });
@@ -153,7 +156,7 @@ public sealed class ServerLegHost : IAsyncDisposable
             c.ShutdownTimeout = TimeSpan.FromSeconds(10);
         });
 
-        builder.Services.AddOaiqTracking(builder.Configuration.GetSection(OaiqTrackingOptions.SectionName), o =>
+        var trackingBuilder = builder.Services.AddOaiqTracking(builder.Configuration.GetSection(OaiqTrackingOptions.SectionName), o =>
         {
             if (fakeClock)
             {
@@ -170,6 +173,7 @@ public sealed class ServerLegHost : IAsyncDisposable
             };
             configure?.Invoke(o);
         });
+        tracking?.Invoke(trackingBuilder);
 
         var host = builder.Build();
         var self = new ServerLegHost(host, builder.Configuration, api, ownsApi, deadLetters);

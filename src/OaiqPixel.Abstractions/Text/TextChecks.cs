@@ -5,7 +5,14 @@ internal static class TextChecks
     /// <summary>A lone surrogate cannot be encoded as UTF-8, so it would break both wire formats.</summary>
     public static bool HasLoneSurrogate(string value)
     {
-        for (var i = 0; i < value.Length; i++)
+        // Surrogates are rare in what we check (ids, URLs, user agents): a vectorized search skips to the first one.
+        var first = value.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (first < 0)
+        {
+            return false;
+        }
+
+        for (var i = first; i < value.Length; i++)
         {
             var c = value[i];
             if (char.IsHighSurrogate(c))
@@ -25,4 +32,14 @@ internal static class TextChecks
 
         return false;
     }
+
+    /// <summary>
+    /// Whether the text is printable ASCII only (<c>!</c> to <c>~</c>): no white space, control character or surrogate,
+    /// which most ids and URLs are, so the per-character Unicode checks can be skipped.
+    /// </summary>
+    public static bool IsPrintableAscii(ReadOnlySpan<char> value) => value.IndexOfAnyExceptInRange('!', '~') < 0;
+
+    /// <summary>Whether the text holds a control character (<see cref="char.IsControl(char)"/>: U+0000–U+001F, U+007F–U+009F).</summary>
+    public static bool HasControl(ReadOnlySpan<char> value) =>
+        value.IndexOfAnyInRange('\u0000', '\u001F') >= 0 || value.IndexOfAnyInRange('\u007F', '\u009F') >= 0;
 }

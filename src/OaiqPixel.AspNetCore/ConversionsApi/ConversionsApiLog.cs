@@ -13,8 +13,8 @@ internal static partial class ConversionsApiLog
     public static partial void ServerLegOff(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 101, EventName = "SenderStarted", Level = LogLevel.Information,
-        Message = "OpenAI Ads Conversions API sender started: pixel {PixelId}, endpoint {Endpoint}, batches of up to {MaxBatchSize} every {FlushInterval}, queue of {MaxQueueSize}, validate_only {ValidateOnly}.")]
-    public static partial void SenderStarted(ILogger logger, string? pixelId, Uri endpoint, int maxBatchSize, TimeSpan flushInterval, int maxQueueSize, bool validateOnly);
+        Message = "OpenAI Ads Conversions API sender started: pixels {Pixels}, endpoint {Endpoint}, batches of up to {MaxBatchSize} every {FlushInterval}, queue of {MaxQueueSize} per pixel, validate_only {ValidateOnly}.")]
+    public static partial void SenderStarted(ILogger logger, string pixels, string endpoint, int maxBatchSize, TimeSpan flushInterval, int maxQueueSize, bool validateOnly);
 
     [LoggerMessage(EventId = 102, EventName = "EventInvalid", Level = LogLevel.Warning,
         Message = "Conversion event {EventId} ({EventType}) was not queued for the Conversions API: {Errors}")]
@@ -85,7 +85,7 @@ internal static partial class ConversionsApiLog
     public static partial void BatchSplit(ILogger logger, int count, int left, int right, string knownBad);
 
     [LoggerMessage(EventId = 130, EventName = "PixelWithoutKey", Level = LogLevel.Warning,
-        Message = "Pixel {PixelId} has no Conversions API key ({Reason}): its events reach OpenAI through the browser pixel only, and are counted as dropped (no_api_key). Set its ApiKey in Oaiq:Pixels, or Oaiq:ConversionsApi:ApiKey for every pixel. Said once per pixel.")]
+        Message = "Pixel {PixelId} has no Conversions API key ({Reason}): its events reach OpenAI through the browser pixel only, and are counted as dropped (no_api_key). Give it a key: its ApiKey in Oaiq:Pixels (or, from an IOaiqPixelResolver, on the OaiqPixelOptions its FindPixel returns), or Oaiq:ConversionsApi:ApiKey for every pixel. Said once per pixel.")]
     public static partial void PixelWithoutKey(ILogger logger, string pixelId, string reason);
 
     [LoggerMessage(EventId = 131, EventName = "PixelLookupFailed", Level = LogLevel.Error,

@@ -108,10 +108,11 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
 
         var current = _options.CurrentValue;
         var configured = current.ConfiguredPixels();
-        var firstPixel = configured.Count > 0 ? configured[0].PixelId : null;
-        var endpoint = ConversionsApiClient.BuildEventsUri(current.ConversionsApi.BaseAddress, firstPixel);
+        // With only a pixel resolver, no pixel is known yet: each gets its lane (log 132) with its first event.
+        var pixels = configured.Count > 0 ? string.Join(", ", configured.Select(static p => p.PixelId)) : "as the pixel resolver names them";
+        var endpoint = ConversionsApiClient.BuildEventsUri(current.ConversionsApi.BaseAddress, null).AbsoluteUri + "{pixel}";
         var maxBatch = Math.Clamp(current.ConversionsApi.MaxBatchSize, 1, ConversionsApiOptions.MaxEventsPerRequest);
-        ConversionsApiLog.SenderStarted(_logger, firstPixel, endpoint, maxBatch, current.ConversionsApi.FlushInterval, _queue.Capacity, current.ConversionsApi.ValidateOnly);
+        ConversionsApiLog.SenderStarted(_logger, pixels, endpoint, maxBatch, current.ConversionsApi.FlushInterval, _queue.Capacity, current.ConversionsApi.ValidateOnly);
 
         using var registration = stoppingToken.Register(static state => ((ConversionsApiSender)state!).BeginShutdown(), this);
         _queue.LaneAdded += lane => Start(lane, stoppingToken);

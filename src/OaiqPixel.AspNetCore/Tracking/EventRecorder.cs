@@ -17,6 +17,7 @@ namespace OaiqPixel.AspNetCore.Tracking;
 internal sealed class EventRecorder(
     IServiceProvider services,
     IConversionEventSink sink,
+    PixelDirectory pixels,
     CarrierCookie carrier,
     ConversionsApiInstrumentation instrumentation,
     ILogger<EventRecorder> logger)
@@ -59,11 +60,12 @@ internal sealed class EventRecorder(
 
     /// <summary>
     /// One copy per pixel for an event aimed at every pixel of the page, with the same id (each pixel deduplicates on its
-    /// own, spec §5); an event aimed at one pixel goes as it is.
+    /// own, spec §5); an event aimed at one pixel goes as it is, and so does one whose page has the one configured pixel
+    /// (a sink reads no <see cref="ConversionEvent.PixelId"/> as every configured pixel: the same pixel, without a copy).
     /// </summary>
     private bool EnqueueForPixels(IConversionEventSink target, IReadOnlyList<string> pixelIds, ConversionEvent conversionEvent)
     {
-        if (conversionEvent.PixelId is not null || pixelIds.Count == 0)
+        if (conversionEvent.PixelId is not null || pixelIds.Count == 0 || IsTheConfiguredPixel(pixelIds))
         {
             return Enqueue(target, conversionEvent);
         }
@@ -86,6 +88,17 @@ internal sealed class EventRecorder(
         viewSkipReason is not null && sink.IsEnabled && ServerViewFilter.IsViewEvent(conversionEvent.Event.Name)
             ? SkipView(conversionEvent, viewSkipReason)
             : EnqueueForPixels(sink, pixelIds, conversionEvent);
+
+    private bool IsTheConfiguredPixel(IReadOnlyList<string> pixelIds)
+    {
+        if (pixelIds.Count != 1)
+        {
+            return false;
+        }
+
+        var configured = pixels.ConfiguredPixelIds();
+        return configured.Count == 1 && string.Equals(configured[0], pixelIds[0], StringComparison.Ordinal);
+    }
 
     private bool SkipView(ConversionEvent conversionEvent, string reason)
     {

@@ -15,6 +15,8 @@ namespace OaiqPixel.AspNetCore.Tracking;
 /// </remarks>
 internal sealed class LandingRequest
 {
+    private static readonly LandingRequest s_nothing = new();
+
     private LandingRequest()
     {
     }
@@ -53,6 +55,12 @@ internal sealed class LandingRequest
     public static LandingRequest Read(HttpRequest request, OaiqConsent consent, ILogger logger)
     {
         var cookies = request.Headers.Cookie;
+        if (cookies.Count == 0 && !request.QueryString.HasValue)
+        {
+            // Most requests of a site: no click, no cookie of ours, whatever the consent.
+            return s_nothing;
+        }
+
         string? cookieOppref = null;
         string? obref = null;
         string? carrier = null;

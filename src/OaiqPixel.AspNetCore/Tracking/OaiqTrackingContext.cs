@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Extensions;
 using OaiqPixel.AspNetCore.ServerViews;
 
 namespace OaiqPixel.AspNetCore.Tracking;
@@ -72,7 +71,7 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
         {
             if (!_sourceUrlDone)
             {
-                _sourceUrl = BuildSourceUrl(HttpContext.Request);
+                _sourceUrl = SourceUrls.For(HttpContext.Request);
                 _sourceUrlDone = true;
             }
 
@@ -206,16 +205,5 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
             var value = HttpContext.Request.Headers.UserAgent;
             return value.Count > 0 && !string.IsNullOrWhiteSpace(value[0]) ? value[0] : null;
         }
-    }
-
-    private static string? BuildSourceUrl(HttpRequest request)
-    {
-        if (!request.Host.HasValue)
-        {
-            return null;
-        }
-
-        var url = UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path);
-        return ConversionEvent.IsValidSourceUrl(url) ? url : null;
     }
 }

@@ -10,6 +10,9 @@ namespace OaiqPixel.AspNetCore.Tracking;
 /// </summary>
 internal sealed class RequestPixels(IOaiqPixelResolver resolver, ILogger<RequestPixels> logger)
 {
+    // Shared by every request that gets the same single pixel; never changed once made (callers only read it).
+    private string[]? _lastSingle;
+
     /// <summary>The request's Pixel IDs; empty when tracking is off for it.</summary>
     public IReadOnlyList<string> Resolve(HttpContext httpContext)
     {
@@ -29,10 +32,21 @@ internal sealed class RequestPixels(IOaiqPixelResolver resolver, ILogger<Request
             return [];
         }
 
-        if (pixels.Count == 1 && pixels[0]?.PixelId is { } single && OaiqPixelOptions.IsValidPixelId(single))
+        if (pixels.Count == 1 && pixels[0]?.PixelId is { } single)
         {
-            // The common case, one pixel already in shape: no copy.
-            return [single];
+            // The common case, one pixel already in shape: the same id string as the last request's is the same answer,
+            // checked and listed once.
+            if (Volatile.Read(ref _lastSingle) is { } last && ReferenceEquals(last[0], single))
+            {
+                return last;
+            }
+
+            if (OaiqPixelOptions.IsValidPixelId(single))
+            {
+                string[] singleIds = [single];
+                Volatile.Write(ref _lastSingle, singleIds);
+                return singleIds;
+            }
         }
 
         var ids = new List<string>(pixels.Count);

@@ -43,6 +43,7 @@ internal sealed partial class OutboxDispatcher : IHostedService, IDisposable
     private Task? _loop;
     private HeldClaim? _round;
     private DateTimeOffset _nextCleanup;
+    private string _table = OaiqOutboxModelBuilderExtensions.DefaultTableName;
 
     public OutboxDispatcher(
         IOutboxContextFactory contexts,
@@ -77,10 +78,11 @@ internal sealed partial class OutboxDispatcher : IHostedService, IDisposable
     private OaiqOutboxOptions Options => _outbox.CurrentValue;
 
     /// <inheritdoc />
-    /// <exception cref="InvalidOperationException">The app's context does not map the outbox table (<c>modelBuilder.AddOaiqOutbox()</c>).</exception>
+    /// <exception cref="InvalidOperationException">The app's context does not map the outbox table (<c>modelBuilder.AddOaiqOutbox()</c>), or is not registered (<c>AddDbContext</c>).</exception>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var (table, provider) = Prepare();
+        _table = table;
         var idle = !Options.DispatcherEnabled ? "Oaiq:Outbox:DispatcherEnabled is false"
             : !_routing.IsEnabled ? "the server leg is off (no Oaiq:ConversionsApi:ApiKey or PixelId, or tracking disabled)"
             : null;
@@ -196,8 +198,18 @@ internal sealed partial class OutboxDispatcher : IHostedService, IDisposable
                 if (IsDatabaseFailure(ex))
                 {
                     var reason = Describe(ex);
-                    _status.DatabaseFailed(_time.GetUtcNow(), reason);
-                    OutboxLog.DatabaseUnavailable(_logger, reason, wait);
+                    if (await TableUnreadableAsync(stoppingToken).ConfigureAwait(false))
+                    {
+                        // The database answers but has no (matching) table: waiting will not fix it, a migration will.
+                        var context = _contexts.ContextType.Name;
+                        _status.DatabaseFailed(_time.GetUtcNow(), $"the table {_table} is missing from {context}'s database or does not match its model, {reason}; add and apply a migration for it");
+                        OutboxLog.TableMissing(_logger, _table, context, reason, wait);
+                    }
+                    else
+                    {
+                        _status.DatabaseFailed(_time.GetUtcNow(), reason);
+                        OutboxLog.DatabaseUnavailable(_logger, reason, wait);
+                    }
                 }
                 else
                 {
@@ -251,6 +263,42 @@ internal sealed partial class OutboxDispatcher : IHostedService, IDisposable
         catch (OperationCanceledException)
         {
             // Stopping.
+        }
+    }
+
+    /// <summary>
+    /// Whether the database answers while the outbox table cannot be read: the table was never created (no migration
+    /// applied) or differs from the model. False when the database itself is unreachable, or the table reads fine.
+    /// </summary>
+    private async Task<bool> TableUnreadableAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var lease = _contexts.Create();
+            await using (lease.ConfigureAwait(false))
+            {
+                var database = lease.Context.Database;
+                if (!await database.CanConnectAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    return false;
+                }
+
+                try
+                {
+                    await lease.Context.Set<OaiqOutboxMessage>().AsNoTracking().AnyAsync(stoppingToken).ConfigureAwait(false);
+                    return false;
+                }
+                catch (Exception ex) when (IsDatabaseFailure(ex))
+                {
+                    // Connected a moment ago: if it still connects, the failure is the table's, not the connection's.
+                    return await database.CanConnectAsync(stoppingToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The probe only chooses the message; whatever it meets, the round's own failure is still logged.
+            return false;
         }
     }
 

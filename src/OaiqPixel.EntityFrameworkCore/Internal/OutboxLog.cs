@@ -119,4 +119,8 @@ internal static partial class OutboxLog
     [LoggerMessage(EventId = 237, EventName = "OutboxLeaseEndedBeforeSend", Level = LogLevel.Warning,
         Message = "{Count} claimed outbox record(s) were not sent: the round reached its send after its lease had ended at {LeaseUntil:O}, so another dispatcher may hold them now. They go out with whoever claims them next; if this repeats, raise Oaiq:Outbox:LeaseDuration.")]
     public static partial void LeaseEndedBeforeSend(ILogger logger, int count, DateTimeOffset leaseUntil);
+
+    [LoggerMessage(EventId = 245, EventName = "OutboxTableMissing", Level = LogLevel.Error,
+        Message = "The outbox table {Table} is missing from {Context}'s database or does not match its model ({Reason}), while the database answers: add a migration for it (dotnet ef migrations add AddOaiqOutbox) and apply it (dotnet ef database update, or Database.Migrate() at start-up), or call Database.EnsureCreated() on a new database without migrations. Until then every SaveChanges of {Context} that carries a conversion fails. Next try in {Delay}.")]
+    public static partial void TableMissing(ILogger logger, string table, string context, string reason, TimeSpan delay);
 }

@@ -21,7 +21,6 @@ internal sealed class OutboxRouting
     private readonly TimeProvider _time;
     private readonly OutboxInstrumentation _metrics;
     private readonly ILogger _logger;
-    private readonly string _pixelId;
 
     public OutboxRouting(
         IOptions<OaiqTrackingOptions> tracking,
@@ -36,9 +35,15 @@ internal sealed class OutboxRouting
         _time = time;
         _metrics = metrics;
         _logger = logger;
-        // An event not aimed at one pixel and recorded outside a request (a request's events come one copy per pixel).
-        _pixelId = (tracking.Value.PixelId ?? tracking.Value.Pixels.FirstOrDefault()?.PixelId)?.Trim() ?? string.Empty;
+        ConfiguredPixelIds = ListConfiguredPixels(tracking.Value);
     }
+
+    /// <summary>
+    /// Where an event not aimed at one pixel goes, as for the in-memory queue: every configured pixel (<c>PixelId</c>,
+    /// then <c>Pixels</c>), trimmed, each once. A request's events come one copy per page pixel, or as they are when the
+    /// page's one pixel is the one configured.
+    /// </summary>
+    public IReadOnlyList<string> ConfiguredPixelIds { get; }
 
     /// <summary>The in-memory queue: views, and what the database refused.</summary>
     public IConversionEventSink Memory { get; }
@@ -62,10 +67,18 @@ internal sealed class OutboxRouting
     /// <summary>Checks the event and writes its record; <see langword="null"/> (logged, counted) when it is invalid.</summary>
     public ConversionEventRecord? Accept(ConversionEvent conversionEvent)
     {
+        if (conversionEvent.PixelId is null && ConfiguredPixelIds.Count == 0)
+        {
+            _metrics.Dropped(1, "invalid");
+            OutboxLog.EventInvalid(_logger, conversionEvent.Event.Name, conversionEvent.Id, "it is aimed at no pixel (ConversionEvent.ForPixel) and no Oaiq:PixelId or Oaiq:Pixels is configured");
+            return null;
+        }
+
         var errors = ConversionEventValidator.Validate(conversionEvent, _time.GetUtcNow(), MaxEventAge);
         if (errors.Count == 0)
         {
-            return ConversionEventRecord.Create(conversionEvent, conversionEvent.PixelId ?? _pixelId);
+            // The sinks hand each pixel its own copy when there are several (see ConfiguredPixelIds).
+            return ConversionEventRecord.Create(conversionEvent, conversionEvent.PixelId ?? ConfiguredPixelIds[0]);
         }
 
         _metrics.Dropped(1, "invalid");
@@ -83,5 +96,29 @@ internal sealed class OutboxRouting
         OutboxLog.WriteFailed(_logger, exception, conversionEvent.Event.Name, conversionEvent.Id);
         _metrics.FellBack();
         return Memory.TryEnqueue(conversionEvent);
+    }
+
+    /// <summary>Whether the event must be split into one copy per configured pixel before it is written.</summary>
+    public bool GoesToSeveralPixels(ConversionEvent conversionEvent) => conversionEvent.PixelId is null && ConfiguredPixelIds.Count > 1;
+
+    private static string[] ListConfiguredPixels(OaiqTrackingOptions options)
+    {
+        var ids = new List<string>(1 + options.Pixels.Count);
+        if (!string.IsNullOrWhiteSpace(options.PixelId))
+        {
+            ids.Add(options.PixelId.Trim());
+        }
+
+        foreach (var pixel in options.Pixels)
+        {
+            var id = pixel?.PixelId?.Trim();
+            // The tracking options validator has refused unusable ids at start-up; blank items are skipped as it reads them.
+            if (!string.IsNullOrEmpty(id) && !ids.Contains(id))
+            {
+                ids.Add(id);
+            }
+        }
+
+        return [.. ids];
     }
 }

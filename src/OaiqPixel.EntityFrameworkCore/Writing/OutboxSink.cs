@@ -21,6 +21,18 @@ internal sealed class OutboxSink(OutboxRouting routing, OutboxWriter writer, ILo
             return routing.Memory.TryEnqueue(conversionEvent);
         }
 
+        if (routing.GoesToSeveralPixels(conversionEvent))
+        {
+            // One record per configured pixel, each with the event's id (each pixel deduplicates on its own, spec §5).
+            var accepted = false;
+            foreach (var pixelId in routing.ConfiguredPixelIds)
+            {
+                accepted |= TryEnqueue(conversionEvent.ForPixel(pixelId));
+            }
+
+            return accepted;
+        }
+
         if (routing.Accept(conversionEvent) is not { } record)
         {
             return false;

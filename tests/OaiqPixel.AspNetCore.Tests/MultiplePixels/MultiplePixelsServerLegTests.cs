@@ -116,6 +116,40 @@ public sealed class MultiplePixelsServerLegTests
     }
 
     [Fact]
+    public async Task ResolverOnly_SenderStartLog_SaysTheResolverNamesThePixels_AndAKeylessPixelsWarningNamesFindPixel()
+    {
+        // Arrange: no configured pixel, a resolver that knows one pixel with a key and one without; no shared key.
+        await using var h = await ServerLegHost.StartAsync(
+            o =>
+            {
+                o.PixelId = null;
+                o.ConversionsApi.ApiKey = null;
+            },
+            tracking: b => b.AddPixelResolver<TenantResolver>());
+
+        // Act
+        h.Sink.TryEnqueue(TestEvents.Order("t1", DateTimeOffset.UtcNow).ForPixel("px_tenant_nokey"));
+
+        // Assert: the sender's loop logs as it starts, in the background.
+        var started = await h.WaitForLogAsync(101);
+        Assert.Contains("pixels as the pixel resolver names them", started.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("(null)", started.Message, StringComparison.Ordinal);
+        Assert.Contains("v1/events?pid={pixel}", started.Message, StringComparison.Ordinal);
+        var keyless = Assert.Single(h.Logs.GetSnapshot(), r => r.Id.Id == 130);
+        Assert.Contains("px_tenant_nokey", keyless.Message, StringComparison.Ordinal);
+        Assert.Contains("FindPixel", keyless.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConfiguredPixels_SenderStartLog_ListsEach()
+    {
+        await using var h = await ServerLegHost.StartAsync(o => o.Pixels.Add(new OaiqPixelOptions { PixelId = Healthy, ApiKey = HealthyKey }));
+
+        var started = await h.WaitForLogAsync(101);
+        Assert.Contains($"pixels {h.Api.PixelId}, {Healthy},", started.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void PixelMetricTags_PastTheCap_AreOther()
     {
         // Arrange
@@ -136,5 +170,14 @@ public sealed class MultiplePixelsServerLegTests
     {
         var check = ActivatorUtilities.CreateInstance<ConversionsApiHealthCheck>(h.Services);
         return check.CheckHealthAsync(new HealthCheckContext { Registration = new HealthCheckRegistration("oaiq", check, HealthStatus.Degraded, null) });
+    }
+
+    private sealed class TenantResolver : IOaiqPixelResolver
+    {
+        private static readonly OaiqPixelOptions[] s_pixels = [new() { PixelId = "px_tenant_nokey" }];
+
+        public IReadOnlyList<OaiqPixelOptions> GetPixels(Microsoft.AspNetCore.Http.HttpContext httpContext) => s_pixels;
+
+        public OaiqPixelOptions? FindPixel(string pixelId) => s_pixels.FirstOrDefault(p => p.PixelId == pixelId);
     }
 }

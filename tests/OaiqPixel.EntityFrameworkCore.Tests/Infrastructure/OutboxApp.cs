@@ -48,10 +48,15 @@ public sealed class OutboxApp : IAsyncDisposable
         Action<OaiqTrackingOptions>? tracking = null,
         Action<IServiceCollection>? services = null,
         FakeConversionsApiOptions? apiOptions = null,
-        TestDatabase? database = null)
+        TestDatabase? database = null,
+        bool createSchema = true)
     {
         database ??= TestDatabase.Create(provider);
-        database.CreateSchema();
+        if (createSchema)
+        {
+            database.CreateSchema();
+        }
+
         var api = await FakeConversionsApi.StartAsync(apiOptions);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.Configuration.Sources.Clear();

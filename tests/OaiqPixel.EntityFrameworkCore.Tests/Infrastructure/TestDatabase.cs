@@ -33,6 +33,10 @@ public sealed class TestDatabase : IDisposable
         return new TestDatabase(provider, $"Data Source={Path.Combine(folder, "shop.db")};Default Timeout=30", folder);
     }
 
+    /// <summary>A SQLite database in a folder that does not exist: every connection fails, as for a server that is down.</summary>
+    public static TestDatabase Unreachable() =>
+        new(DbProvider.Sqlite, $"Data Source={Path.Combine(Path.GetTempPath(), "oaiq-missing-" + Guid.NewGuid().ToString("N"), "shop.db")};Mode=ReadWrite", null);
+
     public void Configure(DbContextOptionsBuilder options)
     {
         if (Provider == DbProvider.PostgreSql)
@@ -62,6 +66,14 @@ public sealed class TestDatabase : IDisposable
         {
             context.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
         }
+    }
+
+    /// <summary>The shop's tables without the outbox's: an app's database before the migration that adds it is applied.</summary>
+    public void CreateSchemaWithoutOutbox()
+    {
+        CreateSchema();
+        using var context = CreateContext();
+        context.Database.ExecuteSqlRaw("DROP TABLE oaiq_outbox");
     }
 
     /// <summary>The outbox table's rows, read fresh.</summary>
