@@ -10,22 +10,25 @@ namespace OaiqPixel.EntityFrameworkCore.Dispatching;
 internal sealed partial class OutboxDispatcher
 {
     /// <summary>
-    /// One round: claim due records, drop the stale ones, deliver the rest, and write down what became of each.
+    /// One round: finish what rounds cut by the database left, claim due records, drop the stale ones, deliver the rest,
+    /// and write down what became of each.
     /// </summary>
     /// <returns>How many were claimed, and the back-off when the API kept some for a retry.</returns>
-    /// <exception cref="Exception">The database failed (delivered records not yet deleted are deleted at the next round).</exception>
+    /// <exception cref="Exception">
+    /// The database failed. What the round held is settled at the start of the next round that reaches the database:
+    /// the records it delivered are deleted first, then the rest are handed back (see <see cref="HeldClaim"/>).
+    /// </exception>
     internal async Task<RoundResult> RunRoundAsync(CancellationToken stoppingToken)
     {
+        await SettleCutRoundsAsync().ConfigureAwait(false);
         try
         {
             return await RunRoundCoreAsync(stoppingToken).ConfigureAwait(false);
         }
-        catch (Exception) when (_roundClaim is { } claim && !stoppingToken.IsCancellationRequested)
+        catch (Exception) when (_round is { } held)
         {
-            // Cut after claiming (the database went away): hand the records back as soon as it answers again, rather
-            // than leave them to the lease.
-            _unsettledReleases.Add(claim);
-            _roundClaim = null;
+            _round = null;
+            Cut(held, "the round failed");
             throw;
         }
     }
@@ -37,11 +40,16 @@ internal sealed partial class OutboxDispatcher
         var set = lease.Context.Set<OaiqOutboxMessage>();
         var now = _time.GetUtcNow();
         var claim = Guid.NewGuid();
-        _roundClaim = claim;
+        var held = new HeldClaim(claim);
+
+        // From here on the claim may have committed even if its statement throws (the connection dropped before the
+        // answer): the round's catch hands back whatever carries this claim once the database answers again.
+        _round = held;
         var claimed = await _claimer.ClaimAsync(lease.Context, claim, now, now + options.LeaseDuration, options.BatchSize, stoppingToken).ConfigureAwait(false);
+        held.Claimed(claimed.Count, now + options.LeaseDuration);
         if (claimed.Count == 0)
         {
-            _roundClaim = null;
+            _round = null;
             return new RoundResult(0, null);
         }
 
@@ -91,9 +99,25 @@ internal sealed partial class OutboxDispatcher
             await DeadLetterAsync(set, message.Id, claim, null, "The record is not a Conversions API event object written by OaiqPixel.", now).ConfigureAwait(false);
         }
 
+        if (records.Count > 0 && _time.GetUtcNow() >= held.LeaseUntil)
+        {
+            // The round took longer than the lease to get here (a starved process): another dispatcher may hold these
+            // records now and be sending them. Leave them to whoever claims them next, this dispatcher included.
+            OutboxLog.LeaseEndedBeforeSend(_logger, records.Count, held.LeaseUntil);
+            _round = null;
+            return new RoundResult(claimed.Count, null);
+        }
+
+        if (!held.TryStartSending())
+        {
+            // A stop past the host's deadline handed the records back: another dispatcher may send them now.
+            throw new OperationCanceledException("The outbox dispatcher is stopping; the claimed records were handed back unsent.");
+        }
+
         var results = records.Count == 0 ? [] : await _delivery.DeliverAsync(records, _abort.Token).ConfigureAwait(false);
         var delivered = new List<long>();
         var deliveries = new List<OaiqOutboxDelivery>();
+        var deadLettered = new List<(long Id, ConversionEventDeliveryResult Result)>();
         var kept = new List<long>();
         ConversionEventDeliveryResult? failure = null;
         for (var i = 0; i < results.Count; i++)
@@ -106,9 +130,7 @@ internal sealed partial class OutboxDispatcher
                     deliveries.Add(new OaiqOutboxDelivery(result.Record.Id, result.Record.EventType, now));
                     break;
                 case ConversionEventDeliveryOutcome.DeadLettered:
-                    _metrics.DeadLettered(1);
-                    OutboxLog.DeadLettered(_logger, result.Record.EventType, result.Record.Id, result.StatusCode ?? 0, result.ErrorMessage ?? "no error message in the response", options.DeadLetterRetention);
-                    await DeadLetterAsync(set, ids[i], claim, result.StatusCode, result.ErrorMessage, now).ConfigureAwait(false);
+                    deadLettered.Add((ids[i], result));
                     break;
                 default:
                     kept.Add(ids[i]);
@@ -117,43 +139,14 @@ internal sealed partial class OutboxDispatcher
             }
         }
 
-        if (delivered.Count > 0)
-        {
-            try
-            {
-                await set.Where(m => delivered.Contains(m.Id) && m.ClaimId == claim).ExecuteDeleteAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            catch
-            {
-                // Delivered but still in the table: deleted first thing next round (the lease keeps them meanwhile).
-                _unsettledDeletes.Add((claim, delivered));
-                throw;
-            }
-            finally
-            {
-                _status.Delivered(deliveries);
-                _metrics.Delivered(delivered.Count);
-            }
-
-            OutboxLog.Delivered(_logger, delivered.Count);
-        }
-
         TimeSpan? retry = null;
+        string? reason = null;
         if (failure is not null)
         {
-            var reason = failure.StatusCode is { } status
+            reason = failure.StatusCode is { } status
                 ? string.Create(CultureInfo.InvariantCulture, $"status {status}: {failure.ErrorMessage ?? "no error message"}")
                 : failure.ErrorMessage ?? "no response";
-            var failures = _status.ApiFailed(now, reason);
-            retry = Backoff(failures, failure.RetryAfter);
-            var due = now + retry.Value;
-            var lastError = Truncate(failure.ErrorMessage);
-            await set.Where(m => kept.Contains(m.Id) && m.ClaimId == claim)
-                .ExecuteUpdateAsync(
-                    s => s.SetProperty(m => m.ClaimId, (Guid?)null).SetProperty(m => m.DueAt, due)
-                        .SetProperty(m => m.LastStatusCode, failure.StatusCode).SetProperty(m => m.LastError, lastError),
-                    CancellationToken.None).ConfigureAwait(false);
-            OutboxLog.SendFailed(_logger, kept.Count, reason, retry.Value);
+            retry = Backoff(_status.ApiFailed(now, reason), failure.RetryAfter);
         }
         else if (records.Count > 0)
         {
@@ -164,8 +157,64 @@ internal sealed partial class OutboxDispatcher
             }
         }
 
-        _roundClaim = null;
+        // Known before any write: if the database cuts what follows, the delivered records are deleted before the rest
+        // is handed back, so no other instance sends them again (and this one does not either).
+        held.SendFinished([.. delivered], now + retry);
+        if (delivered.Count > 0)
+        {
+            _status.Delivered(deliveries);
+            _metrics.Delivered(delivered.Count);
+            await set.Where(m => delivered.Contains(m.Id) && m.ClaimId == claim).ExecuteDeleteAsync(CancellationToken.None).ConfigureAwait(false);
+            OutboxLog.Delivered(_logger, delivered.Count);
+        }
+
+        foreach (var (id, result) in deadLettered)
+        {
+            _metrics.DeadLettered(1);
+            OutboxLog.DeadLettered(_logger, result.Record.EventType, result.Record.Id, result.StatusCode ?? 0, result.ErrorMessage ?? "no error message in the response", options.DeadLetterRetention);
+            await DeadLetterAsync(set, id, claim, result.StatusCode, result.ErrorMessage, now).ConfigureAwait(false);
+        }
+
+        if (failure is not null)
+        {
+            var due = now + retry!.Value;
+            var lastError = Truncate(failure.ErrorMessage);
+            await set.Where(m => kept.Contains(m.Id) && m.ClaimId == claim)
+                .ExecuteUpdateAsync(
+                    s => s.SetProperty(m => m.ClaimId, (Guid?)null).SetProperty(m => m.DueAt, due)
+                        .SetProperty(m => m.LastStatusCode, failure.StatusCode).SetProperty(m => m.LastError, lastError),
+                    CancellationToken.None).ConfigureAwait(false);
+            OutboxLog.SendFailed(_logger, kept.Count, reason!, retry.Value);
+        }
+
+        _round = null;
         return new RoundResult(claimed.Count, retry);
+    }
+
+    /// <summary>Keeps a round the database cut for settling, unless its send was cut (then the lease decides).</summary>
+    private void Cut(HeldClaim held, string reason)
+    {
+        if (held.OutcomeUnknown)
+        {
+            // The API may have saved any of them: handing them back would let another instance send them again while
+            // this one's lease still runs. They stay claimed; the lease's end is the only way they go out again.
+            if (held.TryReportLeftToLease())
+            {
+                OutboxLog.LeftToLease(_logger, held.Count, reason, held.LeaseUntil);
+            }
+
+            return;
+        }
+
+        if (held.NothingSent || held.OutcomeKnown)
+        {
+            lock (_cutLock)
+            {
+                _cut.Add(held);
+            }
+        }
+
+        // Otherwise a stop already handed them back.
     }
 
     /// <summary>Deletes records past the API's window and expired dead letters, and counts the table.</summary>
@@ -203,38 +252,91 @@ internal sealed partial class OutboxDispatcher
     }
 
     /// <summary>
-    /// Finishes rounds the database cut short: deletes what they delivered, then hands back what they still held.
+    /// Finishes rounds the database cut short, first thing once it answers: deletes what they delivered, then hands back
+    /// what they still hold (at once, or at the back-off the API asked for), rather than leave it to the lease.
     /// </summary>
     private async Task SettleCutRoundsAsync()
     {
-        if (_unsettledDeletes.Count == 0 && _unsettledReleases.Count == 0)
+        HeldClaim[] cut;
+        lock (_cutLock)
         {
-            return;
+            if (_cut.Count == 0)
+            {
+                return;
+            }
+
+            cut = [.. _cut];
         }
 
         await using var lease = _contexts.Create();
         var set = lease.Context.Set<OaiqOutboxMessage>();
-        while (_unsettledDeletes.Count > 0)
+        var released = 0;
+        foreach (var held in cut)
         {
-            var (claim, ids) = _unsettledDeletes[0];
-            await set.Where(m => ids.Contains(m.Id) && m.ClaimId == claim).ExecuteDeleteAsync(CancellationToken.None).ConfigureAwait(false);
-            _unsettledDeletes.RemoveAt(0);
+            released += await SettleAsync(set, held, CancellationToken.None).ConfigureAwait(false);
+            lock (_cutLock)
+            {
+                _cut.Remove(held);
+            }
         }
 
-        var now = _time.GetUtcNow();
-        while (_unsettledReleases.Count > 0)
+        if (released > 0)
         {
-            var claim = _unsettledReleases[0];
-            await set.Where(m => m.ClaimId == claim && m.State == OaiqOutboxMessageState.Pending)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimId, (Guid?)null).SetProperty(m => m.DueAt, now), CancellationToken.None).ConfigureAwait(false);
-            _unsettledReleases.RemoveAt(0);
+            OutboxLog.ReleasedAfterCut(_logger, released);
         }
     }
 
-    /// <summary>On a graceful stop: hands back what a cut round still holds, so the next dispatcher need not wait for the lease.</summary>
+    /// <summary>
+    /// Deletes the records <paramref name="held"/> delivered, then hands back the rest it still holds. Both statements
+    /// only touch rows that still carry its claim (a record another dispatcher took over after the lease is left alone),
+    /// and both may run again after a cut without harm.
+    /// </summary>
+    /// <returns>How many records were handed back.</returns>
+    private async Task<int> SettleAsync(DbSet<OaiqOutboxMessage> set, HeldClaim held, CancellationToken cancellationToken)
+    {
+        var claim = held.Id;
+        if (held.Delivered.Count > 0)
+        {
+            var delivered = held.Delivered.ToArray();
+            var deleted = await set.Where(m => delivered.Contains(m.Id) && m.ClaimId == claim).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            if (deleted > 0)
+            {
+                OutboxLog.Delivered(_logger, deleted);
+            }
+        }
+
+        var now = _time.GetUtcNow();
+        var due = held.ReleaseDueAt is { } later && later > now ? later : now;
+        return await set.Where(m => m.ClaimId == claim && m.State == OaiqOutboxMessageState.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimId, (Guid?)null).SetProperty(m => m.DueAt, due), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// On a stop: settles what cut rounds and the round in flight hold, so the next dispatcher need not wait for the
+    /// lease; a round whose send is under way keeps its records (the lease decides, see <see cref="Cut"/>).
+    /// </summary>
     private async Task ReleaseAsync()
     {
-        if (_roundClaim is not { } claim)
+        List<HeldClaim> held;
+        lock (_cutLock)
+        {
+            held = [.. _cut];
+        }
+
+        // Still running only when the host's deadline ended the wait for the loop.
+        if (_round is { } round)
+        {
+            if (round.TryGiveBack() || round.OutcomeKnown)
+            {
+                held.Add(round);
+            }
+            else if (round.OutcomeUnknown && round.TryReportLeftToLease())
+            {
+                OutboxLog.LeftToLease(_logger, round.Count, "the host stopped during the send", round.LeaseUntil);
+            }
+        }
+
+        if (held.Count == 0)
         {
             return;
         }
@@ -243,10 +345,13 @@ internal sealed partial class OutboxDispatcher
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await using var lease = _contexts.Create();
-            var now = _time.GetUtcNow();
-            var released = await lease.Context.Set<OaiqOutboxMessage>()
-                .Where(m => m.ClaimId == claim && m.State == OaiqOutboxMessageState.Pending)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimId, (Guid?)null).SetProperty(m => m.DueAt, now), timeout.Token).ConfigureAwait(false);
+            var set = lease.Context.Set<OaiqOutboxMessage>();
+            var released = 0;
+            foreach (var claim in held)
+            {
+                released += await SettleAsync(set, claim, timeout.Token).ConfigureAwait(false);
+            }
+
             if (released > 0)
             {
                 OutboxLog.ReleasedOnStop(_logger, released);
@@ -254,7 +359,7 @@ internal sealed partial class OutboxDispatcher
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The lease runs out instead.
+            // The leases run out instead.
         }
     }
 

@@ -19,7 +19,9 @@ namespace OaiqPixel.EntityFrameworkCore.Dispatching;
 /// <remarks>
 /// A plain <see cref="IHostedService"/>, like the in-memory sender, so it starts even when the host stops at once. On a
 /// graceful stop the round in flight finishes (for up to <c>ConversionsApi:ShutdownTimeout</c>) and any record it still
-/// holds is released for the next dispatcher; after a hard kill they wait for their lease to run out.
+/// holds undelivered is released for the next dispatcher; after a hard kill they wait for their lease to run out. A round
+/// the database cuts is settled as soon as it answers again (<see cref="HeldClaim"/>): delivered records are deleted,
+/// the others released; only records whose send itself was cut stay claimed until the lease ends.
 /// </remarks>
 internal sealed partial class OutboxDispatcher : IHostedService, IDisposable
 {
@@ -35,11 +37,11 @@ internal sealed partial class OutboxDispatcher : IHostedService, IDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
-    private readonly List<(Guid Claim, List<long> Ids)> _unsettledDeletes = [];
-    private readonly List<Guid> _unsettledReleases = [];
+    private readonly Lock _cutLock = new();
+    private readonly List<HeldClaim> _cut = [];
     private IOutboxClaimer _claimer = new PortableClaimer();
     private Task? _loop;
-    private Guid? _roundClaim;
+    private HeldClaim? _round;
     private DateTimeOffset _nextCleanup;
     private string _table = OaiqOutboxModelBuilderExtensions.DefaultTableName;
 
@@ -121,20 +123,18 @@ internal sealed partial class OutboxDispatcher : IHostedService, IDisposable
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_loop is null)
-        {
-            return;
-        }
-
         await _stopping.CancelAsync().ConfigureAwait(false);
         _abort.CancelAfter(_tracking.CurrentValue.ConversionsApi.ShutdownTimeout);
-        try
+        if (_loop is not null)
         {
-            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // The host's own deadline: release what can be released, quickly.
+            try
+            {
+                await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The host's own deadline: release what can be released, quickly.
+            }
         }
 
         await ReleaseAsync().ConfigureAwait(false);
@@ -158,7 +158,6 @@ internal sealed partial class OutboxDispatcher : IHostedService, IDisposable
             TimeSpan wait;
             try
             {
-                await SettleCutRoundsAsync().ConfigureAwait(false);
                 if (_time.GetUtcNow() >= _nextCleanup)
                 {
                     await CleanupAsync(stoppingToken).ConfigureAwait(false);

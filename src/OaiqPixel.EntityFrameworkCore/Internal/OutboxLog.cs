@@ -108,6 +108,18 @@ internal static partial class OutboxLog
         Message = "The request ended with status {StatusCode}: {Count} outbox record(s) no SaveChanges had carried are dropped, neither leg reports them ({EventIds}).")]
     public static partial void DroppedOnServerError(ILogger logger, int statusCode, int count, string eventIds);
 
+    [LoggerMessage(EventId = 235, EventName = "OutboxLeftToLease", Level = LogLevel.Warning,
+        Message = "{Count} outbox record(s) were on their way to the Conversions API when the round ended ({Reason}): whether the API saved them is unknown, so they stay claimed and are sent again (same ids, which the API deduplicates) only once the lease ends at {LeaseUntil:O}.")]
+    public static partial void LeftToLease(ILogger logger, int count, string reason, DateTimeOffset leaseUntil);
+
+    [LoggerMessage(EventId = 236, EventName = "OutboxReleasedAfterCut", Level = LogLevel.Information,
+        Message = "Handed back {Count} outbox record(s) that a round cut by the database held undelivered, for any dispatcher to take now rather than when the lease ends.")]
+    public static partial void ReleasedAfterCut(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 237, EventName = "OutboxLeaseEndedBeforeSend", Level = LogLevel.Warning,
+        Message = "{Count} claimed outbox record(s) were not sent: the round reached its send after its lease had ended at {LeaseUntil:O}, so another dispatcher may hold them now. They go out with whoever claims them next; if this repeats, raise Oaiq:Outbox:LeaseDuration.")]
+    public static partial void LeaseEndedBeforeSend(ILogger logger, int count, DateTimeOffset leaseUntil);
+
     [LoggerMessage(EventId = 245, EventName = "OutboxTableMissing", Level = LogLevel.Error,
         Message = "The outbox table {Table} is missing from {Context}'s database or does not match its model ({Reason}), while the database answers: add a migration for it (dotnet ef migrations add AddOaiqOutbox) and apply it (dotnet ef database update, or Database.Migrate() at start-up), or call Database.EnsureCreated() on a new database without migrations. Until then every SaveChanges of {Context} that carries a conversion fails. Next try in {Delay}.")]
     public static partial void TableMissing(ILogger logger, string table, string context, string reason, TimeSpan delay);

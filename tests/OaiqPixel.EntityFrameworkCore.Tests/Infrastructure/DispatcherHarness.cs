@@ -39,7 +39,17 @@ internal sealed class DispatcherHarness : IAsyncDisposable
 
     public FakeLogCollector Logs => Provider.GetFakeLogCollector();
 
-    public static async Task<DispatcherHarness> StartAsync(DbProvider provider, Action<OaiqOutboxOptions>? outbox = null, TestDatabase? database = null)
+    /// <param name="provider">The database.</param>
+    /// <param name="outbox">Changes the outbox's options (lease one minute, dead letters kept three days).</param>
+    /// <param name="database">A database of the test's own (on a cluster it stops and starts), instead of a fresh one.</param>
+    /// <param name="context">Adds to the app's context options (an interceptor that cuts the database at one statement).</param>
+    /// <param name="tracking">Changes the tracking options after the harness's own.</param>
+    public static async Task<DispatcherHarness> StartAsync(
+        DbProvider provider,
+        Action<OaiqOutboxOptions>? outbox = null,
+        TestDatabase? database = null,
+        Action<Microsoft.EntityFrameworkCore.DbContextOptionsBuilder>? context = null,
+        Action<OaiqTrackingOptions>? tracking = null)
     {
         // The fake API checks event times against the same fake clock.
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -49,7 +59,11 @@ internal sealed class DispatcherHarness : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Debug).AddFakeLogging());
         services.AddSingleton<TimeProvider>(time);
-        services.AddDbContext<ShopDbContext>(database.Configure);
+        services.AddDbContext<ShopDbContext>(o =>
+        {
+            database.Configure(o);
+            context?.Invoke(o);
+        });
         services.AddOaiqTracking(o =>
             {
                 o.PixelId = api.PixelId;
@@ -64,6 +78,7 @@ internal sealed class DispatcherHarness : IAsyncDisposable
                 // The resilience handler runs on the DI clock too: keep its timeouts out of reach of the test's clock moves.
                 c.RequestTimeout = TimeSpan.FromHours(1);
                 c.TotalRequestTimeout = TimeSpan.FromHours(2);
+                tracking?.Invoke(o);
             })
             .AddEntityFrameworkOutbox<ShopDbContext>(o =>
             {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using OaiqPixel.ReliabilityTests.Infrastructure;
 using OaiqPixel.Testing;
 
 namespace OaiqPixel.ReliabilityTests.Outbox;
@@ -18,40 +19,10 @@ internal sealed class OutboxChildProcess : IAsyncDisposable
 
     public static async Task<OutboxChildProcess> StartAsync(FakeConversionsApi api, string provider, string connectionString, TimeSpan lease)
     {
-        var dotnet = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "OaiqPixel.ReliabilityTests.dll"), "outbox-target", provider, connectionString,
-            api.BaseAddress.ToString(), api.ApiKey, api.PixelId, ((int)lease.TotalSeconds).ToString(CultureInfo.InvariantCulture),
-        })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["DOTNET_gcServer"] = "0";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The child process did not start.");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
-            if (line is null)
-            {
-                throw new InvalidOperationException("The outbox child process ended early: " + await process.StandardError.ReadToEndAsync(timeout.Token));
-            }
-
-            if (line.StartsWith("LISTENING ", StringComparison.Ordinal))
-            {
-                // Keep draining stderr so a chatty child never blocks on a full pipe.
-                _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
-                return new OutboxChildProcess(process, new Uri(line["LISTENING ".Length..]));
-            }
-        }
+        var (process, address) = await TestAssemblyProcess.StartAsync(
+            "LISTENING ", "outbox-target", provider, connectionString, api.BaseAddress.ToString(), api.ApiKey, api.PixelId,
+            ((int)lease.TotalSeconds).ToString(CultureInfo.InvariantCulture));
+        return new OutboxChildProcess(process, new Uri(address));
     }
 
     /// <summary>Places orders <c>prefix{from}</c>…<c>prefix{from+count-1}</c> in one request; returns how many committed.</summary>
@@ -83,15 +54,9 @@ internal sealed class OutboxChildProcess : IAsyncDisposable
         await _process.WaitForExitAsync(timeout.Token);
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         _client.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        return TestAssemblyProcess.EndAsync(_process);
     }
 }

@@ -28,4 +28,27 @@ internal static class OutboxDeliveries
             .GroupBy(e => e.GetProperty("id").GetString()!, StringComparer.Ordinal)
             .Where(g => g.Select(e => e.GetRawText()).Distinct(StringComparer.Ordinal).Count() > 1)
             .Select(g => g.Key)];
+
+    /// <summary>Every request that carried <paramref name="eventId"/>, in arrival order, with who got it and its outcome (for a failure message).</summary>
+    public static string Timeline(string? eventId, params (string Name, FakeConversionsApi Api)[] apis)
+    {
+        if (eventId is null)
+        {
+            return string.Empty;
+        }
+
+        var needle = "\"id\":\"" + eventId + "\"";
+        var requests = apis.SelectMany(a => a.Api.Requests.Where(r => r.Body.Contains(needle, StringComparison.Ordinal)).Select(r => (a.Name, Request: r)))
+            .OrderBy(x => x.Request.ReceivedAt)
+            .ToList();
+        if (requests.Count == 0)
+        {
+            return $"No request carried {eventId}.";
+        }
+
+        var start = requests[0].Request.ReceivedAt;
+        return $"Requests carrying {eventId}: " + string.Join("; ", requests.Select(x => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"+{(x.Request.ReceivedAt - start).TotalMilliseconds:F0} ms to {x.Name}, {x.Request.EventCount} events, {(x.Request.Aborted ? "aborted" : x.Request.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?")}")))
+            + ". " + string.Join("; ", apis.Select(a => $"{a.Name}: {a.Api.TotalRequests} requests, {a.Api.AbortedRequests} aborted"));
+    }
 }

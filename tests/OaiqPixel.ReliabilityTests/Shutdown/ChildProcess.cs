@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using OaiqPixel.ReliabilityTests.Infrastructure;
 using OaiqPixel.Testing;
 
 namespace OaiqPixel.ReliabilityTests.Shutdown;
@@ -19,38 +20,9 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public static async Task<ChildProcess> StartAsync(FakeConversionsApi api, int count)
     {
-        var dotnet = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "OaiqPixel.ReliabilityTests.dll"), "kill-target",
-            api.BaseAddress.ToString(), api.ApiKey, api.PixelId, count.ToString(CultureInfo.InvariantCulture), "500",
-        })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["DOTNET_gcServer"] = "0";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The child process did not start.");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
-            if (line is null)
-            {
-                throw new InvalidOperationException("The child process ended early: " + await process.StandardError.ReadToEndAsync(timeout.Token));
-            }
-
-            if (line.StartsWith("ENQUEUED ", StringComparison.Ordinal))
-            {
-                return new ChildProcess(process, int.Parse(line["ENQUEUED ".Length..], CultureInfo.InvariantCulture));
-            }
-        }
+        var (process, enqueued) = await TestAssemblyProcess.StartAsync(
+            "ENQUEUED ", "kill-target", api.BaseAddress.ToString(), api.ApiKey, api.PixelId, count.ToString(CultureInfo.InvariantCulture), "500");
+        return new ChildProcess(process, int.Parse(enqueued, CultureInfo.InvariantCulture));
     }
 
     /// <summary>Sends SIGTERM or SIGKILL and waits for the process to exit.</summary>
@@ -71,14 +43,5 @@ internal sealed class ChildProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => TestAssemblyProcess.EndAsync(_process);
 }

@@ -1,0 +1,75 @@
+namespace OaiqPixel.EntityFrameworkCore.Dispatching;
+
+/// <summary>
+/// One round's claim and what the dispatcher knows about the records under it, so that a round the database cuts short
+/// can be finished safely: records it knows were not delivered are handed back at once (not left to the lease), records
+/// it knows were delivered are deleted first (never handed back, so never sent again by another instance), and records
+/// whose send was cut are left to the lease (another instance may send them only once it ran out).
+/// </summary>
+/// <remarks>
+/// The phase moves Held → Sending → Known, or Held → GivenBack when a stop hands the records back while the round is
+/// still before its send; the compare-and-swap makes "start sending" and "give back" exclusive, since a stop past the
+/// host's deadline runs beside the round.
+/// </remarks>
+internal sealed class HeldClaim(Guid id)
+{
+    private const int Held = 0;
+    private const int Sending = 1;
+    private const int Known = 2;
+    private const int GivenBack = 3;
+
+    private int _phase;
+    private int _reported;
+    private long[] _delivered = [];
+    private DateTimeOffset? _releaseDueAt;
+
+    /// <summary>The claim id written on the records.</summary>
+    public Guid Id { get; } = id;
+
+    /// <summary>How many records the claim took (0 while its statement has not answered).</summary>
+    public int Count { get; private set; }
+
+    /// <summary>When the lease on them ends (another instance may take them over from then on).</summary>
+    public DateTimeOffset LeaseUntil { get; private set; }
+
+    /// <summary>Whether nothing under the claim has been sent: every record may be handed back.</summary>
+    public bool NothingSent => Volatile.Read(ref _phase) == Held;
+
+    /// <summary>Whether a send was under way when the round ended: what the API saved is unknown, so nothing may be handed back.</summary>
+    public bool OutcomeUnknown => Volatile.Read(ref _phase) == Sending;
+
+    /// <summary>Whether the send's outcome per record is known (<see cref="Delivered"/>).</summary>
+    public bool OutcomeKnown => Volatile.Read(ref _phase) == Known;
+
+    /// <summary>The records the API accepted (to delete before anything else under the claim is handed back).</summary>
+    public IReadOnlyCollection<long> Delivered => Volatile.Read(ref _delivered);
+
+    /// <summary>When the records handed back become due: the round's back-off when the API failed, or at once.</summary>
+    public DateTimeOffset? ReleaseDueAt => _releaseDueAt;
+
+    /// <summary>Records what the claim statement returned.</summary>
+    public void Claimed(int count, DateTimeOffset leaseUntil)
+    {
+        Count = count;
+        LeaseUntil = leaseUntil;
+    }
+
+    /// <summary>Moves to sending, unless a stop gave the records back first.</summary>
+    /// <returns><see langword="false"/> when the records were given back: the round must not send them.</returns>
+    public bool TryStartSending() => Interlocked.CompareExchange(ref _phase, Sending, Held) == Held;
+
+    /// <summary>Records what the send did: which records the API accepted, and when the rest are due.</summary>
+    public void SendFinished(long[] delivered, DateTimeOffset? releaseDueAt)
+    {
+        _releaseDueAt = releaseDueAt;
+        Volatile.Write(ref _delivered, delivered);
+        Volatile.Write(ref _phase, Known);
+    }
+
+    /// <summary>Whether this is the first time the records are reported as left to the lease (the round and a stop may both see it).</summary>
+    public bool TryReportLeftToLease() => Interlocked.Exchange(ref _reported, 1) == 0;
+
+    /// <summary>For a stop: hands the records back if the round has not started sending them.</summary>
+    /// <returns><see langword="true"/> when the round will not send them.</returns>
+    public bool TryGiveBack() => Interlocked.CompareExchange(ref _phase, GivenBack, Held) == Held;
+}
