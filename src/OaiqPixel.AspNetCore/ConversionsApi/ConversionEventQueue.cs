@@ -69,7 +69,7 @@ internal sealed class ConversionEventQueue : IConversionEventSink
             : null;
         _pixels = pixels;
         Capacity = Math.Max(1, api.MaxQueueSize);
-        _keepUncompacted = Math.Max(4 * Math.Clamp(api.MaxBatchSize, 1, ConversionsApiOptions.MaxEventsPerRequest), 2048);
+        _keepUncompacted = Math.Max(16 * Math.Clamp(api.MaxBatchSize, 1, ConversionsApiOptions.MaxEventsPerRequest), 8192);
         _tags = tags;
         Budget = new QueueBudget(Math.Max(Capacity, api.MaxTotalQueueSize));
         MaxPixels = Math.Max(1, api.MaxPixels);
