@@ -4,7 +4,7 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 
 /// <summary>
 /// The queue's store: a bounded, ordered sequence of records. New records go into a channel; when more records wait
-/// than a few batches' worth (the API is down or slow), the oldest are compacted in runs of <see cref="RunLength"/>
+/// than many batches' worth (the API is down or slow; 16 batches by default, see ConversionEventQueue), the oldest are compacted in runs of <see cref="RunLength"/>
 /// (<see cref="CompactedRecords"/>) on a thread-pool thread, so a long outage costs about a sixth of the memory. Records
 /// always come out in the order they went in: compacted runs first, then the channel.
 /// </summary>
