@@ -18,18 +18,11 @@ internal sealed partial class OutboxRequestSession
         List<OaiqOutboxMessage>? messages = null;
         lock (_lock)
         {
-            foreach (var entry in _entries)
+            JoinSave(context, entry =>
             {
-                if (entry.State != OutboxEntryState.Pending)
-                {
-                    continue;
-                }
-
-                entry.State = OutboxEntryState.InSave;
-                entry.Context = context;
                 entry.Message = OutboxMessages.Create(entry.Record, now);
                 (messages ??= []).Add(entry.Message);
-            }
+            });
         }
 
         return messages;
@@ -47,19 +40,12 @@ internal sealed partial class OutboxRequestSession
         var any = false;
         lock (_lock)
         {
-            foreach (var entry in _entries)
+            JoinSave(context, entry =>
             {
-                if (entry.State != OutboxEntryState.Pending)
-                {
-                    continue;
-                }
-
-                entry.State = OutboxEntryState.InSave;
-                entry.Context = context;
                 entry.Message = null;
                 entry.Written = false;
                 any = true;
-            }
+            });
 
             if (any)
             {
@@ -313,5 +299,21 @@ internal sealed partial class OutboxRequestSession
 
         Committed(count);
         Dropped(dropped, "the ambient transaction did not commit");
+    }
+
+    /// <summary>Marks the pending events as joining <paramref name="context"/>'s save, each then set up by <paramref name="join"/>. Called under the lock.</summary>
+    private void JoinSave(DbContext context, Action<OutboxEntry> join)
+    {
+        foreach (var entry in _entries)
+        {
+            if (entry.State != OutboxEntryState.Pending)
+            {
+                continue;
+            }
+
+            entry.State = OutboxEntryState.InSave;
+            entry.Context = context;
+            join(entry);
+        }
     }
 }
