@@ -137,10 +137,12 @@ internal sealed class OutboxInterceptor(IHttpContextAccessor accessor, TimeProvi
         }
 
         var database = context.Database;
-        if (CanWriteAtCommit(database))
+        if (CanWriteAtCommit(database) && context.ChangeTracker.HasChanges())
         {
             // The save runs in a transaction EF Core begins for it (even for one command), and the records are written in
-            // it as it commits: one multi-row INSERT, no tracked entity, no key read back.
+            // it as it commits: one multi-row INSERT, no tracked entity, no key read back. A save with nothing of the
+            // app's (an order saved first for its key, then tracked, then saved again) runs no transaction at all: its
+            // records are tracked rows below, so that save still writes them and they are durable when it returns.
             var previous = database.AutoTransactionBehavior;
             if (session.DeferPending(context, previous))
             {
