@@ -55,11 +55,16 @@ public sealed class OutageTests
     [Fact]
     public async Task DatabaseDownBetweenSendAndDelete_DeliveredRecordsAreDeletedOnceItIsBack_AndNoneIsSentTwice()
     {
-        // Arrange: the API holds each response for a while, so the database can go away while a claimed batch is on the wire.
+        // Arrange: the API holds each response for a while, so the database can go away while a claimed batch is on the wire;
+        // batches of 20, so the first batch cannot hold all 50 however fast the records were written before the claim.
         using var cluster = PostgresCluster.Start(durable: false);
         await using var app = await OutboxApp.StartAsync(
             DbProvider.PostgreSql,
-            o => o.MaxDatabaseRetryDelay = TimeSpan.FromMilliseconds(200),
+            o =>
+            {
+                o.MaxDatabaseRetryDelay = TimeSpan.FromMilliseconds(200);
+                o.BatchSize = 20;
+            },
             tracking: o =>
             {
                 o.ConversionsApi.RequestTimeout = TimeSpan.FromSeconds(30);
