@@ -120,7 +120,9 @@ internal sealed class OutboxInterceptor(IHttpContextAccessor accessor, TimeProvi
 
     private void Attach(DbContext? context)
     {
-        if (context is null || Session is not { } session)
+        // Nothing pending (no conversion in this request, or all of them written): the app's save runs untouched, and
+        // its change tracker is not scanned an extra time below.
+        if (context is null || Session is not { HasPending: true } session)
         {
             return;
         }

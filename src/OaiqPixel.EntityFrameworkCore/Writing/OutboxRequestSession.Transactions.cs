@@ -316,4 +316,24 @@ internal sealed partial class OutboxRequestSession
             join(entry);
         }
     }
+
+    /// <summary>Whether an event waits for a save: a save in a request whose events are all written needs no work.</summary>
+    public bool HasPending
+    {
+        get
+        {
+            lock (_lock)
+            {
+                foreach (var entry in _entries)
+                {
+                    if (entry.State == OutboxEntryState.Pending)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
+    }
 }
