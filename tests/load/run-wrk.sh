@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
-# Issue 6, last row: MvcShop's product page under wrk (2 threads, 50 connections), tracking on vs off, interleaved.
+# A sample's product page under wrk (2 threads, 50 connections), tracking off vs on, interleaved fresh apps.
 #
 #   tests/load/run-wrk.sh [rounds=5] [duration=10s] [path=/products/sku-1]
-#   SERVER_LEG=0 tests/load/run-wrk.sh ...   # tracking on = browser leg only (no Conversions API key)
-#   WARMUP=20s (default)                       # wrk run before each measurement, until tiered JIT has settled
-#   CURVE=12 tests/load/run-wrk.sh 3 5s          # no warm-up: 12 back-to-back windows of 5 s from the app's start,
-#                                              # each window's on/off ratio (how long until the steady state)
+#   MODES="off on browser" tests/load/run-wrk.sh 3 8s   # on = both legs (server leg to a loopback count-only fake API),
+#                                                      # browser = the pixel alone (no Conversions API key)
+#   APP=BlazorShop tests/load/run-wrk.sh ...           # the Blazor Web App sample instead of MvcShop
+#   WARMUP=45s                                         # wrk at saturation before the measured window (default 20s):
+#                                                      # 45s is the steady state, 20s reads "20 s after start"
+#   SERVER_LEG=0 tests/load/run-wrk.sh ...             # older spelling of MODES="off browser"
+#   CURVE=12 tests/load/run-wrk.sh 3 5s                # no warm-up: 12 back-to-back windows of 5 s from the app's start,
+#                                                      # each window's on/off throughput ratio
 #
-# Builds MvcShop and the benchmark project in Release, then for each round runs the app once with tracking off
-# (Oaiq__Enabled=false) and once with it on (Oaiq__Enabled=true, a Pixel ID, and the server leg sending to a local
-# count-only fake Conversions API), each time: start, warm up ($WARMUP), measure, stop. Prints each run's requests/s, then
-# the medians, min-max spread and the on/off ratio. Nothing in the sample is changed: everything goes through env vars.
+# Builds the sample and the benchmark project in Release, then for each round runs the app once per mode, each time:
+# start, warm up ($WARMUP), measure, stop. The figure to compare is CPU per request: the CPU seconds the app's process
+# spent (utime + stime from /proc/PID/stat, its background sender included) over the measured wrk window, divided by
+# the requests it served. Throughput is printed too, but wrk shares the 2 cores with the app, so it swings between
+# runs; CPU per request repeats within a few per cent. Prints each run, then per mode the medians and the ratio to
+# "off". Nothing in the sample is changed: everything goes through env vars.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -25,9 +31,12 @@ mkdir -p "$out"
 
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)"; exit 1; }
 
-dotnet build samples/MvcShop -c Release -warnaserror -v q -nologo >/dev/null
+app=${APP:-MvcShop}
+modes=${MODES:-$([ "${SERVER_LEG:-1}" = 0 ] && echo "off browser" || echo "off on")}
+clk_tck=$(getconf CLK_TCK)
+
+dotnet build "samples/$app" -c Release -warnaserror -v q -nologo >/dev/null
 dotnet build tests/OaiqPixel.Benchmarks -c Release -warnaserror -v q -nologo >/dev/null
-app_dll=samples/MvcShop/bin/Release/net10.0/MvcShop.dll
 bench_dll=tests/OaiqPixel.Benchmarks/bin/Release/net10.0/OaiqPixel.Benchmarks.dll
 
 fake_pid=""
@@ -49,15 +58,17 @@ wait_up() {
   echo "not up: $1"; return 1
 }
 
-run_app() { # $1 = on|off ; prints requests/s. Runs in a $(...) subshell: its own EXIT trap stops the app on any failure.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+run_app() { # $1 = off|on|browser ; prints "requests/s µs-CPU-per-request". Runs in a $(...) subshell: its own EXIT trap stops the app on any failure.
   local mode=$1
   if curl -s -o /dev/null "http://127.0.0.1:$app_port/"; then echo "port $app_port is already serving; stop that process first"; exit 1; fi
   trap '[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null; true' EXIT
   (
     # The sample asks for consent in Production; measure the page a consenting visitor gets (the pixel rendered).
     export ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Shop__RequireConsent=false
-    if [ "$mode" = on ] && [ "${SERVER_LEG:-1}" = 0 ]; then
-      export Oaiq__Enabled=true Oaiq__PixelId=px_fake_pixel
+    if [ "$mode" = browser ]; then
+      export Oaiq__Enabled=true Oaiq__PixelId=px_fake_pixel Oaiq__ConversionsApi__ApiKey=
     elif [ "$mode" = on ]; then
       export Oaiq__Enabled=true Oaiq__PixelId=px_fake_pixel \
         Oaiq__ConversionsApi__ApiKey=sk-svcacct-fake-conversions-key \
@@ -65,15 +76,15 @@ run_app() { # $1 = on|off ; prints requests/s. Runs in a $(...) subshell: its ow
     else
       export Oaiq__Enabled=false Oaiq__PixelId=px_fake_pixel
     fi
-    cd samples/MvcShop
-    exec dotnet "bin/Release/net10.0/MvcShop.dll" --urls "http://127.0.0.1:$app_port"
+    cd "samples/$app"
+    exec dotnet "bin/Release/net10.0/$app.dll" --urls "http://127.0.0.1:$app_port"
   ) >"$out/app-$mode.log" 2>&1 &
   app_pid=$!
   wait_up "http://127.0.0.1:$app_port$path"
   # The page is captured first: with pipefail, `curl | grep -q` can fail when grep exits early and curl gets SIGPIPE.
   page=$(curl -fs "http://127.0.0.1:$app_port$path")
-  if [ "$mode" = on ]; then
-    grep -q 'oaiq("init"' <<<"$page" || { echo "tracking on, but no pixel in the page"; exit 1; }
+  if [ "$mode" != off ]; then
+    grep -q 'oaiq("init"\|data-oaiq' <<<"$page" || { echo "tracking on, but no pixel in the page"; exit 1; }
   else
     ! grep -q 'oaiq(' <<<"$page" || { echo "tracking off, but the page has the pixel"; exit 1; }
   fi
@@ -90,43 +101,54 @@ run_app() { # $1 = on|off ; prints requests/s. Runs in a $(...) subshell: its ow
     return
   fi
   wrk -t2 -c50 -d"$warmup" "http://127.0.0.1:$app_port$path" >/dev/null
+  local before after
+  before=$(cpu_ticks "$app_pid")
   wrk -t2 -c50 -d"$duration" "http://127.0.0.1:$app_port$path" >"$out/wrk-$mode-$round.txt"
+  after=$(cpu_ticks "$app_pid")
   kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""
-  awk '/Requests\/sec/ {print $2}' "$out/wrk-$mode-$round.txt"
+  awk -v t=$((after - before)) -v hz="$clk_tck" '/Requests\/sec/ {rps=$2} / requests in / {n=$1}
+    END {printf "%s %.1f\n", rps, t / hz * 1e6 / n}' "$out/wrk-$mode-$round.txt"
 }
 
 wait_up "http://127.0.0.1:$fake_port/"
 echo "machine: $(nproc) CPU(s), $(lscpu | sed -n 's/^Model name: *//p'), .NET $(dotnet --list-runtimes | awk '/NETCore.App/ {v=$2} END {print v}')"
-echo "wrk -t2 -c50 -d$duration http://127.0.0.1:$app_port$path, $rounds interleaved rounds, server leg $([ "${SERVER_LEG:-1}" = 0 ] && echo off || echo "on (count-only fake on :$fake_port)")"
-off=(); on=()
+echo "$app: wrk -t2 -c50 -d$duration http://127.0.0.1:$app_port$path after a $warmup warm-up, $rounds interleaved rounds of: $modes (the server leg to a count-only fake on :$fake_port)"
+declare -A rps_of cpu_of
+mode_list=($modes)
 for round in $(seq 1 "$rounds"); do
-  # Alternate which mode goes first, so drift in the machine's speed does not favour one.
-  if [ $((round % 2)) -eq 1 ]; then order="off on"; else order="on off"; fi
-  for mode in $order; do
-    rps=$(run_app "$mode") || { echo "round $round tracking $mode failed: $rps"; exit 1; }
-    echo "round $round tracking $mode: $rps requests/s"
-    if [ "$mode" = on ]; then on+=("$rps"); else off+=("$rps"); fi
+  # Rotate which mode goes first, so drift in the machine's speed does not favour one.
+  order=("${mode_list[@]:$(( (round - 1) % ${#mode_list[@]} ))}" "${mode_list[@]:0:$(( (round - 1) % ${#mode_list[@]} ))}")
+  for mode in "${order[@]}"; do
+    result=$(run_app "$mode") || { echo "round $round tracking $mode failed: $result"; exit 1; }
+    if [ -n "${CURVE:-}" ]; then
+      echo "round $round tracking $mode: $result"
+      rps_of[$mode]+="$result;"
+      continue
+    fi
+    read -r rps cpu <<<"$result"
+    echo "round $round tracking $mode: $rps requests/s, $cpu µs CPU per request"
+    rps_of[$mode]+="$rps "; cpu_of[$mode]+="$cpu "
   done
 done
 
-stats() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.0f %.0f %.0f\n", m, a[1], a[NR]}'; }
+stats() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f %.1f %.1f\n", m, a[1], a[NR]}'; }
 if [ -n "${CURVE:-}" ]; then
-  # Each element is one run's windows; the ratio per window is of the medians over the rounds.
-  echo "window (${duration} each, from the app's start): median off, median on, ratio"
+  echo "window (${duration} each, from the app's start): median requests/s per mode, ratio to off"
   for window in $(seq 1 "$CURVE"); do
-    col_off=(); col_on=()
-    for run in "${off[@]}"; do col_off+=("$(awk -v w="$window" '{print $w}' <<<"$run")"); done
-    for run in "${on[@]}"; do col_on+=("$(awk -v w="$window" '{print $w}' <<<"$run")"); done
-    read -r m_off _ _ < <(stats "${col_off[@]}")
-    read -r m_on _ _ < <(stats "${col_on[@]}")
-    awk -v w="$window" -v a="$m_on" -v b="$m_off" 'BEGIN {printf "window %2d: off %s, on %s, ratio %.3f\n", w, b, a, a/b}'
+    line="window $window:"
+    read -r base _ _ < <(stats $(tr ';' '\n' <<<"${rps_of[off]}" | awk -v w="$window" 'NF {print $w}'))
+    for mode in "${mode_list[@]}"; do
+      read -r m _ _ < <(stats $(tr ';' '\n' <<<"${rps_of[$mode]}" | awk -v w="$window" 'NF {print $w}'))
+      line+=$(awk -v a="$m" -v b="$base" -v n="$mode" 'BEGIN {printf " %s %s (%.3f)", n, a, a/b}')
+    done
+    echo "$line"
   done
   exit 0
 fi
-read -r off_med off_min off_max < <(stats "${off[@]}")
-read -r on_med on_min on_max < <(stats "${on[@]}")
-echo "tracking off: median $off_med requests/s (min $off_min, max $off_max)"
-echo "tracking on:  median $on_med requests/s (min $on_min, max $on_max)"
-awk -v a="$on_med" -v b="$off_med" 'BEGIN {printf "throughput ratio on/off (medians): %.3f\n", a/b}'
-ratios=(); for i in "${!on[@]}"; do ratios+=("$(awk -v a="${on[$i]}" -v b="${off[$i]}" 'BEGIN {printf "%.3f", a/b}')"); done
-echo "per-round ratios: ${ratios[*]}"
+read -r cpu_base _ _ < <(stats ${cpu_of[off]})
+for mode in "${mode_list[@]}"; do
+  read -r rps_med rps_min rps_max < <(stats ${rps_of[$mode]})
+  read -r cpu_med cpu_min cpu_max < <(stats ${cpu_of[$mode]})
+  awk -v n="$mode" -v r="$rps_med" -v r1="$rps_min" -v r2="$rps_max" -v c="$cpu_med" -v c1="$cpu_min" -v c2="$cpu_max" -v b="$cpu_base" \
+    'BEGIN {printf "tracking %-7s CPU per request median %s µs (min %s, max %s), ratio to off %.3f; %s requests/s (min %s, max %s)\n", n, c, c1, c2, c/b, r, r1, r2}'
+done
