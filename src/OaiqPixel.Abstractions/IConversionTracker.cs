@@ -19,7 +19,13 @@ public interface IConversionTracker
     /// </param>
     /// <param name="user">Who the event is about; hashed here if given raw. Request data (IP, user agent, <c>obref</c>) is added for you.</param>
     /// <param name="optOut">Excludes the event from future user-level personalization.</param>
-    /// <returns>The event id, or <see langword="null"/> when nothing was recorded (tracking off or consent not given).</returns>
+    /// <returns>
+    /// The event id, or <see langword="null"/> when neither leg took the event (logged): tracking off, consent not given,
+    /// or a server-only event (one the pixel does not measure, or one tracked outside a request) that the server leg
+    /// refused — the server leg off, the event invalid (e.g. a background job's event without the <c>source_url</c> its
+    /// <c>action_source</c> needs) or its queue full. In an interactive Blazor circuit the legs go out just after the call,
+    /// so the id is returned before they are known.
+    /// </returns>
     /// <exception cref="ArgumentException">The event id is not usable.</exception>
     string? Track(OaiqEvent oaiqEvent, string? eventId = null, UserData? user = null, bool optOut = false);
 
@@ -34,8 +40,8 @@ public interface IConversionTracker
     /// <param name="eventId">The id shared by both legs; <see langword="null"/> generates an opaque one.</param>
     /// <param name="user">Who the event is about; hashed here if given raw.</param>
     /// <param name="optOut">Excludes the event from future user-level personalization.</param>
-    /// <returns>The event id, or <see langword="null"/> when nothing was recorded (tracking off, consent not given, or
-    /// <paramref name="pixelId"/> is not one of the request's pixels — logged).</returns>
+    /// <returns>The event id, or <see langword="null"/> when neither leg took the event (as for <see cref="Track"/>), or
+    /// <paramref name="pixelId"/> is not one of the request's pixels — logged.</returns>
     /// <exception cref="ArgumentException">The event id or <paramref name="pixelId"/> is not usable.</exception>
     string? TrackSingle(string pixelId, OaiqEvent oaiqEvent, string? eventId = null, UserData? user = null, bool optOut = false);
 }

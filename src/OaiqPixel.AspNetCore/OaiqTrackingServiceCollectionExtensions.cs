@@ -122,7 +122,7 @@ public static class OaiqTrackingServiceCollectionExtensions
         services.TryAddSingleton<MiddlewareCheck>();
         services.TryAddSingleton<RequestEventFactory>();
         services.TryAddSingleton<PixelRenderer>();
-        services.TryAddScoped<EventRecorder>();
+        services.TryAddSingleton<EventRecorder>();
         services.TryAddScoped<IConversionTracker, OaiqConversionTracker>();
 
         // Blazor: the visitor context a page hands to its interactive circuit, the circuit's state and its recorder.

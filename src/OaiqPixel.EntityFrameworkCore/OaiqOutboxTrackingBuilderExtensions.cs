@@ -70,16 +70,15 @@ public static class OaiqOutboxTrackingBuilderExtensions
         services.TryAddSingleton<OutboxStatus>();
         services.TryAddSingleton<OutboxRouting>();
         services.TryAddSingleton<OutboxWriter>();
-        services.TryAddSingleton<OutboxSink>();
+        services.TryAddSingleton<OutboxStore>();
         services.TryAddSingleton<OutboxSessionServices>();
         services.TryAddSingleton<OutboxInterceptor>();
         services.TryAddSingleton<IOaiqOutbox, OaiqOutboxInspector>();
         services.TryAddSingleton<IOaiqBrowserLegGate, OutboxBrowserLegGate>();
 
-        // Direct use of the sink saves at once; the request's events join its unit of work; the in-memory queue stays
-        // reachable under its key for views and as the fallback.
-        services.Replace(ServiceDescriptor.Singleton<IConversionEventSink>(static sp => sp.GetRequiredService<OutboxSink>()));
-        services.TryAddKeyedScoped<IConversionEventSink, OutboxRequestSink>(ConversionEventSinkKeys.RequestEvents);
+        // The core's pipeline hands the outbox each finished record: a request's joins its unit of work, any other is saved
+        // at once; the in-memory queue stays reachable under its key for views and as the fallback.
+        services.Replace(ServiceDescriptor.Singleton<IConversionEventStore>(static sp => sp.GetRequiredService<OutboxStore>()));
         services.ConfigureDbContext<TContext>(static (sp, options) => options.AddInterceptors(sp.GetRequiredService<OutboxInterceptor>()));
         services.AddHostedService<OutboxDispatcher>();
         return builder;

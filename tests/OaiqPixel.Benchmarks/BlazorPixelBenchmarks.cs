@@ -51,8 +51,12 @@ public class BlazorPixelBenchmarks
         }
 
         services.AddSingleton<NavigationManager, BenchNavigationManager>();
-        services.AddOaiqTracking(options => options.PixelId = "px_bench");
-        services.AddSingleton<OaiqPixel.IConversionEventSink, AcceptingSink>();
+        services.AddOaiqTracking(options =>
+        {
+            options.PixelId = "px_bench";
+            options.ConversionsApi.ApiKey = "sk-bench";
+        });
+        services.AddSingleton<OaiqPixel.AspNetCore.ConversionsApi.IConversionEventStore, AcceptingSink>();
         var app = builder.Build();
         return (app, new HtmlRenderer(app.Services, NullLoggerFactory.Instance));
     }
@@ -97,9 +101,9 @@ public class BlazorPixelBenchmarks
         return _renderer.Dispatcher.InvokeAsync(async () => (await _renderer.RenderComponentAsync<BenchPage>(parameters)).ToHtmlString()).GetAwaiter().GetResult();
     }
 
-    private sealed class AcceptingSink : OaiqPixel.IConversionEventSink
+    private sealed class AcceptingSink : OaiqPixel.AspNetCore.ConversionsApi.IConversionEventStore
     {
-        public bool TryEnqueue(OaiqPixel.ConversionEvent conversionEvent) => true;
+        public bool TryStore(OaiqPixel.ConversionEvent conversionEvent, OaiqPixel.AspNetCore.ConversionsApi.ConversionEventRecord record, Microsoft.AspNetCore.Http.HttpContext? request) => true;
     }
 
     private sealed class BenchNavigationManager : NavigationManager

@@ -57,9 +57,13 @@ public class PixelTagHelperBenchmarks
         _runtime = _services.GetRequiredService<TrackingContextFactory>();
         var serverLeg = new ServiceCollection();
         serverLeg.AddLogging();
-        serverLeg.AddOaiqTracking(options => options.PixelId = "px_bench");
+        serverLeg.AddOaiqTracking(options =>
+        {
+            options.PixelId = "px_bench";
+            options.ConversionsApi.ApiKey = "sk-bench";
+        });
         _sink = new CapturingSink(keepEvents: false);
-        serverLeg.AddSingleton<IConversionEventSink>(_sink);
+        serverLeg.AddSingleton<OaiqPixel.AspNetCore.ConversionsApi.IConversionEventStore>(_sink);
         _serverLegServices = serverLeg.BuildServiceProvider();
         _serverLegRuntime = _serverLegServices.GetRequiredService<TrackingContextFactory>();
         _pixel = new OaiqPixelTagHelper();
@@ -107,7 +111,7 @@ public class PixelTagHelperBenchmarks
         var tracking = _runtime.GetOrCreate(viewContext.HttpContext)!;
         for (var i = 0; i < _conversions.Length; i++)
         {
-            tracking.AddRecorded(_conversions[i]);
+            tracking.Events.Add(_conversions[i]);
         }
 
         _pixel.ViewContext = viewContext;
@@ -126,7 +130,7 @@ public class PixelTagHelperBenchmarks
         var tracking = _serverLegRuntime.GetOrCreate(viewContext.HttpContext)!;
         for (var i = 0; i < _conversions.Length; i++)
         {
-            tracking.AddRecorded(_conversions[i]);
+            tracking.Events.Add(_conversions[i]);
         }
 
         _pixel.ViewContext = viewContext;
@@ -140,7 +144,7 @@ public class PixelTagHelperBenchmarks
         var tracking = _runtime.GetOrCreate(viewContext.HttpContext)!;
         foreach (var conversion in _conversions)
         {
-            tracking.AddRecorded(conversion);
+            tracking.Events.Add(conversion);
         }
 
         _pixel.ViewContext = viewContext;

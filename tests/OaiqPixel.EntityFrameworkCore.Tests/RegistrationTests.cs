@@ -89,17 +89,17 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void AddEntityFrameworkOutbox_MakesTheDefaultSinkTheOutbox_AndKeepsTheQueueUnderItsKey()
+    public void AddEntityFrameworkOutbox_MakesTheStoreTheOutbox_AndKeepsTheQueueUnderItsKey()
     {
         var services = Services(s => s.AddDbContext<ShopDbContext>(o => o.UseSqlite("Data Source=:memory:")));
         services.AddOaiqTracking(o => o.PixelId = "px_1").AddEntityFrameworkOutbox<ShopDbContext>();
         using var provider = services.BuildServiceProvider();
 
-        Assert.IsType<OutboxSink>(provider.GetRequiredService<IConversionEventSink>());
-        var queue = provider.GetRequiredKeyedService<IConversionEventSink>(ConversionEventSinkKeys.InMemoryQueue);
+        Assert.IsType<OutboxStore>(provider.GetRequiredService<IConversionEventStore>());
+        var queue = provider.GetRequiredKeyedService<IConversionEventStore>(IConversionEventStore.InMemoryKey);
         Assert.Equal("ConversionEventQueue", queue.GetType().Name);
-        using var scope = provider.CreateScope();
-        Assert.IsType<OutboxRequestSink>(scope.ServiceProvider.GetRequiredKeyedService<IConversionEventSink>(ConversionEventSinkKeys.RequestEvents));
+        // The user's entry for server-only events is the core's one pipeline, in front of the outbox.
+        Assert.Equal("ConversionEventPipeline", provider.GetRequiredService<IConversionEventSink>().GetType().Name);
     }
 
     [Theory]

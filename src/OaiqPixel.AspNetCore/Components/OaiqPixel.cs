@@ -81,9 +81,9 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        if (_tracking is not null && _tracking.RecordedAfterPixel == OnRecordedAfterPixel)
+        if (_tracking is not null)
         {
-            _tracking.RecordedAfterPixel = null;
+            _tracking.Events.RecordedAfterRender -= OnRecordedAfterPixel;
         }
 
         _persisting?.Dispose();
@@ -165,7 +165,7 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
         }
 
         _tracking = tracking;
-        tracking.RecordedAfterPixel = OnRecordedAfterPixel;
+        tracking.Events.RecordedAfterRender += OnRecordedAfterPixel;
         // The fingerprinted URL when MapStaticAssets serves it; from the app's root, so a page without <base href> (a
         // RazorComponentResult) finds it too.
         _moduleSource = httpContext.Request.PathBase.Add(new PathString("/" + Assets[CircuitEventRecorder.ModulePath])).Value;
@@ -179,7 +179,7 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
             return;
         }
 
-        var calls = Services.GetRequiredService<PixelRenderer>().TakeRecordedSinceRender(_tracking.HttpContext, _tracking);
+        var calls = Services.GetRequiredService<PixelRenderer>().TakeRecordedSinceRender(_tracking);
         if (calls.Count == 0)
         {
             return;

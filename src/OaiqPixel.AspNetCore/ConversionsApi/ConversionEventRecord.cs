@@ -34,6 +34,13 @@ public sealed class ConversionEventRecord
         RequestActivity = requestActivity;
     }
 
+    /// <summary>
+    /// The oldest a record may be and still be accepted or sent: 10 minutes less than the Conversions API's 7-day limit on
+    /// <c>timestamp_ms</c> (spec §4.2, <see cref="ConversionEventValidator.MaxAge"/>), so an event cannot expire on its way.
+    /// Older records are refused when written and dropped before a send, by every store.
+    /// </summary>
+    public static TimeSpan MaxAge { get; } = ConversionEventValidator.MaxAge - TimeSpan.FromMinutes(10);
+
     /// <summary>The Pixel ID the event is sent for (the request's <c>pid</c>, spec §4.1).</summary>
     public string PixelId { get; }
 

@@ -17,16 +17,18 @@ internal sealed class ConversionsApiHealthCheck : IHealthCheck
     public const double QueueThreshold = 0.8;
 
     private readonly ConversionEventQueue _queue;
+    private readonly ConversionEventPipeline _pipeline;
     private readonly IServiceProvider _services;
 
     /// <summary>The most failing pixels the description names (the data holds them all, by metric attribute).</summary>
     public const int MaxNamedPixels = 5;
 
-    public ConversionsApiHealthCheck(ConversionEventQueue queue, IServiceProvider services)
+    public ConversionsApiHealthCheck(ConversionEventQueue queue, ConversionEventPipeline pipeline, IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(services);
         _queue = queue;
+        _pipeline = pipeline;
         _services = services;
     }
 
@@ -34,7 +36,7 @@ internal sealed class ConversionsApiHealthCheck : IHealthCheck
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (_queue.LacksPixelId)
+        if (_pipeline.LacksPixelId)
         {
             // A readiness probe that fails on Unhealthy must not take the site out of rotation for a missing tracking secret.
             var status = context.Registration.FailureStatus == HealthStatus.Unhealthy ? HealthStatus.Degraded : context.Registration.FailureStatus;
@@ -44,9 +46,9 @@ internal sealed class ConversionsApiHealthCheck : IHealthCheck
                 $"OpenAI Ads tracking is off: no {keys.Key("PixelId")} is set, so no pixel renders and no event is sent. Set it to the Pixel ID from Ads Manager ({keys.WhereToSet("PixelId")})."));
         }
 
-        if (!_queue.IsEnabled)
+        if (!_pipeline.IsEnabled)
         {
-            return Task.FromResult(HealthCheckResult.Healthy($"The Conversions API server leg is off ({_queue.OffReason})."));
+            return Task.FromResult(HealthCheckResult.Healthy($"The Conversions API server leg is off ({_pipeline.OffReason})."));
         }
 
         // Per pixel: each has its own lane, so one failing pixel is named while the others report as delivering.

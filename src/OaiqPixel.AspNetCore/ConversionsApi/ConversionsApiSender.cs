@@ -7,7 +7,7 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 
 /// <summary>
 /// The server leg's hosted service: one <see cref="PixelLaneSender"/> loop per pixel of <see cref="ConversionEventQueue"/>
-/// (started as each pixel gets its first event), each with its own batches and <see cref="DeliveryBackoff"/>, so one
+/// (the sender starts each lane's loop as the queue announces the lane), each with its own batches and <see cref="DeliveryBackoff"/>, so one
 /// pixel's trouble never delays another's events; on shutdown every loop drains within
 /// <see cref="ConversionsApiOptions.ShutdownTimeout"/>. A changed configuration (a fixed key) ends every back-off wait at once.
 /// </summary>
@@ -19,6 +19,7 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 internal sealed class ConversionsApiSender : IHostedService, IDisposable
 {
     private readonly ConversionEventQueue _queue;
+    private readonly ConversionEventPipeline _pipeline;
     private readonly BatchDelivery _delivery;
     private readonly IOptionsMonitor<OaiqTrackingOptions> _options;
     private readonly TimeProvider _timeProvider;
@@ -33,6 +34,7 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
 
     public ConversionsApiSender(
         ConversionEventQueue queue,
+        ConversionEventPipeline pipeline,
         BatchDelivery delivery,
         IOptionsMonitor<OaiqTrackingOptions> options,
         TimeProvider timeProvider,
@@ -40,6 +42,7 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
         ILogger<ConversionsApiSender> logger)
     {
         _queue = queue;
+        _pipeline = pipeline;
         _delivery = delivery;
         _options = options;
         _timeProvider = timeProvider;
@@ -95,12 +98,12 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
         // Each send span is a root: do not hang them under whatever activity was current when the host started.
         System.Diagnostics.Activity.Current = null;
 
-        if (!_queue.IsEnabled)
+        if (!_pipeline.IsEnabled)
         {
             // Without a pixel id all of tracking is off, and the start-up check's warning (log 70) says so and how to fix it.
-            if (!_queue.LacksPixelId)
+            if (!_pipeline.LacksPixelId)
             {
-                ConversionsApiLog.ServerLegOff(_logger, _queue.OffReason!);
+                ConversionsApiLog.ServerLegOff(_logger, _pipeline.OffReason!);
             }
 
             return;
@@ -170,6 +173,7 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
                 return;
             }
 
+            ConversionsApiLog.PixelLaneStarted(_logger, lane.PixelId, _queue.Capacity);
             var sender = new PixelLaneSender(lane, _queue, _delivery, _options, _timeProvider, _instrumentation, _logger, _abort.Token);
             _lanes.Add((sender, Task.Run(() => RunLaneAsync(sender, stoppingToken), CancellationToken.None)));
         }

@@ -12,8 +12,9 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 internal static class ConversionsApiServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the Conversions API queue (as <see cref="IConversionEventSink"/>, unless one is registered already, and
-    /// keyed under <see cref="ConversionEventSinkKeys.InMemoryQueue"/>), the delivery service, its
+    /// Registers the server leg's pipeline (as <see cref="IConversionEventSink"/>, unless one is registered already), the
+    /// in-memory queue (as <see cref="IConversionEventStore"/> unless a store is registered already, and always keyed under
+    /// <see cref="IConversionEventStore.InMemoryKey"/>), the delivery service, its
     /// typed <see cref="HttpClient"/> with the standard resilience handler, the background sender, metrics and the
     /// options validator. Reads <see cref="OaiqTrackingOptions"/>; configure them before or after.
     /// </summary>
@@ -38,8 +39,10 @@ internal static class ConversionsApiServiceCollectionExtensions
         services.TryAddSingleton<IOaiqPixelResolver, Tracking.ConfiguredPixelResolver>();
         services.TryAddSingleton<PixelDirectory>();
         services.TryAddSingleton<ConversionEventQueue>();
-        services.TryAddSingleton<IConversionEventSink>(static sp => sp.GetRequiredService<ConversionEventQueue>());
-        services.TryAddKeyedSingleton<IConversionEventSink>(ConversionEventSinkKeys.InMemoryQueue, static (sp, _) => sp.GetRequiredService<ConversionEventQueue>());
+        services.TryAddSingleton<IConversionEventStore>(static sp => sp.GetRequiredService<ConversionEventQueue>());
+        services.TryAddKeyedSingleton<IConversionEventStore>(IConversionEventStore.InMemoryKey, static (sp, _) => sp.GetRequiredService<ConversionEventQueue>());
+        services.TryAddSingleton<ConversionEventPipeline>();
+        services.TryAddSingleton<IConversionEventSink>(static sp => sp.GetRequiredService<ConversionEventPipeline>());
         services.TryAddSingleton<IConversionsApiDelivery, ConversionsApiDelivery>();
 
         services.AddHttpClient<ConversionsApiClient>(ConversionsApiOptions.HttpClientName, static client =>

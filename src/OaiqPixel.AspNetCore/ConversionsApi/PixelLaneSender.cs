@@ -220,7 +220,7 @@ internal sealed class PixelLaneSender : IDisposable
     private void DropStale(List<ConversionEventRecord> batch)
     {
         var now = _timeProvider.GetUtcNow();
-        var oldest = now - ConversionEventQueue.MaxEventAge;
+        var oldest = now - ConversionEventRecord.MaxAge;
         for (var i = batch.Count - 1; i >= 0; i--)
         {
             var record = batch[i];

@@ -7,36 +7,35 @@ using OaiqPixel.AspNetCore.Tracking;
 namespace OaiqPixel.AspNetCore.Cookies;
 
 /// <summary>
-/// The Post/Redirect/Get step of the browser leg: events recorded in a response that renders no pixel (a redirect, a JSON
-/// answer) travel in the <c>__oaiq_carry</c> cookie (<see cref="PixelCarrier"/>) to the next page with the pixel, which
-/// renders them once. It reads the cookie when a request's context is built, and writes or clears it as the response
-/// starts.
+/// The Post/Redirect/Get step of the browser leg: events a response did not render (a redirect, a JSON answer, an event
+/// the store's gate held) travel in the <c>__oaiq_carry</c> cookie (<see cref="PixelCarrier"/>) to the next page with the
+/// pixel, which renders them once. It reads the cookie for the middleware (or the pixel, on a request the middleware did
+/// not see), and writes or clears it as the response starts.
 /// </summary>
 internal sealed class CarrierCookie
 {
     private readonly ILogger _logger;
-    private readonly IOaiqBrowserLegGate? _gate;
     private readonly OaiqBrowserLeg _browserLeg;
 
-    public CarrierCookie(IDataProtectionProvider dataProtection, TimeProvider timeProvider, IOptions<OaiqTrackingOptions> options, ILogger<CarrierCookie> logger, IOaiqBrowserLegGate? gate = null)
+    public CarrierCookie(IDataProtectionProvider dataProtection, TimeProvider timeProvider, IOptions<OaiqTrackingOptions> options, ILogger<CarrierCookie> logger)
     {
         Carrier = new PixelCarrier(dataProtection, timeProvider);
         _browserLeg = options.Value.BrowserLeg;
         _logger = logger;
-        _gate = gate;
     }
 
     /// <summary>The cookie's protection, expiry and replay memory.</summary>
     public PixelCarrier Carrier { get; }
 
-    /// <summary>Picks up the request's carrier: its pixel calls wait in the context for the pixel to claim them.</summary>
+    /// <summary>Picks up the request's carrier, once: its pixel calls wait in <see cref="PageEvents"/> for the pixel to claim them.</summary>
     public void Read(OaiqTrackingContext context)
     {
-        if (context.Landing.CarrierCookie is not { } value)
+        if (context.Events.CarrierRead || context.Landing.CarrierCookie is not { } value)
         {
             return;
         }
 
+        context.Events.CarrierRead = true;
         Hook(context);
         if (context.Consent == OaiqConsent.Denied || value.Length == 0)
         {
@@ -55,8 +54,7 @@ internal sealed class CarrierCookie
         }
         else if (calls.Count > 0)
         {
-            context.Carried = calls;
-            context.CarrierToClaim = value;
+            context.Events.CarryIn(calls, value);
         }
     }
 
@@ -66,13 +64,9 @@ internal sealed class CarrierCookie
     /// </summary>
     public bool Claim(OaiqTrackingContext context)
     {
-        if (context.CarrierToClaim is not { } value)
-        {
-            return true;
-        }
-
-        context.CarrierToClaim = null;
-        if (Carrier.TryConsume(value))
+        // A request the middleware did not see (it is missing, or ran after the pixel) still renders what it carried.
+        Read(context);
+        if (context.Events.TakeCarrierToClaim() is not { } value || Carrier.TryConsume(value))
         {
             return true;
         }
@@ -85,12 +79,12 @@ internal sealed class CarrierCookie
     public void Hook(OaiqTrackingContext context)
     {
         var response = context.HttpContext.Response;
-        if (context.ResponseHooked || response.HasStarted)
+        if (context.Events.ResponseHooked || response.HasStarted)
         {
             return;
         }
 
-        context.ResponseHooked = true;
+        context.Events.ResponseHooked = true;
         response.OnStarting(static state =>
         {
             var (carrier, tracking) = ((CarrierCookie, OaiqTrackingContext))state;
@@ -99,7 +93,10 @@ internal sealed class CarrierCookie
         }, (this, context));
     }
 
-    /// <summary>As the response starts: carries what the page did not render to the next page, or clears a consumed carrier.</summary>
+    /// <summary>
+    /// As the response starts: carries to the next page what this one did not render — the carried-in calls when no pixel
+    /// rendered, and the recorded events <see cref="PageEvents.Take"/> gives for carrying — or clears a consumed carrier.
+    /// </summary>
     public void OnResponseStarting(OaiqTrackingContext context)
     {
         try
@@ -117,13 +114,14 @@ internal sealed class CarrierCookie
                 return;
             }
 
-            var pending = new List<ReadOnlyMemory<byte>>();
-            if (!context.CarriedRendered)
+            var pending = new List<ReadOnlyMemory<byte>>(context.Events.Carried);
+            context.Events.Take(carrying: true, recorded =>
             {
-                pending.AddRange(context.Carried);
-            }
-
-            AddRecorded(context, pending);
+                foreach (var call in PixelScriptWriter.EventCalls(recorded, _browserLeg))
+                {
+                    pending.Add(call);
+                }
+            });
 
             if (pending.Count == 0)
             {
@@ -135,7 +133,7 @@ internal sealed class CarrierCookie
                 return;
             }
 
-            if (!context.IsPixelRendered && !context.RecordedAny)
+            if (!context.IsPixelRendered && !context.Events.RecordedAny)
             {
                 // Only the carried calls are pending and nothing rendered (an asset, a second redirect): leave the cookie.
                 return;
@@ -159,43 +157,6 @@ internal sealed class CarrierCookie
         catch (Exception ex)
         {
             Log.CarrierFailed(_logger, ex);
-        }
-    }
-
-    /// <summary>Adds the recorded events the page did not render and the gate (when there is one) lets render now.</summary>
-    private void AddRecorded(OaiqTrackingContext context, List<ReadOnlyMemory<byte>> pending)
-    {
-        if (!context.HasRecordedToRender)
-        {
-            return;
-        }
-
-        _gate?.Settle(context.HttpContext);
-        foreach (var entry in context.Recorded)
-        {
-            if (entry.Done)
-            {
-                continue;
-            }
-
-            var state = _gate?.GetState(context.HttpContext, entry.Event) ?? OaiqBrowserLegState.Render;
-            switch (state)
-            {
-                case OaiqBrowserLegState.Render:
-                    foreach (var call in PixelScriptWriter.EventCalls(entry.Event, _browserLeg))
-                    {
-                        pending.Add(call);
-                    }
-
-                    break;
-                case OaiqBrowserLegState.Hold:
-                    // Its transaction is still open as the response starts: no later page of this visitor can learn how
-                    // it ends, so its browser leg is given up (the server leg reports it once it commits).
-                    Log.CarrierHeldEventSkipped(_logger, entry.Event.Event.Name, entry.Event.Id);
-                    break;
-            }
-
-            entry.Done = true;
         }
     }
 }

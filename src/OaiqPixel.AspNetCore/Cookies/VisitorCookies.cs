@@ -60,11 +60,18 @@ internal sealed class VisitorCookies
     }
 
     /// <summary>
-    /// The middleware's step on a landing request: a newer click overwrites <c>__oppref</c>, or deletes it when the click
-    /// cannot be stored. (A withdrawal's deletions happen when the context is built, <see cref="ClearAfterWithdrawal"/>.)
+    /// The middleware's step on a landing request: a withdrawal deletes the pixel's cookies
+    /// (<see cref="ClearAfterWithdrawal"/>); a newer click overwrites <c>__oppref</c>, or deletes it when the click cannot
+    /// be stored.
     /// </summary>
     public void OnLanding(OaiqTrackingContext context)
     {
+        if (context.IsWithdrawal)
+        {
+            ClearAfterWithdrawal(context);
+            return;
+        }
+
         if (context.Consent == OaiqConsent.Denied || !context.Landing.HasNewClick)
         {
             return;
@@ -122,7 +129,8 @@ internal sealed class VisitorCookies
 
     /// <summary>
     /// On the request that sees a withdrawal, deletes <c>__oppref</c> and <c>__obref</c> host-only and on every domain
-    /// they may have been written on. Nothing when the response has already started (the next request sees it again).
+    /// they may have been written on: the middleware's step, or the pixel's on a request the middleware skipped (only
+    /// <c>__obref</c> to clear). Nothing when the response has already started (the next request sees it again).
     /// </summary>
     public void ClearAfterWithdrawal(OaiqTrackingContext context)
     {

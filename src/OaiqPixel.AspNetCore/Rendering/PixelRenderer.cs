@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OaiqPixel.AspNetCore.Cookies;
@@ -27,19 +26,21 @@ internal sealed class PixelRenderer
     private readonly OaiqTrackingOptions _options;
     private readonly TrackingContextFactory _contexts;
     private readonly CarrierCookie _carrier;
+    private readonly VisitorCookies _visitorCookies;
     private readonly RequestEventFactory _events;
-    private readonly IOaiqBrowserLegGate? _gate;
+    private readonly EventRecorder _recorder;
     private readonly ILogger _logger;
     private readonly string _loader;
     private readonly bool _usesPixel;
 
-    public PixelRenderer(IOptions<OaiqTrackingOptions> options, TrackingContextFactory contexts, CarrierCookie carrier, RequestEventFactory events, ILogger<PixelRenderer> logger, IOaiqBrowserLegGate? gate = null)
+    public PixelRenderer(IOptions<OaiqTrackingOptions> options, TrackingContextFactory contexts, CarrierCookie carrier, VisitorCookies visitorCookies, RequestEventFactory events, EventRecorder recorder, ILogger<PixelRenderer> logger)
     {
         _options = options.Value;
         _contexts = contexts;
         _carrier = carrier;
+        _visitorCookies = visitorCookies;
         _events = events;
-        _gate = gate;
+        _recorder = recorder;
         _logger = logger;
 
         // The same on every page: written once, shared by every rendering. A data-layer-only page loads no SDK.
@@ -94,19 +95,16 @@ internal sealed class PixelRenderer
 
     /// <summary>
     /// Takes the events recorded for this page since the pixel rendered (a Blazor form handler, a component rendered after
-    /// the <c>&lt;head&gt;</c>), as pixel calls, as far as the gate (when there is one) lets them render now, and marks
-    /// them rendered so the carrier does not take them too.
+    /// the <c>&lt;head&gt;</c>) that may render now (<see cref="PageEvents.Take"/>), as pixel calls.
     /// </summary>
-    public List<byte[]> TakeRecordedSinceRender(HttpContext httpContext, OaiqTrackingContext tracking)
+    public List<byte[]> TakeRecordedSinceRender(OaiqTrackingContext tracking)
     {
         var calls = new List<byte[]>();
-        if (tracking.Consent == OaiqConsent.Denied)
+        if (tracking.Consent != OaiqConsent.Denied)
         {
-            return calls;
+            tracking.Events.Take(carrying: false, recorded => calls.AddRange(PixelScriptWriter.EventCalls(recorded, _options.BrowserLeg)));
         }
 
-        WriteRecorded(httpContext, tracking, call => calls.AddRange(PixelScriptWriter.EventCalls(call, _options.BrowserLeg)));
-        tracking.MarkPixelRendered(carried: true);
         return calls;
     }
 
@@ -130,6 +128,11 @@ internal sealed class PixelRenderer
         }
 
         var denied = tracking.Consent == OaiqConsent.Denied;
+        if (tracking.IsWithdrawal && !tracking.SeenByMiddleware)
+        {
+            // The middleware clears a withdrawal's cookies; a request it skipped (only __obref to clear) is cleared here.
+            _visitorCookies.ClearAfterWithdrawal(tracking);
+        }
 
         // On the request that sees a withdrawal, consent(false) lets the SDK delete its own state (once: the cookies are gone next time).
         // A tag manager's data layer has no consent(false) to carry: denied pushes nothing at all.
@@ -180,7 +183,7 @@ internal sealed class PixelRenderer
 
                 if (_carrier.Claim(tracking))
                 {
-                    foreach (var carried in tracking.Carried)
+                    foreach (var carried in tracking.Events.Carried)
                     {
                         // A call carried before a switch to the data layer only: no oaiq function to take it.
                         if (!_usesPixel && !carried.Span.StartsWith(PixelScriptWriter.DataLayerPrefix))
@@ -199,7 +202,7 @@ internal sealed class PixelRenderer
                     }
                 }
 
-                WriteRecorded(httpContext, tracking, call => WriteEvent(script, data, call));
+                tracking.Events.Take(carrying: false, recorded => WriteEvent(script, data, recorded));
             }
 
             if (data is null)
@@ -213,10 +216,10 @@ internal sealed class PixelRenderer
             PixelScriptBuffer.Return(rented);
         }
 
-        tracking.MarkPixelRendered(carried: true);
+        tracking.Events.MarkPixelRendered();
         if (pageView is not null && _options.ConversionsApi.SendPageViews)
         {
-            httpContext.RequestServices.GetRequiredService<EventRecorder>().SendToServer(tracking, pageView);
+            _recorder.SendToServer(tracking, pageView);
         }
 
         if (calls is null)
@@ -246,33 +249,6 @@ internal sealed class PixelRenderer
         foreach (var call in PixelScriptWriter.EventCalls(conversionEvent, _options.BrowserLeg))
         {
             data.Add(call);
-        }
-    }
-
-    /// <summary>Writes the recorded events not rendered yet, as far as the gate (when there is one) lets them render now.</summary>
-    private void WriteRecorded(HttpContext httpContext, OaiqTrackingContext tracking, Action<ConversionEvent> write)
-    {
-        if (!tracking.HasRecordedToRender)
-        {
-            return;
-        }
-
-        _gate?.Settle(httpContext);
-        foreach (var entry in tracking.Recorded)
-        {
-            if (entry.Done)
-            {
-                continue;
-            }
-
-            var state = _gate?.GetState(httpContext, entry.Event) ?? OaiqBrowserLegState.Render;
-            if (state == OaiqBrowserLegState.Render)
-            {
-                write(entry.Event);
-            }
-
-            // Held: asked again by a later pixel or the carrier as the response starts.
-            entry.Done = state != OaiqBrowserLegState.Hold;
         }
     }
 

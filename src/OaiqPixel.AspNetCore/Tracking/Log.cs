@@ -32,13 +32,17 @@ internal static partial class Log
         Message = "Recorded '{EventName}' with id {EventId}; handed to the server leg: {Enqueued}.")]
     public static partial void EventRecorded(ILogger logger, string eventName, string eventId, bool enqueued);
 
-    [LoggerMessage(EventId = 7, EventName = "SinkFailed", Level = LogLevel.Error,
-        Message = "The Conversions API sink threw while accepting '{EventName}'; the server leg of this event is lost.")]
-    public static partial void SinkFailed(ILogger logger, string eventName, Exception exception);
+    [LoggerMessage(EventId = 7, EventName = "StoreFailed", Level = LogLevel.Error,
+        Message = "The server leg's store (IConversionEventStore) threw while keeping '{EventName}'; the server leg of this event is lost.")]
+    public static partial void StoreFailed(ILogger logger, string eventName, Exception exception);
 
     [LoggerMessage(EventId = 8, EventName = "TrackedOutsideRequest", Level = LogLevel.Debug,
         Message = "'{EventName}' was tracked outside an HTTP request: handed to the server leg only, with action_source {ActionSource}.")]
     public static partial void TrackedOutsideRequest(ILogger logger, string eventName, ActionSource? actionSource);
+
+    [LoggerMessage(EventId = 9, EventName = "EventNotRecorded", Level = LogLevel.Debug,
+        Message = "'{EventName}' ({EventId}) was taken by neither leg (see the log line before this one for why): Track returns null.")]
+    public static partial void EventNotRecorded(ILogger logger, string eventName, string eventId);
 
     [LoggerMessage(EventId = 10, EventName = "PixelRenderFailed", Level = LogLevel.Error,
         Message = "<oaiq-pixel /> failed and rendered nothing.")]
@@ -61,7 +65,7 @@ internal static partial class Log
     public static partial void ConsentResolverFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 20, EventName = "CarrierWritten", Level = LogLevel.Debug,
-        Message = "The response renders no pixel: {Count} event(s) carried to the next page ({Size} bytes).")]
+        Message = "Carried {Count} pixel call(s) this response did not render to the next page ({Size} bytes).")]
     public static partial void CarrierWritten(ILogger logger, int count, int size);
 
     [LoggerMessage(EventId = 21, EventName = "CarrierOversized", Level = LogLevel.Warning,
@@ -75,11 +79,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 23, EventName = "CarrierFailed", Level = LogLevel.Error,
         Message = "Writing or clearing the carrier cookie failed; carried events may not render.")]
     public static partial void CarrierFailed(ILogger logger, Exception exception);
-
-    // 249 is in the outbox's range (200–249): it reports on the browser leg of an event a durable store holds.
-    [LoggerMessage(EventId = 249, EventName = "BrowserLegHeldAtResponseStart", Level = LogLevel.Debug,
-        Message = "The response started while '{EventName}' {EventId} was still held by the server leg's store (its transaction had not ended): its browser leg is not rendered; the server leg reports it once it commits.")]
-    public static partial void CarrierHeldEventSkipped(ILogger logger, string eventName, string eventId);
 
     [LoggerMessage(EventId = 30, EventName = "ConsentWithdrawn", Level = LogLevel.Debug,
         Message = "Consent is not given and the request still carries the pixel's cookies (a withdrawal): deleted __oppref and __obref with {SetCookieCount} Set-Cookie headers (host-only and {DomainCount} domain(s)); <oaiq-pixel /> renders oaiq(\"consent\", false) on this page so the SDK clears its own state.")]

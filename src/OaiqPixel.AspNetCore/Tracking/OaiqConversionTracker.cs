@@ -61,8 +61,7 @@ internal sealed class OaiqConversionTracker(
             }
 
             Log.TrackedOutsideRequest(logger, oaiqEvent.Name, events.BackgroundActionSource);
-            recorder.SendToServer(null, background);
-            return background.Id;
+            return Recorded(recorder.SendOutsideRequest(background), background);
         }
 
         if (contexts.GetOrCreate(httpContext) is not { } context)
@@ -89,8 +88,20 @@ internal sealed class OaiqConversionTracker(
             conversionEvent = conversionEvent.ForPixel(pixelId);
         }
 
-        var enqueued = recorder.Record(context, conversionEvent);
+        var recorded = recorder.Record(context, conversionEvent, out var enqueued);
         Log.EventRecorded(logger, oaiqEvent.Name, conversionEvent.Id, enqueued);
-        return conversionEvent.Id;
+        return Recorded(recorded, conversionEvent);
+    }
+
+    /// <summary>The event's id when a leg took it; otherwise <see langword="null"/>, so a caller never reports an event nothing will send.</summary>
+    private string? Recorded(bool recorded, ConversionEvent conversionEvent)
+    {
+        if (recorded)
+        {
+            return conversionEvent.Id;
+        }
+
+        Log.EventNotRecorded(logger, conversionEvent.Event.Name, conversionEvent.Id);
+        return null;
     }
 }

@@ -5,16 +5,14 @@ using OaiqPixel.AspNetCore.ServerViews;
 namespace OaiqPixel.AspNetCore.Tracking;
 
 /// <summary>
-/// The request's tracking state (<see cref="IOaiqTrackingFeature"/>): what <see cref="LandingRequest"/> read from the
-/// request, what was recorded for the browser leg, and what the pixel already rendered. State only: the steps that act on
-/// it (cookies, recording, rendering, carrying) each have their own owner. Values derived from the request are computed
-/// on first use.
+/// The request's tracking facts (<see cref="IOaiqTrackingFeature"/>): what <see cref="LandingRequest"/> read from the
+/// request, consent, the pixels, source URL and nonce — read-only once built, values derived from the request computed on
+/// first use. What the page records and renders has its own owner, <see cref="Events"/>.
 /// </summary>
 internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
 {
     private readonly Func<HttpContext, string?>? _nonceProvider;
     private readonly OaiqServerViewOptions _serverViews;
-    private List<RecordedEvent>? _recorded;
     private string? _pageViewEventId;
     private string? _sourceUrl;
     private bool _sourceUrlDone;
@@ -24,9 +22,10 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
     private string? _serverViewSkipReason;
     private bool _serverViewChecked;
 
-    public OaiqTrackingContext(HttpContext httpContext, OaiqConsent consent, LandingRequest landing, Func<HttpContext, string?>? nonceProvider, OaiqServerViewOptions serverViews)
+    public OaiqTrackingContext(HttpContext httpContext, OaiqConsent consent, LandingRequest landing, Func<HttpContext, string?>? nonceProvider, OaiqServerViewOptions serverViews, IOaiqBrowserLegGate? gate = null)
     {
         HttpContext = httpContext;
+        Events = new PageEvents(httpContext, gate);
         Consent = consent;
         Landing = landing;
         _nonceProvider = nonceProvider;
@@ -95,7 +94,10 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
 
     public string PageViewEventId => _pageViewEventId ??= EventIds.New();
 
-    public bool IsPixelRendered { get; private set; }
+    /// <summary>The page's browser leg: its recorded and carried events, and whether the pixel rendered (the one owner of what changes).</summary>
+    public PageEvents Events { get; }
+
+    public bool IsPixelRendered => Events.IsPixelRendered;
 
     /// <summary>
     /// Whether this request sees a withdrawal: consent is not given while the request still carries the pixel's cookies.
@@ -124,77 +126,11 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
         }
     }
 
-    /// <summary>The browser leg carried in from a redirecting request (pixel call arguments), claimed once; empty when none.</summary>
-    public IReadOnlyList<ReadOnlyMemory<byte>> Carried { get; set; } = [];
-
-    /// <summary>The carrier cookie <see cref="Carried"/> came from, until the pixel claims it (a replay renders nothing).</summary>
-    public string? CarrierToClaim { get; set; }
-
-    /// <summary>Whether the carried events were rendered on this page.</summary>
-    public bool CarriedRendered { get; private set; }
-
-    /// <summary>Whether an event was recorded for the browser leg in this request (not only carried).</summary>
-    public bool RecordedAny => _recorded is { Count: > 0 };
-
-    /// <summary>Whether the response-start step (<see cref="Cookies.CarrierCookie"/>) is registered for this request.</summary>
-    public bool ResponseHooked { get; set; }
-
     /// <summary>Whether the middleware handled this request with this context (see <see cref="MiddlewareCheck"/>).</summary>
     public bool SeenByMiddleware { get; set; }
 
     /// <summary>Whether the request carries what the middleware acts on, so it should have built this context.</summary>
     public bool NeedsMiddleware { get; set; }
-
-    /// <summary>
-    /// Called when an event is recorded after the pixel rendered, so a pixel that can still change the page (the Blazor
-    /// <c>&lt;OaiqPixel /&gt;</c>, before the response completes) takes it; <see langword="null"/> otherwise.
-    /// </summary>
-    public Action? RecordedAfterPixel { get; set; }
-
-    /// <summary>Adds a pixel event for the browser leg.</summary>
-    public void AddRecorded(ConversionEvent conversionEvent)
-    {
-        (_recorded ??= []).Add(new RecordedEvent(conversionEvent));
-        if (IsPixelRendered)
-        {
-            RecordedAfterPixel?.Invoke();
-        }
-    }
-
-    /// <summary>
-    /// The pixel events recorded in this request, in order, each with whether its browser leg is done (rendered, or
-    /// dropped by an <see cref="IOaiqBrowserLegGate"/>). Those not done are rendered by the pixel, or carried to the next page.
-    /// </summary>
-    public IReadOnlyList<RecordedEvent> Recorded => _recorded ?? (IReadOnlyList<RecordedEvent>)[];
-
-    /// <summary>Whether a recorded event's browser leg is not done yet (to render, or to carry to the next page).</summary>
-    public bool HasRecordedToRender
-    {
-        get
-        {
-            if (_recorded is null)
-            {
-                return false;
-            }
-
-            foreach (var entry in _recorded)
-            {
-                if (!entry.Done)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-    }
-
-    /// <summary>Marks the pixel rendered on this page, and the carried events with it when <paramref name="carried"/>.</summary>
-    public void MarkPixelRendered(bool carried)
-    {
-        IsPixelRendered = true;
-        CarriedRendered |= carried;
-    }
 
     private IPAddress? RemoteIpAddress => HttpContext.Connection.RemoteIpAddress;
 

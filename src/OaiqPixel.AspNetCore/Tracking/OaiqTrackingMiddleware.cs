@@ -9,7 +9,7 @@ namespace OaiqPixel.AspNetCore.Tracking;
 /// use by the tracker and the pixel, so a request without <c>oppref</c> and without our cookies costs a header scan and
 /// nothing more.
 /// </summary>
-internal sealed class OaiqTrackingMiddleware(RequestDelegate next, TrackingContextFactory contexts, VisitorCookies visitorCookies, MiddlewareCheck middlewareCheck)
+internal sealed class OaiqTrackingMiddleware(RequestDelegate next, TrackingContextFactory contexts, VisitorCookies visitorCookies, CarrierCookie carrier, MiddlewareCheck middlewareCheck)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -25,6 +25,7 @@ internal sealed class OaiqTrackingMiddleware(RequestDelegate next, TrackingConte
         if (contexts.GetOrCreate(context, fromMiddleware: true) is { } tracking)
         {
             visitorCookies.OnLanding(tracking);
+            carrier.Read(tracking);
         }
 
         return next(context);

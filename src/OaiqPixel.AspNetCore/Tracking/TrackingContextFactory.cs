@@ -1,23 +1,21 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OaiqPixel.AspNetCore.Cookies;
 
 namespace OaiqPixel.AspNetCore.Tracking;
 
 /// <summary>
 /// Builds a request's <see cref="OaiqTrackingContext"/> once, whoever asks first (the middleware, the tracker, the pixel):
-/// it decides whether tracking runs for the request (its pixels, <see cref="RequestPixels"/>), resolves consent, reads the request (<see cref="LandingRequest"/>),
-/// and starts the steps that belong to a new context — a withdrawal's cookie deletions, the carrier's pick-up, and the
-/// check that the middleware saw the request.
+/// it decides whether tracking runs for the request (its pixels, <see cref="RequestPixels"/>), resolves consent and reads
+/// the request (<see cref="LandingRequest"/>). It only builds: the cookies' steps belong to the middleware
+/// (<see cref="OaiqTrackingMiddleware"/>), and a context built elsewhere is only checked (<see cref="MiddlewareCheck"/>).
 /// </summary>
 /// <remarks>Reads <see cref="IOptions{TOptions}"/>: whether tracking is on is fixed for the process's life.</remarks>
 internal sealed class TrackingContextFactory
 {
     private readonly OaiqTrackingOptions _options;
     private readonly IOaiqConsentResolver _consentResolver;
-    private readonly VisitorCookies _visitorCookies;
-    private readonly CarrierCookie _carrier;
+    private readonly IOaiqBrowserLegGate? _gate;
     private readonly MiddlewareCheck _middlewareCheck;
     private readonly RequestPixels _pixels;
     private readonly ILogger _logger;
@@ -26,16 +24,14 @@ internal sealed class TrackingContextFactory
     public TrackingContextFactory(
         IOptions<OaiqTrackingOptions> options,
         IOaiqConsentResolver consentResolver,
-        VisitorCookies visitorCookies,
-        CarrierCookie carrier,
         MiddlewareCheck middlewareCheck,
         RequestPixels pixels,
-        ILogger<TrackingContextFactory> logger)
+        ILogger<TrackingContextFactory> logger,
+        IOaiqBrowserLegGate? gate = null)
     {
         _options = options.Value;
         _consentResolver = consentResolver;
-        _visitorCookies = visitorCookies;
-        _carrier = carrier;
+        _gate = gate;
         _middlewareCheck = middlewareCheck;
         _pixels = pixels;
         _logger = logger;
@@ -77,19 +73,12 @@ internal sealed class TrackingContextFactory
         }
 
         var consent = ResolveConsent(httpContext);
-        var context = new OaiqTrackingContext(httpContext, consent, LandingRequest.Read(httpContext.Request, consent, _logger), _options.NonceProvider, _serverViews)
+        var context = new OaiqTrackingContext(httpContext, consent, LandingRequest.Read(httpContext.Request, consent, _logger), _options.NonceProvider, _serverViews, _gate)
         {
             PixelIds = pixelIds,
             SeenByMiddleware = fromMiddleware,
         };
         httpContext.Features.Set<IOaiqTrackingFeature>(context);
-        if (context.IsWithdrawal)
-        {
-            // Whoever builds the context first (the middleware, or the pixel on a page the middleware skipped) clears them.
-            _visitorCookies.ClearAfterWithdrawal(context);
-        }
-
-        _carrier.Read(context);
         if (!fromMiddleware)
         {
             _middlewareCheck.CheckContextBuiltElsewhere(context);

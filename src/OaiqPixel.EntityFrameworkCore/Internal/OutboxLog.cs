@@ -20,10 +20,6 @@ internal static partial class OutboxLog
         Message = "The outbox table is not in {Context}'s model: call modelBuilder.AddOaiqOutbox() in its OnModelCreating (and add a migration). Until then conversions go to the in-memory queue.")]
     public static partial void NotMapped(ILogger logger, string context);
 
-    [LoggerMessage(EventId = 203, EventName = "OutboxEventInvalid", Level = LogLevel.Warning,
-        Message = "'{EventName}' {EventId} was not written to the outbox: {Errors}")]
-    public static partial void EventInvalid(ILogger logger, string eventName, string eventId, string errors);
-
     [LoggerMessage(EventId = 204, EventName = "OutboxCommittedWithApp", Level = LogLevel.Debug,
         Message = "{Count} outbox record(s) committed in the app's own transaction.")]
     public static partial void CommittedWithApp(ILogger logger, int count);

@@ -9,8 +9,6 @@ namespace OaiqPixel.EntityFrameworkCore.Writing;
 /// </summary>
 internal sealed class OutboxBrowserLegGate : IOaiqBrowserLegGate
 {
-    public void Settle(HttpContext httpContext) => OutboxRequestSession.Find(httpContext)?.Settle();
-
     public OaiqBrowserLegState GetState(HttpContext httpContext, ConversionEvent conversionEvent) =>
         OutboxRequestSession.Find(httpContext)?.GetState(conversionEvent) ?? OaiqBrowserLegState.Render;
 }

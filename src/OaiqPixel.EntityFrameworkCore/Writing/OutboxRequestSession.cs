@@ -138,7 +138,7 @@ internal sealed partial class OutboxRequestSession : IDisposable
         {
             foreach (var entry in toSave)
             {
-                var queued = _services.Routing.FallBack(entry.Event, ex);
+                var queued = _services.Routing.FallBack(entry.Event, entry.Record, ex);
                 SetState([entry], queued ? OutboxEntryState.InMemory : OutboxEntryState.Dropped);
             }
         }

@@ -1,3 +1,5 @@
+using OaiqPixel.AspNetCore.ConversionsApi;
+
 namespace OaiqPixel.AspNetCore.Tests.ConversionsApi;
 
 public sealed class ConversionsApiQueueTests
@@ -51,7 +53,7 @@ public sealed class ConversionsApiQueueTests
         await h.StopAsync();
 
         Assert.False(accepted);
-        Assert.False(h.Queue.IsEnabled);
+        Assert.False(h.Sink.IsEnabled);
         var log = Assert.Single(h.Logs.GetSnapshot(), r => r.Id.Id == 100);
         Assert.Contains("server leg off", log.Message, StringComparison.Ordinal);
         Assert.Contains("ApiKey", log.Message, StringComparison.Ordinal);
@@ -64,6 +66,6 @@ public sealed class ConversionsApiQueueTests
         await using var h = await ServerLegHost.StartAsync(o => o.Enabled = false, startSender: false);
 
         Assert.False(h.Sink.TryEnqueue(TestEvents.Order("order_1", DateTimeOffset.UtcNow)));
-        Assert.Equal("Oaiq:Enabled is false", h.Queue.OffReason);
+        Assert.Equal("Oaiq:Enabled is false", Assert.IsType<ConversionEventPipeline>(h.Sink).OffReason);
     }
 }

@@ -20,18 +20,20 @@ public sealed class ConversionsApiRegistrationTests
         twice.Configure<OaiqTrackingOptions>(o => o.PixelId = "px_1");
         using var provider = twice.AddLogging().BuildServiceProvider();
         Assert.Single(provider.GetServices<IHostedService>().OfType<ConversionsApiSender>());
-        Assert.Same(provider.GetRequiredService<ConversionEventQueue>(), provider.GetRequiredService<IConversionEventSink>());
+        Assert.Same(provider.GetRequiredService<ConversionEventQueue>(), provider.GetRequiredService<IConversionEventStore>());
+        Assert.Same(provider.GetRequiredService<ConversionEventPipeline>(), provider.GetRequiredService<IConversionEventSink>());
     }
 
     [Fact]
-    public void AddOaiqConversionsApi_SinkRegisteredBefore_IsKept()
+    public void AddOaiqConversionsApi_StoreRegisteredBefore_IsKept_AndTheQueueStaysUnderItsKey()
     {
         var custom = new CapturingSink(accept: false);
-        var services = new ServiceCollection().AddSingleton<IConversionEventSink>(custom).AddOaiqConversionsApi().AddLogging();
+        var services = new ServiceCollection().AddSingleton<IConversionEventStore>(custom).AddOaiqConversionsApi().AddLogging();
 
         using var provider = services.BuildServiceProvider();
 
-        Assert.Same(custom, provider.GetRequiredService<IConversionEventSink>());
+        Assert.Same(custom, provider.GetRequiredService<IConversionEventStore>());
+        Assert.Same(provider.GetRequiredService<ConversionEventQueue>(), provider.GetRequiredKeyedService<IConversionEventStore>(IConversionEventStore.InMemoryKey));
     }
 
     [Fact]

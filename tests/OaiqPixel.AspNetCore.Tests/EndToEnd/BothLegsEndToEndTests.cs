@@ -116,8 +116,8 @@ public sealed class BothLegsEndToEndTests
             services: services =>
             {
                 // The real server leg and the real clock (the fake API checks the 7-day window against its own clock).
-                services.RemoveAll<IConversionEventSink>();
-                services.AddSingleton<IConversionEventSink>(sp => sp.GetRequiredService<ConversionEventQueue>());
+                services.RemoveAll<IConversionEventStore>();
+                services.AddSingleton<IConversionEventStore>(sp => sp.GetRequiredService<ConversionEventQueue>());
                 services.AddSingleton(TimeProvider.System);
             },
             beforeTracking: app => app.Use((context, next) =>

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OaiqPixel.AspNetCore.Configuration;
+using OaiqPixel.AspNetCore.ConversionsApi;
 using OaiqPixel.AspNetCore.Cookies;
 using OaiqPixel.AspNetCore.Rendering;
 using OaiqPixel.AspNetCore.ServerViews;
@@ -203,10 +204,11 @@ public sealed class RegistrationTests
         services.AddOaiqTracking(options =>
         {
             options.PixelId = "px";
+            options.ConversionsApi.ApiKey = "sk-test";
             options.BackgroundActionSource = ActionSource.Offline;
         });
         var sink = new CapturingSink();
-        services.AddSingleton<IConversionEventSink>(sink);
+        services.AddSingleton<IConversionEventStore>(sink);
         using var provider = services.BuildServiceProvider();
         using var scope = provider.CreateScope();
 

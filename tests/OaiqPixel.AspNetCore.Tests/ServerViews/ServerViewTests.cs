@@ -284,10 +284,10 @@ public sealed class ServerViewTests
     public async Task ServerLegOff_CountsNoSkippedView()
     {
         // Arrange: the real queue without an API key: nothing would be sent, so nothing is skipped either.
-        await using var app = await TestApp.StartAsync(services: services =>
+        await using var app = await TestApp.StartAsync(o => o.ConversionsApi.ApiKey = null, services: services =>
         {
-            services.RemoveAll<IConversionEventSink>();
-            services.AddSingleton<IConversionEventSink>(sp => sp.GetRequiredService<ConversionEventQueue>());
+            services.RemoveAll<IConversionEventStore>();
+            services.AddSingleton<IConversionEventStore>(sp => sp.GetRequiredService<ConversionEventQueue>());
         });
         app.Scenario.Record = static (tracker, _) => tracker.Track(OaiqEvent.ContentsViewed(), "view_1");
         using var dropped = CollectDropped(app);

@@ -81,7 +81,7 @@ public sealed class OaiqPixelTagHelperTests
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddOaiqTracking(configure);
-        services.AddSingleton<IConversionEventSink, CapturingSink>();
+        services.AddSingleton<OaiqPixel.AspNetCore.ConversionsApi.IConversionEventStore, CapturingSink>();
         return services.BuildServiceProvider();
     }
 

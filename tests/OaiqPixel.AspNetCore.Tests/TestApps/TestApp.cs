@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using OaiqPixel;
+using OaiqPixel.AspNetCore.ConversionsApi;
 
 namespace OaiqPixel.AspNetCore.Tests.TestApps;
 
@@ -60,6 +61,8 @@ public sealed class TestApp : IAsyncDisposable
         builder.Services.AddOaiqTracking(options =>
         {
             options.PixelId = PixelId;
+            // A key turns the server leg on; the capturing store below keeps its records, so nothing is sent.
+            options.ConversionsApi.ApiKey = "sk-test";
             configure?.Invoke(options);
         });
 
@@ -67,7 +70,7 @@ public sealed class TestApp : IAsyncDisposable
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddSingleton<CapturingSink>();
-        builder.Services.AddSingleton<IConversionEventSink>(sp => sp.GetRequiredService<CapturingSink>());
+        builder.Services.AddSingleton<IConversionEventStore>(sp => sp.GetRequiredService<CapturingSink>());
         builder.Services.AddSingleton<TestScenario>();
         services?.Invoke(builder.Services);
 

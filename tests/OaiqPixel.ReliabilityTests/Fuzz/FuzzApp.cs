@@ -75,12 +75,18 @@ internal sealed class FuzzApp : IAsyncDisposable
         {
             options.PixelId = PixelId;
             options.SdkUrl = SdkUrl;
+            if (serverLeg is null)
+            {
+                // A key turns the server leg on; the capturing store keeps its records, so nothing is sent.
+                options.ConversionsApi.ApiKey ??= "sk-fuzz";
+            }
+
             configure?.Invoke(options);
         });
         if (serverLeg is null)
         {
             builder.Services.AddSingleton<CapturingSink>();
-            builder.Services.AddSingleton<IConversionEventSink>(sp => sp.GetRequiredService<CapturingSink>());
+            builder.Services.AddSingleton<OaiqPixel.AspNetCore.ConversionsApi.IConversionEventStore>(sp => sp.GetRequiredService<CapturingSink>());
         }
 
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
