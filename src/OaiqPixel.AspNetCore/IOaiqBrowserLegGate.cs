@@ -10,23 +10,16 @@ namespace OaiqPixel.AspNetCore;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The pixel (<c>&lt;oaiq-pixel /&gt;</c> and every other renderer) calls <see cref="Settle"/> and then
-/// <see cref="GetState"/> for each recorded event it has not rendered yet; the Post/Redirect/Get carrier does the same as
-/// the response starts, for the events it would carry to the next page. An event held on one call is asked about again on
-/// the next. An event still held when the response starts is not carried: neither that response nor the next page
-/// renders it (its server leg is unaffected).
+/// The pixel (<c>&lt;oaiq-pixel /&gt;</c> and every other renderer) calls <see cref="GetState"/> for each recorded event
+/// it has not rendered yet; the Post/Redirect/Get carrier does the same as the response starts, for the events it would
+/// carry to the next page. An event held on one call is asked about again on the next; one still held as the response
+/// starts is carried to the next page, which renders it. No I/O may happen here: it is asked from rendering and as the
+/// response starts.
 /// </para>
-/// <para>Called on the request's own flow, never concurrently for one request; both methods must be quick and must not throw (a throw renders nothing, log 10, or carries nothing, log 23).</para>
+/// <para>Called on the request's own flow, never concurrently for one request; it must be quick and must not throw (a throw renders nothing, log 10, or carries nothing, log 23).</para>
 /// </remarks>
 public interface IOaiqBrowserLegGate
 {
-    /// <summary>
-    /// Decides what can be decided now, before the pixel renders the request's events or the response starts: for
-    /// example, writes on their own the records that no transaction of the app will carry any more.
-    /// </summary>
-    /// <param name="httpContext">The request.</param>
-    void Settle(HttpContext httpContext);
-
     /// <summary>Says whether the pixel call of <paramref name="conversionEvent"/> may render now.</summary>
     /// <param name="httpContext">The request that recorded the event.</param>
     /// <param name="conversionEvent">The event as recorded: the same instance the request's sink received.</param>

@@ -170,7 +170,6 @@ internal sealed class CarrierCookie
             return;
         }
 
-        _gate?.Settle(context.HttpContext);
         foreach (var entry in context.Recorded)
         {
             if (entry.Done)
@@ -182,16 +181,13 @@ internal sealed class CarrierCookie
             switch (state)
             {
                 case OaiqBrowserLegState.Render:
+                case OaiqBrowserLegState.Hold:
+                    // Held: its commit is not known yet as the response starts; the next page renders it.
                     foreach (var call in PixelScriptWriter.EventCalls(entry.Event, _browserLeg))
                     {
                         pending.Add(call);
                     }
 
-                    break;
-                case OaiqBrowserLegState.Hold:
-                    // Its transaction is still open as the response starts: no later page of this visitor can learn how
-                    // it ends, so its browser leg is given up (the server leg reports it once it commits).
-                    Log.CarrierHeldEventSkipped(_logger, entry.Event.Event.Name, entry.Event.Id);
                     break;
             }
 

@@ -257,7 +257,6 @@ internal sealed class PixelRenderer
             return;
         }
 
-        _gate?.Settle(httpContext);
         foreach (var entry in tracking.Recorded)
         {
             if (entry.Done)

@@ -1,15 +1,13 @@
-using Microsoft.Extensions.Logging;
-using OaiqPixel.EntityFrameworkCore.Internal;
-
 namespace OaiqPixel.EntityFrameworkCore.Writing;
 
 /// <summary>
 /// The <see cref="IConversionEventSink"/> with the outbox on: an event handed to it directly (a webhook, a worker) is
-/// saved at once in a transaction of its own, so <see cref="TryEnqueue"/> returning <see langword="true"/> means it is
-/// durable; views (by default) go to the in-memory queue; a database that refuses the write gets the event queued in
-/// memory instead. Unlike the in-memory queue it waits for one database write.
+/// written in the background in a transaction of its own (<see cref="OutboxBackgroundWriter"/>), so
+/// <see cref="TryEnqueue"/> returning <see langword="true"/> means it is accepted: in the table within moments, unless the
+/// process dies first; a database that refuses the write gets the event queued in memory instead. Views (by default) go
+/// to the in-memory queue. The caller never waits on the database.
 /// </summary>
-internal sealed class OutboxSink(OutboxRouting routing, OutboxWriter writer, ILogger<OutboxSink> logger) : IConversionEventSink
+internal sealed class OutboxSink(OutboxRouting routing, OutboxBackgroundWriter background) : IConversionEventSink
 {
     public bool IsEnabled => routing.IsEnabled;
 
@@ -38,15 +36,6 @@ internal sealed class OutboxSink(OutboxRouting routing, OutboxWriter writer, ILo
             return false;
         }
 
-        try
-        {
-            writer.Save([record], OutboxInstrumentation.WriteAtOnce);
-            OutboxLog.SavedAtOnce(logger, conversionEvent.Event.Name, conversionEvent.Id);
-            return true;
-        }
-        catch (Exception ex)
-        {
-            return routing.FallBack(conversionEvent, ex);
-        }
+        return background.TryWrite(conversionEvent, record);
     }
 }
