@@ -431,11 +431,15 @@ public sealed class SemanticsTests
         Assert.Contains("order_1006", app.Api.EventIds);
     }
 
-    [Fact]
-    public async Task SavepointRolledBack_DropsOnlyTheRecordsWrittenAfterIt()
+    [Theory]
+    [InlineData(DbProvider.Sqlite, false)]
+    [InlineData(DbProvider.Sqlite, true)]
+    [InlineData(DbProvider.PostgreSql, false)]
+    [InlineData(DbProvider.PostgreSql, true)]
+    public async Task SavepointRolledBack_DropsOnlyTheRecordsWrittenAfterIt(DbProvider provider, bool async)
     {
         // Arrange
-        await using var app = await OutboxApp.StartAsync(DbProvider.Sqlite, o => o.DispatcherEnabled = false);
+        await using var app = await OutboxApp.StartAsync(provider, o => o.DispatcherEnabled = false);
         app.Scenario.Run = (db, tracker, _) =>
         {
             using var transaction = db.Database.BeginTransaction();
@@ -446,7 +450,15 @@ public sealed class SemanticsTests
             db.Orders.Add(new Order { Number = "2002" });
             tracker.Track(Order(), "order_2002");
             db.SaveChanges();
-            transaction.RollbackToSavepoint("second");
+            if (async)
+            {
+                transaction.RollbackToSavepointAsync("second").GetAwaiter().GetResult();
+            }
+            else
+            {
+                transaction.RollbackToSavepoint("second");
+            }
+
             transaction.Commit();
         };
 
