@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,7 +35,8 @@ public static class OaiqOutboxTrackingBuilderExtensions
     /// <para>
     /// Which events: by default conversions (every event but <c>page_viewed</c> and <c>contents_viewed</c>, which keep
     /// the in-memory queue; see <see cref="OaiqOutboxOptions.IncludeViewEvents"/> and <see cref="OaiqOutboxOptions.EventFilter"/>).
-    /// <see cref="IConversionEventSink"/> used directly (webhooks, workers) saves each event at once. The host stops at
+    /// <see cref="IConversionEventSink"/> used directly (webhooks, workers) writes each event in the background, in a
+    /// transaction of its own (the caller never waits on the database). The host stops at
     /// start-up with a message when <typeparamref name="TContext"/> does not map the table.
     /// </para>
     /// <para>Idempotent for the same context. Add a health check with <c>AddHealthChecks().AddOaiqOutbox()</c>.</para>
@@ -70,17 +72,22 @@ public static class OaiqOutboxTrackingBuilderExtensions
         services.TryAddSingleton<OutboxStatus>();
         services.TryAddSingleton<OutboxRouting>();
         services.TryAddSingleton<OutboxWriter>();
+        services.TryAddSingleton<OutboxBackgroundWriter>();
         services.TryAddSingleton<OutboxStore>();
         services.TryAddSingleton<OutboxSessionServices>();
         services.TryAddSingleton<OutboxInterceptor>();
         services.TryAddSingleton<IOaiqOutbox, OaiqOutboxInspector>();
         services.TryAddSingleton<IOaiqBrowserLegGate, OutboxBrowserLegGate>();
 
-        // The core's pipeline hands the outbox each finished record: a request's joins its unit of work, any other is saved
-        // at once; the in-memory queue stays reachable under its key for views and as the fallback.
+        // The core's pipeline hands the outbox each finished record: a request's joins its unit of work, any other is written
+        // in the background; the in-memory queue stays reachable under its key for views and as the fallback.
         services.Replace(ServiceDescriptor.Singleton<IConversionEventStore>(static sp => sp.GetRequiredService<OutboxStore>()));
         services.ConfigureDbContext<TContext>(static (sp, options) => options.AddInterceptors(sp.GetRequiredService<OutboxInterceptor>()));
         services.AddHostedService<OutboxDispatcher>();
+
+        // Registered after the dispatcher, so it stops first: what it still holds is written before the host goes.
+        services.AddHostedService(static sp => sp.GetRequiredService<OutboxBackgroundWriter>());
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, OutboxStartupFilter>());
         return builder;
     }
 

@@ -33,7 +33,7 @@ internal static partial class OutboxLog
     public static partial void RolledBack(ILogger logger, int count, string reason, string eventIds);
 
     [LoggerMessage(EventId = 207, EventName = "OutboxSavedAtOnce", Level = LogLevel.Debug,
-        Message = "'{EventName}' {EventId} saved to the outbox at once (outside a request).")]
+        Message = "'{EventName}' {EventId} written to the outbox in the background (handed to the sink directly, or recorded after its request's endpoint ran).")]
     public static partial void SavedAtOnce(ILogger logger, string eventName, string eventId);
 
     [LoggerMessage(EventId = 208, EventName = "OutboxWriteFailed", Level = LogLevel.Warning,
@@ -41,7 +41,7 @@ internal static partial class OutboxLog
     public static partial void WriteFailed(ILogger logger, Exception exception, string eventName, string eventId);
 
     [LoggerMessage(EventId = 209, EventName = "OutboxHeldAtRequestEnd", Level = LogLevel.Debug,
-        Message = "The request ended while {Count} outbox record(s) were in a transaction it had not committed ({EventIds}); they are delivered only if it commits.")]
+        Message = "The request's endpoint ended while {Count} outbox record(s) were in a transaction it had not committed ({EventIds}); they are delivered only if it commits, and no page renders them.")]
     public static partial void HeldAtRequestEnd(ILogger logger, int count, string eventIds);
 
     [LoggerMessage(EventId = 210, EventName = "OutboxClaimed", Level = LogLevel.Debug,

@@ -4,8 +4,9 @@ using OaiqPixel.AspNetCore;
 namespace OaiqPixel.EntityFrameworkCore.Writing;
 
 /// <summary>
-/// Holds the pixel call of an outbox event until its record is committed (or certain to be saved on its own), and drops
-/// it when the record's transaction rolls back: a page never reports an order its own transaction undid.
+/// Renders the pixel call of an outbox event once its record's commit is known, holds it while it is not (the
+/// Post/Redirect/Get carrier takes it to the next page), and drops it when its save was rolled back or given up: a page
+/// never reports an order its own transaction undid. A lookup in memory; no database call.
 /// </summary>
 internal sealed class OutboxBrowserLegGate : IOaiqBrowserLegGate
 {

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using OaiqPixel.AspNetCore.ConversionsApi;
 
 namespace OaiqPixel.EntityFrameworkCore.Writing;
@@ -12,18 +11,12 @@ internal sealed class OutboxEntry(ConversionEvent conversionEvent, ConversionEve
 
     public OutboxEntryState State { get; set; }
 
-    /// <summary>The app's context whose <c>SaveChanges</c> took it.</summary>
-    public DbContext? Context { get; set; }
+    /// <summary>The app's save it joined (and stays with while that save is retried), or <see langword="null"/> before any.</summary>
+    public OutboxSave? Save { get; set; }
 
     /// <summary>
-    /// The row added to that <c>SaveChanges</c> as a tracked entity, or <see langword="null"/> when the save writes it with
-    /// <see cref="OutboxInsert"/> as its transaction commits.
+    /// Its row as a tracked entity of the last save that wrote it that way (its key read back), or <see langword="null"/>
+    /// when that save writes it with <see cref="OutboxInsert"/> as its transaction commits.
     /// </summary>
     public OaiqOutboxMessage? Message { get; set; }
-
-    /// <summary>Whether <see cref="OutboxInsert"/> wrote it in the save's transaction (which may still fail to commit).</summary>
-    public bool Written { get; set; }
-
-    /// <summary>The transaction (EF Core's id) it was written in.</summary>
-    public Guid? TransactionId { get; set; }
 }

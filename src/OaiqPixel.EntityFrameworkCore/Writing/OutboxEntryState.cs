@@ -3,30 +3,37 @@ namespace OaiqPixel.EntityFrameworkCore.Writing;
 /// <summary>Where one event of a request stands between <c>Track</c> and the database.</summary>
 internal enum OutboxEntryState
 {
-    /// <summary>Recorded; no <c>SaveChanges</c> has taken it yet.</summary>
+    /// <summary>Recorded; no save of the app's has taken it yet.</summary>
     Pending,
 
-    /// <summary>Added to a <c>SaveChanges</c> of the app's context that has not finished.</summary>
+    /// <summary>In a <c>SaveChanges</c> of the app's context that has not returned.</summary>
     InSave,
 
-    /// <summary>Written by the app's <c>SaveChanges</c> inside a transaction that has not ended.</summary>
+    /// <summary>Written by the app's save inside the app's transaction, which has not ended.</summary>
     AwaitingCommit,
 
     /// <summary>Written inside an ambient <c>System.Transactions</c> transaction that has not ended.</summary>
     AwaitingAmbient,
 
-    /// <summary>Being written on its own.</summary>
-    SavingOnItsOwn,
+    /// <summary>
+    /// Its save threw, or its transaction rolled back or failed to commit: a later save of the same context that writes
+    /// any of the app's changes that save was writing is a retry and carries it again; any other save, or the end of the
+    /// endpoint, drops it.
+    /// </summary>
+    Failed,
 
-    /// <summary>Committed with the app's transaction.</summary>
+    /// <summary>No save of the app's carried it: being written on its own once the endpoint has run.</summary>
+    Writing,
+
+    /// <summary>Committed with the app's changes.</summary>
     Committed,
 
-    /// <summary>Saved on its own (no <c>SaveChanges</c> of the app carried it).</summary>
+    /// <summary>Written on its own (no save of the app's carried it).</summary>
     SavedOnItsOwn,
 
     /// <summary>The database refused it: queued in memory instead.</summary>
     InMemory,
 
-    /// <summary>Its save threw or its transaction rolled back: neither leg reports it.</summary>
+    /// <summary>Rolled back, given up by the app, or its request failed: neither leg reports it.</summary>
     Dropped,
 }

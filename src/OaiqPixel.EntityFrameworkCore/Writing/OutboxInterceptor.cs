@@ -1,59 +1,39 @@
 using System.Data.Common;
-using System.Transactions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging;
 using OaiqPixel.EntityFrameworkCore.Internal;
 
 namespace OaiqPixel.EntityFrameworkCore.Writing;
 
 /// <summary>
-/// Added to the app's context options: its <c>SaveChanges</c> writes the request's pending outbox records in the same
-/// transaction as the app's changes, and the transaction's end (commit, rollback, a failed save) decides their fate. A save
-/// outside any transaction of the app's runs in one EF Core begins for it, and the records are written with one multi-row
-/// <c>INSERT</c> as it commits (<see cref="OutboxInsert"/>); inside the app's own transaction they are tracked rows of the
-/// save, so EF Core's savepoints cover them. A
-/// singleton; it finds the request's <see cref="OutboxRequestSession"/> through the current <see cref="HttpContext"/>, so
-/// a save outside a request (or one that recorded nothing) costs one lookup.
+/// Added to the app's context options: hands EF Core's save and transaction callbacks to the current request's
+/// <see cref="OutboxRequestSession"/>, which applies the outbox's one rule (<see cref="OutboxAppSaves"/>), and writes a
+/// save's records with <see cref="OutboxInsert"/> as the transaction EF Core began for it commits. A singleton; a save
+/// outside a request, or in one that handed nothing to the outbox, costs one feature lookup.
 /// </summary>
+/// <remarks>
+/// The only database calls here are the app's own, made as the app called them (sync or async): the records' <c>INSERT</c>
+/// in the app's commit, and, after the app rolls back to a savepoint, the look-up of which of the transaction's records
+/// that undid.
+/// </remarks>
 internal sealed class OutboxInterceptor(IHttpContextAccessor accessor, TimeProvider time, ILogger<OutboxInterceptor> logger) : ISaveChangesInterceptor, IDbTransactionInterceptor
 {
     private int _notMappedLogged;
 
-    private OutboxRequestSession? Session => OutboxWriter.IsSavingOnItsOwn ? null : OutboxRequestSession.Find(accessor.HttpContext);
+    private OutboxRequestSession? Session => OutboxRequestSession.Find(accessor.HttpContext);
 
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        Attach(eventData.Context);
+        Begin(eventData.Context);
         return result;
     }
 
     public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        Attach(eventData.Context);
+        Begin(eventData.Context);
         return ValueTask.FromResult(result);
-    }
-
-    public InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
-    {
-        if (eventData.Context is { } context && Session is { } session && session.TakeDeferred(context) is { } records)
-        {
-            OutboxInsert.Write(context, transaction, records, time.GetUtcNow());
-        }
-
-        return result;
-    }
-
-    public async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
-    {
-        if (eventData.Context is { } context && Session is { } session && session.TakeDeferred(context) is { } records)
-        {
-            await OutboxInsert.WriteAsync(context, transaction, records, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        }
-
-        return result;
     }
 
     public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
@@ -68,68 +48,93 @@ internal sealed class OutboxInterceptor(IHttpContextAccessor accessor, TimeProvi
         return ValueTask.FromResult(result);
     }
 
-    public void SaveChangesFailed(DbContextErrorEventData eventData) =>
-        Failed(eventData.Context, "SaveChanges threw " + eventData.Exception.GetType().Name);
-
-    public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Failed(eventData.Context, "SaveChanges threw " + eventData.Exception.GetType().Name);
-        return Task.CompletedTask;
-    }
-
-    public void SaveChangesCanceled(DbContextEventData eventData) => Failed(eventData.Context, "SaveChanges was cancelled");
+    // A failed save is seen through the context's SaveChangesFailed event (OutboxAppSaves.Begin subscribes): EF Core raises
+    // it for a concurrency failure too, where this interface's SaveChangesFailed is not called (dotnet/efcore#32750). The
+    // event is not raised for a cancellation.
+    public void SaveChangesCanceled(DbContextEventData eventData) => Canceled(eventData.Context);
 
     public Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
     {
-        Failed(eventData.Context, "SaveChanges was cancelled");
+        Canceled(eventData.Context);
         return Task.CompletedTask;
     }
 
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Session?.OnCommitted(eventData.TransactionId);
+    public InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+    {
+        if (eventData.Context is { } context && Session?.Saves.TakeAtCommit(context, eventData.TransactionId) is { } records)
+        {
+            OutboxInsert.Write(context, transaction, records, time.GetUtcNow());
+        }
+
+        return result;
+    }
+
+    public async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } context && Session?.Saves.TakeAtCommit(context, eventData.TransactionId) is { } records)
+        {
+            await OutboxInsert.WriteAsync(context, transaction, records, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Session?.Outcomes.Committed(eventData.TransactionId);
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Session?.OnCommitted(eventData.TransactionId);
+        Session?.Outcomes.Committed(eventData.TransactionId);
         return Task.CompletedTask;
     }
 
     public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) =>
-        Session?.OnRolledBack(eventData.TransactionId, "the transaction rolled back");
+        Session?.Outcomes.RolledBack(eventData.TransactionId, "the transaction rolled back");
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Session?.OnRolledBack(eventData.TransactionId, "the transaction rolled back");
+        Session?.Outcomes.RolledBack(eventData.TransactionId, "the transaction rolled back");
         return Task.CompletedTask;
     }
 
-    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Failed(eventData);
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) =>
+        Session?.Outcomes.RolledBack(eventData.TransactionId, "the transaction's " + eventData.Action + " failed");
 
     public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        Failed(eventData);
+        Session?.Outcomes.RolledBack(eventData.TransactionId, "the transaction's " + eventData.Action + " failed");
         return Task.CompletedTask;
     }
 
-    public void RolledBackToSavepoint(DbTransaction transaction, TransactionEventData eventData) => RolledBackToSavepoint(eventData);
-
-    public Task RolledBackToSavepointAsync(DbTransaction transaction, TransactionEventData eventData, CancellationToken cancellationToken = default)
+    public void RolledBackToSavepoint(DbTransaction transaction, TransactionEventData eventData)
     {
-        RolledBackToSavepoint(eventData);
-        return Task.CompletedTask;
+        if (RowsToCheck(eventData) is { } check)
+        {
+            var remaining = check.Set.AsNoTracking().Where(m => check.Ids.Contains(m.Id)).Select(m => m.Id).ToHashSet();
+            check.Session.Outcomes.KeepOnly(eventData.TransactionId, remaining);
+        }
     }
 
-    private void Attach(DbContext? context)
+    public async Task RolledBackToSavepointAsync(DbTransaction transaction, TransactionEventData eventData, CancellationToken cancellationToken = default)
     {
-        // Nothing pending (no conversion in this request, or all of them written): the app's save runs untouched, and
-        // its change tracker is not scanned an extra time below.
-        if (context is null || Session is not { HasPending: true } session)
+        if (RowsToCheck(eventData) is { } check)
+        {
+            var remaining = await check.Set.AsNoTracking().Where(m => check.Ids.Contains(m.Id)).Select(m => m.Id).ToHashSetAsync(cancellationToken).ConfigureAwait(false);
+            check.Session.Outcomes.KeepOnly(eventData.TransactionId, remaining);
+        }
+    }
+
+    private void Begin(DbContext? context)
+    {
+        // Nothing to decide (no conversion in this request, or all of them settled): the app's save runs untouched, and
+        // its change tracker is not scanned an extra time.
+        if (context is null || Session is not { } session || !session.Saves.HasWork(context))
         {
             return;
         }
 
         if (context.Model.FindEntityType(typeof(OaiqOutboxMessage)) is null)
         {
-            // The startup check normally stops the host first; the records wait for their own save (and its fallback).
+            // The startup check normally stops the host first; the records wait to be written on their own (and fall back).
             if (Interlocked.Exchange(ref _notMappedLogged, 1) == 0)
             {
                 OutboxLog.NotMapped(logger, context.GetType().Name);
@@ -138,77 +143,37 @@ internal sealed class OutboxInterceptor(IHttpContextAccessor accessor, TimeProvi
             return;
         }
 
-        var database = context.Database;
-        if (CanWriteAtCommit(database) && context.ChangeTracker.HasChanges())
-        {
-            // The save runs in a transaction EF Core begins for it (even for one command), and the records are written in
-            // it as it commits: one multi-row INSERT, no tracked entity, no key read back. A save with nothing of the
-            // app's (an order saved first for its key, then tracked, then saved again) runs no transaction at all: its
-            // records are tracked rows below, so that save still writes them and they are durable when it returns.
-            var previous = database.AutoTransactionBehavior;
-            if (session.DeferPending(context, previous))
-            {
-                database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
-            }
+        session.Saves.Begin(context);
+    }
 
-            return;
+    private void Saved(DbContext? context)
+    {
+        if (context is not null)
+        {
+            Session?.Saves.Saved(context);
         }
+    }
 
-        if (session.AttachPending(context) is { } messages)
+    private void Canceled(DbContext? context)
+    {
+        if (context is not null)
         {
-            context.Set<OaiqOutboxMessage>().AddRange(messages);
+            Session?.Saves.Failed(context, "SaveChanges was cancelled");
         }
     }
 
     /// <summary>
-    /// Whether the save will run in a transaction of EF Core's own: none is open on the context nor ambient, and the app has
-    /// not turned EF Core's transactions off. An app's own transaction keeps tracked rows instead, so that EF Core's
-    /// savepoint around the save (and a rollback to an earlier one) covers them.
+    /// The rows of records written in a transaction the app just rolled back to a savepoint; <see langword="null"/> when
+    /// there are none, or when it is EF Core's own savepoint inside a failing save (the save's failure settles that).
     /// </summary>
-    private static bool CanWriteAtCommit(DatabaseFacade database) =>
-        database.IsRelational()
-        && database.CurrentTransaction is null
-        && Transaction.Current is null
-        && database.GetEnlistedTransaction() is null
-        && database.AutoTransactionBehavior != AutoTransactionBehavior.Never;
-
-    private void Saved(DbContext? context)
+    private (OutboxRequestSession Session, DbSet<OaiqOutboxMessage> Set, List<long> Ids)? RowsToCheck(TransactionEventData eventData)
     {
-        if (context is not null && Session is { } session)
+        if (eventData.Context is not { } context || Session is not { } session || session.Saves.IsSaving(context)
+            || session.Outcomes.RowsToCheck(eventData.TransactionId) is not { } ids)
         {
-            Restore(session, context);
-            session.OnSaved(context);
+            return null;
         }
-    }
 
-    private void Failed(DbContext? context, string reason)
-    {
-        if (context is not null && Session is { } session)
-        {
-            Restore(session, context);
-            session.OnSaveFailed(context, reason);
-        }
-    }
-
-    private static void Restore(OutboxRequestSession session, DbContext context)
-    {
-        if (session.EndDeferredSave(context) is { } previous)
-        {
-            context.Database.AutoTransactionBehavior = previous;
-        }
-    }
-
-    private void Failed(TransactionErrorEventData eventData)
-    {
-        // A commit that failed leaves nothing committed the outbox can count on; a failed rollback still rolls back.
-        Session?.OnRolledBack(eventData.TransactionId, "the transaction's " + eventData.Action + " failed");
-    }
-
-    private void RolledBackToSavepoint(TransactionEventData eventData)
-    {
-        if (eventData.Context is { } context)
-        {
-            Session?.OnRolledBackToSavepoint(context, eventData.TransactionId);
-        }
+        return (session, context.Set<OaiqOutboxMessage>(), ids);
     }
 }

@@ -1,6 +1,4 @@
-using System.Transactions;
 using Microsoft.AspNetCore.Http;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using OaiqPixel.AspNetCore;
 using OaiqPixel.AspNetCore.ConversionsApi;
@@ -9,37 +7,49 @@ using OaiqPixel.EntityFrameworkCore.Internal;
 namespace OaiqPixel.EntityFrameworkCore.Writing;
 
 /// <summary>
-/// One request's outbox events, from <c>Track</c> to the database: the request's next <c>SaveChanges</c> of the app's
-/// context writes them in its own transaction (the interceptor adds them), its commit releases their browser leg, its
-/// failure or rollback drops both legs; what no <c>SaveChanges</c> took is saved on its own when the pixel renders, when
-/// the response starts, or at the latest when the request ends.
+/// One request's outbox events, from <c>Track</c> to the database, and whether each may render now. The app's saves decide
+/// the fate of the events they carry (<see cref="Saves"/>); what no save of the app's took is written on its own once the
+/// endpoint has run (<see cref="OutboxEndpointMiddleware"/>), and dropped when the request failed.
 /// </summary>
 /// <remarks>
 /// Kept in the request's features, so the interceptor finds it from any context of the app's type the request saves.
-/// Touched by the request's own flow only, except an ambient transaction's completion: every change is under one lock,
-/// and the database is never called while holding it.
+/// Touched by the request's own flow only, except an ambient transaction's completion: every change is under
+/// <see cref="Sync"/>, and the database is never called while holding it. No method here does I/O: the gate asks it from
+/// rendering and as the response starts.
 /// </remarks>
-internal sealed partial class OutboxRequestSession : IDisposable
+internal sealed class OutboxRequestSession : IDisposable
 {
-    private readonly Lock _lock = new();
-    private readonly List<OutboxEntry> _entries = [];
     private readonly HttpContext _httpContext;
     private readonly OutboxSessionServices _services;
-    private bool _ended;
-
-    // The app's contexts whose save takes the request's records at its commit, with the transaction behaviour to restore.
-    private Dictionary<DbContext, AutoTransactionBehavior>? _deferredSaves;
+    private bool _endpointDone;
 
     private OutboxRequestSession(HttpContext httpContext, OutboxSessionServices services)
     {
         _httpContext = httpContext;
         _services = services;
+        Outcomes = new OutboxSaveOutcomes(this, services);
+        Saves = new OutboxAppSaves(this, Outcomes, services);
     }
+
+    /// <summary>Guards <see cref="Entries"/>, the entries' states and <see cref="Saves"/>.</summary>
+    internal Lock Sync { get; } = new();
+
+    /// <summary>Every event the request handed to the outbox, in order.</summary>
+    internal List<OutboxEntry> Entries { get; } = [];
+
+    /// <summary>What the app's saves do to the entries (the interceptor's side).</summary>
+    public OutboxAppSaves Saves { get; }
+
+    /// <summary>What the ends of the app's transactions do to the saves the entries joined (the interceptor's side).</summary>
+    public OutboxSaveOutcomes Outcomes { get; }
+
+    /// <summary>Whether the request has ended: a transaction that fails after it can no longer be retried by the request.</summary>
+    internal bool IsEnded { get; private set; }
 
     /// <summary>The request's session, or <see langword="null"/> when it handed nothing to the outbox.</summary>
     public static OutboxRequestSession? Find(HttpContext? httpContext) => httpContext?.Features.Get<OutboxRequestSession>();
 
-    /// <summary>The request's session, started on first use: it settles as the response starts and when the request ends.</summary>
+    /// <summary>The request's session, started on first use.</summary>
     public static OutboxRequestSession GetOrCreate(HttpContext httpContext, OutboxSessionServices services)
     {
         if (Find(httpContext) is { } existing)
@@ -49,115 +59,49 @@ internal sealed partial class OutboxRequestSession : IDisposable
 
         var session = new OutboxRequestSession(httpContext, services);
         httpContext.Features.Set(session);
-        if (!httpContext.Response.HasStarted)
-        {
-            httpContext.Response.OnStarting(static state =>
-            {
-                ((OutboxRequestSession)state).Settle();
-                return Task.CompletedTask;
-            }, session);
-        }
-
         httpContext.Response.RegisterForDispose(session);
         return session;
     }
 
-    /// <summary>Takes an event: pending until a <c>SaveChanges</c> of the app's context, or the end of the request.</summary>
+    /// <summary>Takes an event: it joins the app's next save of a context of the outbox's type.</summary>
     public void Enlist(ConversionEvent conversionEvent, ConversionEventRecord record)
     {
         var entry = new OutboxEntry(conversionEvent, record);
-        bool ended;
-        lock (_lock)
+        lock (Sync)
         {
-            _entries.Add(entry);
-            ended = _ended;
+            Entries.Add(entry);
+            if (!_endpointDone)
+            {
+                return;
+            }
+
+            entry.State = OutboxEntryState.Writing;
         }
 
-        if (ended)
-        {
-            // Recorded after the request ended (a task it left running): nothing of the request can carry it any more.
-            Settle();
-        }
+        // Recorded after the endpoint ran (a task it left running): nothing of the app's will save it any more.
+        _services.Background.TryWrite(conversionEvent, record);
     }
 
-    /// <summary>
-    /// Decides what can be decided now (the pixel is about to render, the response starts, the request ends): a
-    /// transaction that ended without a commit dropped its records; the pending ones are saved on their own — or, when
-    /// the request failed (status 5xx), dropped.
-    /// </summary>
-    public void Settle()
-    {
-        List<OutboxEntry>? toSave = null;
-        List<OutboxEntry>? rolledBack = null;
-        lock (_lock)
-        {
-            foreach (var entry in _entries)
-            {
-                if (entry.State == OutboxEntryState.Pending)
-                {
-                    entry.State = OutboxEntryState.SavingOnItsOwn;
-                    (toSave ??= []).Add(entry);
-                }
-                else if (entry.State == OutboxEntryState.AwaitingCommit && !IsTransactionOpen(entry))
-                {
-                    // Disposed without a commit (a using block left early, the context disposed): rolled back.
-                    entry.State = OutboxEntryState.Dropped;
-                    (rolledBack ??= []).Add(entry);
-                }
-            }
-        }
-
-        Dropped(rolledBack, "their transaction ended without a commit");
-        if (toSave is null)
-        {
-            return;
-        }
-
-        var status = _httpContext.Response.StatusCode;
-        if (status >= StatusCodes.Status500InternalServerError)
-        {
-            // The app failed after recording them: the conversion most likely did not happen.
-            SetState(toSave, OutboxEntryState.Dropped);
-            _services.Metrics.Dropped(toSave.Count, "server_error");
-            var logger = _services.Logger;
-            if (logger.IsEnabled(LogLevel.Debug))
-            {
-                var ids = Ids(toSave);
-                OutboxLog.DroppedOnServerError(logger, status, toSave.Count, ids);
-            }
-
-            return;
-        }
-
-        try
-        {
-            _services.Writer.Save([.. toSave.Select(e => e.Record)], OutboxInstrumentation.WriteOnItsOwn);
-            SetState(toSave, OutboxEntryState.SavedOnItsOwn);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            foreach (var entry in toSave)
-            {
-                var queued = _services.Routing.FallBack(entry.Event, entry.Record, ex);
-                SetState([entry], queued ? OutboxEntryState.InMemory : OutboxEntryState.Dropped);
-            }
-        }
-    }
-
-    /// <summary>Whether the event's pixel call may render now (see <see cref="IOaiqBrowserLegGate"/>).</summary>
+    /// <summary>Whether the event's pixel call may render now (see <see cref="IOaiqBrowserLegGate"/>): a lookup in memory.</summary>
     public OaiqBrowserLegState GetState(ConversionEvent conversionEvent)
     {
-        lock (_lock)
+        lock (Sync)
         {
-            for (var i = _entries.Count - 1; i >= 0; i--)
+            for (var i = Entries.Count - 1; i >= 0; i--)
             {
-                var entry = _entries[i];
+                var entry = Entries[i];
                 if (IsCopyOf(entry.Event, conversionEvent))
                 {
                     return entry.State switch
                     {
                         OutboxEntryState.Committed or OutboxEntryState.SavedOnItsOwn or OutboxEntryState.InMemory => OaiqBrowserLegState.Render,
-                        OutboxEntryState.Dropped => OaiqBrowserLegState.Drop,
+                        OutboxEntryState.Dropped or OutboxEntryState.Failed => OaiqBrowserLegState.Drop,
+                        OutboxEntryState.Pending when _httpContext.Response.StatusCode >= StatusCodes.Status500InternalServerError => OaiqBrowserLegState.Drop,
+                        OutboxEntryState.AwaitingCommit when !OutboxSaveOutcomes.IsTransactionOpen(entry.Save!) => OaiqBrowserLegState.Drop,
+
+                        // The endpoint has run with the transaction still open: no page of this visitor can learn how it
+                        // ends, so the browser leg is given up (the server leg still follows the commit).
+                        OutboxEntryState.InSave or OutboxEntryState.AwaitingCommit or OutboxEntryState.AwaitingAmbient when _endpointDone => OaiqBrowserLegState.Drop,
                         _ => OaiqBrowserLegState.Hold,
                     };
                 }
@@ -168,6 +112,139 @@ internal sealed partial class OutboxRequestSession : IDisposable
     }
 
     /// <summary>
+    /// The endpoint has run: saves the app gave up on are dropped, and the events no save of the app's took are returned to
+    /// be written on their own (<see langword="null"/> when there are none) — or dropped when the request failed.
+    /// </summary>
+    /// <param name="failed">Whether the endpoint threw.</param>
+    public List<OutboxEntry>? EndEndpoint(bool failed)
+    {
+        var status = failed ? StatusCodes.Status500InternalServerError : _httpContext.Response.StatusCode;
+        List<OutboxEntry>? toWrite = null;
+        List<OutboxEntry>? onError = null;
+        lock (Sync)
+        {
+            _endpointDone = true;
+            foreach (var entry in Entries)
+            {
+                if (entry.State != OutboxEntryState.Pending)
+                {
+                    continue;
+                }
+
+                if (status >= StatusCodes.Status500InternalServerError)
+                {
+                    // The app failed after recording them: the conversion most likely did not happen.
+                    entry.State = OutboxEntryState.Dropped;
+                    (onError ??= []).Add(entry);
+                }
+                else
+                {
+                    entry.State = OutboxEntryState.Writing;
+                    (toWrite ??= []).Add(entry);
+                }
+            }
+        }
+
+        Outcomes.GiveUp();
+        _services.ReportDroppedOnServerError(onError, status);
+        ReportHeld();
+        return toWrite;
+    }
+
+    /// <summary>Writes the events no save of the app's took, in a transaction of their own; the in-memory queue takes them if the database refuses.</summary>
+    public async Task WriteAsync(List<OutboxEntry> entries, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _services.Writer.WriteAsync([.. entries.Select(e => e.Record)], OutboxInstrumentation.WriteOnItsOwn, cancellationToken).ConfigureAwait(false);
+            SetState(entries, OutboxEntryState.SavedOnItsOwn);
+            var logger = _services.Logger;
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                var ids = OutboxSessionServices.Ids(entries);
+                OutboxLog.SavedOnItsOwn(logger, entries.Count, _services.Writer.ContextName, ids);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            foreach (var entry in entries)
+            {
+                var queued = _services.Routing.FallBack(entry.Event, entry.Record, ex);
+                SetState([entry], queued ? OutboxEntryState.InMemory : OutboxEntryState.Dropped);
+            }
+        }
+    }
+
+    /// <summary>The request ended (memory only): what the endpoint's end did not see goes to the background writer; records in an open transaction are left to it.</summary>
+    public void Dispose()
+    {
+        var failed = _httpContext.Response.StatusCode >= StatusCodes.Status500InternalServerError;
+        List<OutboxEntry>? late = null;
+        bool endpointSeen;
+        lock (Sync)
+        {
+            IsEnded = true;
+            endpointSeen = _endpointDone;
+            _endpointDone = true;
+            foreach (var entry in Entries)
+            {
+                if (entry.State == OutboxEntryState.Pending)
+                {
+                    // The endpoint's end was not seen (no OutboxEndpointMiddleware in this pipeline's path).
+                    entry.State = failed ? OutboxEntryState.Dropped : OutboxEntryState.Writing;
+                    (late ??= []).Add(entry);
+                }
+            }
+        }
+
+        Outcomes.GiveUp();
+        if (failed)
+        {
+            _services.ReportDroppedOnServerError(late, _httpContext.Response.StatusCode);
+        }
+        else if (late is not null)
+        {
+            foreach (var entry in late)
+            {
+                _services.Background.TryWrite(entry.Event, entry.Record);
+            }
+        }
+
+        if (!endpointSeen)
+        {
+            ReportHeld();
+        }
+    }
+
+    /// <summary>Logs the records still in a transaction the endpoint left open: their browser leg is given up, their server leg follows the commit.</summary>
+    private void ReportHeld()
+    {
+        var logger = _services.Logger;
+        if (!logger.IsEnabled(LogLevel.Debug))
+        {
+            return;
+        }
+
+        List<OutboxEntry>? held = null;
+        lock (Sync)
+        {
+            foreach (var entry in Entries)
+            {
+                if (entry.State is OutboxEntryState.InSave or OutboxEntryState.AwaitingCommit or OutboxEntryState.AwaitingAmbient)
+                {
+                    (held ??= []).Add(entry);
+                }
+            }
+        }
+
+        if (held is not null)
+        {
+            var ids = OutboxSessionServices.Ids(held);
+            OutboxLog.HeldAtRequestEnd(logger, held.Count, ids);
+        }
+    }
+
+    /// <summary>
     /// Whether a record's event is the page's event: the same object, or the server leg's copy of it for one of the page's
     /// pixels (<see cref="ConversionEvent.ForPixel"/> keeps the event object and the id; the page renders the original).
     /// </summary>
@@ -175,81 +252,14 @@ internal sealed partial class OutboxRequestSession : IDisposable
         ReferenceEquals(recorded, rendered)
         || (ReferenceEquals(recorded.Event, rendered.Event) && string.Equals(recorded.Id, rendered.Id, StringComparison.Ordinal));
 
-    /// <summary>The request ended: the last settle; records still in an open transaction are left to it.</summary>
-    public void Dispose()
-    {
-        Settle();
-        List<OutboxEntry>? held = null;
-        lock (_lock)
-        {
-            _ended = true;
-            foreach (var entry in _entries)
-            {
-                if (entry.State is OutboxEntryState.AwaitingCommit or OutboxEntryState.AwaitingAmbient)
-                {
-                    (held ??= []).Add(entry);
-                }
-            }
-        }
-
-        var logger = _services.Logger;
-        if (held is not null && logger.IsEnabled(LogLevel.Debug))
-        {
-            var ids = Ids(held);
-            OutboxLog.HeldAtRequestEnd(logger, held.Count, ids);
-        }
-    }
-
-    private static bool IsTransactionOpen(OutboxEntry entry)
-    {
-        try
-        {
-            return entry.Context!.Database.CurrentTransaction?.TransactionId == entry.TransactionId;
-        }
-        catch (ObjectDisposedException)
-        {
-            return false;
-        }
-    }
-
-    private static string Ids(List<OutboxEntry> entries) => string.Join(", ", entries.Select(e => e.Event.Id));
-
     private void SetState(List<OutboxEntry> entries, OutboxEntryState state)
     {
-        lock (_lock)
+        lock (Sync)
         {
             foreach (var entry in entries)
             {
                 entry.State = state;
             }
-        }
-    }
-
-    private void Committed(int count)
-    {
-        if (count == 0)
-        {
-            return;
-        }
-
-        _services.Metrics.Written(count, OutboxInstrumentation.WriteWithTransaction);
-        _services.Signal.Notify(count);
-        OutboxLog.CommittedWithApp(_services.Logger, count);
-    }
-
-    private void Dropped(List<OutboxEntry>? entries, string reason)
-    {
-        if (entries is null)
-        {
-            return;
-        }
-
-        _services.Metrics.Dropped(entries.Count, "rolled_back");
-        var logger = _services.Logger;
-        if (logger.IsEnabled(LogLevel.Debug))
-        {
-            var ids = Ids(entries);
-            OutboxLog.RolledBack(logger, entries.Count, reason, ids);
         }
     }
 }

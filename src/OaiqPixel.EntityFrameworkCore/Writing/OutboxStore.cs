@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using OaiqPixel.AspNetCore.ConversionsApi;
-using OaiqPixel.EntityFrameworkCore.Internal;
 
 namespace OaiqPixel.EntityFrameworkCore.Writing;
 
@@ -9,9 +7,10 @@ namespace OaiqPixel.EntityFrameworkCore.Writing;
 /// The server leg's <see cref="IConversionEventStore"/> with the outbox on. Only the outbox's own decisions: which
 /// events it keeps (<see cref="OutboxRouting.Keeps"/>; the others go to the in-memory queue), the durable write — a
 /// request's record joins the request's <see cref="OutboxRequestSession"/> (the app's save commits it), any other record is
-/// saved at once in a transaction of its own — and the in-memory queue when the database refuses.
+/// written in the background in a transaction of its own (<see cref="OutboxBackgroundWriter"/>: the caller never waits on
+/// the database) — and the in-memory queue when the database refuses.
 /// </summary>
-internal sealed class OutboxStore(OutboxRouting routing, OutboxWriter writer, OutboxSessionServices services, ILogger<OutboxStore> logger) : IConversionEventStore
+internal sealed class OutboxStore(OutboxRouting routing, OutboxBackgroundWriter background, OutboxSessionServices services) : IConversionEventStore
 {
     public bool TryStore(ConversionEvent conversionEvent, ConversionEventRecord record, HttpContext? request)
     {
@@ -26,15 +25,6 @@ internal sealed class OutboxStore(OutboxRouting routing, OutboxWriter writer, Ou
             return true;
         }
 
-        try
-        {
-            writer.Save([record], OutboxInstrumentation.WriteAtOnce);
-            OutboxLog.SavedAtOnce(logger, conversionEvent.Event.Name, conversionEvent.Id);
-            return true;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            return routing.FallBack(conversionEvent, record, ex);
-        }
+        return background.TryWrite(conversionEvent, record);
     }
 }

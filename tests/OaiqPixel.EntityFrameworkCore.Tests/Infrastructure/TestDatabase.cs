@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace OaiqPixel.EntityFrameworkCore.Tests.Infrastructure;
 
@@ -18,6 +19,9 @@ public sealed class TestDatabase : IDisposable
     public DbProvider Provider { get; }
 
     public string ConnectionString { get; }
+
+    /// <summary>The execution strategy the app's contexts use (EF Core's default when <see langword="null"/>).</summary>
+    public Func<ExecutionStrategyDependencies, IExecutionStrategy>? ExecutionStrategy { get; set; }
 
     /// <summary>A fresh database on a cluster of the test's own (one it may stop and start).</summary>
     public static TestDatabase Create(PostgresCluster cluster) => new(DbProvider.PostgreSql, cluster.CreateDatabase("outbox"), null);
@@ -41,11 +45,23 @@ public sealed class TestDatabase : IDisposable
     {
         if (Provider == DbProvider.PostgreSql)
         {
-            options.UseNpgsql(ConnectionString);
+            options.UseNpgsql(ConnectionString, o =>
+            {
+                if (ExecutionStrategy is { } strategy)
+                {
+                    o.ExecutionStrategy(strategy);
+                }
+            });
         }
         else
         {
-            options.UseSqlite(ConnectionString);
+            options.UseSqlite(ConnectionString, o =>
+            {
+                if (ExecutionStrategy is { } strategy)
+                {
+                    o.ExecutionStrategy(strategy);
+                }
+            });
         }
     }
 

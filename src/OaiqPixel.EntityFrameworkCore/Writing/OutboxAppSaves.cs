@@ -1,0 +1,310 @@
+using System.Transactions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using OaiqPixel.AspNetCore.ConversionsApi;
+using OaiqPixel.EntityFrameworkCore.Internal;
+
+namespace OaiqPixel.EntityFrameworkCore.Writing;
+
+/// <summary>
+/// What the app's saves and transactions do to one request's events, by one rule: a tracked event joins the app's next save
+/// of a context of the outbox's type and stays with the app's changes that save was writing — it commits with them, a
+/// rollback or failure takes it back, a later save of that context still writing any of them is a retry and carries it
+/// again, and a save without them (or the end of the endpoint) means the app gave up: it is dropped.
+/// </summary>
+/// <remarks>Called by <see cref="OutboxInterceptor"/> from EF Core's own callbacks; state changes are under the session's lock.</remarks>
+internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOutcomes outcomes, OutboxSessionServices services)
+{
+    // The save each context is running now.
+    private readonly Dictionary<DbContext, OutboxSave> _running = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Whether a save of <paramref name="context"/> has anything to decide: an event waiting for a save, or a failed save of that context.</summary>
+    public bool HasWork(DbContext context)
+    {
+        lock (session.Sync)
+        {
+            foreach (var entry in session.Entries)
+            {
+                if (entry.State == OutboxEntryState.Pending)
+                {
+                    return true;
+                }
+            }
+
+            foreach (var save in outcomes.Open)
+            {
+                if (save.State == OutboxEntryState.Failed && ReferenceEquals(save.Context, context))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The interceptor's <c>SavingChanges</c>: a failed save of the context whose changes this save writes again is retried
+    /// (its events join this save), the other failed ones are dropped, and the pending events join.
+    /// </summary>
+    public void Begin(DbContext context)
+    {
+        List<OutboxEntry>? givenUp = null;
+        List<OaiqOutboxMessage>? messages = null;
+        OutboxSave save;
+        lock (session.Sync)
+        {
+            HashSet<object>? changes = null;
+            OutboxSave? retried = null;
+            for (var i = outcomes.Open.Count - 1; i >= 0; i--)
+            {
+                var failed = outcomes.Open[i];
+                if (failed.State != OutboxEntryState.Failed || !ReferenceEquals(failed.Context, context))
+                {
+                    continue;
+                }
+
+                changes ??= AppChanges(context);
+                outcomes.Open.RemoveAt(i);
+                if (!failed.IsRetriedBy(changes))
+                {
+                    failed.SetState(OutboxEntryState.Dropped);
+                    (givenUp ??= []).AddRange(failed.Entries);
+                }
+                else if (retried is null)
+                {
+                    retried = failed;
+                }
+                else
+                {
+                    retried.Entries.AddRange(failed.Entries);
+                }
+            }
+
+            List<OutboxEntry>? pending = null;
+            foreach (var entry in session.Entries)
+            {
+                if (entry.State == OutboxEntryState.Pending)
+                {
+                    (pending ??= []).Add(entry);
+                }
+            }
+
+            if (retried is null && pending is null)
+            {
+                save = null!;
+            }
+            else
+            {
+                changes ??= AppChanges(context);
+                if (retried is not null)
+                {
+                    retried.Rejoin(changes, pending);
+                    save = retried;
+                }
+                else
+                {
+                    save = new OutboxSave(context, changes, pending!);
+                }
+
+                outcomes.Open.Add(save);
+                _running[context] = save;
+                messages = Prepare(save);
+            }
+        }
+
+        services.ReportDropped(givenUp, "the app saved other changes without the ones their failed save was writing");
+        if (save is null)
+        {
+            return;
+        }
+
+        if (messages is not null)
+        {
+            context.Set<OaiqOutboxMessage>().AddRange(messages);
+        }
+
+        var handler = save.FailedHandler = (_, e) => Failed(context, "SaveChanges threw " + e.Exception.GetType().Name);
+        context.SaveChangesFailed += handler;
+    }
+
+    /// <summary>The interceptor's <c>TransactionCommitting</c>: the records to write in that transaction now, or <see langword="null"/>.</summary>
+    public List<ConversionEventRecord>? TakeAtCommit(DbContext context, Guid transactionId)
+    {
+        lock (session.Sync)
+        {
+            if (!_running.TryGetValue(context, out var save) || !save.AtCommit || save.State != OutboxEntryState.InSave)
+            {
+                return null;
+            }
+
+            // Written again if an execution strategy retries the save in a new transaction.
+            save.TransactionId = transactionId;
+            return [.. save.Entries.Select(e => e.Record)];
+        }
+    }
+
+    /// <summary>The interceptor's <c>SavedChanges</c>: committed now, or when the app's transaction commits.</summary>
+    public void Saved(DbContext context)
+    {
+        var committed = 0;
+        Transaction? ambient = null;
+        OutboxSave? save;
+        lock (session.Sync)
+        {
+            if (!End(context, out save) || save.State != OutboxEntryState.InSave)
+            {
+                return;
+            }
+
+            if (save.AtCommit)
+            {
+                // No transaction committed them, so the save ran no command: they wait for the next save.
+                outcomes.Open.Remove(save);
+                foreach (var entry in save.Entries)
+                {
+                    entry.State = OutboxEntryState.Pending;
+                    entry.Save = null;
+                }
+
+                return;
+            }
+
+            if (context.Database.CurrentTransaction is { } transaction)
+            {
+                save.TransactionId = transaction.TransactionId;
+                save.SetState(OutboxEntryState.AwaitingCommit);
+            }
+            else if (Transaction.Current is { } current)
+            {
+                ambient = current;
+                save.SetState(OutboxEntryState.AwaitingAmbient);
+            }
+            else
+            {
+                committed = outcomes.Commit(save);
+            }
+        }
+
+        if (ambient is not null)
+        {
+            ambient.TransactionCompleted += (_, e) => outcomes.AmbientCompleted(save, e.Transaction);
+        }
+
+        services.ReportCommitted(committed);
+    }
+
+    /// <summary>The context's <c>SaveChangesFailed</c> event (every failure, a concurrency one included) and the interceptor's <c>SaveChangesCanceled</c>.</summary>
+    public void Failed(DbContext context, string reason)
+    {
+        List<OutboxEntry>? dropped = null;
+        lock (session.Sync)
+        {
+            if (End(context, out var save) && save.State == OutboxEntryState.InSave)
+            {
+                dropped = outcomes.Fail(save);
+            }
+        }
+
+        services.ReportDropped(dropped, reason);
+    }
+
+    /// <summary>Whether <paramref name="context"/> is in the middle of a save (a rollback to EF Core's own savepoint inside a failing save is settled by the save's failure).</summary>
+    public bool IsSaving(DbContext context)
+    {
+        lock (session.Sync)
+        {
+            return _running.ContainsKey(context);
+        }
+    }
+
+    /// <summary>The app's changes a save is about to write (the outbox's own rows aside).</summary>
+    private static HashSet<object> AppChanges(DbContext context)
+    {
+        var changes = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        foreach (var entry in context.ChangeTracker.Entries())
+        {
+            if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && entry.Entity is not OaiqOutboxMessage)
+            {
+                changes.Add(entry.Entity);
+            }
+        }
+
+        return changes;
+    }
+
+    /// <summary>
+    /// How the save writes the records; the rows to add when they are tracked entities. Outside any transaction of the
+    /// app's, the save runs in one EF Core begins for it and the records are one multi-row <c>INSERT</c> as it commits (no
+    /// tracked entity, no key read back). Inside the app's transaction they are tracked rows, so EF Core's savepoint around
+    /// the save (and the app's own) covers them; so are they when the save has nothing of the app's to write.
+    /// </summary>
+    private List<OaiqOutboxMessage>? Prepare(OutboxSave save)
+    {
+        foreach (var entry in save.Entries)
+        {
+            entry.State = OutboxEntryState.InSave;
+            entry.Save = save;
+            entry.Message = null;
+        }
+
+        var database = save.Context.Database;
+        if (save.Changes.Count > 0 && CanWriteAtCommit(database))
+        {
+            save.AtCommit = true;
+            save.PreviousBehavior = database.AutoTransactionBehavior;
+            database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
+            return null;
+        }
+
+        var now = services.Time.GetUtcNow();
+        var messages = new List<OaiqOutboxMessage>(save.Entries.Count);
+        foreach (var entry in save.Entries)
+        {
+            entry.Message = OutboxMessages.Create(entry.Record, now);
+            messages.Add(entry.Message);
+        }
+
+        return messages;
+    }
+
+    /// <summary>Whether the save will run in a transaction of EF Core's own: none open on the context nor ambient, and the app has not turned EF Core's transactions off.</summary>
+    private static bool CanWriteAtCommit(DatabaseFacade database) =>
+        database.IsRelational()
+        && database.CurrentTransaction is null
+        && Transaction.Current is null
+        && database.GetEnlistedTransaction() is null
+        && database.AutoTransactionBehavior != AutoTransactionBehavior.Never;
+
+    /// <summary>The save of <paramref name="context"/> returned or threw: the context is left as the app set it, and holds none of the outbox's rows.</summary>
+    private bool End(DbContext context, out OutboxSave save)
+    {
+        if (!_running.Remove(context, out save!))
+        {
+            return false;
+        }
+
+        if (save.FailedHandler is { } handler)
+        {
+            context.SaveChangesFailed -= handler;
+            save.FailedHandler = null;
+        }
+
+        if (save.PreviousBehavior is { } previous)
+        {
+            context.Database.AutoTransactionBehavior = previous;
+            save.PreviousBehavior = null;
+        }
+
+        foreach (var entry in save.Entries)
+        {
+            // Written (or not) by this save: the app's change tracker must not keep them, nor write them again.
+            if (entry.Message is { } message)
+            {
+                context.Entry(message).State = EntityState.Detached;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Http;
+
+namespace OaiqPixel.EntityFrameworkCore.Writing;
+
+/// <summary>
+/// Wraps the app's whole pipeline (added first by <see cref="OutboxStartupFilter"/>): once the endpoint has run, the request's
+/// events no save of the app's carried are written on their own, awaited before a response that has not started yet
+/// (a redirect) starts, so its carrier takes them as committed. When the request failed (an exception, a 5xx status) they
+/// are dropped.
+/// </summary>
+internal sealed class OutboxEndpointMiddleware(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch
+        {
+            OutboxRequestSession.Find(context)?.EndEndpoint(failed: true);
+            throw;
+        }
+
+        if (OutboxRequestSession.Find(context) is { } session && session.EndEndpoint(failed: false) is { } toWrite)
+        {
+            // Not the request's abort token: a visitor who leaves does not take back an order the app accepted.
+            await session.WriteAsync(toWrite, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+}

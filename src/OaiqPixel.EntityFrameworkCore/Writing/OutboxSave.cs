@@ -1,0 +1,75 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace OaiqPixel.EntityFrameworkCore.Writing;
+
+/// <summary>
+/// One save of the app's that conversions joined: its context, the app's changes it was writing, and how it writes their
+/// records. The conversions stay with those changes: a later save of the context that still writes any of them is a retry
+/// and carries the conversions again; a save without them means the app gave up.
+/// </summary>
+internal sealed class OutboxSave(DbContext context, HashSet<object> changes, List<OutboxEntry> entries)
+{
+    public DbContext Context { get; } = context;
+
+    /// <summary>The app's entities (added, modified or deleted) the save was writing; compared by reference.</summary>
+    public HashSet<object> Changes { get; private set; } = changes;
+
+    public List<OutboxEntry> Entries { get; } = entries;
+
+    /// <summary>
+    /// Whether the records are written with <see cref="OutboxInsert"/> as the transaction EF Core begins for the save
+    /// commits; otherwise they are tracked rows of the save.
+    /// </summary>
+    public bool AtCommit { get; set; }
+
+    /// <summary>The context's transaction behaviour before the outbox asked for a transaction (<see cref="AtCommit"/>), restored as the save ends.</summary>
+    public AutoTransactionBehavior? PreviousBehavior { get; set; }
+
+    /// <summary>
+    /// The transaction that holds the records: for <see cref="AtCommit"/>, the attempt whose commit is writing them; for
+    /// tracked rows, the app's transaction the save ran in.
+    /// </summary>
+    public Guid? TransactionId { get; set; }
+
+    /// <summary>Subscribed to the context's <c>SaveChangesFailed</c> event while the save runs (EF Core raises it for every failure, a concurrency one included, but not a cancellation).</summary>
+    public EventHandler<SaveChangesFailedEventArgs>? FailedHandler { get; set; }
+
+    /// <summary>The state every entry of the save shares.</summary>
+    public OutboxEntryState State => Entries[0].State;
+
+    /// <summary>Whether <paramref name="appChanges"/> writes any of the app's changes this save was writing again (a retry).</summary>
+    public bool IsRetriedBy(HashSet<object> appChanges)
+    {
+        foreach (var change in appChanges)
+        {
+            if (Changes.Contains(change))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A retry: the save now stands for the changes of the retrying save, with the events tracked since.</summary>
+    public void Rejoin(HashSet<object> appChanges, List<OutboxEntry>? pending)
+    {
+        Changes = appChanges;
+        if (pending is not null)
+        {
+            Entries.AddRange(pending);
+        }
+
+        AtCommit = false;
+        PreviousBehavior = null;
+        TransactionId = null;
+    }
+
+    public void SetState(OutboxEntryState state)
+    {
+        foreach (var entry in Entries)
+        {
+            entry.State = state;
+        }
+    }
+}

@@ -1,0 +1,213 @@
+using System.Transactions;
+using OaiqPixel.EntityFrameworkCore.Internal;
+
+namespace OaiqPixel.EntityFrameworkCore.Writing;
+
+/// <summary>
+/// The saves a request's events joined that have neither committed nor been dropped, and what their transactions' ends do
+/// to them: a commit releases both legs; a rollback or a failed commit fails the save (a retry of its changes may still
+/// carry its events); a rollback to an earlier savepoint drops the events whose rows it undid; the end of the endpoint
+/// gives up the failed ones.
+/// </summary>
+internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxSessionServices services)
+{
+    private readonly List<OutboxSave> _open = [];
+
+    /// <summary>The open saves (read and changed under the session's lock).</summary>
+    public List<OutboxSave> Open => _open;
+
+    /// <summary>The interceptor's <c>TransactionCommitted</c>.</summary>
+    public void Committed(Guid transactionId)
+    {
+        var committed = 0;
+        lock (session.Sync)
+        {
+            for (var i = _open.Count - 1; i >= 0; i--)
+            {
+                var save = _open[i];
+                if (save.TransactionId == transactionId && save.State == (save.AtCommit ? OutboxEntryState.InSave : OutboxEntryState.AwaitingCommit))
+                {
+                    committed += Commit(save);
+                }
+            }
+        }
+
+        services.ReportCommitted(committed);
+    }
+
+    /// <summary>The interceptor's <c>TransactionRolledBack</c>, or a failed commit or rollback: nothing of the transaction is kept.</summary>
+    public void RolledBack(Guid transactionId, string reason)
+    {
+        List<OutboxEntry>? dropped = null;
+        lock (session.Sync)
+        {
+            foreach (var save in _open.ToArray())
+            {
+                if (save.TransactionId != transactionId)
+                {
+                    continue;
+                }
+
+                if (save.AtCommit)
+                {
+                    // One attempt of EF Core's save: its execution strategy may retry (written again at the next commit),
+                    // or the save fails.
+                    save.TransactionId = null;
+                }
+                else if (save.State == OutboxEntryState.AwaitingCommit)
+                {
+                    (dropped ??= []).AddRange(Fail(save) ?? []);
+                }
+            }
+        }
+
+        services.ReportDropped(dropped, reason);
+    }
+
+    /// <summary>
+    /// The interceptor's <c>RolledBackToSavepoint</c>: the keys of the rows written in that transaction, whose presence
+    /// tells which survived; <see langword="null"/> when there are none.
+    /// </summary>
+    public List<long>? RowsToCheck(Guid transactionId)
+    {
+        lock (session.Sync)
+        {
+            List<long>? ids = null;
+            foreach (var save in _open)
+            {
+                if (save.State == OutboxEntryState.AwaitingCommit && save.TransactionId == transactionId)
+                {
+                    ids ??= [];
+                    ids.AddRange(save.Entries.Select(e => e.Message!.Id));
+                }
+            }
+
+            return ids;
+        }
+    }
+
+    /// <summary>After a rollback to a savepoint: the events whose rows are gone are dropped.</summary>
+    public void KeepOnly(Guid transactionId, HashSet<long> remaining)
+    {
+        List<OutboxEntry>? dropped = null;
+        lock (session.Sync)
+        {
+            foreach (var save in _open.ToArray())
+            {
+                if (save.State != OutboxEntryState.AwaitingCommit || save.TransactionId != transactionId)
+                {
+                    continue;
+                }
+
+                foreach (var entry in save.Entries.Where(e => !remaining.Contains(e.Message!.Id)).ToList())
+                {
+                    entry.State = OutboxEntryState.Dropped;
+                    save.Entries.Remove(entry);
+                    (dropped ??= []).Add(entry);
+                }
+
+                if (save.Entries.Count == 0)
+                {
+                    _open.Remove(save);
+                }
+            }
+        }
+
+        services.ReportDropped(dropped, "the transaction rolled back to a savepoint taken before them");
+    }
+
+    /// <summary>The endpoint or the request ended: failed saves are given up, and so are saves whose transaction ended without a commit.</summary>
+    public void GiveUp()
+    {
+        List<OutboxEntry>? givenUp = null;
+        List<OutboxEntry>? ended = null;
+        lock (session.Sync)
+        {
+            for (var i = _open.Count - 1; i >= 0; i--)
+            {
+                var save = _open[i];
+                if (save.State == OutboxEntryState.Failed)
+                {
+                    (givenUp ??= []).AddRange(save.Entries);
+                }
+                else if (save.State == OutboxEntryState.AwaitingCommit && !IsTransactionOpen(save))
+                {
+                    // Disposed without a commit (a using block left early, the context disposed): rolled back.
+                    (ended ??= []).AddRange(save.Entries);
+                }
+                else
+                {
+                    continue;
+                }
+
+                save.SetState(OutboxEntryState.Dropped);
+                _open.RemoveAt(i);
+            }
+        }
+
+        services.ReportDropped(givenUp, "their save failed or rolled back and the app did not save those changes again");
+        services.ReportDropped(ended, "their transaction ended without a commit");
+    }
+
+    /// <summary>Whether the app's transaction a save wrote in is still the context's open one (memory only).</summary>
+    public static bool IsTransactionOpen(OutboxSave save)
+    {
+        try
+        {
+            return save.Context.Database.CurrentTransaction?.TransactionId == save.TransactionId;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A save that ran no transaction committed its records as it returned.</summary>
+    public int Commit(OutboxSave save)
+    {
+        save.SetState(OutboxEntryState.Committed);
+        _open.Remove(save);
+        return save.Entries.Count;
+    }
+
+    /// <summary>A save or its transaction failed: a retry may still carry its events, unless the request is over. Returns what is dropped now.</summary>
+    public List<OutboxEntry>? Fail(OutboxSave save)
+    {
+        save.TransactionId = null;
+        if (!session.IsEnded)
+        {
+            save.SetState(OutboxEntryState.Failed);
+            return null;
+        }
+
+        save.SetState(OutboxEntryState.Dropped);
+        _open.Remove(save);
+        return save.Entries;
+    }
+
+    /// <summary>An ambient transaction a save wrote in ended.</summary>
+    public void AmbientCompleted(OutboxSave save, Transaction? transaction)
+    {
+        var committed = 0;
+        List<OutboxEntry>? dropped = null;
+        lock (session.Sync)
+        {
+            if (save.State != OutboxEntryState.AwaitingAmbient)
+            {
+                return;
+            }
+
+            if (transaction?.TransactionInformation.Status == TransactionStatus.Committed)
+            {
+                committed = Commit(save);
+            }
+            else
+            {
+                dropped = Fail(save);
+            }
+        }
+
+        services.ReportCommitted(committed);
+        services.ReportDropped(dropped, "the ambient transaction did not commit");
+    }
+}
