@@ -183,7 +183,7 @@ internal sealed class PixelRenderer
                     foreach (var carried in tracking.Carried)
                     {
                         // A call carried before a switch to the data layer only: no oaiq function to take it.
-                        if (!_usesPixel && !carried.Span.StartsWith(PixelScriptWriter.DataLayerPrefix))
+                        if (!_usesPixel && !carried.Span.StartsWith(DataLayerWriter.Prefix))
                         {
                             continue;
                         }

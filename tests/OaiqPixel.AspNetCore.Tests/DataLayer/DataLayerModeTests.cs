@@ -200,7 +200,7 @@ public sealed class DataLayerModeTests
         var conversionEvent = ConversionEvent.Create(OaiqEvent.ItemsAdded(new ContentsData { Contents = [hostile] }), TimeProvider.System, "add_1");
 
         // Act
-        var text = System.Text.Encoding.UTF8.GetString(PixelScriptWriter.DataLayerArguments(conversionEvent));
+        var text = System.Text.Encoding.UTF8.GetString(DataLayerWriter.Arguments(conversionEvent));
 
         // Assert: nothing can close the element or break the string; the values read back exactly.
         Assert.DoesNotContain("</script", text, StringComparison.OrdinalIgnoreCase);
