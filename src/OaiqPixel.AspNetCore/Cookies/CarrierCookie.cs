@@ -171,6 +171,7 @@ internal sealed class CarrierCookie
         }
 
         _gate?.Settle(context.HttpContext);
+        var dataLayer = new DataLayerWriter();
         foreach (var entry in context.Recorded)
         {
             if (entry.Done)
@@ -182,7 +183,7 @@ internal sealed class CarrierCookie
             switch (state)
             {
                 case OaiqBrowserLegState.Render:
-                    foreach (var call in PixelScriptWriter.EventCalls(entry.Event, _browserLeg))
+                    foreach (var call in PixelScriptWriter.EventCalls(entry.Event, _browserLeg, dataLayer))
                     {
                         pending.Add(call);
                     }

@@ -5,11 +5,18 @@ using OaiqPixel.AspNetCore.ConversionsApi;
 namespace OaiqPixel.AspNetCore.Rendering;
 
 /// <summary>
-/// Writes the pushes to a tag manager's <c>window.dataLayer</c> (<see cref="OaiqBrowserLeg.DataLayer"/> and
+/// Writes one page's pushes to a tag manager's <c>window.dataLayer</c> (<see cref="OaiqBrowserLeg.DataLayer"/> and
 /// <see cref="OaiqBrowserLeg.Both"/>, README "Google Tag Manager"): per event a reset, the OpenAI event, and the GA4 event
-/// of the same action. Every value is encoded for a script context (<see cref="PixelScriptWriter.JsonOptions"/>).
+/// of the same action — once per event id on the page.
 /// </summary>
-internal static class DataLayerWriter
+/// <remarks>
+/// One instance per page (per rendering, carrier or circuit), not thread-safe. Several copies of one conversion share its
+/// event id (<c>Track</c> for every pixel and <c>TrackSingle</c> for a seller's pixel with its share of the value): each
+/// pushes its OpenAI event, for the tag of its pixel, but only the first pushes the GA4 event, so a GA4 tag counts the
+/// order once, with the value of the copy recorded first. Every value is encoded for a script context
+/// (<see cref="PixelScriptWriter.JsonOptions"/>).
+/// </remarks>
+internal sealed class DataLayerWriter
 {
     /// <summary>The data layer event every OpenAI event is pushed under, for a tag manager's trigger.</summary>
     public const string DataLayerEvent = "oaiq_event";
@@ -35,6 +42,9 @@ internal static class DataLayerWriter
     private static readonly JsonEncodedText s_quantity = JsonEncodedText.Encode("quantity");
     private static readonly JsonEncodedText s_price = JsonEncodedText.Encode("price");
 
+    // The event ids whose GA4 event this page pushed; most pages push none.
+    private HashSet<string>? _ga4EventIds;
+
     /// <summary>How a data layer call's array starts: <c>["dataLayer",</c>.</summary>
     public static ReadOnlySpan<byte> Prefix => "[\"dataLayer\","u8;
 
@@ -43,18 +53,23 @@ internal static class DataLayerWriter
     /// first a reset (Google's advice: clear <c>ecommerce</c> before each e-commerce push; <c>oaiq</c> too, as the data
     /// layer merges objects), then the OpenAI event (<c>oaiq.event_id</c>, <c>event_name</c>, <c>custom_event_name</c>,
     /// <c>pixel_id</c> for an event aimed at one pixel, <c>opt_out</c>, and <c>data</c> as the pixel takes it), then, when
-    /// GA4 has one (<see cref="Ga4Events"/>), the GA4 event of the same action with <c>ecommerce.items</c> (<c>item_id</c>, <c>item_name</c>, <c>quantity</c>, <c>price</c>),
+    /// GA4 has one (<see cref="Ga4Events"/>) and this page has not pushed it for the same event id yet, the GA4 event of
+    /// the same action with <c>ecommerce.items</c> (<c>item_id</c>, <c>item_name</c>, <c>quantity</c>, <c>price</c>),
     /// <c>value</c> and <c>currency</c> in major units, and <c>transaction_id</c> (the event id) for <c>purchase</c>.
     /// </summary>
     /// <param name="conversionEvent">A pixel event.</param>
     /// <returns>The UTF-8 array.</returns>
     /// <exception cref="ArgumentException">The event is Conversions API only, or its id is not usable.</exception>
-    public static byte[] Arguments(ConversionEvent conversionEvent)
+    public byte[] Arguments(ConversionEvent conversionEvent)
     {
         ArgumentNullException.ThrowIfNull(conversionEvent);
         var @event = conversionEvent.Event;
         PixelScriptWriter.EnsurePixelEvent(@event, conversionEvent.Id, nameof(conversionEvent));
         var ga4 = Ga4Events.For(@event.Name);
+        if (ga4 is not null && !(_ga4EventIds ??= new(StringComparer.Ordinal)).Add(conversionEvent.Id))
+        {
+            ga4 = null;
+        }
 
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var json = new Utf8JsonWriter(buffer, PixelScriptWriter.JsonOptions))

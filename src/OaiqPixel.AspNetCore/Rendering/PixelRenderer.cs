@@ -105,7 +105,8 @@ internal sealed class PixelRenderer
             return calls;
         }
 
-        WriteRecorded(httpContext, tracking, call => calls.AddRange(PixelScriptWriter.EventCalls(call, _options.BrowserLeg)));
+        var dataLayer = new DataLayerWriter();
+        WriteRecorded(httpContext, tracking, call => calls.AddRange(PixelScriptWriter.EventCalls(call, _options.BrowserLeg, dataLayer)));
         tracking.MarkPixelRendered(carried: true);
         return calls;
     }
@@ -140,6 +141,7 @@ internal sealed class PixelRenderer
 
         ConversionEvent? pageView = null;
         Utf8HtmlContent? calls = null;
+        var dataLayer = new DataLayerWriter();
         var rented = PixelScriptBuffer.Rent();
         try
         {
@@ -175,7 +177,7 @@ internal sealed class PixelRenderer
                 if (request.PageView ?? _options.AutoPageView)
                 {
                     pageView = _events.Create(tracking, OaiqEvent.PageViewed(request.PageData), tracking.PageViewEventId, request.User, optOut: false);
-                    WriteEvent(script, data, pageView);
+                    WriteEvent(script, data, dataLayer, pageView);
                 }
 
                 if (_carrier.Claim(tracking))
@@ -199,7 +201,7 @@ internal sealed class PixelRenderer
                     }
                 }
 
-                WriteRecorded(httpContext, tracking, call => WriteEvent(script, data, call));
+                WriteRecorded(httpContext, tracking, call => WriteEvent(script, data, dataLayer, call));
             }
 
             if (data is null)
@@ -235,15 +237,15 @@ internal sealed class PixelRenderer
     }
 
     /// <summary>Writes an event's calls for the browser-leg mode, as script or as data: one path for every renderer.</summary>
-    private void WriteEvent(PixelScriptWriter script, PixelPageData? data, ConversionEvent conversionEvent)
+    private void WriteEvent(PixelScriptWriter script, PixelPageData? data, DataLayerWriter dataLayer, ConversionEvent conversionEvent)
     {
         if (data is null)
         {
-            script.WriteEvent(conversionEvent, _options.BrowserLeg);
+            script.WriteEvent(conversionEvent, _options.BrowserLeg, dataLayer);
             return;
         }
 
-        foreach (var call in PixelScriptWriter.EventCalls(conversionEvent, _options.BrowserLeg))
+        foreach (var call in PixelScriptWriter.EventCalls(conversionEvent, _options.BrowserLeg, dataLayer))
         {
             data.Add(call);
         }

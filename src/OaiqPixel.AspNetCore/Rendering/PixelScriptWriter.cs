@@ -194,22 +194,24 @@ internal sealed class PixelScriptWriter : IDisposable
     /// </summary>
     /// <param name="conversionEvent">A pixel event.</param>
     /// <param name="mode">The browser leg's mode.</param>
+    /// <param name="dataLayer">The page's data layer writer (unused in <see cref="OaiqBrowserLeg.Pixel"/> mode).</param>
     /// <returns>One or two arrays.</returns>
     /// <exception cref="ArgumentException">The event is Conversions API only.</exception>
-    public static byte[][] EventCalls(ConversionEvent conversionEvent, OaiqBrowserLeg mode) => mode switch
+    public static byte[][] EventCalls(ConversionEvent conversionEvent, OaiqBrowserLeg mode, DataLayerWriter dataLayer) => mode switch
     {
-        OaiqBrowserLeg.DataLayer => [DataLayerWriter.Arguments(conversionEvent)],
-        OaiqBrowserLeg.Both => [MeasureArguments(conversionEvent), DataLayerWriter.Arguments(conversionEvent)],
+        OaiqBrowserLeg.DataLayer => [dataLayer.Arguments(conversionEvent)],
+        OaiqBrowserLeg.Both => [MeasureArguments(conversionEvent), dataLayer.Arguments(conversionEvent)],
         _ => [MeasureArguments(conversionEvent)],
     };
 
     /// <summary>Writes an event's browser calls for <paramref name="mode"/> (<see cref="EventCalls"/>) as script.</summary>
     /// <param name="conversionEvent">A pixel event.</param>
     /// <param name="mode">The browser leg's mode.</param>
+    /// <param name="dataLayer">The page's data layer writer.</param>
     /// <exception cref="ArgumentException">The event is Conversions API only.</exception>
-    public void WriteEvent(ConversionEvent conversionEvent, OaiqBrowserLeg mode)
+    public void WriteEvent(ConversionEvent conversionEvent, OaiqBrowserLeg mode, DataLayerWriter dataLayer)
     {
-        foreach (var call in EventCalls(conversionEvent, mode))
+        foreach (var call in EventCalls(conversionEvent, mode, dataLayer))
         {
             WriteCall(call);
         }
