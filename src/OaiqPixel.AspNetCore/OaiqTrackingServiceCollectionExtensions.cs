@@ -23,20 +23,21 @@ public static class OaiqTrackingServiceCollectionExtensions
     /// <returns>A builder for follow-on registrations.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
     /// <remarks>
-    /// Idempotent: calling it again registers nothing more. Invalid options stop the host at start-up with a message naming
-    /// the key to fix; a missing <c>PixelId</c> does not: tracking is then off, with one warning (log 70).
+    /// Idempotent: calling it again registers nothing more. The section is bound from the <see cref="IConfiguration"/>
+    /// the host registered (and re-read when it reloads); a service collection without one binds nothing. Invalid options
+    /// stop the host at start-up with a message naming the key to fix; a missing <c>PixelId</c> does not: tracking is then
+    /// off, with one warning (log 70).
     /// </remarks>
     public static IOaiqTrackingBuilder AddOaiqTracking(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         var marker = AddCore(services);
         marker.BindsDefaultSection = true;
-        if (marker.BoundSections.Add(OaiqTrackingOptions.SectionName))
+        // Every host registers its IConfiguration before the app's services; a bare ServiceCollection (a test) may have
+        // none, and then there is nothing to bind. BindConfiguration binds through the source generator (AOT-safe).
+        if (services.Any(static d => d.ServiceType == typeof(IConfiguration)) && marker.BoundSections.Add(OaiqTrackingOptions.SectionName))
         {
-            // Bound from the IConfiguration in the container, when there is one (there always is in a web app).
-            services.AddSingleton<IConfigureOptions<OaiqTrackingOptions>>(static sp =>
-                new ConfigureNamedOptions<OaiqTrackingOptions>(Options.Options.DefaultName, options =>
-                    sp.GetService<IConfiguration>()?.GetSection(OaiqTrackingOptions.SectionName).Bind(options)));
+            services.AddOptions<OaiqTrackingOptions>().BindConfiguration(OaiqTrackingOptions.SectionName);
         }
 
         return new OaiqTrackingBuilder(services);

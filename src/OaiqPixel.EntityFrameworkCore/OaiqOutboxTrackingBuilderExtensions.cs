@@ -58,10 +58,13 @@ public static class OaiqOutboxTrackingBuilderExtensions
         }
 
         services.AddSingleton(new OutboxMarker(typeof(TContext)));
-        services.AddOptions<OaiqOutboxOptions>().ValidateOnStart();
-        services.AddSingleton<IConfigureOptions<OaiqOutboxOptions>>(static sp =>
-            new ConfigureNamedOptions<OaiqOutboxOptions>(Options.Options.DefaultName, options =>
-                sp.GetService<IConfiguration>()?.GetSection(OaiqOutboxOptions.SectionName).Bind(options)));
+        var options = services.AddOptions<OaiqOutboxOptions>().ValidateOnStart();
+        if (services.Any(static d => d.ServiceType == typeof(IConfiguration)))
+        {
+            // Every host registers its IConfiguration before the app's services; a bare ServiceCollection may have none.
+            options.BindConfiguration(OaiqOutboxOptions.SectionName);
+        }
+
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OaiqOutboxOptions>, OutboxOptionsValidator>());
         services.AddHttpContextAccessor();
         services.TryAddSingleton(TimeProvider.System);

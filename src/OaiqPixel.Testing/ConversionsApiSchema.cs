@@ -24,6 +24,13 @@ public static class ConversionsApiSchema
     /// <summary>The <c>error.type</c> used for 400 and 401 responses.</summary>
     public const string InvalidRequestErrorType = "invalid_request_error";
 
+    /// <summary>
+    /// The <c>error.code</c> of a 400 for an event whose <c>data.type</c> is not the one its event type requires (e.g.
+    /// <c>lead_created</c> with <c>contents</c> data), with <c>error.param</c> naming <c>events[i].data.type</c>. Observed
+    /// on the live API by a third party (2026-09-10), not documented by OpenAI.
+    /// </summary>
+    public const string EventTypeDataMismatchCode = "event_type_data_mismatch";
+
     /// <summary>The oldest accepted <c>timestamp_ms</c>, relative to now.</summary>
     public static TimeSpan MaxEventAge { get; } = TimeSpan.FromDays(7);
 

@@ -22,7 +22,7 @@ public static class ConversionsRequestValidator
     /// <param name="poisonEvent">Optional predicate; a structurally valid event it matches is reported as invalid.</param>
     /// <returns><see langword="null"/> when valid, otherwise the error message.</returns>
     public static string? Validate(JsonElement body, DateTimeOffset now, Func<JsonElement, bool>? poisonEvent = null) =>
-        EnvelopeValidator.Validate(body, now, poisonEvent);
+        EnvelopeValidator.Validate(body, now, poisonEvent)?.Message;
 
     /// <summary>Validates one event object.</summary>
     /// <param name="item">The event.</param>
@@ -30,5 +30,5 @@ public static class ConversionsRequestValidator
     /// <param name="index">The event's index in the batch, used in the message.</param>
     /// <returns><see langword="null"/> when valid, otherwise the error message.</returns>
     public static string? ValidateEvent(JsonElement item, DateTimeOffset now, int index = 0) =>
-        EventValidator.Validate(item, now, index);
+        EventValidator.Validate(item, now, index)?.Message;
 }

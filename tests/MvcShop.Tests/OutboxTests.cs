@@ -1,6 +1,7 @@
 using AngleSharp.Html.Parser;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OaiqPixel.EntityFrameworkCore;
 
 namespace MvcShop.Tests;
@@ -21,6 +22,22 @@ public sealed class OutboxTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _shop.DisposeAsync();
+
+    [Fact]
+    public void Logging_TheDispatchersPollSql_IsNotLoggedAtInformation_TheLibrarysLinesAre()
+    {
+        // Arrange
+        var loggers = _shop.Services.GetRequiredService<ILoggerFactory>();
+
+        // Act
+        var efCommands = loggers.CreateLogger("Microsoft.EntityFrameworkCore.Database.Command");
+        var outbox = loggers.CreateLogger("OaiqPixel.EntityFrameworkCore.Dispatching.OutboxDispatcher");
+
+        // Assert: EF Core's "Executed DbCommand" (Information) stays out of the console; failures do not.
+        Assert.False(efCommands.IsEnabled(LogLevel.Information));
+        Assert.True(efCommands.IsEnabled(LogLevel.Warning));
+        Assert.True(outbox.IsEnabled(LogLevel.Information));
+    }
 
     [Fact]
     public async Task Checkout_OrderCommits_OrderIsStoredAndItsConversionIsDeliveredFromTheOutbox()

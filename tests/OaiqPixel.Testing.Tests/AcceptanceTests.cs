@@ -20,7 +20,7 @@ public sealed class AcceptanceTests
         var result = await client.PostAsync(api, json);
 
         Assert.Equal(HttpStatusCode.OK, result.Status);
-        Assert.Equal("{}", result.Body);
+        Assert.Equal("""{"accepted_events":3}""", result.Body);
         Assert.Equal(["o1", "l1", "c1"], api.Events.Select(e => e.GetProperty("id").GetString()));
         Assert.Equal(new HashSet<string> { "o1", "l1", "c1" }, api.EventIds);
         Assert.Equal("newsletter_signup", api.Events[2].GetProperty("custom_event_name").GetString());
@@ -196,6 +196,7 @@ public sealed class AcceptanceTests
         var refused = await client.PostAsync(api, invalid.ToJsonString());
 
         Assert.Equal(HttpStatusCode.OK, result.Status);
+        Assert.Equal("""{"accepted_events":2}""", result.Body);
         Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
         Assert.Empty(api.Events);
         Assert.Empty(api.EventIds);

@@ -156,6 +156,26 @@ public sealed class EventValidationTests(FakeApiFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task LeadWithContentsData_Gets400EventTypeDataMismatch_InTheObservedEnvelope()
+    {
+        // As the live API answered (third party, 2026-09-10): lead_created with contents data.
+        var lead = Payloads.Event("lead");
+        Payloads.Mutate(lead, "data.type", "\"contents\"", Payloads.NowMs);
+
+        var result = await fixture.Client.PostEventsAsync(fixture.Api, Payloads.Event("order"), lead);
+
+        Assert.Equal(HttpStatusCode.BadRequest, result.Status);
+        using var body = System.Text.Json.JsonDocument.Parse(result.Body);
+        var error = body.RootElement.GetProperty("error");
+        Assert.Equal(["message", "type", "param", "code"], error.EnumerateObject().Select(p => p.Name));
+        Assert.StartsWith("events[1].data.type: must be \"customer_action\"", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(
+            ("invalid_request_error", "events[1].data.type", ConversionsApiSchema.EventTypeDataMismatchCode),
+            (error.GetProperty("type").GetString(), error.GetProperty("param").GetString(), error.GetProperty("code").GetString()));
+        Assert.Empty(fixture.Api.Events);
+    }
+
+    [Fact]
     public async Task Batch_OneBadEventAmongValidOnes_FailsWholeAndNamesItsIndex()
     {
         var now = Payloads.NowMs;

@@ -8,7 +8,7 @@ namespace OaiqPixel.Testing.Tests;
 public sealed class RequestLevelTests(FakeApiFixture fixture) : IClassFixture<FakeApiFixture>
 {
     private const string Expected401Body =
-        """{"error":{"message":"You have insufficient permissions for this operation. Missing scopes: ads.third_party_events.write.","type":"invalid_request_error"}}""";
+        """{"error":{"message":"You have insufficient permissions for this operation. Missing scopes: ads.third_party_events.write.","type":"invalid_request_error","param":null,"code":null}}""";
 
     private FakeConversionsApi Api => fixture.Api;
 
@@ -121,7 +121,7 @@ public sealed class RequestLevelTests(FakeApiFixture fixture) : IClassFixture<Fa
         var result = await fixture.Client.PostAsync(Api, Payloads.Event("order").ToJsonString());
 
         Assert.Equal(HttpStatusCode.BadRequest, result.Status);
-        Assert.Equal("""{"error":{"message":"Missing required field: events","type":"invalid_request_error"}}""", result.Body);
+        Assert.Equal("""{"error":{"message":"Missing required field: events","type":"invalid_request_error","param":null,"code":null}}""", result.Body);
         Assert.Empty(Api.Events);
     }
 

@@ -33,6 +33,8 @@ internal sealed class CircuitEventRecorder(
     /// <summary>The module's path below the app's base address.</summary>
     public const string ModulePath = "_content/OaiqPixel.AspNetCore/oaiq-pixel.js";
 
+    // The circuit is one page to its data layer: a conversion's copies under one id push one GA4 event.
+    private readonly DataLayerWriter _dataLayer = new();
     private Task<IJSObjectReference>? _module;
 
     /// <summary>Records an event on both legs; returns its id.</summary>
@@ -98,7 +100,7 @@ internal sealed class CircuitEventRecorder(
             var browser = oaiqEvent.IsPixelEvent;
             if (browser)
             {
-                var call = string.Join(",", PixelScriptWriter.EventCalls(conversionEvent, options.Value.BrowserLeg).Select(static c => Encoding.UTF8.GetString(c)));
+                var call = string.Join(",", PixelScriptWriter.EventCalls(conversionEvent, options.Value.BrowserLeg, _dataLayer).Select(static c => Encoding.UTF8.GetString(c)));
                 try
                 {
                     var module = await GetModuleAsync();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,7 +8,9 @@ namespace OaiqPixel.AspNetCore.Configuration;
 /// <summary>
 /// Says once, when the host starts, what keeps tracking from working as the app expects, naming the fix: no
 /// <c>PixelId</c>, so tracking is off (log 70); Unicode NFC unavailable for hashing user data in a
-/// globalization-invariant app (log 71). Neither stops the host: a tracking library must not take a site down.
+/// globalization-invariant app (log 71); outside Development, a Data Protection key ring that is ephemeral or per container,
+/// which loses the browser leg of redirected conversions across instances and restarts (log 72,
+/// <see cref="DataProtectionKeyRing"/>). None stops the host: a tracking library must not take a site down.
 /// </summary>
 internal sealed class TrackingStartupCheck : IHostedService
 {
@@ -32,6 +35,14 @@ internal sealed class TrackingStartupCheck : IHostedService
         else if (_options.IsActive && !UnicodeNormalization.IsAvailable)
         {
             ConfigurationLog.UnicodeNormalizationUnavailable(_logger);
+        }
+
+        // A developer's own machine keeps its keys in the user profile; Development says nothing about a server farm.
+        if (_options.IsActive
+            && _services.GetService<IHostEnvironment>()?.IsDevelopment() != true
+            && DataProtectionKeyRing.WhyNotShared(_services, Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)) is { } where)
+        {
+            ConfigurationLog.KeyRingNotShared(_logger, where);
         }
 
         return Task.CompletedTask;

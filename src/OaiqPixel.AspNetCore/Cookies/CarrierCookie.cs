@@ -115,9 +115,10 @@ internal sealed class CarrierCookie
             }
 
             var pending = new List<ReadOnlyMemory<byte>>(context.Events.Carried);
+            var dataLayer = new DataLayerWriter();
             context.Events.Take(carrying: true, recorded =>
             {
-                foreach (var call in PixelScriptWriter.EventCalls(recorded, _browserLeg))
+                foreach (var call in PixelScriptWriter.EventCalls(recorded, _browserLeg, dataLayer))
                 {
                     pending.Add(call);
                 }

@@ -102,7 +102,8 @@ internal sealed class PixelRenderer
         var calls = new List<byte[]>();
         if (tracking.Consent != OaiqConsent.Denied)
         {
-            tracking.Events.Take(carrying: false, recorded => calls.AddRange(PixelScriptWriter.EventCalls(recorded, _options.BrowserLeg)));
+            var dataLayer = new DataLayerWriter();
+            tracking.Events.Take(carrying: false, recorded => calls.AddRange(PixelScriptWriter.EventCalls(recorded, _options.BrowserLeg, dataLayer)));
         }
 
         return calls;
@@ -143,6 +144,7 @@ internal sealed class PixelRenderer
 
         ConversionEvent? pageView = null;
         Utf8HtmlContent? calls = null;
+        var dataLayer = new DataLayerWriter();
         var rented = PixelScriptBuffer.Rent();
         try
         {
@@ -178,7 +180,7 @@ internal sealed class PixelRenderer
                 if (request.PageView ?? _options.AutoPageView)
                 {
                     pageView = _events.Create(tracking, OaiqEvent.PageViewed(request.PageData), tracking.PageViewEventId, request.User, optOut: false);
-                    WriteEvent(script, data, pageView);
+                    WriteEvent(script, data, dataLayer, pageView);
                 }
 
                 if (_carrier.Claim(tracking))
@@ -186,7 +188,7 @@ internal sealed class PixelRenderer
                     foreach (var carried in tracking.Events.Carried)
                     {
                         // A call carried before a switch to the data layer only: no oaiq function to take it.
-                        if (!_usesPixel && !carried.Span.StartsWith(PixelScriptWriter.DataLayerPrefix))
+                        if (!_usesPixel && !carried.Span.StartsWith(DataLayerWriter.Prefix))
                         {
                             continue;
                         }
@@ -202,7 +204,7 @@ internal sealed class PixelRenderer
                     }
                 }
 
-                tracking.Events.Take(carrying: false, recorded => WriteEvent(script, data, recorded));
+                tracking.Events.Take(carrying: false, recorded => WriteEvent(script, data, dataLayer, recorded));
             }
 
             if (data is null)
@@ -238,15 +240,15 @@ internal sealed class PixelRenderer
     }
 
     /// <summary>Writes an event's calls for the browser-leg mode, as script or as data: one path for every renderer.</summary>
-    private void WriteEvent(PixelScriptWriter script, PixelPageData? data, ConversionEvent conversionEvent)
+    private void WriteEvent(PixelScriptWriter script, PixelPageData? data, DataLayerWriter dataLayer, ConversionEvent conversionEvent)
     {
         if (data is null)
         {
-            script.WriteEvent(conversionEvent, _options.BrowserLeg);
+            script.WriteEvent(conversionEvent, _options.BrowserLeg, dataLayer);
             return;
         }
 
-        foreach (var call in PixelScriptWriter.EventCalls(conversionEvent, _options.BrowserLeg))
+        foreach (var call in PixelScriptWriter.EventCalls(conversionEvent, _options.BrowserLeg, dataLayer))
         {
             data.Add(call);
         }

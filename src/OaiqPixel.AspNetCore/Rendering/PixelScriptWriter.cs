@@ -19,32 +19,17 @@ namespace OaiqPixel.AspNetCore.Rendering;
 /// </remarks>
 internal sealed class PixelScriptWriter : IDisposable
 {
-    private static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.Default, SkipValidation = true };
+    /// <summary>
+    /// How every value of a script is written (the pixel's calls and the data layer's pushes): JSON with
+    /// <see cref="JavaScriptEncoder.Default"/>, safe inside an inline <c>&lt;script&gt;</c> element.
+    /// </summary>
+    public static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.Default, SkipValidation = true };
     private static readonly JsonEncodedText s_pixelId = JsonEncodedText.Encode("pixelId");
     private static readonly JsonEncodedText s_debug = JsonEncodedText.Encode("debug");
     private static readonly JsonEncodedText s_user = JsonEncodedText.Encode("user");
     private static readonly JsonEncodedText s_eventId = JsonEncodedText.Encode("event_id");
     private static readonly JsonEncodedText s_customEventName = JsonEncodedText.Encode("custom_event_name");
     private static readonly JsonEncodedText s_optOut = JsonEncodedText.Encode("opt_out");
-
-    // The data layer's keys (README "Google Tag Manager"): stable, as tag managers' variables name them.
-    private static readonly JsonEncodedText s_event = JsonEncodedText.Encode("event");
-    private static readonly JsonEncodedText s_oaiq = JsonEncodedText.Encode("oaiq");
-    private static readonly JsonEncodedText s_eventName = JsonEncodedText.Encode("event_name");
-    private static readonly JsonEncodedText s_pixelIdKey = JsonEncodedText.Encode("pixel_id");
-    private static readonly JsonEncodedText s_data = JsonEncodedText.Encode("data");
-    private static readonly JsonEncodedText s_ecommerce = JsonEncodedText.Encode("ecommerce");
-    private static readonly JsonEncodedText s_transactionId = JsonEncodedText.Encode("transaction_id");
-    private static readonly JsonEncodedText s_value = JsonEncodedText.Encode("value");
-    private static readonly JsonEncodedText s_currency = JsonEncodedText.Encode("currency");
-    private static readonly JsonEncodedText s_items = JsonEncodedText.Encode("items");
-    private static readonly JsonEncodedText s_itemId = JsonEncodedText.Encode("item_id");
-    private static readonly JsonEncodedText s_itemName = JsonEncodedText.Encode("item_name");
-    private static readonly JsonEncodedText s_quantity = JsonEncodedText.Encode("quantity");
-    private static readonly JsonEncodedText s_price = JsonEncodedText.Encode("price");
-
-    /// <summary>The data layer event every OpenAI event is pushed under, for a tag manager's trigger.</summary>
-    public const string DataLayerEvent = "oaiq_event";
 
     // Pixel init user fields: singular keys (spec §1.4), unlike the Conversions API's plural lists.
     private static readonly JsonEncodedText s_emailSha256 = JsonEncodedText.Encode("email_sha256");
@@ -66,7 +51,7 @@ internal sealed class PixelScriptWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(output);
         _output = output;
-        _json = new Utf8JsonWriter(output, s_options);
+        _json = new Utf8JsonWriter(output, JsonOptions);
     }
 
     /// <summary>
@@ -186,16 +171,14 @@ internal sealed class PixelScriptWriter : IDisposable
 
     /// <summary>
     /// Writes a call whose arguments were written earlier as a JSON array (<see cref="EventCalls"/>: a carried event), as
-    /// <c>oaiq(…);</c>, or, for <c>["dataLayer",push,…]</c>, as <c>(window.dataLayer=window.dataLayer||[]).push(push,…);</c>.
+    /// <c>oaiq(…);</c>, or, for a data layer push (<see cref="DataLayerWriter.Prefix"/>), as <see cref="DataLayerWriter.WriteCall"/> writes it.
     /// </summary>
-    /// <param name="arguments">The array, exactly as <see cref="MeasureArguments"/> or <see cref="DataLayerArguments"/> returned it.</param>
+    /// <param name="arguments">The array, exactly as <see cref="MeasureArguments"/> or <see cref="DataLayerWriter.Arguments"/> returned it.</param>
     public void WriteCall(ReadOnlySpan<byte> arguments)
     {
-        if (arguments.StartsWith(DataLayerPrefix))
+        if (arguments.StartsWith(DataLayerWriter.Prefix))
         {
-            _output.Write("(window.dataLayer=window.dataLayer||[]).push("u8);
-            _output.Write(arguments[DataLayerPrefix.Length..^1]);
-            _output.Write(");\n"u8);
+            DataLayerWriter.WriteCall(_output, arguments);
             return;
         }
 
@@ -204,9 +187,6 @@ internal sealed class PixelScriptWriter : IDisposable
         _output.Write(");\n"u8);
     }
 
-    /// <summary>How a data layer call's array starts.</summary>
-    public static ReadOnlySpan<byte> DataLayerPrefix => "[\"dataLayer\","u8;
-
     /// <summary>
     /// The browser calls of one event for <paramref name="mode"/>, each a JSON array encoded for a script context: the
     /// <c>measure</c> (or <c>measureSingle</c>) arguments, the data layer pushes, or both (same event id) — the one path
@@ -214,177 +194,27 @@ internal sealed class PixelScriptWriter : IDisposable
     /// </summary>
     /// <param name="conversionEvent">A pixel event.</param>
     /// <param name="mode">The browser leg's mode.</param>
+    /// <param name="dataLayer">The page's data layer writer (unused in <see cref="OaiqBrowserLeg.Pixel"/> mode).</param>
     /// <returns>One or two arrays.</returns>
     /// <exception cref="ArgumentException">The event is Conversions API only.</exception>
-    public static byte[][] EventCalls(ConversionEvent conversionEvent, OaiqBrowserLeg mode) => mode switch
+    public static byte[][] EventCalls(ConversionEvent conversionEvent, OaiqBrowserLeg mode, DataLayerWriter dataLayer) => mode switch
     {
-        OaiqBrowserLeg.DataLayer => [DataLayerArguments(conversionEvent)],
-        OaiqBrowserLeg.Both => [MeasureArguments(conversionEvent), DataLayerArguments(conversionEvent)],
+        OaiqBrowserLeg.DataLayer => [dataLayer.Arguments(conversionEvent)],
+        OaiqBrowserLeg.Both => [MeasureArguments(conversionEvent), dataLayer.Arguments(conversionEvent)],
         _ => [MeasureArguments(conversionEvent)],
     };
 
     /// <summary>Writes an event's browser calls for <paramref name="mode"/> (<see cref="EventCalls"/>) as script.</summary>
     /// <param name="conversionEvent">A pixel event.</param>
     /// <param name="mode">The browser leg's mode.</param>
+    /// <param name="dataLayer">The page's data layer writer.</param>
     /// <exception cref="ArgumentException">The event is Conversions API only.</exception>
-    public void WriteEvent(ConversionEvent conversionEvent, OaiqBrowserLeg mode)
+    public void WriteEvent(ConversionEvent conversionEvent, OaiqBrowserLeg mode, DataLayerWriter dataLayer)
     {
-        foreach (var call in EventCalls(conversionEvent, mode))
+        foreach (var call in EventCalls(conversionEvent, mode, dataLayer))
         {
             WriteCall(call);
         }
-    }
-
-    /// <summary>
-    /// An event's data layer pushes as a JSON array, <c>["dataLayer",{"ecommerce":null,"oaiq":null},{"event":"oaiq_event","oaiq":{…}},{"event":"purchase","oaiq":{…},"ecommerce":{…}}]</c>:
-    /// first a reset (Google's advice: clear <c>ecommerce</c> before each e-commerce push; <c>oaiq</c> too, as the data
-    /// layer merges objects), then the OpenAI event (<c>oaiq.event_id</c>, <c>event_name</c>, <c>custom_event_name</c>,
-    /// <c>pixel_id</c> for an event aimed at one pixel, <c>opt_out</c>, and <c>data</c> as the pixel takes it), then, when
-    /// GA4 has one (<see cref="Ga4Events"/>), the GA4 event of the same action with <c>ecommerce.items</c>
-    /// (<c>item_id</c>, <c>item_name</c>, <c>quantity</c>, <c>price</c>), <c>value</c> and <c>currency</c> in major units,
-    /// and <c>transaction_id</c> (the event id) for <c>purchase</c>.
-    /// </summary>
-    /// <param name="conversionEvent">A pixel event.</param>
-    /// <returns>The UTF-8 array.</returns>
-    /// <exception cref="ArgumentException">The event is Conversions API only.</exception>
-    public static byte[] DataLayerArguments(ConversionEvent conversionEvent)
-    {
-        ArgumentNullException.ThrowIfNull(conversionEvent);
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new PixelScriptWriter(buffer))
-        {
-            writer.WriteDataLayerArguments(conversionEvent);
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    private void WriteDataLayerArguments(ConversionEvent conversionEvent)
-    {
-        var @event = conversionEvent.Event;
-        EventIds.Validate(conversionEvent.Id, nameof(conversionEvent));
-        if (!@event.IsPixelEvent)
-        {
-            throw new ArgumentException($"'{@event.Name}' is a Conversions API-only event; the pixel does not accept it.", nameof(conversionEvent));
-        }
-
-        _output.Write(DataLayerPrefix);
-        _output.Write("{\"ecommerce\":null,\"oaiq\":null},"u8);
-        _json.Reset();
-        _json.WriteStartObject();
-        _json.WriteString(s_event, DataLayerEvent);
-        WriteOaiq(conversionEvent);
-        _json.WriteEndObject();
-        _json.Flush();
-
-        if (Ga4Events.For(@event.Name) is { } ga4)
-        {
-            _output.Write(","u8);
-            _json.Reset();
-            _json.WriteStartObject();
-            _json.WriteString(s_event, ga4);
-            WriteOaiq(conversionEvent);
-            WriteEcommerce(conversionEvent, purchase: ga4 == "purchase");
-            _json.WriteEndObject();
-            _json.Flush();
-        }
-
-        _output.Write("]"u8);
-    }
-
-    private void WriteOaiq(ConversionEvent conversionEvent)
-    {
-        var @event = conversionEvent.Event;
-        _json.WriteStartObject(s_oaiq);
-        _json.WriteString(s_eventId, conversionEvent.Id);
-        _json.WriteString(s_eventName, @event.Name);
-        if (@event.CustomEventName is { } customName)
-        {
-            _json.WriteString(s_customEventName, customName);
-        }
-        else
-        {
-            _json.WriteNull(s_customEventName);
-        }
-
-        if (conversionEvent.PixelId is { } pixelId)
-        {
-            _json.WriteString(s_pixelIdKey, pixelId);
-        }
-        else
-        {
-            _json.WriteNull(s_pixelIdKey);
-        }
-
-        _json.WriteBoolean(s_optOut, conversionEvent.OptOut);
-        _json.WritePropertyName(s_data);
-        ConversionsApiJson.WriteData(_json, @event.Data, includeConversionsApiOnlyFields: false);
-        _json.WriteEndObject();
-    }
-
-    /// <summary>GA4's <c>ecommerce</c> object: amounts in major units (GA4 takes <c>value</c> and <c>price</c> as decimals).</summary>
-    private void WriteEcommerce(ConversionEvent conversionEvent, bool purchase)
-    {
-        var data = conversionEvent.Event.Data;
-        IReadOnlyList<Content> contents = data switch
-        {
-            ContentsData c => c.Contents,
-            PlanEnrollmentData p => p.Contents,
-            CustomData c => c.Contents,
-            _ => [],
-        };
-
-        _json.WriteStartObject(s_ecommerce);
-        if (purchase)
-        {
-            _json.WriteString(s_transactionId, conversionEvent.Id);
-        }
-
-        // GA4 needs a currency with any value or price: the event's, or else its items'.
-        var currency = data.Amount?.Currency ?? contents.Select(static c => c.Amount?.Currency).FirstOrDefault(static c => c is not null);
-        if (data.Amount is { } amount)
-        {
-            _json.WriteNumber(s_value, amount.MajorUnits);
-        }
-
-        if (currency is not null)
-        {
-            _json.WriteString(s_currency, currency);
-        }
-
-        if (contents.Count > 0)
-        {
-            _json.WriteStartArray(s_items);
-            foreach (var content in contents)
-            {
-                _json.WriteStartObject();
-                if (content.Id is { } id)
-                {
-                    _json.WriteString(s_itemId, id);
-                }
-
-                if (content.Name is { } name)
-                {
-                    _json.WriteString(s_itemName, name);
-                }
-
-                if (content.Quantity is { } quantity)
-                {
-                    _json.WriteNumber(s_quantity, quantity);
-                }
-
-                if (content.Amount is { } price)
-                {
-                    _json.WriteNumber(s_price, price.MajorUnits);
-                }
-
-                _json.WriteEndObject();
-            }
-
-            _json.WriteEndArray();
-        }
-
-        _json.WriteEndObject();
     }
 
     /// <summary>
@@ -430,12 +260,7 @@ internal sealed class PixelScriptWriter : IDisposable
     private void WriteMeasureArguments(OaiqEvent @event, string eventId, bool optOut, string? pixelId)
     {
         ArgumentNullException.ThrowIfNull(@event);
-        EventIds.Validate(eventId, nameof(eventId));
-        if (!@event.IsPixelEvent)
-        {
-            throw new ArgumentException($"'{@event.Name}' is a Conversions API-only event; the pixel does not accept it.", nameof(@event));
-        }
-
+        EnsurePixelEvent(@event, eventId, nameof(@event));
         if (pixelId is null)
         {
             _output.Write("\"measure\","u8);
@@ -468,6 +293,20 @@ internal sealed class PixelScriptWriter : IDisposable
 
         _json.WriteEndObject();
         _json.Flush();
+    }
+
+    /// <summary>Throws unless the event can reach a page: a usable id and an event the pixel accepts (spec §3.1).</summary>
+    /// <param name="event">The event.</param>
+    /// <param name="eventId">Its id.</param>
+    /// <param name="paramName">The caller's parameter, for the exception.</param>
+    /// <exception cref="ArgumentException">The id is not usable, or the event is Conversions API only.</exception>
+    public static void EnsurePixelEvent(OaiqEvent @event, string eventId, string paramName)
+    {
+        EventIds.Validate(eventId, paramName);
+        if (!@event.IsPixelEvent)
+        {
+            throw new ArgumentException($"'{@event.Name}' is a Conversions API-only event; the pixel does not accept it.", paramName);
+        }
     }
 
     /// <summary>Whether a value is usable as the SDK URL: absolute http(s), or a root-relative path.</summary>

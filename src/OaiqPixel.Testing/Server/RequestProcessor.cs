@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using OaiqPixel.Testing.Validation;
 
 namespace OaiqPixel.Testing.Server;
 
@@ -97,10 +98,10 @@ internal sealed class RequestProcessor(FakeConversionsApiOptions options)
         {
             var root = document.RootElement;
             var (eventCount, validateOnly) = Inspect(root);
-            string? error;
+            ValidationError? error;
             try
             {
-                error = ConversionsRequestValidator.Validate(root, _timeProvider.GetUtcNow(), PoisonEvent);
+                error = EnvelopeValidator.Validate(root, _timeProvider.GetUtcNow(), PoisonEvent);
             }
 #pragma warning disable CA1031 // A throwing test predicate becomes a 500 the test can see, not a dropped connection.
             catch (Exception ex)
@@ -112,11 +113,12 @@ internal sealed class RequestProcessor(FakeConversionsApiOptions options)
 
             if (error is not null)
             {
-                return new ProcessingOutcome(StatusCodes.Status400BadRequest, Responder.ErrorJson(error, ConversionsApiSchema.InvalidRequestErrorType), error, eventCount, validateOnly, []);
+                var errorBody = Responder.ErrorJson(error.Message, ConversionsApiSchema.InvalidRequestErrorType, error.Param, error.Code);
+                return new ProcessingOutcome(StatusCodes.Status400BadRequest, errorBody, error.Message, eventCount, validateOnly, []);
             }
 
             JsonElement[] accepted = validateOnly ? [] : [.. root.GetProperty("events").EnumerateArray().Select(e => e.Clone())];
-            return new ProcessingOutcome(SuccessStatusCode, "{}", null, eventCount, validateOnly, accepted);
+            return new ProcessingOutcome(SuccessStatusCode, Responder.AcceptedJson(eventCount), null, eventCount, validateOnly, accepted);
         }
     }
 
@@ -142,7 +144,7 @@ internal sealed class RequestProcessor(FakeConversionsApiOptions options)
 
         return eventCount is 0 or > ConversionsApiSchema.MaxEventsPerRequest
             ? Refuse(StatusCodes.Status400BadRequest, "events: expected 1-1000 events")
-            : new ProcessingOutcome(SuccessStatusCode, "{}", null, eventCount, validateOnly, [], CountedEvents: validateOnly ? 0 : eventCount);
+            : new ProcessingOutcome(SuccessStatusCode, Responder.AcceptedJson(eventCount), null, eventCount, validateOnly, [], CountedEvents: validateOnly ? 0 : eventCount);
     }
 
     /// <summary>Counts the elements of the top-level <c>events</c> array with a forward-only reader (no document).</summary>

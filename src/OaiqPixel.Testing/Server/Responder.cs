@@ -92,8 +92,11 @@ internal sealed class Responder
         }
     }
 
-    /// <summary>An OpenAI-style error body: <c>{"error":{"message":…,"type":…}}</c>.</summary>
-    public static string ErrorJson(string message, string type)
+    /// <summary>
+    /// The error body the live API was seen to answer (not documented): <c>{"error":{"message":…,"type":…,"param":…,"code":…}}</c>,
+    /// <c>param</c> and <c>code</c> <see langword="null"/> where none applies.
+    /// </summary>
+    public static string ErrorJson(string message, string type, string? param = null, string? code = null)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer, _writerOptions))
@@ -102,12 +105,18 @@ internal sealed class Responder
             writer.WriteStartObject("error");
             writer.WriteString("message", message);
             writer.WriteString("type", type);
+            writer.WriteString("param", param);
+            writer.WriteString("code", code);
             writer.WriteEndObject();
             writer.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    /// <summary>The success body the live API was seen to answer (not documented): <c>{"accepted_events":n}</c>, n the request's events (with <c>validate_only</c> too).</summary>
+    public static string AcceptedJson(int eventCount) =>
+        string.Create(CultureInfo.InvariantCulture, $$"""{"accepted_events":{{eventCount}}}""");
 
     private static string DefaultFaultBody(int statusCode)
     {

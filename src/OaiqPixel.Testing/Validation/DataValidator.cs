@@ -12,7 +12,7 @@ namespace OaiqPixel.Testing.Validation;
 /// </summary>
 internal static partial class DataValidator
 {
-    public static string? Validate(JsonElement data, string path, string eventType, string expectedType)
+    public static ValidationError? Validate(JsonElement data, string path, string eventType, string expectedType)
     {
         if (data.ValueKind != JsonValueKind.Object)
         {
@@ -32,7 +32,8 @@ internal static partial class DataValidator
         var dataType = typeElement.GetString()!;
         if (dataType != expectedType)
         {
-            return $"{path}.type: must be \"{expectedType}\" for {eventType} events (got \"{dataType}\")";
+            // Observed live (spec, additions of 2026-12-07): lead_created with contents data is refused with this code.
+            return new ValidationError($"{path}.type: must be \"{expectedType}\" for {eventType} events (got \"{dataType}\")", ConversionsApiSchema.EventTypeDataMismatchCode);
         }
 
         var allowed = ConversionsApiSchema.DataFields[dataType];

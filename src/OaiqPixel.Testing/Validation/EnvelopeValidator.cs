@@ -12,7 +12,7 @@ namespace OaiqPixel.Testing.Validation;
 /// </summary>
 internal static partial class EnvelopeValidator
 {
-    public static string? Validate(JsonElement body, DateTimeOffset now, Func<JsonElement, bool>? poisonEvent)
+    public static ValidationError? Validate(JsonElement body, DateTimeOffset now, Func<JsonElement, bool>? poisonEvent)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {

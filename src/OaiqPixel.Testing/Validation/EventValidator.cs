@@ -16,7 +16,7 @@ internal static partial class EventValidator
     private static readonly string _eventTypeList = string.Join(", ", ConversionsApiSchema.EventDataTypes.Keys.Order(StringComparer.Ordinal));
     private static readonly string _actionSourceList = string.Join(", ", ConversionsApiSchema.ActionSources.Order(StringComparer.Ordinal));
 
-    public static string? Validate(JsonElement item, DateTimeOffset now, int index)
+    public static ValidationError? Validate(JsonElement item, DateTimeOffset now, int index)
     {
         var path = string.Create(CultureInfo.InvariantCulture, $"events[{index}]");
         if (item.ValueKind != JsonValueKind.Object)

@@ -90,6 +90,43 @@ public sealed class ConversionsApiRejectionTests
     }
 
     [Fact]
+    public async Task Send_TheLiveApisObservedAnswers_AcceptedEventsIsDelivered_TheMismatchEnvelopesMessageIsTheDeadLetters()
+    {
+        // Arrange: the fake's answer to lead_created with contents data, as the live API answered it (observed 2026-09-10).
+        await using var h = await ServerLegHost.StartAsync(startSender: false);
+        using var client = h.Api.CreateClient();
+        using var post = new HttpRequestMessage(HttpMethod.Post, h.Api.EventsUri)
+        {
+            Content = new StringContent(
+                $$$"""{"events":[{"id":"lead_1","type":"lead_created","timestamp_ms":{{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}}},"action_source":"web","source_url":"https://shop.example/contact","data":{"type":"contents"}}]}""",
+                System.Text.Encoding.UTF8,
+                "application/json"),
+        };
+        post.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", h.Api.ApiKey);
+        using var mismatch = await client.SendAsync(post);
+        var mismatchBody = await mismatch.Content.ReadAsStringAsync();
+        h.EnqueueAll(TestEvents.Orders(1, DateTimeOffset.UtcNow));
+        h.Api.EnqueueFault(Fault.Status(400, body: mismatchBody));
+
+        // Act
+        await h.StartSenderAsync();
+        await Wait.UntilAsync(() => h.DeadLetters.Count == 1, "the refused event's dead letter", () => string.Join("\n", h.LogTexts()));
+        Assert.True(h.Sink.TryEnqueue(TestEvents.Order("order_later", DateTimeOffset.UtcNow)));
+        await h.Api.WaitForEventsAsync(1, s_wait);
+
+        // Assert: the client reads error.message from the four-key envelope, and takes {"accepted_events":n} as delivered.
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, mismatch.StatusCode);
+        using var envelope = System.Text.Json.JsonDocument.Parse(mismatchBody);
+        var error = envelope.RootElement.GetProperty("error");
+        Assert.Equal(ConversionsApiSchema.EventTypeDataMismatchCode, error.GetProperty("code").GetString());
+        Assert.Equal((400, error.GetProperty("message").GetString()), (h.DeadLetters[0].StatusCode, h.DeadLetters[0].ErrorMessage));
+        Assert.Equal("order_0", h.DeadLetters[0].Record.Id);
+        var delivered = Assert.Single(h.Api.Requests, r => r.Body.Contains("\"order_later\"", StringComparison.Ordinal));
+        Assert.Equal("""{"accepted_events":1}""", delivered.ResponseBody);
+        Assert.Equal(["order_later"], h.Api.EventIds);
+    }
+
+    [Fact]
     public async Task Send_EventThatAgedPastTheWindowInTheQueue_IsDroppedBeforeSendingAndDoesNotPoisonItsBatch()
     {
         // Arrange: one event is valid when queued but past the 7-day window (minus the safety margin) when sent.

@@ -165,6 +165,44 @@ public sealed class DataLayerModeTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TwoPixels_OneOrderWithASellersShare_PushesOneGa4PurchaseWithTheOrdersValue(bool redirected)
+    {
+        // Arrange: the order for every pixel, then the seller's pixel's share under the same id (a marketplace).
+        await using var app = await TestApp.StartAsync(o =>
+        {
+            o.BrowserLeg = OaiqBrowserLeg.DataLayer;
+            o.Pixels.Add(new OaiqPixelOptions { PixelId = "px_seller" });
+        });
+        app.Scenario.Record = (tracker, context) =>
+        {
+            if (redirected == HttpMethods.IsPost(context.Request.Method))
+            {
+                tracker.Track(OaiqEvent.OrderCreated(Money.FromMinorUnits(9998, "USD")), "order_42");
+                tracker.TrackSingle("px_seller", OaiqEvent.OrderCreated(Money.FromMinorUnits(1200, "USD")), "order_42");
+            }
+        };
+        var client = app.CreateClient(https: true);
+        var page = new HttpRequestMessage(HttpMethod.Get, "/page");
+        if (redirected)
+        {
+            var carrier = Assert.Single(TestApp.SetCookies(await client.PostAsync(new Uri("/place", UriKind.Relative), null)));
+            page.Headers.Add("Cookie", carrier[..carrier.IndexOf(';', StringComparison.Ordinal)]);
+        }
+
+        // Act
+        var pushes = DataLayerPush.Parse((await TestApp.ParseAsync(await client.SendAsync(page))).QuerySelector("script")!.TextContent);
+
+        // Assert: each copy reaches its pixel's tag; GA4 counts the order once, at the order's value.
+        var copies = pushes.Where(p => DataLayerPush.IsEvent(p, DataLayerWriter.DataLayerEvent) && p.GetProperty("oaiq").GetProperty("event_id").GetString() == "order_42")
+            .Select(p => (p.GetProperty("oaiq").GetProperty("pixel_id").GetString(), p.GetProperty("oaiq").GetProperty("data").GetProperty("amount").GetInt64()));
+        Assert.Equal([(null, 9998L), ("px_seller", 1200L)], copies);
+        var ecommerce = Assert.Single(pushes, p => DataLayerPush.IsEvent(p, "purchase")).GetProperty("ecommerce");
+        Assert.Equal(("order_42", 99.98m), (ecommerce.GetProperty("transaction_id").GetString(), ecommerce.GetProperty("value").GetDecimal()));
+    }
+
+    [Theory]
     [InlineData(OaiqBrowserLeg.DataLayer)]
     [InlineData(OaiqBrowserLeg.Both)]
     public async Task BlazorPage_CallsAsDataCarryThePushes_AndTheSdkOnlyWhenThePixelIsOn(OaiqBrowserLeg mode)
@@ -200,7 +238,7 @@ public sealed class DataLayerModeTests
         var conversionEvent = ConversionEvent.Create(OaiqEvent.ItemsAdded(new ContentsData { Contents = [hostile] }), TimeProvider.System, "add_1");
 
         // Act
-        var text = System.Text.Encoding.UTF8.GetString(PixelScriptWriter.DataLayerArguments(conversionEvent));
+        var text = System.Text.Encoding.UTF8.GetString(new DataLayerWriter().Arguments(conversionEvent));
 
         // Assert: nothing can close the element or break the string; the values read back exactly.
         Assert.DoesNotContain("</script", text, StringComparison.OrdinalIgnoreCase);

@@ -61,6 +61,7 @@ public sealed class BotUserAgentsTests
     [InlineData("Go-http-client/1.1")]
     [InlineData("UptimeRobot/2.0; http://www.uptimerobot.com/")]
     [InlineData("Pingdom.com_bot_version_1.4_(http://www.pingdom.com/)")]
+    [InlineData("Mozilla/5.0 (compatible; OAI-AdsBot/1.0)")] // OpenAI's ad-review crawler (README: allow it in robots.txt)
     public void IsBot_LinkPreviewsCrawlersMonitorsAndScripts_AreBots(string userAgent)
     {
         Assert.True(BotUserAgents.IsBot(userAgent));

@@ -1,0 +1,207 @@
+using System.Buffers;
+using System.Text.Json;
+using OaiqPixel.AspNetCore.ConversionsApi;
+
+namespace OaiqPixel.AspNetCore.Rendering;
+
+/// <summary>
+/// Writes one page's pushes to a tag manager's <c>window.dataLayer</c> (<see cref="OaiqBrowserLeg.DataLayer"/> and
+/// <see cref="OaiqBrowserLeg.Both"/>, README "Google Tag Manager"): per event a reset, the OpenAI event, and the GA4 event
+/// of the same action — once per event id on the page.
+/// </summary>
+/// <remarks>
+/// One instance per page (per rendering, carrier or circuit), not thread-safe. Several copies of one conversion share its
+/// event id (<c>Track</c> for every pixel and <c>TrackSingle</c> for a seller's pixel with its share of the value): each
+/// pushes its OpenAI event, for the tag of its pixel, but only the first pushes the GA4 event, so a GA4 tag counts the
+/// order once, with the value of the copy recorded first. Every value is encoded for a script context
+/// (<see cref="PixelScriptWriter.JsonOptions"/>).
+/// </remarks>
+internal sealed class DataLayerWriter
+{
+    /// <summary>The data layer event every OpenAI event is pushed under, for a tag manager's trigger.</summary>
+    public const string DataLayerEvent = "oaiq_event";
+
+    // The data layer's keys (README "Google Tag Manager"): stable, as tag managers' variables name them.
+    private static readonly JsonEncodedText s_event = JsonEncodedText.Encode("event");
+    private static readonly JsonEncodedText s_oaiq = JsonEncodedText.Encode("oaiq");
+    private static readonly JsonEncodedText s_eventId = JsonEncodedText.Encode("event_id");
+    private static readonly JsonEncodedText s_eventName = JsonEncodedText.Encode("event_name");
+    private static readonly JsonEncodedText s_customEventName = JsonEncodedText.Encode("custom_event_name");
+    private static readonly JsonEncodedText s_pixelId = JsonEncodedText.Encode("pixel_id");
+    private static readonly JsonEncodedText s_optOut = JsonEncodedText.Encode("opt_out");
+    private static readonly JsonEncodedText s_data = JsonEncodedText.Encode("data");
+
+    // GA4's e-commerce keys (Google Analytics 4, "Measure ecommerce").
+    private static readonly JsonEncodedText s_ecommerce = JsonEncodedText.Encode("ecommerce");
+    private static readonly JsonEncodedText s_transactionId = JsonEncodedText.Encode("transaction_id");
+    private static readonly JsonEncodedText s_value = JsonEncodedText.Encode("value");
+    private static readonly JsonEncodedText s_currency = JsonEncodedText.Encode("currency");
+    private static readonly JsonEncodedText s_items = JsonEncodedText.Encode("items");
+    private static readonly JsonEncodedText s_itemId = JsonEncodedText.Encode("item_id");
+    private static readonly JsonEncodedText s_itemName = JsonEncodedText.Encode("item_name");
+    private static readonly JsonEncodedText s_quantity = JsonEncodedText.Encode("quantity");
+    private static readonly JsonEncodedText s_price = JsonEncodedText.Encode("price");
+
+    // The event ids whose GA4 event this page pushed; most pages push none.
+    private HashSet<string>? _ga4EventIds;
+
+    /// <summary>How a data layer call's array starts: <c>["dataLayer",</c>.</summary>
+    public static ReadOnlySpan<byte> Prefix => "[\"dataLayer\","u8;
+
+    /// <summary>
+    /// An event's data layer pushes as a JSON array, <c>["dataLayer",{"ecommerce":null,"oaiq":null},{"event":"oaiq_event","oaiq":{…}},{"event":"purchase","oaiq":{…},"ecommerce":{…}}]</c>:
+    /// first a reset (Google's advice: clear <c>ecommerce</c> before each e-commerce push; <c>oaiq</c> too, as the data
+    /// layer merges objects), then the OpenAI event (<c>oaiq.event_id</c>, <c>event_name</c>, <c>custom_event_name</c>,
+    /// <c>pixel_id</c> for an event aimed at one pixel, <c>opt_out</c>, and <c>data</c> as the pixel takes it), then, when
+    /// GA4 has one (<see cref="Ga4Events"/>) and this page has not pushed it for the same event id yet, the GA4 event of
+    /// the same action with <c>ecommerce.items</c> (<c>item_id</c>, <c>item_name</c>, <c>quantity</c>, <c>price</c>),
+    /// <c>value</c> and <c>currency</c> in major units, and <c>transaction_id</c> (the event id) for <c>purchase</c>.
+    /// </summary>
+    /// <param name="conversionEvent">A pixel event.</param>
+    /// <returns>The UTF-8 array.</returns>
+    /// <exception cref="ArgumentException">The event is Conversions API only, or its id is not usable.</exception>
+    public byte[] Arguments(ConversionEvent conversionEvent)
+    {
+        ArgumentNullException.ThrowIfNull(conversionEvent);
+        var @event = conversionEvent.Event;
+        PixelScriptWriter.EnsurePixelEvent(@event, conversionEvent.Id, nameof(conversionEvent));
+        var ga4 = Ga4Events.For(@event.Name);
+        if (ga4 is not null && !(_ga4EventIds ??= new(StringComparer.Ordinal)).Add(conversionEvent.Id))
+        {
+            ga4 = null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var json = new Utf8JsonWriter(buffer, PixelScriptWriter.JsonOptions))
+        {
+            buffer.Write(Prefix);
+            buffer.Write("{\"ecommerce\":null,\"oaiq\":null},"u8);
+            json.WriteStartObject();
+            json.WriteString(s_event, DataLayerEvent);
+            WriteOaiq(json, conversionEvent);
+            json.WriteEndObject();
+            json.Flush();
+
+            if (ga4 is not null)
+            {
+                buffer.Write(","u8);
+                json.Reset();
+                json.WriteStartObject();
+                json.WriteString(s_event, ga4);
+                WriteOaiq(json, conversionEvent);
+                WriteEcommerce(json, conversionEvent, purchase: ga4 == "purchase");
+                json.WriteEndObject();
+                json.Flush();
+            }
+
+            buffer.Write("]"u8);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes an array from <see cref="Arguments"/> as <c>(window.dataLayer=window.dataLayer||[]).push(…);</c>.</summary>
+    /// <param name="output">Where the script goes.</param>
+    /// <param name="arguments">The array, starting with <see cref="Prefix"/>.</param>
+    public static void WriteCall(IBufferWriter<byte> output, ReadOnlySpan<byte> arguments)
+    {
+        output.Write("(window.dataLayer=window.dataLayer||[]).push("u8);
+        output.Write(arguments[Prefix.Length..^1]);
+        output.Write(");\n"u8);
+    }
+
+    private static void WriteOaiq(Utf8JsonWriter json, ConversionEvent conversionEvent)
+    {
+        var @event = conversionEvent.Event;
+        json.WriteStartObject(s_oaiq);
+        json.WriteString(s_eventId, conversionEvent.Id);
+        json.WriteString(s_eventName, @event.Name);
+        if (@event.CustomEventName is { } customName)
+        {
+            json.WriteString(s_customEventName, customName);
+        }
+        else
+        {
+            json.WriteNull(s_customEventName);
+        }
+
+        if (conversionEvent.PixelId is { } pixelId)
+        {
+            json.WriteString(s_pixelId, pixelId);
+        }
+        else
+        {
+            json.WriteNull(s_pixelId);
+        }
+
+        json.WriteBoolean(s_optOut, conversionEvent.OptOut);
+        json.WritePropertyName(s_data);
+        ConversionsApiJson.WriteData(json, @event.Data, includeConversionsApiOnlyFields: false);
+        json.WriteEndObject();
+    }
+
+    /// <summary>GA4's <c>ecommerce</c> object: amounts in major units (GA4 takes <c>value</c> and <c>price</c> as decimals).</summary>
+    private static void WriteEcommerce(Utf8JsonWriter json, ConversionEvent conversionEvent, bool purchase)
+    {
+        var data = conversionEvent.Event.Data;
+        IReadOnlyList<Content> contents = data switch
+        {
+            ContentsData c => c.Contents,
+            PlanEnrollmentData p => p.Contents,
+            CustomData c => c.Contents,
+            _ => [],
+        };
+
+        json.WriteStartObject(s_ecommerce);
+        if (purchase)
+        {
+            json.WriteString(s_transactionId, conversionEvent.Id);
+        }
+
+        // GA4 needs a currency with any value or price: the event's, or else its items'.
+        var currency = data.Amount?.Currency ?? contents.Select(static c => c.Amount?.Currency).FirstOrDefault(static c => c is not null);
+        if (data.Amount is { } amount)
+        {
+            json.WriteNumber(s_value, amount.MajorUnits);
+        }
+
+        if (currency is not null)
+        {
+            json.WriteString(s_currency, currency);
+        }
+
+        if (contents.Count > 0)
+        {
+            json.WriteStartArray(s_items);
+            foreach (var content in contents)
+            {
+                json.WriteStartObject();
+                if (content.Id is { } id)
+                {
+                    json.WriteString(s_itemId, id);
+                }
+
+                if (content.Name is { } name)
+                {
+                    json.WriteString(s_itemName, name);
+                }
+
+                if (content.Quantity is { } quantity)
+                {
+                    json.WriteNumber(s_quantity, quantity);
+                }
+
+                if (content.Amount is { } price)
+                {
+                    json.WriteNumber(s_price, price.MajorUnits);
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+    }
+}
