@@ -1,3 +1,5 @@
+extern alias BlazorShopApp;
+
 using Microsoft.Playwright;
 
 namespace OaiqPixel.BrowserTests;
@@ -6,7 +8,17 @@ namespace OaiqPixel.BrowserTests;
 /// A Blazor Web App whose router is interactive (Server): route changes happen in the circuit, without a request, and
 /// the interactive <c>&lt;OaiqPixel /&gt;</c> measures them through JS interop with the id the server leg got.
 /// </summary>
-public sealed class InteractiveRouterBrowserTests(InteractiveBlazorShopFixture shop) : IClassFixture<InteractiveBlazorShopFixture>
+public sealed class InteractiveRouterBrowserTests(InteractiveBlazorShopFixture shop) : InteractiveRouterScenario<InteractiveBlazorShopFixture>(shop);
+
+/// <summary>
+/// The same app with its <c>&lt;OaiqPixel /&gt;</c> left static (no render mode) under the interactive router: the pixel
+/// never sees a route change, and the circuit measures each one — and the pages' events — as the interactive pixel does.
+/// </summary>
+public sealed class StaticPixelInteractiveRouterBrowserTests(StaticPixelInteractiveBlazorShopFixture shop) : InteractiveRouterScenario<StaticPixelInteractiveBlazorShopFixture>(shop);
+
+/// <summary>What a visitor of an interactive router does, and what both legs must show for it.</summary>
+public abstract class InteractiveRouterScenario<TFixture>(TFixture shop) : IClassFixture<TFixture>
+    where TFixture : SampleBrowserFixture<BlazorShopApp::BlazorShop.Components.App>
 {
     [Fact]
     public async Task InteractiveRouteChange_PageViewAndPageEventOnBothLegsOnce_PrerenderedPageNotMeasuredAgain()

@@ -111,6 +111,17 @@ public sealed class BlazorShopFixture() : SampleBrowserFixture<BlazorShopApp::Bl
 /// <summary>BlazorShop with an interactive router: <c>&lt;Routes&gt;</c> and <c>&lt;OaiqPixel /&gt;</c> are InteractiveServer.</summary>
 public sealed class InteractiveBlazorShopFixture() : SampleBrowserFixture<BlazorShopApp::BlazorShop.Components.App>(("Shop:GlobalInteractivity", "true"));
 
+/// <summary>
+/// BlazorShop with an interactive router but a static <c>&lt;OaiqPixel /&gt;</c> (no render mode, Shop:StaticPixel): the
+/// circuit measures the route changes the pixel cannot see.
+/// </summary>
+public sealed class StaticPixelInteractiveBlazorShopFixture() : SampleBrowserFixture<BlazorShopApp::BlazorShop.Components.App>(
+    ("Shop:GlobalInteractivity", "true"), ("Shop:StaticPixel", "true"));
+
+/// <summary>BlazorShop with a second pixel, a marketplace seller's (Oaiq:Pixels and Shop:SellerPixelId): the order goes to each by measureSingle.</summary>
+public sealed class BlazorShopTwoPixelsFixture() : SampleBrowserFixture<BlazorShopApp::BlazorShop.Components.App>(
+    ("Oaiq:Pixels:0:PixelId", MinimalShopTwoPixelsFixture.SellerPixel), ("Shop:SellerPixelId", MinimalShopTwoPixelsFixture.SellerPixel));
+
 /// <summary>MinimalShop: minimal API pages, Razor Pages and a RazorComponentResult page.</summary>
 public sealed class MinimalShopFixture() : SampleBrowserFixture<MinimalShopApp::MinimalShop.Pages.PricingModel>;
 
