@@ -7,6 +7,8 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Playwright;
 using OaiqPixel.Sandbox;
 
@@ -30,6 +32,9 @@ public abstract class SampleBrowserFixture<TEntryPoint>(params (string Key, stri
 
     public OaiqSandbox Sandbox => _factory!.Services.GetRequiredService<OaiqSandbox>();
 
+    /// <summary>What the app logged, beside its own providers.</summary>
+    public FakeLogCollector Logs => _factory!.Services.GetFakeLogCollector();
+
     public int AbortedRequests => Volatile.Read(ref _abortedRequests);
 
     public async Task InitializeAsync()
@@ -44,6 +49,8 @@ public abstract class SampleBrowserFixture<TEntryPoint>(params (string Key, stri
             {
                 builder.UseSetting(key, value);
             }
+
+            builder.ConfigureLogging(logging => logging.AddFakeLogging());
         });
         _factory.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
         _factory.StartServer();
