@@ -145,13 +145,12 @@ function watchNavigation() {
   if (!blazor || typeof blazor.addEventListener !== "function") {
     return; // blazor.web.js not started yet (autostart="false"), or not on the page: unknown
   }
-  // Loaded after the document left its first address (a circuit's import() on a page without the pixel): an enhanced
-  // navigation may have gone unseen, so the answer stays unknown.
+  // Loaded after the document left its first address: a circuit's import() on a document whose first page had no pixel
+  // data (the <script> tag would have loaded this module). Any pixel data it finds came with an enhanced navigation, as an
+  // interactive router never changes the static <head>: pages change by requests.
   const first = performance.getEntriesByType("navigation")[0];
-  if (first && first.name.split("#")[0] !== location.href.split("#")[0]) {
-    return;
-  }
-  state.navigation = "none";
+  const late = first && first.name.split("#")[0] !== location.href.split("#")[0];
+  state.navigation = late ? "request" : "none";
   blazor.addEventListener("enhancednavigationstart", () => { state.navigation = "request"; });
 }
 
