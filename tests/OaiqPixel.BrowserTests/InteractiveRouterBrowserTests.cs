@@ -1,3 +1,5 @@
+extern alias BlazorShopApp;
+
 using Microsoft.Playwright;
 
 namespace OaiqPixel.BrowserTests;
@@ -6,8 +8,28 @@ namespace OaiqPixel.BrowserTests;
 /// A Blazor Web App whose router is interactive (Server): route changes happen in the circuit, without a request, and
 /// the interactive <c>&lt;OaiqPixel /&gt;</c> measures them through JS interop with the id the server leg got.
 /// </summary>
-public sealed class InteractiveRouterBrowserTests(InteractiveBlazorShopFixture shop) : IClassFixture<InteractiveBlazorShopFixture>
+public sealed class InteractiveRouterBrowserTests(InteractiveBlazorShopFixture shop) : InteractiveRouterScenario<InteractiveBlazorShopFixture>(shop)
 {
+    protected override int StaticPixelLogs => 0;
+}
+
+/// <summary>
+/// The same app with its <c>&lt;OaiqPixel /&gt;</c> left static (no render mode) under the interactive router: the pixel
+/// never sees a route change, and the circuit measures each one — and the pages' events — as the interactive pixel does,
+/// saying so once in the log (57) with the fix.
+/// </summary>
+public sealed class StaticPixelInteractiveRouterBrowserTests(StaticPixelInteractiveBlazorShopFixture shop) : InteractiveRouterScenario<StaticPixelInteractiveBlazorShopFixture>(shop)
+{
+    protected override int StaticPixelLogs => 1;
+}
+
+/// <summary>What a visitor of an interactive router does, and what both legs must show for it.</summary>
+public abstract class InteractiveRouterScenario<TFixture>(TFixture shop) : IClassFixture<TFixture>
+    where TFixture : SampleBrowserFixture<BlazorShopApp::BlazorShop.Components.App>
+{
+    /// <summary>How many times the app says its <c>&lt;OaiqPixel /&gt;</c> is static under the interactive router (log 57).</summary>
+    protected abstract int StaticPixelLogs { get; }
+
     [Fact]
     public async Task InteractiveRouteChange_PageViewAndPageEventOnBothLegsOnce_PrerenderedPageNotMeasuredAgain()
     {
@@ -37,5 +59,8 @@ public sealed class InteractiveRouterBrowserTests(InteractiveBlazorShopFixture s
         await BothLegs.AssertPairedAsync(shop.Sandbox);
         Assert.EndsWith("/products/sku-1", Assert.Single(shop.Sandbox.ServerEvents, e => e.Type == "contents_viewed").SourceUrl, StringComparison.Ordinal);
         Assert.Equal(0, shop.AbortedRequests);
+        var logs = shop.Logs.GetSnapshot().Where(r => r.Category?.StartsWith("OaiqPixel", StringComparison.Ordinal) == true).ToList();
+        Assert.Equal(StaticPixelLogs, logs.Count(r => r.Id.Id == 57));
+        Assert.DoesNotContain(logs, r => r.Id.Id == 58);
     }
 }

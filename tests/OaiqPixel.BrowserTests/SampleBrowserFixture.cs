@@ -7,6 +7,8 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Playwright;
 using OaiqPixel.Sandbox;
 
@@ -30,6 +32,9 @@ public abstract class SampleBrowserFixture<TEntryPoint>(params (string Key, stri
 
     public OaiqSandbox Sandbox => _factory!.Services.GetRequiredService<OaiqSandbox>();
 
+    /// <summary>What the app logged, beside its own providers.</summary>
+    public FakeLogCollector Logs => _factory!.Services.GetFakeLogCollector();
+
     public int AbortedRequests => Volatile.Read(ref _abortedRequests);
 
     public async Task InitializeAsync()
@@ -44,6 +49,8 @@ public abstract class SampleBrowserFixture<TEntryPoint>(params (string Key, stri
             {
                 builder.UseSetting(key, value);
             }
+
+            builder.ConfigureLogging(logging => logging.AddFakeLogging());
         });
         _factory.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
         _factory.StartServer();
@@ -110,6 +117,17 @@ public sealed class BlazorShopFixture() : SampleBrowserFixture<BlazorShopApp::Bl
 
 /// <summary>BlazorShop with an interactive router: <c>&lt;Routes&gt;</c> and <c>&lt;OaiqPixel /&gt;</c> are InteractiveServer.</summary>
 public sealed class InteractiveBlazorShopFixture() : SampleBrowserFixture<BlazorShopApp::BlazorShop.Components.App>(("Shop:GlobalInteractivity", "true"));
+
+/// <summary>
+/// BlazorShop with an interactive router but a static <c>&lt;OaiqPixel /&gt;</c> (no render mode, Shop:StaticPixel): the
+/// circuit measures the route changes the pixel cannot see.
+/// </summary>
+public sealed class StaticPixelInteractiveBlazorShopFixture() : SampleBrowserFixture<BlazorShopApp::BlazorShop.Components.App>(
+    ("Shop:GlobalInteractivity", "true"), ("Shop:StaticPixel", "true"));
+
+/// <summary>BlazorShop with a second pixel, a marketplace seller's (Oaiq:Pixels and Shop:SellerPixelId): the order goes to each by measureSingle.</summary>
+public sealed class BlazorShopTwoPixelsFixture() : SampleBrowserFixture<BlazorShopApp::BlazorShop.Components.App>(
+    ("Oaiq:Pixels:0:PixelId", MinimalShopTwoPixelsFixture.SellerPixel), ("Shop:SellerPixelId", MinimalShopTwoPixelsFixture.SellerPixel));
 
 /// <summary>MinimalShop: minimal API pages, Razor Pages and a RazorComponentResult page.</summary>
 public sealed class MinimalShopFixture() : SampleBrowserFixture<MinimalShopApp::MinimalShop.Pages.PricingModel>;

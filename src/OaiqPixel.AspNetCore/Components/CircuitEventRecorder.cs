@@ -35,6 +35,10 @@ internal sealed class CircuitEventRecorder(
 
     // The circuit is one page to its data layer: a conversion's copies under one id push one GA4 event.
     private readonly DataLayerWriter _dataLayer = new();
+
+    // Logs 57 and 58 are a fix to make in the app, not news about a visitor: once per process is enough.
+    private static int s_routeChangesLogged;
+
     private Task<IJSObjectReference>? _module;
 
     /// <summary>Records an event on both legs; returns its id.</summary>
@@ -56,6 +60,92 @@ internal sealed class CircuitEventRecorder(
         {
             TrackCore(global::OaiqPixel.OaiqEvent.PageViewed(pageData), null, user, optOut: false, serverLeg: options.Value.ConversionsApi.SendPageViews);
         }
+    }
+
+    /// <summary>
+    /// The address changed while no interactive <c>&lt;OaiqPixel /&gt;</c> runs in this circuit: when the page's router is
+    /// interactive (the pixel in its <c>&lt;head&gt;</c> is static, so nothing else sees the change), measures the new
+    /// page's <c>page_viewed</c> as the pixel would have (when the pages' data measure one); when the page changes pages
+    /// by requests (enhanced navigation), does nothing — each request measures its page.
+    /// </summary>
+    public async Task TrackRouteChangeAsync()
+    {
+        try
+        {
+            var navigation = await GetNavigationAsync();
+            if (navigation is PageNavigation.Circuit or PageNavigation.CircuitWithoutPageView)
+            {
+                if (Interlocked.Exchange(ref s_routeChangesLogged, 1) == 0)
+                {
+                    ComponentsLog.StaticPixelRouteChangesMeasured(logger);
+                }
+
+                if (navigation is PageNavigation.Circuit)
+                {
+                    TrackPageView(pageData: null, user: null, pageView: true);
+                }
+            }
+            else if (navigation is PageNavigation.Unknown && Interlocked.Exchange(ref s_routeChangesLogged, 1) == 0)
+            {
+                ComponentsLog.StaticPixelRouteChangesNotMeasured(logger);
+            }
+            else if (navigation is PageNavigation.Failed)
+            {
+                ComponentsLog.CircuitEventDropped(logger, OaiqEventNames.PageViewed, "the page did not say through JS interop how it changes pages");
+            }
+        }
+        catch (Exception ex)
+        {
+            ComponentsLog.CircuitFailed(logger, OaiqEventNames.PageViewed, ex);
+        }
+    }
+
+    /// <summary>
+    /// How the page changes pages (asked of the Blazor module once per circuit): by requests, each measuring its page, or
+    /// by an interactive router in this circuit, where only the circuit sees a route change.
+    /// </summary>
+    public Task<PageNavigation> GetNavigationAsync()
+    {
+        if (state.Navigation is { } asked)
+        {
+            return asked;
+        }
+
+        // Kept for the next question unless it is answered already (a failure before any round trip): then asked again.
+        var asking = AskNavigationAsync();
+        if (!asking.IsCompleted)
+        {
+            state.Navigation = asking;
+        }
+
+        return asking;
+    }
+
+    private async Task<PageNavigation> AskNavigationAsync()
+    {
+        try
+        {
+            return await (await GetModuleAsync()).InvokeAsync<string?>("navigation") switch
+            {
+                "request" => PageNavigation.Request,
+                "circuit" => PageNavigation.Circuit,
+                "circuit-no-view" => PageNavigation.CircuitWithoutPageView,
+                "no-pixel" => NotYet(PageNavigation.NoPixel),
+                _ => PageNavigation.Unknown,
+            };
+        }
+        catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException or InvalidOperationException)
+        {
+            return NotYet(PageNavigation.Failed);
+        }
+    }
+
+    // An answer that may change (the page may answer once the circuit reconnects, or a later page carry pixel data): ask
+    // again next time.
+    private PageNavigation NotYet(PageNavigation answer)
+    {
+        state.Navigation = null;
+        return answer;
     }
 
     private string TrackCore(global::OaiqPixel.OaiqEvent oaiqEvent, string? eventId, UserData? user, bool optOut, bool serverLeg, string? pixelId = null)

@@ -3,7 +3,8 @@ namespace OaiqPixel.AspNetCore.Components;
 /// <summary>
 /// A circuit's tracking state (scoped: one per interactive server circuit, unused in a request's scope): whether this
 /// scope is a circuit, where it started, whether the address changed since, whether an interactive
-/// <c>&lt;OaiqPixel /&gt;</c> measures its route changes, and the visitor context read from the page.
+/// <c>&lt;OaiqPixel /&gt;</c> measures its route changes, how the page changes pages, and the visitor context read from
+/// the page.
 /// </summary>
 internal sealed class CircuitTracking
 {
@@ -18,6 +19,12 @@ internal sealed class CircuitTracking
 
     /// <summary>Whether an interactive <c>&lt;OaiqPixel /&gt;</c> runs in this circuit: its router's route changes are measured here.</summary>
     public bool HasInteractivePixel { get; set; }
+
+    /// <summary>
+    /// How the page changes pages, once asked (<see cref="CircuitEventRecorder.GetNavigationAsync"/>): a document keeps one
+    /// way for its life (an interactive router stays; enhanced navigation never gives way to one).
+    /// </summary>
+    public Task<PageNavigation>? Navigation { get; set; }
 
     /// <summary>The visitor context last read from the page, or <see langword="null"/> (read again after a navigation).</summary>
     public VisitorContext? Visitor { get; set; }

@@ -35,4 +35,12 @@ internal static partial class ComponentsLog
     [LoggerMessage(EventId = 56, EventName = "CircuitFailed", Level = LogLevel.Error,
         Message = "Recording '{EventName}' in an interactive circuit failed; the circuit goes on.")]
     public static partial void CircuitFailed(ILogger logger, string eventName, Exception exception);
+
+    [LoggerMessage(EventId = 57, EventName = "StaticPixelRouteChangesMeasured", Level = LogLevel.Information,
+        Message = "The router changes pages in the interactive circuit while <OaiqPixel /> has no render mode: each route change's page_viewed and the pages' events are measured through the circuit, without the pixel's User and PageData. Give the pixel the router's render mode (<OaiqPixel @rendermode=\"InteractiveServer\" />) to measure them with those.")]
+    public static partial void StaticPixelRouteChangesMeasured(ILogger logger);
+
+    [LoggerMessage(EventId = 58, EventName = "StaticPixelRouteChangesNotMeasured", Level = LogLevel.Warning,
+        Message = "The address changed in an interactive circuit while <OaiqPixel /> has no render mode, and the page could not tell whether its router is interactive (Blazor's enhancednavigationstart event was not observable: blazor.web.js started after the page loaded?): route changes in the circuit are not measured. Give the pixel the router's render mode (<OaiqPixel @rendermode=\"InteractiveServer\" />).")]
+    public static partial void StaticPixelRouteChangesNotMeasured(ILogger logger);
 }

@@ -8,7 +8,9 @@ namespace OaiqPixel.AspNetCore.Components;
 /// <summary>
 /// Marks the scope of an interactive server circuit as one (<see cref="CircuitTracking.IsCircuit"/>), so
 /// <see cref="IConversionTracker"/> records through the circuit (JS interop for the browser leg) instead of looking for a
-/// request, and follows the circuit's address: after a navigation the visitor context is read from the new page.
+/// request, and follows the circuit's address: after a navigation the visitor context is read from the new page, and,
+/// when no interactive <c>&lt;OaiqPixel /&gt;</c> runs in the circuit, an interactive router's route change is measured
+/// here (<see cref="CircuitEventRecorder.TrackRouteChangeAsync"/>).
 /// </summary>
 internal sealed class OaiqCircuitHandler : CircuitHandler, IDisposable
 {
@@ -46,5 +48,10 @@ internal sealed class OaiqCircuitHandler : CircuitHandler, IDisposable
     {
         _state.Navigated = true;
         _state.Visitor = null;
+        if (!_state.HasInteractivePixel && _services.GetService<CircuitEventRecorder>() is { } recorder)
+        {
+            // The page's <OaiqPixel /> is static (or missing): it never sees a change made without a request.
+            _ = recorder.TrackRouteChangeAsync();
+        }
     }
 }

@@ -112,7 +112,8 @@ public sealed class OaiqEvent : ComponentBase
                 return;
             }
 
-            if (HttpContext is null && RendererInfo.IsInteractive && RecordedWhilePrerendering())
+            var prerendered = HttpContext is null && RendererInfo.IsInteractive ? RecordedWhilePrerendering() : false;
+            if (prerendered == true)
             {
                 return;
             }
@@ -132,13 +133,42 @@ public sealed class OaiqEvent : ComponentBase
                 PlanIdValue = PlanId,
                 Tag = "<OaiqEvent>",
             }.Build();
-            if (string.IsNullOrWhiteSpace(Pixel))
+            if (prerendered is null)
             {
-                tracker.Track(oaiqEvent, EventId, User, OptOut);
+                _ = TrackIfRoutedInCircuitAsync(tracker, oaiqEvent, logger);
             }
             else
             {
-                tracker.TrackSingle(Pixel, oaiqEvent, EventId, User, OptOut);
+                Track(tracker, oaiqEvent);
+            }
+        }
+        catch (Exception ex)
+        {
+            ComponentsLog.EventComponentFailed(logger, ex);
+        }
+    }
+
+    private void Track(IConversionTracker tracker, global::OaiqPixel.OaiqEvent oaiqEvent)
+    {
+        if (string.IsNullOrWhiteSpace(Pixel))
+        {
+            tracker.Track(oaiqEvent, EventId, User, OptOut);
+        }
+        else
+        {
+            tracker.TrackSingle(Pixel, oaiqEvent, EventId, User, OptOut);
+        }
+    }
+
+    // The page's <OaiqPixel /> is static and the address changed since the circuit started: the page was rendered here
+    // by an interactive router (record), or prerendered by an enhanced navigation's request, which recorded it (do not).
+    private async Task TrackIfRoutedInCircuitAsync(IConversionTracker tracker, global::OaiqPixel.OaiqEvent oaiqEvent, ILogger logger)
+    {
+        try
+        {
+            if (await Services.GetRequiredService<CircuitEventRecorder>().GetNavigationAsync() is PageNavigation.Circuit or PageNavigation.CircuitWithoutPageView)
+            {
+                Track(tracker, oaiqEvent);
             }
         }
         catch (Exception ex)
@@ -149,9 +179,10 @@ public sealed class OaiqEvent : ComponentBase
 
     /// <summary>
     /// Whether this circuit instance shows a page that was prerendered (where the event was recorded already): the
-    /// render mode prerenders, and no interactive router changed the page since the circuit started.
+    /// render mode prerenders, and no interactive router changed the page since the circuit started. <see langword="null"/>:
+    /// it depends on how the page changes pages (the page's <c>&lt;OaiqPixel /&gt;</c> is static, and the address changed).
     /// </summary>
-    private bool RecordedWhilePrerendering()
+    private bool? RecordedWhilePrerendering()
     {
         var prerenders = AssignedRenderMode switch
         {
@@ -165,7 +196,12 @@ public sealed class OaiqEvent : ComponentBase
             return false;
         }
 
-        return Services.GetService<CircuitTracking>() is not { HasInteractivePixel: true } circuit
-            || (!circuit.Navigated && string.Equals(Navigation.Uri, circuit.StartUri, StringComparison.Ordinal));
+        if (Services.GetService<CircuitTracking>() is not { IsCircuit: true } circuit
+            || (!circuit.Navigated && string.Equals(Navigation.Uri, circuit.StartUri, StringComparison.Ordinal)))
+        {
+            return true;
+        }
+
+        return circuit.HasInteractivePixel ? false : null;
     }
 }

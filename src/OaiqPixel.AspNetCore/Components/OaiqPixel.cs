@@ -29,8 +29,9 @@ namespace OaiqPixel.AspNetCore.Components;
 /// <para>
 /// Give it the render mode of <c>&lt;Routes&gt;</c> when the router is interactive
 /// (<c>&lt;OaiqPixel @rendermode="InteractiveServer" /&gt;</c>, as the template does for <c>&lt;HeadOutlet&gt;</c>): it
-/// then measures each interactive route change as <c>page_viewed</c> on both legs, through JS interop. Needs
-/// <c>AddOaiqTracking</c>; renders nothing without it.
+/// then measures each interactive route change as <c>page_viewed</c> on both legs, through JS interop. Left static under an
+/// interactive router, the circuit still measures route changes and the pages' events, but without <see cref="User"/> and
+/// <see cref="PageData"/>, and logs so once (log 57). Needs <c>AddOaiqTracking</c>; renders nothing without it.
 /// </para>
 /// </remarks>
 // Streaming rendering addresses a component by boundary markers, which only components that stream get: with them, an

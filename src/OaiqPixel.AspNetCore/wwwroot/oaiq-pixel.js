@@ -1,5 +1,5 @@
 // OaiqPixel for Blazor Web Apps: the page carries its pixel calls as data (<script type="application/json"
-// data-oaiq-page>, written by <OaiqPixel />), and this module applies them once per event id — on the full load, after
+// data-oaiq-page>, written by <OaiqPixel />), and this module applies each event's call once — on the full load, after
 // each enhanced navigation or enhanced form post, after each streaming-rendering update, and when an interactive circuit
 // hands it a call through JS interop (measure()). Blazor patches the DOM without running scripts; this module watches
 // the DOM instead, so the pixel keeps no inline script and needs no 'unsafe-inline' or 'unsafe-eval' (the <script
@@ -7,13 +7,16 @@
 const selector = "script[type='application/json'][data-oaiq-page]";
 
 // One state per document, whichever URL loaded this module (the <script> tag and a circuit's import() may name it
-// differently, e.g. through an import map's fingerprinted URL): an event id is measured once per document.
+// differently, e.g. through an import map's fingerprinted URL): an event's call is applied once per document.
 const state = window.__oaiqPixel || (window.__oaiqPixel = {
-  measured: new Set(),   // event ids already measured: a re-sent call is not measured again
+  measured: new Set(),   // keys of the event calls already applied (eventKeyOf): a re-sent call is not measured again
   seenText: new WeakMap(), // data element -> the text last applied, so an unchanged element costs nothing
   initialized: {},       // pixel id -> its init arguments applied, as JSON: a changed user object is applied again
   consent: null,         // the consent last applied (true / false), or null before any
   visitor: null,         // the newest page's protected visitor context, read by an interactive circuit
+  pageSeen: false,       // whether a page's data was seen in this document
+  pageView: false,       // whether the newest page's data measured page_viewed
+  navigation: null,      // "request" once Blazor started an enhanced navigation, "none" while it has not, null unknown
   started: false,
 });
 
@@ -44,22 +47,32 @@ function load(sdkUrl) {
   (first && first.parentNode ? first.parentNode : document.head).insertBefore(js, first || null);
 }
 
-// The key an event's call is applied once under: its event id, and for the data layer's pushes a key of their own (with
-// Oaiq:BrowserLeg Both the pixel's measure and the pushes share one event id, and each is applied once).
+// The key an event's call is applied once under: the spec's deduplication key (§5: pixel, event name or custom event
+// name, event id) with the command, so one id sent to two pixels with measureSingle, or shared by two event names,
+// reaches the SDK for each; the data layer's pushes have keys of their own (with Oaiq:BrowserLeg Both the pixel's measure
+// and the pushes share one event id, and each is applied once). Null: not an event's call.
 function eventKeyOf(call) {
   if (call[0] === "dataLayer") {
     for (const push of call.slice(1)) {
-      if (push && push.oaiq && typeof push.oaiq.event_id === "string") {
-        return "dataLayer:" + push.oaiq.event_id;
+      const event = push && push.oaiq;
+      if (event && typeof event.event_id === "string") {
+        return JSON.stringify(["dataLayer", event.pixel_id || null, event.event_name || null, event.custom_event_name || null, event.event_id]);
       }
     }
     return null;
   }
-  const options = call[0] === "measure" ? call[3] : call[0] === "measureSingle" ? call[4] : undefined;
-  return options && typeof options.event_id === "string" ? options.event_id : null;
+  const single = call[0] === "measureSingle";
+  if (!single && call[0] !== "measure") {
+    return null;
+  }
+  const options = single ? call[4] : call[3];
+  if (!options || typeof options.event_id !== "string") {
+    return null;
+  }
+  return JSON.stringify([call[0], single ? call[1] : null, single ? call[2] : call[1], options.custom_event_name || null, options.event_id]);
 }
 
-// Applies pixel calls: consent when it changes, init when its arguments change, each measure once per event id.
+// Applies pixel calls: consent when it changes, init when its arguments change, each event's call once (eventKeyOf).
 function apply(calls) {
   for (const call of calls) {
     if (!Array.isArray(call) || call.length === 0) {
@@ -79,11 +92,11 @@ function apply(calls) {
       }
       state.initialized[pixel] = text;
     } else {
-      const id = eventKeyOf(call);
-      if (id === null || state.measured.has(id)) {
+      const key = eventKeyOf(call);
+      if (key === null || state.measured.has(key)) {
         continue;
       }
-      state.measured.add(id);
+      state.measured.add(key);
       if (call[0] === "dataLayer") {
         // A tag manager's data layer (Oaiq:BrowserLeg DataLayer or Both): the pushes as the server wrote them.
         const layer = window.dataLayer = window.dataLayer || [];
@@ -110,6 +123,7 @@ function scan() {
     } catch {
       continue; // not ours, or cut short: the page still works
     }
+    state.pageSeen = true;
     if (typeof page.visitor === "string") {
       state.visitor = page.visitor;
     }
@@ -117,9 +131,27 @@ function scan() {
       load(page.sdk);
     }
     if (Array.isArray(page.calls)) {
+      state.pageView = page.calls.some(c => Array.isArray(c) && c[0] === "measure" && c[1] === "page_viewed");
       apply(page.calls);
     }
   }
+}
+
+// Whether Blazor changes pages by requests: it announces each enhanced navigation (a link, a form post, back/forward,
+// NavigationManager without an interactive router) before it fetches the page — and before it tells a circuit the
+// address changed. An interactive router changes pages in its circuit and announces nothing.
+function watchNavigation() {
+  const blazor = window.Blazor;
+  if (!blazor || typeof blazor.addEventListener !== "function") {
+    return; // blazor.web.js not started yet (autostart="false"), or not on the page: unknown
+  }
+  // Loaded after the document left its first address: a circuit's import() on a document whose first page had no pixel
+  // data (the <script> tag would have loaded this module). Any pixel data it finds came with an enhanced navigation, as an
+  // interactive router never changes the static <head>: pages change by requests.
+  const first = performance.getEntriesByType("navigation")[0];
+  const late = first && first.name.split("#")[0] !== location.href.split("#")[0];
+  state.navigation = late ? "request" : "none";
+  blazor.addEventListener("enhancednavigationstart", () => { state.navigation = "request"; });
 }
 
 let scheduled = false;
@@ -135,6 +167,7 @@ function start() {
     return;
   }
   state.started = true;
+  watchNavigation();
   scan();
   // Enhanced navigation, enhanced forms and streaming rendering replace or edit the data element in place.
   new MutationObserver(schedule).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
@@ -165,4 +198,27 @@ export async function visitor() {
   await ready;
   scan();
   return state.visitor;
+}
+
+/**
+ * How this document changes pages, for an interactive circuit told the address changed while no interactive
+ * <OaiqPixel /> runs in it: "request" (enhanced navigation: each page's request measures it), "circuit" (an interactive
+ * router: nothing else measures the change; the pages' data measure page_viewed), "circuit-no-view" (the same, but the
+ * pages' data do not measure page_viewed), "unknown" (Blazor's navigation events were not observable), or "no-pixel" (no
+ * page in this document carried pixel data: nothing to measure with).
+ * @returns {Promise<string>}
+ */
+export async function navigation() {
+  await ready;
+  scan();
+  if (!state.pageSeen) {
+    return "no-pixel";
+  }
+  if (state.navigation === "request") {
+    return "request";
+  }
+  if (state.navigation === null) {
+    return "unknown";
+  }
+  return state.pageView ? "circuit" : "circuit-no-view";
 }
