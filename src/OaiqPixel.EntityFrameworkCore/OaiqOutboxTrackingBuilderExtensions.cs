@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OaiqPixel;
 using OaiqPixel.AspNetCore;
 using OaiqPixel.AspNetCore.ConversionsApi;
+using OaiqPixel.AspNetCore.Diagnostics;
 using OaiqPixel.EntityFrameworkCore;
 using OaiqPixel.EntityFrameworkCore.Dispatching;
 using OaiqPixel.EntityFrameworkCore.Internal;
@@ -74,6 +75,7 @@ public static class OaiqOutboxTrackingBuilderExtensions
         services.TryAddSingleton<OutboxSessionServices>();
         services.TryAddSingleton<OutboxInterceptor>();
         services.TryAddSingleton<IOaiqOutbox, OaiqOutboxInspector>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOaiqStoreInspector, OutboxStoreInspector>());
         services.TryAddSingleton<IOaiqBrowserLegGate, OutboxBrowserLegGate>();
 
         // Direct use of the sink saves at once; the request's events join its unit of work; the in-memory queue stays
