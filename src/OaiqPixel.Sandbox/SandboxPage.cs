@@ -67,7 +67,7 @@ internal static class SandboxPage
         }
         else
         {
-            html.Append("<table><thead><tr><th>Pixel</th><th>Event id</th><th>Browser (pixel)</th><th>Server (Conversions API)</th><th>oppref</th><th>Page</th><th>Check</th><th>Last seen</th></tr></thead><tbody>");
+            html.Append("<table id=\"events\"><thead><tr><th>Pixel</th><th>Event id</th><th>Browser (pixel)</th><th>Server (Conversions API)</th><th>oppref</th><th>Page</th><th>Check</th><th>Last seen</th></tr></thead><tbody>");
             foreach (var row in rows)
             {
                 var bad = row.Problems.Any(p => ProblemClass(p) == "bad");
