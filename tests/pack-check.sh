@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Pack-and-consume check: packs OaiqPixel.Abstractions, OaiqPixel.AspNetCore, OaiqPixel.EntityFrameworkCore and
-# OaiqPixel.Testing into a temporary
+# Pack-and-consume check: packs OaiqPixel.Abstractions, OaiqPixel.AspNetCore, OaiqPixel.EntityFrameworkCore,
+# OaiqPixel.Testing and OaiqPixel.Sandbox (the development page, without EF Core) into a temporary
 # folder, checks what the packages hold (their own README for NuGet readers, XML docs, license expression: MIT, or MIT
 # AND MPL-2.0 for the one that embeds the Public Suffix List, the icon, the repository and project URLs with the commit,
 # .snupkg symbols whose PDB carries the Source Link map to that commit), then builds a throw-away MVC app that restores
@@ -25,7 +25,7 @@ source tests/lib/check.sh
 
 cleanup() {
   stop_app
-  forget_packed "$version" oaiqpixel.abstractions oaiqpixel.aspnetcore oaiqpixel.testing
+  forget_packed "$version" oaiqpixel.abstractions oaiqpixel.aspnetcore oaiqpixel.testing oaiqpixel.sandbox
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -38,7 +38,7 @@ done
 
 # 1. Pack both libraries (deterministic CI build: SourceLink-ready, untracked sources embedded, symbols as .snupkg).
 packages="$work/packages"
-for project in OaiqPixel.Abstractions OaiqPixel.AspNetCore OaiqPixel.EntityFrameworkCore OaiqPixel.Testing; do
+for project in OaiqPixel.Abstractions OaiqPixel.AspNetCore OaiqPixel.EntityFrameworkCore OaiqPixel.Testing OaiqPixel.Sandbox; do
   step "packing $project $version"
   # Built into the temporary folder (artifacts layout), so the solution's own bin/ and obj/ stay as they are.
   if ! dotnet pack "src/$project/$project.csproj" -c Release -o "$packages" -p:Version="$version" -p:MinVerVersionOverride="$version" \
@@ -55,7 +55,7 @@ done
 repository_url=$(dotnet msbuild src/OaiqPixel.Abstractions/OaiqPixel.Abstractions.csproj -getProperty:RepositoryUrl -nologo 2>/dev/null)
 raw_url=$(sed -E 's#^https://github\.com/#https://raw.githubusercontent.com/#' <<<"$repository_url")
 grep -qE '^https://github\.com/[^/]+/[^/]+$' <<<"$repository_url" || fail "RepositoryUrl is not a https://github.com/owner/name address: '$repository_url'"
-for id in OaiqPixel.Abstractions OaiqPixel.AspNetCore OaiqPixel.EntityFrameworkCore OaiqPixel.Testing; do
+for id in OaiqPixel.Abstractions OaiqPixel.AspNetCore OaiqPixel.EntityFrameworkCore OaiqPixel.Testing OaiqPixel.Sandbox; do
   nupkg="$packages/$id.$version.nupkg"
   snupkg="$packages/$id.$version.snupkg"
   [ -f "$nupkg" ] || { fail "$id: no .nupkg"; continue; }
@@ -110,6 +110,11 @@ grep -q "<dependency id=\"OaiqPixel.Abstractions\" version=\"$version\"" <<<"$as
 outbox_nuspec=$(unzip -p "$packages/OaiqPixel.EntityFrameworkCore.$version.nupkg" OaiqPixel.EntityFrameworkCore.nuspec)
 grep -q "<dependency id=\"OaiqPixel.AspNetCore\" version=\"$version\"" <<<"$outbox_nuspec" || fail "OaiqPixel.EntityFrameworkCore does not depend on OaiqPixel.AspNetCore $version"
 grep -q "<dependency id=\"Microsoft.EntityFrameworkCore.Relational\"" <<<"$outbox_nuspec" || fail "OaiqPixel.EntityFrameworkCore does not depend on Microsoft.EntityFrameworkCore.Relational"
+# The development page shows the outbox through a seam of OaiqPixel.AspNetCore: an app without EF Core gets none with it.
+sandbox_nuspec=$(unzip -p "$packages/OaiqPixel.Sandbox.$version.nupkg" OaiqPixel.Sandbox.nuspec)
+grep -q "<dependency id=\"OaiqPixel.AspNetCore\" version=\"$version\"" <<<"$sandbox_nuspec" || fail "OaiqPixel.Sandbox does not depend on OaiqPixel.AspNetCore $version"
+grep -q "<dependency id=\"OaiqPixel.Testing\" version=\"$version\"" <<<"$sandbox_nuspec" || fail "OaiqPixel.Sandbox does not depend on OaiqPixel.Testing $version"
+grep -qi "EntityFrameworkCore" <<<"$sandbox_nuspec" && fail "OaiqPixel.Sandbox depends on EF Core: $(grep -i EntityFrameworkCore <<<"$sandbox_nuspec")"
 
 # 3. A throw-away MVC app outside the repository (no Directory.*.props), consuming the packed packages.
 app="$work/app"

@@ -1,5 +1,4 @@
 using BlazorShop.Components;
-using OaiqPixel.Sandbox;
 
 var builder = WebApplication.CreateBuilder(args);
 

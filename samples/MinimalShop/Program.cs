@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using MinimalShop;
 using MinimalShop.Components;
 using OaiqPixel;
-using OaiqPixel.Sandbox;
 
 // Minimal APIs rendering their own HTML, beside the two other renderers a minimal app often has: Razor Pages (Pages/)
 // and Razor components returned as results (Components/). Each page gets the pixel by the same rules.

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using MvcShop.Consent;
 using MvcShop.Data;
 using MvcShop.Models;
-using OaiqPixel.Sandbox;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using OaiqPixel;
 using OaiqPixel.AspNetCore;
 using OaiqPixel.AspNetCore.ConversionsApi;
+using OaiqPixel.AspNetCore.Diagnostics;
 using OaiqPixel.EntityFrameworkCore;
 using OaiqPixel.EntityFrameworkCore.Dispatching;
 using OaiqPixel.EntityFrameworkCore.Internal;
@@ -80,6 +81,7 @@ public static class OaiqOutboxTrackingBuilderExtensions
         services.TryAddSingleton<OutboxSessionServices>();
         services.TryAddSingleton<OutboxInterceptor>();
         services.TryAddSingleton<IOaiqOutbox, OaiqOutboxInspector>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOaiqStoreInspector, OutboxStoreInspector>());
         services.TryAddSingleton<IOaiqBrowserLegGate, OutboxBrowserLegGate>();
 
         // The core's pipeline hands the outbox each finished record: a request's joins its unit of work, any other is written

@@ -2,8 +2,11 @@ namespace OaiqPixel.Sandbox;
 
 /// <summary>
 /// What the development sandbox saw: the pixel calls reported by the sandbox SDK, the events the sandbox Conversions
-/// API accepted, and the batches it refused. In memory, newest kept, bounded; a singleton in Development only.
+/// API accepted, the batches it refused, and why the app decided not to send an event's server leg (read from the
+/// library's numbered logs as they are written). In memory, newest kept, bounded; a singleton registered by
+/// <c>AddOaiqSandbox()</c>.
 /// </summary>
+/// <param name="timeProvider">The clock for arrival times and the grace period of a leg still to come.</param>
 public sealed class OaiqSandbox(TimeProvider timeProvider)
 {
     private const int Capacity = 2_000;
@@ -13,6 +16,9 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
     private readonly List<SandboxBrowserCall> _browserCalls = [];
     private readonly List<SandboxServerEvent> _serverEvents = [];
     private readonly List<SandboxRejection> _rejections = [];
+    private readonly Dictionary<string, string> _notSent = new(StringComparer.Ordinal);
+    private readonly Queue<string> _notSentOrder = new();
+    private string? _serverLegOff;
 
     /// <summary>The clock used for arrival times.</summary>
     public TimeProvider TimeProvider { get; } = timeProvider;
@@ -53,12 +59,54 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
         }
     }
 
+    /// <summary>Adds pixel calls reported by a browser's stub SDK.</summary>
+    /// <param name="calls">The calls, oldest first.</param>
     public void Add(IEnumerable<SandboxBrowserCall> calls) => Append(_browserCalls, calls);
 
+    /// <summary>Adds events the sandbox Conversions API accepted.</summary>
+    /// <param name="events">The events, in the order received.</param>
     public void Add(IEnumerable<SandboxServerEvent> events) => Append(_serverEvents, events);
 
+    /// <summary>Adds a request the sandbox Conversions API refused.</summary>
+    /// <param name="rejection">The refusal.</param>
     public void Add(SandboxRejection rejection) => Append(_rejections, [rejection]);
 
+    /// <summary>
+    /// Notes that the app decided not to send an event's server leg, and why, e.g. <c>not sent: a bot's user agent — log
+    /// 40</c>. The first reason given for an id is kept: its row says it at once instead of waiting for a leg that will not come.
+    /// </summary>
+    /// <param name="eventId">The event id.</param>
+    /// <param name="reason">Why, as the page shows it.</param>
+    public void NoteNotSent(string eventId, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(eventId);
+        ArgumentNullException.ThrowIfNull(reason);
+        lock (_lock)
+        {
+            if (!_notSent.TryAdd(eventId, reason))
+            {
+                return;
+            }
+
+            _notSentOrder.Enqueue(eventId);
+            if (_notSentOrder.Count > Capacity)
+            {
+                _notSent.Remove(_notSentOrder.Dequeue());
+            }
+        }
+    }
+
+    /// <summary>Notes that the server leg is off for the whole app (no Conversions API key): no row waits for it.</summary>
+    /// <param name="reason">The library's reason (log 100), or <see langword="null"/> when it is on again.</param>
+    public void NoteServerLegOff(string? reason)
+    {
+        lock (_lock)
+        {
+            _serverLegOff = reason;
+        }
+    }
+
+    /// <summary>Forgets every call, event, refusal and not-sent reason (the page's Clear button).</summary>
     public void Clear()
     {
         lock (_lock)
@@ -66,17 +114,27 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
             _browserCalls.Clear();
             _serverEvents.Clear();
             _rejections.Clear();
+            _notSent.Clear();
+            _notSentOrder.Clear();
         }
     }
 
     /// <summary>
     /// Joins both legs by pixel and event id (each pixel deduplicates its own pair, spec §5), newest first, and says what
-    /// is wrong with each: an id seen on one leg only (after a grace period for the sender's flush interval), different
-    /// names on the two legs, or an id seen twice on a leg.
+    /// is wrong with each: why the server leg was not sent when the app decided so, an id seen on one leg only (after a
+    /// grace period for the sender's flush interval), different names on the two legs, or an id seen twice on a leg.
     /// </summary>
+    /// <returns>The rows, newest first.</returns>
     public IReadOnlyList<SandboxEventRow> BuildRows()
     {
         var now = TimeProvider.GetUtcNow();
+        Dictionary<string, string> notSent;
+        string? serverLegOff;
+        lock (_lock)
+        {
+            notSent = new(_notSent, StringComparer.Ordinal);
+            serverLegOff = _serverLegOff;
+        }
 
         // A browser call counts once for each pixel it reached (measure: every pixel initialized at the time, spec §1.7).
         var browser = BrowserCalls.Where(c => c.EventName is not null && !c.Dropped)
@@ -104,6 +162,14 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
             if (id.Length == 0)
             {
                 problems.Add("measured without an event_id: the two legs cannot be deduplicated");
+            }
+            else if (received.Count == 0 && notSent.TryGetValue(id, out var reason))
+            {
+                problems.Add(reason);
+            }
+            else if (received.Count == 0 && serverLegOff is not null)
+            {
+                problems.Add($"not sent: the server leg is off ({serverLegOff}) — log 100");
             }
             else if (received.Count == 0)
             {
@@ -151,6 +217,15 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
                 problems,
                 lastSeen,
                 pixel));
+        }
+
+        // A measure the SDK dropped reaches neither leg: say why at once rather than list nothing.
+        foreach (var call in BrowserCalls.Where(c => c.Dropped && c.EventName is not null && c.EventId is not null && !keys.Any(k => k.Id == c.EventId)).DistinctBy(c => c.EventId))
+        {
+            var why = call.Command == "measureSingle" && call.Pixels is not { Count: > 0 }
+                ? "not sent: the page did not initialize this pixel, so the SDK lost it — log 82"
+                : "not sent: consent not given, so neither leg (the SDK dropped it) — log 4";
+            rows.Add(new SandboxEventRow(call.EventId!, NameKey(call.EventName, call.CustomEventName), null, 0, 0, null, call.Path, [why], call.ReceivedAt));
         }
 
         return [.. rows.OrderByDescending(r => r.LastSeen)];

@@ -1,16 +1,20 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Antiforgery;
 using OaiqPixel.AspNetCore;
 
 namespace OaiqPixel.Sandbox;
 
-/// <summary>Renders the /oaiq page: recent event ids with both legs side by side, refused batches, the outbox and raw pixel calls.</summary>
+/// <summary>
+/// Renders the /oaiq page: recent event ids with both legs side by side, refused batches, each durable store (the outbox)
+/// and raw pixel calls. Every value is HTML-encoded; no key is ever written.
+/// </summary>
 internal static class SandboxPage
 {
     private static readonly HtmlEncoder s_html = HtmlEncoder.Default;
 
-    public static string Render(OaiqSandbox sandbox, OaiqTrackingOptions options, IReadOnlyList<string> serverAddresses, string pagePath, SandboxOutbox? outbox = null)
+    public static string Render(OaiqSandbox sandbox, OaiqTrackingOptions options, IReadOnlyList<string> serverAddresses, string pagePath, IReadOnlyList<SandboxStore> stores, AntiforgeryTokenSet tokens)
     {
         var rows = sandbox.BuildRows();
         var rejections = sandbox.Rejections;
@@ -26,7 +30,7 @@ internal static class SandboxPage
               th, td { border-bottom: 1px solid #ddd; padding: .3rem .5rem; text-align: left; vertical-align: top; }
               th { background: #f4f4f6; }
               code { font-size: 12px; }
-              .ok { color: #137333; } .bad { color: #b3261e; font-weight: 600; } .wait { color: #8a6d00; }
+              .ok { color: #137333; } .bad { color: #b3261e; font-weight: 600; } .wait { color: #8a6d00; } .skip { color: #5f4b8b; }
               tr.problem { background: #fff4f3; }
               .config td:first-child { width: 14rem; color: #555; }
             </style></head><body>
@@ -59,14 +63,14 @@ internal static class SandboxPage
         html.Append("<h2>Events</h2>");
         if (rows.Count == 0)
         {
-            html.Append("<p>No events yet. Browse the <a href=\"/\">shop</a>: each page sends page_viewed; add to cart, check out, sign up…</p>");
+            html.Append("<p>No events yet. Browse the <a href=\"/\">app</a>: each page sends page_viewed, and every event it records shows here.</p>");
         }
         else
         {
-            html.Append("<table><thead><tr><th>Pixel</th><th>Event id</th><th>Browser (pixel)</th><th>Server (Conversions API)</th><th>oppref</th><th>Page</th><th>Check</th><th>Last seen</th></tr></thead><tbody>");
+            html.Append("<table id=\"events\"><thead><tr><th>Pixel</th><th>Event id</th><th>Browser (pixel)</th><th>Server (Conversions API)</th><th>oppref</th><th>Page</th><th>Check</th><th>Last seen</th></tr></thead><tbody>");
             foreach (var row in rows)
             {
-                var bad = row.Problems.Any(p => !p.Contains("pending", StringComparison.Ordinal));
+                var bad = row.Problems.Any(p => ProblemClass(p) == "bad");
                 html.Append(bad ? "<tr class=\"problem\">" : "<tr>");
                 Cell(html, row.PixelId ?? "—", code: true);
                 Cell(html, row.Id, code: true);
@@ -82,7 +86,7 @@ internal static class SandboxPage
 
                 foreach (var problem in row.Problems)
                 {
-                    html.Append("<div class=\"").Append(problem.Contains("pending", StringComparison.Ordinal) ? "wait" : "bad").Append("\">")
+                    html.Append("<div class=\"").Append(ProblemClass(problem)).Append("\">")
                         .Append(s_html.Encode(problem)).Append("</div>");
                 }
 
@@ -115,9 +119,9 @@ internal static class SandboxPage
             html.Append("</tbody></table>");
         }
 
-        if (outbox is not null)
+        for (var i = 0; i < stores.Count; i++)
         {
-            RenderOutbox(html, outbox);
+            RenderStore(html, stores[i], i == 0 ? "outbox" : "outbox" + (i + 1).ToString(CultureInfo.InvariantCulture));
         }
 
         html.Append("<h2>Recent pixel calls</h2><table><thead><tr><th>Page load</th><th>Path</th><th>Call</th></tr></thead><tbody>");
@@ -131,71 +135,85 @@ internal static class SandboxPage
         }
 
         html.Append("</tbody></table>");
-        html.Append("<form method=\"post\" action=\"").Append(s_html.Encode(pagePath.TrimEnd('/') + "/clear")).Append("\"><button>Clear</button> · <a href=\"")
-            .Append(s_html.Encode(pagePath.TrimEnd('/') + "/events.json")).Append("\">events.json</a> · <a href=\"/\">back to the shop</a></form>");
+        html.Append("<form method=\"post\" action=\"").Append(s_html.Encode(pagePath.TrimEnd('/') + "/clear")).Append("\">");
+        if (tokens.RequestToken is { } token)
+        {
+            html.Append("<input type=\"hidden\" name=\"").Append(s_html.Encode(tokens.FormFieldName)).Append("\" value=\"").Append(s_html.Encode(token)).Append("\" />");
+        }
+
+        html.Append("<button>Clear</button> · <a href=\"")
+            .Append(s_html.Encode(pagePath.TrimEnd('/') + "/events.json")).Append("\">events.json</a> · <a href=\"/\">back to the app</a></form>");
         html.Append("</body></html>");
         return html.ToString();
     }
 
     /// <summary>
-    /// The transactional outbox: what waits in the app's database (committed with its order, not yet acknowledged), what
-    /// the API refused on its own (dead letters, with its message), and what this process delivered (and deleted).
+    /// A durable store (the transactional outbox): what waits in it (committed with the change that caused it, not yet
+    /// acknowledged), what the API refused on its own (dead letters, with its message), and what this process delivered.
     /// </summary>
-    private static void RenderOutbox(StringBuilder html, SandboxOutbox outbox)
+    private static void RenderStore(StringBuilder html, SandboxStore store, string id)
     {
-        html.Append("<h2 id=\"outbox\">Outbox (the app's database)</h2>");
-        if (outbox.Snapshot is not { } snapshot)
+        html.Append("<h2 id=\"").Append(id).Append("\">").Append(s_html.Encode(store.Name)).Append("</h2>");
+        if (store.Snapshot is not { } snapshot)
         {
-            html.Append("<p class=\"bad\" id=\"outbox-error\">The outbox could not be read: ").Append(s_html.Encode(outbox.Error ?? "?"))
-                .Append(". Committed records stay in the table; the dispatcher retries and the health check says so.</p>");
+            html.Append("<p class=\"bad\" id=\"").Append(id).Append("-error\">It could not be read: ").Append(s_html.Encode(store.Error ?? "?"))
+                .Append(". Committed records stay in it; the dispatcher retries and the health check says so.</p>");
             return;
         }
 
-        html.Append("<p>Conversions are written with the order that causes them, in the same transaction, and delivered from the table: ")
-            .Append("<strong id=\"outbox-pending-count\">").Append(snapshot.PendingCount.ToString(CultureInfo.InvariantCulture)).Append("</strong> pending, ")
-            .Append("<strong id=\"outbox-dead-count\">").Append(snapshot.DeadLetteredCount.ToString(CultureInfo.InvariantCulture)).Append("</strong> dead-lettered, ")
-            .Append("<strong id=\"outbox-delivered-count\">").Append(snapshot.DeliveredCount.ToString(CultureInfo.InvariantCulture)).Append("</strong> delivered by this process (and deleted). ")
+        html.Append("<p>Conversions are written with the change that causes them, in the same transaction, and delivered from there: ")
+            .Append("<strong id=\"").Append(id).Append("-pending-count\">").Append(snapshot.PendingCount.ToString(CultureInfo.InvariantCulture)).Append("</strong> pending, ")
+            .Append("<strong id=\"").Append(id).Append("-dead-count\">").Append(snapshot.DeadLetteredCount.ToString(CultureInfo.InvariantCulture)).Append("</strong> dead-lettered, ")
+            .Append("<strong id=\"").Append(id).Append("-delivered-count\">").Append(snapshot.DeliveredCount.ToString(CultureInfo.InvariantCulture)).Append("</strong> delivered by this process. ")
             .Append("View events keep the in-memory queue.</p>");
 
-        html.Append("<h3>Pending</h3><table id=\"outbox-pending\"><thead><tr><th>Event id</th><th>Event</th><th>Attempts</th><th>Due</th><th>Last failure</th></tr></thead><tbody>");
-        foreach (var message in snapshot.Pending)
+        html.Append("<h3>Pending</h3><table id=\"").Append(id).Append("-pending\"><thead><tr><th>Event id</th><th>Event</th><th>Attempts</th><th>Due</th><th>Last failure</th></tr></thead><tbody>");
+        foreach (var entry in snapshot.Pending)
         {
-            html.Append(message.Attempts > 0 ? "<tr class=\"problem\">" : "<tr>");
-            Cell(html, message.EventId, code: true);
-            Cell(html, message.EventType, code: true);
-            Cell(html, message.Attempts.ToString(CultureInfo.InvariantCulture));
-            Cell(html, message.DueAt.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture) + (message.ClaimId is null ? string.Empty : " (held by a dispatcher)"));
-            Cell(html, Failure(message.LastStatusCode, message.LastError));
+            html.Append(entry.Attempts > 0 ? "<tr class=\"problem\">" : "<tr>");
+            Cell(html, entry.EventId, code: true);
+            Cell(html, entry.EventType, code: true);
+            Cell(html, entry.Attempts.ToString(CultureInfo.InvariantCulture));
+            Cell(html, Time(entry.At) + (entry.IsHeld ? " (held by a dispatcher)" : string.Empty));
+            Cell(html, Failure(entry.LastStatusCode, entry.LastError));
             html.Append("</tr>");
         }
 
         html.Append("</tbody></table>");
 
-        html.Append("<h3>Dead-lettered</h3><table id=\"outbox-dead\"><thead><tr><th>Event id</th><th>Event</th><th>Refused</th><th>The API's message</th></tr></thead><tbody>");
-        foreach (var message in snapshot.DeadLettered)
+        html.Append("<h3>Dead-lettered</h3><table id=\"").Append(id).Append("-dead\"><thead><tr><th>Event id</th><th>Event</th><th>Refused</th><th>The API's message</th></tr></thead><tbody>");
+        foreach (var entry in snapshot.DeadLettered)
         {
             html.Append("<tr class=\"problem\">");
-            Cell(html, message.EventId, code: true);
-            Cell(html, message.EventType, code: true);
-            Cell(html, message.DeadLetteredAt?.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture) ?? "—");
-            Cell(html, Failure(message.LastStatusCode, message.LastError));
+            Cell(html, entry.EventId, code: true);
+            Cell(html, entry.EventType, code: true);
+            Cell(html, Time(entry.At));
+            Cell(html, Failure(entry.LastStatusCode, entry.LastError));
             html.Append("</tr>");
         }
 
         html.Append("</tbody></table>");
 
-        html.Append("<h3>Recently delivered</h3><table id=\"outbox-delivered\"><thead><tr><th>Event id</th><th>Event</th><th>Delivered</th></tr></thead><tbody>");
-        foreach (var delivery in snapshot.RecentlyDelivered)
+        html.Append("<h3>Recently delivered</h3><table id=\"").Append(id).Append("-delivered\"><thead><tr><th>Event id</th><th>Event</th><th>Delivered</th></tr></thead><tbody>");
+        foreach (var entry in snapshot.RecentlyDelivered)
         {
             html.Append("<tr>");
-            Cell(html, delivery.EventId, code: true);
-            Cell(html, delivery.EventType, code: true);
-            Cell(html, delivery.DeliveredAt.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture));
+            Cell(html, entry.EventId, code: true);
+            Cell(html, entry.EventType, code: true);
+            Cell(html, Time(entry.At));
             html.Append("</tr>");
         }
 
         html.Append("</tbody></table>");
     }
+
+    /// <summary>A row's problem as the page colours it: a leg still to come, a leg the app decided not to send, or a fault.</summary>
+    private static string ProblemClass(string problem) =>
+        problem.Contains("pending", StringComparison.Ordinal) ? "wait"
+        : problem.StartsWith("not sent:", StringComparison.Ordinal) ? "skip"
+        : "bad";
+
+    private static string Time(DateTimeOffset? at) => at?.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture) ?? "—";
 
     private static string Failure(int? status, string? error) =>
         status is null && error is null ? "—" : $"{(status is { } s ? s.ToString(CultureInfo.InvariantCulture) + " " : string.Empty)}{error}";

@@ -1,0 +1,70 @@
+namespace OaiqPixel.Sandbox;
+
+/// <summary>One event id with both legs side by side, as listed on the /oaiq page.</summary>
+public sealed class SandboxEventRow
+{
+    /// <summary>Creates one.</summary>
+    /// <param name="id">The event id shared by both legs.</param>
+    /// <param name="browserName">The name the pixel measured (<c>custom:name</c> for custom events), if it fired.</param>
+    /// <param name="serverName">The name the Conversions API received, if it arrived.</param>
+    /// <param name="browserCount">How often the pixel fired it (dropped calls excluded).</param>
+    /// <param name="serverCount">How often the API received it.</param>
+    /// <param name="oppref">The server leg's <c>oppref</c>.</param>
+    /// <param name="path">The page the browser leg fired on.</param>
+    /// <param name="problems">What is wrong: one leg only, a name mismatch, a duplicate.</param>
+    /// <param name="lastSeen">When either leg was last seen.</param>
+    /// <param name="pixelId">The pixel both legs are for (each pixel deduplicates its own pair, spec §5).</param>
+    public SandboxEventRow(
+        string id,
+        string? browserName,
+        string? serverName,
+        int browserCount,
+        int serverCount,
+        string? oppref,
+        string? path,
+        IReadOnlyList<string> problems,
+        DateTimeOffset lastSeen,
+        string? pixelId = null)
+    {
+        Id = id;
+        BrowserName = browserName;
+        ServerName = serverName;
+        BrowserCount = browserCount;
+        ServerCount = serverCount;
+        Oppref = oppref;
+        Path = path;
+        Problems = problems;
+        LastSeen = lastSeen;
+        PixelId = pixelId;
+    }
+
+    /// <summary>The event id shared by both legs.</summary>
+    public string Id { get; }
+
+    /// <summary>The name the pixel measured (<c>custom:name</c> for custom events), if it fired.</summary>
+    public string? BrowserName { get; }
+
+    /// <summary>The name the Conversions API received, if it arrived.</summary>
+    public string? ServerName { get; }
+
+    /// <summary>How often the pixel fired it (dropped calls excluded).</summary>
+    public int BrowserCount { get; }
+
+    /// <summary>How often the API received it.</summary>
+    public int ServerCount { get; }
+
+    /// <summary>The server leg's <c>oppref</c>.</summary>
+    public string? Oppref { get; }
+
+    /// <summary>The page the browser leg fired on.</summary>
+    public string? Path { get; }
+
+    /// <summary>What is wrong: one leg only, a name mismatch, a duplicate.</summary>
+    public IReadOnlyList<string> Problems { get; }
+
+    /// <summary>When either leg was last seen.</summary>
+    public DateTimeOffset LastSeen { get; }
+
+    /// <summary>The pixel both legs are for (each pixel deduplicates its own pair, spec §5).</summary>
+    public string? PixelId { get; }
+}

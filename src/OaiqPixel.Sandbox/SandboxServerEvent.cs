@@ -1,0 +1,64 @@
+namespace OaiqPixel.Sandbox;
+
+/// <summary>One event the sandbox Conversions API accepted.</summary>
+public sealed class SandboxServerEvent
+{
+    /// <summary>Creates one.</summary>
+    /// <param name="id">The event <c>id</c>.</param>
+    /// <param name="type">The event <c>type</c>.</param>
+    /// <param name="customEventName">The <c>custom_event_name</c>, for custom events.</param>
+    /// <param name="oppref">The <c>oppref</c>, byte-for-byte.</param>
+    /// <param name="sourceUrl">The <c>source_url</c>.</param>
+    /// <param name="validateOnly">Whether the request had <c>validate_only: true</c> (validated, not saved).</param>
+    /// <param name="json">The event as received.</param>
+    /// <param name="receivedAt">When it arrived.</param>
+    /// <param name="pixelId">The pixel it was sent to (the request's <c>pid</c>).</param>
+    public SandboxServerEvent(
+        string id,
+        string type,
+        string? customEventName,
+        string? oppref,
+        string? sourceUrl,
+        bool validateOnly,
+        string json,
+        DateTimeOffset receivedAt,
+        string? pixelId = null)
+    {
+        Id = id;
+        Type = type;
+        CustomEventName = customEventName;
+        Oppref = oppref;
+        SourceUrl = sourceUrl;
+        ValidateOnly = validateOnly;
+        Json = json;
+        ReceivedAt = receivedAt;
+        PixelId = pixelId;
+    }
+
+    /// <summary>The event <c>id</c>.</summary>
+    public string Id { get; }
+
+    /// <summary>The event <c>type</c>.</summary>
+    public string Type { get; }
+
+    /// <summary>The <c>custom_event_name</c>, for custom events.</summary>
+    public string? CustomEventName { get; }
+
+    /// <summary>The <c>oppref</c>, byte-for-byte.</summary>
+    public string? Oppref { get; }
+
+    /// <summary>The <c>source_url</c>.</summary>
+    public string? SourceUrl { get; }
+
+    /// <summary>Whether the request had <c>validate_only: true</c> (validated, not saved).</summary>
+    public bool ValidateOnly { get; }
+
+    /// <summary>The event as received.</summary>
+    public string Json { get; }
+
+    /// <summary>When it arrived.</summary>
+    public DateTimeOffset ReceivedAt { get; }
+
+    /// <summary>The pixel it was sent to (the request's <c>pid</c>).</summary>
+    public string? PixelId { get; }
+}
