@@ -72,8 +72,8 @@ internal sealed class ConversionEventPipeline : IConversionEventSink
         }
 
         var errors = ConversionEventValidator.Validate(conversionEvent, _time.GetUtcNow(), ConversionEventRecord.MaxAge);
-        IReadOnlyList<string> targets = conversionEvent.PixelId is { } one ? [one] : pixelIds.Count > 0 ? pixelIds : _pixels.ConfiguredPixelIds();
-        if (errors.Count > 0 || targets.Count == 0)
+        var targets = conversionEvent.PixelId is not null ? null : pixelIds.Count > 0 ? pixelIds : _pixels.ConfiguredPixelIds();
+        if (errors.Count > 0 || targets is { Count: 0 })
         {
             _metrics.Dropped(DropReason.Invalid);
             if (_logger.IsEnabled(LogLevel.Warning))
@@ -85,11 +85,11 @@ internal sealed class ConversionEventPipeline : IConversionEventSink
             return false;
         }
 
-        var record = ConversionEventRecord.Create(conversionEvent, targets[0]);
+        var record = ConversionEventRecord.Create(conversionEvent, conversionEvent.PixelId ?? targets![0]);
         var accepted = Store(conversionEvent, record, request);
-        for (var i = 1; i < targets.Count; i++)
+        for (var i = 1; i < (targets?.Count ?? 0); i++)
         {
-            accepted |= Store(conversionEvent, record.ForPixel(targets[i]), request);
+            accepted |= Store(conversionEvent, record.ForPixel(targets![i]), request);
         }
 
         return accepted;

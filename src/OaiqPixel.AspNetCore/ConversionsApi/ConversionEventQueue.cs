@@ -17,7 +17,7 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// Memory stays bounded however many pixels a resolver names: at most <see cref="ConversionsApiOptions.MaxPixels"/> lanes,
 /// at most <see cref="ConversionsApiOptions.MaxTotalQueueSize"/> records across them, and a lane empty for
 /// <see cref="ConversionsApiOptions.PixelIdleTimeout"/> is retired (<see cref="TryRetire"/>). While the API is down a
-/// lane's backlog is compacted (<see cref="RecordBacklog"/>): 100,000 waiting orders take about 34 MB instead of 170.
+/// lane's backlog is compacted (<see cref="RecordBacklog"/>): 100,000 of the heaviest orders take 34 MB instead of 122 MB (<c>--memory 100000</c>).
 /// Reads <see cref="IOptions{TOptions}"/>: its capacity is fixed for the process's life.
 /// </remarks>
 internal sealed class ConversionEventQueue : IConversionEventStore

@@ -54,31 +54,31 @@ internal sealed class MiddlewareCheck(ILogger<MiddlewareCheck> logger)
 
         // In a correct pipeline the middleware has run before any other caller, and it builds the context itself for a
         // request that needs it; only the cheap header scan runs here then, and nothing is registered.
-        context.NeedsMiddleware = NeedsMiddleware(context.HttpContext.Request);
-        if (MiddlewareRan && !context.NeedsMiddleware)
+        var needsMiddleware = NeedsMiddleware(context.HttpContext.Request);
+        if (MiddlewareRan && !needsMiddleware)
         {
             return;
         }
 
         if (context.HttpContext.Response.HasStarted)
         {
-            WarnIfMissed(context);
+            WarnIfMissed(context, needsMiddleware);
         }
         else
         {
             context.HttpContext.Response.OnStarting(static state =>
             {
-                var (check, tracking) = ((MiddlewareCheck, OaiqTrackingContext))state;
-                check.WarnIfMissed(tracking);
+                var (check, tracking, needs) = ((MiddlewareCheck, OaiqTrackingContext, bool))state;
+                check.WarnIfMissed(tracking, needs);
                 return Task.CompletedTask;
-            }, (this, context));
+            }, (this, context, needsMiddleware));
         }
     }
 
-    private void WarnIfMissed(OaiqTrackingContext context)
+    private void WarnIfMissed(OaiqTrackingContext context, bool needsMiddleware)
     {
         var detail = !MiddlewareRan ? "it has not handled any request in this process"
-            : context.NeedsMiddleware && !context.SeenByMiddleware ? "the request carried ?oppref= or a tracking cookie, and the middleware did not see it"
+            : needsMiddleware && !context.SeenByMiddleware ? "the request carried ?oppref= or a tracking cookie, and the middleware did not see it"
             : null;
         if (detail is not null && Interlocked.Exchange(ref _warningIssued, 1) == 0)
         {

@@ -129,9 +129,6 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
     /// <summary>Whether the middleware handled this request with this context (see <see cref="MiddlewareCheck"/>).</summary>
     public bool SeenByMiddleware { get; set; }
 
-    /// <summary>Whether the request carries what the middleware acts on, so it should have built this context.</summary>
-    public bool NeedsMiddleware { get; set; }
-
     private IPAddress? RemoteIpAddress => HttpContext.Connection.RemoteIpAddress;
 
     private string? UserAgent

@@ -66,8 +66,11 @@ public sealed class BrowserLegGateTests
         app.Scenario.Record = null;
         var next = await GetWithCookieAsync(client, "/page", carrier.Split(';')[0]);
 
-        // Assert: not on this page; once on the next, and not again on the one after.
+        // Assert: not on this page (which did render a pixel, as log 20 no longer denies); once on the next, not after.
         Assert.DoesNotContain(pageCalls, c => c.Contains("order_42", StringComparison.Ordinal));
+        var carried = Assert.Single(app.Logs.GetSnapshot(), l => l.Id.Id == 20);
+        Assert.DoesNotContain("renders no pixel", carried.Message, StringComparison.Ordinal);
+        Assert.Contains("did not render", carried.Message, StringComparison.Ordinal);
         Assert.Single(await PixelCallsAsync(next), c => c == OrderCall);
         Assert.DoesNotContain(await PixelCallsAsync(client, "/page"), c => c.Contains("order_42", StringComparison.Ordinal));
     }
