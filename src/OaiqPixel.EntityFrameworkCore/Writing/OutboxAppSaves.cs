@@ -51,7 +51,7 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
     {
         List<OutboxEntry>? givenUp = null;
         List<OaiqOutboxMessage>? messages = null;
-        OutboxSave save;
+        OutboxSave? save = null;
         lock (session.Sync)
         {
             HashSet<object>? changes = null;
@@ -90,11 +90,7 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
                 }
             }
 
-            if (retried is null && pending is null)
-            {
-                save = null!;
-            }
-            else
+            if (retried is not null || pending is not null)
             {
                 changes ??= AppChanges(context);
                 if (retried is not null)

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using OaiqPixel.AspNetCore;
 using OaiqPixel.EntityFrameworkCore.Dispatching;
+using OaiqPixel.EntityFrameworkCore.Writing;
 using OaiqPixel.Testing;
 
 namespace OaiqPixel.EntityFrameworkCore.Tests.Infrastructure;
@@ -90,10 +91,13 @@ internal sealed class DispatcherHarness : IAsyncDisposable
         var built = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         var harness = new DispatcherHarness(built, database, api, time);
         harness.Dispatcher.Prepare();
+
+        // The sink writes in the background; the test runs the dispatcher's rounds itself.
+        await built.GetRequiredService<OutboxBackgroundWriter>().StartAsync(CancellationToken.None);
         return harness;
     }
 
-    /// <summary>Writes orders through the sink (saved at once), stamped with the fake clock's time.</summary>
+    /// <summary>Writes orders through the sink, stamped with the fake clock's time, and returns once they are in the table.</summary>
     public List<string> Write(int count, string prefix = "order_", DateTimeOffset? at = null)
     {
         var ids = new List<string>(count);
@@ -107,6 +111,9 @@ internal sealed class DispatcherHarness : IAsyncDisposable
             ids.Add(id);
         }
 
+        // The sink's write happens in the background: wait for the positive marker, the rows themselves.
+        var written = SpinWait.SpinUntil(() => Database.Outbox().Count(m => ids.Contains(m.EventId)) >= count, TimeSpan.FromSeconds(30));
+        Assert.True(written, "The sink's background write did not reach the table in 30 s.");
         return ids;
     }
 
