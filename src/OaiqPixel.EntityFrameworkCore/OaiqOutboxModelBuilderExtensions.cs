@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using OaiqPixel.EntityFrameworkCore;
+using OaiqPixel.EntityFrameworkCore.Internal;
 
 // Extension methods live in the EF Core namespace so OnModelCreating needs no extra using.
 namespace Microsoft.EntityFrameworkCore;
@@ -26,7 +27,8 @@ public static class OaiqOutboxModelBuilderExtensions
     /// Columns (snake case, so hand-written SQL reads them as written): <c>id</c> (64-bit key), <c>pixel_id</c>,
     /// <c>event_id</c>, <c>event_type</c>, <c>json</c> (binary: the UTF-8 event), <c>state</c>, <c>attempts</c>,
     /// <c>last_status</c>, <c>last_error</c>, <c>claim_id</c>, and the times <c>occurred_at</c>, <c>created_at</c>,
-    /// <c>due_at</c>, <c>dead_lettered_at</c> as Unix milliseconds; one index on (<c>state</c>, <c>due_at</c>) for the
+    /// <c>due_at</c>, <c>dead_lettered_at</c> as Unix milliseconds (a value outside <see cref="DateTimeOffset"/>'s range reads
+    /// as its minimum or maximum rather than failing the query; the dispatcher dead-letters such a record); one index on (<c>state</c>, <c>due_at</c>) for the
     /// dispatcher's claim. No unique constraint on the event id: recording the same id twice never fails the app's
     /// transaction, and the API deduplicates.
     /// </remarks>
@@ -34,10 +36,10 @@ public static class OaiqOutboxModelBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
         ArgumentException.ThrowIfNullOrWhiteSpace(tableName);
-        var unixMilliseconds = new ValueConverter<DateTimeOffset, long>(v => v.ToUnixTimeMilliseconds(), v => DateTimeOffset.FromUnixTimeMilliseconds(v));
+        var unixMilliseconds = new ValueConverter<DateTimeOffset, long>(v => v.ToUnixTimeMilliseconds(), v => UnixMilliseconds.ToTime(v));
         var nullableUnixMilliseconds = new ValueConverter<DateTimeOffset?, long?>(
             v => v.HasValue ? v.Value.ToUnixTimeMilliseconds() : null,
-            v => v.HasValue ? DateTimeOffset.FromUnixTimeMilliseconds(v.Value) : null);
+            v => v.HasValue ? UnixMilliseconds.ToTime(v.Value) : null);
 
         modelBuilder.Entity<OaiqOutboxMessage>(entity =>
         {

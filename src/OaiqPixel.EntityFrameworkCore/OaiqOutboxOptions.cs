@@ -29,12 +29,15 @@ public sealed class OaiqOutboxOptions
     public int BatchSize { get; set; } = 1000;
 
     /// <summary>
-    /// How long a dispatcher holds the records it took: another instance takes them over only after this, so it must
-    /// exceed the longest time a round may take (<c>ConversionsApi:TotalRequestTimeout</c> for each request the round
-    /// sends). A record whose holder died is sent again after it, with the same id (the API deduplicates). At least 1
-    /// second. The default is 5 minutes.
+    /// How long a dispatcher's claim on the records it took lasts without renewal. The round renews it every third of
+    /// this while it runs (however long its requests take), so it only has to outlast a stalled renewal; when the
+    /// dispatcher's process dies, another instance takes its records over at most this long after its last renewal, and
+    /// sends them again with the same ids (the API deduplicates). Judged by the database's clock (SQLite, PostgreSQL), so
+    /// an instance whose clock runs ahead cannot take over a live claim. At least 1 second. The default is 15 seconds:
+    /// with the default <see cref="PollInterval"/>, a dead process's records are delivered within about 20 seconds of the
+    /// API being reachable.
     /// </summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
     /// How often the dispatcher looks for due records when nothing wakes it (a commit in this process wakes it at once):

@@ -26,7 +26,7 @@ public sealed class CutRoundTests
         var cut = new StatementHook();
         await using var h = await StartAsync(cluster, cut, rowLocking);
         h.Write(1, "stale_");
-        h.Time.Advance(TimeSpan.FromDays(8));
+        h.Advance(TimeSpan.FromDays(8));
         var ids = h.Write(5);
         if (rowLocking)
         {
@@ -69,14 +69,9 @@ public sealed class CutRoundTests
         cut.After(StatementHook.IsUpdate, cluster.StopServer);
         Assert.NotNull(await Record.ExceptionAsync(h.RoundAsync));
         Restore(cluster);
-        h.Time.Advance(s_lease + TimeSpan.FromSeconds(1));
-        var other = Guid.NewGuid();
-        List<Dispatching.ClaimedMessage> takenOver;
-        using (var db = h.Database.CreateContext())
-        {
-            var now = h.Time.GetUtcNow();
-            takenOver = await h.Dispatcher.Claimer.ClaimAsync(db, other, now, now + s_lease, 100, CancellationToken.None);
-        }
+        h.Advance(s_lease + TimeSpan.FromSeconds(1));
+        var takenOver = await h.ClaimAsAnotherAsync(s_lease);
+        var other = Assert.Single(h.Database.Outbox().Select(m => m.ClaimId).Distinct());
 
         // Act: the cut dispatcher's next round (its hand-back first).
         var next = await h.RoundAsync();
@@ -109,7 +104,7 @@ public sealed class CutRoundTests
         Restore(cluster);
         var heldWhileCut = h.Database.Outbox();
         var next = await h.RoundAsync();
-        h.Time.Advance(s_lease + TimeSpan.FromSeconds(1));
+        h.Advance(s_lease + TimeSpan.FromSeconds(1));
         var afterTheLease = await h.RoundAsync();
 
         // Assert: delivered, still in the table under the claim after the cut; then deleted, and never sent again, not
@@ -179,18 +174,10 @@ public sealed class CutRoundTests
         await h.Dispatcher.StopAsync(CancellationToken.None);
         var cutSend = await Record.ExceptionAsync(() => round);
         var held = h.Database.Outbox();
-        var claimer = h.Dispatcher.Claimer;
-        List<Dispatching.ClaimedMessage> beforeTheLeaseEnds;
-        List<Dispatching.ClaimedMessage> afterTheLeaseEnds;
-        using (var db = h.Database.CreateContext())
-        {
-            h.Time.Advance(s_lease - TimeSpan.FromSeconds(1));
-            var now = h.Time.GetUtcNow();
-            beforeTheLeaseEnds = await claimer.ClaimAsync(db, Guid.NewGuid(), now, now + s_lease, 100, CancellationToken.None);
-            h.Time.Advance(TimeSpan.FromSeconds(2));
-            now = h.Time.GetUtcNow();
-            afterTheLeaseEnds = await claimer.ClaimAsync(db, Guid.NewGuid(), now, now + s_lease, 100, CancellationToken.None);
-        }
+        h.Advance(s_lease - TimeSpan.FromSeconds(1));
+        var beforeTheLeaseEnds = await h.ClaimAsAnotherAsync(s_lease);
+        h.Advance(TimeSpan.FromSeconds(2));
+        var afterTheLeaseEnds = await h.ClaimAsAnotherAsync(s_lease);
 
         // Assert: whether the API saved them is unknown, so the stop handed none back; only the lease's end frees them.
         Assert.IsAssignableFrom<OperationCanceledException>(cutSend);
@@ -212,9 +199,9 @@ public sealed class CutRoundTests
         var hook = new StatementHook();
         await using var h = await DispatcherHarness.StartAsync(DbProvider.Sqlite, o => o.LeaseDuration = s_lease, context: c => c.AddInterceptors(hook));
         h.Write(1, "stale_");
-        h.Time.Advance(TimeSpan.FromDays(8));
+        h.Advance(TimeSpan.FromDays(8));
         var ids = h.Write(5);
-        hook.Before(StatementHook.IsDelete, () => h.Time.Advance(TimeSpan.FromSeconds(secondsBeforeTheSend)));
+        hook.Before(StatementHook.IsDelete, () => h.Advance(TimeSpan.FromSeconds(secondsBeforeTheSend)));
 
         // Act
         var slow = await h.RoundAsync();

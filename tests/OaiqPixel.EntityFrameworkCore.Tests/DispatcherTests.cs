@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OaiqPixel.EntityFrameworkCore.Tests.Infrastructure;
 using OaiqPixel.Testing;
@@ -73,15 +75,53 @@ public sealed class DispatcherTests
 
         // Not sent again, and kept until the retention (3 days) ends.
         await h.RoundAsync();
-        h.Time.Advance(TimeSpan.FromDays(3) - TimeSpan.FromMinutes(1));
+        h.Advance(TimeSpan.FromDays(3) - TimeSpan.FromMinutes(1));
         await h.Dispatcher.CleanupAsync(CancellationToken.None);
         Assert.Single(h.Database.Outbox());
         Assert.Equal(9, h.Api.Events.Count);
 
-        h.Time.Advance(TimeSpan.FromMinutes(2));
+        h.Advance(TimeSpan.FromMinutes(2));
         await h.Dispatcher.CleanupAsync(CancellationToken.None);
         Assert.Empty(h.Database.Outbox());
         Assert.Contains(h.Logs.GetSnapshot(), l => l.Id.Id == 216);
+    }
+
+    [Theory]
+    [InlineData(DbProvider.Sqlite)]
+    [InlineData(DbProvider.PostgreSql)]
+    public async Task Round_RowWhoseTimeCannotBeRead_IsDeadLetteredOnItsOwn_TheRowsAroundItAreDelivered(DbProvider provider)
+    {
+        // Arrange: a row written by hand between good ones, its occurred_at one millisecond past the largest time .NET
+        // can hold (it cannot be converted to a DateTimeOffset).
+        await using var h = await DispatcherHarness.StartAsync(provider);
+        var ids = h.Write(2, "before_");
+        using (var db = h.Database.CreateContext())
+        {
+            var now = h.Time.GetUtcNow().ToUnixTimeMilliseconds();
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO oaiq_outbox (pixel_id, event_id, event_type, occurred_at, json, state, created_at, due_at, attempts) VALUES ({0}, 'unreadable_0', 'order_created', 253402300800000, {1}, 0, {2}, {2}, 0)",
+                h.Api.PixelId, "{}"u8.ToArray(), now);
+        }
+
+        ids.AddRange(h.Write(3, "after_"));
+
+        // Act
+        var round = await h.RoundAsync();
+        var next = await h.RoundAsync();
+        var snapshot = await h.Provider.GetRequiredService<IOaiqOutbox>().GetSnapshotAsync();
+
+        // Assert: the five good ones delivered in the same round; the bad one kept as a dead letter saying why, and
+        // still listed by the outbox's inspector.
+        Assert.Equal(6, round.Claimed);
+        Assert.Equal(0, next.Claimed);
+        Assert.Equal(ids.ToHashSet(), h.Api.EventIds);
+        var dead = Assert.Single(h.Database.Outbox());
+        Assert.Equal("unreadable_0", dead.EventId);
+        Assert.Equal(OaiqOutboxMessageState.DeadLettered, dead.State);
+        Assert.Null(dead.ClaimId);
+        Assert.Contains("occurred_at", dead.LastError, StringComparison.Ordinal);
+        Assert.Equal("unreadable_0", Assert.Single(snapshot.DeadLettered).EventId);
+        Assert.Contains(h.Logs.GetSnapshot(), l => l.Id.Id == 223 && l.Message.Contains("occurred_at", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -97,7 +137,7 @@ public sealed class DispatcherTests
         // Act
         var failed = await h.RoundWithTickingClockAsync();
         var tooEarly = await h.RoundAsync();
-        h.Time.Advance(failed.RetryDelay!.Value);
+        h.Advance(failed.RetryDelay!.Value);
         var due = await h.RoundAsync();
 
         // Assert
@@ -118,9 +158,9 @@ public sealed class DispatcherTests
         await using var h = await DispatcherHarness.StartAsync(provider);
         using var dropped = h.Collect("oaiq.outbox.dropped");
         h.Write(1, "old_");
-        h.Time.Advance(TimeSpan.FromDays(1));
+        h.Advance(TimeSpan.FromDays(1));
         h.Write(1, "fresh_");
-        h.Time.Advance(TimeSpan.FromDays(6));
+        h.Advance(TimeSpan.FromDays(6));
         h.Api.ClearRecordings();
 
         // Act
@@ -142,18 +182,13 @@ public sealed class DispatcherTests
         await using var h = await DispatcherHarness.StartAsync(provider);
         using var reclaimed = h.Collect("oaiq.outbox.reclaimed");
         var ids = h.Write(4);
-        using (var db = h.Database.CreateContext())
-        {
-            var now = h.Time.GetUtcNow();
-            var held = await h.Dispatcher.Claimer.ClaimAsync(db, Guid.NewGuid(), now, now + TimeSpan.FromMinutes(1), 100, CancellationToken.None);
-            Assert.Equal(4, held.Count);
-        }
+        Assert.Equal(4, (await h.ClaimAsAnotherAsync(TimeSpan.FromMinutes(1))).Count);
 
         // Act
         var during = await h.RoundAsync();
-        h.Time.Advance(TimeSpan.FromSeconds(59));
+        h.Advance(TimeSpan.FromSeconds(59));
         var stillHeld = await h.RoundAsync();
-        h.Time.Advance(TimeSpan.FromSeconds(2));
+        h.Advance(TimeSpan.FromSeconds(2));
         var after = await h.RoundAsync();
 
         // Assert
@@ -201,8 +236,7 @@ public sealed class DispatcherTests
             while (empty < 3)
             {
                 using var db = h.Database.CreateContext();
-                var now = h.Time.GetUtcNow();
-                var got = await claimer.ClaimAsync(db, Guid.NewGuid(), now, now + TimeSpan.FromMinutes(5), 50, CancellationToken.None);
+                var got = (await claimer.ClaimAsync(db, Guid.NewGuid(), TimeSpan.FromMinutes(5), 50, CancellationToken.None)).Messages;
                 empty = got.Count == 0 ? empty + 1 : 0;
                 mine.AddRange(got.Select(c => c.Id));
             }
@@ -230,7 +264,7 @@ public sealed class DispatcherTests
         // Act
         var failed = await h.RoundWithTickingClockAsync();
         var during = await h.HealthAsync();
-        h.Time.Advance(failed.RetryDelay!.Value);
+        h.Advance(failed.RetryDelay!.Value);
         await h.RoundAsync();
         var after = await h.HealthAsync();
 

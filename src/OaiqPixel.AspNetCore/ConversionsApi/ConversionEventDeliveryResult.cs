@@ -5,7 +5,7 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// <summary>What became of one record sent with <see cref="IConversionsApiDelivery"/>, with the API's answer.</summary>
 public sealed class ConversionEventDeliveryResult
 {
-    internal ConversionEventDeliveryResult(ConversionEventRecord record, ConversionEventDeliveryOutcome outcome, int? statusCode, string? errorMessage, string? requestId, TimeSpan? retryAfter)
+    internal ConversionEventDeliveryResult(ConversionEventRecord record, ConversionEventDeliveryOutcome outcome, int? statusCode, string? errorMessage, string? requestId, TimeSpan? retryAfter, TimeSpan? retryDelay)
     {
         Record = record;
         Outcome = outcome;
@@ -13,6 +13,7 @@ public sealed class ConversionEventDeliveryResult
         ErrorMessage = errorMessage;
         RequestId = requestId;
         RetryAfter = retryAfter;
+        RetryDelay = retryDelay;
     }
 
     /// <summary>The record, as given.</summary>
@@ -39,6 +40,15 @@ public sealed class ConversionEventDeliveryResult
 
     /// <summary>The <c>Retry-After</c> the API sent with a failure, if any (spec §9 #5): do not try before it.</summary>
     public TimeSpan? RetryAfter { get; }
+
+    /// <summary>
+    /// When kept for a retry: how long to wait before sending it again — the server leg's back-off for its pixel
+    /// (<see cref="ConversionsApiOptions.BackoffDelay"/>, doubled with jitter for each failed delivery of that pixel in a row,
+    /// up to <see cref="ConversionsApiOptions.MaxBackoffDelay"/>), or <see cref="RetryAfter"/> when the API asked for
+    /// longer (at most <see cref="ConversionsApiOptions.MaxBackoffDelay"/>). The same rule as the built-in sender's.
+    /// <see langword="null"/> when delivered or dead-lettered.
+    /// </summary>
+    public TimeSpan? RetryDelay { get; }
 
     /// <summary>The record and the outcome, for logs; carries no personal data.</summary>
     /// <returns>E.g. <c>order_created order_42: DeadLettered (400)</c>.</returns>

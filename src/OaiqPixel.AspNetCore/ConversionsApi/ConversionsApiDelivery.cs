@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
 namespace OaiqPixel.AspNetCore.ConversionsApi;
@@ -5,11 +6,14 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// <summary>
 /// <see cref="IConversionsApiDelivery"/> over <see cref="BatchDelivery"/>: groups the records by pixel, cuts each group
 /// into requests of <see cref="ConversionsApiOptions.MaxBatchSize"/>, and turns each request's outcome into one result per
-/// record.
+/// record, with the back-off (<see cref="DeliveryBackoff.NextDelay"/>) for what is kept, counted per pixel over the calls.
 /// </summary>
 internal sealed class ConversionsApiDelivery(BatchDelivery delivery, IOptionsMonitor<OaiqTrackingOptions> options) : IConversionsApiDelivery
 {
     private const string ServerLegOff = "The Conversions API server leg is off: no ConversionsApi:ApiKey is set.";
+
+    /// <summary>Failed calls in a row per pixel (a call that delivers or dead-letters a record of it ends the run).</summary>
+    private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
 
     public async Task<IReadOnlyList<ConversionEventDeliveryResult>> DeliverAsync(IReadOnlyList<ConversionEventRecord> records, CancellationToken cancellationToken = default)
     {
@@ -32,9 +36,13 @@ internal sealed class ConversionsApiDelivery(BatchDelivery delivery, IOptionsMon
         var api = options.CurrentValue.ConversionsApi;
         if (!api.IsEnabled)
         {
-            for (var i = 0; i < records.Count; i++)
+            foreach (var indices in order)
             {
-                results[i] = new ConversionEventDeliveryResult(records[i], ConversionEventDeliveryOutcome.KeptForRetry, null, ServerLegOff, null, null);
+                var delay = DeliveryBackoff.NextDelay(api, CountFailure(records[indices[0]].PixelId), null);
+                foreach (var i in indices)
+                {
+                    results[i] = new ConversionEventDeliveryResult(records[i], ConversionEventDeliveryOutcome.KeptForRetry, null, ServerLegOff, null, null, delay);
+                }
             }
 
             return results;
@@ -43,6 +51,9 @@ internal sealed class ConversionsApiDelivery(BatchDelivery delivery, IOptionsMon
         var maxBatch = Math.Clamp(api.MaxBatchSize, 1, ConversionsApiOptions.MaxEventsPerRequest);
         foreach (var indices in order)
         {
+            var pixel = records[indices[0]].PixelId;
+            TimeSpan? backoff = null;
+            TimeSpan Backoff(SendResult sent) => backoff ??= DeliveryBackoff.NextDelay(api, CountFailure(pixel), sent.RetryAfter);
             SendResult? failure = null;
             for (var start = 0; start < indices.Count; start += maxBatch)
             {
@@ -53,7 +64,7 @@ internal sealed class ConversionsApiDelivery(BatchDelivery delivery, IOptionsMon
                     for (var j = 0; j < count; j++)
                     {
                         var index = indices[start + j];
-                        results[index] = Kept(records[index], stopped);
+                        results[index] = Kept(records[index], stopped, Backoff(stopped));
                     }
 
                     continue;
@@ -73,17 +84,24 @@ internal sealed class ConversionsApiDelivery(BatchDelivery delivery, IOptionsMon
                 {
                     var index = indices[start + j];
                     results[index] = deadLettered[j] is { } rejected
-                        ? new ConversionEventDeliveryResult(chunk[j], ConversionEventDeliveryOutcome.DeadLettered, rejected.StatusCode, rejected.ErrorMessage, rejected.RequestId, null)
+                        ? new ConversionEventDeliveryResult(chunk[j], ConversionEventDeliveryOutcome.DeadLettered, rejected.StatusCode, rejected.ErrorMessage, rejected.RequestId, null, null)
                         : kept is not null && kept.Contains(chunk[j])
-                            ? Kept(chunk[j], failure!.Value)
-                            : new ConversionEventDeliveryResult(chunk[j], ConversionEventDeliveryOutcome.Delivered, null, null, null, null);
+                            ? Kept(chunk[j], failure!.Value, Backoff(failure!.Value))
+                            : new ConversionEventDeliveryResult(chunk[j], ConversionEventDeliveryOutcome.Delivered, null, null, null, null, null);
                 }
+            }
+
+            if (backoff is null)
+            {
+                _failures.TryRemove(pixel, out _);
             }
         }
 
         return results;
     }
 
-    private static ConversionEventDeliveryResult Kept(ConversionEventRecord record, SendResult failure) =>
-        new(record, ConversionEventDeliveryOutcome.KeptForRetry, failure.StatusCode, failure.ErrorMessage, failure.RequestId, failure.RetryAfter);
+    private int CountFailure(string pixel) => _failures.AddOrUpdate(pixel, 1, static (_, n) => n + 1);
+
+    private static ConversionEventDeliveryResult Kept(ConversionEventRecord record, SendResult failure, TimeSpan delay) =>
+        new(record, ConversionEventDeliveryOutcome.KeptForRetry, failure.StatusCode, failure.ErrorMessage, failure.RequestId, failure.RetryAfter, delay);
 }

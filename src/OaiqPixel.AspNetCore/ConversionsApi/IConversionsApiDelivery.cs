@@ -2,8 +2,8 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 
 /// <summary>
 /// Sends records to the Conversions API now, through the same pipeline as the built-in sender, and says what became of
-/// each one: for a store that keeps records itself (a durable outbox) and owns their timing — when to try, when to try
-/// again, what to keep. Registered by <c>AddOaiqTracking</c> as a singleton; safe to call concurrently.
+/// each one: for a store that keeps records itself (a durable outbox) and decides when to try and what to keep; when to
+/// try a kept record again is the server leg's back-off, given in <see cref="ConversionEventDeliveryResult.RetryDelay"/>. Registered by <c>AddOaiqTracking</c> as a singleton; safe to call concurrently.
 /// </summary>
 /// <remarks>
 /// The pipeline: requests of at most <see cref="ConversionsApiOptions.MaxBatchSize"/> records of one pixel
@@ -12,7 +12,8 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// content (400, 413, 422: spec §4.1 refuses the whole batch for one bad event) is split in halves until each invalid
 /// record is alone, and that one is dead-lettered — logged (log 113), counted and passed to
 /// <see cref="ConversionsApiOptions.OnDeadLetter"/> — while every valid record is delivered. There is no outer back-off
-/// here: a failure that outlasts the client's retries is reported, and the caller decides when to try again. Stale
+/// wait here: a failure that outlasts the client's retries is reported at once with the delay to wait (doubling for each
+/// call in a row that fails for the same pixel, and starting again after one that does not). Stale
 /// records are not filtered either; drop what is older than the API's 7-day window before calling.
 /// </remarks>
 public interface IConversionsApiDelivery

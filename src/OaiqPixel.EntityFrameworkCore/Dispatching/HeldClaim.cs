@@ -10,6 +10,11 @@ namespace OaiqPixel.EntityFrameworkCore.Dispatching;
 /// The phase moves Held → Sending → Known, or Held → GivenBack when a stop hands the records back while the round is
 /// still before its send; the compare-and-swap makes "start sending" and "give back" exclusive, since a stop past the
 /// host's deadline runs beside the round.
+/// <para>
+/// The lease is kept on two clocks: <see cref="LeaseUntil"/> is the database's time written on the records (which other
+/// instances compare with), and the instance counts the same lease on its own monotonic clock from just before the
+/// statement that set it, so it knows, without asking the database, when it may no longer rely on holding them.
+/// </para>
 /// </remarks>
 internal sealed class HeldClaim(Guid id)
 {
@@ -22,6 +27,12 @@ internal sealed class HeldClaim(Guid id)
     private int _reported;
     private long[] _delivered = [];
     private DateTimeOffset? _releaseDueAt;
+    private readonly Lock _leaseLock = new();
+    private DateTimeOffset _databaseNow;
+    private long _databaseNowAt;
+    private long _leaseFrom;
+    private TimeSpan _lease;
+    private bool _lapsed;
 
     /// <summary>The claim id written on the records.</summary>
     public Guid Id { get; } = id;
@@ -48,10 +59,60 @@ internal sealed class HeldClaim(Guid id)
     public DateTimeOffset? ReleaseDueAt => _releaseDueAt;
 
     /// <summary>Records what the claim statement returned.</summary>
-    public void Claimed(int count, DateTimeOffset leaseUntil)
+    /// <param name="count">The records claimed.</param>
+    /// <param name="databaseNow">The database's time the claim was judged by.</param>
+    /// <param name="startedAt">The instance's timestamp (<see cref="TimeProvider.GetTimestamp"/>) taken before the claim was sent.</param>
+    /// <param name="lease">The lease.</param>
+    /// <param name="time">The instance's clock.</param>
+    public void Claimed(int count, DateTimeOffset databaseNow, long startedAt, TimeSpan lease, TimeProvider time)
     {
-        Count = count;
-        LeaseUntil = leaseUntil;
+        lock (_leaseLock)
+        {
+            Count = count;
+            _databaseNow = databaseNow;
+            _databaseNowAt = time.GetTimestamp();
+            _leaseFrom = startedAt;
+            _lease = lease;
+            LeaseUntil = databaseNow + lease;
+        }
+    }
+
+    /// <summary>The database's time now, carried forward from the claim by the instance's elapsed time.</summary>
+    public DateTimeOffset DatabaseNow(TimeProvider time)
+    {
+        lock (_leaseLock)
+        {
+            return _databaseNow + time.GetElapsedTime(_databaseNowAt);
+        }
+    }
+
+    /// <summary>Whether the lease ran out before a renewal reached the database: another instance may hold the records now.</summary>
+    public bool HasLapsed(TimeProvider time)
+    {
+        lock (_leaseLock)
+        {
+            _lapsed |= time.GetElapsedTime(_leaseFrom) >= _lease;
+            return _lapsed;
+        }
+    }
+
+    /// <summary>Records a renewal that wrote <paramref name="leaseUntil"/> on the records; one begun after the lease ran out revives nothing.</summary>
+    /// <param name="startedAt">The instance's timestamp taken before the renewal was sent.</param>
+    /// <param name="leaseUntil">The new end of the lease, on the database's time.</param>
+    /// <param name="time">The instance's clock.</param>
+    public void Renewed(long startedAt, DateTimeOffset leaseUntil, TimeProvider time)
+    {
+        lock (_leaseLock)
+        {
+            if (_lapsed || time.GetElapsedTime(_leaseFrom, startedAt) >= _lease)
+            {
+                _lapsed = true;
+                return;
+            }
+
+            _leaseFrom = startedAt;
+            LeaseUntil = leaseUntil;
+        }
     }
 
     /// <summary>Moves to sending, unless a stop gave the records back first.</summary>

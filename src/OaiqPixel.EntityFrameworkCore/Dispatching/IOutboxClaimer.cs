@@ -10,7 +10,8 @@ internal interface IOutboxClaimer
 
     /// <summary>
     /// Marks up to <paramref name="take"/> due pending records (the earliest first) with <paramref name="claim"/> and a
-    /// due time of <paramref name="leaseUntil"/>, counts the attempt, and returns them.
+    /// due time of the database's time plus <paramref name="lease"/>, counts the attempt, and returns them. A record is due
+    /// when no dispatcher ever took it, or when its due time has passed on the database's clock (<see cref="DatabaseClock"/>).
     /// </summary>
-    Task<List<ClaimedMessage>> ClaimAsync(DbContext context, Guid claim, DateTimeOffset now, DateTimeOffset leaseUntil, int take, CancellationToken cancellationToken);
+    Task<ClaimedBatch> ClaimAsync(DbContext context, Guid claim, TimeSpan lease, int take, CancellationToken cancellationToken);
 }

@@ -11,37 +11,34 @@ using OaiqPixel.EntityFrameworkCore.Writing;
 namespace OaiqPixel.EntityFrameworkCore.Dispatching;
 
 /// <summary>
-/// Delivers the outbox table: rounds of claim (a lease, so any number of instances share the table), send through the
-/// server leg's pipeline (<see cref="IConversionsApiDelivery"/>), then delete what was delivered, keep dead letters with
-/// the API's message, and reschedule the rest with a back-off. Woken by commits in this process, polls otherwise. A
-/// database or API outage is logged, reported by the health check and waited out; nothing committed is lost.
+/// Delivers the outbox table: runs rounds (<see cref="OutboxRound"/>: claim under a lease, so any number of instances
+/// share the table, send through the server leg's pipeline, write down what became of each record), woken by commits in
+/// this process and polling otherwise, with housekeeping (<see cref="OutboxCleanup"/>) on its own interval. A database or
+/// API outage is logged, reported by the health check and waited out; nothing committed is lost.
 /// </summary>
 /// <remarks>
 /// A plain <see cref="IHostedService"/>, like the in-memory sender, so it starts even when the host stops at once. On a
 /// graceful stop the round in flight finishes (for up to <c>ConversionsApi:ShutdownTimeout</c>) and any record it still
-/// holds undelivered is released for the next dispatcher; after a hard kill they wait for their lease to run out. A round
-/// the database cuts is settled as soon as it answers again (<see cref="HeldClaim"/>): delivered records are deleted,
-/// the others released; only records whose send itself was cut stay claimed until the lease ends.
+/// holds undelivered is released for the next dispatcher (<see cref="ClaimSettler"/>); after a hard kill they wait for
+/// their lease to run out, which no renewal extends any more (<see cref="LeaseRenewal"/>).
 /// </remarks>
-internal sealed partial class OutboxDispatcher : IHostedService, IDisposable
+internal sealed class OutboxDispatcher : IHostedService, IDisposable
 {
     private readonly IOutboxContextFactory _contexts;
-    private readonly IConversionsApiDelivery _delivery;
     private readonly OutboxRouting _routing;
     private readonly OutboxSignal _signal;
     private readonly OutboxStatus _status;
-    private readonly OutboxInstrumentation _metrics;
     private readonly IOptionsMonitor<OaiqTrackingOptions> _tracking;
     private readonly IOptionsMonitor<OaiqOutboxOptions> _outbox;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
-    private readonly Lock _cutLock = new();
-    private readonly List<HeldClaim> _cut = [];
-    private IOutboxClaimer _claimer = new PortableClaimer();
+    private readonly DatabaseClock _clock;
+    private readonly ClaimSettler _settler;
+    private readonly OutboxRound _round;
+    private readonly OutboxCleanup _cleanup;
     private Task? _loop;
-    private HeldClaim? _round;
     private DateTimeOffset _nextCleanup;
     private string _table = OaiqOutboxModelBuilderExtensions.DefaultTableName;
 
@@ -58,22 +55,27 @@ internal sealed partial class OutboxDispatcher : IHostedService, IDisposable
         ILogger<OutboxDispatcher> logger)
     {
         _contexts = contexts;
-        _delivery = delivery;
         _routing = routing;
         _signal = signal;
         _status = status;
-        _metrics = metrics;
         _tracking = tracking;
         _outbox = outbox;
         _time = time;
         _logger = logger;
+        _clock = new DatabaseClock(time);
+        _settler = new ClaimSettler(contexts, _clock, logger);
+        _round = new OutboxRound(contexts, delivery, _settler, status, metrics, outbox, time, logger, _abort.Token) { Claimer = new PortableClaimer(_clock) };
+        _cleanup = new OutboxCleanup(contexts, _clock, status, metrics, outbox, time, logger);
     }
 
     /// <summary>Whether PostgreSQL claims with row locks (<see cref="RowLockingClaimer"/>); tests turn it off to run the portable claim there too.</summary>
     internal bool UseRowLocking { get; set; } = true;
 
-    /// <summary>How the dispatcher claims (after <see cref="StartAsync"/>).</summary>
-    internal IOutboxClaimer Claimer => _claimer;
+    /// <summary>How the dispatcher claims (after <see cref="Prepare"/>).</summary>
+    internal IOutboxClaimer Claimer => _round.Claimer;
+
+    /// <summary>The clock leases are judged by (after <see cref="Prepare"/>).</summary>
+    internal DatabaseClock Clock => _clock;
 
     private OaiqOutboxOptions Options => _outbox.CurrentValue;
 
@@ -94,12 +96,17 @@ internal sealed partial class OutboxDispatcher : IHostedService, IDisposable
         }
 
         var options = Options;
-        OutboxLog.DispatcherStarted(_logger, _contexts.ContextType.Name, table, provider, _claimer.Method, options.BatchSize, options.LeaseDuration, options.PollInterval);
+        OutboxLog.DispatcherStarted(_logger, _contexts.ContextType.Name, table, provider, Claimer.Method, options.BatchSize, options.LeaseDuration, options.PollInterval);
+        if (_clock.NowSql is null)
+        {
+            OutboxLog.InstanceClock(_logger, provider);
+        }
+
         _loop ??= Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
 
-    /// <summary>Checks that the app's context maps the table, and picks how to claim for its provider.</summary>
+    /// <summary>Checks that the app's context maps the table, and picks how to claim and whose clock to judge by for its provider.</summary>
     /// <returns>The table's name and the provider.</returns>
     /// <exception cref="InvalidOperationException">The table is not mapped.</exception>
     internal (string Table, string? Provider) Prepare()
@@ -116,9 +123,16 @@ internal sealed partial class OutboxDispatcher : IHostedService, IDisposable
         }
 
         var provider = context.Database.ProviderName;
-        _claimer = UseRowLocking && provider == RowLockingClaimer.PostgreSqlProvider ? new RowLockingClaimer() : new PortableClaimer();
+        _clock.Prepare(provider);
+        _round.Claimer = UseRowLocking && provider == RowLockingClaimer.PostgreSqlProvider ? new RowLockingClaimer(_clock) : new PortableClaimer(_clock);
         return (entity.GetSchemaQualifiedTableName() ?? OaiqOutboxModelBuilderExtensions.DefaultTableName, provider);
     }
+
+    /// <summary>Runs one round (<see cref="OutboxRound.RunAsync"/>).</summary>
+    internal Task<RoundResult> RunRoundAsync(CancellationToken stoppingToken) => _round.RunAsync(stoppingToken);
+
+    /// <summary>Runs the housekeeping once (<see cref="OutboxCleanup"/>).</summary>
+    internal Task CleanupAsync(CancellationToken cancellationToken) => _cleanup.RunAsync(cancellationToken);
 
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -137,7 +151,7 @@ internal sealed partial class OutboxDispatcher : IHostedService, IDisposable
             }
         }
 
-        await ReleaseAsync().ConfigureAwait(false);
+        await _settler.ReleaseAsync(_round.Current).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -195,10 +209,10 @@ internal sealed partial class OutboxDispatcher : IHostedService, IDisposable
                 var first = TimeSpan.FromTicks(Math.Min(Options.PollInterval.Ticks, TimeSpan.TicksPerSecond));
                 databaseDelay = databaseDelay == TimeSpan.Zero ? first : TimeSpan.FromTicks(Math.Min(databaseDelay.Ticks * 2, Options.MaxDatabaseRetryDelay.Ticks));
                 wait = databaseDelay;
-                if (IsDatabaseFailure(ex))
+                if (DatabaseFailure.Is(ex))
                 {
-                    var reason = Describe(ex);
-                    if (await TableUnreadableAsync(stoppingToken).ConfigureAwait(false))
+                    var reason = DatabaseFailure.Describe(ex);
+                    if (await DatabaseFailure.IsTableUnreadableAsync(_contexts, stoppingToken).ConfigureAwait(false))
                     {
                         // The database answers but has no (matching) table: waiting will not fix it, a migration will.
                         var context = _contexts.ContextType.Name;
@@ -264,66 +278,5 @@ internal sealed partial class OutboxDispatcher : IHostedService, IDisposable
         {
             // Stopping.
         }
-    }
-
-    /// <summary>
-    /// Whether the database answers while the outbox table cannot be read: the table was never created (no migration
-    /// applied) or differs from the model. False when the database itself is unreachable, or the table reads fine.
-    /// </summary>
-    private async Task<bool> TableUnreadableAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            var lease = _contexts.Create();
-            await using (lease.ConfigureAwait(false))
-            {
-                var database = lease.Context.Database;
-                if (!await database.CanConnectAsync(stoppingToken).ConfigureAwait(false))
-                {
-                    return false;
-                }
-
-                try
-                {
-                    await lease.Context.Set<OaiqOutboxMessage>().AsNoTracking().AnyAsync(stoppingToken).ConfigureAwait(false);
-                    return false;
-                }
-                catch (Exception ex) when (IsDatabaseFailure(ex))
-                {
-                    // Connected a moment ago: if it still connects, the failure is the table's, not the connection's.
-                    return await database.CanConnectAsync(stoppingToken).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The probe only chooses the message; whatever it meets, the round's own failure is still logged.
-            return false;
-        }
-    }
-
-    private static bool IsDatabaseFailure(Exception exception)
-    {
-        for (var ex = exception; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is System.Data.Common.DbException or TimeoutException or System.Net.Sockets.SocketException or IOException or DbUpdateException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static string Describe(Exception exception)
-    {
-        var ex = exception;
-        while (ex.InnerException is not null && ex is not System.Data.Common.DbException)
-        {
-            ex = ex.InnerException;
-        }
-
-        var message = ex.Message.ReplaceLineEndings(" ").Trim();
-        return ex.GetType().Name + ": " + (message.Length <= 300 ? message : string.Concat(message.AsSpan(0, 300), "…"));
     }
 }

@@ -97,8 +97,8 @@ internal static partial class OutboxLog
     public static partial void DispatcherStopped(ILogger logger, long delivered);
 
     [LoggerMessage(EventId = 223, EventName = "OutboxUnreadableRecord", Level = LogLevel.Error,
-        Message = "Outbox record {RecordId} ({EventId}) is not a Conversions API event this library wrote: kept as a dead letter.")]
-    public static partial void UnreadableRecord(ILogger logger, long recordId, string eventId);
+        Message = "Outbox record {RecordId} ({EventId}) cannot be read ({Reason}): kept as a dead letter; the other records are delivered.")]
+    public static partial void UnreadableRecord(ILogger logger, long recordId, string eventId, string reason);
 
     [LoggerMessage(EventId = 224, EventName = "OutboxDroppedOnServerError", Level = LogLevel.Debug,
         Message = "The request ended with status {StatusCode}: {Count} outbox record(s) no SaveChanges had carried are dropped, neither leg reports them ({EventIds}).")]
@@ -119,4 +119,12 @@ internal static partial class OutboxLog
     [LoggerMessage(EventId = 245, EventName = "OutboxTableMissing", Level = LogLevel.Error,
         Message = "The outbox table {Table} is missing from {Context}'s database or does not match its model ({Reason}), while the database answers: add a migration for it (dotnet ef migrations add AddOaiqOutbox) and apply it (dotnet ef database update, or Database.Migrate() at start-up), or call Database.EnsureCreated() on a new database without migrations. Until then every SaveChanges of {Context} that carries a conversion fails. Next try in {Delay}.")]
     public static partial void TableMissing(ILogger logger, string table, string context, string reason, TimeSpan delay);
+
+    [LoggerMessage(EventId = 270, EventName = "OutboxInstanceClock", Level = LogLevel.Warning,
+        Message = "The outbox judges leases by this instance's clock: there is no SQL for the current time of provider {Provider}. Keep the clocks of every instance that dispatches in sync, or run the dispatcher on one instance only.")]
+    public static partial void InstanceClock(ILogger logger, string? provider);
+
+    [LoggerMessage(EventId = 271, EventName = "OutboxLeaseRenewalFailed", Level = LogLevel.Warning,
+        Message = "Could not renew the lease on {Count} outbox record(s) ({Reason}); tried again in {Delay}. If it ends at {LeaseUntil:O} before a renewal gets through, another dispatcher may send them too (same ids, which the API deduplicates).")]
+    public static partial void LeaseRenewalFailed(ILogger logger, int count, string reason, TimeSpan delay, DateTimeOffset leaseUntil);
 }

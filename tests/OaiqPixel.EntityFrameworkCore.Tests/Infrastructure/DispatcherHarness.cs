@@ -14,11 +14,13 @@ namespace OaiqPixel.EntityFrameworkCore.Tests.Infrastructure;
 
 /// <summary>
 /// The outbox without a web host, on a fake clock: records go in through the sink, and the test runs the dispatcher's
-/// rounds itself, so leases, back-off and retention are decided by the clock the test moves.
+/// rounds itself, so leases, back-off and retention are decided by the clock the test moves. <see cref="Advance"/> moves
+/// the database's clock (which judges leases and due times) with the instance's; <c>Time.Advance</c> alone makes the
+/// instance's clock run ahead of the database's.
 /// </summary>
 internal sealed class DispatcherHarness : IAsyncDisposable
 {
-    private DispatcherHarness(ServiceProvider provider, TestDatabase database, FakeConversionsApi api, FakeTimeProvider time)
+    private DispatcherHarness(ServiceProvider provider, TestDatabase database, FakeConversionsApi api, TimerTrackingTimeProvider time)
     {
         Provider = provider;
         Database = database;
@@ -32,7 +34,7 @@ internal sealed class DispatcherHarness : IAsyncDisposable
 
     public FakeConversionsApi Api { get; }
 
-    public FakeTimeProvider Time { get; }
+    public TimerTrackingTimeProvider Time { get; }
 
     public OutboxDispatcher Dispatcher => Provider.GetServices<IHostedService>().OfType<OutboxDispatcher>().Single();
 
@@ -53,7 +55,7 @@ internal sealed class DispatcherHarness : IAsyncDisposable
         Action<OaiqTrackingOptions>? tracking = null)
     {
         // The fake API checks event times against the same fake clock.
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new TimerTrackingTimeProvider(DateTimeOffset.UtcNow);
         database ??= TestDatabase.Create(provider);
         database.CreateSchema();
         var api = await FakeConversionsApi.StartAsync(new FakeConversionsApiOptions { TimeProvider = time });
@@ -117,18 +119,32 @@ internal sealed class DispatcherHarness : IAsyncDisposable
         return ids;
     }
 
-    public Task<OutboxDispatcher.RoundResult> RoundAsync() => Dispatcher.RunRoundAsync(CancellationToken.None);
+    /// <summary>Time passes: on the instance's fake clock and on the database's clock alike.</summary>
+    public void Advance(TimeSpan by)
+    {
+        Dispatcher.Clock.Shift += by;
+        Time.Advance(by);
+    }
+
+    /// <summary>Claims as another dispatcher would (its own claim id), with the dispatcher's claimer.</summary>
+    public async Task<List<ClaimedMessage>> ClaimAsAnotherAsync(TimeSpan lease, int take = 100)
+    {
+        using var db = Database.CreateContext();
+        return (await Dispatcher.Claimer.ClaimAsync(db, Guid.NewGuid(), lease, take, CancellationToken.None)).Messages;
+    }
+
+    public Task<RoundResult> RoundAsync() => Dispatcher.RunRoundAsync(CancellationToken.None);
 
     /// <summary>
     /// A round during which the fake clock moves on in 20 ms steps: the HTTP client's own retry waits (on the same clock)
     /// end instead of waiting for a clock nobody moves. The clock ends a little ahead (tens of milliseconds).
     /// </summary>
-    public async Task<OutboxDispatcher.RoundResult> RoundWithTickingClockAsync()
+    public async Task<RoundResult> RoundWithTickingClockAsync()
     {
         var round = Dispatcher.RunRoundAsync(CancellationToken.None);
         while (!round.IsCompleted)
         {
-            Time.Advance(TimeSpan.FromMilliseconds(20));
+            Advance(TimeSpan.FromMilliseconds(20));
             await Task.WhenAny(round, Task.Delay(5));
         }
 

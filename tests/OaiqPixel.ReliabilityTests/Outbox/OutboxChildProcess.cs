@@ -17,11 +17,11 @@ internal sealed class OutboxChildProcess : IAsyncDisposable
         _client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(120) };
     }
 
-    public static async Task<OutboxChildProcess> StartAsync(FakeConversionsApi api, string provider, string connectionString, TimeSpan lease)
+    /// <summary>Starts the app with the outbox's default options.</summary>
+    public static async Task<OutboxChildProcess> StartAsync(FakeConversionsApi api, string provider, string connectionString)
     {
         var (process, address) = await TestAssemblyProcess.StartAsync(
-            "LISTENING ", "outbox-target", provider, connectionString, api.BaseAddress.ToString(), api.ApiKey, api.PixelId,
-            ((int)lease.TotalSeconds).ToString(CultureInfo.InvariantCulture));
+            "LISTENING ", "outbox-target", provider, connectionString, api.BaseAddress.ToString(), api.ApiKey, api.PixelId);
         return new OutboxChildProcess(process, new Uri(address));
     }
 

@@ -11,7 +11,9 @@ namespace OaiqPixel.ReliabilityTests.Outbox;
 /// <summary>
 /// The transactional outbox against a hard kill: a real app process commits orders with their conversions to its SQLite
 /// file and is SIGKILLed (right after the commits, during an API outage, mid-send); a new process on the same file
-/// delivers every committed conversion. The in-memory server leg loses what it held in the same moments (ShutdownTests).
+/// delivers every committed conversion, with the outbox's default options, so the time it takes is the one a user gets
+/// (the records the dead process held wait for their lease to run out, no longer). The in-memory server leg loses what it
+/// held in the same moments (ShutdownTests).
 /// </summary>
 [Collection(SerialCollection.Name)]
 public sealed class OutboxKillTests(ITestOutputHelper output)
@@ -19,11 +21,9 @@ public sealed class OutboxKillTests(ITestOutputHelper output)
     /// <summary>The 10,000: on 2 cores the three kills and restarts take about a minute together.</summary>
     private const int Orders = 10_000;
     private const int OrdersPerRequest = 100;
-    private static readonly TimeSpan s_lease = TimeSpan.FromSeconds(5);
-
-    private const string Section = "5 Transactional outbox: SIGKILL and restart (SQLite file, 10,000 committed orders, requests of 100, batches of 500, lease 5 s)";
+    private const string Section = "5 Transactional outbox: SIGKILL and restart (SQLite file, 10,000 committed orders, requests of 100; the outbox's default options: lease 15 s renewed every 5 s, poll 5 s, rounds of 1,000)";
     private const string Header =
-        "| Kill | Committed | Delivered before the kill | Delivered after restart (unique) | Lost | Same-id resends | Restart to all delivered s |\n" +
+        "| Kill | Committed | Delivered before the kill | Delivered after restart (unique) | Lost | Same-id resends | API back (outage) or restart to all delivered s |\n" +
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |";
 
     [Theory]
@@ -46,7 +46,7 @@ public sealed class OutboxKillTests(ITestOutputHelper output)
         {
             // Act: commit the orders, then kill at the moment named.
             int committed;
-            await using (var first = await OutboxChildProcess.StartAsync(api, "sqlite", connectionString, s_lease))
+            await using (var first = await OutboxChildProcess.StartAsync(api, "sqlite", connectionString))
             {
                 committed = await first.PlaceManyOrdersAsync("okill_", Orders, OrdersPerRequest);
                 if (acknowledgedBeforeKill > 0)
@@ -62,14 +62,16 @@ public sealed class OutboxKillTests(ITestOutputHelper output)
                 await first.KillAsync();
             }
 
+            // Timed from the API's return in the outage (the bound: every committed order within 40 s of it),
+            // from the restart otherwise.
             var deliveredBeforeKill = api.EventIds.Count;
+            var stopwatch = Stopwatch.StartNew();
             if (outage)
             {
                 api.ClearFaults();
             }
 
-            var stopwatch = Stopwatch.StartNew();
-            await using var second = await OutboxChildProcess.StartAsync(api, "sqlite", connectionString, s_lease);
+            await using var second = await OutboxChildProcess.StartAsync(api, "sqlite", connectionString);
             await Wait.UntilAsync(() => api.EventIds.Count >= committed, $"all {committed:N0} committed conversions delivered after the restart",
                 () => $"{api.EventIds.Count:N0} delivered", TimeSpan.FromSeconds(180));
             stopwatch.Stop();
@@ -104,7 +106,7 @@ public sealed class OutboxKillTests(ITestOutputHelper output)
         await using var api = await FakeConversionsApi.StartAsync();
         try
         {
-            await using var app = await OutboxChildProcess.StartAsync(api, "sqlite", connectionString, s_lease);
+            await using var app = await OutboxChildProcess.StartAsync(api, "sqlite", connectionString);
 
             // Act: 100 orders tracked, saved and rolled back, then 100 committed (the positive marker).
             var rolledBack = await app.PlaceOrdersAsync("rolled_", 0, 100, rollback: true);

@@ -14,8 +14,9 @@ namespace OaiqPixel.ReliabilityTests.Outbox;
 
 /// <summary>
 /// <c>dotnet OaiqPixel.ReliabilityTests.dll outbox-target &lt;sqlite|postgres&gt; &lt;connectionString&gt; &lt;baseAddress&gt;
-/// &lt;apiKey&gt; &lt;pixelId&gt; &lt;leaseSeconds&gt;</c>: a real web app with the transactional outbox on its own database,
-/// listening on a free loopback port (printed as <c>LISTENING &lt;url&gt;</c>). <c>POST /orders?prefix=&amp;from=&amp;count=</c>
+/// &lt;apiKey&gt; &lt;pixelId&gt;</c>: a real web app with the transactional outbox on its own database, with the outbox's
+/// default options (what a user gets: the lease, its renewal, the poll interval, the batch size), listening on a free
+/// loopback port (printed as <c>LISTENING &lt;url&gt;</c>). <c>POST /orders?prefix=&amp;from=&amp;count=</c>
 /// places <c>count</c> orders in one request, each <c>Track</c>ed with its number as the event id, and commits them with
 /// one <c>SaveChanges</c> (orders and outbox records in one transaction); <c>&amp;rollback=true</c> rolls the same work back.
 /// It answers once the commit is done, with the number of orders committed.
@@ -24,9 +25,9 @@ internal static class OutboxTarget
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length != 7)
+        if (args.Length != 6)
         {
-            await Console.Error.WriteLineAsync("usage: outbox-target <sqlite|postgres> <connectionString> <baseAddress> <apiKey> <pixelId> <leaseSeconds>");
+            await Console.Error.WriteLineAsync("usage: outbox-target <sqlite|postgres> <connectionString> <baseAddress> <apiKey> <pixelId>");
             return 2;
         }
 
@@ -47,10 +48,6 @@ internal static class OutboxTarget
             ["Oaiq:ConversionsApi:MaxRetryDelay"] = "00:00:00.500",
             ["Oaiq:ConversionsApi:BackoffDelay"] = "00:00:00.050",
             ["Oaiq:ConversionsApi:MaxBackoffDelay"] = "00:00:00.500",
-            ["Oaiq:Outbox:BatchSize"] = "500",
-            ["Oaiq:Outbox:PollInterval"] = "00:00:00.200",
-            ["Oaiq:Outbox:MaxDatabaseRetryDelay"] = "00:00:00.500",
-            ["Oaiq:Outbox:LeaseDuration"] = TimeSpan.FromSeconds(int.Parse(args[6], CultureInfo.InvariantCulture)).ToString("c", CultureInfo.InvariantCulture),
         });
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");

@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using OaiqPixel.EntityFrameworkCore.Internal;
+
+namespace OaiqPixel.EntityFrameworkCore.Dispatching;
+
+/// <summary>
+/// The clock that judges leases and due times: the database's, read in the statements that claim, so every instance
+/// compares against the same time and an instance whose clock runs ahead cannot take over a claim that is still live.
+/// Within a round the database's time is carried forward by the instance's elapsed time (<see cref="HeldClaim"/>), which
+/// only an offset between the clocks would spoil, not their rate.
+/// </summary>
+/// <remarks>
+/// SQLite and PostgreSQL (the providers the outbox is tested on) have their SQL here; any other provider falls back to
+/// the instance's clock, which the start-up log says, so a web farm on it must keep its clocks in sync.
+/// </remarks>
+internal sealed class DatabaseClock(TimeProvider time)
+{
+    private const string SqliteProvider = "Microsoft.EntityFrameworkCore.Sqlite";
+
+    /// <summary>The SQL for the database's current time in Unix milliseconds, or <see langword="null"/> when the instance's clock stands in.</summary>
+    public string? NowSql { get; private set; }
+
+    /// <summary>Added to the database's time: tests move it as they move the instance's fake clock.</summary>
+    internal TimeSpan Shift { get; set; }
+
+    /// <summary>Picks the SQL for <paramref name="provider"/>.</summary>
+    /// <returns>Whether the database's clock is used.</returns>
+    public bool Prepare(string? provider)
+    {
+        NowSql = provider switch
+        {
+            SqliteProvider => "CAST(ROUND((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)",
+            RowLockingClaimer.PostgreSqlProvider => "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS bigint)",
+            _ => null,
+        };
+        return NowSql is not null;
+    }
+
+    /// <summary>Reads the database's current time (or the instance's, see <see cref="NowSql"/>).</summary>
+    public async Task<DateTimeOffset> ReadAsync(DbContext context, CancellationToken cancellationToken)
+    {
+        if (NowSql is not { } sql)
+        {
+            return time.GetUtcNow();
+        }
+
+        var database = context.Database;
+        await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var command = database.GetDbConnection().CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = "SELECT " + sql;
+                var value = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+                return UnixMilliseconds.ToTime(value) + Shift;
+            }
+        }
+        finally
+        {
+            await database.CloseConnectionAsync().ConfigureAwait(false);
+        }
+    }
+}

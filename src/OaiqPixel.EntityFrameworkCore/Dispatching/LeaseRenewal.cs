@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using OaiqPixel.EntityFrameworkCore.Internal;
+
+namespace OaiqPixel.EntityFrameworkCore.Dispatching;
+
+/// <summary>
+/// Renews a round's lease every third of <see cref="OaiqOutboxOptions.LeaseDuration"/> while the round runs, so a short
+/// lease covers a round of any length (a slow API, many requests) and a dead process's records are taken over soon after
+/// it stopped renewing. Each renewal moves the due time of the records still under the claim to the database's time plus
+/// the lease, on a context of its own (the round's may be busy). Stopped when the round ends, however it ends: what a cut
+/// round leaves claimed then waits for the lease alone.
+/// </summary>
+internal sealed class LeaseRenewal : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    private LeaseRenewal(HeldClaim held, IOutboxContextFactory contexts, TimeSpan lease, TimeProvider time, ILogger logger)
+    {
+        _loop = Task.Run(() => RunAsync(held, contexts, lease, time, logger, _stop.Token), CancellationToken.None);
+    }
+
+    /// <summary>Starts renewing <paramref name="held"/>'s lease.</summary>
+    public static LeaseRenewal Start(HeldClaim held, IOutboxContextFactory contexts, TimeSpan lease, TimeProvider time, ILogger logger) =>
+        new(held, contexts, lease, time, logger);
+
+    /// <summary>Stops renewing and waits for a renewal in flight.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stop.Dispose();
+    }
+
+    private static async Task RunAsync(HeldClaim held, IOutboxContextFactory contexts, TimeSpan lease, TimeProvider time, ILogger logger, CancellationToken stop)
+    {
+        var every = lease / 3;
+        while (true)
+        {
+            await Task.Delay(every, time, stop).ConfigureAwait(false);
+            if (held.HasLapsed(time))
+            {
+                // Another dispatcher may hold them now: renewing would take nothing back (its claim replaced ours).
+                return;
+            }
+
+            var startedAt = time.GetTimestamp();
+            var leaseUntil = held.DatabaseNow(time) + lease;
+            var claim = held.Id;
+            try
+            {
+                var context = contexts.Create();
+                await using (context.ConfigureAwait(false))
+                {
+                    await context.Context.Set<OaiqOutboxMessage>()
+                        .Where(m => m.ClaimId == claim && m.State == OaiqOutboxMessageState.Pending)
+                        .ExecuteUpdateAsync(s => s.SetProperty(m => m.DueAt, leaseUntil), stop).ConfigureAwait(false);
+                }
+
+                held.Renewed(startedAt, leaseUntil, time);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                OutboxLog.LeaseRenewalFailed(logger, held.Count, DatabaseFailure.Describe(ex), every, held.LeaseUntil);
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using OaiqPixel.AspNetCore.ConversionsApi;
+using OaiqPixel.EntityFrameworkCore.Internal;
+
+namespace OaiqPixel.EntityFrameworkCore.Dispatching;
+
+/// <summary>
+/// Writes down what became of a round's records: delivered ones deleted, refused or unreadable ones dead-lettered with
+/// why, kept ones handed back due after the back-off the delivery gave. Every statement only touches rows that still carry
+/// the round's claim, so a record another dispatcher took over is left alone.
+/// </summary>
+internal sealed class RoundOutcome(DbSet<OaiqOutboxMessage> set, HeldClaim held, OutboxInstrumentation metrics, ILogger logger)
+{
+    /// <summary>Deletes the records <paramref name="ids"/>.</summary>
+    public Task<int> DeleteAsync(List<long> ids)
+    {
+        var claim = held.Id;
+        return set.Where(m => ids.Contains(m.Id) && m.ClaimId == claim).ExecuteDeleteAsync(CancellationToken.None);
+    }
+
+    /// <summary>Keeps record <paramref name="id"/> as a dead letter with the reason.</summary>
+    public Task<int> DeadLetterAsync(long id, int? statusCode, string? message, DateTimeOffset now)
+    {
+        var claim = held.Id;
+        var error = Truncate(message);
+        return set.Where(m => m.Id == id && m.ClaimId == claim)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(m => m.State, OaiqOutboxMessageState.DeadLettered).SetProperty(m => m.ClaimId, (Guid?)null)
+                    .SetProperty(m => m.LastStatusCode, statusCode).SetProperty(m => m.LastError, error).SetProperty(m => m.DeadLetteredAt, now),
+                CancellationToken.None);
+    }
+
+    /// <summary>Writes down the send's results (<paramref name="ids"/> are their rows, in the same order).</summary>
+    /// <returns>The back-off before the next round, when the API kept records for a retry.</returns>
+    public async Task<TimeSpan?> WriteAsync(IReadOnlyList<ConversionEventDeliveryResult> results, List<long> ids, OutboxStatus status, TimeProvider time, TimeSpan retention)
+    {
+        var now = time.GetUtcNow();
+        var delivered = new List<long>();
+        var deliveries = new List<OaiqOutboxDelivery>();
+        var deadLettered = new List<(long Id, ConversionEventDeliveryResult Result)>();
+        var kept = new List<(long Id, ConversionEventDeliveryResult Result)>();
+        for (var i = 0; i < results.Count; i++)
+        {
+            var result = results[i];
+            switch (result.Outcome)
+            {
+                case ConversionEventDeliveryOutcome.Delivered:
+                    delivered.Add(ids[i]);
+                    deliveries.Add(new OaiqOutboxDelivery(result.Record.Id, result.Record.EventType, now));
+                    break;
+                case ConversionEventDeliveryOutcome.DeadLettered:
+                    deadLettered.Add((ids[i], result));
+                    break;
+                default:
+                    kept.Add((ids[i], result));
+                    break;
+            }
+        }
+
+        TimeSpan? retry = null;
+        if (kept.Count > 0)
+        {
+            var failure = kept[0].Result;
+            var reason = failure.StatusCode is { } code
+                ? string.Create(CultureInfo.InvariantCulture, $"status {code}: {failure.ErrorMessage ?? "no error message"}")
+                : failure.ErrorMessage ?? "no response";
+            status.ApiFailed(now, reason);
+            retry = kept.Min(k => k.Result.RetryDelay ?? TimeSpan.Zero);
+            OutboxLog.SendFailed(logger, kept.Count, reason, retry.Value);
+        }
+        else if (results.Count > 0)
+        {
+            var failures = status.ApiSucceeded();
+            if (failures > 0)
+            {
+                OutboxLog.ApiRecovered(logger, failures);
+            }
+        }
+
+        // Known before any write: if the database cuts what follows, the delivered records are deleted before the rest
+        // is handed back, so no other instance sends them again (and this one does not either).
+        var databaseNow = held.DatabaseNow(time);
+        held.SendFinished([.. delivered], databaseNow + retry);
+        if (delivered.Count > 0)
+        {
+            status.Delivered(deliveries);
+            metrics.Delivered(delivered.Count);
+            await DeleteAsync(delivered).ConfigureAwait(false);
+            OutboxLog.Delivered(logger, delivered.Count);
+        }
+
+        foreach (var (id, result) in deadLettered)
+        {
+            metrics.DeadLettered(1);
+            OutboxLog.DeadLettered(logger, result.Record.EventType, result.Record.Id, result.StatusCode ?? 0, result.ErrorMessage ?? "no error message in the response", retention);
+            await DeadLetterAsync(id, result.StatusCode, result.ErrorMessage, now).ConfigureAwait(false);
+        }
+
+        // Each pixel's records are due after its own back-off (one pixel's refused key does not slow another's retries).
+        var claim = held.Id;
+        foreach (var group in kept.GroupBy(k => (k.Result.RetryDelay ?? TimeSpan.Zero, k.Result.StatusCode, k.Result.ErrorMessage)))
+        {
+            var (delay, statusCode, message) = group.Key;
+            var due = databaseNow + delay;
+            var lastError = Truncate(message);
+            var keptIds = group.Select(k => k.Id).ToList();
+            await set.Where(m => keptIds.Contains(m.Id) && m.ClaimId == claim)
+                .ExecuteUpdateAsync(
+                    s => s.SetProperty(m => m.ClaimId, (Guid?)null).SetProperty(m => m.DueAt, due)
+                        .SetProperty(m => m.LastStatusCode, statusCode).SetProperty(m => m.LastError, lastError),
+                    CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return retry;
+    }
+
+    private static string? Truncate(string? message) =>
+        message is null || message.Length <= 1000 ? message : string.Concat(message.AsSpan(0, 1000), "…");
+}
