@@ -154,6 +154,37 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
         {
             var fired = browser.Where(b => (b.Call.EventId ?? string.Empty) == id && (pixel is null || b.Pixel is null || b.Pixel == pixel)).Select(b => b.Call).ToList();
             var received = server.Where(e => e.Id == id && (pixel is null || e.PixelId is null || e.PixelId == pixel)).ToList();
+
+            // One id shared by several events (a sign-up that is a registration and a lead): the name is part of the
+            // deduplication key (spec §5), so each name with both its legs is a pair of its own. Any other spread of
+            // names over the legs stays one row, which names the mismatch.
+            var firedNames = fired.Select(c => NameKey(c.EventName, c.CustomEventName)).ToHashSet();
+            if (firedNames.Count > 1 && firedNames.SetEquals(received.Select(e => NameKey(e.Type, e.CustomEventName))))
+            {
+                foreach (var name in firedNames)
+                {
+                    AddRow(pixel, id, [.. fired.Where(c => NameKey(c.EventName, c.CustomEventName) == name)], [.. received.Where(e => NameKey(e.Type, e.CustomEventName) == name)]);
+                }
+            }
+            else
+            {
+                AddRow(pixel, id, fired, received);
+            }
+        }
+
+        // A measure the SDK dropped reaches neither leg: say why at once rather than list nothing.
+        foreach (var call in BrowserCalls.Where(c => c.Dropped && c.EventName is not null && c.EventId is not null && !keys.Any(k => k.Id == c.EventId)).DistinctBy(c => c.EventId))
+        {
+            var why = call.Command == "measureSingle" && call.Pixels is not { Count: > 0 }
+                ? "not sent: the page did not initialize this pixel, so the SDK lost it — log 82"
+                : "not sent: consent not given, so neither leg (the SDK dropped it) — log 4";
+            rows.Add(new SandboxEventRow(call.EventId!, NameKey(call.EventName, call.CustomEventName), null, 0, 0, null, call.Path, [why], call.ReceivedAt));
+        }
+
+        return [.. rows.OrderByDescending(r => r.LastSeen)];
+
+        void AddRow(string? pixel, string id, List<SandboxBrowserCall> fired, List<SandboxServerEvent> received)
+        {
             var browserName = fired.Select(c => NameKey(c.EventName, c.CustomEventName)).FirstOrDefault();
             var serverName = received.Select(e => NameKey(e.Type, e.CustomEventName)).FirstOrDefault();
             var lastSeen = fired.Select(c => c.ReceivedAt).Concat(received.Select(e => e.ReceivedAt)).Max();
@@ -218,17 +249,6 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
                 lastSeen,
                 pixel));
         }
-
-        // A measure the SDK dropped reaches neither leg: say why at once rather than list nothing.
-        foreach (var call in BrowserCalls.Where(c => c.Dropped && c.EventName is not null && c.EventId is not null && !keys.Any(k => k.Id == c.EventId)).DistinctBy(c => c.EventId))
-        {
-            var why = call.Command == "measureSingle" && call.Pixels is not { Count: > 0 }
-                ? "not sent: the page did not initialize this pixel, so the SDK lost it — log 82"
-                : "not sent: consent not given, so neither leg (the SDK dropped it) — log 4";
-            rows.Add(new SandboxEventRow(call.EventId!, NameKey(call.EventName, call.CustomEventName), null, 0, 0, null, call.Path, [why], call.ReceivedAt));
-        }
-
-        return [.. rows.OrderByDescending(r => r.LastSeen)];
     }
 
     private static string? NameKey(string? name, string? customName) =>

@@ -84,6 +84,25 @@ public sealed class SandboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Rows_OneIdSharedByTwoEventsOnBothLegs_APairPerNameWithoutProblems()
+    {
+        // Arrange: a sign-up measured as registration_completed and lead_created under one id, on both legs.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+        var sandbox = new OaiqSandbox(time);
+        var at = time.GetUtcNow();
+        sandbox.Add([Call("p1", "registration_completed", "account_1", at), Call("p1", "lead_created", "account_1", at)]);
+        sandbox.Add([Server("account_1", "lead_created", at), Server("account_1", "registration_completed", at)]);
+
+        // Act
+        var rows = sandbox.BuildRows();
+
+        // Assert: the name is part of the deduplication key (spec §5): two pairs, each complete.
+        Assert.Equal(["lead_created", "registration_completed"], rows.Select(r => r.BrowserName).Order());
+        Assert.All(rows, r => Assert.Equal((r.BrowserName, 1, 1), (r.ServerName, r.BrowserCount, r.ServerCount)));
+        Assert.All(rows, r => Assert.Empty(r.Problems));
+    }
+
+    [Fact]
     public async Task Endpoints_AnswerLoopbackOnly_AndTheSdkStubIsServed()
     {
         // Arrange

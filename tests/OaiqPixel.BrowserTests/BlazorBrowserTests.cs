@@ -96,6 +96,35 @@ public sealed class BlazorBrowserTests(BlazorShopFixture shop) : IClassFixture<B
         Assert.Contains("\"user_agent\"", serverCopy.Json, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task InteractiveIsland_ThenEnhancedNavigations_EachPageMeasuredOnceByItsRequest_NotAgainByTheCircuit()
+    {
+        // Arrange: a full load of the page with the interactive cart; wait for its circuit.
+        shop.Sandbox.Clear();
+        var page = await shop.NewPageAsync();
+        await page.GotoAsync(shop.Url("/cart").ToString());
+        await WaitForViewsAsync(1, "/cart");
+        await page.WaitForSelectorAsync("#add-to-cart:not([disabled])");
+
+        // Act: enhanced navigations away and back (the circuit is told each address), then an event in the circuit.
+        await page.ClickAsync("#nav-product");
+        await page.WaitForSelectorAsync("#page-product");
+        await WaitForViewsAsync(2, "/products/sku-1");
+        await page.ClickAsync("#nav-cart");
+        await page.WaitForSelectorAsync("#add-to-cart:not([disabled])");
+        await WaitForViewsAsync(3, "/cart");
+        await page.ClickAsync("#add-to-cart");
+        await Wait.UntilAsync(() => BothLegs.Measured(shop.Sandbox).Any(c => c.EventName == "items_added"), "the cart's items_added");
+
+        // Assert: each page once, by its request; the circuit, whose pixel is static, measured no route change itself.
+        var measured = BothLegs.Measured(shop.Sandbox);
+        Assert.Equal(["/cart", "/products/sku-1", "/cart"], measured.Where(c => c.EventName == "page_viewed").Select(c => c.Path));
+        Assert.Single(measured, c => c.EventName == "contents_viewed");
+        await BothLegs.AssertPairedAsync(shop.Sandbox);
+        Assert.DoesNotContain(shop.Logs.GetSnapshot(), r => r.Category?.StartsWith("OaiqPixel", StringComparison.Ordinal) == true && r.Id.Id is 57 or 58);
+        Assert.Equal(0, shop.AbortedRequests);
+    }
+
     private Task WaitForViewsAsync(int count, string lastPath) =>
         Wait.UntilAsync(
             () => BothLegs.Measured(shop.Sandbox).Where(c => c.EventName == "page_viewed").ToList() is var views && views.Count >= count && views[^1].Path == lastPath,

@@ -69,6 +69,7 @@ public sealed class BlazorDeduplicationBrowserTests(BlazorShopTwoPixelsFixture s
         Assert.Equal(
             ["lead_created", "lead_created", "registration_completed", "registration_completed"],
             shop.Sandbox.ServerEvents.Where(e => e.Id == accountId).Select(e => e.Type).Order());
+        Assert.All(shop.Sandbox.BuildRows().Where(r => r.Id == accountId), r => Assert.Empty(r.Problems)); // the /oaiq page pairs each name
         Assert.Empty(shop.Sandbox.Rejections);
         Assert.Equal(0, shop.AbortedRequests);
     }

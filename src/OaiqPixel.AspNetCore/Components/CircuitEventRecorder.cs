@@ -70,6 +70,11 @@ internal sealed class CircuitEventRecorder(
     /// </summary>
     public async Task TrackRouteChangeAsync()
     {
+        if (!contexts.IsActive)
+        {
+            return; // tracking is off: not even a question to the page
+        }
+
         try
         {
             var navigation = await GetNavigationAsync();

@@ -15,8 +15,8 @@ namespace OaiqPixel.AspNetCore.Components;
 /// It renders the page's pixel calls as data — <c>consent</c> when consent is managed, <c>init</c>, <c>page_viewed</c>
 /// with the id its Conversions API copy got, the events carried from a redirect and those recorded for the page (spec
 /// §1.1, §2.1) — and a <c>&lt;script type="module"&gt;</c> (<c>_content/OaiqPixel.AspNetCore/oaiq-pixel.js</c>, with the
-/// request's CSP nonce) that measures them once per event id: on the full load, after each enhanced navigation or
-/// enhanced form post, after each streaming-rendering update.
+/// request's CSP nonce) that measures each event once, keyed as OpenAI deduplicates (pixel, event name, event id; spec
+/// §5): on the full load, after each enhanced navigation or enhanced form post, after each streaming-rendering update.
 /// </summary>
 /// <remarks>
 /// <para>

@@ -184,7 +184,7 @@ const ready = new Promise(resolve => {
 ready.then(start);
 
 /**
- * Applies pixel calls handed over by an interactive circuit (JS interop), once per event id.
+ * Applies pixel calls handed over by an interactive circuit (JS interop), each event's call once (eventKeyOf).
  * @param {string} callsJson A JSON array of calls, each the arguments of one oaiq(...) call.
  */
 export async function measure(callsJson) {
