@@ -216,7 +216,8 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
                 fired.Select(c => c.Path).FirstOrDefault() ?? received.Select(e => e.SourceUrl).FirstOrDefault(),
                 problems,
                 lastSeen,
-                pixel));
+                pixel,
+                received.Select(e => e.MatchKeys).FirstOrDefault()));
         }
 
         // A measure the SDK dropped reaches neither leg: say why at once rather than list nothing.
