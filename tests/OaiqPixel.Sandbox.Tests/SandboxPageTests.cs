@@ -3,6 +3,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using AngleSharp.Html.Parser;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OaiqPixel.AspNetCore;
 
 namespace OaiqPixel.Sandbox.Tests;
 
@@ -37,5 +40,24 @@ public sealed class SandboxPageTests
         var row = Assert.Single(page.QuerySelectorAll("#events tbody tr"));
         Assert.Equal("oppref, email, IP, user agent", row.Children[4].TextContent);
         Assert.DoesNotContain("b4c9a289", page.QuerySelector("#events")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FreshApp_OnAPortChosenAtStart_ItsServerLegReachesTheLocalApi_WithOnlyAPixelId()
+    {
+        // Arrange: only Oaiq:PixelId configured; the app listens on a port the system picks (--urls http://127.0.0.1:0).
+        await using var app = await SandboxApp.StartAsync("Development", kestrel: true);
+        using var client = app.CreateClient();
+
+        // Act
+        using var thanks = await client.GetAsync("/lead?id=lead_fresh_1");
+        await Wait.UntilAsync(() => app.Sandbox.ServerEvents.Any(e => e.Id == "lead_fresh_1"), "lead_fresh_1 at the local Conversions API");
+        var options = app.Services.GetRequiredService<IOptionsMonitor<OaiqTrackingOptions>>().CurrentValue;
+
+        // Assert: the stub SDK and this app's own bound address, with the development key; nothing refused.
+        Assert.Equal(HttpStatusCode.OK, thanks.StatusCode);
+        Assert.Equal("/oaiq/sdk.js", options.SdkUrl);
+        Assert.Equal(new Uri(client.BaseAddress!, "/oaiq/"), options.ConversionsApi.BaseAddress);
+        Assert.Empty(app.Sandbox.Rejections);
     }
 }
