@@ -247,7 +247,8 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
                 fired.Select(c => c.Path).FirstOrDefault() ?? received.Select(e => e.SourceUrl).FirstOrDefault(),
                 problems,
                 lastSeen,
-                pixel));
+                pixel,
+                received.Select(e => e.MatchKeys).FirstOrDefault()));
         }
     }
 

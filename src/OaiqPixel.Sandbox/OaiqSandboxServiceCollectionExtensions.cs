@@ -43,6 +43,9 @@ public static class OaiqSandboxServiceCollectionExtensions
         services.AddSingleton<OaiqSandbox>();
         services.AddAntiforgery();
         services.AddHostedService<SandboxDrainOnStop>();
+        services.AddSingleton<SandboxServerAddresses>();
+        services.AddHostedService(static sp => sp.GetRequiredService<SandboxServerAddresses>());
+        services.AddSingleton<IOptionsChangeTokenSource<OaiqTrackingOptions>>(static sp => sp.GetRequiredService<SandboxServerAddresses>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OaiqTrackingOptions>, SandboxTrackingDefaults>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, SandboxLogReader>());
 

@@ -64,7 +64,8 @@ internal static class SandboxConversionsApi
             validateOnly,
             e.GetRawText(),
             now,
-            pid)).ToList());
+            pid,
+            SandboxMatchKeys.Read(e))).ToList());
         return Results.Json(new { events_received = events.Count, validate_only = validateOnly });
     }
 

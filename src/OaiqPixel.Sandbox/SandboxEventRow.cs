@@ -13,6 +13,7 @@ public sealed class SandboxEventRow
     /// <param name="path">The page the browser leg fired on.</param>
     /// <param name="problems">What is wrong: one leg only, a name mismatch, a duplicate.</param>
     /// <param name="lastSeen">When either leg was last seen.</param>
+    /// <param name="matchKeys">The match keys its server leg carried, by name (empty without a server leg).</param>
     /// <param name="pixelId">The pixel both legs are for (each pixel deduplicates its own pair, spec §5).</param>
     public SandboxEventRow(
         string id,
@@ -24,7 +25,8 @@ public sealed class SandboxEventRow
         string? path,
         IReadOnlyList<string> problems,
         DateTimeOffset lastSeen,
-        string? pixelId = null)
+        string? pixelId = null,
+        IReadOnlyList<string>? matchKeys = null)
     {
         Id = id;
         BrowserName = browserName;
@@ -36,6 +38,7 @@ public sealed class SandboxEventRow
         Problems = problems;
         LastSeen = lastSeen;
         PixelId = pixelId;
+        MatchKeys = matchKeys ?? [];
     }
 
     /// <summary>The event id shared by both legs.</summary>
@@ -67,4 +70,7 @@ public sealed class SandboxEventRow
 
     /// <summary>The pixel both legs are for (each pixel deduplicates its own pair, spec §5).</summary>
     public string? PixelId { get; }
+
+    /// <summary>The match keys its server leg carried, by name (never their values); empty without a server leg.</summary>
+    public IReadOnlyList<string> MatchKeys { get; }
 }

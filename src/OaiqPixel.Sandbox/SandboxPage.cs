@@ -67,7 +67,7 @@ internal static class SandboxPage
         }
         else
         {
-            html.Append("<table id=\"events\"><thead><tr><th>Pixel</th><th>Event id</th><th>Browser (pixel)</th><th>Server (Conversions API)</th><th>oppref</th><th>Page</th><th>Check</th><th>Last seen</th></tr></thead><tbody>");
+            html.Append("<table id=\"events\"><thead><tr><th>Pixel</th><th>Event id</th><th>Browser (pixel)</th><th>Server (Conversions API)</th><th>Match keys</th><th>Page</th><th>Check</th><th>Last seen</th></tr></thead><tbody>");
             foreach (var row in rows)
             {
                 var bad = row.Problems.Any(p => ProblemClass(p) == "bad");
@@ -76,7 +76,7 @@ internal static class SandboxPage
                 Cell(html, row.Id, code: true);
                 Leg(html, row.BrowserName, row.BrowserCount, "fired");
                 Leg(html, row.ServerName, row.ServerCount, "received");
-                Cell(html, row.Oppref is null ? "—" : Shorten(row.Oppref), code: true);
+                Cell(html, row.MatchKeys.Count == 0 ? "—" : string.Join(", ", row.MatchKeys));
                 Cell(html, row.Path ?? "—");
                 html.Append("<td>");
                 if (row.Problems.Count == 0)
@@ -262,6 +262,4 @@ internal static class SandboxPage
 
         html.Append("</td>");
     }
-
-    private static string Shorten(string value) => value.Length <= 24 ? value : value[..21] + "…";
 }

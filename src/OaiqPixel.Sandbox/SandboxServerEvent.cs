@@ -13,6 +13,8 @@ public sealed class SandboxServerEvent
     /// <param name="json">The event as received.</param>
     /// <param name="receivedAt">When it arrived.</param>
     /// <param name="pixelId">The pixel it was sent to (the request's <c>pid</c>).</param>
+    /// <param name="matchKeys">The match keys it carried (<c>oppref</c>, <c>obref</c>, <c>email</c>, <c>phone</c>,
+    /// <c>external id</c>, <c>IP</c>, <c>user agent</c>, …; spec §4.6), by name, or <see langword="null"/> when not read.</param>
     public SandboxServerEvent(
         string id,
         string type,
@@ -22,7 +24,8 @@ public sealed class SandboxServerEvent
         bool validateOnly,
         string json,
         DateTimeOffset receivedAt,
-        string? pixelId = null)
+        string? pixelId = null,
+        IReadOnlyList<string>? matchKeys = null)
     {
         Id = id;
         Type = type;
@@ -33,6 +36,7 @@ public sealed class SandboxServerEvent
         Json = json;
         ReceivedAt = receivedAt;
         PixelId = pixelId;
+        MatchKeys = matchKeys ?? [];
     }
 
     /// <summary>The event <c>id</c>.</summary>
@@ -61,4 +65,7 @@ public sealed class SandboxServerEvent
 
     /// <summary>The pixel it was sent to (the request's <c>pid</c>).</summary>
     public string? PixelId { get; }
+
+    /// <summary>The match keys it carried, by name (never their values), in the spec's order (§4.6); empty when none or not read.</summary>
+    public IReadOnlyList<string> MatchKeys { get; }
 }

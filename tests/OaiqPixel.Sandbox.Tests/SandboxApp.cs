@@ -16,8 +16,9 @@ namespace OaiqPixel.Sandbox.Tests;
 
 /// <summary>
 /// A user's own app with the development page: tracking bound from configuration, <c>AddOaiqSandbox()</c>,
-/// <c>MapOaiqSandbox()</c> (with or without a policy), on the in-memory test server. <c>/view</c> records a
-/// <c>contents_viewed</c> with the id given in <c>?id=</c>, as a product page would.
+/// <c>MapOaiqSandbox()</c> (with or without a policy), on the in-memory test server or, with <c>kestrel</c>, on a real
+/// loopback port chosen at start (<c>--urls http://127.0.0.1:0</c>). <c>/view</c> records a <c>contents_viewed</c> and
+/// <c>/lead</c> a <c>lead_created</c>, each with the id given in <c>?id=</c>.
 /// </summary>
 internal sealed class SandboxApp : IAsyncDisposable
 {
@@ -26,17 +27,33 @@ internal sealed class SandboxApp : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private SandboxApp(WebApplication app) => _app = app;
+    private readonly bool _kestrel;
+
+    private SandboxApp(WebApplication app, bool kestrel)
+    {
+        _app = app;
+        _kestrel = kestrel;
+    }
 
     public OaiqSandbox Sandbox => _app.Services.GetRequiredService<OaiqSandbox>();
 
-    public HttpClient CreateClient() => _app.GetTestClient();
+    public IServiceProvider Services => _app.Services;
+
+    public HttpClient CreateClient() => _kestrel ? new HttpClient { BaseAddress = new Uri(_app.Urls.First()) } : _app.GetTestClient();
 
     /// <summary>Builds the app and maps the page; the mapping's exception (a refused start-up) propagates.</summary>
-    public static async Task<SandboxApp> StartAsync(string environment, string? policy = null, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<SandboxApp> StartAsync(string environment, string? policy = null, IReadOnlyDictionary<string, string?>? settings = null, bool kestrel = false)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
-        builder.WebHost.UseTestServer();
+        if (kestrel)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -66,8 +83,13 @@ internal sealed class SandboxApp : IAsyncDisposable
                 tracker.Track(OaiqEvent.ContentsViewed(), context.Request.Query["id"].ToString());
                 return Results.Content("<!DOCTYPE html><title>product</title>", "text/html");
             });
+            app.MapGet("/lead", (HttpContext context, IConversionTracker tracker) =>
+            {
+                tracker.Track(OaiqEvent.LeadCreated(), context.Request.Query["id"].ToString());
+                return Results.Content("<!DOCTYPE html><title>thanks</title>", "text/html");
+            });
             await app.StartAsync();
-            return new SandboxApp(app);
+            return new SandboxApp(app, kestrel);
         }
         catch
         {
