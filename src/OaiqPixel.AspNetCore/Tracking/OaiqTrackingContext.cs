@@ -43,18 +43,7 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
     public IReadOnlyList<string> PixelIds { get; init; } = [];
 
     /// <summary>Whether <paramref name="pixelId"/> is one of the request's pixels (initialized on its page, spec §1.7).</summary>
-    public bool HasPixel(string pixelId)
-    {
-        foreach (var id in PixelIds)
-        {
-            if (string.Equals(id, pixelId, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public bool HasPixel(string pixelId) => PixelIds.Contains(pixelId, StringComparer.Ordinal);
 
     public string? Oppref => Landing.Oppref;
 
