@@ -39,8 +39,9 @@ public sealed class OaiqOutboxMessage
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>
-    /// When a dispatcher may take it next: at once after it is written, later after a failed try (the back-off), and the
-    /// end of the lease while a dispatcher holds it.
+    /// When a dispatcher may take it next: at once after it is written (a record no dispatcher took yet is due whatever
+    /// this says), later after a failed try (the back-off), and the end of the lease while a dispatcher holds it (renewed
+    /// while its round runs). Compared with the database's clock, and written from it.
     /// </summary>
     public DateTimeOffset DueAt { get; set; }
 

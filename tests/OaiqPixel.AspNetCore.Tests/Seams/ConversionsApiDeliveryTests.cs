@@ -90,6 +90,45 @@ public sealed class ConversionsApiDeliveryTests
     }
 
     [Fact]
+    public async Task DeliverAsync_FailingCallsInARow_GiveTheServerLegsBackOff_DoublingUntilACallDelivers()
+    {
+        // Arrange: back-off 1 s doubling up to 3 s; 503 on both attempts (the client's one retry) of three calls in a
+        // row, then the API answers, then fails once more.
+        await using var h = await ServerLegHost.StartAsync(o =>
+        {
+            o.ConversionsApi.MaxRetryAttempts = 1;
+            o.ConversionsApi.BackoffDelay = TimeSpan.FromSeconds(1);
+            o.ConversionsApi.MaxBackoffDelay = TimeSpan.FromSeconds(3);
+        }, startSender: false);
+        var delivery = Delivery(h);
+
+        // Act
+        var delays = new List<TimeSpan?>();
+        for (var call = 0; call < 3; call++)
+        {
+            h.Api.EnqueueFault(Fault.Status(503), count: 2);
+            delays.Add(Assert.Single(await delivery.DeliverAsync(Records(h, 1))).RetryDelay);
+        }
+
+        var delivered = Assert.Single(await delivery.DeliverAsync(Records(h, 1)));
+        h.Api.EnqueueFault(Fault.Status(503), count: 2);
+        var afterTheSuccess = Assert.Single(await delivery.DeliverAsync(Records(h, 1))).RetryDelay;
+        await delivery.DeliverAsync(Records(h, 1));
+        h.Api.EnqueueFault(Fault.Status(429, TimeSpan.FromSeconds(2)), count: 2);
+        var askedForLonger = Assert.Single(await delivery.DeliverAsync(Records(h, 1))).RetryDelay;
+
+        // Assert: 1 s, 2 s, then capped at 3 s (each ±20 % jitter); none for the delivered record; back to 1 s after it;
+        // after another delivered call, the API's Retry-After of 2 s, longer than the 1 s back-off.
+        Assert.InRange(delays[0]!.Value, TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(1.2));
+        Assert.InRange(delays[1]!.Value, TimeSpan.FromSeconds(1.6), TimeSpan.FromSeconds(2.4));
+        Assert.Equal(TimeSpan.FromSeconds(3), delays[2]);
+        Assert.Equal(ConversionEventDeliveryOutcome.Delivered, delivered.Outcome);
+        Assert.Null(delivered.RetryDelay);
+        Assert.InRange(afterTheSuccess!.Value, TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(1.2));
+        Assert.Equal(TimeSpan.FromSeconds(2), askedForLonger);
+    }
+
+    [Fact]
     public async Task DeliverAsync_MoreThanMaxBatchSize_SendsRequestsOfAtMostMaxBatchSize()
     {
         // Arrange: the harness sends batches of 100.
