@@ -7,7 +7,9 @@
 # errors, runs the app on 127.0.0.1 and checks that its page renders the pixel. The outbox quick start also runs against
 # the packed OaiqPixel.Testing fake API (two lines this script adds, not the README) and checks that the order's
 # conversion went through the oaiq_outbox table, reached the fake and was deleted; the two-pixel quick start checks each
-# pixel's calls, then runs again with BrowserLeg DataLayer and checks the dataLayer pushes.
+# pixel's calls, then runs again with BrowserLeg DataLayer and checks the dataLayer pushes. The development page quick
+# start (the Blazor one plus OaiqPixel.Sandbox) checks that the page is served, the pixel loads the stub SDK, the
+# server leg of the page's view reaches the local Conversions API, and no EF Core package came with it.
 #
 # Usage: tests/quickstart-check.sh [results-dir]   (writes results-dir/quickstart-check.trx: one test per app model)
 set -uo pipefail
@@ -19,15 +21,19 @@ started=$(date +%s)
 work=$(mktemp -d "${TMPDIR:-/tmp}/oaiq-quickstart.XXXXXX")
 # A version no other run uses, so the global packages folder cannot serve a stale copy.
 version="0.0.0-quickstart.$(date +%s).$$"
-models=(mvc razorpages minimal blazor outbox multipixel)
-declare -A template=([mvc]=mvc [razorpages]=webapp [minimal]=web [blazor]=blazor [outbox]=mvc [multipixel]=web)
+models=(mvc razorpages minimal blazor outbox multipixel devpage)
+declare -A template=([mvc]=mvc [razorpages]=webapp [minimal]=web [blazor]=blazor [outbox]=mvc [multipixel]=web [devpage]=blazor)
+# The README snippets each quick start applies, in order (its own by default): the development page goes on the Blazor one.
+declare -A snippets=([devpage]="blazor devpage")
 # The packages each quick start adds, as its README section says (the outbox's provider pinned to EF Core 10).
 declare -A add_packages=([mvc]="OaiqPixel.AspNetCore" [razorpages]="OaiqPixel.AspNetCore" [minimal]="OaiqPixel.AspNetCore"
-  [blazor]="OaiqPixel.AspNetCore" [multipixel]="OaiqPixel.AspNetCore"
+  [blazor]="OaiqPixel.AspNetCore" [multipixel]="OaiqPixel.AspNetCore" [devpage]="OaiqPixel.AspNetCore OaiqPixel.Sandbox"
   [outbox]="OaiqPixel.EntityFrameworkCore Microsoft.EntityFrameworkCore.Sqlite@10.* OaiqPixel.Testing")
 declare -A outcome=()
 declare -A message=()
 app_pid=""
+# A person's desktop browser: a view's server copy is sent for it (a headless browser counts as a bot).
+browser_agent="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 
 check_name=quickstart-check
 source tests/lib/check.sh
@@ -40,7 +46,7 @@ fail() {
 
 cleanup() {
   stop_app
-  forget_packed "$version" oaiqpixel.abstractions oaiqpixel.aspnetcore oaiqpixel.entityframeworkcore oaiqpixel.testing
+  forget_packed "$version" oaiqpixel.abstractions oaiqpixel.aspnetcore oaiqpixel.entityframeworkcore oaiqpixel.testing oaiqpixel.sandbox
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -73,10 +79,10 @@ done
 
 # 1. Pack the packages the quick starts add: one build of the four projects (a solution of just them), not four.
 packages="$work/packages"
-step "packing OaiqPixel.Abstractions, .AspNetCore, .EntityFrameworkCore and .Testing $version"
+step "packing OaiqPixel.Abstractions, .AspNetCore, .EntityFrameworkCore, .Testing and .Sandbox $version"
 {
   echo '<Solution>'
-  for project in OaiqPixel.Abstractions OaiqPixel.AspNetCore OaiqPixel.EntityFrameworkCore OaiqPixel.Testing; do
+  for project in OaiqPixel.Abstractions OaiqPixel.AspNetCore OaiqPixel.EntityFrameworkCore OaiqPixel.Testing OaiqPixel.Sandbox; do
     echo "  <Project Path=\"$repo/src/$project/$project.csproj\" />"
   done
   echo '</Solution>'
@@ -240,6 +246,24 @@ check_multipixel() {
   stop_app
 }
 
+# The development page on the Blazor quick start: served, the stub SDK in the page, the view's server leg at the local
+# Conversions API (a navigation by a person's browser), and no EF Core among the app's packages.
+check_devpage() {
+  local page sandbox events
+  start_app || return
+  page=$(curl -fsS --max-time 20 -A "$browser_agent" -H 'Sec-Fetch-Mode: navigate' -H 'Sec-Fetch-Dest: document' "$url/" 2>&1) \
+    || { fail "$model" "GET / failed: $page"; stop_app; return; }
+  grep -qF '"sdk":"/oaiq/sdk.js"' <<<"$page" || fail "$model" "<OaiqPixel /> does not load the stub SDK /oaiq/sdk.js"
+  sandbox=$(curl -fsS --max-time 20 "$url/oaiq" 2>&1) || fail "$model" "GET /oaiq failed: $sandbox"
+  grep -qF 'OaiqPixel development sandbox' <<<"$sandbox" || fail "$model" "/oaiq is not the development page"
+  curl -fsS --max-time 10 -o /dev/null "$url/oaiq/sdk.js" || fail "$model" "/oaiq/sdk.js is not served"
+  events=""
+  page_view_arrived() { events=$(curl -fsS --max-time 5 "$url/oaiq/events.json" 2>/dev/null) && grep -qF '"type":"page_viewed"' <<<"$events"; }
+  wait_for page_view_arrived || fail "$model" "the page's page_viewed never reached the local Conversions API (events.json: ${events:-nothing})"
+  grep -qi 'EntityFrameworkCore' "$app/obj/project.assets.json" && fail "$model" "EF Core came with OaiqPixel.Sandbox"
+  stop_app
+}
+
 check_page() {
   local page
   start_app Oaiq__PixelId=px_quickstart_1 || return
@@ -274,9 +298,13 @@ for model in "${models[@]}"; do
   if ! (cd "$app" && add_packages "$model" > "$work/$model-add.log" 2>&1); then
     cat "$work/$model-add.log" >&2; fail "$model" "dotnet add package ${add_packages[$model]}"; continue
   fi
-  if ! (cd "$app" && apply_snippets "$model" > "$work/$model-apply.log" 2>&1); then
-    cat "$work/$model-apply.log" >&2; fail "$model" "the README's snippets do not apply: $(tail -1 "$work/$model-apply.log")"; continue
-  fi
+  applied=true
+  for snippet_model in ${snippets[$model]:-$model}; do
+    if ! (cd "$app" && apply_snippets "$snippet_model" >> "$work/$model-apply.log" 2>&1); then
+      cat "$work/$model-apply.log" >&2; fail "$model" "the README's snippets do not apply: $(tail -1 "$work/$model-apply.log")"; applied=false; break
+    fi
+  done
+  $applied || continue
   if [ "$model" = outbox ] && ! (cd "$app" && add_fake_api > "$work/$model-fake.log" 2>&1); then
     cat "$work/$model-fake.log" >&2; fail "$model" "could not add the fake API: $(tail -1 "$work/$model-fake.log")"; continue
   fi
@@ -292,6 +320,7 @@ for model in "${models[@]}"; do
   case "$model" in
     outbox) check_outbox ;;
     multipixel) check_multipixel ;;
+    devpage) check_devpage ;;
     *) check_page ;;
   esac
 done

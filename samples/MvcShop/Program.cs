@@ -34,7 +34,8 @@ builder.Services.AddOaiqTracking(builder.Configuration.GetSection("Oaiq"))
 
 if (builder.Environment.IsDevelopment())
 {
-    // Offline development: a stub pixel SDK, a local Conversions API and the /oaiq page (see Sandbox/).
+    // Offline development (OaiqPixel.Sandbox): a stub pixel SDK, a local Conversions API and the /oaiq page; it points
+    // Oaiq:SdkUrl and Oaiq:ConversionsApi:BaseAddress at this app unless they are set.
     builder.Services.AddOaiqSandbox();
 }
 

@@ -77,7 +77,7 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
     /// </summary>
     /// <param name="eventId">The event id.</param>
     /// <param name="reason">Why, as the page shows it.</param>
-    public void NoteNotSent(string eventId, string reason)
+    internal void NoteNotSent(string eventId, string reason)
     {
         ArgumentNullException.ThrowIfNull(eventId);
         ArgumentNullException.ThrowIfNull(reason);
@@ -98,7 +98,7 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
 
     /// <summary>Notes that the server leg is off for the whole app (no Conversions API key): no row waits for it.</summary>
     /// <param name="reason">The library's reason (log 100), or <see langword="null"/> when it is on again.</param>
-    public void NoteServerLegOff(string? reason)
+    internal void NoteServerLegOff(string? reason)
     {
         lock (_lock)
         {
