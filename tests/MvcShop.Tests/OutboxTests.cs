@@ -116,6 +116,9 @@ public sealed class OutboxTests : IAsyncLifetime
         OccurredAt = now,
         CreatedAt = now,
         DueAt = due,
+
+        // Tried once already: a record never claimed is due at once whatever its due time (the writer's clock may run ahead).
+        Attempts = 1,
         State = OaiqOutboxMessageState.Pending,
         Json = System.Text.Encoding.UTF8.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $$$"""{"id":"{{{id}}}","type":"order_created","timestamp_ms":{{{now.ToUnixTimeMilliseconds()}}},"action_source":"web","source_url":"https://shop.example/checkout","data":{"type":"contents",{{{data}}}}}""")),

@@ -31,7 +31,8 @@ public sealed class OutageTests
             Assert.True(sink.TryEnqueue(new ConversionEvent(OaiqEvent.LeadCreated(), id, DateTimeOffset.UtcNow) { ActionSource = ActionSource.Other }));
         }
 
-        Assert.Equal(50, app.Database.Outbox().Count);
+        // A sink's events are written by the outbox's background writer: wait until all 50 are in the table.
+        await Wait.UntilAsync(() => app.Database.Outbox().Count == 50, "the 50 records in oaiq_outbox", () => app.Database.Outbox().Count + " in the table");
         var health = app.Get<HealthCheckService>();
         await WaitForHealthAsync(health, "Conversions API has been failing");
 
@@ -80,6 +81,9 @@ public sealed class OutageTests
             Assert.True(sink.TryEnqueue(new ConversionEvent(OaiqEvent.LeadCreated(), id, DateTimeOffset.UtcNow) { ActionSource = ActionSource.Other }));
         }
 
+        // The background writer has put all 50 in the table (a record still queued for it when the database goes down
+        // would go to the in-memory queue instead, which is another path).
+        await Wait.UntilAsync(() => app.Database.Outbox().Count == 50, "the 50 records in oaiq_outbox", () => app.Database.Outbox().Count + " in the table");
         var health = app.Get<HealthCheckService>();
         await WaitForLogAsync(app, 210);
 
