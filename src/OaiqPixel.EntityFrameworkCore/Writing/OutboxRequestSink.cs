@@ -5,7 +5,7 @@ namespace OaiqPixel.EntityFrameworkCore.Writing;
 /// <summary>
 /// The server leg of the events a request records (<c>ConversionEventSinkKeys.RequestEvents</c>): conversions join the
 /// request's <see cref="OutboxRequestSession"/> (the app's next <c>SaveChanges</c> commits them with its own changes);
-/// views (by default) go to the in-memory queue; outside a request, the event is saved at once.
+/// views (by default) go to the in-memory queue; outside a request, the event is written in the background (<see cref="OutboxSink"/>).
 /// </summary>
 internal sealed class OutboxRequestSink(IHttpContextAccessor accessor, OutboxRouting routing, OutboxSink atOnce, OutboxSessionServices services) : IConversionEventSink
 {
