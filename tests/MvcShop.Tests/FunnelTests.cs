@@ -43,8 +43,9 @@ public sealed class FunnelTests : IAsyncLifetime
                 ("/", "page_viewed"),
                 ("/products/sku-1", "page_viewed"), ("/products/sku-1", "contents_viewed"),
                 ("/cart", "page_viewed"), ("/cart", "items_added"),
-                ("/checkout", "page_viewed"), ("/checkout", "checkout_started"),
-                ($"/orders/{orderNumber}/confirmation", "page_viewed"), ($"/orders/{orderNumber}/confirmation", "order_created"),
+                ("/checkout", "page_viewed"),
+                ($"/orders/{orderNumber}/confirmation", "page_viewed"), ($"/orders/{orderNumber}/confirmation", "checkout_started"),
+                ($"/orders/{orderNumber}/confirmation", "order_created"),
                 ($"/orders/{orderNumber}/confirmation", "page_viewed"),
             ],
             visitor.Measured.Select(m => (m.Path, m.Call.EventName!)));

@@ -70,7 +70,12 @@ public sealed class ShopApp : IAsyncDisposable
     /// </summary>
     public ShopSession CreateSession()
     {
-        var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = BaseAddress });
+        // The handler's own cookies, as a browser keeps them: each redirect hop sends what the previous response set (the
+        // test factory's cookie handler sits outside the redirects, so a hop would send the first request's cookies again).
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true, AllowAutoRedirect = true })
+        {
+            BaseAddress = BaseAddress,
+        };
         client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", BrowserUserAgent);
         client.DefaultRequestHeaders.Add("Sec-Fetch-Site", "same-origin");
         client.DefaultRequestHeaders.Add("Sec-Fetch-Mode", "navigate");

@@ -40,7 +40,9 @@ public sealed class FunnelBrowserTests(OpenShopFixture shop) : IClassFixture<Ope
         Assert.DoesNotContain(sandbox.BrowserCalls, c => c.Command == "consent" || c.Dropped);
         var measured = sandbox.BrowserCalls.Where(c => c.Command == "measure").ToList();
         Assert.Equal(
-            ["page_viewed", "page_viewed", "contents_viewed", "page_viewed", "items_added", "page_viewed", "checkout_started", "page_viewed", "order_created"],
+            // checkout_started goes through the outbox with no save of the app's: its write is not known while /checkout
+            // renders, so the carrier takes it to the next page.
+            ["page_viewed", "page_viewed", "contents_viewed", "page_viewed", "items_added", "page_viewed", "page_viewed", "checkout_started", "order_created"],
             measured.Select(c => c.EventName));
         Assert.Equal($"order_{orderNumber}", measured.Single(c => c.EventName == "order_created").EventId);
 

@@ -221,6 +221,103 @@ public sealed class WritePathTests
         behaviour.AssertUnchanged();
     }
 
+    [Theory]
+    [InlineData(DbProvider.Sqlite, false)]
+    [InlineData(DbProvider.Sqlite, true)]
+    [InlineData(DbProvider.PostgreSql, true)]
+    public async Task OrderSavedForItsKey_ThenTracked_ThenSavedAgain_InTheAppsTransaction_CarriedByTheRedirect(DbProvider provider, bool async)
+    {
+        // Arrange: the quick start's and MvcShop's checkout: the second save has only the record to write.
+        await using var app = await OutboxApp.StartAsync(provider, o => o.DispatcherEnabled = false);
+        app.Scenario.Run = (db, tracker, http) =>
+        {
+            if (http.Request.Method != "POST")
+            {
+                return;
+            }
+
+            if (async)
+            {
+                PlaceAsync(db, tracker).GetAwaiter().GetResult();
+                return;
+            }
+
+            using var transaction = db.Database.BeginTransaction();
+            var order = new Order { Number = "k1" };
+            db.Orders.Add(order);
+            db.SaveChanges();
+            tracker.Track(Order(), "order_" + order.Id);
+            db.SaveChanges();
+            transaction.Commit();
+        };
+        var client = app.CreateClient();
+
+        // Act
+        var post = await client.PostAsync("/place", null);
+        var next = await Pages.GetWithCookieAsync(client, "/page", Pages.Carrier(post)!);
+
+        // Assert
+        var id = "order_" + Assert.Single(app.Database.Orders()).Id;
+        Assert.Equal(id, Assert.Single(app.Database.Outbox()).EventId);
+        Assert.Single(await Pages.MeasuredIdsAsync(next), m => m == id);
+
+        static async Task PlaceAsync(ShopDbContext db, IConversionTracker tracker)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var order = new Order { Number = "k1" };
+            db.Orders.Add(order);
+            await db.SaveChangesAsync();
+            tracker.Track(Order(), "order_" + order.Id);
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        }
+    }
+
+    [Fact]
+    public async Task EventHeldOnOnePage_ThenAnOrderCommitted_BothRenderOnTheConfirmation()
+    {
+        // Arrange: MvcShop's funnel: the checkout page tracks checkout_started (no save: held, carried on), then the POST
+        // commits the order and redirects.
+        await using var app = await OutboxApp.StartAsync(DbProvider.Sqlite, o => o.DispatcherEnabled = false);
+        app.Scenario.Run = (db, tracker, http) =>
+        {
+            if (http.Request.Method != "POST")
+            {
+                tracker.Track(OaiqEvent.CheckoutStarted(), "checkout_1");
+                return;
+            }
+
+            PlaceAsync(db, tracker).GetAwaiter().GetResult();
+        };
+        var client = app.CreateClient();
+
+        // Act
+        var checkout = await client.GetAsync("/page");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/place");
+        request.Headers.Add("Cookie", Pages.Carrier(checkout)!);
+        var post = await client.SendAsync(request);
+        app.Scenario.Run = null;
+        var confirmation = await Pages.GetWithCookieAsync(client, "/page", Pages.Carrier(post)!);
+
+        // Assert
+        var id = "order_" + Assert.Single(app.Database.Orders()).Id;
+        Assert.DoesNotContain("checkout_1", await Pages.MeasuredIdsAsync(checkout));
+        var measured = await Pages.MeasuredIdsAsync(confirmation);
+        Assert.Contains("checkout_1", measured);
+        Assert.Contains(id, measured);
+
+        static async Task PlaceAsync(ShopDbContext db, IConversionTracker tracker)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var order = new Order { Number = "k2" };
+            db.Orders.Add(order);
+            await db.SaveChangesAsync();
+            tracker.Track(Order(), "order_" + order.Id);
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        }
+    }
+
     [Fact]
     public async Task UnhandledExceptionBeforeAnySave_NoRecord()
     {

@@ -18,10 +18,10 @@ internal sealed class OutboxInstrumentation
     /// <summary>Committed by the app's own <c>SaveChanges</c> or transaction.</summary>
     public const string WriteWithTransaction = "transaction";
 
-    /// <summary>Saved on its own at the end of the request: no <c>SaveChanges</c> of the app carried it.</summary>
+    /// <summary>Written on its own once the request's endpoint ran: no <c>SaveChanges</c> of the app carried it.</summary>
     public const string WriteOnItsOwn = "own";
 
-    /// <summary>Saved at once by <see cref="IConversionEventSink"/> outside a request.</summary>
+    /// <summary>Written in the background: handed to <see cref="IConversionEventSink"/> directly, or recorded after its request's endpoint ran.</summary>
     public const string WriteAtOnce = "at_once";
 
     private readonly Counter<long> _written;
