@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Components.Server.ProtectedBrowserStorage;
@@ -24,13 +25,26 @@ internal sealed class VisitorTokens
     /// <summary>How long a page's visitor context stays usable by a circuit on that page.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
 
+    /// <summary>How long a token is handed out again to the same visitor context (it then has at least 11 hours left).</summary>
+    public static readonly TimeSpan ReuseFor = TimeSpan.FromHours(1);
+
+    // Bounds the reuse table; when full it starts again (each visitor then pays one protection more).
+    private const int MaxReused = 1024;
+
     private readonly ITimeLimitedDataProtector _protector;
     private readonly bool _excludeBots;
+    private readonly TimeProvider _time;
 
-    public VisitorTokens(IDataProtectionProvider dataProtection, IOptions<OaiqTrackingOptions> options, IServiceProviderIsService? services = null)
+    // A visitor's pages carry the same context: protecting it costs a Data Protection call (about 7 KB and the page's
+    // largest share of time), so the token made for one page is reused for that exact context — keyed by the whole
+    // payload, never a hash of it — for ReuseFor.
+    private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset Issued)> _issued = new(StringComparer.Ordinal);
+
+    public VisitorTokens(IDataProtectionProvider dataProtection, IOptions<OaiqTrackingOptions> options, IServiceProviderIsService? services = null, TimeProvider? time = null)
     {
         _protector = dataProtection.CreateProtector(Purpose).ToTimeLimitedDataProtector();
         _excludeBots = options.Value.ServerViews?.ExcludeBots ?? true;
+        _time = time ?? TimeProvider.System;
 
         // AddInteractiveServerComponents registers ProtectedLocalStorage: without it no circuit ever reads the context,
         // and a page need not carry it.
@@ -65,7 +79,21 @@ internal sealed class VisitorTokens
             json.WriteEndObject();
         }
 
-        return WebEncoders.Base64UrlEncode(_protector.Protect(buffer.WrittenSpan.ToArray(), Lifetime));
+        var payload = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var now = _time.GetUtcNow();
+        if (_issued.TryGetValue(payload, out var issued) && now - issued.Issued < ReuseFor && now >= issued.Issued)
+        {
+            return issued.Token;
+        }
+
+        var token = WebEncoders.Base64UrlEncode(_protector.Protect(buffer.WrittenSpan.ToArray(), now + Lifetime));
+        if (_issued.Count >= MaxReused)
+        {
+            _issued.Clear();
+        }
+
+        _issued[payload] = (token, now);
+        return token;
     }
 
     /// <summary>Reads a page's visitor context; <see langword="null"/> with a reason when it is altered, from other keys or expired.</summary>
