@@ -155,8 +155,7 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
 
     private void RenderForRequest(PixelRenderer renderer, HttpContext httpContext)
     {
-        var tokens = Services.GetRequiredService<VisitorTokens>();
-        _data = renderer.RenderData(httpContext, new PixelRenderRequest(Nonce, User, PageData, PageView), tokens.HasCircuits ? tokens.Protect : null);
+        _data = renderer.RenderData(httpContext, new PixelRenderRequest(Nonce, User, PageData, PageView), Services.GetRequiredService<VisitorTokens>().ForPages);
         if (_data is null || httpContext.Features.Get<IOaiqTrackingFeature>() is not OaiqTrackingContext tracking)
         {
             return;
