@@ -86,7 +86,17 @@ public class BlazorPixelBenchmarks
     [Benchmark]
     public string PageWithOaiqPixelAndOneEvent() => Render(withPixel: true);
 
-    private string Render(bool withPixel)
+    // The split (issue 21): the pixel alone (tracking context, page_viewed and its server copy, the visitor context, the
+    // data element) and the event alone (recorded on both legs, no pixel to render it).
+    [Benchmark]
+    public string PageWithOaiqPixelOnly() => Render(withPixel: true, withEvent: false);
+
+    [Benchmark]
+    public string PageWithOaiqEventOnly() => Render(withPixel: false, withEvent: true);
+
+    private string Render(bool withPixel) => Render(withPixel, withPixel);
+
+    private string Render(bool withPixel, bool withEvent)
     {
         var httpContext = new DefaultHttpContext { RequestServices = _app.Services };
         httpContext.Request.Scheme = "https";
@@ -97,7 +107,7 @@ public class BlazorPixelBenchmarks
         httpContext.Request.Headers["Sec-Fetch-Dest"] = "document";
         // Blazor's server rendering runs in the request, where IConversionTracker finds it through the accessor.
         _app.Services.GetRequiredService<IHttpContextAccessor>().HttpContext = httpContext;
-        var parameters = ParameterView.FromDictionary(new Dictionary<string, object?> { ["HttpContext"] = httpContext, ["WithPixel"] = withPixel });
+        var parameters = ParameterView.FromDictionary(new Dictionary<string, object?> { ["HttpContext"] = httpContext, ["WithPixel"] = withPixel, ["WithEvent"] = withEvent });
         return _renderer.Dispatcher.InvokeAsync(async () => (await _renderer.RenderComponentAsync<BenchPage>(parameters)).ToHtmlString()).GetAwaiter().GetResult();
     }
 
@@ -122,17 +132,18 @@ public class BlazorPixelBenchmarks
         {
             var httpContext = parameters.GetValueOrDefault<HttpContext>("HttpContext")!;
             var withPixel = parameters.GetValueOrDefault<bool>("WithPixel");
+            var withEvent = parameters.GetValueOrDefault<bool>("WithEvent");
             _handle.Render(builder =>
             {
                 builder.OpenComponent<CascadingValue<HttpContext>>(0);
                 builder.AddComponentParameter(1, "Value", httpContext);
-                builder.AddComponentParameter(2, "ChildContent", (RenderFragment)(b => Page(b, withPixel)));
+                builder.AddComponentParameter(2, "ChildContent", (RenderFragment)(b => Page(b, withPixel, withEvent)));
                 builder.CloseComponent();
             });
             return Task.CompletedTask;
         }
 
-        private static void Page(RenderTreeBuilder builder, bool withPixel)
+        private static void Page(RenderTreeBuilder builder, bool withPixel, bool withEvent)
         {
             builder.AddMarkupContent(0, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><base href=\"/\">");
             if (withPixel)
@@ -142,7 +153,7 @@ public class BlazorPixelBenchmarks
             }
 
             builder.AddMarkupContent(2, "<title>Trail running shoes</title></head><body><h1>Trail running shoes</h1><p>89.99 USD</p>");
-            if (withPixel)
+            if (withEvent)
             {
                 builder.OpenComponent<OaiqEvent>(3);
                 builder.AddComponentParameter(4, "Name", "contents_viewed");

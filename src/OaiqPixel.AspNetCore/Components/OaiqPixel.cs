@@ -42,8 +42,11 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
 {
     private const string StateKey = "OaiqPixel.AspNetCore.Components.OaiqPixel";
 
-    private readonly Lock _lock = new();
+    // The data element is built when the component renders, not when an event joins: the events a page records before
+    // the pixel's render (and all those recorded between two renders) cost one element, and a page that renders no pixel
+    // builds none. _data is also the lock: an event may be recorded off the renderer's dispatcher.
     private PixelPageData? _data;
+    private bool _stale;
     private string? _element;
     private string? _moduleSource;
     private OaiqTrackingContext? _tracking;
@@ -128,13 +131,7 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
     protected override void BuildRenderTree(RenderTreeBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        string? element;
-        lock (_lock)
-        {
-            element = _element;
-        }
-
-        if (element is null)
+        if (CurrentElement() is not { } element)
         {
             return;
         }
@@ -158,8 +155,7 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
 
     private void RenderForRequest(PixelRenderer renderer, HttpContext httpContext)
     {
-        var tokens = Services.GetRequiredService<VisitorTokens>();
-        _data = renderer.RenderData(httpContext, new PixelRenderRequest(Nonce, User, PageData, PageView), tokens.HasCircuits ? tokens.Protect : null);
+        _data = renderer.RenderData(httpContext, new PixelRenderRequest(Nonce, User, PageData, PageView), Services.GetRequiredService<VisitorTokens>().ForPages);
         if (_data is null || httpContext.Features.Get<IOaiqTrackingFeature>() is not OaiqTrackingContext tracking)
         {
             return;
@@ -170,7 +166,27 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
         // The fingerprinted URL when MapStaticAssets serves it; from the app's root, so a page without <base href> (a
         // RazorComponentResult) finds it too.
         _moduleSource = httpContext.Request.PathBase.Add(new PathString("/" + Assets[CircuitEventRecorder.ModulePath])).Value;
-        _element = _data.ToElement();
+        _stale = true;
+    }
+
+    /// <summary>The data element with every call taken so far, built once per change.</summary>
+    private string? CurrentElement()
+    {
+        if (_data is not { } data)
+        {
+            return _element;
+        }
+
+        lock (data)
+        {
+            if (_stale)
+            {
+                _element = data.ToElement();
+                _stale = false;
+            }
+
+            return _element;
+        }
     }
 
     private void OnRecordedAfterPixel()
@@ -186,16 +202,17 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
             return;
         }
 
-        lock (_lock)
+        lock (_data)
         {
             foreach (var call in calls)
             {
                 _data.Add(call);
             }
 
-            _element = _data.ToElement();
+            _stale = true;
         }
 
+        // A render still queued (the pixel's first, when the body's events come before it) takes them: no second render.
         _ = RerenderAsync(calls.Count);
     }
 
@@ -225,13 +242,7 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "The state is a string.")]
     private Task Persist()
     {
-        string? element;
-        lock (_lock)
-        {
-            element = _element;
-        }
-
-        if (element is not null)
+        if (CurrentElement() is { } element)
         {
             Services.GetRequiredService<PersistentComponentState>().PersistAsJson(StateKey, element);
         }

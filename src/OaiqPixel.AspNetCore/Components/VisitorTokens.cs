@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Components.Server.ProtectedBrowserStorage;
 using Microsoft.AspNetCore.DataProtection;
@@ -7,6 +9,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OaiqPixel.AspNetCore.ConversionsApi;
+using OaiqPixel.AspNetCore.Rendering;
 using OaiqPixel.AspNetCore.ServerViews;
 using OaiqPixel.AspNetCore.Tracking;
 
@@ -24,30 +27,57 @@ internal sealed class VisitorTokens
     /// <summary>How long a page's visitor context stays usable by a circuit on that page.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
 
+    /// <summary>How long a token is handed out again to the same visitor context (it then has at least 11 hours left).</summary>
+    public static readonly TimeSpan ReuseFor = TimeSpan.FromHours(1);
+
+    // Bounds the reuse table; when full it starts again (each visitor then pays one protection more).
+    private const int MaxReused = 1024;
+
     private readonly ITimeLimitedDataProtector _protector;
     private readonly bool _excludeBots;
+    private readonly TimeProvider _time;
 
-    public VisitorTokens(IDataProtectionProvider dataProtection, IOptions<OaiqTrackingOptions> options, IServiceProviderIsService? services = null)
+    // A visitor's pages carry the same context: protecting it costs a Data Protection call (about 7 KB and the page's
+    // largest share of time), so the token made for one page is reused for that exact context — keyed by the whole
+    // payload, never a hash of it — for ReuseFor.
+    private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset Issued)> _issued = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset Issued)>.AlternateLookup<ReadOnlySpan<char>> _issuedByPayload;
+
+    // One JSON writer per thread for the payloads, pointed at the thread's pixel buffer (rendering is synchronous).
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_json;
+
+    public VisitorTokens(IDataProtectionProvider dataProtection, IOptions<OaiqTrackingOptions> options, IServiceProviderIsService? services = null, TimeProvider? time = null)
     {
         _protector = dataProtection.CreateProtector(Purpose).ToTimeLimitedDataProtector();
         _excludeBots = options.Value.ServerViews?.ExcludeBots ?? true;
+        _time = time ?? TimeProvider.System;
+        _issuedByPayload = _issued.GetAlternateLookup<ReadOnlySpan<char>>();
 
         // AddInteractiveServerComponents registers ProtectedLocalStorage: without it no circuit ever reads the context,
         // and a page need not carry it.
         HasCircuits = services?.IsService(typeof(ProtectedLocalStorage)) ?? true;
+        ForPages = HasCircuits ? Protect : null;
     }
 
     /// <summary>Whether the app can run interactive server circuits, so its pages carry the visitor context.</summary>
     public bool HasCircuits { get; }
+
+    /// <summary><see cref="Protect"/> when pages carry the visitor context (<see cref="HasCircuits"/>), else <see langword="null"/>: made once.</summary>
+    public Func<OaiqTrackingContext, string?>? ForPages { get; }
 
     /// <summary>Protects the request's visitor context.</summary>
     public string Protect(OaiqTrackingContext tracking)
     {
         var request = tracking.HttpContext.Request;
         var userAgent = request.Headers.UserAgent.Count == 1 ? request.Headers.UserAgent[0] : null;
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer))
+        var rented = PixelScriptBuffer.Rent();
+        char[]? chars = null;
+        try
         {
+            var buffer = rented.Buffer;
+            var json = t_json ??= new Utf8JsonWriter(buffer);
+            json.Reset(buffer);
             json.WriteStartObject();
             WriteIfSet(json, "o", tracking.Oppref);
             WriteIfSet(json, "b", tracking.Obref);
@@ -63,9 +93,36 @@ internal sealed class VisitorTokens
 
             json.WriteEndArray();
             json.WriteEndObject();
-        }
+            json.Flush();
+            json.Reset();
 
-        return WebEncoders.Base64UrlEncode(_protector.Protect(buffer.WrittenSpan.ToArray(), Lifetime));
+            // Looked up by the payload's characters, without making a string of them unless a token is made.
+            var payload = buffer.WrittenSpan;
+            chars = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(payload.Length));
+            var key = chars.AsSpan(0, Encoding.UTF8.GetChars(payload, chars));
+            var now = _time.GetUtcNow();
+            if (_issuedByPayload.TryGetValue(key, out var issued) && now - issued.Issued < ReuseFor && now >= issued.Issued)
+            {
+                return issued.Token;
+            }
+
+            var token = WebEncoders.Base64UrlEncode(_protector.Protect(payload.ToArray(), now + Lifetime));
+            if (_issued.Count >= MaxReused)
+            {
+                _issued.Clear();
+            }
+
+            _issued[new string(key)] = (token, now);
+            return token;
+        }
+        finally
+        {
+            PixelScriptBuffer.Return(rented);
+            if (chars is not null)
+            {
+                ArrayPool<char>.Shared.Return(chars);
+            }
+        }
     }
 
     /// <summary>Reads a page's visitor context; <see langword="null"/> with a reason when it is altered, from other keys or expired.</summary>

@@ -17,15 +17,13 @@ namespace OaiqPixel.AspNetCore.Rendering;
 /// </remarks>
 internal sealed class PixelPageData
 {
-    /// <summary>The data element's opening tag.</summary>
-    public const string ElementStart = "<script type=\"application/json\" data-oaiq-page>";
-
-    /// <summary>The data element's closing tag.</summary>
-    public const string ElementEnd = "</script>";
-
     private static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.Default, SkipValidation = true };
     private static readonly byte[] s_consentGranted = "[\"consent\",true]"u8.ToArray();
     private static readonly byte[] s_consentDenied = "[\"consent\",false]"u8.ToArray();
+
+    // One writer per thread, pointed at the thread's buffer for each element (rendering is synchronous on its thread).
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_json;
 
     private readonly List<ReadOnlyMemory<byte>> _calls = [];
 
@@ -48,12 +46,19 @@ internal sealed class PixelPageData
     /// <summary>Adds a call's arguments (a JSON array written by <see cref="PixelScriptWriter"/>).</summary>
     public void Add(ReadOnlyMemory<byte> call) => _calls.Add(call);
 
-    /// <summary>The element's JSON, <c>{"sdk":…,"calls":[…],"visitor":…}</c>.</summary>
-    public string ToJson()
+    /// <summary>
+    /// The whole data element, <c>&lt;script …&gt;{"sdk":…,"calls":[…],"visitor":…}&lt;/script&gt;</c>: written into the
+    /// thread's reusable buffer (<see cref="PixelScriptBuffer"/>) and decoded once, so a page pays for one string.
+    /// </summary>
+    public string ToElement()
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer, s_options))
+        var rented = PixelScriptBuffer.Rent();
+        try
         {
+            var buffer = rented.Buffer;
+            buffer.Write("<script type=\"application/json\" data-oaiq-page>"u8);
+            var json = t_json ??= new Utf8JsonWriter(buffer, s_options);
+            json.Reset(buffer);
             json.WriteStartObject();
             if (SdkUrl is not null)
             {
@@ -73,11 +78,14 @@ internal sealed class PixelPageData
             }
 
             json.WriteEndObject();
+            json.Flush();
+            json.Reset();
+            buffer.Write("</script>"u8);
+            return Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        finally
+        {
+            PixelScriptBuffer.Return(rented);
+        }
     }
-
-    /// <summary>The whole data element.</summary>
-    public string ToElement() => ElementStart + ToJson() + ElementEnd;
 }

@@ -51,6 +51,25 @@ public sealed class VisitorTokensTests
         Assert.Null(tokens.Unprotect("not a token", out _));
     }
 
+    [Fact]
+    public void Protect_TheSameVisitorsNextPage_ReusesItsTokenForAnHourOnly()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var tokens = new VisitorTokens(new EphemeralDataProtectionProvider(), Options.Create(new OaiqTrackingOptions { PixelId = "px_1" }), time: time);
+        var first = tokens.Protect(Context("oppref=abc", ChromeUserAgent, "203.0.113.9"));
+
+        var samePage = tokens.Protect(Context("oppref=abc", ChromeUserAgent, "203.0.113.9"));
+        var otherVisitor = tokens.Protect(Context("oppref=abc", ChromeUserAgent, "203.0.113.10"));
+        time.Advance(VisitorTokens.ReuseFor);
+        var anHourLater = tokens.Protect(Context("oppref=abc", ChromeUserAgent, "203.0.113.9"));
+
+        Assert.Equal(first, samePage);
+        Assert.NotEqual(first, otherVisitor);
+        Assert.Equal("203.0.113.10", tokens.Unprotect(otherVisitor, out _)!.IpAddress);
+        Assert.NotEqual(first, anHourLater);
+        Assert.Equal("203.0.113.9", tokens.Unprotect(anHourLater, out _)!.IpAddress);
+    }
+
     private static VisitorTokens Tokens() =>
         new(new EphemeralDataProtectionProvider(), Options.Create(new OaiqTrackingOptions { PixelId = "px_1" }));
 
