@@ -74,8 +74,7 @@ public static class OaiqOutboxTrackingBuilderExtensions
         services.TryAddSingleton<OutboxInstrumentation>();
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<OutboxStatus>();
-        services.TryAddSingleton<OutboxRouting>();
-        services.TryAddSingleton<OutboxWriter>();
+        services.TryAddSingleton<DatabaseClock>();
         services.TryAddSingleton<OutboxBackgroundWriter>();
         services.TryAddSingleton<OutboxStore>();
         services.TryAddSingleton<OutboxSessionServices>();

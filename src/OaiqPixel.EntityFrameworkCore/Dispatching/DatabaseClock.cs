@@ -17,6 +17,8 @@ internal sealed class DatabaseClock(TimeProvider time)
 {
     private const string SqliteProvider = "Microsoft.EntityFrameworkCore.Sqlite";
 
+    private string? _select;
+
     /// <summary>The SQL for the database's current time in Unix milliseconds, or <see langword="null"/> when the instance's clock stands in.</summary>
     public string? NowSql { get; private set; }
 
@@ -24,8 +26,7 @@ internal sealed class DatabaseClock(TimeProvider time)
     internal TimeSpan Shift { get; set; }
 
     /// <summary>Picks the SQL for <paramref name="provider"/>.</summary>
-    /// <returns>Whether the database's clock is used.</returns>
-    public bool Prepare(string? provider)
+    public void Prepare(string? provider)
     {
         NowSql = provider switch
         {
@@ -33,32 +34,20 @@ internal sealed class DatabaseClock(TimeProvider time)
             RowLockingClaimer.PostgreSqlProvider => "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS bigint)",
             _ => null,
         };
-        return NowSql is not null;
+
+        // Composed by EF Core as a subquery: the column is named as EF Core expects a scalar query's to be.
+        _select = NowSql is null ? null : "SELECT " + NowSql + " AS \"Value\"";
     }
 
     /// <summary>Reads the database's current time (or the instance's, see <see cref="NowSql"/>).</summary>
     public async Task<DateTimeOffset> ReadAsync(DbContext context, CancellationToken cancellationToken)
     {
-        if (NowSql is not { } sql)
+        if (_select is not { } select)
         {
             return time.GetUtcNow();
         }
 
-        var database = context.Database;
-        await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var command = database.GetDbConnection().CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = "SELECT " + sql;
-                var value = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-                return UnixMilliseconds.ToTime(value) + Shift;
-            }
-        }
-        finally
-        {
-            await database.CloseConnectionAsync().ConfigureAwait(false);
-        }
+        var now = await context.Database.SqlQueryRaw<long>(select).SingleAsync(cancellationToken).ConfigureAwait(false);
+        return UnixMilliseconds.ToTime(now) + Shift;
     }
 }

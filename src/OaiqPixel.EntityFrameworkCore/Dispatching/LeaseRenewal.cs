@@ -16,14 +16,10 @@ internal sealed class LeaseRenewal : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    private LeaseRenewal(HeldClaim held, IOutboxContextFactory contexts, TimeSpan lease, TimeProvider time, ILogger logger)
+    public LeaseRenewal(HeldClaim held, IOutboxContextFactory contexts, TimeSpan lease, TimeProvider time, ILogger logger)
     {
         _loop = Task.Run(() => RunAsync(held, contexts, lease, time, logger, _stop.Token), CancellationToken.None);
     }
-
-    /// <summary>Starts renewing <paramref name="held"/>'s lease.</summary>
-    public static LeaseRenewal Start(HeldClaim held, IOutboxContextFactory contexts, TimeSpan lease, TimeProvider time, ILogger logger) =>
-        new(held, contexts, lease, time, logger);
 
     /// <summary>Stops renewing and waits for a renewal in flight.</summary>
     public async ValueTask DisposeAsync()

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OaiqPixel.EntityFrameworkCore.Internal;
-using OaiqPixel.EntityFrameworkCore.Writing;
+using OaiqPixel.AspNetCore.ConversionsApi;
 
 namespace OaiqPixel.EntityFrameworkCore.Dispatching;
 
@@ -22,7 +22,7 @@ internal sealed class OutboxCleanup(
         await using var lease = contexts.Create();
         var set = lease.Context.Set<OaiqOutboxMessage>();
         var now = time.GetUtcNow();
-        var oldest = now - OutboxRouting.MaxEventAge;
+        var oldest = now - ConversionEventRecord.MaxAge;
 
         // Not those a live dispatcher holds (judged by the database's clock, as leases are): its round drops them itself.
         var databaseNow = await clock.ReadAsync(lease.Context, cancellationToken).ConfigureAwait(false);

@@ -22,51 +22,26 @@ namespace OaiqPixel.EntityFrameworkCore.Dispatching;
 /// holds undelivered is released for the next dispatcher (<see cref="ClaimSettler"/>); after a hard kill they wait for
 /// their lease to run out, which no renewal extends any more (<see cref="LeaseRenewal"/>).
 /// </remarks>
-internal sealed class OutboxDispatcher : IHostedService, IDisposable
+internal sealed class OutboxDispatcher(
+    IOutboxContextFactory contexts,
+    IConversionsApiDelivery delivery,
+    IConversionEventSink sink,
+    DatabaseClock clock,
+    OutboxSignal signal,
+    OutboxStatus status,
+    OutboxInstrumentation metrics,
+    IOptionsMonitor<OaiqTrackingOptions> tracking,
+    IOptionsMonitor<OaiqOutboxOptions> outbox,
+    TimeProvider time,
+    ILogger<OutboxDispatcher> logger) : IHostedService, IDisposable
 {
-    private readonly IOutboxContextFactory _contexts;
-    private readonly OutboxRouting _routing;
-    private readonly OutboxSignal _signal;
-    private readonly OutboxStatus _status;
-    private readonly IOptionsMonitor<OaiqTrackingOptions> _tracking;
-    private readonly IOptionsMonitor<OaiqOutboxOptions> _outbox;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
-    private readonly DatabaseClock _clock;
-    private readonly ClaimSettler _settler;
-    private readonly OutboxRound _round;
-    private readonly OutboxCleanup _cleanup;
+    private readonly OutboxRound _round = new(contexts, delivery, clock, status, metrics, outbox, time, logger);
+    private readonly OutboxCleanup _cleanup = new(contexts, clock, status, metrics, outbox, time, logger);
     private Task? _loop;
     private DateTimeOffset _nextCleanup;
     private string _table = OaiqOutboxModelBuilderExtensions.DefaultTableName;
-
-    public OutboxDispatcher(
-        IOutboxContextFactory contexts,
-        IConversionsApiDelivery delivery,
-        OutboxRouting routing,
-        OutboxSignal signal,
-        OutboxStatus status,
-        OutboxInstrumentation metrics,
-        IOptionsMonitor<OaiqTrackingOptions> tracking,
-        IOptionsMonitor<OaiqOutboxOptions> outbox,
-        TimeProvider time,
-        ILogger<OutboxDispatcher> logger)
-    {
-        _contexts = contexts;
-        _routing = routing;
-        _signal = signal;
-        _status = status;
-        _tracking = tracking;
-        _outbox = outbox;
-        _time = time;
-        _logger = logger;
-        _clock = new DatabaseClock(time);
-        _settler = new ClaimSettler(contexts, _clock, logger);
-        _round = new OutboxRound(contexts, delivery, _settler, status, metrics, outbox, time, logger, _abort.Token) { Claimer = new PortableClaimer(_clock) };
-        _cleanup = new OutboxCleanup(contexts, _clock, status, metrics, outbox, time, logger);
-    }
 
     /// <summary>Whether PostgreSQL claims with row locks (<see cref="RowLockingClaimer"/>); tests turn it off to run the portable claim there too.</summary>
     internal bool UseRowLocking { get; set; } = true;
@@ -75,9 +50,9 @@ internal sealed class OutboxDispatcher : IHostedService, IDisposable
     internal IOutboxClaimer Claimer => _round.Claimer;
 
     /// <summary>The clock leases are judged by (after <see cref="Prepare"/>).</summary>
-    internal DatabaseClock Clock => _clock;
+    internal DatabaseClock Clock => clock;
 
-    private OaiqOutboxOptions Options => _outbox.CurrentValue;
+    private OaiqOutboxOptions Options => outbox.CurrentValue;
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">The app's context does not map the outbox table (<c>modelBuilder.AddOaiqOutbox()</c>), or is not registered (<c>AddDbContext</c>).</exception>
@@ -86,20 +61,20 @@ internal sealed class OutboxDispatcher : IHostedService, IDisposable
         var (table, provider) = Prepare();
         _table = table;
         var idle = !Options.DispatcherEnabled ? "Oaiq:Outbox:DispatcherEnabled is false"
-            : !_routing.IsEnabled ? "the server leg is off (no Oaiq:ConversionsApi:ApiKey or PixelId, or tracking disabled)"
+            : !sink.IsEnabled ? "the server leg is off (no Oaiq:ConversionsApi:ApiKey or PixelId, or tracking disabled)"
             : null;
         if (idle is not null)
         {
-            _status.Idle(idle);
-            OutboxLog.Idle(_logger, idle);
+            status.Idle(idle);
+            OutboxLog.Idle(logger, idle);
             return Task.CompletedTask;
         }
 
         var options = Options;
-        OutboxLog.DispatcherStarted(_logger, _contexts.ContextType.Name, table, provider, Claimer.Method, options.BatchSize, options.LeaseDuration, options.PollInterval);
-        if (_clock.NowSql is null)
+        OutboxLog.DispatcherStarted(logger, contexts.ContextType.Name, table, provider, Claimer.Method, options.BatchSize, options.LeaseDuration, options.PollInterval);
+        if (clock.NowSql is null)
         {
-            OutboxLog.InstanceClock(_logger, provider);
+            OutboxLog.InstanceClock(logger, provider);
         }
 
         _loop ??= Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
@@ -111,34 +86,32 @@ internal sealed class OutboxDispatcher : IHostedService, IDisposable
     /// <exception cref="InvalidOperationException">The table is not mapped.</exception>
     internal (string Table, string? Provider) Prepare()
     {
-        using var lease = _contexts.Create();
+        using var lease = contexts.Create();
         var context = lease.Context;
         var entity = context.Model.FindEntityType(typeof(OaiqOutboxMessage));
         if (entity is null)
         {
-            var name = _contexts.ContextType.Name;
-            OutboxLog.NotMapped(_logger, name);
+            var name = contexts.ContextType.Name;
+            OutboxLog.NotMapped(logger, name);
             throw new InvalidOperationException(
                 $"The OaiqPixel outbox table is not in {name}'s model: call modelBuilder.AddOaiqOutbox() in {name}.OnModelCreating (then add a migration), or remove AddEntityFrameworkOutbox<{name}>().");
         }
 
         var provider = context.Database.ProviderName;
-        _clock.Prepare(provider);
-        _round.Claimer = UseRowLocking && provider == RowLockingClaimer.PostgreSqlProvider ? new RowLockingClaimer(_clock) : new PortableClaimer(_clock);
+        clock.Prepare(provider);
+        _round.Claimer = UseRowLocking && provider == RowLockingClaimer.PostgreSqlProvider ? new RowLockingClaimer(clock) : new PortableClaimer(clock);
         return (entity.GetSchemaQualifiedTableName() ?? OaiqOutboxModelBuilderExtensions.DefaultTableName, provider);
     }
 
-    /// <summary>Runs one round (<see cref="OutboxRound.RunAsync"/>).</summary>
-    internal Task<RoundResult> RunRoundAsync(CancellationToken stoppingToken) => _round.RunAsync(stoppingToken);
+    internal Task<RoundResult> RunRoundAsync(CancellationToken stoppingToken) => _round.RunAsync(stoppingToken, _abort.Token);
 
-    /// <summary>Runs the housekeeping once (<see cref="OutboxCleanup"/>).</summary>
     internal Task CleanupAsync(CancellationToken cancellationToken) => _cleanup.RunAsync(cancellationToken);
 
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        _abort.CancelAfter(_tracking.CurrentValue.ConversionsApi.ShutdownTimeout);
+        _abort.CancelAfter(tracking.CurrentValue.ConversionsApi.ShutdownTimeout);
         if (_loop is not null)
         {
             try
@@ -151,7 +124,7 @@ internal sealed class OutboxDispatcher : IHostedService, IDisposable
             }
         }
 
-        await _settler.ReleaseAsync(_round.Current).ConfigureAwait(false);
+        await _round.Settler.ReleaseAsync(_round.Current).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -172,18 +145,18 @@ internal sealed class OutboxDispatcher : IHostedService, IDisposable
             TimeSpan wait;
             try
             {
-                if (_time.GetUtcNow() >= _nextCleanup)
+                if (time.GetUtcNow() >= _nextCleanup)
                 {
                     await CleanupAsync(stoppingToken).ConfigureAwait(false);
-                    _nextCleanup = _time.GetUtcNow() + Options.CleanupInterval;
+                    _nextCleanup = time.GetUtcNow() + Options.CleanupInterval;
                 }
 
                 var round = await RunRoundAsync(stoppingToken).ConfigureAwait(false);
-                var failures = _status.DatabaseReached(_time.GetUtcNow());
+                var failures = status.DatabaseReached(time.GetUtcNow());
                 databaseDelay = TimeSpan.Zero;
                 if (failures > 0)
                 {
-                    OutboxLog.DatabaseRecovered(_logger, failures);
+                    OutboxLog.DatabaseRecovered(logger, failures);
                 }
 
                 if (round.RetryDelay is { } delay)
@@ -212,71 +185,55 @@ internal sealed class OutboxDispatcher : IHostedService, IDisposable
                 if (DatabaseFailure.Is(ex))
                 {
                     var reason = DatabaseFailure.Describe(ex);
-                    if (await DatabaseFailure.IsTableUnreadableAsync(_contexts, stoppingToken).ConfigureAwait(false))
+                    if (await DatabaseFailure.IsTableUnreadableAsync(contexts, stoppingToken).ConfigureAwait(false))
                     {
                         // The database answers but has no (matching) table: waiting will not fix it, a migration will.
-                        var context = _contexts.ContextType.Name;
-                        _status.DatabaseFailed(_time.GetUtcNow(), $"the table {_table} is missing from {context}'s database or does not match its model, {reason}; add and apply a migration for it");
-                        OutboxLog.TableMissing(_logger, _table, context, reason, wait);
+                        var context = contexts.ContextType.Name;
+                        status.DatabaseFailed(time.GetUtcNow(), $"the table {_table} is missing from {context}'s database or does not match its model, {reason}; add and apply a migration for it");
+                        OutboxLog.TableMissing(logger, _table, context, reason, wait);
                     }
                     else
                     {
-                        _status.DatabaseFailed(_time.GetUtcNow(), reason);
-                        OutboxLog.DatabaseUnavailable(_logger, reason, wait);
+                        status.DatabaseFailed(time.GetUtcNow(), reason);
+                        OutboxLog.DatabaseUnavailable(logger, reason, wait);
                     }
                 }
                 else
                 {
-                    OutboxLog.DispatcherFailed(_logger, ex, wait);
+                    OutboxLog.DispatcherFailed(logger, ex, wait);
                 }
             }
 
-            await DelayAsync(wait, stoppingToken).ConfigureAwait(false);
+            await Task.Delay(wait, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        var delivered = _status.Read(0).Delivered;
-        OutboxLog.DispatcherStopped(_logger, delivered);
+        var delivered = status.Read(0).Delivered;
+        OutboxLog.DispatcherStopped(logger, delivered);
     }
 
     /// <summary>Waits for a commit in this process (then for the flush interval to gather a batch) or the poll interval.</summary>
     private async Task WaitForWorkAsync(CancellationToken stoppingToken)
     {
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var signalled = _signal.WaitAsync();
-        var first = await Task.WhenAny(signalled, Task.Delay(Options.PollInterval, _time, cancel.Token)).ConfigureAwait(false);
-        await cancel.CancelAsync().ConfigureAwait(false);
-        if (first == signalled && !stoppingToken.IsCancellationRequested)
+        var signalled = signal.WaitAsync();
+        await signalled.WaitAsync(Options.PollInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (signalled.IsCompleted && !stoppingToken.IsCancellationRequested)
         {
             // As the in-memory sender does: gather a batch for up to the flush interval, unless a full one is there.
-            var api = _tracking.CurrentValue.ConversionsApi;
+            var api = tracking.CurrentValue.ConversionsApi;
             var full = Math.Clamp(api.MaxBatchSize, 1, ConversionsApiOptions.MaxEventsPerRequest);
-            var started = _time.GetTimestamp();
-            while (_signal.Count < full && !stoppingToken.IsCancellationRequested)
+            var started = time.GetTimestamp();
+            while (signal.Count < full && !stoppingToken.IsCancellationRequested)
             {
-                var left = api.FlushInterval - _time.GetElapsedTime(started);
+                var left = api.FlushInterval - time.GetElapsedTime(started);
                 if (left <= TimeSpan.Zero)
                 {
                     break;
                 }
 
-                using var flush = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                await Task.WhenAny(_signal.WaitAsync(), Task.Delay(left, _time, flush.Token)).ConfigureAwait(false);
-                await flush.CancelAsync().ConfigureAwait(false);
+                await signal.WaitAsync().WaitAsync(left, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
 
-        _signal.TakeCount();
-    }
-
-    private async Task DelayAsync(TimeSpan wait, CancellationToken stoppingToken)
-    {
-        try
-        {
-            await Task.Delay(wait, _time, stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
-        }
+        signal.TakeCount();
     }
 }

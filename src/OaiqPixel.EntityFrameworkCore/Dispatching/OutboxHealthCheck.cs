@@ -18,8 +18,8 @@ internal sealed class OutboxHealthCheck(OutboxStatus status) : IHealthCheck
         var data = new Dictionary<string, object>
         {
             ["delivered"] = snapshot.Delivered,
-            ["database_failures"] = snapshot.DatabaseFailures,
-            ["api_failures"] = snapshot.ApiFailures,
+            ["database_failures"] = snapshot.Database.Count,
+            ["api_failures"] = snapshot.Api.Count,
         };
         if (snapshot.Pending is { } pending)
         {
@@ -37,16 +37,16 @@ internal sealed class OutboxHealthCheck(OutboxStatus status) : IHealthCheck
         }
 
         var problems = new List<string>();
-        if (snapshot.DatabaseFailures > 0)
+        if (snapshot.Database is { Count: > 0 } database)
         {
             problems.Add(string.Create(CultureInfo.InvariantCulture,
-                $"the database has been unreachable since {snapshot.DatabaseFailingSince:O} ({snapshot.DatabaseFailures} failed round(s): {snapshot.DatabaseError}); committed records are safe in the table and are sent once it is back"));
+                $"the database has been unreachable since {database.Since:O} ({database.Count} failed round(s): {database.Error}); committed records are safe in the table and are sent once it is back"));
         }
 
-        if (snapshot.ApiFailures > 0)
+        if (snapshot.Api is { Count: > 0 } api)
         {
             problems.Add(string.Create(CultureInfo.InvariantCulture,
-                $"the Conversions API has been failing since {snapshot.ApiFailingSince:O} ({snapshot.ApiFailures} round(s): {snapshot.ApiError}); the records are kept in the table and retried"));
+                $"the Conversions API has been failing since {api.Since:O} ({api.Count} round(s): {api.Error}); the records are kept in the table and retried"));
         }
 
         if (problems.Count > 0)

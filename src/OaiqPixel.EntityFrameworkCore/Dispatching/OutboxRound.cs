@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OaiqPixel.AspNetCore.ConversionsApi;
 using OaiqPixel.EntityFrameworkCore.Internal;
-using OaiqPixel.EntityFrameworkCore.Writing;
 
 namespace OaiqPixel.EntityFrameworkCore.Dispatching;
 
@@ -15,18 +14,20 @@ namespace OaiqPixel.EntityFrameworkCore.Dispatching;
 internal sealed class OutboxRound(
     IOutboxContextFactory contexts,
     IConversionsApiDelivery delivery,
-    ClaimSettler settler,
+    DatabaseClock clock,
     OutboxStatus status,
     OutboxInstrumentation metrics,
     IOptionsMonitor<OaiqOutboxOptions> outbox,
     TimeProvider time,
-    ILogger logger,
-    CancellationToken abort)
+    ILogger logger)
 {
     private HeldClaim? _current;
 
     /// <summary>How records are claimed (set once the provider is known).</summary>
     public IOutboxClaimer Claimer { get; set; } = null!;
+
+    /// <summary>Settles the claims of rounds that did not finish.</summary>
+    public ClaimSettler Settler { get; } = new(contexts, clock, logger);
 
     /// <summary>The claim of the round in flight, if any (a stop past the host's deadline settles it).</summary>
     public HeldClaim? Current => Volatile.Read(ref _current);
@@ -40,16 +41,16 @@ internal sealed class OutboxRound(
     /// The database failed. What the round held is settled at the start of the next round that reaches the database:
     /// the records it delivered are deleted first, then the rest are handed back (see <see cref="HeldClaim"/>).
     /// </exception>
-    public async Task<RoundResult> RunAsync(CancellationToken stoppingToken)
+    public async Task<RoundResult> RunAsync(CancellationToken stoppingToken, CancellationToken abort)
     {
-        await settler.SettleCutRoundsAsync().ConfigureAwait(false);
+        await Settler.SettleCutRoundsAsync().ConfigureAwait(false);
         try
         {
-            return await RunCoreAsync(stoppingToken).ConfigureAwait(false);
+            return await RunCoreAsync(stoppingToken, abort).ConfigureAwait(false);
         }
         catch (Exception) when (Current is { } held)
         {
-            settler.Cut(held, "the round failed");
+            Settler.Cut(held, "the round failed");
             throw;
         }
         finally
@@ -58,7 +59,7 @@ internal sealed class OutboxRound(
         }
     }
 
-    private async Task<RoundResult> RunCoreAsync(CancellationToken stoppingToken)
+    private async Task<RoundResult> RunCoreAsync(CancellationToken stoppingToken, CancellationToken abort)
     {
         var options = outbox.CurrentValue;
         await using var lease = contexts.Create();
@@ -76,7 +77,7 @@ internal sealed class OutboxRound(
             return new RoundResult(0, null);
         }
 
-        await using var renewal = LeaseRenewal.Start(held, contexts, options.LeaseDuration, time, logger);
+        await using var renewal = new LeaseRenewal(held, contexts, options.LeaseDuration, time, logger);
         OutboxLog.Claimed(logger, claimed.Messages.Count, held.LeaseUntil);
         var reclaimed = claimed.Messages.Count(c => c.Reclaimed);
         if (reclaimed > 0)
@@ -113,7 +114,7 @@ internal sealed class OutboxRound(
     /// </summary>
     private async Task<(List<ConversionEventRecord> Records, List<long> Ids)> SetAsideAsync(List<ClaimedMessage> claimed, RoundOutcome outcome)
     {
-        var oldest = time.GetUtcNow() - OutboxRouting.MaxEventAge;
+        var oldest = time.GetUtcNow() - ConversionEventRecord.MaxAge;
         var stale = new List<long>();
         var unreadable = new List<(ClaimedMessage Message, string Reason)>();
         var records = new List<ConversionEventRecord>(claimed.Count);

@@ -8,12 +8,8 @@ internal sealed class OutboxStatus
 
     private readonly Lock _lock = new();
     private readonly LinkedList<OaiqOutboxDelivery> _recent = new();
-    private DateTimeOffset? _databaseFailingSince;
-    private int _databaseFailures;
-    private string? _databaseError;
-    private DateTimeOffset? _apiFailingSince;
-    private int _apiFailures;
-    private string? _apiError;
+    private Failures _database;
+    private Failures _api;
     private DateTimeOffset? _lastRound;
     private long _delivered;
     private string? _idleReason;
@@ -33,12 +29,8 @@ internal sealed class OutboxStatus
     {
         lock (_lock)
         {
-            var failures = _databaseFailures;
-            _databaseFailures = 0;
-            _databaseFailingSince = null;
-            _databaseError = null;
             _lastRound = at;
-            return failures;
+            return Reset(ref _database);
         }
     }
 
@@ -47,9 +39,7 @@ internal sealed class OutboxStatus
     {
         lock (_lock)
         {
-            _databaseFailingSince ??= at;
-            _databaseError = reason;
-            return ++_databaseFailures;
+            return Fail(ref _database, at, reason);
         }
     }
 
@@ -58,11 +48,7 @@ internal sealed class OutboxStatus
     {
         lock (_lock)
         {
-            var failures = _apiFailures;
-            _apiFailures = 0;
-            _apiFailingSince = null;
-            _apiError = null;
-            return failures;
+            return Reset(ref _api);
         }
     }
 
@@ -71,9 +57,7 @@ internal sealed class OutboxStatus
     {
         lock (_lock)
         {
-            _apiFailingSince ??= at;
-            _apiError = reason;
-            return ++_apiFailures;
+            return Fail(ref _api, at, reason);
         }
     }
 
@@ -106,13 +90,25 @@ internal sealed class OutboxStatus
     {
         lock (_lock)
         {
-            return new Snapshot(
-                _idleReason, _lastRound, _delivered, [.. _recent.Take(recent)],
-                _databaseFailingSince, _databaseFailures, _databaseError,
-                _apiFailingSince, _apiFailures, _apiError,
-                _pending, _deadLetters);
+            return new Snapshot(_idleReason, _lastRound, _delivered, [.. _recent.Take(recent)], _database, _api, _pending, _deadLetters);
         }
     }
+
+    private static int Reset(ref Failures failures)
+    {
+        var count = failures.Count;
+        failures = default;
+        return count;
+    }
+
+    private static int Fail(ref Failures failures, DateTimeOffset at, string reason)
+    {
+        failures = new Failures(failures.Since ?? at, failures.Count + 1, reason);
+        return failures.Count;
+    }
+
+    /// <summary>Rounds failed in a row (of the database or of the API): since when, how many, and the last error.</summary>
+    public readonly record struct Failures(DateTimeOffset? Since, int Count, string? Error);
 
     /// <summary>A consistent copy of the state.</summary>
     public sealed record Snapshot(
@@ -120,12 +116,8 @@ internal sealed class OutboxStatus
         DateTimeOffset? LastRound,
         long Delivered,
         IReadOnlyList<OaiqOutboxDelivery> Recent,
-        DateTimeOffset? DatabaseFailingSince,
-        int DatabaseFailures,
-        string? DatabaseError,
-        DateTimeOffset? ApiFailingSince,
-        int ApiFailures,
-        string? ApiError,
+        Failures Database,
+        Failures Api,
         long? Pending,
         long? DeadLetters);
 }

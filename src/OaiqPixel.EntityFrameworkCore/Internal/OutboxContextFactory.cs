@@ -15,7 +15,7 @@ internal sealed class OutboxContextFactory<TContext>(IServiceScopeFactory scopes
 
     public OutboxContextLease Create()
     {
-        var scope = scopes.CreateScope();
+        var scope = scopes.CreateAsyncScope();
         try
         {
             var factory = scope.ServiceProvider.GetService<IDbContextFactory<TContext>>();

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace OaiqPixel.EntityFrameworkCore.Internal;
 
 /// <summary>A context made for the outbox's own work, with the scope it came from; disposing it disposes both.</summary>
-internal sealed class OutboxContextLease(IServiceScope scope, DbContext context, bool ownsContext) : IDisposable, IAsyncDisposable
+internal sealed class OutboxContextLease(AsyncServiceScope scope, DbContext context, bool ownsContext) : IDisposable, IAsyncDisposable
 {
     public DbContext Context { get; } = context;
 
@@ -25,13 +25,6 @@ internal sealed class OutboxContextLease(IServiceScope scope, DbContext context,
             await Context.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (scope is IAsyncDisposable asyncScope)
-        {
-            await asyncScope.DisposeAsync().ConfigureAwait(false);
-        }
-        else
-        {
-            scope.Dispose();
-        }
+        await scope.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -23,23 +23,7 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
     {
         lock (session.Sync)
         {
-            foreach (var entry in session.Entries)
-            {
-                if (entry.State == OutboxEntryState.Pending)
-                {
-                    return true;
-                }
-            }
-
-            foreach (var save in outcomes.Open)
-            {
-                if (save.State == OutboxEntryState.Failed && ReferenceEquals(save.Context, context))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return session.Entries.Exists(e => e.State == OutboxEntryState.Pending) || outcomes.Open.Exists(s => IsFailedSaveOf(s, context));
         }
     }
 
@@ -54,19 +38,12 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
         OutboxSave? save = null;
         lock (session.Sync)
         {
-            HashSet<object>? changes = null;
+            var changes = AppChanges(context);
             OutboxSave? retried = null;
-            for (var i = outcomes.Open.Count - 1; i >= 0; i--)
+            foreach (var failed in outcomes.Open.FindAll(s => IsFailedSaveOf(s, context)))
             {
-                var failed = outcomes.Open[i];
-                if (failed.State != OutboxEntryState.Failed || !ReferenceEquals(failed.Context, context))
-                {
-                    continue;
-                }
-
-                changes ??= AppChanges(context);
-                outcomes.Open.RemoveAt(i);
-                if (!failed.IsRetriedBy(changes))
+                outcomes.Open.Remove(failed);
+                if (!changes.Overlaps(failed.Changes))
                 {
                     failed.SetState(OutboxEntryState.Dropped);
                     (givenUp ??= []).AddRange(failed.Entries);
@@ -81,28 +58,11 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
                 }
             }
 
-            List<OutboxEntry>? pending = null;
-            foreach (var entry in session.Entries)
+            var pending = session.Entries.FindAll(e => e.State == OutboxEntryState.Pending);
+            if (retried is not null || pending.Count > 0)
             {
-                if (entry.State == OutboxEntryState.Pending)
-                {
-                    (pending ??= []).Add(entry);
-                }
-            }
-
-            if (retried is not null || pending is not null)
-            {
-                changes ??= AppChanges(context);
-                if (retried is not null)
-                {
-                    retried.Rejoin(changes, pending);
-                    save = retried;
-                }
-                else
-                {
-                    save = new OutboxSave(context, changes, pending!);
-                }
-
+                save = retried ?? new OutboxSave(context, changes, []);
+                save.Rejoin(changes, pending);
                 outcomes.Open.Add(save);
                 _running[context] = save;
                 messages = Prepare(save);
@@ -213,6 +173,9 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
             return _running.ContainsKey(context);
         }
     }
+
+    private static bool IsFailedSaveOf(OutboxSave save, DbContext context) =>
+        save.State == OutboxEntryState.Failed && ReferenceEquals(save.Context, context);
 
     /// <summary>The app's changes a save is about to write (the outbox's own rows aside).</summary>
     private static HashSet<object> AppChanges(DbContext context)

@@ -1,19 +1,30 @@
 using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OaiqPixel.AspNetCore.ConversionsApi;
+using OaiqPixel.EntityFrameworkCore.Dispatching;
 using OaiqPixel.EntityFrameworkCore.Internal;
 
 namespace OaiqPixel.EntityFrameworkCore.Writing;
 
 /// <summary>
-/// Writes the events no request's save can carry — handed to <see cref="IConversionEventSink"/> directly (a webhook, a
-/// worker), or recorded after their request's endpoint ran — with <see cref="OutboxWriter"/>, off the caller's thread: the
-/// caller never waits on the database. Accepted means queued in this process for a write that follows within moments;
-/// a database that refuses it (or a queue that is full) hands the event to the in-memory queue instead (log 208). Stopping
-/// the host writes what is queued first.
+/// Writes records in a transaction of their own, through a context of the app's type made for it (not the request's),
+/// with <see cref="OutboxInsert"/> and no <c>SaveChanges</c>, so the outbox's interceptor has nothing of it to join: the
+/// records no save of the app's carried, once the endpoint has run (<see cref="WriteAsync"/>), and, off the caller's
+/// thread, the events no request's save can carry — handed to <see cref="IConversionEventSink"/> directly, or recorded
+/// after their request's endpoint ran (<see cref="TryWrite"/>). A database that refuses them (or a queue that is full)
+/// hands them to the in-memory queue instead (log 208). Stopping the host writes what is queued first.
 /// </summary>
-internal sealed class OutboxBackgroundWriter(OutboxWriter writer, OutboxRouting routing, ILogger<OutboxBackgroundWriter> logger) : IHostedService
+internal sealed class OutboxBackgroundWriter(
+    IOutboxContextFactory contexts,
+    [FromKeyedServices(IConversionEventStore.InMemoryKey)] IConversionEventStore memory,
+    OutboxSignal signal,
+    OutboxInstrumentation metrics,
+    TimeProvider time,
+    ILogger<OutboxBackgroundWriter> logger) : IHostedService
 {
     /// <summary>Events waiting for their write: past this, the database is far behind, and the in-memory queue takes them.</summary>
     internal const int Capacity = 10_000;
@@ -28,15 +39,49 @@ internal sealed class OutboxBackgroundWriter(OutboxWriter writer, OutboxRouting 
 
     private Task? _loop;
 
+    /// <summary>The app's context type, for logs.</summary>
+    public string ContextName => contexts.ContextType.Name;
+
     /// <summary>Queues the event's record for a write; <see langword="false"/> only when neither this queue nor the in-memory one took it.</summary>
-    public bool TryWrite(ConversionEvent conversionEvent, ConversionEventRecord record)
+    public bool TryWrite(ConversionEvent conversionEvent, ConversionEventRecord record) =>
+        _queue.Writer.TryWrite(new OutboxEntry(conversionEvent, record))
+        || FallBack(conversionEvent, record, new InvalidOperationException($"The outbox's background writes are {Capacity} behind, or the host is stopping."));
+
+    /// <summary>Writes the records (all or none, retried as the context's execution strategy says) and wakes the dispatcher.</summary>
+    /// <param name="records">The records to write.</param>
+    /// <param name="how">How they came to be written, for the metric (<see cref="OutboxInstrumentation"/>'s <c>Write…</c> values).</param>
+    /// <param name="cancellationToken">Cancels the write (then nothing is written).</param>
+    /// <exception cref="Exception">The database refused them (none is written).</exception>
+    public async Task WriteAsync(IReadOnlyList<ConversionEventRecord> records, string how, CancellationToken cancellationToken)
     {
-        if (_queue.Writer.TryWrite(new OutboxEntry(conversionEvent, record)))
+        var now = time.GetUtcNow();
+        var lease = contexts.Create();
+        await using (lease.ConfigureAwait(false))
         {
-            return true;
+            var context = lease.Context;
+            await context.Database.CreateExecutionStrategy().ExecuteAsync(
+                async token =>
+                {
+                    var transaction = await context.Database.BeginTransactionAsync(token).ConfigureAwait(false);
+                    await using (transaction.ConfigureAwait(false))
+                    {
+                        await OutboxInsert.WriteAsync(context, transaction.GetDbTransaction(), records, now, token).ConfigureAwait(false);
+                        await transaction.CommitAsync(token).ConfigureAwait(false);
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
         }
 
-        return routing.FallBack(conversionEvent, record, new InvalidOperationException($"The outbox's background writes are {Capacity} behind, or the host is stopping."));
+        metrics.Written(records.Count, how);
+        signal.Notify(records.Count);
+    }
+
+    /// <summary>The database refused the write: the in-memory queue takes the record (not durable), so the conversion is not lost outright.</summary>
+    public bool FallBack(ConversionEvent conversionEvent, ConversionEventRecord record, Exception exception)
+    {
+        OutboxLog.WriteFailed(logger, exception, conversionEvent.Event.Name, conversionEvent.Id);
+        metrics.FellBack();
+        return memory.TryStore(conversionEvent, record, request: null);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -72,7 +117,7 @@ internal sealed class OutboxBackgroundWriter(OutboxWriter writer, OutboxRouting 
 
             try
             {
-                await writer.WriteAsync([.. batch.Select(e => e.Record)], OutboxInstrumentation.WriteAtOnce, CancellationToken.None).ConfigureAwait(false);
+                await WriteAsync([.. batch.Select(e => e.Record)], OutboxInstrumentation.WriteAtOnce, CancellationToken.None).ConfigureAwait(false);
                 if (logger.IsEnabled(LogLevel.Debug))
                 {
                     foreach (var entry in batch)
@@ -85,7 +130,7 @@ internal sealed class OutboxBackgroundWriter(OutboxWriter writer, OutboxRouting 
             {
                 foreach (var entry in batch)
                 {
-                    routing.FallBack(entry.Event, entry.Record, ex);
+                    FallBack(entry.Event, entry.Record, ex);
                 }
             }
 

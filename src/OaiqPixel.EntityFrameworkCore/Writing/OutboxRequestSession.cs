@@ -119,36 +119,22 @@ internal sealed class OutboxRequestSession : IDisposable
     public List<OutboxEntry>? EndEndpoint(bool failed)
     {
         var status = failed ? StatusCodes.Status500InternalServerError : _httpContext.Response.StatusCode;
-        List<OutboxEntry>? toWrite = null;
-        List<OutboxEntry>? onError = null;
+        List<OutboxEntry> pending;
         lock (Sync)
         {
             _endpointDone = true;
-            foreach (var entry in Entries)
-            {
-                if (entry.State != OutboxEntryState.Pending)
-                {
-                    continue;
-                }
-
-                if (status >= StatusCodes.Status500InternalServerError)
-                {
-                    // The app failed after recording them: the conversion most likely did not happen.
-                    entry.State = OutboxEntryState.Dropped;
-                    (onError ??= []).Add(entry);
-                }
-                else
-                {
-                    entry.State = OutboxEntryState.Writing;
-                    (toWrite ??= []).Add(entry);
-                }
-            }
+            pending = TakePending(status);
         }
 
         Outcomes.GiveUp();
-        _services.ReportDroppedOnServerError(onError, status);
         ReportHeld();
-        return toWrite;
+        if (status < StatusCodes.Status500InternalServerError)
+        {
+            return pending.Count > 0 ? pending : null;
+        }
+
+        _services.ReportDroppedOnServerError(pending, status);
+        return null;
     }
 
     /// <summary>Writes the events no save of the app's took, in a transaction of their own; the in-memory queue takes them if the database refuses.</summary>
@@ -156,20 +142,20 @@ internal sealed class OutboxRequestSession : IDisposable
     {
         try
         {
-            await _services.Writer.WriteAsync([.. entries.Select(e => e.Record)], OutboxInstrumentation.WriteOnItsOwn, cancellationToken).ConfigureAwait(false);
+            await _services.Background.WriteAsync([.. entries.Select(e => e.Record)], OutboxInstrumentation.WriteOnItsOwn, cancellationToken).ConfigureAwait(false);
             SetState(entries, OutboxEntryState.SavedOnItsOwn);
             var logger = _services.Logger;
             if (logger.IsEnabled(LogLevel.Debug))
             {
                 var ids = OutboxSessionServices.Ids(entries);
-                OutboxLog.SavedOnItsOwn(logger, entries.Count, _services.Writer.ContextName, ids);
+                OutboxLog.SavedOnItsOwn(logger, entries.Count, _services.Background.ContextName, ids);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             foreach (var entry in entries)
             {
-                var queued = _services.Routing.FallBack(entry.Event, entry.Record, ex);
+                var queued = _services.Background.FallBack(entry.Event, entry.Record, ex);
                 SetState([entry], queued ? OutboxEntryState.InMemory : OutboxEntryState.Dropped);
             }
         }
@@ -178,36 +164,27 @@ internal sealed class OutboxRequestSession : IDisposable
     /// <summary>The request ended (memory only): what the endpoint's end did not see goes to the background writer; records in an open transaction are left to it.</summary>
     public void Dispose()
     {
-        var failed = _httpContext.Response.StatusCode >= StatusCodes.Status500InternalServerError;
-        List<OutboxEntry>? late = null;
+        var status = _httpContext.Response.StatusCode;
+        List<OutboxEntry> late;
         bool endpointSeen;
         lock (Sync)
         {
             IsEnded = true;
             endpointSeen = _endpointDone;
             _endpointDone = true;
-            foreach (var entry in Entries)
-            {
-                if (entry.State == OutboxEntryState.Pending)
-                {
-                    // The endpoint's end was not seen (no OutboxEndpointMiddleware in this pipeline's path).
-                    entry.State = failed ? OutboxEntryState.Dropped : OutboxEntryState.Writing;
-                    (late ??= []).Add(entry);
-                }
-            }
+
+            // Left pending only when the endpoint's end was not seen (no OutboxEndpointMiddleware in this pipeline's path).
+            late = TakePending(status);
         }
 
         Outcomes.GiveUp();
-        if (failed)
+        if (status >= StatusCodes.Status500InternalServerError)
         {
-            _services.ReportDroppedOnServerError(late, _httpContext.Response.StatusCode);
+            _services.ReportDroppedOnServerError(late, status);
         }
-        else if (late is not null)
+        else
         {
-            foreach (var entry in late)
-            {
-                _services.Background.TryWrite(entry.Event, entry.Record);
-            }
+            late.ForEach(e => _services.Background.TryWrite(e.Event, e.Record));
         }
 
         if (!endpointSeen)
@@ -225,23 +202,29 @@ internal sealed class OutboxRequestSession : IDisposable
             return;
         }
 
-        List<OutboxEntry>? held = null;
+        List<OutboxEntry> held;
         lock (Sync)
         {
-            foreach (var entry in Entries)
-            {
-                if (entry.State is OutboxEntryState.InSave or OutboxEntryState.AwaitingCommit or OutboxEntryState.AwaitingAmbient)
-                {
-                    (held ??= []).Add(entry);
-                }
-            }
+            held = Entries.FindAll(e => e.State is OutboxEntryState.InSave or OutboxEntryState.AwaitingCommit or OutboxEntryState.AwaitingAmbient);
         }
 
-        if (held is not null)
+        if (held.Count > 0)
         {
             var ids = OutboxSessionServices.Ids(held);
             OutboxLog.HeldAtRequestEnd(logger, held.Count, ids);
         }
+    }
+
+    /// <summary>
+    /// The events no save of the app's took: to be written on their own, or, when the request failed (a 5xx status), dropped —
+    /// the app failed after recording them, so the conversion most likely did not happen. Called under <see cref="Sync"/>.
+    /// </summary>
+    private List<OutboxEntry> TakePending(int status)
+    {
+        var pending = Entries.FindAll(e => e.State == OutboxEntryState.Pending);
+        var failed = status >= StatusCodes.Status500InternalServerError;
+        pending.ForEach(e => e.State = failed ? OutboxEntryState.Dropped : OutboxEntryState.Writing);
+        return pending;
     }
 
     /// <summary>

@@ -37,29 +37,11 @@ internal sealed class OutboxSave(DbContext context, HashSet<object> changes, Lis
     /// <summary>The state every entry of the save shares.</summary>
     public OutboxEntryState State => Entries[0].State;
 
-    /// <summary>Whether <paramref name="appChanges"/> writes any of the app's changes this save was writing again (a retry).</summary>
-    public bool IsRetriedBy(HashSet<object> appChanges)
-    {
-        foreach (var change in appChanges)
-        {
-            if (Changes.Contains(change))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>A retry: the save now stands for the changes of the retrying save, with the events tracked since.</summary>
-    public void Rejoin(HashSet<object> appChanges, List<OutboxEntry>? pending)
+    /// <summary>The save (a new one, or a retry) now stands for the changes of the app's save that is starting, with the events tracked since.</summary>
+    public void Rejoin(HashSet<object> appChanges, List<OutboxEntry> pending)
     {
         Changes = appChanges;
-        if (pending is not null)
-        {
-            Entries.AddRange(pending);
-        }
-
+        Entries.AddRange(pending);
         AtCommit = false;
         PreviousBehavior = null;
         TransactionId = null;

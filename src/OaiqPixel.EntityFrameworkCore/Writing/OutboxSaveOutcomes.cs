@@ -72,40 +72,23 @@ internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxSes
     {
         lock (session.Sync)
         {
-            List<long>? ids = null;
-            foreach (var save in _open)
-            {
-                if (save.State == OutboxEntryState.AwaitingCommit && save.TransactionId == transactionId)
-                {
-                    ids ??= [];
-                    ids.AddRange(save.Entries.Select(e => e.Message!.Id));
-                }
-            }
-
-            return ids;
+            var ids = _open.Where(s => IsAwaitingCommitOf(s, transactionId)).SelectMany(s => s.Entries, (_, e) => e.Message!.Id).ToList();
+            return ids.Count == 0 ? null : ids;
         }
     }
 
     /// <summary>After a rollback to a savepoint: the events whose rows are gone are dropped.</summary>
     public void KeepOnly(Guid transactionId, HashSet<long> remaining)
     {
-        List<OutboxEntry>? dropped = null;
+        var dropped = new List<OutboxEntry>();
         lock (session.Sync)
         {
-            foreach (var save in _open.ToArray())
+            foreach (var save in _open.FindAll(s => IsAwaitingCommitOf(s, transactionId)))
             {
-                if (save.State != OutboxEntryState.AwaitingCommit || save.TransactionId != transactionId)
-                {
-                    continue;
-                }
-
-                foreach (var entry in save.Entries.Where(e => !remaining.Contains(e.Message!.Id)).ToList())
-                {
-                    entry.State = OutboxEntryState.Dropped;
-                    save.Entries.Remove(entry);
-                    (dropped ??= []).Add(entry);
-                }
-
+                var gone = save.Entries.FindAll(e => !remaining.Contains(e.Message!.Id));
+                save.Entries.RemoveAll(gone.Contains);
+                gone.ForEach(e => e.State = OutboxEntryState.Dropped);
+                dropped.AddRange(gone);
                 if (save.Entries.Count == 0)
                 {
                     _open.Remove(save);
@@ -148,6 +131,9 @@ internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxSes
         services.ReportDropped(givenUp, "their save failed or rolled back and the app did not save those changes again");
         services.ReportDropped(ended, "their transaction ended without a commit");
     }
+
+    private static bool IsAwaitingCommitOf(OutboxSave save, Guid transactionId) =>
+        save.State == OutboxEntryState.AwaitingCommit && save.TransactionId == transactionId;
 
     /// <summary>Whether the app's transaction a save wrote in is still the context's open one (memory only).</summary>
     public static bool IsTransactionOpen(OutboxSave save)

@@ -6,18 +6,12 @@ namespace OaiqPixel.EntityFrameworkCore.Writing;
 
 /// <summary>What every request's <see cref="OutboxRequestSession"/> works with (singletons), and how it reports what became of its records.</summary>
 internal sealed class OutboxSessionServices(
-    OutboxRouting routing,
-    OutboxWriter writer,
     OutboxBackgroundWriter background,
     OutboxSignal signal,
     OutboxInstrumentation metrics,
     TimeProvider time,
     ILogger<OutboxRequestSession> logger)
 {
-    public OutboxRouting Routing { get; } = routing;
-
-    public OutboxWriter Writer { get; } = writer;
-
     public OutboxBackgroundWriter Background { get; } = background;
 
     public TimeProvider Time { get; } = time;
@@ -54,9 +48,9 @@ internal sealed class OutboxSessionServices(
     }
 
     /// <summary>Records no save carried, dropped because their request failed (log 224).</summary>
-    public void ReportDroppedOnServerError(List<OutboxEntry>? entries, int status)
+    public void ReportDroppedOnServerError(List<OutboxEntry> entries, int status)
     {
-        if (entries is null)
+        if (entries.Count == 0)
         {
             return;
         }
