@@ -47,15 +47,12 @@ public static class OaiqOutboxTrackingBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        foreach (var descriptor in services)
+        if (services.FirstOrDefault(static d => d.ServiceType == typeof(OutboxMarker))?.ImplementationInstance is OutboxMarker existing)
         {
-            if (descriptor.ServiceType == typeof(OutboxMarker) && descriptor.ImplementationInstance is OutboxMarker existing)
-            {
-                return existing.ContextType == typeof(TContext)
-                    ? builder
-                    : throw new InvalidOperationException(
-                        $"AddEntityFrameworkOutbox<{typeof(TContext).Name}>(): the outbox was already added for {existing.ContextType.Name}; an app keeps its conversions in one context's database.");
-            }
+            return existing.ContextType == typeof(TContext)
+                ? builder
+                : throw new InvalidOperationException(
+                    $"AddEntityFrameworkOutbox<{typeof(TContext).Name}>(): the outbox was already added for {existing.ContextType.Name}; an app keeps its conversions in one context's database.");
         }
 
         services.AddSingleton(new OutboxMarker(typeof(TContext)));

@@ -57,15 +57,10 @@ internal sealed class ClaimSettler(IOutboxContextFactory contexts, DatabaseClock
             cut = [.. _cut];
         }
 
-        await using var lease = contexts.Create();
-        var released = 0;
-        foreach (var held in cut)
+        var released = await SettleAllAsync(cut, CancellationToken.None).ConfigureAwait(false);
+        lock (_lock)
         {
-            released += await SettleAsync(lease.Context, held, CancellationToken.None).ConfigureAwait(false);
-            lock (_lock)
-            {
-                _cut.Remove(held);
-            }
+            _cut.RemoveAll(cut.Contains);
         }
 
         if (released > 0)
@@ -107,13 +102,7 @@ internal sealed class ClaimSettler(IOutboxContextFactory contexts, DatabaseClock
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await using var lease = contexts.Create();
-            var released = 0;
-            foreach (var claim in held)
-            {
-                released += await SettleAsync(lease.Context, claim, timeout.Token).ConfigureAwait(false);
-            }
-
+            var released = await SettleAllAsync(held, timeout.Token).ConfigureAwait(false);
             if (released > 0)
             {
                 OutboxLog.ReleasedOnStop(logger, released);
@@ -123,6 +112,18 @@ internal sealed class ClaimSettler(IOutboxContextFactory contexts, DatabaseClock
         {
             // The leases run out instead.
         }
+    }
+
+    private async Task<int> SettleAllAsync(IEnumerable<HeldClaim> claims, CancellationToken cancellationToken)
+    {
+        await using var lease = contexts.Create();
+        var released = 0;
+        foreach (var held in claims)
+        {
+            released += await SettleAsync(lease.Context, held, cancellationToken).ConfigureAwait(false);
+        }
+
+        return released;
     }
 
     /// <summary>

@@ -25,7 +25,6 @@ internal sealed class DatabaseClock(TimeProvider time)
     /// <summary>Added to the database's time: tests move it as they move the instance's fake clock.</summary>
     internal TimeSpan Shift { get; set; }
 
-    /// <summary>Picks the SQL for <paramref name="provider"/>.</summary>
     public void Prepare(string? provider)
     {
         NowSql = provider switch

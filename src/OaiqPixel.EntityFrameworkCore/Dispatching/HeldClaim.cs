@@ -34,36 +34,25 @@ internal sealed class HeldClaim(Guid id)
     private TimeSpan _lease;
     private bool _lapsed;
 
-    /// <summary>The claim id written on the records.</summary>
     public Guid Id { get; } = id;
 
     /// <summary>How many records the claim took (0 while its statement has not answered).</summary>
     public int Count { get; private set; }
 
-    /// <summary>When the lease on them ends (another instance may take them over from then on).</summary>
     public DateTimeOffset LeaseUntil { get; private set; }
 
-    /// <summary>Whether nothing under the claim has been sent: every record may be handed back.</summary>
     public bool NothingSent => Volatile.Read(ref _phase) == Held;
 
     /// <summary>Whether a send was under way when the round ended: what the API saved is unknown, so nothing may be handed back.</summary>
     public bool OutcomeUnknown => Volatile.Read(ref _phase) == Sending;
 
-    /// <summary>Whether the send's outcome per record is known (<see cref="Delivered"/>).</summary>
     public bool OutcomeKnown => Volatile.Read(ref _phase) == Known;
 
-    /// <summary>The records the API accepted (to delete before anything else under the claim is handed back).</summary>
     public IReadOnlyCollection<long> Delivered => Volatile.Read(ref _delivered);
 
-    /// <summary>When the records handed back become due: the round's back-off when the API failed, or at once.</summary>
     public DateTimeOffset? ReleaseDueAt => _releaseDueAt;
 
-    /// <summary>Records what the claim statement returned.</summary>
-    /// <param name="count">The records claimed.</param>
-    /// <param name="databaseNow">The database's time the claim was judged by.</param>
-    /// <param name="startedAt">The instance's timestamp (<see cref="TimeProvider.GetTimestamp"/>) taken before the claim was sent.</param>
-    /// <param name="lease">The lease.</param>
-    /// <param name="time">The instance's clock.</param>
+    /// <summary>Records what the claim statement returned; <paramref name="startedAt"/> is the instance's timestamp taken before it was sent.</summary>
     public void Claimed(int count, DateTimeOffset databaseNow, long startedAt, TimeSpan lease, TimeProvider time)
     {
         lock (_leaseLock)
@@ -97,9 +86,6 @@ internal sealed class HeldClaim(Guid id)
     }
 
     /// <summary>Records a renewal that wrote <paramref name="leaseUntil"/> on the records; one begun after the lease ran out revives nothing.</summary>
-    /// <param name="startedAt">The instance's timestamp taken before the renewal was sent.</param>
-    /// <param name="leaseUntil">The new end of the lease, on the database's time.</param>
-    /// <param name="time">The instance's clock.</param>
     public void Renewed(long startedAt, DateTimeOffset leaseUntil, TimeProvider time)
     {
         lock (_leaseLock)
@@ -115,11 +101,9 @@ internal sealed class HeldClaim(Guid id)
         }
     }
 
-    /// <summary>Moves to sending, unless a stop gave the records back first.</summary>
-    /// <returns><see langword="false"/> when the records were given back: the round must not send them.</returns>
+    /// <summary>Moves to sending, unless a stop gave the records back first (then the round must not send them).</summary>
     public bool TryStartSending() => Interlocked.CompareExchange(ref _phase, Sending, Held) == Held;
 
-    /// <summary>Records what the send did: which records the API accepted, and when the rest are due.</summary>
     public void SendFinished(long[] delivered, DateTimeOffset? releaseDueAt)
     {
         _releaseDueAt = releaseDueAt;
@@ -131,6 +115,5 @@ internal sealed class HeldClaim(Guid id)
     public bool TryReportLeftToLease() => Interlocked.Exchange(ref _reported, 1) == 0;
 
     /// <summary>For a stop: hands the records back if the round has not started sending them.</summary>
-    /// <returns><see langword="true"/> when the round will not send them.</returns>
     public bool TryGiveBack() => Interlocked.CompareExchange(ref _phase, GivenBack, Held) == Held;
 }

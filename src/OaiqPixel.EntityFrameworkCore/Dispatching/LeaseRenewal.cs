@@ -21,7 +21,6 @@ internal sealed class LeaseRenewal : IAsyncDisposable
         _loop = Task.Run(() => RunAsync(held, contexts, lease, time, logger, _stop.Token), CancellationToken.None);
     }
 
-    /// <summary>Stops renewing and waits for a renewal in flight.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);

@@ -26,7 +26,6 @@ internal sealed class OutboxRound(
     /// <summary>How records are claimed (set once the provider is known).</summary>
     public IOutboxClaimer Claimer { get; set; } = null!;
 
-    /// <summary>Settles the claims of rounds that did not finish.</summary>
     public ClaimSettler Settler { get; } = new(contexts, clock, logger);
 
     /// <summary>The claim of the round in flight, if any (a stop past the host's deadline settles it).</summary>

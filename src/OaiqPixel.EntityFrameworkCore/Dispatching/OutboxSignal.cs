@@ -13,7 +13,6 @@ internal sealed class OutboxSignal
     /// <summary>Records committed since the dispatcher last took the count.</summary>
     public long Count => Interlocked.Read(ref _count);
 
-    /// <summary>Says that <paramref name="count"/> records were committed.</summary>
     public void Notify(int count)
     {
         if (count <= 0)
@@ -28,7 +27,6 @@ internal sealed class OutboxSignal
         }
     }
 
-    /// <summary>Takes and resets the count.</summary>
     public long TakeCount() => Interlocked.Exchange(ref _count, 0);
 
     /// <summary>Completes when <see cref="Notify"/> is (or was, since the last wait) called.</summary>

@@ -13,14 +13,12 @@ namespace OaiqPixel.EntityFrameworkCore.Dispatching;
 /// </summary>
 internal sealed class RoundOutcome(DbSet<OaiqOutboxMessage> set, HeldClaim held, OutboxInstrumentation metrics, ILogger logger)
 {
-    /// <summary>Deletes the records <paramref name="ids"/>.</summary>
     public Task<int> DeleteAsync(List<long> ids)
     {
         var claim = held.Id;
         return set.Where(m => ids.Contains(m.Id) && m.ClaimId == claim).ExecuteDeleteAsync(CancellationToken.None);
     }
 
-    /// <summary>Keeps record <paramref name="id"/> as a dead letter with the reason.</summary>
     public Task<int> DeadLetterAsync(long id, int? statusCode, string? message, DateTimeOffset now)
     {
         var claim = held.Id;

@@ -3,7 +3,7 @@ using OaiqPixel.AspNetCore.ConversionsApi;
 
 namespace OaiqPixel.EntityFrameworkCore.Internal;
 
-/// <summary>Turns a record into the row that keeps it, and back.</summary>
+/// <summary>Turns a record into the row that keeps it.</summary>
 internal static class OutboxMessages
 {
     /// <summary>The row of a new record, due at once.</summary>
@@ -13,12 +13,15 @@ internal static class OutboxMessages
         EventId = record.Id,
         EventType = record.EventType,
         OccurredAt = record.Timestamp,
-        // The record's bytes are immutable: keep its array rather than copy it.
-        Json = MemoryMarshal.TryGetArray(record.Json, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : record.Json.ToArray(),
+        Json = Bytes(record.Json),
         State = OaiqOutboxMessageState.Pending,
         CreatedAt = now,
         DueAt = now,
     };
+
+    /// <summary>The record's bytes are immutable: its array is kept rather than copied.</summary>
+    public static byte[] Bytes(ReadOnlyMemory<byte> json) =>
+        MemoryMarshal.TryGetArray(json, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : json.ToArray();
 }

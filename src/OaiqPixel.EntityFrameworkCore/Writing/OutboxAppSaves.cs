@@ -15,7 +15,6 @@ namespace OaiqPixel.EntityFrameworkCore.Writing;
 /// <remarks>Called by <see cref="OutboxInterceptor"/> from EF Core's own callbacks; state changes are under the session's lock.</remarks>
 internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOutcomes outcomes, OutboxSessionServices services)
 {
-    // The save each context is running now.
     private readonly Dictionary<DbContext, OutboxSave> _running = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Whether a save of <paramref name="context"/> has anything to decide: an event waiting for a save, or a failed save of that context.</summary>
@@ -177,7 +176,6 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
     private static bool IsFailedSaveOf(OutboxSave save, DbContext context) =>
         save.State == OutboxEntryState.Failed && ReferenceEquals(save.Context, context);
 
-    /// <summary>The app's changes a save is about to write (the outbox's own rows aside).</summary>
     private static HashSet<object> AppChanges(DbContext context)
     {
         var changes = new HashSet<object>(ReferenceEqualityComparer.Instance);

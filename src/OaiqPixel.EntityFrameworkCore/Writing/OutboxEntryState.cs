@@ -25,14 +25,8 @@ internal enum OutboxEntryState
     /// <summary>No save of the app's carried it: being written on its own once the endpoint has run.</summary>
     Writing,
 
-    /// <summary>Committed with the app's changes.</summary>
-    Committed,
-
-    /// <summary>Written on its own (no save of the app's carried it).</summary>
-    SavedOnItsOwn,
-
-    /// <summary>The database refused it: queued in memory instead.</summary>
-    InMemory,
+    /// <summary>Committed with the app's changes, written on its own, or queued in memory when the database refused it.</summary>
+    Released,
 
     /// <summary>Rolled back, given up by the app, or its request failed: neither leg reports it.</summary>
     Dropped,

@@ -1,13 +1,13 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using OaiqPixel.AspNetCore.ConversionsApi;
+using OaiqPixel.EntityFrameworkCore.Internal;
 
 namespace OaiqPixel.EntityFrameworkCore.Writing;
 
@@ -118,7 +118,7 @@ internal static class OutboxInsert
                     parameters.Add(Parameter(command, _names[first + 1], record.Id));
                     parameters.Add(Parameter(command, _names[first + 2], record.EventType));
                     parameters.Add(Parameter(command, _names[first + 3], record.Timestamp.ToUnixTimeMilliseconds()));
-                    parameters.Add(Parameter(command, _names[first + 4], Bytes(record.Json)));
+                    parameters.Add(Parameter(command, _names[first + 4], OutboxMessages.Bytes(record.Json)));
                 }
 
                 return command;
@@ -162,11 +162,5 @@ internal static class OutboxInsert
             parameter.Value = value;
             return parameter;
         }
-
-        /// <summary>The record's bytes are immutable: its array is passed rather than copied.</summary>
-        private static byte[] Bytes(ReadOnlyMemory<byte> json) =>
-            MemoryMarshal.TryGetArray(json, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-                ? segment.Array
-                : json.ToArray();
     }
 }

@@ -20,42 +20,44 @@ namespace OaiqPixel.EntityFrameworkCore.Writing;
 /// </remarks>
 internal sealed class OutboxInterceptor(IHttpContextAccessor accessor, TimeProvider time, ILogger<OutboxInterceptor> logger) : ISaveChangesInterceptor, IDbTransactionInterceptor
 {
+    private const string Cancelled = "SaveChanges was cancelled";
+
     private int _notMappedLogged;
 
     private OutboxRequestSession? Session => OutboxRequestSession.Find(accessor.HttpContext);
 
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        Begin(eventData.Context);
+        Begin(eventData.Context!);
         return result;
     }
 
     public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        Begin(eventData.Context);
+        Begin(eventData.Context!);
         return ValueTask.FromResult(result);
     }
 
     public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        Saved(eventData.Context);
+        Session?.Saves.Saved(eventData.Context!);
         return result;
     }
 
     public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        Saved(eventData.Context);
+        Session?.Saves.Saved(eventData.Context!);
         return ValueTask.FromResult(result);
     }
 
     // A failed save is seen through the context's SaveChangesFailed event (OutboxAppSaves.Begin subscribes): EF Core raises
     // it for a concurrency failure too, where this interface's SaveChangesFailed is not called (dotnet/efcore#32750). The
     // event is not raised for a cancellation.
-    public void SaveChangesCanceled(DbContextEventData eventData) => Canceled(eventData.Context);
+    public void SaveChangesCanceled(DbContextEventData eventData) => Session?.Saves.Failed(eventData.Context!, Cancelled);
 
     public Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
     {
-        Canceled(eventData.Context);
+        Session?.Saves.Failed(eventData.Context!, Cancelled);
         return Task.CompletedTask;
     }
 
@@ -123,11 +125,11 @@ internal sealed class OutboxInterceptor(IHttpContextAccessor accessor, TimeProvi
         }
     }
 
-    private void Begin(DbContext? context)
+    private void Begin(DbContext context)
     {
         // Nothing to decide (no conversion in this request, or all of them settled): the app's save runs untouched, and
         // its change tracker is not scanned an extra time.
-        if (context is null || Session is not { } session || !session.Saves.HasWork(context))
+        if (Session is not { } session || !session.Saves.HasWork(context))
         {
             return;
         }
@@ -144,22 +146,6 @@ internal sealed class OutboxInterceptor(IHttpContextAccessor accessor, TimeProvi
         }
 
         session.Saves.Begin(context);
-    }
-
-    private void Saved(DbContext? context)
-    {
-        if (context is not null)
-        {
-            Session?.Saves.Saved(context);
-        }
-    }
-
-    private void Canceled(DbContext? context)
-    {
-        if (context is not null)
-        {
-            Session?.Saves.Failed(context, "SaveChanges was cancelled");
-        }
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace OaiqPixel.EntityFrameworkCore.Writing;
 /// <summary>
 /// One request's outbox events, from <c>Track</c> to the database, and whether each may render now. The app's saves decide
 /// the fate of the events they carry (<see cref="Saves"/>); what no save of the app's took is written on its own once the
-/// endpoint has run (<see cref="OutboxEndpointMiddleware"/>), and dropped when the request failed.
+/// endpoint has run (<see cref="OutboxStartupFilter"/>), and dropped when the request failed.
 /// </summary>
 /// <remarks>
 /// Kept in the request's features, so the interceptor finds it from any context of the app's type the request saves.
@@ -31,16 +31,12 @@ internal sealed class OutboxRequestSession : IDisposable
         Saves = new OutboxAppSaves(this, Outcomes, services);
     }
 
-    /// <summary>Guards <see cref="Entries"/>, the entries' states and <see cref="Saves"/>.</summary>
     internal Lock Sync { get; } = new();
 
-    /// <summary>Every event the request handed to the outbox, in order.</summary>
     internal List<OutboxEntry> Entries { get; } = [];
 
-    /// <summary>What the app's saves do to the entries (the interceptor's side).</summary>
     public OutboxAppSaves Saves { get; }
 
-    /// <summary>What the ends of the app's transactions do to the saves the entries joined (the interceptor's side).</summary>
     public OutboxSaveOutcomes Outcomes { get; }
 
     /// <summary>Whether the request has ended: a transaction that fails after it can no longer be retried by the request.</summary>
@@ -49,7 +45,6 @@ internal sealed class OutboxRequestSession : IDisposable
     /// <summary>The request's session, or <see langword="null"/> when it handed nothing to the outbox.</summary>
     public static OutboxRequestSession? Find(HttpContext? httpContext) => httpContext?.Features.Get<OutboxRequestSession>();
 
-    /// <summary>The request's session, started on first use.</summary>
     public static OutboxRequestSession GetOrCreate(HttpContext httpContext, OutboxSessionServices services)
     {
         if (Find(httpContext) is { } existing)
@@ -94,7 +89,7 @@ internal sealed class OutboxRequestSession : IDisposable
                 {
                     return entry.State switch
                     {
-                        OutboxEntryState.Committed or OutboxEntryState.SavedOnItsOwn or OutboxEntryState.InMemory => OaiqBrowserLegState.Render,
+                        OutboxEntryState.Released => OaiqBrowserLegState.Render,
                         OutboxEntryState.Dropped or OutboxEntryState.Failed => OaiqBrowserLegState.Drop,
                         OutboxEntryState.Pending when _httpContext.Response.StatusCode >= StatusCodes.Status500InternalServerError => OaiqBrowserLegState.Drop,
                         OutboxEntryState.AwaitingCommit when !OutboxSaveOutcomes.IsTransactionOpen(entry.Save!) => OaiqBrowserLegState.Drop,
@@ -115,7 +110,6 @@ internal sealed class OutboxRequestSession : IDisposable
     /// The endpoint has run: saves the app gave up on are dropped, and the events no save of the app's took are returned to
     /// be written on their own (<see langword="null"/> when there are none) — or dropped when the request failed.
     /// </summary>
-    /// <param name="failed">Whether the endpoint threw.</param>
     public List<OutboxEntry>? EndEndpoint(bool failed)
     {
         var status = failed ? StatusCodes.Status500InternalServerError : _httpContext.Response.StatusCode;
@@ -143,7 +137,7 @@ internal sealed class OutboxRequestSession : IDisposable
         try
         {
             await _services.Background.WriteAsync([.. entries.Select(e => e.Record)], OutboxInstrumentation.WriteOnItsOwn, cancellationToken).ConfigureAwait(false);
-            SetState(entries, OutboxEntryState.SavedOnItsOwn);
+            SetState(entries, OutboxEntryState.Released);
             var logger = _services.Logger;
             if (logger.IsEnabled(LogLevel.Debug))
             {
@@ -156,7 +150,7 @@ internal sealed class OutboxRequestSession : IDisposable
             foreach (var entry in entries)
             {
                 var queued = _services.Background.FallBack(entry.Event, entry.Record, ex);
-                SetState([entry], queued ? OutboxEntryState.InMemory : OutboxEntryState.Dropped);
+                SetState([entry], queued ? OutboxEntryState.Released : OutboxEntryState.Dropped);
             }
         }
     }
@@ -173,7 +167,7 @@ internal sealed class OutboxRequestSession : IDisposable
             endpointSeen = _endpointDone;
             _endpointDone = true;
 
-            // Left pending only when the endpoint's end was not seen (no OutboxEndpointMiddleware in this pipeline's path).
+            // Left pending only when the endpoint's end was not seen (the startup filter's middleware is not in this pipeline's path).
             late = TakePending(status);
         }
 

@@ -34,7 +34,6 @@ internal sealed class OutboxSave(DbContext context, HashSet<object> changes, Lis
     /// <summary>Subscribed to the context's <c>SaveChangesFailed</c> event while the save runs (EF Core raises it for every failure, a concurrency one included, but not a cancellation).</summary>
     public EventHandler<SaveChangesFailedEventArgs>? FailedHandler { get; set; }
 
-    /// <summary>The state every entry of the save shares.</summary>
     public OutboxEntryState State => Entries[0].State;
 
     /// <summary>The save (a new one, or a retry) now stands for the changes of the app's save that is starting, with the events tracked since.</summary>

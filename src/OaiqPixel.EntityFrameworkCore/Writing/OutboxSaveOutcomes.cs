@@ -13,10 +13,8 @@ internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxSes
 {
     private readonly List<OutboxSave> _open = [];
 
-    /// <summary>The open saves (read and changed under the session's lock).</summary>
     public List<OutboxSave> Open => _open;
 
-    /// <summary>The interceptor's <c>TransactionCommitted</c>.</summary>
     public void Committed(Guid transactionId)
     {
         var committed = 0;
@@ -148,10 +146,9 @@ internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxSes
         }
     }
 
-    /// <summary>A save that ran no transaction committed its records as it returned.</summary>
     public int Commit(OutboxSave save)
     {
-        save.SetState(OutboxEntryState.Committed);
+        save.SetState(OutboxEntryState.Released);
         _open.Remove(save);
         return save.Entries.Count;
     }
@@ -171,7 +168,6 @@ internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxSes
         return save.Entries;
     }
 
-    /// <summary>An ambient transaction a save wrote in ended.</summary>
     public void AmbientCompleted(OutboxSave save, Transaction? transaction)
     {
         var committed = 0;
