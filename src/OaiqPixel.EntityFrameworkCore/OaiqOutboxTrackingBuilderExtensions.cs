@@ -74,7 +74,6 @@ public static class OaiqOutboxTrackingBuilderExtensions
         services.TryAddSingleton<DatabaseClock>();
         services.TryAddSingleton<OutboxBackgroundWriter>();
         services.TryAddSingleton<OutboxStore>();
-        services.TryAddSingleton<OutboxSessionServices>();
         services.TryAddSingleton<OutboxInterceptor>();
         services.TryAddSingleton<IOaiqOutbox, OaiqOutboxInspector>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOaiqStoreInspector, OutboxStoreInspector>());

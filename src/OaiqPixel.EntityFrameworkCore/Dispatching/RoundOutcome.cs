@@ -35,27 +35,10 @@ internal sealed class RoundOutcome(DbSet<OaiqOutboxMessage> set, HeldClaim held,
     public async Task<TimeSpan?> WriteAsync(IReadOnlyList<ConversionEventDeliveryResult> results, List<long> ids, OutboxStatus status, TimeProvider time, TimeSpan retention)
     {
         var now = time.GetUtcNow();
-        var delivered = new List<long>();
-        var deliveries = new List<OaiqOutboxDelivery>();
-        var deadLettered = new List<(long Id, ConversionEventDeliveryResult Result)>();
-        var kept = new List<(long Id, ConversionEventDeliveryResult Result)>();
-        for (var i = 0; i < results.Count; i++)
-        {
-            var result = results[i];
-            switch (result.Outcome)
-            {
-                case ConversionEventDeliveryOutcome.Delivered:
-                    delivered.Add(ids[i]);
-                    deliveries.Add(new OaiqOutboxDelivery(result.Record.Id, result.Record.EventType, now));
-                    break;
-                case ConversionEventDeliveryOutcome.DeadLettered:
-                    deadLettered.Add((ids[i], result));
-                    break;
-                default:
-                    kept.Add((ids[i], result));
-                    break;
-            }
-        }
+        var byRow = results.Select((result, i) => (Id: ids[i], Result: result)).ToList();
+        var delivered = byRow.FindAll(r => r.Result.Outcome == ConversionEventDeliveryOutcome.Delivered);
+        var deadLettered = byRow.FindAll(r => r.Result.Outcome == ConversionEventDeliveryOutcome.DeadLettered);
+        var kept = byRow.FindAll(r => r.Result.Outcome is not (ConversionEventDeliveryOutcome.Delivered or ConversionEventDeliveryOutcome.DeadLettered));
 
         TimeSpan? retry = null;
         if (kept.Count > 0)
@@ -80,12 +63,12 @@ internal sealed class RoundOutcome(DbSet<OaiqOutboxMessage> set, HeldClaim held,
         // Known before any write: if the database cuts what follows, the delivered records are deleted before the rest
         // is handed back, so no other instance sends them again (and this one does not either).
         var databaseNow = held.DatabaseNow(time);
-        held.SendFinished([.. delivered], databaseNow + retry);
+        held.SendFinished([.. delivered.Select(r => r.Id)], databaseNow + retry);
         if (delivered.Count > 0)
         {
-            status.Delivered(deliveries);
+            status.Delivered(delivered.Select(r => new OaiqOutboxDelivery(r.Result.Record.Id, r.Result.Record.EventType, now)));
             metrics.Delivered(delivered.Count);
-            await DeleteAsync(delivered).ConfigureAwait(false);
+            await DeleteAsync(delivered.ConvertAll(r => r.Id)).ConfigureAwait(false);
             OutboxLog.Delivered(logger, delivered.Count);
         }
 

@@ -1,5 +1,3 @@
-using System.Data;
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -26,54 +24,12 @@ internal sealed class RowLockingClaimer(DatabaseClock clock) : IOutboxClaimer
 
     public async Task<ClaimedBatch> ClaimAsync(DbContext context, Guid claim, TimeSpan lease, int take, CancellationToken cancellationToken)
     {
-        var sql = _sql ??= BuildSql(context);
-        var database = context.Database;
-        await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var command = database.GetDbConnection().CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = sql;
-                Add(command, "shift", (long)clock.Shift.TotalMilliseconds);
-                Add(command, "lease", (long)lease.TotalMilliseconds);
-                Add(command, "take", take);
-                Add(command, "claim", claim);
-                var claimed = new List<ClaimedMessage>(Math.Min(take, 1024));
-                var now = default(DateTimeOffset);
-                var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        claimed.Add(new ClaimedMessage(
-                            reader.GetInt64(0),
-                            reader.GetString(1),
-                            reader.GetString(2),
-                            reader.GetString(3),
-                            UnixMilliseconds.ToTime(reader.GetInt64(4)),
-                            await reader.GetFieldValueAsync<byte[]>(5, cancellationToken).ConfigureAwait(false),
-                            !await reader.IsDBNullAsync(6, cancellationToken).ConfigureAwait(false)));
-                        now = UnixMilliseconds.ToTime(reader.GetInt64(7));
-                    }
-                }
-
-                claimed.Sort(static (a, b) => a.Id.CompareTo(b.Id));
-                return new ClaimedBatch(now, claimed);
-            }
-        }
-        finally
-        {
-            await database.CloseConnectionAsync().ConfigureAwait(false);
-        }
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
+        var rows = await context.Database
+            .SqlQueryRaw<Row>(_sql ??= BuildSql(context), (long)clock.Shift.TotalMilliseconds, (long)lease.TotalMilliseconds, take, claim)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var claimed = rows.ConvertAll(r => new ClaimedMessage(r.Id, r.PixelId, r.EventId, r.EventType, UnixMilliseconds.ToTime(r.OccurredAt), r.Json, r.PreviousClaim is not null));
+        claimed.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+        return new ClaimedBatch(rows.Count == 0 ? default : UnixMilliseconds.ToTime(rows[0].NowMs), claimed);
     }
 
     private string BuildSql(DbContext context)
@@ -93,18 +49,23 @@ internal sealed class RowLockingClaimer(DatabaseClock clock) : IOutboxClaimer
         var attempts = Column(nameof(OaiqOutboxMessage.Attempts));
 
         // Never taken before: due at once, whatever the writing instance's clock said (it may run ahead of the database's).
-        return $"""
-            WITH clock AS (SELECT {clock.NowSql} + @shift AS now_ms),
+        return $$"""
+            WITH clock AS (SELECT {{clock.NowSql}} + {0} AS now_ms),
             due AS (
-                SELECT {id} AS claimed_id, {claimId} AS previous_claim FROM {table}
-                WHERE {Column(nameof(OaiqOutboxMessage.State))} = {(int)OaiqOutboxMessageState.Pending}
-                    AND ({attempts} = 0 OR {dueAt} <= (SELECT now_ms FROM clock))
-                ORDER BY {dueAt}, {id}
-                LIMIT @take
+                SELECT {{id}} AS claimed_id, {{claimId}} AS previous_claim FROM {{table}}
+                WHERE {{Column(nameof(OaiqOutboxMessage.State))}} = {{(int)OaiqOutboxMessageState.Pending}}
+                    AND ({{attempts}} = 0 OR {{dueAt}} <= (SELECT now_ms FROM clock))
+                ORDER BY {{dueAt}}, {{id}}
+                LIMIT {2}
                 FOR UPDATE SKIP LOCKED)
-            UPDATE {table} AS t SET {claimId} = @claim, {dueAt} = clock.now_ms + @lease, {attempts} = t.{attempts} + 1
-            FROM due, clock WHERE t.{id} = due.claimed_id
-            RETURNING t.{id}, t.{Column(nameof(OaiqOutboxMessage.PixelId))}, t.{Column(nameof(OaiqOutboxMessage.EventId))}, t.{Column(nameof(OaiqOutboxMessage.EventType))}, t.{Column(nameof(OaiqOutboxMessage.OccurredAt))}, t.{Column(nameof(OaiqOutboxMessage.Json))}, due.previous_claim, clock.now_ms
+            UPDATE {{table}} AS t SET {{claimId}} = {3}, {{dueAt}} = clock.now_ms + {1}, {{attempts}} = t.{{attempts}} + 1
+            FROM due, clock WHERE t.{{id}} = due.claimed_id
+            RETURNING t.{{id}} AS "Id", t.{{Column(nameof(OaiqOutboxMessage.PixelId))}} AS "PixelId", t.{{Column(nameof(OaiqOutboxMessage.EventId))}} AS "EventId",
+                t.{{Column(nameof(OaiqOutboxMessage.EventType))}} AS "EventType", t.{{Column(nameof(OaiqOutboxMessage.OccurredAt))}} AS "OccurredAt",
+                t.{{Column(nameof(OaiqOutboxMessage.Json))}} AS "Json", due.previous_claim AS "PreviousClaim", clock.now_ms AS "NowMs"
             """;
     }
+
+    /// <summary>A claimed row as the statement returns it (times in Unix milliseconds, as stored).</summary>
+    private sealed record Row(long Id, string PixelId, string EventId, string EventType, long OccurredAt, byte[] Json, Guid? PreviousClaim, long NowMs);
 }

@@ -13,7 +13,7 @@ namespace OaiqPixel.EntityFrameworkCore.Writing;
 /// again, and a save without them (or the end of the endpoint) means the app gave up: it is dropped.
 /// </summary>
 /// <remarks>Called by <see cref="OutboxInterceptor"/> from EF Core's own callbacks; state changes are under the session's lock.</remarks>
-internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOutcomes outcomes, OutboxSessionServices services)
+internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOutcomes outcomes, OutboxStore store)
 {
     private readonly Dictionary<DbContext, OutboxSave> _running = new(ReferenceEqualityComparer.Instance);
 
@@ -68,7 +68,7 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
             }
         }
 
-        services.ReportDropped(givenUp, "the app saved other changes without the ones their failed save was writing");
+        store.ReportDropped(givenUp, "the app saved other changes without the ones their failed save was writing");
         if (save is null)
         {
             return;
@@ -146,7 +146,7 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
             ambient.TransactionCompleted += (_, e) => outcomes.AmbientCompleted(save, e.Transaction);
         }
 
-        services.ReportCommitted(committed);
+        store.ReportCommitted(committed);
     }
 
     /// <summary>The context's <c>SaveChangesFailed</c> event (every failure, a concurrency one included) and the interceptor's <c>SaveChangesCanceled</c>.</summary>
@@ -161,7 +161,7 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
             }
         }
 
-        services.ReportDropped(dropped, reason);
+        store.ReportDropped(dropped, reason);
     }
 
     /// <summary>Whether <paramref name="context"/> is in the middle of a save (a rollback to EF Core's own savepoint inside a failing save is settled by the save's failure).</summary>
@@ -214,7 +214,7 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
             return null;
         }
 
-        var now = services.Time.GetUtcNow();
+        var now = store.Time.GetUtcNow();
         var messages = new List<OaiqOutboxMessage>(save.Entries.Count);
         foreach (var entry in save.Entries)
         {

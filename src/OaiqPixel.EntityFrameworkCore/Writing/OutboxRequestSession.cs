@@ -20,15 +20,15 @@ namespace OaiqPixel.EntityFrameworkCore.Writing;
 internal sealed class OutboxRequestSession : IDisposable
 {
     private readonly HttpContext _httpContext;
-    private readonly OutboxSessionServices _services;
+    private readonly OutboxStore _store;
     private bool _endpointDone;
 
-    private OutboxRequestSession(HttpContext httpContext, OutboxSessionServices services)
+    private OutboxRequestSession(HttpContext httpContext, OutboxStore store)
     {
         _httpContext = httpContext;
-        _services = services;
-        Outcomes = new OutboxSaveOutcomes(this, services);
-        Saves = new OutboxAppSaves(this, Outcomes, services);
+        _store = store;
+        Outcomes = new OutboxSaveOutcomes(this, store);
+        Saves = new OutboxAppSaves(this, Outcomes, store);
     }
 
     internal Lock Sync { get; } = new();
@@ -45,14 +45,14 @@ internal sealed class OutboxRequestSession : IDisposable
     /// <summary>The request's session, or <see langword="null"/> when it handed nothing to the outbox.</summary>
     public static OutboxRequestSession? Find(HttpContext? httpContext) => httpContext?.Features.Get<OutboxRequestSession>();
 
-    public static OutboxRequestSession GetOrCreate(HttpContext httpContext, OutboxSessionServices services)
+    public static OutboxRequestSession GetOrCreate(HttpContext httpContext, OutboxStore store)
     {
         if (Find(httpContext) is { } existing)
         {
             return existing;
         }
 
-        var session = new OutboxRequestSession(httpContext, services);
+        var session = new OutboxRequestSession(httpContext, store);
         httpContext.Features.Set(session);
         httpContext.Response.RegisterForDispose(session);
         return session;
@@ -74,7 +74,7 @@ internal sealed class OutboxRequestSession : IDisposable
         }
 
         // Recorded after the endpoint ran (a task it left running): nothing of the app's will save it any more.
-        _services.Background.TryWrite(conversionEvent, record);
+        _store.Background.TryWrite(conversionEvent, record);
     }
 
     /// <summary>Whether the event's pixel call may render now (see <see cref="IOaiqBrowserLegGate"/>): a lookup in memory.</summary>
@@ -127,7 +127,7 @@ internal sealed class OutboxRequestSession : IDisposable
             return pending.Count > 0 ? pending : null;
         }
 
-        _services.ReportDroppedOnServerError(pending, status);
+        _store.ReportDroppedOnServerError(pending, status);
         return null;
     }
 
@@ -136,20 +136,20 @@ internal sealed class OutboxRequestSession : IDisposable
     {
         try
         {
-            await _services.Background.WriteAsync([.. entries.Select(e => e.Record)], OutboxInstrumentation.WriteOnItsOwn, cancellationToken).ConfigureAwait(false);
+            await _store.Background.WriteAsync([.. entries.Select(e => e.Record)], OutboxInstrumentation.WriteOnItsOwn, cancellationToken).ConfigureAwait(false);
             SetState(entries, OutboxEntryState.Released);
-            var logger = _services.Logger;
+            var logger = _store.Logger;
             if (logger.IsEnabled(LogLevel.Debug))
             {
-                var ids = OutboxSessionServices.Ids(entries);
-                OutboxLog.SavedOnItsOwn(logger, entries.Count, _services.Background.ContextName, ids);
+                var ids = OutboxStore.Ids(entries);
+                OutboxLog.SavedOnItsOwn(logger, entries.Count, _store.Background.ContextName, ids);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             foreach (var entry in entries)
             {
-                var queued = _services.Background.FallBack(entry.Event, entry.Record, ex);
+                var queued = _store.Background.FallBack(entry.Event, entry.Record, ex);
                 SetState([entry], queued ? OutboxEntryState.Released : OutboxEntryState.Dropped);
             }
         }
@@ -174,11 +174,11 @@ internal sealed class OutboxRequestSession : IDisposable
         Outcomes.GiveUp();
         if (status >= StatusCodes.Status500InternalServerError)
         {
-            _services.ReportDroppedOnServerError(late, status);
+            _store.ReportDroppedOnServerError(late, status);
         }
         else
         {
-            late.ForEach(e => _services.Background.TryWrite(e.Event, e.Record));
+            late.ForEach(e => _store.Background.TryWrite(e.Event, e.Record));
         }
 
         if (!endpointSeen)
@@ -190,7 +190,7 @@ internal sealed class OutboxRequestSession : IDisposable
     /// <summary>Logs the records still in a transaction the endpoint left open: their browser leg is given up, their server leg follows the commit.</summary>
     private void ReportHeld()
     {
-        var logger = _services.Logger;
+        var logger = _store.Logger;
         if (!logger.IsEnabled(LogLevel.Debug))
         {
             return;
@@ -204,7 +204,7 @@ internal sealed class OutboxRequestSession : IDisposable
 
         if (held.Count > 0)
         {
-            var ids = OutboxSessionServices.Ids(held);
+            var ids = OutboxStore.Ids(held);
             OutboxLog.HeldAtRequestEnd(logger, held.Count, ids);
         }
     }

@@ -9,7 +9,7 @@ namespace OaiqPixel.EntityFrameworkCore.Writing;
 /// carry its events); a rollback to an earlier savepoint drops the events whose rows it undid; the end of the endpoint
 /// gives up the failed ones.
 /// </summary>
-internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxSessionServices services)
+internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxStore store)
 {
     private readonly List<OutboxSave> _open = [];
 
@@ -30,7 +30,7 @@ internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxSes
             }
         }
 
-        services.ReportCommitted(committed);
+        store.ReportCommitted(committed);
     }
 
     /// <summary>The interceptor's <c>TransactionRolledBack</c>, or a failed commit or rollback: nothing of the transaction is kept.</summary>
@@ -59,7 +59,7 @@ internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxSes
             }
         }
 
-        services.ReportDropped(dropped, reason);
+        store.ReportDropped(dropped, reason);
     }
 
     /// <summary>
@@ -94,7 +94,7 @@ internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxSes
             }
         }
 
-        services.ReportDropped(dropped, "the transaction rolled back to a savepoint taken before them");
+        store.ReportDropped(dropped, "the transaction rolled back to a savepoint taken before them");
     }
 
     /// <summary>The endpoint or the request ended: failed saves are given up, and so are saves whose transaction ended without a commit.</summary>
@@ -126,8 +126,8 @@ internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxSes
             }
         }
 
-        services.ReportDropped(givenUp, "their save failed or rolled back and the app did not save those changes again");
-        services.ReportDropped(ended, "their transaction ended without a commit");
+        store.ReportDropped(givenUp, "their save failed or rolled back and the app did not save those changes again");
+        store.ReportDropped(ended, "their transaction ended without a commit");
     }
 
     private static bool IsAwaitingCommitOf(OutboxSave save, Guid transactionId) =>
@@ -189,7 +189,7 @@ internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxSes
             }
         }
 
-        services.ReportCommitted(committed);
-        services.ReportDropped(dropped, "the ambient transaction did not commit");
+        store.ReportCommitted(committed);
+        store.ReportDropped(dropped, "the ambient transaction did not commit");
     }
 }

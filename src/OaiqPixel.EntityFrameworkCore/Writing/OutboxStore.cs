@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OaiqPixel.AspNetCore.ConversionsApi;
+using OaiqPixel.EntityFrameworkCore.Dispatching;
+using OaiqPixel.EntityFrameworkCore.Internal;
 
 namespace OaiqPixel.EntityFrameworkCore.Writing;
 
@@ -12,12 +15,22 @@ namespace OaiqPixel.EntityFrameworkCore.Writing;
 /// <see cref="OutboxRequestSession"/> (the app's save commits it), any other record is written in the background in a
 /// transaction of its own (<see cref="OutboxBackgroundWriter"/>: the caller never waits on the database).
 /// </summary>
+/// <remarks>Every request's session works with the store's singletons, and reports through it what became of its records.</remarks>
 internal sealed class OutboxStore(
     IOptionsMonitor<OaiqOutboxOptions> outbox,
     [FromKeyedServices(IConversionEventStore.InMemoryKey)] IConversionEventStore memory,
     OutboxBackgroundWriter background,
-    OutboxSessionServices services) : IConversionEventStore
+    OutboxSignal signal,
+    OutboxInstrumentation metrics,
+    TimeProvider time,
+    ILogger<OutboxRequestSession> logger) : IConversionEventStore
 {
+    public OutboxBackgroundWriter Background => background;
+
+    public TimeProvider Time => time;
+
+    public ILogger Logger => logger;
+
     public bool TryStore(ConversionEvent conversionEvent, ConversionEventRecord record, HttpContext? request)
     {
         if (!Keeps(conversionEvent))
@@ -27,7 +40,7 @@ internal sealed class OutboxStore(
 
         if (request is not null)
         {
-            OutboxRequestSession.GetOrCreate(request, services).Enlist(conversionEvent, record);
+            OutboxRequestSession.GetOrCreate(request, this).Enlist(conversionEvent, record);
             return true;
         }
 
@@ -41,4 +54,51 @@ internal sealed class OutboxStore(
             ? filter(conversionEvent)
             : options.IncludeViewEvents || conversionEvent.Event.Name is not (OaiqEventNames.PageViewed or OaiqEventNames.ContentsViewed);
     }
+
+    /// <summary>Records committed with the app's changes: counted, logged, and the dispatcher woken.</summary>
+    public void ReportCommitted(int count)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+
+        metrics.Written(count, OutboxInstrumentation.WriteWithTransaction);
+        signal.Notify(count);
+        OutboxLog.CommittedWithApp(logger, count);
+    }
+
+    /// <summary>Records that neither leg reports, with why (log 206).</summary>
+    public void ReportDropped(List<OutboxEntry>? entries, string reason)
+    {
+        if (entries is null || entries.Count == 0)
+        {
+            return;
+        }
+
+        metrics.Dropped(entries.Count, "rolled_back");
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            var ids = Ids(entries);
+            OutboxLog.RolledBack(logger, entries.Count, reason, ids);
+        }
+    }
+
+    /// <summary>Records no save carried, dropped because their request failed (log 224).</summary>
+    public void ReportDroppedOnServerError(List<OutboxEntry> entries, int status)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        metrics.Dropped(entries.Count, "server_error");
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            var ids = Ids(entries);
+            OutboxLog.DroppedOnServerError(logger, status, entries.Count, ids);
+        }
+    }
+
+    public static string Ids(List<OutboxEntry> entries) => string.Join(", ", entries.Select(e => e.Event.Id));
 }
