@@ -36,10 +36,8 @@ public static class OaiqOutboxModelBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
         ArgumentException.ThrowIfNullOrWhiteSpace(tableName);
+        // EF Core never passes a null to a converter: the same one serves the nullable time.
         var unixMilliseconds = new ValueConverter<DateTimeOffset, long>(v => v.ToUnixTimeMilliseconds(), v => UnixMilliseconds.ToTime(v));
-        var nullableUnixMilliseconds = new ValueConverter<DateTimeOffset?, long?>(
-            v => v.HasValue ? v.Value.ToUnixTimeMilliseconds() : null,
-            v => v.HasValue ? UnixMilliseconds.ToTime(v.Value) : null);
 
         modelBuilder.Entity<OaiqOutboxMessage>(entity =>
         {
@@ -58,7 +56,7 @@ public static class OaiqOutboxModelBuilderExtensions
             entity.Property(m => m.Attempts).HasColumnName("attempts");
             entity.Property(m => m.LastStatusCode).HasColumnName("last_status");
             entity.Property(m => m.LastError).HasColumnName("last_error").HasMaxLength(1024);
-            entity.Property(m => m.DeadLetteredAt).HasColumnName("dead_lettered_at").HasConversion(nullableUnixMilliseconds);
+            entity.Property(m => m.DeadLetteredAt).HasColumnName("dead_lettered_at").HasConversion(unixMilliseconds);
             entity.HasIndex(m => new { m.State, m.DueAt }).HasDatabaseName("ix_" + tableName + "_state_due_at");
         });
         return modelBuilder;

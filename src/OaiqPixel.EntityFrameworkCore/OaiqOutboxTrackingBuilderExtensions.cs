@@ -47,15 +47,14 @@ public static class OaiqOutboxTrackingBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        if (services.FirstOrDefault(static d => d.ServiceType == typeof(OutboxMarker))?.ImplementationInstance is OutboxMarker existing)
+        if (services.FirstOrDefault(static d => d.ServiceType == typeof(IOutboxContextFactory))?.ImplementationType is { } existing)
         {
-            return existing.ContextType == typeof(TContext)
+            return existing == typeof(OutboxContextFactory<TContext>)
                 ? builder
                 : throw new InvalidOperationException(
-                    $"AddEntityFrameworkOutbox<{typeof(TContext).Name}>(): the outbox was already added for {existing.ContextType.Name}; an app keeps its conversions in one context's database.");
+                    $"AddEntityFrameworkOutbox<{typeof(TContext).Name}>(): the outbox was already added for {existing.GetGenericArguments()[0].Name}; an app keeps its conversions in one context's database.");
         }
 
-        services.AddSingleton(new OutboxMarker(typeof(TContext)));
         var options = services.AddOptions<OaiqOutboxOptions>().ValidateOnStart();
         if (services.Any(static d => d.ServiceType == typeof(IConfiguration)))
         {
@@ -77,7 +76,7 @@ public static class OaiqOutboxTrackingBuilderExtensions
         services.TryAddSingleton<OutboxInterceptor>();
         services.TryAddSingleton<IOaiqOutbox, OaiqOutboxInspector>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOaiqStoreInspector, OutboxStoreInspector>());
-        services.TryAddSingleton<IOaiqBrowserLegGate, OutboxBrowserLegGate>();
+        services.TryAddSingleton<IOaiqBrowserLegGate>(static sp => sp.GetRequiredService<OutboxStore>());
 
         // The core's pipeline hands the outbox each finished record: a request's joins its unit of work, any other is written
         // in the background; the in-memory queue stays reachable under its key for views and as the fallback.

@@ -21,11 +21,7 @@ internal sealed class ClaimSettler(IOutboxContextFactory contexts, DatabaseClock
         {
             // The API may have saved any of them: handing them back would let another instance send them again while
             // this one's lease still runs. They stay claimed; the lease's end is the only way they go out again.
-            if (held.TryReportLeftToLease())
-            {
-                OutboxLog.LeftToLease(logger, held.Count, reason, held.LeaseUntil);
-            }
-
+            ReportLeftToLease(held, reason);
             return;
         }
 
@@ -88,9 +84,9 @@ internal sealed class ClaimSettler(IOutboxContextFactory contexts, DatabaseClock
             {
                 held.Add(round);
             }
-            else if (round.OutcomeUnknown && round.TryReportLeftToLease())
+            else if (round.OutcomeUnknown)
             {
-                OutboxLog.LeftToLease(logger, round.Count, "the host stopped during the send", round.LeaseUntil);
+                ReportLeftToLease(round, "the host stopped during the send");
             }
         }
 
@@ -111,6 +107,14 @@ internal sealed class ClaimSettler(IOutboxContextFactory contexts, DatabaseClock
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // The leases run out instead.
+        }
+    }
+
+    private void ReportLeftToLease(HeldClaim held, string reason)
+    {
+        if (held.TryReportLeftToLease())
+        {
+            OutboxLog.LeftToLease(logger, held.Count, reason, held.LeaseUntil);
         }
     }
 

@@ -82,7 +82,6 @@ internal sealed class OutboxDispatcher(
     }
 
     /// <summary>Checks that the app's context maps the table, and picks how to claim and whose clock to judge by for its provider.</summary>
-    /// <returns>The table's name and the provider.</returns>
     /// <exception cref="InvalidOperationException">The table is not mapped.</exception>
     internal (string Table, string? Provider) Prepare()
     {

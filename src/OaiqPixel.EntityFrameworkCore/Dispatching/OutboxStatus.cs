@@ -110,7 +110,6 @@ internal sealed class OutboxStatus
     /// <summary>Rounds failed in a row (of the database or of the API): since when, how many, and the last error.</summary>
     public readonly record struct Failures(DateTimeOffset? Since, int Count, string? Error);
 
-    /// <summary>A consistent copy of the state.</summary>
     public sealed record Snapshot(
         string? IdleReason,
         DateTimeOffset? LastRound,

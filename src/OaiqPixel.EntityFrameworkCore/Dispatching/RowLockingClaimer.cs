@@ -15,7 +15,6 @@ namespace OaiqPixel.EntityFrameworkCore.Dispatching;
 /// </summary>
 internal sealed class RowLockingClaimer(DatabaseClock clock) : IOutboxClaimer
 {
-    /// <summary>The EF Core provider this claimer is for.</summary>
     public const string PostgreSqlProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
 
     private string? _sql;

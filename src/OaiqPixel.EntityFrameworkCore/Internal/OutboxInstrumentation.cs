@@ -59,7 +59,6 @@ internal sealed class OutboxInstrumentation
 
     public void Reclaimed(int count) => _reclaimed.Add(count);
 
-    /// <summary>Records the table's last count.</summary>
     public void Counted(long pending, long deadLetters)
     {
         Interlocked.Exchange(ref _pending, pending);

@@ -39,7 +39,6 @@ internal sealed class OutboxBackgroundWriter(
 
     private Task? _loop;
 
-    /// <summary>The app's context type, for logs.</summary>
     public string ContextName => contexts.ContextType.Name;
 
     /// <summary>Queues the event's record for a write; <see langword="false"/> only when neither this queue nor the in-memory one took it.</summary>
@@ -47,10 +46,10 @@ internal sealed class OutboxBackgroundWriter(
         _queue.Writer.TryWrite(new OutboxEntry(conversionEvent, record))
         || FallBack(conversionEvent, record, new InvalidOperationException($"The outbox's background writes are {Capacity} behind, or the host is stopping."));
 
-    /// <summary>Writes the records (all or none, retried as the context's execution strategy says) and wakes the dispatcher.</summary>
-    /// <param name="records">The records to write.</param>
-    /// <param name="how">How they came to be written, for the metric (<see cref="OutboxInstrumentation"/>'s <c>Write…</c> values).</param>
-    /// <param name="cancellationToken">Cancels the write (then nothing is written).</param>
+    /// <summary>
+    /// Writes the records (all or none, retried as the context's execution strategy says) and wakes the dispatcher;
+    /// <paramref name="how"/> is the metric's <see cref="OutboxInstrumentation"/> <c>Write…</c> value.
+    /// </summary>
     /// <exception cref="Exception">The database refused them (none is written).</exception>
     public async Task WriteAsync(IReadOnlyList<ConversionEventRecord> records, string how, CancellationToken cancellationToken)
     {

@@ -15,11 +15,7 @@ internal enum OutboxEntryState
     /// <summary>Written inside an ambient <c>System.Transactions</c> transaction that has not ended.</summary>
     AwaitingAmbient,
 
-    /// <summary>
-    /// Its save threw, or its transaction rolled back or failed to commit: a later save of the same context that writes
-    /// any of the app's changes that save was writing is a retry and carries it again; any other save, or the end of the
-    /// endpoint, drops it.
-    /// </summary>
+    /// <summary>Its save threw, or its transaction rolled back or failed to commit: a retry may still carry it (<see cref="OutboxAppSaves"/>).</summary>
     Failed,
 
     /// <summary>No save of the app's carried it: being written on its own once the endpoint has run.</summary>

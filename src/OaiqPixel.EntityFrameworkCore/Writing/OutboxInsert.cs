@@ -39,8 +39,6 @@ internal static class OutboxInsert
         }
     }
 
-    /// <summary>Writes the records in <paramref name="transaction"/>.</summary>
-    /// <exception cref="DbException">The database refused them (the app's transaction then rolls back).</exception>
     public static async Task WriteAsync(DbContext context, DbTransaction transaction, IReadOnlyList<ConversionEventRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var statement = GetStatement(context);

@@ -111,8 +111,7 @@ internal sealed class OutboxInterceptor(IHttpContextAccessor accessor, TimeProvi
     {
         if (RowsToCheck(eventData) is { } check)
         {
-            var remaining = check.Set.AsNoTracking().Where(m => check.Ids.Contains(m.Id)).Select(m => m.Id).ToHashSet();
-            check.Session.Outcomes.KeepOnly(eventData.TransactionId, remaining);
+            check.Session.Outcomes.KeepOnly(eventData.TransactionId, check.Remaining.ToHashSet());
         }
     }
 
@@ -120,8 +119,7 @@ internal sealed class OutboxInterceptor(IHttpContextAccessor accessor, TimeProvi
     {
         if (RowsToCheck(eventData) is { } check)
         {
-            var remaining = await check.Set.AsNoTracking().Where(m => check.Ids.Contains(m.Id)).Select(m => m.Id).ToHashSetAsync(cancellationToken).ConfigureAwait(false);
-            check.Session.Outcomes.KeepOnly(eventData.TransactionId, remaining);
+            check.Session.Outcomes.KeepOnly(eventData.TransactionId, await check.Remaining.ToHashSetAsync(cancellationToken).ConfigureAwait(false));
         }
     }
 
@@ -149,10 +147,10 @@ internal sealed class OutboxInterceptor(IHttpContextAccessor accessor, TimeProvi
     }
 
     /// <summary>
-    /// The rows of records written in a transaction the app just rolled back to a savepoint; <see langword="null"/> when
-    /// there are none, or when it is EF Core's own savepoint inside a failing save (the save's failure settles that).
+    /// Which rows of the records written in a transaction the app just rolled back to a savepoint are left; <see langword="null"/>
+    /// when there are none, or when it is EF Core's own savepoint inside a failing save (the save's failure settles that).
     /// </summary>
-    private (OutboxRequestSession Session, DbSet<OaiqOutboxMessage> Set, List<long> Ids)? RowsToCheck(TransactionEventData eventData)
+    private (OutboxRequestSession Session, IQueryable<long> Remaining)? RowsToCheck(TransactionEventData eventData)
     {
         if (eventData.Context is not { } context || Session is not { } session || session.Saves.IsSaving(context)
             || session.Outcomes.RowsToCheck(eventData.TransactionId) is not { } ids)
@@ -160,6 +158,6 @@ internal sealed class OutboxInterceptor(IHttpContextAccessor accessor, TimeProvi
             return null;
         }
 
-        return (session, context.Set<OaiqOutboxMessage>(), ids);
+        return (session, context.Set<OaiqOutboxMessage>().AsNoTracking().Where(m => ids.Contains(m.Id)).Select(m => m.Id));
     }
 }

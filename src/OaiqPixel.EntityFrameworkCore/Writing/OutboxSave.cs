@@ -3,9 +3,8 @@ using Microsoft.EntityFrameworkCore;
 namespace OaiqPixel.EntityFrameworkCore.Writing;
 
 /// <summary>
-/// One save of the app's that conversions joined: its context, the app's changes it was writing, and how it writes their
-/// records. The conversions stay with those changes: a later save of the context that still writes any of them is a retry
-/// and carries the conversions again; a save without them means the app gave up.
+/// One save of the app's that conversions joined: its context, the app's changes it was writing (which decide, by
+/// <see cref="OutboxAppSaves"/>' rule, whether a later save is its retry), and how it writes their records.
 /// </summary>
 internal sealed class OutboxSave(DbContext context, HashSet<object> changes, List<OutboxEntry> entries)
 {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OaiqPixel.AspNetCore;
 using OaiqPixel.AspNetCore.ConversionsApi;
 using OaiqPixel.EntityFrameworkCore.Dispatching;
 using OaiqPixel.EntityFrameworkCore.Internal;
@@ -15,7 +16,12 @@ namespace OaiqPixel.EntityFrameworkCore.Writing;
 /// <see cref="OutboxRequestSession"/> (the app's save commits it), any other record is written in the background in a
 /// transaction of its own (<see cref="OutboxBackgroundWriter"/>: the caller never waits on the database).
 /// </summary>
-/// <remarks>Every request's session works with the store's singletons, and reports through it what became of its records.</remarks>
+/// <remarks>
+/// Also the <see cref="IOaiqBrowserLegGate"/>: an outbox event's pixel call renders once its record's commit is known, is
+/// held while it is not (the Post/Redirect/Get carrier takes it to the next page), and is dropped when its save was rolled
+/// back or given up — a lookup in the request's session, no database call. Every request's session works with the
+/// store's singletons, and reports through it what became of its records.
+/// </remarks>
 internal sealed class OutboxStore(
     IOptionsMonitor<OaiqOutboxOptions> outbox,
     [FromKeyedServices(IConversionEventStore.InMemoryKey)] IConversionEventStore memory,
@@ -23,7 +29,7 @@ internal sealed class OutboxStore(
     OutboxSignal signal,
     OutboxInstrumentation metrics,
     TimeProvider time,
-    ILogger<OutboxRequestSession> logger) : IConversionEventStore
+    ILogger<OutboxRequestSession> logger) : IConversionEventStore, IOaiqBrowserLegGate
 {
     public OutboxBackgroundWriter Background => background;
 
@@ -46,6 +52,9 @@ internal sealed class OutboxStore(
 
         return background.TryWrite(conversionEvent, record);
     }
+
+    public OaiqBrowserLegState GetState(HttpContext httpContext, ConversionEvent conversionEvent) =>
+        OutboxRequestSession.Find(httpContext)?.GetState(conversionEvent) ?? OaiqBrowserLegState.Render;
 
     private bool Keeps(ConversionEvent conversionEvent)
     {
