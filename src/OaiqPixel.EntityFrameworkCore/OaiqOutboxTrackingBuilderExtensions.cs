@@ -74,8 +74,9 @@ public static class OaiqOutboxTrackingBuilderExtensions
         services.TryAddSingleton<OutboxBackgroundWriter>();
         services.TryAddSingleton<OutboxStore>();
         services.TryAddSingleton<OutboxInterceptor>();
-        services.TryAddSingleton<IOaiqOutbox, OaiqOutboxInspector>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOaiqStoreInspector, OutboxStoreInspector>());
+        services.TryAddSingleton<OaiqOutboxInspector>();
+        services.TryAddSingleton<IOaiqOutbox>(static sp => sp.GetRequiredService<OaiqOutboxInspector>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOaiqStoreInspector, OaiqOutboxInspector>(static sp => sp.GetRequiredService<OaiqOutboxInspector>()));
         services.TryAddSingleton<IOaiqBrowserLegGate>(static sp => sp.GetRequiredService<OutboxStore>());
 
         // The core's pipeline hands the outbox each finished record: a request's joins its unit of work, any other is written

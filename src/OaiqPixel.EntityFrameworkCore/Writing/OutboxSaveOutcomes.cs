@@ -11,22 +11,17 @@ namespace OaiqPixel.EntityFrameworkCore.Writing;
 /// </summary>
 internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxStore store)
 {
-    private readonly List<OutboxSave> _open = [];
-
-    public List<OutboxSave> Open => _open;
+    /// <summary>The saves neither committed nor dropped (read and changed under the session's lock).</summary>
+    public List<OutboxSave> Open { get; } = [];
 
     public void Committed(Guid transactionId)
     {
         var committed = 0;
         lock (session.Sync)
         {
-            for (var i = _open.Count - 1; i >= 0; i--)
+            foreach (var save in Open.FindAll(s => s.TransactionId == transactionId && s.State == (s.AtCommit ? OutboxEntryState.InSave : OutboxEntryState.AwaitingCommit)))
             {
-                var save = _open[i];
-                if (save.TransactionId == transactionId && save.State == (save.AtCommit ? OutboxEntryState.InSave : OutboxEntryState.AwaitingCommit))
-                {
-                    committed += Commit(save);
-                }
+                committed += Commit(save);
             }
         }
 
@@ -39,13 +34,8 @@ internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxSto
         List<OutboxEntry>? dropped = null;
         lock (session.Sync)
         {
-            foreach (var save in _open.ToArray())
+            foreach (var save in Open.FindAll(s => s.TransactionId == transactionId))
             {
-                if (save.TransactionId != transactionId)
-                {
-                    continue;
-                }
-
                 if (save.AtCommit)
                 {
                     // One attempt of EF Core's save: its execution strategy may retry (written again at the next commit),
@@ -70,7 +60,7 @@ internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxSto
     {
         lock (session.Sync)
         {
-            var ids = _open.Where(s => IsAwaitingCommitOf(s, transactionId)).SelectMany(s => s.Entries, (_, e) => e.Message!.Id).ToList();
+            var ids = Open.Where(s => IsAwaitingCommitOf(s, transactionId)).SelectMany(s => s.Entries, (_, e) => e.Message!.Id).ToList();
             return ids.Count == 0 ? null : ids;
         }
     }
@@ -81,7 +71,7 @@ internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxSto
         var dropped = new List<OutboxEntry>();
         lock (session.Sync)
         {
-            foreach (var save in _open.FindAll(s => IsAwaitingCommitOf(s, transactionId)))
+            foreach (var save in Open.FindAll(s => IsAwaitingCommitOf(s, transactionId)))
             {
                 var gone = save.Entries.FindAll(e => !remaining.Contains(e.Message!.Id));
                 save.Entries.RemoveAll(gone.Contains);
@@ -89,7 +79,7 @@ internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxSto
                 dropped.AddRange(gone);
                 if (save.Entries.Count == 0)
                 {
-                    _open.Remove(save);
+                    Open.Remove(save);
                 }
             }
         }
@@ -100,34 +90,22 @@ internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxSto
     /// <summary>The endpoint or the request ended: failed saves are given up, and so are saves whose transaction ended without a commit.</summary>
     public void GiveUp()
     {
-        List<OutboxEntry>? givenUp = null;
-        List<OutboxEntry>? ended = null;
+        List<OutboxSave> givenUp, ended;
         lock (session.Sync)
         {
-            for (var i = _open.Count - 1; i >= 0; i--)
-            {
-                var save = _open[i];
-                if (save.State == OutboxEntryState.Failed)
-                {
-                    (givenUp ??= []).AddRange(save.Entries);
-                }
-                else if (save.State == OutboxEntryState.AwaitingCommit && !IsTransactionOpen(save))
-                {
-                    // Disposed without a commit (a using block left early, the context disposed): rolled back.
-                    (ended ??= []).AddRange(save.Entries);
-                }
-                else
-                {
-                    continue;
-                }
+            givenUp = Open.FindAll(s => s.State == OutboxEntryState.Failed);
 
+            // Disposed without a commit (a using block left early, the context disposed): rolled back.
+            ended = Open.FindAll(s => s.State == OutboxEntryState.AwaitingCommit && !IsTransactionOpen(s));
+            foreach (var save in givenUp.Concat(ended))
+            {
                 save.SetState(OutboxEntryState.Dropped);
-                _open.RemoveAt(i);
+                Open.Remove(save);
             }
         }
 
-        store.ReportDropped(givenUp, "their save failed or rolled back and the app did not save those changes again");
-        store.ReportDropped(ended, "their transaction ended without a commit");
+        store.ReportDropped([.. givenUp.SelectMany(s => s.Entries)], "their save failed or rolled back and the app did not save those changes again");
+        store.ReportDropped([.. ended.SelectMany(s => s.Entries)], "their transaction ended without a commit");
     }
 
     private static bool IsAwaitingCommitOf(OutboxSave save, Guid transactionId) =>
@@ -149,7 +127,7 @@ internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxSto
     public int Commit(OutboxSave save)
     {
         save.SetState(OutboxEntryState.Released);
-        _open.Remove(save);
+        Open.Remove(save);
         return save.Entries.Count;
     }
 
@@ -164,7 +142,7 @@ internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxSto
         }
 
         save.SetState(OutboxEntryState.Dropped);
-        _open.Remove(save);
+        Open.Remove(save);
         return save.Entries;
     }
 
