@@ -5,11 +5,9 @@ using OaiqPixel.EntityFrameworkCore.Internal;
 namespace OaiqPixel.EntityFrameworkCore.Dispatching;
 
 /// <summary>
-/// Renews a round's lease every third of <see cref="OaiqOutboxOptions.LeaseDuration"/> while the round runs, so a short
-/// lease covers a round of any length (a slow API, many requests) and a dead process's records are taken over soon after
-/// it stopped renewing. Each renewal moves the due time of the records still under the claim to the database's time plus
-/// the lease, on a context of its own (the round's may be busy). Stopped when the round ends, however it ends: what a cut
-/// round leaves claimed then waits for the lease alone.
+/// Renews a round's lease every third of <see cref="OaiqOutboxOptions.LeaseDuration"/> while the round runs, on a context
+/// of its own (the round's may be busy), so a short lease covers a round of any length and a dead process's records are
+/// taken over soon after it stopped renewing. What a cut round leaves claimed waits for the lease alone.
 /// </summary>
 internal sealed class LeaseRenewal : IAsyncDisposable
 {

@@ -3,11 +3,9 @@ using Microsoft.EntityFrameworkCore;
 namespace OaiqPixel.EntityFrameworkCore.Dispatching;
 
 /// <summary>
-/// Claims with portable statements (any relational provider: SQLite, SQL Server, MySQL…): read the database's time
-/// (<see cref="DatabaseClock"/>), read the due ids, mark
-/// them with a conditional update that only matches rows still due (a row another dispatcher marked in between is no
-/// longer due, so it is skipped), then read back the rows carrying this claim. Concurrent dispatchers may pick the same
-/// candidates and get fewer rows each, never the same row.
+/// Claims with portable statements (any relational provider): read the due ids, mark them with a conditional update that
+/// only matches rows still due (one another dispatcher marked in between is skipped), then read back the rows carrying
+/// this claim. Concurrent dispatchers may get fewer rows each, never the same row.
 /// </summary>
 internal sealed class PortableClaimer(DatabaseClock clock) : IOutboxClaimer
 {

@@ -10,8 +10,7 @@ namespace OaiqPixel.EntityFrameworkCore.Dispatching;
 /// Claims on PostgreSQL in one statement with row locks: the due rows are selected <c>FOR UPDATE SKIP LOCKED</c> (rows
 /// another dispatcher is claiming at that moment are skipped, not waited for) and marked and returned by the same
 /// <c>UPDATE … RETURNING</c>, which also returns each row's previous claim (a lease that ran out) and the database's time
-/// the claim was judged by (<see cref="DatabaseClock"/>). Table and column names come from the app's model, so a renamed
-/// table or schema works.
+/// the claim was judged by (<see cref="DatabaseClock"/>).
 /// </summary>
 internal sealed class RowLockingClaimer(DatabaseClock clock) : IOutboxClaimer
 {

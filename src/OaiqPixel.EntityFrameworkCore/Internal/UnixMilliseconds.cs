@@ -1,11 +1,9 @@
 namespace OaiqPixel.EntityFrameworkCore.Internal;
 
 /// <summary>
-/// How the outbox table stores times (Unix milliseconds in a 64-bit integer) and reads them back. A stored value outside
-/// <see cref="DateTimeOffset"/>'s range (written by hand or by another tool) reads as <see cref="DateTimeOffset.MinValue"/>
-/// or <see cref="DateTimeOffset.MaxValue"/> instead of throwing: otherwise one such row fails every query that reads the
-/// table (the dispatcher's claim, the inspector), and the rows around it are never delivered. The dispatcher dead-letters
-/// such a row (<see cref="IsOutOfRange"/>).
+/// How the outbox table stores times (Unix milliseconds in a 64-bit integer) and reads them back. A value outside
+/// <see cref="DateTimeOffset"/>'s range reads as its minimum or maximum instead of throwing, so one such row does not fail
+/// every query of the table; the dispatcher dead-letters it (<see cref="IsOutOfRange"/>).
 /// </summary>
 internal static class UnixMilliseconds
 {

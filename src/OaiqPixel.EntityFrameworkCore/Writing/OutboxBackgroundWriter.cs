@@ -11,12 +11,10 @@ using OaiqPixel.EntityFrameworkCore.Internal;
 namespace OaiqPixel.EntityFrameworkCore.Writing;
 
 /// <summary>
-/// Writes records in a transaction of their own, through a context of the app's type made for it (not the request's),
-/// with <see cref="OutboxInsert"/> and no <c>SaveChanges</c>, so the outbox's interceptor has nothing of it to join: the
-/// records no save of the app's carried, once the endpoint has run (<see cref="WriteAsync"/>), and, off the caller's
-/// thread, the events no request's save can carry — handed to <see cref="IConversionEventSink"/> directly, or recorded
-/// after their request's endpoint ran (<see cref="TryWrite"/>). A database that refuses them (or a queue that is full)
-/// hands them to the in-memory queue instead (log 208). Stopping the host writes what is queued first.
+/// Writes records in a transaction of their own on a context made for it, with no <c>SaveChanges</c> for the interceptor to
+/// join: what no save of the app's carried once the endpoint has run (<see cref="WriteAsync"/>), and, off the caller's
+/// thread, events no request's save can carry (<see cref="TryWrite"/>). What the database refuses goes to the in-memory
+/// queue (log 208). Stopping the host writes what is queued first.
 /// </summary>
 internal sealed class OutboxBackgroundWriter(
     IOutboxContextFactory contexts,

@@ -12,10 +12,9 @@ using OaiqPixel.EntityFrameworkCore.Internal;
 namespace OaiqPixel.EntityFrameworkCore.Writing;
 
 /// <summary>
-/// Writes a save's records with multi-row <c>INSERT</c> statements on the app's own connection and transaction, at the
-/// moment EF Core commits the transaction of the app's <c>SaveChanges</c>: the rows commit or roll back with the app's
-/// changes, and EF Core tracks no entity for them and reads no key back (the database assigns it). Table and column names
-/// come from the app's model, so a renamed table or schema works; parameters are named by the provider's own rules.
+/// Writes records with multi-row <c>INSERT</c> statements in a transaction the caller gives (the app's, as EF Core commits
+/// it): they commit or roll back with it, and EF Core tracks no entity for them nor reads a key back. Names come from the
+/// app's model, so a renamed table or schema works.
 /// </summary>
 internal static class OutboxInsert
 {
