@@ -6,7 +6,6 @@ using Microsoft.Extensions.Options;
 using OaiqPixel.AspNetCore;
 using OaiqPixel.AspNetCore.ConversionsApi;
 using OaiqPixel.EntityFrameworkCore.Internal;
-using OaiqPixel.EntityFrameworkCore.Writing;
 
 namespace OaiqPixel.EntityFrameworkCore.Dispatching;
 
