@@ -23,13 +23,6 @@ internal sealed class OaiqOptionKeys
         _section = section;
     }
 
-    /// <summary>Whether the settings come from a configuration section (else from code).</summary>
-    public bool FromConfiguration => _section is not null;
-
-    /// <summary>Keys under a configuration section path (<c>""</c> for the configuration root).</summary>
-    public static OaiqOptionKeys ForSection(string path) =>
-        string.Equals(path, OaiqTrackingOptions.SectionName, StringComparison.Ordinal) ? Default : new OaiqOptionKeys(path);
-
     /// <summary>
     /// The naming for this app, from what <c>AddOaiqTracking</c> recorded: the section it was last given; otherwise the
     /// app configuration's <c>Oaiq</c> section, unless that section is absent and the options are set in code.
@@ -43,15 +36,11 @@ internal sealed class OaiqOptionKeys
 
         if (marker.LastBoundSection is { } path)
         {
-            return ForSection(path);
+            return new OaiqOptionKeys(path);
         }
 
-        if (!marker.HasCodeConfiguration)
-        {
-            return Default;
-        }
-
-        return marker.BindsDefaultSection && services.GetService<IConfiguration>()?.GetSection(OaiqTrackingOptions.SectionName).Exists() == true
+        return !marker.HasCodeConfiguration
+            || (marker.BindsDefaultSection && services.GetService<IConfiguration>()?.GetSection(OaiqTrackingOptions.SectionName).Exists() == true)
             ? Default
             : Code;
     }
