@@ -8,20 +8,14 @@ namespace OaiqPixel.AspNetCore.Configuration;
 /// the section <c>AddOaiqTracking</c> bound (<c>Tracking:PixelId</c>, environment <c>Tracking__PixelId</c>), or, when the
 /// options come only from code, the property (<c>OaiqTrackingOptions.PixelId</c>).
 /// </summary>
-internal sealed class OaiqOptionKeys
+/// <param name="section">The section path (<c>""</c> for the configuration root), or <see langword="null"/> for options set in code.</param>
+internal sealed class OaiqOptionKeys(string? section)
 {
     /// <summary>The default section, <c>Oaiq</c>.</summary>
     public static readonly OaiqOptionKeys Default = new(OaiqTrackingOptions.SectionName);
 
     /// <summary>Options set in code (<c>AddOaiqTracking(options => …)</c>) without a configuration section.</summary>
     public static readonly OaiqOptionKeys Code = new(null);
-
-    private readonly string? _section;
-
-    private OaiqOptionKeys(string? section)
-    {
-        _section = section;
-    }
 
     /// <summary>
     /// The naming for this app, from what <c>AddOaiqTracking</c> recorded: the section it was last given; otherwise the
@@ -50,9 +44,9 @@ internal sealed class OaiqOptionKeys
     /// or as a property path of <see cref="OaiqTrackingOptions"/>.
     /// </summary>
     public string Key(string relative) =>
-        _section is null ? "OaiqTrackingOptions." + relative.Replace(':', '.')
-        : _section.Length == 0 ? relative
-        : _section + ":" + relative;
+        section is null ? "OaiqTrackingOptions." + relative.Replace(':', '.')
+        : section.Length == 0 ? relative
+        : section + ":" + relative;
 
     /// <summary>
     /// Where to set it, for a message: <c>appsettings.json: "Tracking": { "PixelId": "…" }, or the environment variable
@@ -60,7 +54,7 @@ internal sealed class OaiqOptionKeys
     /// </summary>
     public string WhereToSet(string relative)
     {
-        if (_section is null)
+        if (section is null)
         {
             return $"AddOaiqTracking(options => options.{relative.Replace(':', '.')} = …)";
         }

@@ -222,16 +222,10 @@ internal sealed class OaiqTrackingOptionsValidator(IServiceProvider? services = 
     /// <summary>The part of the base address's path the client appends anyway (<c>/v1/events</c> or <c>/v1</c>, any case, with or without a trailing slash), or <see langword="null"/>.</summary>
     private static string? AppendedPathIn(Uri baseAddress)
     {
-        var path = baseAddress.AbsolutePath.AsSpan().TrimEnd('/');
-        foreach (var appended in s_appendedPaths)
-        {
-            if (path.EndsWith(appended, StringComparison.OrdinalIgnoreCase))
-            {
-                return path[^appended.Length..].ToString();
-            }
-        }
-
-        return null;
+        var path = baseAddress.AbsolutePath.TrimEnd('/');
+        return s_appendedPaths.FirstOrDefault(appended => path.EndsWith(appended, StringComparison.OrdinalIgnoreCase)) is { } found
+            ? path[^found.Length..]
+            : null;
     }
 
     private static void Positive(List<string> failures, string key, TimeSpan value)

@@ -81,11 +81,8 @@ internal sealed class ConversionsApiClient(HttpClient httpClient, IOptionsMonito
             };
             return new SendResult(outcome, status, message, requestId, ReadRetryAfter(response, timeProvider.GetUtcNow()));
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or OperationCanceledException or IOException)
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or IOException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             // Transport failures carry no key; keep the type and message for the log.
             return new SendResult(SendOutcome.Transient, null, Describe(ex), null, null);

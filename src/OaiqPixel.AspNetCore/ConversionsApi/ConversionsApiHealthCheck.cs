@@ -40,7 +40,7 @@ internal sealed class ConversionsApiHealthCheck(ConversionEventQueue queue, Conv
 
         // Per pixel: each has its own lane, so one failing pixel is named while the others report as delivering.
         var lanes = queue.Lanes.OrderBy(static l => l.PixelId, StringComparer.Ordinal)
-            .Select(static l => (Lane: l, State: l.ReadState(), Queued: l.Backlog.Count, Retained: l.Retained))
+            .Select(static l => (Lane: l, State: l.State, Queued: l.Backlog.Count, Retained: l.Retained))
             .ToList();
         var queued = lanes.Sum(static l => l.Queued);
         var failing = lanes.Where(static l => l.State.ConsecutiveFailures > 0).ToList();
@@ -64,12 +64,8 @@ internal sealed class ConversionsApiHealthCheck(ConversionEventQueue queue, Conv
             data["last_success"] = last;
         }
 
-        var problems = new List<string>();
-        foreach (var (lane, failure, _, held) in failing.Take(MaxNamedPixels))
-        {
-            problems.Add(string.Create(CultureInfo.InvariantCulture,
-                $"pixel {lane.PixelId}: the last {failure.ConsecutiveFailures} send attempt(s) failed ({failure.LastFailure}) since {failure.FailingSince:O}; {held} event(s) are held for a retry"));
-        }
+        var problems = failing.Take(MaxNamedPixels).Select(static l => string.Create(CultureInfo.InvariantCulture,
+            $"pixel {l.Lane.PixelId}: the last {l.State.ConsecutiveFailures} send attempt(s) failed ({l.State.LastFailure}) since {l.State.FailingSince:O}; {l.Retained} event(s) are held for a retry")).ToList();
 
         if (failing.Count > MaxNamedPixels)
         {

@@ -7,13 +7,9 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// </summary>
 internal sealed class PixelLane(string pixelId, string metricTag, int capacity, int keepUncompacted, QueueBudget? budget = null)
 {
-    private readonly Lock _lock = new();
     private bool _retired;
     private volatile int _retained;
-    private DateTimeOffset? _lastSuccess;
-    private DateTimeOffset? _failingSince;
-    private int _consecutiveFailures;
-    private string? _lastFailure;
+    private DeliveryState _state = new(null, null, 0, null);
 
     /// <summary>The Pixel ID: the <c>pid</c> of this lane's requests (spec §4.1).</summary>
     public string PixelId { get; } = pixelId;
@@ -44,37 +40,23 @@ internal sealed class PixelLane(string pixelId, string metricTag, int capacity, 
     /// <summary>Records waiting, plus those the sender holds.</summary>
     public int Pending => Backlog.Count + Retained;
 
-    public void RecordSuccess(DateTimeOffset at, out int previousFailures)
+    /// <summary>The pixel's recent delivery state: written by its sender loop alone, swapped whole so a reader sees one consistent copy.</summary>
+    public DeliveryState State => Volatile.Read(ref _state);
+
+    /// <summary>Records a delivery; returns how many failed tries in a row it ends.</summary>
+    public int RecordSuccess(DateTimeOffset at)
     {
-        lock (_lock)
-        {
-            previousFailures = _consecutiveFailures;
-            _lastSuccess = at;
-            _failingSince = null;
-            _consecutiveFailures = 0;
-            _lastFailure = null;
-        }
+        var previousFailures = _state.ConsecutiveFailures;
+        Volatile.Write(ref _state, new DeliveryState(at, null, 0, null));
+        return previousFailures;
     }
 
     public void RecordFailure(DateTimeOffset at, string description)
     {
-        lock (_lock)
-        {
-            _failingSince ??= at;
-            _consecutiveFailures++;
-            _lastFailure = description;
-        }
-    }
-
-    /// <summary>A consistent copy of the delivery state.</summary>
-    public DeliveryState ReadState()
-    {
-        lock (_lock)
-        {
-            return new DeliveryState(_lastSuccess, _failingSince, _consecutiveFailures, _lastFailure);
-        }
+        var state = _state;
+        Volatile.Write(ref _state, state with { FailingSince = state.FailingSince ?? at, ConsecutiveFailures = state.ConsecutiveFailures + 1, LastFailure = description });
     }
 
     /// <summary>A pixel's recent delivery state at one moment.</summary>
-    public readonly record struct DeliveryState(DateTimeOffset? LastSuccess, DateTimeOffset? FailingSince, int ConsecutiveFailures, string? LastFailure);
+    public sealed record DeliveryState(DateTimeOffset? LastSuccess, DateTimeOffset? FailingSince, int ConsecutiveFailures, string? LastFailure);
 }

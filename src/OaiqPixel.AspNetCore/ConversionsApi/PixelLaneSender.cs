@@ -205,7 +205,7 @@ internal sealed class PixelLaneSender(
 
             if (failure is null)
             {
-                lane.RecordSuccess(timeProvider.GetUtcNow(), out var previousFailures);
+                var previousFailures = lane.RecordSuccess(timeProvider.GetUtcNow());
                 if (previousFailures > 0)
                 {
                     ConversionsApiLog.Recovered(logger, previousFailures);
