@@ -96,22 +96,16 @@ public static class OaiqTrackingServiceCollectionExtensions
 
     private static OaiqTrackingMarker AddCore(IServiceCollection services)
     {
-        foreach (var descriptor in services)
+        if (services.FirstOrDefault(static d => d.ServiceType == typeof(OaiqTrackingMarker))?.ImplementationInstance is OaiqTrackingMarker existing)
         {
-            if (descriptor.ServiceType == typeof(OaiqTrackingMarker) && descriptor.ImplementationInstance is OaiqTrackingMarker existing)
-            {
-                return existing;
-            }
+            return existing;
         }
 
         var marker = new OaiqTrackingMarker();
         services.AddSingleton(marker);
-        services.AddOptionsWithValidateOnStart<OaiqTrackingOptions, OaiqTrackingOptionsValidator>();
-        services.TryAddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddDataProtection();
         services.TryAddSingleton<IOaiqConsentResolver, DefaultConsentResolver>();
-        services.TryAddSingleton<IOaiqPixelResolver, ConfiguredPixelResolver>();
         services.TryAddSingleton<RequestPixels>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TrackingStartupCheck>());
 
@@ -138,6 +132,7 @@ public static class OaiqTrackingServiceCollectionExtensions
             && sp.GetRequiredService<TrackingContextFactory>().GetOrCreate(httpContext) is { } context
                 ? context
                 : InactiveTrackingFeature.Instance);
+        // Also the options' validation on start, the clock and the pixel resolver, which the server leg needs on its own too.
         services.AddOaiqConversionsApi();
         return marker;
     }

@@ -8,27 +8,14 @@ namespace OaiqPixel.AspNetCore.Configuration;
 /// the section <c>AddOaiqTracking</c> bound (<c>Tracking:PixelId</c>, environment <c>Tracking__PixelId</c>), or, when the
 /// options come only from code, the property (<c>OaiqTrackingOptions.PixelId</c>).
 /// </summary>
-internal sealed class OaiqOptionKeys
+/// <param name="section">The section path (<c>""</c> for the configuration root), or <see langword="null"/> for options set in code.</param>
+internal sealed class OaiqOptionKeys(string? section)
 {
     /// <summary>The default section, <c>Oaiq</c>.</summary>
     public static readonly OaiqOptionKeys Default = new(OaiqTrackingOptions.SectionName);
 
     /// <summary>Options set in code (<c>AddOaiqTracking(options => …)</c>) without a configuration section.</summary>
     public static readonly OaiqOptionKeys Code = new(null);
-
-    private readonly string? _section;
-
-    private OaiqOptionKeys(string? section)
-    {
-        _section = section;
-    }
-
-    /// <summary>Whether the settings come from a configuration section (else from code).</summary>
-    public bool FromConfiguration => _section is not null;
-
-    /// <summary>Keys under a configuration section path (<c>""</c> for the configuration root).</summary>
-    public static OaiqOptionKeys ForSection(string path) =>
-        string.Equals(path, OaiqTrackingOptions.SectionName, StringComparison.Ordinal) ? Default : new OaiqOptionKeys(path);
 
     /// <summary>
     /// The naming for this app, from what <c>AddOaiqTracking</c> recorded: the section it was last given; otherwise the
@@ -43,15 +30,11 @@ internal sealed class OaiqOptionKeys
 
         if (marker.LastBoundSection is { } path)
         {
-            return ForSection(path);
+            return new OaiqOptionKeys(path);
         }
 
-        if (!marker.HasCodeConfiguration)
-        {
-            return Default;
-        }
-
-        return marker.BindsDefaultSection && services.GetService<IConfiguration>()?.GetSection(OaiqTrackingOptions.SectionName).Exists() == true
+        return !marker.HasCodeConfiguration
+            || (marker.BindsDefaultSection && services.GetService<IConfiguration>()?.GetSection(OaiqTrackingOptions.SectionName).Exists() == true)
             ? Default
             : Code;
     }
@@ -61,9 +44,9 @@ internal sealed class OaiqOptionKeys
     /// or as a property path of <see cref="OaiqTrackingOptions"/>.
     /// </summary>
     public string Key(string relative) =>
-        _section is null ? "OaiqTrackingOptions." + relative.Replace(':', '.')
-        : _section.Length == 0 ? relative
-        : _section + ":" + relative;
+        section is null ? "OaiqTrackingOptions." + relative.Replace(':', '.')
+        : section.Length == 0 ? relative
+        : section + ":" + relative;
 
     /// <summary>
     /// Where to set it, for a message: <c>appsettings.json: "Tracking": { "PixelId": "…" }, or the environment variable
@@ -71,7 +54,7 @@ internal sealed class OaiqOptionKeys
     /// </summary>
     public string WhereToSet(string relative)
     {
-        if (_section is null)
+        if (section is null)
         {
             return $"AddOaiqTracking(options => options.{relative.Replace(':', '.')} = …)";
         }

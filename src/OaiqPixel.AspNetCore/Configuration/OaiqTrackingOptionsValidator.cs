@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
+using OaiqPixel.AspNetCore.ConversionsApi;
 using OaiqPixel.AspNetCore.Cookies;
 using OaiqPixel.AspNetCore.Rendering;
 
@@ -7,32 +9,23 @@ namespace OaiqPixel.AspNetCore.Configuration;
 /// <summary>
 /// Validates <see cref="OaiqTrackingOptions"/> at start-up with messages that say what to set, naming each setting where
 /// the app sets it (<see cref="OaiqOptionKeys"/>): its own settings while tracking is enabled, and the
-/// <c>ConversionsApi</c> section's (<see cref="ConversionsApiOptionsValidator"/>) always. The one validator of these options.
+/// <c>ConversionsApi</c> section's always. The one validator of these options.
 /// A missing <c>PixelId</c> passes (tracking is off; <see cref="TrackingStartupCheck"/> warns); a malformed one fails.
 /// </summary>
-internal sealed class OaiqTrackingOptionsValidator : IValidateOptions<OaiqTrackingOptions>
+/// <param name="services">The app's services, to name settings where its <c>AddOaiqTracking</c> call takes them from; without them, under the default <c>Oaiq</c> section.</param>
+internal sealed class OaiqTrackingOptionsValidator(IServiceProvider? services = null) : IValidateOptions<OaiqTrackingOptions>
 {
     private static readonly TimeSpan s_maxCookieAge = TimeSpan.FromDays(400);
 
-    private readonly IServiceProvider? _services;
-
-    /// <summary>Names settings under the default <c>Oaiq</c> section.</summary>
-    public OaiqTrackingOptionsValidator()
-    {
-    }
-
-    /// <summary>Names settings where this app's <c>AddOaiqTracking</c> call takes them from.</summary>
-    public OaiqTrackingOptionsValidator(IServiceProvider services)
-    {
-        _services = services;
-    }
+    /// <summary>The path the client appends to <see cref="ConversionsApiOptions.BaseAddress"/> (see <see cref="ConversionsApiClient.BuildEventsUri"/>).</summary>
+    private static readonly string[] s_appendedPaths = ["/v1/events", "/v1"];
 
     public ValidateOptionsResult Validate(string? name, OaiqTrackingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var keys = OaiqOptionKeys.Resolve(_services);
+        var keys = OaiqOptionKeys.Resolve(services);
         List<string> failures = [];
-        ConversionsApiOptionsValidator.Validate(options.ConversionsApi, keys, failures);
+        ValidateConversionsApi(options.ConversionsApi, keys, failures);
         if (!options.Enabled)
         {
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -102,7 +95,7 @@ internal sealed class OaiqTrackingOptionsValidator : IValidateOptions<OaiqTracki
 
         for (var i = 0; i < options.Pixels.Count; i++)
         {
-            string Key(string property) => keys.Key(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Pixels:{i}:{property}"));
+            string Key(string property) => keys.Key(Format($"Pixels:{i}:{property}"));
 
             var pixel = options.Pixels[i];
             if (pixel is null)
@@ -134,10 +127,114 @@ internal sealed class OaiqTrackingOptionsValidator : IValidateOptions<OaiqTracki
                 failures.Add($"{Key("ApiKey")} is blank: set this pixel's conversion key, or remove it to use {keys.Key("ConversionsApi:ApiKey")}.");
             }
 
-            if (pixel.IntegrationSource is not null && !ConversionsApi.ConversionsApiRequestBody.IsValidIntegrationSource(pixel.IntegrationSource))
+            if (pixel.IntegrationSource is not null && !ConversionsApiRequestBody.IsValidIntegrationSource(pixel.IntegrationSource))
             {
                 failures.Add($"{Key("IntegrationSource")} must be 1-64 ASCII characters: a letter or digit, then letters, digits, '.', '_' or '-' (e.g. acme-shop.v2); remove it to use {keys.Key("ConversionsApi:IntegrationSource")}.");
             }
         }
     }
+
+    /// <summary>The rules of <see cref="ConversionsApiOptions"/>, checked whether tracking is enabled or not.</summary>
+    private static void ValidateConversionsApi(ConversionsApiOptions? api, OaiqOptionKeys keys, List<string> failures)
+    {
+        string Key(string property) => keys.Key("ConversionsApi:" + property);
+
+        if (api is null)
+        {
+            failures.Add($"{keys.Key("ConversionsApi")} must not be null; remove the assignment to use the defaults.");
+            return;
+        }
+
+        if (api.MaxBatchSize is < 1 or > ConversionsApiOptions.MaxEventsPerRequest)
+        {
+            failures.Add(Format($"{Key("MaxBatchSize")} must be between 1 and {ConversionsApiOptions.MaxEventsPerRequest} (the API's limit per request); it is {api.MaxBatchSize}."));
+        }
+
+        if (api.MaxQueueSize < Math.Max(1, api.MaxBatchSize))
+        {
+            failures.Add(Format($"{Key("MaxQueueSize")} must be at least MaxBatchSize ({api.MaxBatchSize}); it is {api.MaxQueueSize}."));
+        }
+
+        if (api.MaxTotalQueueSize < api.MaxQueueSize)
+        {
+            failures.Add(Format($"{Key("MaxTotalQueueSize")} must be at least MaxQueueSize ({api.MaxQueueSize}), the queue of one pixel; it is {api.MaxTotalQueueSize}."));
+        }
+
+        if (api.MaxPixels < 1)
+        {
+            failures.Add(Format($"{Key("MaxPixels")} must be at least 1; it is {api.MaxPixels}."));
+        }
+
+        Positive(failures, Key(nameof(api.PixelIdleTimeout)), api.PixelIdleTimeout);
+        Positive(failures, Key(nameof(api.FlushInterval)), api.FlushInterval);
+        Positive(failures, Key(nameof(api.ShutdownTimeout)), api.ShutdownTimeout);
+        Positive(failures, Key(nameof(api.RequestTimeout)), api.RequestTimeout);
+        Positive(failures, Key(nameof(api.TotalRequestTimeout)), api.TotalRequestTimeout);
+        Positive(failures, Key(nameof(api.RetryDelay)), api.RetryDelay);
+        Positive(failures, Key(nameof(api.MaxRetryDelay)), api.MaxRetryDelay);
+        Positive(failures, Key(nameof(api.BackoffDelay)), api.BackoffDelay);
+        Positive(failures, Key(nameof(api.MaxBackoffDelay)), api.MaxBackoffDelay);
+        if (api.TotalRequestTimeout <= api.RequestTimeout && api.RequestTimeout > TimeSpan.Zero)
+        {
+            failures.Add(Format($"{Key("TotalRequestTimeout")} ({api.TotalRequestTimeout}) must be longer than RequestTimeout ({api.RequestTimeout}), so a timed-out attempt can be retried."));
+        }
+
+        if (api.MaxRetryDelay < api.RetryDelay)
+        {
+            failures.Add(Format($"{Key("MaxRetryDelay")} ({api.MaxRetryDelay}) must be at least RetryDelay ({api.RetryDelay})."));
+        }
+
+        if (api.MaxBackoffDelay < api.BackoffDelay)
+        {
+            failures.Add(Format($"{Key("MaxBackoffDelay")} ({api.MaxBackoffDelay}) must be at least BackoffDelay ({api.BackoffDelay})."));
+        }
+
+        if (api.MaxRetryAttempts is < 1 or > 100)
+        {
+            failures.Add(Format($"{Key("MaxRetryAttempts")} must be between 1 and 100; it is {api.MaxRetryAttempts}."));
+        }
+
+        if (api.BaseAddress is not { IsAbsoluteUri: true } baseAddress)
+        {
+            failures.Add($"{Key("BaseAddress")} must be an absolute URL such as {ConversionsApiOptions.DefaultBaseAddress}.");
+        }
+        else if (!(baseAddress.Scheme == Uri.UriSchemeHttps || (baseAddress.Scheme == Uri.UriSchemeHttp && baseAddress.IsLoopback)))
+        {
+            failures.Add($"{Key("BaseAddress")} must use https (http is allowed for a loopback sandbox only), such as {ConversionsApiOptions.DefaultBaseAddress}; the key travels in every request.");
+        }
+        else if (!string.IsNullOrEmpty(baseAddress.Query) || !string.IsNullOrEmpty(baseAddress.Fragment))
+        {
+            failures.Add($"{Key("BaseAddress")} must be an origin (optionally with a path) without query or fragment, such as {ConversionsApiOptions.DefaultBaseAddress}.");
+        }
+        else if (AppendedPathIn(baseAddress) is { } appended)
+        {
+            var wouldPost = ConversionsApiClient.BuildEventsUri(baseAddress, null).GetLeftPart(UriPartial.Path);
+            failures.Add($"{Key("BaseAddress")} is the API origin, e.g. {ConversionsApiOptions.DefaultBaseAddress}; the library appends v1/events. It is {baseAddress}, which would post to {wouldPost}: remove {appended} from it.");
+        }
+
+        if (api.IntegrationSource is not null && !ConversionsApiRequestBody.IsValidIntegrationSource(api.IntegrationSource))
+        {
+            failures.Add($"{Key("IntegrationSource")} must be 1-64 ASCII characters: a letter or digit, then letters, digits, '.', '_' or '-' (e.g. acme-shop.v2); leave it unset if you are not a partner integration.");
+        }
+
+    }
+
+    /// <summary>The part of the base address's path the client appends anyway (<c>/v1/events</c> or <c>/v1</c>, any case, with or without a trailing slash), or <see langword="null"/>.</summary>
+    private static string? AppendedPathIn(Uri baseAddress)
+    {
+        var path = baseAddress.AbsolutePath.TrimEnd('/');
+        return s_appendedPaths.FirstOrDefault(appended => path.EndsWith(appended, StringComparison.OrdinalIgnoreCase)) is { } found
+            ? path[^found.Length..]
+            : null;
+    }
+
+    private static void Positive(List<string> failures, string key, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            failures.Add(Format($"{key} must be positive (e.g. 00:00:05); it is {value}."));
+        }
+    }
+
+    private static string Format(FormattableString message) => message.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,37 +13,34 @@ namespace OaiqPixel.AspNetCore.Configuration;
 /// which loses the browser leg of redirected conversions across instances and restarts (log 72,
 /// <see cref="DataProtectionKeyRing"/>). None stops the host: a tracking library must not take a site down.
 /// </summary>
-internal sealed class TrackingStartupCheck : IHostedService
+internal sealed class TrackingStartupCheck(IOptions<OaiqTrackingOptions> options, IServiceProvider services, ILogger<TrackingStartupCheck> logger) : IHostedService
 {
-    private readonly OaiqTrackingOptions _options;
-    private readonly IServiceProvider _services;
-    private readonly ILogger _logger;
-
-    public TrackingStartupCheck(IOptions<OaiqTrackingOptions> options, IServiceProvider services, ILogger<TrackingStartupCheck> logger)
-    {
-        _options = options.Value;
-        _services = services;
-        _logger = logger;
-    }
+    /// <summary>
+    /// Whether this process can put text in Unicode NFC, which <see cref="UserDataNormalizer"/> applies before hashing:
+    /// not in globalization-invariant mode, where .NET calls any text normalized (<c>e</c> + U+0301 stays decomposed).
+    /// Probed rather than read from the runtime switch, so it holds however the mode was chosen.
+    /// </summary>
+    private static bool IsUnicodeNormalizationAvailable { get; } = !"e\u0301".IsNormalized(NormalizationForm.FormC);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_options.LacksPixelId)
+        var current = options.Value;
+        if (current.LacksPixelId)
         {
-            var keys = OaiqOptionKeys.Resolve(_services);
-            ConfigurationLog.TrackingUnconfigured(_logger, keys.Key("PixelId"), keys.WhereToSet("PixelId"), keys.Key("Enabled"));
+            var keys = OaiqOptionKeys.Resolve(services);
+            ConfigurationLog.TrackingUnconfigured(logger, keys.Key("PixelId"), keys.WhereToSet("PixelId"), keys.Key("Enabled"));
         }
-        else if (_options.IsActive && !UnicodeNormalization.IsAvailable)
+        else if (current.IsActive && !IsUnicodeNormalizationAvailable)
         {
-            ConfigurationLog.UnicodeNormalizationUnavailable(_logger);
+            ConfigurationLog.UnicodeNormalizationUnavailable(logger);
         }
 
         // A developer's own machine keeps its keys in the user profile; Development says nothing about a server farm.
-        if (_options.IsActive
-            && _services.GetService<IHostEnvironment>()?.IsDevelopment() != true
-            && DataProtectionKeyRing.WhyNotShared(_services, Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)) is { } where)
+        if (current.IsActive
+            && services.GetService<IHostEnvironment>()?.IsDevelopment() != true
+            && DataProtectionKeyRing.WhyNotShared(services, Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)) is { } where)
         {
-            ConfigurationLog.KeyRingNotShared(_logger, where);
+            ConfigurationLog.KeyRingNotShared(logger, where);
         }
 
         return Task.CompletedTask;

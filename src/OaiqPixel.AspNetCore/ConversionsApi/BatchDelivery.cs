@@ -10,51 +10,26 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// invalid record is alone and dead-lettered while every valid one is delivered. Any other failure keeps the records for
 /// the caller to retry. Shared by every sender of records.
 /// </summary>
-internal sealed class BatchDelivery
+internal sealed class BatchDelivery(
+    IHttpClientFactory httpClientFactory,
+    ITypedHttpClientFactory<ConversionsApiClient> typedClientFactory,
+    IOptionsMonitor<OaiqTrackingOptions> options,
+    TimeProvider timeProvider,
+    ConversionsApiInstrumentation instrumentation,
+    PixelMetricTags tags,
+    ILogger<BatchDelivery> logger)
 {
-    private readonly IHttpClientFactory _httpClientFactory;
-    private readonly ITypedHttpClientFactory<ConversionsApiClient> _typedClientFactory;
-    private readonly IOptionsMonitor<OaiqTrackingOptions> _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly ConversionsApiInstrumentation _instrumentation;
-    private readonly PixelMetricTags _tags;
-    private readonly ILogger _logger;
-
-    public BatchDelivery(
-        IHttpClientFactory httpClientFactory,
-        ITypedHttpClientFactory<ConversionsApiClient> typedClientFactory,
-        IOptionsMonitor<OaiqTrackingOptions> options,
-        TimeProvider timeProvider,
-        ConversionsApiInstrumentation instrumentation,
-        PixelMetricTags tags,
-        ILogger<BatchDelivery> logger)
-    {
-        _httpClientFactory = httpClientFactory;
-        _typedClientFactory = typedClientFactory;
-        _options = options;
-        _timeProvider = timeProvider;
-        _instrumentation = instrumentation;
-        _tags = tags;
-        _logger = logger;
-    }
-
     /// <summary>
     /// Sends <paramref name="records"/>. On return <paramref name="retained"/> holds the records kept for a retry (in
     /// order); the result is the failure that stopped delivery, or <see langword="null"/> when every record was delivered
-    /// or dead-lettered; <c>Delivered</c> counts the records the API accepted.
+    /// or dead-lettered; <c>Delivered</c> counts the records the API accepted. When <paramref name="deadLettered"/> is
+    /// given (as long as <paramref name="records"/>), the answer that dead-lettered <c>records[i]</c> is stored at
+    /// <c>deadLettered[i]</c>.
     /// </summary>
     /// <exception cref="OperationCanceledException">
     /// <paramref name="cancellationToken"/> cut a request; <paramref name="retained"/> then holds every record neither
     /// delivered nor dead-lettered.
     /// </exception>
-    public Task<(SendResult? Failure, int Delivered)> DeliverAsync(ConversionEventRecord[] records, List<ConversionEventRecord> retained, CancellationToken cancellationToken) =>
-        DeliverAsync(records, retained, deadLettered: null, cancellationToken);
-
-    /// <summary>
-    /// As <see cref="DeliverAsync(ConversionEventRecord[], List{ConversionEventRecord}, CancellationToken)"/>; when
-    /// <paramref name="deadLettered"/> is given (as long as <paramref name="records"/>), the answer that dead-lettered
-    /// <c>records[i]</c> is stored at <c>deadLettered[i]</c>.
-    /// </summary>
     public async Task<(SendResult? Failure, int Delivered)> DeliverAsync(ConversionEventRecord[] records, List<ConversionEventRecord> retained, SendResult?[]? deadLettered, CancellationToken cancellationToken)
     {
         var round = new Round(CreateClient(), records, retained, deadLettered);
@@ -64,14 +39,7 @@ internal sealed class BatchDelivery
         }
         catch (OperationCanceledException)
         {
-            for (var i = 0; i < records.Length; i++)
-            {
-                if (!round.Handled[i])
-                {
-                    retained.Add(records[i]);
-                }
-            }
-
+            retained.AddRange(records.AsSpan(round.Handled));
             throw;
         }
 
@@ -79,7 +47,7 @@ internal sealed class BatchDelivery
     }
 
     private ConversionsApiClient CreateClient() =>
-        _typedClientFactory.CreateClient(_httpClientFactory.CreateClient(ConversionsApiOptions.HttpClientName));
+        typedClientFactory.CreateClient(httpClientFactory.CreateClient(ConversionsApiOptions.HttpClientName));
 
     /// <summary>
     /// Sends <c>records[offset..offset+count]</c>. When the left half of a refused segment is accepted, the right half must
@@ -105,7 +73,7 @@ internal sealed class BatchDelivery
                 case SendOutcome.Delivered:
                     round.MarkHandled(offset, count);
                     round.Delivered += count;
-                    _instrumentation.Sent(count, _tags.Tag(round.Records[offset].PixelId));
+                    instrumentation.Sent(count, tags.Tag(round.Records[offset].PixelId));
                     return true;
                 case SendOutcome.Rejected when count == 1:
                     round.MarkHandled(offset, 1);
@@ -117,7 +85,7 @@ internal sealed class BatchDelivery
                     DeadLetter(round.Records[offset], result);
                     return false;
                 case SendOutcome.Rejected:
-                    ConversionsApiLog.BatchRejected(_logger, count, result.StatusCode ?? 0, MessageText(result), RequestIdText(result));
+                    ConversionsApiLog.BatchRejected(logger, count, result.StatusCode ?? 0, MessageText(result), RequestIdText(result));
                     break;
                 default:
                     round.Failure = result;
@@ -126,9 +94,9 @@ internal sealed class BatchDelivery
             }
         }
 
-        _instrumentation.Split();
+        instrumentation.Split();
         var left = count / 2;
-        ConversionsApiLog.BatchSplit(_logger, count, left, count - left, knownBad ? " (known to hold an invalid event, not resent)" : string.Empty);
+        ConversionsApiLog.BatchSplit(logger, count, left, count - left, knownBad ? " (known to hold an invalid event, not resent)" : string.Empty);
         var leftAccepted = await SendSegmentAsync(round, offset, left, knownBad: false, cancellationToken).ConfigureAwait(false);
         await SendSegmentAsync(round, offset + left, count - left, knownBad: leftAccepted, cancellationToken).ConfigureAwait(false);
         return false;
@@ -136,14 +104,14 @@ internal sealed class BatchDelivery
 
     private async Task<SendResult> SendOnceAsync(ConversionsApiClient client, ArraySegment<ConversionEventRecord> records, CancellationToken cancellationToken)
     {
-        using var activity = ConversionsApiInstrumentation.StartSend(records, _options.CurrentValue.ConversionsApi.BaseAddress);
-        var started = _timeProvider.GetTimestamp();
+        using var activity = ConversionsApiInstrumentation.StartSend(records, options.CurrentValue.ConversionsApi.BaseAddress);
+        var started = timeProvider.GetTimestamp();
         var result = await client.SendAsync(records, cancellationToken).ConfigureAwait(false);
-        var elapsed = _timeProvider.GetElapsedTime(started);
-        _instrumentation.Sent(activity, result, elapsed.TotalSeconds, _tags.Tag(records[0].PixelId));
+        var elapsed = timeProvider.GetElapsedTime(started);
+        instrumentation.Sent(activity, result, elapsed.TotalSeconds, tags.Tag(records[0].PixelId));
         if (result.Outcome == SendOutcome.Delivered)
         {
-            ConversionsApiLog.BatchSent(_logger, records.Count, elapsed.TotalMilliseconds, result.StatusCode ?? 0);
+            ConversionsApiLog.BatchSent(logger, records.Count, elapsed.TotalMilliseconds, result.StatusCode ?? 0);
         }
 
         return result;
@@ -151,18 +119,18 @@ internal sealed class BatchDelivery
 
     private void DeadLetter(ConversionEventRecord record, SendResult result)
     {
-        _instrumentation.Dropped(DropReason.DeadLetter);
+        instrumentation.Dropped(DropReason.DeadLetter);
         var status = result.StatusCode ?? 0;
-        ConversionsApiLog.EventDeadLettered(_logger, record.Id, record.EventType, status, MessageText(result), RequestIdText(result));
-        if (_options.CurrentValue.ConversionsApi.OnDeadLetter is { } callback)
+        ConversionsApiLog.EventDeadLettered(logger, record.Id, record.EventType, status, MessageText(result), RequestIdText(result));
+        if (options.CurrentValue.ConversionsApi.OnDeadLetter is { } callback)
         {
             try
             {
-                callback(new DeadLetteredEvent(record, status, result.ErrorMessage, result.RequestId, _timeProvider.GetUtcNow()));
+                callback(new DeadLetteredEvent(record, status, result.ErrorMessage, result.RequestId, timeProvider.GetUtcNow()));
             }
             catch (Exception ex)
             {
-                ConversionsApiLog.DeadLetterCallbackFailed(_logger, ex, record.Id, record.EventType);
+                ConversionsApiLog.DeadLetterCallbackFailed(logger, ex, record.Id, record.EventType);
             }
         }
     }
@@ -183,14 +151,14 @@ internal sealed class BatchDelivery
 
         public ConversionEventRecord[] Records { get; } = records;
 
-        /// <summary>Which records were delivered, dead-lettered or put back for a retry.</summary>
-        public bool[] Handled { get; } = new bool[records.Length];
+        /// <summary>How many records, from the first, were delivered, dead-lettered or put back for a retry: segments are handled in order.</summary>
+        public int Handled { get; private set; }
 
         public SendResult? Failure { get; set; }
 
         public int Delivered { get; set; }
 
-        public void MarkHandled(int offset, int count) => Handled.AsSpan(offset, count).Fill(true);
+        public void MarkHandled(int offset, int count) => Handled = offset + count;
 
         public void Retain(int offset, int count)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -13,33 +14,15 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// batch, with the pixel's key (<see cref="PixelDirectory"/>) read for every request. Never throws for API or transport failures:
 /// they come back as a <see cref="SendResult"/>.
 /// </summary>
-internal sealed class ConversionsApiClient
+internal sealed class ConversionsApiClient(HttpClient httpClient, IOptionsMonitor<OaiqTrackingOptions> options, TimeProvider timeProvider, PixelDirectory pixels)
 {
-    private const int MaxErrorBodyBytes = 16 * 1024;
+    private const int MaxBodyBytes = 16 * 1024;
     private const int MaxErrorMessageLength = 500;
     private static readonly string[] s_requestIdHeaders = ["x-request-id", "openai-request-id", "x-openai-request-id", "request-id"];
-
-    private readonly HttpClient _httpClient;
-    private readonly IOptionsMonitor<OaiqTrackingOptions> _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly PixelDirectory _pixels;
-
-    public ConversionsApiClient(HttpClient httpClient, IOptionsMonitor<OaiqTrackingOptions> options, TimeProvider timeProvider, PixelDirectory pixels)
-    {
-        ArgumentNullException.ThrowIfNull(pixels);
-        _pixels = pixels;
-        ArgumentNullException.ThrowIfNull(httpClient);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        _httpClient = httpClient;
-        _options = options;
-        _timeProvider = timeProvider;
-    }
 
     /// <summary>Builds the request URI: <c>{baseAddress}/v1/events?pid={pixelId}</c>, keeping any path of the base address.</summary>
     public static Uri BuildEventsUri(Uri baseAddress, string? pixelId)
     {
-        ArgumentNullException.ThrowIfNull(baseAddress);
         var text = baseAddress.AbsoluteUri;
         var withSlash = text.EndsWith('/') ? baseAddress : new Uri(text + "/");
         return new Uri(withSlash, "v1/events?pid=" + Uri.EscapeDataString(pixelId ?? string.Empty));
@@ -52,23 +35,16 @@ internal sealed class ConversionsApiClient
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<SendResult> SendAsync(IReadOnlyList<ConversionEventRecord> records, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(records);
-        var api = _options.CurrentValue.ConversionsApi;
+        var api = options.CurrentValue.ConversionsApi;
 
         // The pixel's own key and settings, looked up for every request (a rotated key is used at once).
         var pixelId = records[0].PixelId;
-        if (_pixels.Find(pixelId) is not { ApiKey: { } apiKey } pixel)
+        if (pixels.Find(pixelId) is not { ApiKey: { } apiKey } pixel)
         {
             return new SendResult(SendOutcome.Unauthorized, null, $"no Conversions API key is configured for pixel {pixelId}", null, null);
         }
 
-        var size = 64;
-        for (var i = 0; i < records.Count; i++)
-        {
-            size += records[i].Json.Length + 1;
-        }
-
-        using var body = new PooledBufferWriter(size);
+        using var body = new PooledBufferWriter(64 + records.Sum(static r => r.Json.Length + 1));
         ConversionsApiRequestBody.Write(body, records, pixel.ValidateOnly, pixel.IntegrationSource);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, BuildEventsUri(api.BaseAddress, pixelId));
@@ -78,7 +54,7 @@ internal sealed class ConversionsApiClient
 
         try
         {
-            using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            using var response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             var requestId = ReadRequestId(response);
 
@@ -89,12 +65,13 @@ internal sealed class ConversionsApiClient
             {
                 // Accepted only once the whole answer arrived: a connection cut mid-body is retried like any transport
                 // failure (same ids and timestamps, which the API deduplicates), never counted as delivered.
-                return await IsBodyCompleteAsync(response, bodyTimeout.Token, cancellationToken).ConfigureAwait(false)
+                return await ReadBodyAsync(response, bodyTimeout.Token, cancellationToken).ConfigureAwait(false) is not null
                     ? new SendResult(SendOutcome.Delivered, status, null, requestId, null)
                     : new SendResult(SendOutcome.Transient, null, string.Create(CultureInfo.InvariantCulture, $"status {status}, but the connection was cut before the whole response arrived"), requestId, null);
             }
 
-            var message = Redact(await ReadErrorMessageAsync(response, bodyTimeout.Token, cancellationToken).ConfigureAwait(false), apiKey);
+            // A broken or stalled error body: the status alone decides.
+            var message = Redact(ErrorMessage(await ReadBodyAsync(response, bodyTimeout.Token, cancellationToken).ConfigureAwait(false)), apiKey);
             var outcome = status switch
             {
                 400 or 413 or 422 => SendOutcome.Rejected,
@@ -102,13 +79,10 @@ internal sealed class ConversionsApiClient
                 408 or 429 or >= 500 => SendOutcome.Transient,
                 _ => SendOutcome.Unexpected,
             };
-            return new SendResult(outcome, status, message, requestId, ReadRetryAfter(response, _timeProvider.GetUtcNow()));
+            return new SendResult(outcome, status, message, requestId, ReadRetryAfter(response, timeProvider.GetUtcNow()));
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or OperationCanceledException or IOException)
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or IOException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             // Transport failures carry no key; keep the type and message for the log.
             return new SendResult(SendOutcome.Transient, null, Describe(ex), null, null);
@@ -123,110 +97,64 @@ internal sealed class ConversionsApiClient
         return $"{ex.GetType().Name}: {Truncate(message)}";
     }
 
-    private static string? ReadRequestId(HttpResponseMessage response)
+    private static string? ReadRequestId(HttpResponseMessage response) =>
+        s_requestIdHeaders.FirstOrDefault(name => response.Headers.Contains(name)) is { } found
+            ? Truncate(string.Join(",", response.Headers.GetValues(found)))
+            : null;
+
+    private static TimeSpan? ReadRetryAfter(HttpResponseMessage response, DateTimeOffset now) => response.Headers.RetryAfter switch
     {
-        foreach (var name in s_requestIdHeaders)
-        {
-            if (response.Headers.TryGetValues(name, out var values))
-            {
-                return Truncate(string.Join(",", values));
-            }
-        }
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date > now ? date - now : TimeSpan.Zero,
+        _ => null,
+    };
 
-        return null;
-    }
-
-    private static TimeSpan? ReadRetryAfter(HttpResponseMessage response, DateTimeOffset now)
+    /// <summary>Reads a body to its end (at most <see cref="MaxBodyBytes"/>); <see langword="null"/> when the connection broke or stalled first.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken, CancellationToken callerToken)
     {
-        var retryAfter = response.Headers.RetryAfter;
-        if (retryAfter?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (retryAfter?.Date is { } date)
-        {
-            var wait = date - now;
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return null;
-    }
-
-    /// <summary>Reads a success body to its end (at most <see cref="MaxErrorBodyBytes"/>); <see langword="false"/> when the connection broke or stalled first.</summary>
-    private static async Task<bool> IsBodyCompleteAsync(HttpResponseMessage response, CancellationToken cancellationToken, CancellationToken callerToken)
-    {
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxBodyBytes);
         try
         {
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                var chunk = new byte[256];
-                var total = 0;
-                int read;
-                while (total < MaxErrorBodyBytes && (read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    total += read;
-                }
+                var read = await stream.ReadAtLeastAsync(buffer.AsMemory(0, MaxBodyBytes), MaxBodyBytes, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                return buffer[..read];
             }
-
-            return true;
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !callerToken.IsCancellationRequested))
         {
-            return false;
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    private static async Task<string?> ReadErrorMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken, CancellationToken callerToken)
+    /// <summary>The error shape is undocumented: accept <c>error.message</c>, <c>error</c> (a string) or <c>message</c>, else the raw text.</summary>
+    private static string? ErrorMessage(byte[]? body)
     {
-        byte[] bytes;
-        try
-        {
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
-            {
-                using var buffer = new MemoryStream();
-                var chunk = new byte[4096];
-                int read;
-                while (buffer.Length < MaxErrorBodyBytes
-                    && (read = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, MaxErrorBodyBytes - buffer.Length)), cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    buffer.Write(chunk, 0, read);
-                }
-
-                bytes = buffer.ToArray();
-            }
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !callerToken.IsCancellationRequested))
-        {
-            // A broken or stalled error body: the status alone decides.
-            return null;
-        }
-
-        if (bytes.Length == 0)
+        if (body is not { Length: > 0 })
         {
             return null;
         }
 
-        // The error shape is undocumented: accept error.message, error (a string) or message, else the raw text.
         try
         {
-            using var document = JsonDocument.Parse(bytes);
+            using var document = JsonDocument.Parse(body);
             var root = document.RootElement;
             if (root.ValueKind == JsonValueKind.Object)
             {
-                if (root.TryGetProperty("error", out var error))
+                _ = root.TryGetProperty("error", out var error);
+                if (error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var nested) && nested.ValueKind == JsonValueKind.String)
                 {
-                    if (error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var nested) && nested.ValueKind == JsonValueKind.String)
-                    {
-                        return Truncate(nested.GetString());
-                    }
+                    return Truncate(nested.GetString());
+                }
 
-                    if (error.ValueKind == JsonValueKind.String)
-                    {
-                        return Truncate(error.GetString());
-                    }
+                if (error.ValueKind == JsonValueKind.String)
+                {
+                    return Truncate(error.GetString());
                 }
 
                 if (root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String)
@@ -240,21 +168,15 @@ internal sealed class ConversionsApiClient
             // Not JSON: fall back to the text.
         }
 
-        return Truncate(Encoding.UTF8.GetString(bytes));
+        return Truncate(Encoding.UTF8.GetString(body));
     }
 
     private static string? Redact(string? message, string? apiKey) =>
         message is null || string.IsNullOrEmpty(apiKey) ? message : message.Replace(apiKey, "[redacted]", StringComparison.Ordinal);
 
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
-    private static string? Truncate(string? value)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        var trimmed = value.Trim();
-        return trimmed.Length <= MaxErrorMessageLength ? trimmed : string.Concat(trimmed.AsSpan(0, MaxErrorMessageLength), "…");
-    }
+    private static string? Truncate(string? value) =>
+        value?.Trim() is not { } trimmed ? null
+        : trimmed.Length <= MaxErrorMessageLength ? trimmed
+        : string.Concat(trimmed.AsSpan(0, MaxErrorMessageLength), "…");
 }

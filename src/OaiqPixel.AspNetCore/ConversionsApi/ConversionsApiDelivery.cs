@@ -18,82 +18,59 @@ internal sealed class ConversionsApiDelivery(BatchDelivery delivery, IOptionsMon
     public async Task<IReadOnlyList<ConversionEventDeliveryResult>> DeliverAsync(IReadOnlyList<ConversionEventRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var results = new ConversionEventDeliveryResult[records.Count];
-        var pixels = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        var order = new List<List<int>>();
         for (var i = 0; i < records.Count; i++)
         {
-            var record = records[i] ?? throw new ArgumentNullException(nameof(records), $"records[{i}] is null.");
-            if (!pixels.TryGetValue(record.PixelId, out var indices))
-            {
-                pixels[record.PixelId] = indices = [];
-                order.Add(indices);
-            }
-
-            indices.Add(i);
+            _ = records[i] ?? throw new ArgumentNullException(nameof(records), $"records[{i}] is null.");
         }
 
+        var results = new ConversionEventDeliveryResult[records.Count];
         var api = options.CurrentValue.ConversionsApi;
-        if (!api.IsEnabled)
+        foreach (var pixel in Enumerable.Range(0, records.Count).GroupBy(i => records[i].PixelId, StringComparer.Ordinal))
         {
-            foreach (var indices in order)
+            TimeSpan? backoff = null;
+            TimeSpan Backoff(TimeSpan? retryAfter) => backoff ??= DeliveryBackoff.NextDelay(api, CountFailure(pixel.Key), retryAfter);
+            if (!api.IsEnabled)
             {
-                var delay = DeliveryBackoff.NextDelay(api, CountFailure(records[indices[0]].PixelId), null);
-                foreach (var i in indices)
+                foreach (var i in pixel)
                 {
-                    results[i] = new ConversionEventDeliveryResult(records[i], ConversionEventDeliveryOutcome.KeptForRetry, null, ServerLegOff, null, null, delay);
+                    results[i] = new ConversionEventDeliveryResult(records[i], ConversionEventDeliveryOutcome.KeptForRetry, null, ServerLegOff, null, null, Backoff(null));
                 }
+
+                continue;
             }
 
-            return results;
-        }
-
-        var maxBatch = Math.Clamp(api.MaxBatchSize, 1, ConversionsApiOptions.MaxEventsPerRequest);
-        foreach (var indices in order)
-        {
-            var pixel = records[indices[0]].PixelId;
-            TimeSpan? backoff = null;
-            TimeSpan Backoff(SendResult sent) => backoff ??= DeliveryBackoff.NextDelay(api, CountFailure(pixel), sent.RetryAfter);
             SendResult? failure = null;
-            for (var start = 0; start < indices.Count; start += maxBatch)
+            foreach (var indices in pixel.Chunk(api.BatchSize))
             {
-                var count = Math.Min(maxBatch, indices.Count - start);
                 if (failure is { } stopped)
                 {
                     // The API is failing for this pixel: keep the rest for the caller's retry rather than pile on.
-                    for (var j = 0; j < count; j++)
+                    foreach (var i in indices)
                     {
-                        var index = indices[start + j];
-                        results[index] = Kept(records[index], stopped, Backoff(stopped));
+                        results[i] = Kept(records[i], stopped, Backoff(stopped.RetryAfter));
                     }
 
                     continue;
                 }
 
-                var chunk = new ConversionEventRecord[count];
-                for (var j = 0; j < count; j++)
-                {
-                    chunk[j] = records[indices[start + j]];
-                }
-
+                var chunk = Array.ConvertAll(indices, i => records[i]);
                 var retained = new List<ConversionEventRecord>();
-                var deadLettered = new SendResult?[count];
+                var deadLettered = new SendResult?[chunk.Length];
                 (failure, _) = await delivery.DeliverAsync(chunk, retained, deadLettered, cancellationToken).ConfigureAwait(false);
                 var kept = retained.Count == 0 ? null : new HashSet<ConversionEventRecord>(retained, ReferenceEqualityComparer.Instance);
-                for (var j = 0; j < count; j++)
+                for (var j = 0; j < chunk.Length; j++)
                 {
-                    var index = indices[start + j];
-                    results[index] = deadLettered[j] is { } rejected
+                    results[indices[j]] = deadLettered[j] is { } rejected
                         ? new ConversionEventDeliveryResult(chunk[j], ConversionEventDeliveryOutcome.DeadLettered, rejected.StatusCode, rejected.ErrorMessage, rejected.RequestId, null, null)
                         : kept is not null && kept.Contains(chunk[j])
-                            ? Kept(chunk[j], failure!.Value, Backoff(failure!.Value))
+                            ? Kept(chunk[j], failure!.Value, Backoff(failure!.Value.RetryAfter))
                             : new ConversionEventDeliveryResult(chunk[j], ConversionEventDeliveryOutcome.Delivered, null, null, null, null, null);
                 }
             }
 
             if (backoff is null)
             {
-                _failures.TryRemove(pixel, out _);
+                _failures.TryRemove(pixel.Key, out _);
             }
         }
 

@@ -11,99 +11,61 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// failure status if that is healthy), never unhealthy: the site works, only tracking does not. The description never
 /// contains the key.
 /// </summary>
-internal sealed class ConversionsApiHealthCheck : IHealthCheck
+internal sealed class ConversionsApiHealthCheck(ConversionEventQueue queue, ConversionEventPipeline pipeline, IServiceProvider services) : IHealthCheck
 {
     /// <summary>The share of the queue's capacity past which the check reports a backlog.</summary>
     public const double QueueThreshold = 0.8;
 
-    private readonly ConversionEventQueue _queue;
-    private readonly ConversionEventPipeline _pipeline;
-    private readonly IServiceProvider _services;
-
     /// <summary>The most failing pixels the description names (the data holds them all, by metric attribute).</summary>
     public const int MaxNamedPixels = 5;
-
-    public ConversionsApiHealthCheck(ConversionEventQueue queue, ConversionEventPipeline pipeline, IServiceProvider services)
-    {
-        ArgumentNullException.ThrowIfNull(queue);
-        ArgumentNullException.ThrowIfNull(services);
-        _queue = queue;
-        _pipeline = pipeline;
-        _services = services;
-    }
 
     /// <inheritdoc />
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (_pipeline.LacksPixelId)
+        if (pipeline.LacksPixelId)
         {
             // A readiness probe that fails on Unhealthy must not take the site out of rotation for a missing tracking secret.
             var status = context.Registration.FailureStatus == HealthStatus.Unhealthy ? HealthStatus.Degraded : context.Registration.FailureStatus;
-            var keys = OaiqOptionKeys.Resolve(_services);
+            var keys = OaiqOptionKeys.Resolve(services);
             return Task.FromResult(new HealthCheckResult(
                 status,
                 $"OpenAI Ads tracking is off: no {keys.Key("PixelId")} is set, so no pixel renders and no event is sent. Set it to the Pixel ID from Ads Manager ({keys.WhereToSet("PixelId")})."));
         }
 
-        if (!_pipeline.IsEnabled)
+        if (!pipeline.IsEnabled)
         {
-            return Task.FromResult(HealthCheckResult.Healthy($"The Conversions API server leg is off ({_pipeline.OffReason})."));
+            return Task.FromResult(HealthCheckResult.Healthy($"The Conversions API server leg is off ({pipeline.OffReason})."));
         }
 
         // Per pixel: each has its own lane, so one failing pixel is named while the others report as delivering.
-        var queued = 0;
-        var retained = 0;
-        var consecutiveFailures = 0;
-        var backedUp = 0;
-        DateTimeOffset? lastSuccess = null;
-        var failing = new List<(string PixelId, ConversionsApiStatus.Snapshot Snapshot, int Retained)>();
+        var lanes = queue.Lanes.OrderBy(static l => l.PixelId, StringComparer.Ordinal)
+            .Select(static l => (Lane: l, State: l.State, Queued: l.Backlog.Count, Retained: l.Retained))
+            .ToList();
+        var queued = lanes.Sum(static l => l.Queued);
+        var failing = lanes.Where(static l => l.State.ConsecutiveFailures > 0).ToList();
+        var backedUp = lanes.Count(static l => l.Queued >= l.Lane.Capacity * QueueThreshold);
+        var lastSuccess = lanes.Max(static l => l.State.LastSuccess);
         var data = new Dictionary<string, object>();
-        foreach (var lane in _queue.Lanes.OrderBy(static l => l.PixelId, StringComparer.Ordinal))
+        foreach (var tag in lanes.GroupBy(static l => l.Lane.MetricTag))
         {
-            var laneSnapshot = lane.Status.Read();
-            var laneQueued = lane.Backlog.Count;
-            var laneRetained = lane.Status.Retained;
-            queued += laneQueued;
-            retained += laneRetained;
-            consecutiveFailures = Math.Max(consecutiveFailures, laneSnapshot.ConsecutiveFailures);
-            if (laneSnapshot.LastSuccess is { } laneSuccess && (lastSuccess is null || laneSuccess > lastSuccess))
-            {
-                lastSuccess = laneSuccess;
-            }
-
-            if (laneSnapshot.ConsecutiveFailures > 0)
-            {
-                failing.Add((lane.PixelId, laneSnapshot, laneRetained));
-            }
-
-            if (laneQueued >= lane.Capacity * QueueThreshold)
-            {
-                backedUp++;
-            }
-
             // Keyed by the bounded metric attribute, so thousands of tenants make one "other" entry.
-            var prefix = "pixel." + lane.MetricTag + ".";
-            data[prefix + "queue_length"] = (int)(data.GetValueOrDefault(prefix + "queue_length") ?? 0) + laneQueued;
-            data[prefix + "consecutive_failures"] = Math.Max((int)(data.GetValueOrDefault(prefix + "consecutive_failures") ?? 0), laneSnapshot.ConsecutiveFailures);
+            data["pixel." + tag.Key + ".queue_length"] = tag.Sum(static l => l.Queued);
+            data["pixel." + tag.Key + ".consecutive_failures"] = tag.Max(static l => l.State.ConsecutiveFailures);
         }
 
         data["queue_length"] = queued;
-        data["queue_capacity"] = _queue.Capacity;
-        data["retained"] = retained;
-        data["consecutive_failures"] = consecutiveFailures;
+        data["queue_capacity"] = queue.Capacity;
+        data["retained"] = lanes.Sum(static l => l.Retained);
+        data["consecutive_failures"] = lanes.Select(static l => l.State.ConsecutiveFailures).DefaultIfEmpty().Max();
         data["failing_pixels"] = failing.Count;
         if (lastSuccess is { } last)
         {
             data["last_success"] = last;
         }
 
-        var problems = new List<string>();
-        foreach (var (pixelId, failure, held) in failing.Take(MaxNamedPixels))
-        {
-            problems.Add(string.Create(CultureInfo.InvariantCulture,
-                $"pixel {pixelId}: the last {failure.ConsecutiveFailures} send attempt(s) failed ({failure.LastFailure}) since {failure.FailingSince:O}; {held} event(s) are held for a retry"));
-        }
+        var problems = failing.Take(MaxNamedPixels).Select(static l => string.Create(CultureInfo.InvariantCulture,
+            $"pixel {l.Lane.PixelId}: the last {l.State.ConsecutiveFailures} send attempt(s) failed ({l.State.LastFailure}) since {l.State.FailingSince:O}; {l.Retained} event(s) are held for a retry")).ToList();
 
         if (failing.Count > MaxNamedPixels)
         {
@@ -112,7 +74,7 @@ internal sealed class ConversionsApiHealthCheck : IHealthCheck
 
         if (backedUp > 0)
         {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"the queue of {backedUp} pixel(s) is backing up ({queued} events queued, up to {_queue.Capacity} per pixel)"));
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"the queue of {backedUp} pixel(s) is backing up ({queued} events queued, up to {queue.Capacity} per pixel)"));
         }
 
         if (problems.Count > 0)

@@ -41,7 +41,6 @@ internal sealed class ConversionsApiInstrumentation
 
     public ConversionsApiInstrumentation(IMeterFactory meterFactory)
     {
-        ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(OaiqTelemetry.MeterName);
         _enqueued = meter.CreateCounter<long>("oaiq.events.enqueued", "{event}", "Events accepted into the Conversions API queue.");
         _sent = meter.CreateCounter<long>("oaiq.events.sent", "{event}", "Events the Conversions API accepted.");
@@ -79,15 +78,8 @@ internal sealed class ConversionsApiInstrumentation
             return null;
         }
 
-        List<ActivityLink>? links = null;
-        for (var i = 0; i < records.Count && (links?.Count ?? 0) < MaxLinks; i++)
-        {
-            if (records[i].RequestActivity is { } context && (links is null || !links.Exists(l => l.Context == context)))
-            {
-                (links ??= []).Add(new ActivityLink(context));
-            }
-        }
-
+        var links = records.Where(static r => r.RequestActivity is not null)
+            .Select(static r => r.RequestActivity!.Value).Distinct().Take(MaxLinks).Select(static c => new ActivityLink(c));
         var activity = s_activitySource.StartActivity(SendActivityName, ActivityKind.Internal, parentContext: default, tags: null, links: links);
         if (activity is { IsAllDataRequested: true })
         {

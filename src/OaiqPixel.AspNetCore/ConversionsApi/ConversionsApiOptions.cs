@@ -124,6 +124,9 @@ public sealed class ConversionsApiOptions
     /// </summary>
     public Action<DeadLetteredEvent>? OnDeadLetter { get; set; }
 
+    /// <summary>The records per request: <see cref="MaxBatchSize"/> within the API's 1–1,000.</summary>
+    internal int BatchSize => Math.Clamp(MaxBatchSize, 1, MaxEventsPerRequest);
+
     /// <summary>Whether the server leg is configured (an <see cref="ApiKey"/> is set).</summary>
     public bool IsEnabled => !string.IsNullOrWhiteSpace(ApiKey);
 }

@@ -16,46 +16,29 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// host stops right after starting, which a <c>BackgroundService</c> whose stopping token is already cancelled skips.
 /// Reads <see cref="IOptionsMonitor{TOptions}"/>: batch size, interval, back-off and key follow configuration reloads.
 /// </remarks>
-internal sealed class ConversionsApiSender : IHostedService, IDisposable
+internal sealed class ConversionsApiSender(
+    ConversionEventQueue queue,
+    ConversionEventPipeline pipeline,
+    BatchDelivery delivery,
+    IOptionsMonitor<OaiqTrackingOptions> options,
+    TimeProvider timeProvider,
+    ConversionsApiInstrumentation instrumentation,
+    ILogger<ConversionsApiSender> logger) : IHostedService, IDisposable
 {
-    private readonly ConversionEventQueue _queue;
-    private readonly ConversionEventPipeline _pipeline;
-    private readonly BatchDelivery _delivery;
-    private readonly IOptionsMonitor<OaiqTrackingOptions> _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly ConversionsApiInstrumentation _instrumentation;
-    private readonly ILogger _logger;
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly IDisposable? _optionsChange;
     private readonly Lock _lock = new();
     private readonly List<(PixelLaneSender Sender, Task Loop)> _lanes = [];
+    private CancellationTokenSource _wake = new();
+    private IDisposable? _optionsChange;
     private Task? _loop;
 
-    public ConversionsApiSender(
-        ConversionEventQueue queue,
-        ConversionEventPipeline pipeline,
-        BatchDelivery delivery,
-        IOptionsMonitor<OaiqTrackingOptions> options,
-        TimeProvider timeProvider,
-        ConversionsApiInstrumentation instrumentation,
-        ILogger<ConversionsApiSender> logger)
-    {
-        _queue = queue;
-        _pipeline = pipeline;
-        _delivery = delivery;
-        _options = options;
-        _timeProvider = timeProvider;
-        _instrumentation = instrumentation;
-        _logger = logger;
-        _optionsChange = options.OnChange(OnOptionsChanged);
-    }
-
-    private ConversionsApiOptions Api => _options.CurrentValue.ConversionsApi;
+    private ConversionsApiOptions Api => options.CurrentValue.ConversionsApi;
 
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        _optionsChange ??= options.OnChange(OnOptionsChanged);
         _loop ??= Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -84,13 +67,7 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
         _optionsChange?.Dispose();
         _stopping.Cancel();
         _abort.Cancel();
-        lock (_lock)
-        {
-            foreach (var (sender, _) in _lanes)
-            {
-                sender.Dispose();
-            }
-        }
+        Wake();
     }
 
     private async Task RunAsync(CancellationToken stoppingToken)
@@ -98,28 +75,27 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
         // Each send span is a root: do not hang them under whatever activity was current when the host started.
         System.Diagnostics.Activity.Current = null;
 
-        if (!_pipeline.IsEnabled)
+        if (!pipeline.IsEnabled)
         {
             // Without a pixel id all of tracking is off, and the start-up check's warning (log 70) says so and how to fix it.
-            if (!_pipeline.LacksPixelId)
+            if (!pipeline.LacksPixelId)
             {
-                ConversionsApiLog.ServerLegOff(_logger, _pipeline.OffReason!);
+                ConversionsApiLog.ServerLegOff(logger, pipeline.OffReason!);
             }
 
             return;
         }
 
-        var current = _options.CurrentValue;
+        var current = options.CurrentValue;
         var configured = current.ConfiguredPixels();
         // With only a pixel resolver, no pixel is known yet: each gets its lane (log 132) with its first event.
         var pixels = configured.Count > 0 ? string.Join(", ", configured.Select(static p => p.PixelId)) : "as the pixel resolver names them";
         var endpoint = ConversionsApiClient.BuildEventsUri(current.ConversionsApi.BaseAddress, null).AbsoluteUri + "{pixel}";
-        var maxBatch = Math.Clamp(current.ConversionsApi.MaxBatchSize, 1, ConversionsApiOptions.MaxEventsPerRequest);
-        ConversionsApiLog.SenderStarted(_logger, pixels, endpoint, maxBatch, current.ConversionsApi.FlushInterval, _queue.Capacity, current.ConversionsApi.ValidateOnly);
+        ConversionsApiLog.SenderStarted(logger, pixels, endpoint, current.ConversionsApi.BatchSize, current.ConversionsApi.FlushInterval, queue.Capacity, current.ConversionsApi.ValidateOnly);
 
         using var registration = stoppingToken.Register(static state => ((ConversionsApiSender)state!).BeginShutdown(), this);
-        _queue.LaneAdded += lane => Start(lane, stoppingToken);
-        foreach (var lane in _queue.Lanes.ToArray())
+        queue.LaneAdded += lane => Start(lane, stoppingToken);
+        foreach (var lane in queue.Lanes.ToArray())
         {
             Start(lane, stoppingToken);
         }
@@ -134,33 +110,23 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
             // Stopping: drain.
         }
 
-        Task[] loops;
+        (PixelLaneSender Sender, Task Loop)[] lanes;
         lock (_lock)
         {
-            loops = [.. _lanes.Select(static l => l.Loop)];
+            lanes = [.. _lanes];
         }
 
-        await Task.WhenAll(loops).ConfigureAwait(false);
-
-        long delivered = 0;
-        var lost = 0;
-        lock (_lock)
-        {
-            foreach (var (sender, _) in _lanes)
-            {
-                delivered += sender.DeliveredDuringShutdown;
-                lost += sender.Lost;
-            }
-        }
-
+        await Task.WhenAll(lanes.Select(static l => l.Loop)).ConfigureAwait(false);
+        var delivered = lanes.Sum(static l => l.Sender.DeliveredDuringShutdown);
+        var lost = lanes.Sum(static l => l.Sender.Lost);
         if (lost > 0)
         {
-            _instrumentation.Dropped(DropReason.Shutdown, lost);
-            ConversionsApiLog.ShutdownEventsLost(_logger, Api.ShutdownTimeout, lost);
+            instrumentation.Dropped(DropReason.Shutdown, lost);
+            ConversionsApiLog.ShutdownEventsLost(logger, Api.ShutdownTimeout, lost);
         }
         else
         {
-            ConversionsApiLog.SenderStopped(_logger, delivered);
+            ConversionsApiLog.SenderStopped(logger, delivered);
         }
     }
 
@@ -173,8 +139,8 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
                 return;
             }
 
-            ConversionsApiLog.PixelLaneStarted(_logger, lane.PixelId, _queue.Capacity);
-            var sender = new PixelLaneSender(lane, _queue, _delivery, _options, _timeProvider, _instrumentation, _logger, _abort.Token);
+            ConversionsApiLog.PixelLaneStarted(logger, lane.PixelId, queue.Capacity);
+            var sender = new PixelLaneSender(lane, queue, delivery, options, timeProvider, instrumentation, logger, () => Volatile.Read(ref _wake).Token, _abort.Token);
             _lanes.Add((sender, Task.Run(() => RunLaneAsync(sender, stoppingToken), CancellationToken.None)));
         }
     }
@@ -189,38 +155,27 @@ internal sealed class ConversionsApiSender : IHostedService, IDisposable
             {
                 _lanes.RemoveAll(l => ReferenceEquals(l.Sender, sender));
             }
-
-            sender.Dispose();
         }
     }
 
     private void BeginShutdown()
     {
-        _queue.Complete();
+        queue.Complete();
         _abort.CancelAfter(Api.ShutdownTimeout);
-        lock (_lock)
-        {
-            foreach (var (sender, _) in _lanes)
-            {
-                sender.Wake();
-            }
-        }
+        Wake();
     }
 
-    private void OnOptionsChanged(OaiqTrackingOptions options, string? name)
+    /// <summary>Ends every lane's back-off wait; the replaced source is cancelled, not disposed (a loop may be reading its token).</summary>
+    private void Wake() => Interlocked.Exchange(ref _wake, new CancellationTokenSource()).Cancel();
+
+    private void OnOptionsChanged(OaiqTrackingOptions changed, string? name)
     {
         if (name is not null && name != Options.DefaultName)
         {
             return;
         }
 
-        ConversionsApiLog.ConfigurationChanged(_logger);
-        lock (_lock)
-        {
-            foreach (var (sender, _) in _lanes)
-            {
-                sender.OnOptionsChanged(options.ConversionsApi);
-            }
-        }
+        ConversionsApiLog.ConfigurationChanged(logger);
+        Wake();
     }
 }

@@ -29,8 +29,7 @@ internal static class ConversionsApiServiceCollectionExtensions
         }
 
         services.AddSingleton<ConversionsApiMarker>();
-        services.AddOptions<OaiqTrackingOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OaiqTrackingOptions>, OaiqTrackingOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<OaiqTrackingOptions, OaiqTrackingOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<ConversionsApiInstrumentation>();
@@ -61,10 +60,30 @@ internal static class ConversionsApiServiceCollectionExtensions
             .SelectPipelineBy(static _ => static request => PipelineKey(request.RequestUri));
 
         // Polly's telemetry options are the app's (one for all its pipelines); only this client's attempts are changed.
-        services.AddOptions<TelemetryOptions>().PostConfigure(ResilienceLogLevels.QuietSuccessfulAttempts);
+        services.AddOptions<TelemetryOptions>().PostConfigure(QuietSuccessfulAttempts);
 
         services.AddHostedService<ConversionsApiSender>();
         return services;
+    }
+
+    /// <summary>
+    /// Keeps Polly's telemetry for the Conversions API client quiet on success: Polly logs every attempt (category
+    /// <c>Polly</c>, <c>ExecutionAttempt</c>) at Information, one line per batch sent, so for this client's pipelines (named
+    /// <c>OaiqPixel.ConversionsApi-standard</c>) an attempt that needs no retry is Debug. A retried failure stays a Warning
+    /// (and the sender's logs 112–116 say what failed); the app's other pipelines keep their levels.
+    /// </summary>
+    private static void QuietSuccessfulAttempts(TelemetryOptions options)
+    {
+        var appProvider = options.SeverityProvider;
+        options.SeverityProvider = args =>
+        {
+            var severity = appProvider?.Invoke(args) ?? args.Event.Severity;
+            return severity == ResilienceEventSeverity.Information
+                && string.Equals(args.Event.EventName, "ExecutionAttempt", StringComparison.Ordinal)
+                && args.Source.PipelineName?.StartsWith(ConversionsApiOptions.HttpClientName + "-", StringComparison.Ordinal) == true
+                    ? ResilienceEventSeverity.Debug
+                    : severity;
+        };
     }
 
     /// <summary>

@@ -30,36 +30,12 @@ internal sealed class PixelDirectory(IOaiqPixelResolver resolver, IOptionsMonito
         }
 
         var api = options.CurrentValue.ConversionsApi;
-        if (Volatile.Read(ref _last) is { } last && last.Matches(pixelId, pixel, api))
-        {
-            // The same settings as the last event's (most events of a site go to one pixel): the same answer. Values are
-            // compared, not only the objects, so a key changed in place is used at once too.
-            return last.Resolved;
-        }
-
         var key = string.IsNullOrWhiteSpace(pixel.ApiKey) ? api.ApiKey : pixel.ApiKey;
-        var resolved = new ResolvedPixel(
+        return new ResolvedPixel(
             pixelId,
             string.IsNullOrWhiteSpace(key) ? null : key,
             pixel.ValidateOnly ?? api.ValidateOnly,
             pixel.IntegrationSource ?? api.IntegrationSource);
-        Volatile.Write(ref _last, new LastFound(pixel.ApiKey, pixel.ValidateOnly, pixel.IntegrationSource, api.ApiKey, api.ValidateOnly, api.IntegrationSource, resolved));
-        return resolved;
-    }
-
-    // The last answer, swapped whole so a concurrent reader never sees half of one.
-    private LastFound? _last;
-
-    private sealed record LastFound(string? PixelKey, bool? PixelValidateOnly, string? PixelSource, string? Key, bool ValidateOnly, string? Source, ResolvedPixel Resolved)
-    {
-        public bool Matches(string pixelId, OaiqPixelOptions pixel, ConversionsApiOptions api) =>
-            string.Equals(Resolved.PixelId, pixelId, StringComparison.Ordinal)
-            && string.Equals(PixelKey, pixel.ApiKey, StringComparison.Ordinal)
-            && PixelValidateOnly == pixel.ValidateOnly
-            && string.Equals(PixelSource, pixel.IntegrationSource, StringComparison.Ordinal)
-            && string.Equals(Key, api.ApiKey, StringComparison.Ordinal)
-            && ValidateOnly == api.ValidateOnly
-            && string.Equals(Source, api.IntegrationSource, StringComparison.Ordinal);
     }
 
     // A reference swapped whole, so a concurrent reader never pairs one options instance with another's list.

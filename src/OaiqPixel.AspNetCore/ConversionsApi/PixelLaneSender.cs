@@ -6,41 +6,27 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// <summary>
 /// One pixel's sender loop, in the shape of OpenTelemetry's <c>BatchExportProcessor</c>: it drains the pixel's
 /// <see cref="PixelLane"/> into batches (on <see cref="ConversionsApiOptions.MaxBatchSize"/> or
-/// <see cref="ConversionsApiOptions.FlushInterval"/>), drops stale records, and hands each batch to
-/// <see cref="BatchDelivery"/> through its own <see cref="DeliveryBackoff"/>, so a pixel whose key is refused, whose
-/// events are poisoned or whose requests time out waits alone while every other pixel's loop goes on.
+/// <see cref="ConversionsApiOptions.FlushInterval"/> since the batch's first record), drops stale records, and hands each
+/// batch to <see cref="BatchDelivery"/>, waiting out its own <see cref="DeliveryBackoff"/> between tries, so a pixel whose key is refused,
+/// whose events are poisoned or whose requests time out waits alone while every other pixel's loop goes on.
 /// </summary>
-/// <remarks>Its log lines carry the pixel in a scope (<c>PixelId</c>), as the messages predate several pixels.</remarks>
-internal sealed class PixelLaneSender : IDisposable
+/// <remarks>
+/// Its log lines carry the pixel in a scope (<c>PixelId</c>), as the messages predate several pixels. Records out of the
+/// lane but not delivered yet stay counted in the queue-length gauge and the health check (<see cref="PixelLane.Retained"/>).
+/// </remarks>
+internal sealed class PixelLaneSender(
+    PixelLane lane,
+    ConversionEventQueue queue,
+    BatchDelivery delivery,
+    IOptionsMonitor<OaiqTrackingOptions> options,
+    TimeProvider timeProvider,
+    ConversionsApiInstrumentation instrumentation,
+    ILogger logger,
+    Func<CancellationToken> wakeToken, // the current token that ends a back-off wait (shutdown, or a configuration change)
+    CancellationToken abort) // the shutdown deadline
 {
-    private readonly PixelLane _lane;
-
     /// <summary>The lane this loop drains.</summary>
-    public PixelLane Lane => _lane;
-    private readonly ConversionEventQueue _queue;
-    private readonly BatchDelivery _delivery;
-    private readonly IOptionsMonitor<OaiqTrackingOptions> _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly ConversionsApiInstrumentation _instrumentation;
-    private readonly BatchFiller _filler;
-    private readonly ILogger _logger;
-    private readonly CancellationToken _abort;
-    private CancellationTokenSource _wake = new();
-    private DeliveryBackoff _backoff;
-
-    public PixelLaneSender(PixelLane lane, ConversionEventQueue queue, BatchDelivery delivery, IOptionsMonitor<OaiqTrackingOptions> options, TimeProvider timeProvider, ConversionsApiInstrumentation instrumentation, ILogger logger, CancellationToken abort)
-    {
-        _lane = lane;
-        _queue = queue;
-        _delivery = delivery;
-        _options = options;
-        _timeProvider = timeProvider;
-        _instrumentation = instrumentation;
-        _logger = logger;
-        _abort = abort;
-        _filler = new BatchFiller(lane, timeProvider);
-        _backoff = new DeliveryBackoff(options.CurrentValue.ConversionsApi, timeProvider, OnBackoff);
-    }
+    public PixelLane Lane => lane;
 
     /// <summary>The records delivered after shutdown began.</summary>
     public long DeliveredDuringShutdown { get; private set; }
@@ -48,28 +34,14 @@ internal sealed class PixelLaneSender : IDisposable
     /// <summary>The records lost when the shutdown deadline cut the loop.</summary>
     public int Lost { get; private set; }
 
-    private ConversionsApiOptions Api => _options.CurrentValue.ConversionsApi;
+    private ConversionsApiOptions Api => options.CurrentValue.ConversionsApi;
 
-    private int MaxBatch => Math.Clamp(Api.MaxBatchSize, 1, ConversionsApiOptions.MaxEventsPerRequest);
-
-    /// <summary>Takes new back-off settings and ends the current wait (a configuration change may have fixed the cause).</summary>
-    public void OnOptionsChanged(ConversionsApiOptions api)
-    {
-        _backoff = new DeliveryBackoff(api, _timeProvider, OnBackoff);
-        Wake();
-    }
-
-    /// <summary>Ends the current back-off wait (shutdown, or a configuration change).</summary>
-    /// <remarks>The replaced source is cancelled, not disposed: the loop may be reading its token at that moment.</remarks>
-    public void Wake() => Interlocked.Exchange(ref _wake, new CancellationTokenSource()).Cancel();
-
-    /// <summary>Ends a wait in progress; the token source is cancelled, not disposed (the loop may be reading its token).</summary>
-    public void Dispose() => Volatile.Read(ref _wake).Cancel();
+    private int MaxBatch => Api.BatchSize;
 
     /// <summary>Runs until stopping and drained, or until the shutdown deadline (then counts what is lost).</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        using var scope = _logger.BeginScope(new[] { new KeyValuePair<string, object?>("PixelId", _lane.PixelId) });
+        using var scope = logger.BeginScope(new[] { new KeyValuePair<string, object?>("PixelId", lane.PixelId) });
         var batch = new List<ConversionEventRecord>(MaxBatch);
         try
         {
@@ -77,41 +49,96 @@ internal sealed class PixelLaneSender : IDisposable
             {
                 try
                 {
-                    var idle = await _filler.FillAsync(batch, MaxBatch, Api.FlushInterval, Api.PixelIdleTimeout, stoppingToken).ConfigureAwait(false);
+                    var idle = await FillAsync(batch, stoppingToken).ConfigureAwait(false);
                     if (batch.Count > 0)
                     {
                         await DeliverAsync(batch, stoppingToken).ConfigureAwait(false);
                     }
-                    else if ((stoppingToken.IsCancellationRequested || _lane.IsRetired) && _lane.Backlog.Count == 0)
+                    else if ((stoppingToken.IsCancellationRequested || lane.IsRetired) && lane.Backlog.Count == 0)
                     {
                         // Stopped and drained, or retired and drained of what came in before the retirement.
                         break;
                     }
                     else if (idle)
                     {
-                        _queue.TryRetire(_lane, Api.PixelIdleTimeout);
+                        queue.TryRetire(lane, Api.PixelIdleTimeout);
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // Never crash the host and never lose the batch: log and go round again.
                     var delay = Api.BackoffDelay;
-                    ConversionsApiLog.SenderLoopFailed(_logger, ex, delay);
+                    ConversionsApiLog.SenderLoopFailed(logger, ex, delay);
                     await PauseAsync(delay, stoppingToken).ConfigureAwait(false);
                 }
             }
         }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested || stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (abort.IsCancellationRequested || stoppingToken.IsCancellationRequested)
         {
             var lost = batch.Count;
-            while (_lane.Backlog.TryTake(out _))
+            while (lane.Backlog.TryTake(out _))
             {
                 lost++;
             }
 
-            _lane.Status.Retained = 0;
+            lane.Retained = 0;
             Lost = lost;
         }
+    }
+
+    /// <summary>Fills an empty batch: returns when it is full, when the flush interval since its first record has passed, or at once when stopping.</summary>
+    /// <returns><see langword="true"/> when no record came within <see cref="ConversionsApiOptions.PixelIdleTimeout"/> (the lane may be retired).</returns>
+    private async Task<bool> FillAsync(List<ConversionEventRecord> batch, CancellationToken stoppingToken)
+    {
+        var max = MaxBatch;
+        Drain(batch, max);
+        if (batch.Count == 0 && !stoppingToken.IsCancellationRequested)
+        {
+            // An asynchronous wait: an idle lane holds no thread, only this continuation and its timer.
+            using var idle = new CancellationTokenSource(Api.PixelIdleTimeout, timeProvider);
+            await WaitForRecordsAsync(batch, 1, max, idle.Token, stoppingToken).ConfigureAwait(false);
+            if (batch.Count == 0)
+            {
+                return idle.IsCancellationRequested && !stoppingToken.IsCancellationRequested;
+            }
+        }
+
+        if (batch.Count < max && Api.FlushInterval > TimeSpan.Zero && !stoppingToken.IsCancellationRequested)
+        {
+            // One timer per batch: wait for more records until the batch is full or the interval is over.
+            using var flush = new CancellationTokenSource(Api.FlushInterval, timeProvider);
+            await WaitForRecordsAsync(batch, max, max, flush.Token, stoppingToken).ConfigureAwait(false);
+        }
+
+        return false;
+    }
+
+    /// <summary>Moves records into the batch as they come until it holds <paramref name="until"/>, the timer ends, stopping begins or the lane completes.</summary>
+    private async Task WaitForRecordsAsync(List<ConversionEventRecord> batch, int until, int max, CancellationToken timer, CancellationToken stoppingToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer, stoppingToken);
+        try
+        {
+            while (batch.Count < until && await lane.Backlog.WaitToReadAsync(linked.Token).ConfigureAwait(false))
+            {
+                Drain(batch, max);
+            }
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            Drain(batch, max);
+        }
+    }
+
+    /// <summary>Moves records from the lane into the batch, up to <paramref name="max"/>.</summary>
+    private void Drain(List<ConversionEventRecord> batch, int max)
+    {
+        while (batch.Count < max && lane.Backlog.TryTake(out var record))
+        {
+            batch.Add(record);
+        }
+
+        lane.Retained = batch.Count;
     }
 
     /// <summary>Waits after an unexpected error; stopping ends the wait, only the shutdown deadline throws.</summary>
@@ -119,35 +146,38 @@ internal sealed class PixelLaneSender : IDisposable
     {
         try
         {
-            await Task.Delay(delay, _timeProvider, stoppingToken.IsCancellationRequested ? _abort : stoppingToken).ConfigureAwait(false);
+            await Task.Delay(delay, timeProvider, stoppingToken.IsCancellationRequested ? abort : stoppingToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!_abort.IsCancellationRequested)
+        catch (OperationCanceledException) when (!abort.IsCancellationRequested)
         {
             // Stopping: go on draining now.
         }
     }
 
-    /// <summary>Delivers a batch, keeping and retrying what fails, until it is empty. Throws only when the shutdown deadline passes.</summary>
+    /// <summary>Delivers a batch, keeping what fails and retrying it after the back-off, until it is empty. Throws only when the shutdown deadline passes.</summary>
     private async Task DeliverAsync(List<ConversionEventRecord> batch, CancellationToken stoppingToken)
     {
-        while (true)
+        for (var failures = 1; ; failures++)
         {
             // While running, stopping or a configuration change ends a back-off wait early (shutdown drains at once);
             // while draining, only the shutdown deadline does.
-            var waitToken = stoppingToken.IsCancellationRequested ? _abort : stoppingToken;
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(waitToken, Volatile.Read(ref _wake).Token);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken.IsCancellationRequested ? abort : stoppingToken, wakeToken());
+            if (await AttemptAsync(batch).ConfigureAwait(false) is not { } failure)
+            {
+                return;
+            }
+
             try
             {
-                if (await _backoff.ExecuteAsync(AttemptAsync, batch, wait.Token).ConfigureAwait(false) is null)
-                {
-                    return;
-                }
-
-                _abort.ThrowIfCancellationRequested();
+                wait.Token.ThrowIfCancellationRequested();
+                var delay = DeliveryBackoff.NextDelay(Api, failures, failure.RetryAfter);
+                OnBackoff(failure, delay);
+                await Task.Delay(delay, timeProvider, wait.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!_abort.IsCancellationRequested)
+            catch (OperationCanceledException) when (!abort.IsCancellationRequested)
             {
-                // Woken: try again now.
+                // Woken: try again now, with the back-off from the start.
+                failures = 0;
             }
         }
     }
@@ -156,7 +186,7 @@ internal sealed class PixelLaneSender : IDisposable
     private async ValueTask<SendResult?> AttemptAsync(List<ConversionEventRecord> batch)
     {
         // A retry may carry newer records too: the API deduplicates on id, so the kept ones stay safe to resend.
-        _filler.Drain(batch, MaxBatch);
+        Drain(batch, MaxBatch);
         DropStale(batch);
         if (batch.Count == 0)
         {
@@ -167,19 +197,18 @@ internal sealed class PixelLaneSender : IDisposable
         batch.Clear();
         try
         {
-            var (failure, delivered) = await _delivery.DeliverAsync(records, batch, _abort).ConfigureAwait(false);
-            if (_queue.IsCompleted)
+            var (failure, delivered) = await delivery.DeliverAsync(records, batch, deadLettered: null, abort).ConfigureAwait(false);
+            if (queue.IsCompleted)
             {
                 DeliveredDuringShutdown += delivered;
             }
 
-            _lane.Status.Retained = batch.Count;
             if (failure is null)
             {
-                _lane.Status.RecordSuccess(_timeProvider.GetUtcNow(), out var previousFailures);
+                var previousFailures = lane.RecordSuccess(timeProvider.GetUtcNow());
                 if (previousFailures > 0)
                 {
-                    ConversionsApiLog.Recovered(_logger, previousFailures);
+                    ConversionsApiLog.Recovered(logger, previousFailures);
                 }
             }
 
@@ -187,39 +216,39 @@ internal sealed class PixelLaneSender : IDisposable
         }
         finally
         {
-            _lane.Status.Retained = batch.Count;
+            lane.Retained = batch.Count;
         }
     }
 
     private void OnBackoff(SendResult failure, TimeSpan delay)
     {
-        // Runs as the pipeline decides to wait: the batch list is the kept records.
-        var count = _lane.Status.Retained;
-        _lane.Status.RecordFailure(_timeProvider.GetUtcNow(), failure.StatusCode is { } code
+        // The batch list is the kept records.
+        var count = lane.Retained;
+        lane.RecordFailure(timeProvider.GetUtcNow(), failure.StatusCode is { } code
             ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"status {code}")
             : failure.ErrorMessage ?? "no response");
-        _instrumentation.Failed(count, failure.Outcome, _lane.MetricTag);
+        instrumentation.Failed(count, failure.Outcome, lane.MetricTag);
         var requestId = BatchDelivery.RequestIdText(failure);
         switch (failure.Outcome)
         {
             case SendOutcome.Unauthorized:
-                ConversionsApiLog.Unauthorized(_logger, failure.StatusCode ?? 0, BatchDelivery.MessageText(failure), requestId, count, delay);
+                ConversionsApiLog.Unauthorized(logger, failure.StatusCode ?? 0, BatchDelivery.MessageText(failure), requestId, count, delay);
                 break;
             case SendOutcome.Unexpected:
-                ConversionsApiLog.UnexpectedStatus(_logger, failure.StatusCode ?? 0, BatchDelivery.MessageText(failure), requestId, Api.BaseAddress, count, delay);
+                ConversionsApiLog.UnexpectedStatus(logger, failure.StatusCode ?? 0, BatchDelivery.MessageText(failure), requestId, Api.BaseAddress, count, delay);
                 break;
             default:
                 var reason = failure.StatusCode is { } status
                     ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"status {status}: {failure.ErrorMessage}")
                     : failure.ErrorMessage ?? "no response";
-                ConversionsApiLog.SendFailed(_logger, count, reason, delay);
+                ConversionsApiLog.SendFailed(logger, count, reason, delay);
                 break;
         }
     }
 
     private void DropStale(List<ConversionEventRecord> batch)
     {
-        var now = _timeProvider.GetUtcNow();
+        var now = timeProvider.GetUtcNow();
         var oldest = now - ConversionEventRecord.MaxAge;
         for (var i = batch.Count - 1; i >= 0; i--)
         {
@@ -227,8 +256,8 @@ internal sealed class PixelLaneSender : IDisposable
             if (record.Timestamp < oldest)
             {
                 batch.RemoveAt(i);
-                _instrumentation.Dropped(DropReason.Stale);
-                ConversionsApiLog.StaleEventDropped(_logger, record.Id, record.EventType, now - record.Timestamp);
+                instrumentation.Dropped(DropReason.Stale);
+                ConversionsApiLog.StaleEventDropped(logger, record.Id, record.EventType, now - record.Timestamp);
             }
         }
     }

@@ -19,14 +19,14 @@ public sealed class PixelLookupCacheTests
         // Arrange: a resolver that hands out the same object every time and rotates the key on it.
         var pixel = new OaiqPixelOptions { PixelId = "px_tenant", ApiKey = "sk-svcacct-old" };
         var directory = new PixelDirectory(new FixedResolver(pixel), Monitor(new OaiqTrackingOptions()), NullLogger<PixelDirectory>.Instance);
-        Assert.Equal("sk-svcacct-old", directory.Find("px_tenant")!.ApiKey);
+        Assert.Equal("sk-svcacct-old", directory.Find("px_tenant")?.ApiKey);
 
         // Act
         pixel.ApiKey = "sk-svcacct-new";
         pixel.ValidateOnly = true;
 
         // Assert
-        var found = directory.Find("px_tenant")!;
+        var found = directory.Find("px_tenant")!.Value;
         Assert.Equal("sk-svcacct-new", found.ApiKey);
         Assert.True(found.ValidateOnly);
     }
@@ -37,12 +37,12 @@ public sealed class PixelLookupCacheTests
         var options = new OaiqTrackingOptions();
         options.ConversionsApi.ApiKey = "sk-svcacct-shared-old";
         var directory = new PixelDirectory(new FixedResolver(new OaiqPixelOptions { PixelId = "px_a" }), Monitor(options), NullLogger<PixelDirectory>.Instance);
-        Assert.Equal("sk-svcacct-shared-old", directory.Find("px_a")!.ApiKey);
+        Assert.Equal("sk-svcacct-shared-old", directory.Find("px_a")?.ApiKey);
 
         options.ConversionsApi.ApiKey = "sk-svcacct-shared-new";
         options.ConversionsApi.IntegrationSource = "shop-v2";
 
-        var found = directory.Find("px_a")!;
+        var found = directory.Find("px_a")!.Value;
         Assert.Equal("sk-svcacct-shared-new", found.ApiKey);
         Assert.Equal("shop-v2", found.IntegrationSource);
     }
@@ -53,9 +53,9 @@ public sealed class PixelLookupCacheTests
         var resolver = new FixedResolver(new OaiqPixelOptions { PixelId = "px_a", ApiKey = "sk-svcacct-a" }, new OaiqPixelOptions { PixelId = "px_b", ApiKey = "sk-svcacct-b" });
         var directory = new PixelDirectory(resolver, Monitor(new OaiqTrackingOptions()), NullLogger<PixelDirectory>.Instance);
 
-        Assert.Equal("sk-svcacct-a", directory.Find("px_a")!.ApiKey);
-        Assert.Equal("sk-svcacct-b", directory.Find("px_b")!.ApiKey);
-        Assert.Equal("px_a", directory.Find("px_a")!.PixelId);
+        Assert.Equal("sk-svcacct-a", directory.Find("px_a")?.ApiKey);
+        Assert.Equal("sk-svcacct-b", directory.Find("px_b")?.ApiKey);
+        Assert.Equal("px_a", directory.Find("px_a")?.PixelId);
         Assert.Null(directory.Find("px_unknown"));
     }
 
