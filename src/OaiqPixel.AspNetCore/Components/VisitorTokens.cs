@@ -43,10 +43,6 @@ internal sealed class VisitorTokens
     private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset Issued)> _issued = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset Issued)>.AlternateLookup<ReadOnlySpan<char>> _issuedByPayload;
 
-    // One JSON writer per thread for the payloads, pointed at the thread's pixel buffer (rendering is synchronous).
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_json;
-
     public VisitorTokens(IDataProtectionProvider dataProtection, IOptions<OaiqTrackingOptions> options, IServiceProviderIsService? services = null, TimeProvider? time = null)
     {
         _protector = dataProtection.CreateProtector(Purpose).ToTimeLimitedDataProtector();
@@ -75,9 +71,7 @@ internal sealed class VisitorTokens
         char[]? chars = null;
         try
         {
-            var buffer = rented.Buffer;
-            var json = t_json ??= new Utf8JsonWriter(buffer);
-            json.Reset(buffer);
+            var json = rented.Json;
             json.WriteStartObject();
             WriteIfSet(json, "o", tracking.Oppref);
             WriteIfSet(json, "b", tracking.Obref);
@@ -94,10 +88,9 @@ internal sealed class VisitorTokens
             json.WriteEndArray();
             json.WriteEndObject();
             json.Flush();
-            json.Reset();
 
             // Looked up by the payload's characters, without making a string of them unless a token is made.
-            var payload = buffer.WrittenSpan;
+            var payload = rented.Buffer.WrittenSpan;
             chars = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(payload.Length));
             var key = chars.AsSpan(0, Encoding.UTF8.GetChars(payload, chars));
             var now = _time.GetUtcNow();

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using OaiqPixel.AspNetCore.ConversionsApi;
 
@@ -71,43 +70,27 @@ internal sealed class DataLayerWriter
             ga4 = null;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer, PixelScriptWriter.JsonOptions))
+        return PixelScriptWriter.Arguments((conversionEvent, ga4), static (json, state) =>
         {
-            buffer.Write(Prefix);
-            buffer.Write("{\"ecommerce\":null,\"oaiq\":null},"u8);
+            var (conversionEvent, ga4) = state;
+            json.WriteStringValue("dataLayer"u8);
+            json.WriteStartObject();
+            json.WriteNull(s_ecommerce);
+            json.WriteNull(s_oaiq);
+            json.WriteEndObject();
             json.WriteStartObject();
             json.WriteString(s_event, DataLayerEvent);
             WriteOaiq(json, conversionEvent);
             json.WriteEndObject();
-            json.Flush();
-
             if (ga4 is not null)
             {
-                buffer.Write(","u8);
-                json.Reset();
                 json.WriteStartObject();
                 json.WriteString(s_event, ga4);
                 WriteOaiq(json, conversionEvent);
                 WriteEcommerce(json, conversionEvent, purchase: ga4 == "purchase");
                 json.WriteEndObject();
-                json.Flush();
             }
-
-            buffer.Write("]"u8);
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>Writes an array from <see cref="Arguments"/> as <c>(window.dataLayer=window.dataLayer||[]).push(…);</c>.</summary>
-    /// <param name="output">Where the script goes.</param>
-    /// <param name="arguments">The array, starting with <see cref="Prefix"/>.</param>
-    public static void WriteCall(IBufferWriter<byte> output, ReadOnlySpan<byte> arguments)
-    {
-        output.Write("(window.dataLayer=window.dataLayer||[]).push("u8);
-        output.Write(arguments[Prefix.Length..^1]);
-        output.Write(");\n"u8);
+        });
     }
 
     private static void WriteOaiq(Utf8JsonWriter json, ConversionEvent conversionEvent)
