@@ -171,14 +171,7 @@ internal sealed class VisitorTokens
             return [];
         }
 
-        var ids = new string[pixels.GetArrayLength()];
-        var i = 0;
-        foreach (var pixel in pixels.EnumerateArray())
-        {
-            ids[i++] = pixel.GetString() ?? throw new InvalidOperationException("A pixel id is not a string.");
-        }
-
-        return ids;
+        return [.. pixels.EnumerateArray().Select(static pixel => pixel.GetString() ?? throw new InvalidOperationException("A pixel id is not a string."))];
     }
 
     private static string? Read(JsonElement root, string name) =>

@@ -61,7 +61,6 @@ internal sealed class PublicSuffixList
     {
         ArgumentNullException.ThrowIfNull(reader);
         var rules = new Dictionary<string, RuleKinds>(16_384, StringComparer.Ordinal);
-        var idn = new IdnMapping();
         while (reader.ReadLine() is { } line)
         {
             var text = line.AsSpan().Trim();
@@ -88,7 +87,8 @@ internal sealed class PublicSuffixList
                 text = text[2..];
             }
 
-            if (ToAsciiKey(text, idn) is { } key)
+            // A rule that is not a host name once in punycode can never match one.
+            if (Canonicalize(text.ToString()) is { } key)
             {
                 rules[key] = rules.GetValueOrDefault(key) | kind;
             }
@@ -206,29 +206,6 @@ internal sealed class PublicSuffixList
     }
 
     private static int CountLabels(string host) => host.AsSpan().Count('.') + 1;
-
-    private static string? ToAsciiKey(ReadOnlySpan<char> rule, IdnMapping idn)
-    {
-        if (rule.IsEmpty)
-        {
-            return null;
-        }
-
-        if (System.Text.Ascii.IsValid(rule))
-        {
-            return rule.ToString().ToLowerInvariant();
-        }
-
-        try
-        {
-            return idn.GetAscii(rule.ToString()).ToLowerInvariant();
-        }
-        catch (ArgumentException)
-        {
-            // A rule this runtime cannot convert can never match a (punycode) host name either.
-            return null;
-        }
-    }
 
     private static bool IsHostName(string host)
     {

@@ -40,19 +40,8 @@ internal static class RawCookies
         : !IsCookieValue(value) ? "it has characters that cannot be stored verbatim in a cookie"
         : null;
 
-    /// <summary>A cheap test on the raw header, without parsing or allocating.</summary>
-    public static bool MayContain(StringValues cookieHeader, string name)
-    {
-        for (var i = 0; i < cookieHeader.Count; i++)
-        {
-            if (cookieHeader[i] is { } header && header.Contains(name, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>A cheap test on the raw header, without parsing (or allocating, for the usual single header).</summary>
+    public static bool MayContain(StringValues cookieHeader, string name) => cookieHeader.ToString().Contains(name, StringComparison.Ordinal);
 
     /// <summary>Finds a cookie in the raw <c>Cookie</c> header, value undecoded (surrounding quotes removed).</summary>
     public static bool TryGet(StringValues cookieHeader, string name, out string? value)
@@ -92,6 +81,8 @@ internal static class RawCookies
     public static void Append(HttpResponse response, string name, string value, long maxAgeSeconds, string? domain, bool secure, bool httpOnly) =>
         response.Headers.Append(HeaderNames.SetCookie, new SetCookieHeaderValue(name, value)
         {
+            // A deletion (max-age=0) also carries an expiry in the past, for clients that ignore max-age.
+            Expires = maxAgeSeconds == 0 ? DateTimeOffset.UnixEpoch : null,
             MaxAge = TimeSpan.FromSeconds(maxAgeSeconds),
             Domain = domain,
             Path = "/",
@@ -102,13 +93,5 @@ internal static class RawCookies
 
     /// <summary>Appends a <c>Set-Cookie</c> that deletes the cookie (expired, <c>max-age=0</c>) on the same path and domain.</summary>
     public static void Delete(HttpResponse response, string name, string? domain, bool secure) =>
-        response.Headers.Append(HeaderNames.SetCookie, new SetCookieHeaderValue(name, string.Empty)
-        {
-            Expires = DateTimeOffset.UnixEpoch,
-            MaxAge = TimeSpan.Zero,
-            Domain = domain,
-            Path = "/",
-            Secure = secure,
-            SameSite = Microsoft.Net.Http.Headers.SameSiteMode.Lax,
-        }.ToString());
+        Append(response, name, string.Empty, 0, domain, secure, httpOnly: false);
 }

@@ -13,10 +13,7 @@ internal static class MajorAmount
     // A decimal point only: no thousands separators (so "89,99" is refused rather than read as 8999), no exponent.
     private const NumberStyles Style = NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite | NumberStyles.AllowLeadingSign;
 
-    /// <summary>Converts an attribute value to a decimal amount in major units.</summary>
-    /// <param name="value">The value as written.</param>
-    /// <param name="attribute">The attribute's name, for the error.</param>
-    /// <returns>The amount.</returns>
+    /// <summary>Converts an attribute value to a decimal amount in major units; the error names <paramref name="attribute"/>.</summary>
     /// <exception cref="ArgumentException">The value is not a number, or not a finite one.</exception>
     public static decimal Parse(object value, string attribute) => value switch
     {

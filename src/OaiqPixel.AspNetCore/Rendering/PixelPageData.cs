@@ -38,15 +38,6 @@ internal sealed class PixelPageData
     /// <summary>Adds calls' arguments, in order.</summary>
     public void AddRange(IEnumerable<ReadOnlyMemory<byte>> calls) => _calls.AddRange(calls);
 
-    /// <summary>Adds one event's calls (<see cref="PixelScriptWriter.EventCalls"/>), in order.</summary>
-    public void AddRange(byte[][] calls)
-    {
-        foreach (var call in calls)
-        {
-            _calls.Add(call);
-        }
-    }
-
     /// <summary>
     /// The whole data element, <c>&lt;script …&gt;{"sdk":…,"calls":[…],"visitor":…}&lt;/script&gt;</c>: written into the
     /// thread's reusable buffer (<see cref="PixelScriptBuffer"/>) and decoded once, so a page pays for one string.

@@ -72,11 +72,9 @@ internal sealed class PixelRenderer
 
     /// <summary>
     /// The pixel for this request as data for the Blazor module (<c>&lt;OaiqPixel /&gt;</c>), by the same rules as
-    /// <see cref="Render"/>; <see langword="null"/> when nothing renders.
+    /// <see cref="Render"/>, with the protected visitor context an interactive circuit reads back when
+    /// <paramref name="visitor"/> makes one; <see langword="null"/> when nothing renders.
     /// </summary>
-    /// <param name="httpContext">The request.</param>
-    /// <param name="request">The component's parameters.</param>
-    /// <param name="visitor">Makes the protected visitor context an interactive circuit reads back, or <see langword="null"/> for none.</param>
     public PixelPageData? RenderData(HttpContext httpContext, in PixelRenderRequest request, Func<OaiqTrackingContext, string?>? visitor)
     {
         try
@@ -100,9 +98,9 @@ internal sealed class PixelRenderer
     /// Takes the events recorded for this page since the pixel rendered (a Blazor form handler, a component rendered after
     /// the <c>&lt;head&gt;</c>) that may render now (<see cref="PageEvents.Take"/>), as pixel calls.
     /// </summary>
-    public List<byte[]> TakeRecordedSinceRender(OaiqTrackingContext tracking)
+    public List<ReadOnlyMemory<byte>> TakeRecordedSinceRender(OaiqTrackingContext tracking)
     {
-        var calls = new List<byte[]>();
+        var calls = new List<ReadOnlyMemory<byte>>();
         if (tracking.Consent != OaiqConsent.Denied)
         {
             var dataLayer = new DataLayerWriter();

@@ -25,23 +25,6 @@ internal static class PixelScriptWriter
     /// <see cref="JavaScriptEncoder.Default"/>, safe inside an inline <c>&lt;script&gt;</c> element.
     /// </summary>
     public static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.Default, SkipValidation = true };
-    private static readonly JsonEncodedText s_pixelId = JsonEncodedText.Encode("pixelId");
-    private static readonly JsonEncodedText s_debug = JsonEncodedText.Encode("debug");
-    private static readonly JsonEncodedText s_user = JsonEncodedText.Encode("user");
-    private static readonly JsonEncodedText s_eventId = JsonEncodedText.Encode("event_id");
-    private static readonly JsonEncodedText s_customEventName = JsonEncodedText.Encode("custom_event_name");
-    private static readonly JsonEncodedText s_optOut = JsonEncodedText.Encode("opt_out");
-
-    // Pixel init user fields: singular keys (spec §1.4), unlike the Conversions API's plural lists.
-    private static readonly JsonEncodedText s_emailSha256 = JsonEncodedText.Encode("email_sha256");
-    private static readonly JsonEncodedText s_phoneNumberSha256 = JsonEncodedText.Encode("phone_number_sha256");
-    private static readonly JsonEncodedText s_externalIdSha256 = JsonEncodedText.Encode("external_id_sha256");
-    private static readonly JsonEncodedText s_firstNameSha256 = JsonEncodedText.Encode("first_name_sha256");
-    private static readonly JsonEncodedText s_lastNameSha256 = JsonEncodedText.Encode("last_name_sha256");
-    private static readonly JsonEncodedText s_country = JsonEncodedText.Encode("country");
-    private static readonly JsonEncodedText s_city = JsonEncodedText.Encode("city");
-    private static readonly JsonEncodedText s_region = JsonEncodedText.Encode("region");
-    private static readonly JsonEncodedText s_postalCode = JsonEncodedText.Encode("postal_code");
 
     private static readonly byte[] s_consentGranted = "[\"consent\",true]"u8.ToArray();
     private static readonly byte[] s_consentDenied = "[\"consent\",false]"u8.ToArray();
@@ -64,16 +47,13 @@ internal static class PixelScriptWriter
             + JsonEncodedText.Encode(sdkUrl, JavaScriptEncoder.Default) + "\");\n";
     }
 
-    /// <summary>The arguments of <c>consent</c>, <c>["consent",true|false]</c>.</summary>
-    /// <param name="granted">Whether measurement consent is granted.</param>
-    /// <returns>The UTF-8 array (shared: do not change it).</returns>
+    /// <summary>The arguments of <c>consent</c>, <c>["consent",true|false]</c>: a shared array, not to be changed.</summary>
     public static byte[] ConsentArguments(bool granted) => granted ? s_consentGranted : s_consentDenied;
 
-    /// <summary>The arguments of <c>init</c>, <c>["init",{pixelId, debug?, user?}]</c>.</summary>
-    /// <param name="pixelId">The Pixel ID.</param>
-    /// <param name="debug">Whether the SDK logs to the browser console (testing only).</param>
-    /// <param name="user">Hashed identifiers and geography; the first value of each list goes under the pixel's singular key. Server-only fields are never written.</param>
-    /// <returns>The UTF-8 array.</returns>
+    /// <summary>
+    /// The arguments of <c>init</c>, <c>["init",{pixelId, debug?, user?}]</c>: of each list of <paramref name="user"/> the
+    /// first value goes under the pixel's singular key; server-only fields are never written.
+    /// </summary>
     /// <exception cref="ArgumentException">The Pixel ID is empty.</exception>
     public static byte[] InitArguments(string pixelId, bool debug, UserData? user)
     {
@@ -83,24 +63,25 @@ internal static class PixelScriptWriter
             var (pixelId, debug, user) = state;
             json.WriteStringValue("init"u8);
             json.WriteStartObject();
-            json.WriteString(s_pixelId, pixelId);
+            json.WriteString("pixelId"u8, pixelId);
             if (debug)
             {
-                json.WriteBoolean(s_debug, true);
+                json.WriteBoolean("debug"u8, true);
             }
 
             if (user is { HasPixelFields: true })
             {
-                json.WriteStartObject(s_user);
-                WriteFirst(json, s_emailSha256, user.EmailsSha256);
-                WriteFirst(json, s_phoneNumberSha256, user.PhoneNumbersSha256);
-                WriteFirst(json, s_externalIdSha256, user.ExternalIdsSha256);
-                WriteFirst(json, s_firstNameSha256, user.FirstNamesSha256);
-                WriteFirst(json, s_lastNameSha256, user.LastNamesSha256);
-                WriteFirst(json, s_country, user.Countries);
-                WriteFirst(json, s_city, user.Cities);
-                WriteFirst(json, s_region, user.Regions);
-                WriteFirst(json, s_postalCode, user.PostalCodes);
+                // Singular keys (spec §1.4), unlike the Conversions API's plural lists.
+                json.WriteStartObject("user"u8);
+                WriteFirst(json, "email_sha256"u8, user.EmailsSha256);
+                WriteFirst(json, "phone_number_sha256"u8, user.PhoneNumbersSha256);
+                WriteFirst(json, "external_id_sha256"u8, user.ExternalIdsSha256);
+                WriteFirst(json, "first_name_sha256"u8, user.FirstNamesSha256);
+                WriteFirst(json, "last_name_sha256"u8, user.LastNamesSha256);
+                WriteFirst(json, "country"u8, user.Countries);
+                WriteFirst(json, "city"u8, user.Cities);
+                WriteFirst(json, "region"u8, user.Regions);
+                WriteFirst(json, "postal_code"u8, user.PostalCodes);
                 json.WriteEndObject();
             }
 
@@ -113,12 +94,8 @@ internal static class PixelScriptWriter
     /// arguments, the data layer pushes, or both (same event id) — the one path every renderer takes: the pixel script,
     /// a redirect's carrier and the Blazor module.
     /// </summary>
-    /// <param name="conversionEvent">A pixel event.</param>
-    /// <param name="mode">The browser leg's mode.</param>
-    /// <param name="dataLayer">The page's data layer writer (unused in <see cref="OaiqBrowserLeg.Pixel"/> mode).</param>
-    /// <returns>One or two arrays.</returns>
     /// <exception cref="ArgumentException">The event is Conversions API only.</exception>
-    public static byte[][] EventCalls(ConversionEvent conversionEvent, OaiqBrowserLeg mode, DataLayerWriter dataLayer) => mode switch
+    public static ReadOnlyMemory<byte>[] EventCalls(ConversionEvent conversionEvent, OaiqBrowserLeg mode, DataLayerWriter dataLayer) => mode switch
     {
         OaiqBrowserLeg.DataLayer => [dataLayer.Arguments(conversionEvent)],
         OaiqBrowserLeg.Both => [MeasureArguments(conversionEvent), dataLayer.Arguments(conversionEvent)],
@@ -128,10 +105,8 @@ internal static class PixelScriptWriter
     /// <summary>
     /// The arguments of an event's <c>measure</c> call, <c>["measure","order_created",{…},{"event_id":…}]</c>, or
     /// <c>["measureSingle","px_…","order_created",…]</c> for an event aimed at one pixel (the Pixel ID before the event
-    /// name, spec §1.7): the pixel carries only what it accepts (spec §2.1, §3.2).
+    /// name, spec §1.7): the pixel carries only what it accepts (spec §2.1, §3.2), the event's id as the <c>event_id</c> option.
     /// </summary>
-    /// <param name="conversionEvent">A pixel event; its id becomes the <c>event_id</c> option.</param>
-    /// <returns>The UTF-8 array.</returns>
     /// <exception cref="ArgumentException">The event is Conversions API only (<c>app_installed</c>, <c>app_opened</c>).</exception>
     public static byte[] MeasureArguments(ConversionEvent conversionEvent)
     {
@@ -154,29 +129,25 @@ internal static class PixelScriptWriter
             json.WriteStringValue(@event.Name);
             ConversionsApiJson.WriteData(json, @event.Data, includeConversionsApiOnlyFields: false);
             json.WriteStartObject();
-            json.WriteString(s_eventId, conversionEvent.Id);
+            json.WriteString("event_id"u8, conversionEvent.Id);
             if (@event.CustomEventName is { } customName)
             {
-                json.WriteString(s_customEventName, customName);
+                json.WriteString("custom_event_name"u8, customName);
             }
 
             if (conversionEvent.OptOut)
             {
-                json.WriteBoolean(s_optOut, true);
+                json.WriteBoolean("opt_out"u8, true);
             }
 
             json.WriteEndObject();
         });
     }
 
-    /// <summary>Returns the <c>measure</c> call for one event as script.</summary>
-    /// <param name="conversionEvent">The event.</param>
-    /// <returns>The call, e.g. <c>oaiq("measure","order_created",{…},{"event_id":"order_42"});</c> and a newline.</returns>
+    /// <summary>The <c>measure</c> call of one event as script: <c>oaiq("measure","order_created",{…},{"event_id":"order_42"});</c> and a newline.</summary>
     public static string MeasureCall(ConversionEvent conversionEvent) => Call(MeasureArguments(conversionEvent));
 
     /// <summary>A call's arguments (<see cref="EventCalls"/>, a carried call) as script: see <see cref="WriteCall"/>.</summary>
-    /// <param name="arguments">The array.</param>
-    /// <returns>The call and a newline.</returns>
     public static string Call(ReadOnlySpan<byte> arguments)
     {
         using var writer = new StringWriter();
@@ -188,8 +159,6 @@ internal static class PixelScriptWriter
     /// Writes a call's arguments as <c>oaiq(…);</c>, or, for a data layer push (<see cref="DataLayerWriter.Prefix"/>), as
     /// <c>(window.dataLayer=window.dataLayer||[]).push(…);</c>.
     /// </summary>
-    /// <param name="writer">Where the script goes.</param>
-    /// <param name="arguments">The array, exactly as this type or <see cref="DataLayerWriter.Arguments"/> made it.</param>
     public static void WriteCall(TextWriter writer, ReadOnlySpan<byte> arguments)
     {
         var dataLayer = arguments.StartsWith(DataLayerWriter.Prefix);
@@ -204,9 +173,6 @@ internal static class PixelScriptWriter
     }
 
     /// <summary>Throws unless the event can reach a page: a usable id and an event the pixel accepts (spec §3.1).</summary>
-    /// <param name="event">The event.</param>
-    /// <param name="eventId">Its id.</param>
-    /// <param name="paramName">The caller's parameter, for the exception.</param>
     /// <exception cref="ArgumentException">The id is not usable, or the event is Conversions API only.</exception>
     public static void EnsurePixelEvent(OaiqEvent @event, string eventId, string paramName)
     {
@@ -218,17 +184,12 @@ internal static class PixelScriptWriter
     }
 
     /// <summary>Whether a value is usable as the SDK URL: absolute http(s), or a root-relative path.</summary>
-    /// <param name="sdkUrl">The candidate.</param>
-    /// <returns><see langword="true"/> when usable.</returns>
     public static bool IsSdkUrl(string? sdkUrl) =>
         sdkUrl is { Length: > 0 }
         && (ConversionEvent.IsValidSourceUrl(sdkUrl) || (sdkUrl[0] == '/' && (sdkUrl.Length == 1 || sdkUrl[1] is not ('/' or '\\'))))
         && !sdkUrl.Any(char.IsControl);
 
     /// <summary>Writes one call's JSON array with the thread's writer (<see cref="PixelScriptBuffer"/>) and returns a copy of it.</summary>
-    /// <param name="state">What the items are written from.</param>
-    /// <param name="writeItems">Writes the array's items.</param>
-    /// <returns>The UTF-8 array.</returns>
     public static byte[] Arguments<TState>(TState state, Action<Utf8JsonWriter, TState> writeItems)
     {
         var rented = PixelScriptBuffer.Rent();
@@ -247,7 +208,7 @@ internal static class PixelScriptWriter
         }
     }
 
-    private static void WriteFirst(Utf8JsonWriter json, JsonEncodedText name, IReadOnlyList<string> values)
+    private static void WriteFirst(Utf8JsonWriter json, ReadOnlySpan<byte> name, IReadOnlyList<string> values)
     {
         if (values.Count > 0)
         {

@@ -1,0 +1,30 @@
+namespace OaiqPixel.AspNetCore.Rendering;
+
+/// <summary>
+/// The attributes of <c>&lt;oaiq-event&gt;</c> and the parameters of <c>&lt;OaiqEvent&gt;</c> that describe the event,
+/// so both are read by one <see cref="EventAttributes.Build"/>.
+/// </summary>
+internal interface IEventAttributes
+{
+    string? Name { get; }
+
+    string? CustomName { get; }
+
+    object? Amount { get; }
+
+    long? AmountMinor { get; }
+
+    string? Currency { get; }
+
+    string? ContentId { get; }
+
+    string? ContentName { get; }
+
+    string? ContentType { get; }
+
+    int? Quantity { get; }
+
+    IEnumerable<Content>? Contents { get; }
+
+    string? PlanId { get; }
+}
