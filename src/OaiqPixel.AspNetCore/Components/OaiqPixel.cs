@@ -195,11 +195,7 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
 
         lock (_data)
         {
-            foreach (var call in calls)
-            {
-                _data.Add(call);
-            }
-
+            _data.AddRange(calls);
             _stale = true;
         }
 

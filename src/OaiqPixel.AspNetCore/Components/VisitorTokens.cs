@@ -52,14 +52,10 @@ internal sealed class VisitorTokens
 
         // AddInteractiveServerComponents registers ProtectedLocalStorage: without it no circuit ever reads the context,
         // and a page need not carry it.
-        HasCircuits = services?.IsService(typeof(ProtectedLocalStorage)) ?? true;
-        ForPages = HasCircuits ? Protect : null;
+        ForPages = services?.IsService(typeof(ProtectedLocalStorage)) ?? true ? Protect : null;
     }
 
-    /// <summary>Whether the app can run interactive server circuits, so its pages carry the visitor context.</summary>
-    public bool HasCircuits { get; }
-
-    /// <summary><see cref="Protect"/> when pages carry the visitor context (<see cref="HasCircuits"/>), else <see langword="null"/>: made once.</summary>
+    /// <summary><see cref="Protect"/> when the app can run interactive server circuits, so its pages carry the visitor context; else <see langword="null"/>: made once.</summary>
     public Func<OaiqTrackingContext, string?>? ForPages { get; }
 
     /// <summary>Protects the request's visitor context.</summary>

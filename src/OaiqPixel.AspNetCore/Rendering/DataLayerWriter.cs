@@ -77,24 +77,10 @@ internal sealed class DataLayerWriter
         json.WriteStartObject("oaiq"u8);
         json.WriteString("event_id"u8, conversionEvent.Id);
         json.WriteString("event_name"u8, @event.Name);
-        if (@event.CustomEventName is { } customName)
-        {
-            json.WriteString("custom_event_name"u8, customName);
-        }
-        else
-        {
-            json.WriteNull("custom_event_name"u8);
-        }
 
-        if (conversionEvent.PixelId is { } pixelId)
-        {
-            json.WriteString("pixel_id"u8, pixelId);
-        }
-        else
-        {
-            json.WriteNull("pixel_id"u8);
-        }
-
+        // A null value is written as null: the key is always there for a tag manager's variable.
+        json.WriteString("custom_event_name"u8, @event.CustomEventName);
+        json.WriteString("pixel_id"u8, conversionEvent.PixelId);
         json.WriteBoolean("opt_out"u8, conversionEvent.OptOut);
         json.WritePropertyName("data"u8);
         ConversionsApiJson.WriteData(json, @event.Data, includeConversionsApiOnlyFields: false);

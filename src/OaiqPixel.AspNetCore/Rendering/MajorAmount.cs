@@ -28,18 +28,9 @@ internal static class MajorAmount
 
     private static decimal FromText(string text, string attribute)
     {
-        if (text.Contains('E', StringComparison.OrdinalIgnoreCase))
-        {
-            // A double printed in exponent form ("1E-05", "1E+20"): read it exactly, still without rounding.
-            if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var scientific))
-            {
-                return scientific;
-            }
-
-            throw Invalid(text, attribute);
-        }
-
-        return decimal.TryParse(text, Style, CultureInfo.InvariantCulture, out var amount) ? amount : throw Invalid(text, attribute);
+        // A double printed in exponent form ("1E-05", "1E+20") is read exactly too, still without rounding.
+        var style = text.Contains('E', StringComparison.OrdinalIgnoreCase) ? NumberStyles.Float : Style;
+        return decimal.TryParse(text, style, CultureInfo.InvariantCulture, out var amount) ? amount : throw Invalid(text, attribute);
     }
 
     private static ArgumentException Invalid(string? text, string attribute) =>
