@@ -125,24 +125,12 @@ public sealed class OaiqEvent : ComponentBase, IEventAttributes
             }
             else
             {
-                Track(tracker, oaiqEvent);
+                EventAttributes.Track(tracker, this, oaiqEvent);
             }
         }
         catch (Exception ex)
         {
             ComponentsLog.EventComponentFailed(logger, ex);
-        }
-    }
-
-    private void Track(IConversionTracker tracker, global::OaiqPixel.OaiqEvent oaiqEvent)
-    {
-        if (string.IsNullOrWhiteSpace(Pixel))
-        {
-            tracker.Track(oaiqEvent, EventId, User, OptOut);
-        }
-        else
-        {
-            tracker.TrackSingle(Pixel, oaiqEvent, EventId, User, OptOut);
         }
     }
 
@@ -154,7 +142,7 @@ public sealed class OaiqEvent : ComponentBase, IEventAttributes
         {
             if (await Services.GetRequiredService<CircuitEventRecorder>().GetNavigationAsync() is PageNavigation.Circuit or PageNavigation.CircuitWithoutPageView)
             {
-                Track(tracker, oaiqEvent);
+                EventAttributes.Track(tracker, this, oaiqEvent);
             }
         }
         catch (Exception ex)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
@@ -18,20 +19,12 @@ internal static class RawCookies
     /// <summary>The longest <c>oppref</c> stored in the cookie.</summary>
     public const int MaxOpprefLength = 2048;
 
-    /// <summary>Whether <paramref name="value"/> is made only of RFC 6265 <c>cookie-octet</c>s, so it can be stored verbatim.</summary>
-    public static bool IsCookieValue(ReadOnlySpan<char> value)
-    {
-        foreach (var c in value)
-        {
-            // cookie-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E
-            if (c < 0x21 || c > 0x7E || c is '"' or ',' or ';' or '\\')
-            {
-                return false;
-            }
-        }
+    // cookie-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E: visible ASCII but for '"', ',', ';' and '\'.
+    private static readonly SearchValues<char> s_cookieOctets =
+        SearchValues.Create([.. Enumerable.Range(0x21, 0x7E - 0x21 + 1).Select(static c => (char)c).Where(static c => c is not ('"' or ',' or ';' or '\\'))]);
 
-        return true;
-    }
+    /// <summary>Whether <paramref name="value"/> is made only of RFC 6265 <c>cookie-octet</c>s, so it can be stored verbatim.</summary>
+    public static bool IsCookieValue(ReadOnlySpan<char> value) => !value.ContainsAnyExcept(s_cookieOctets);
 
     /// <summary>Why a value cannot be the <c>__oppref</c> cookie, or <see langword="null"/> when it can.</summary>
     public static string? CheckOppref(string? value) =>

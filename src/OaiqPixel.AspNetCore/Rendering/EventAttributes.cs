@@ -73,6 +73,19 @@ internal static class EventAttributes
         return OaiqEvent.Create(attributes.Name, data, attributes.CustomName);
     }
 
+    /// <summary>Records the event for every pixel of the page, or for the one <c>pixel</c> names (empty or white space: none).</summary>
+    public static void Track(IConversionTracker tracker, IEventAttributes attributes, OaiqEvent oaiqEvent)
+    {
+        if (string.IsNullOrWhiteSpace(attributes.Pixel))
+        {
+            tracker.Track(oaiqEvent, attributes.EventId, attributes.User, attributes.OptOut);
+        }
+        else
+        {
+            tracker.TrackSingle(attributes.Pixel, oaiqEvent, attributes.EventId, attributes.User, attributes.OptOut);
+        }
+    }
+
     // The attribute's name as ParamName, so a test or a log names what to fix.
     private static ArgumentException Invalid(string message, string attribute) => new(message, attribute);
 }

@@ -1,8 +1,8 @@
 namespace OaiqPixel.AspNetCore.Rendering;
 
 /// <summary>
-/// The attributes of <c>&lt;oaiq-event&gt;</c> and the parameters of <c>&lt;OaiqEvent&gt;</c> that describe the event,
-/// so both are read by one <see cref="EventAttributes.Build"/>.
+/// The attributes of <c>&lt;oaiq-event&gt;</c> and the parameters of <c>&lt;OaiqEvent&gt;</c>, so both are read by one
+/// <see cref="EventAttributes.Build"/> and recorded by one <see cref="EventAttributes.Track"/>.
 /// </summary>
 internal interface IEventAttributes
 {
@@ -27,4 +27,12 @@ internal interface IEventAttributes
     IEnumerable<Content>? Contents { get; }
 
     string? PlanId { get; }
+
+    string? EventId { get; }
+
+    bool OptOut { get; }
+
+    UserData? User { get; }
+
+    string? Pixel { get; }
 }

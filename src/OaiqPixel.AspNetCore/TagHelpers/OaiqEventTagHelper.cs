@@ -122,14 +122,7 @@ public sealed class OaiqEventTagHelper : TagHelper, IEventAttributes
                 return;
             }
 
-            if (string.IsNullOrWhiteSpace(Pixel))
-            {
-                tracker.Track(BuildEvent(), EventId, User, OptOut);
-            }
-            else
-            {
-                tracker.TrackSingle(Pixel, BuildEvent(), EventId, User, OptOut);
-            }
+            EventAttributes.Track(tracker, this, BuildEvent());
         }
         catch (Exception ex)
         {
