@@ -142,7 +142,7 @@ internal sealed class CircuitEventRecorder(
                 _ => PageNavigation.Unknown,
             };
         }
-        catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException or InvalidOperationException)
+        catch (Exception ex) when (IsInteropFailure(ex))
         {
             return NotYet(PageNavigation.Failed);
         }
@@ -195,7 +195,7 @@ internal sealed class CircuitEventRecorder(
                     var module = await GetModuleAsync();
                     await module.InvokeVoidAsync("measure", "[" + call + "]");
                 }
-                catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException or InvalidOperationException)
+                catch (Exception ex) when (IsInteropFailure(ex))
                 {
                     ComponentsLog.CircuitBrowserLegFailed(logger, oaiqEvent.Name, id, ex);
                     browser = false;
@@ -223,7 +223,7 @@ internal sealed class CircuitEventRecorder(
         {
             token = await (await GetModuleAsync()).InvokeAsync<string?>("visitor");
         }
-        catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException or InvalidOperationException)
+        catch (Exception ex) when (IsInteropFailure(ex))
         {
             ComponentsLog.VisitorContextRejected(logger, "the page did not answer through JS interop");
             return null;
@@ -242,6 +242,10 @@ internal sealed class CircuitEventRecorder(
 
         return state.Visitor = visitor;
     }
+
+    // How JS interop fails when the page cannot answer (gone, disconnected, reloading): measurement gives up, the circuit goes on.
+    private static bool IsInteropFailure(Exception ex) =>
+        ex is JSException or JSDisconnectedException or TaskCanceledException or InvalidOperationException;
 
     private Task<IJSObjectReference> GetModuleAsync() =>
         _module ??= js.InvokeAsync<IJSObjectReference>("import", new Uri(navigation.BaseUri).AbsolutePath + ModulePath).AsTask();

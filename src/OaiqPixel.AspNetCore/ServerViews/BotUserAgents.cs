@@ -26,11 +26,7 @@ internal static partial class BotUserAgents
 
     private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
 
-    private static readonly SearchValues<string> s_substrings =
-        SearchValues.Create([.. BotUserAgentPatterns.Substrings.Where(static s => s.Length > 1)], StringComparison.OrdinalIgnoreCase);
-
-    private static readonly SearchValues<char> s_characters =
-        SearchValues.Create([.. BotUserAgentPatterns.Substrings.Where(static s => s.Length == 1).SelectMany(static s => new[] { char.ToLowerInvariant(s[0]), char.ToUpperInvariant(s[0]) })]);
+    private static readonly SearchValues<string> s_substrings = SearchValues.Create(BotUserAgentPatterns.Substrings, StringComparison.OrdinalIgnoreCase);
 
     private static readonly SearchValues<string> s_gateLiterals = SearchValues.Create(BotUserAgentPatterns.GateLiterals, StringComparison.OrdinalIgnoreCase);
 
@@ -70,7 +66,6 @@ internal static partial class BotUserAgents
     {
         var span = userAgent.AsSpan();
         return span.IndexOfAny(s_substrings) >= 0
-            || span.IndexOfAny(s_characters) >= 0
             || span.IndexOfAny(s_prefixes) == 0
             || AnchoredRegex().IsMatch(span)
             || UngatedRegex().IsMatch(span)
