@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Globalization;
 
@@ -19,6 +20,9 @@ namespace OaiqPixel.AspNetCore.Cookies;
 internal sealed class PublicSuffixList
 {
     private const string ResourceName = "OaiqPixel.AspNetCore.public_suffix_list.dat";
+
+    // A canonical label: lower-case letters, digits and '-' (RFC 1034, after IDN conversion).
+    private static readonly SearchValues<char> s_labelCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 
     private static readonly Lazy<PublicSuffixList> s_embedded = new(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -214,27 +218,16 @@ internal sealed class PublicSuffixList
             return false;
         }
 
-        var labelLength = 0;
-        foreach (var c in host)
+        foreach (var range in host.AsSpan().Split('.'))
         {
-            if (c == '.')
-            {
-                if (labelLength == 0)
-                {
-                    return false;
-                }
-
-                labelLength = 0;
-                continue;
-            }
-
-            if (++labelLength > 63 || !(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+            var label = host.AsSpan()[range];
+            if (label.Length is 0 or > 63 || label.ContainsAnyExcept(s_labelCharacters))
             {
                 return false;
             }
         }
 
-        return labelLength > 0;
+        return true;
     }
 
     private static PublicSuffixList LoadEmbedded()
