@@ -10,6 +10,9 @@
 #   SERVER_LEG=0 tests/load/run-wrk.sh ...             # older spelling of MODES="off browser"
 #   CURVE=12 tests/load/run-wrk.sh 3 5s                # no warm-up: 12 back-to-back windows of 5 s from the app's start,
 #                                                      # each window's on/off throughput ratio
+#   APP_BIN=/tmp/before/net10.0 tests/load/run-wrk.sh  # run an app built elsewhere (e.g. an older commit's bin folder,
+#                                                      # copied) from this tree's sample folder; nothing is built then
+#   PORT=5177 FAKE_PORT=5188                           # other ports, when someone else on the machine runs this script
 #
 # Builds the sample and the benchmark project in Release, then for each round runs the app once per mode, each time:
 # start, warm up ($WARMUP), measure, stop. The figure to compare is CPU per request: the CPU seconds the app's process
@@ -24,8 +27,8 @@ rounds=${1:-5}
 duration=${2:-10s}
 path=${3:-/products/sku-1}
 warmup=${WARMUP:-20s}
-app_port=5077
-fake_port=5088
+app_port=${PORT:-5077}
+fake_port=${FAKE_PORT:-5088}
 out=${OUT:-/tmp/oaiq-wrk}
 mkdir -p "$out"
 
@@ -35,7 +38,8 @@ app=${APP:-MvcShop}
 modes=${MODES:-$([ "${SERVER_LEG:-1}" = 0 ] && echo "off browser" || echo "off on")}
 clk_tck=$(getconf CLK_TCK)
 
-dotnet build "samples/$app" -c Release -warnaserror -v q -nologo >/dev/null
+app_bin=${APP_BIN:-bin/Release/net10.0}
+[ -n "${APP_BIN:-}" ] || dotnet build "samples/$app" -c Release -warnaserror -v q -nologo >/dev/null
 dotnet build tests/OaiqPixel.Benchmarks -c Release -warnaserror -v q -nologo >/dev/null
 bench_dll=tests/OaiqPixel.Benchmarks/bin/Release/net10.0/OaiqPixel.Benchmarks.dll
 
@@ -77,7 +81,7 @@ run_app() { # $1 = off|on|browser ; prints "requests/s µs-CPU-per-request". Run
       export Oaiq__Enabled=false Oaiq__PixelId=px_fake_pixel
     fi
     cd "samples/$app"
-    exec dotnet "bin/Release/net10.0/$app.dll" --urls "http://127.0.0.1:$app_port"
+    exec dotnet "$app_bin/$app.dll" --urls "http://127.0.0.1:$app_port"
   ) >"$out/app-$mode.log" 2>&1 &
   app_pid=$!
   wait_up "http://127.0.0.1:$app_port$path"

@@ -41,14 +41,17 @@ internal sealed class CircuitEventRecorder(
 
     private Task<IJSObjectReference>? _module;
 
-    /// <summary>Records an event on both legs; returns its id.</summary>
-    /// <param name="oaiqEvent">What happened.</param>
-    /// <param name="eventId">The id, or <see langword="null"/> for a fresh one.</param>
-    /// <param name="user">Who the event is about.</param>
-    /// <param name="optOut">The personalization opt-out.</param>
-    /// <param name="pixelId">The one pixel it is aimed at (one of the page's), or <see langword="null"/> for every pixel.</param>
-    public string Track(global::OaiqPixel.OaiqEvent oaiqEvent, string? eventId, UserData? user, bool optOut, string? pixelId = null) =>
-        TrackCore(oaiqEvent, eventId, user, optOut, serverLeg: true, pixelId);
+    /// <summary>
+    /// Records an event on the browser leg and, unless <paramref name="serverLeg"/> is false, the server leg; returns its
+    /// id (a fresh one when <paramref name="eventId"/> is null). <paramref name="pixelId"/> aims it at one of the page's
+    /// pixels.
+    /// </summary>
+    public string Track(global::OaiqPixel.OaiqEvent oaiqEvent, string? eventId, UserData? user, bool optOut, string? pixelId = null, bool serverLeg = true)
+    {
+        var id = eventId ?? EventIds.New();
+        _ = RecordAsync(oaiqEvent, id, events.Now, SourceUrl(navigation.Uri), user, optOut, serverLeg, pixelId);
+        return id;
+    }
 
     /// <summary>
     /// Measures an interactive route change as <c>page_viewed</c> (when <paramref name="pageView"/>, or else
@@ -58,7 +61,7 @@ internal sealed class CircuitEventRecorder(
     {
         if (contexts.IsActive && (pageView ?? options.Value.AutoPageView))
         {
-            TrackCore(global::OaiqPixel.OaiqEvent.PageViewed(pageData), null, user, optOut: false, serverLeg: options.Value.ConversionsApi.SendPageViews);
+            Track(global::OaiqPixel.OaiqEvent.PageViewed(pageData), null, user, optOut: false, serverLeg: options.Value.ConversionsApi.SendPageViews);
         }
     }
 
@@ -139,7 +142,7 @@ internal sealed class CircuitEventRecorder(
                 _ => PageNavigation.Unknown,
             };
         }
-        catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException or InvalidOperationException)
+        catch (Exception ex) when (IsInteropFailure(ex))
         {
             return NotYet(PageNavigation.Failed);
         }
@@ -151,15 +154,6 @@ internal sealed class CircuitEventRecorder(
     {
         state.Navigation = null;
         return answer;
-    }
-
-    private string TrackCore(global::OaiqPixel.OaiqEvent oaiqEvent, string? eventId, UserData? user, bool optOut, bool serverLeg, string? pixelId = null)
-    {
-        var id = eventId ?? EventIds.New();
-        var timestamp = events.Now;
-        var sourceUrl = SourceUrl(navigation.Uri);
-        _ = RecordAsync(oaiqEvent, id, timestamp, sourceUrl, user, optOut, serverLeg, pixelId);
-        return id;
     }
 
     private async Task RecordAsync(global::OaiqPixel.OaiqEvent oaiqEvent, string id, DateTimeOffset timestamp, string? sourceUrl, UserData? user, bool optOut, bool serverLeg, string? pixelId)
@@ -195,13 +189,13 @@ internal sealed class CircuitEventRecorder(
             var browser = oaiqEvent.IsPixelEvent;
             if (browser)
             {
-                var call = string.Join(",", PixelScriptWriter.EventCalls(conversionEvent, options.Value.BrowserLeg, _dataLayer).Select(static c => Encoding.UTF8.GetString(c)));
+                var call = string.Join(",", PixelScriptWriter.EventCalls(conversionEvent, options.Value.BrowserLeg, _dataLayer).Select(static c => Encoding.UTF8.GetString(c.Span)));
                 try
                 {
                     var module = await GetModuleAsync();
                     await module.InvokeVoidAsync("measure", "[" + call + "]");
                 }
-                catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException or InvalidOperationException)
+                catch (Exception ex) when (IsInteropFailure(ex))
                 {
                     ComponentsLog.CircuitBrowserLegFailed(logger, oaiqEvent.Name, id, ex);
                     browser = false;
@@ -229,7 +223,7 @@ internal sealed class CircuitEventRecorder(
         {
             token = await (await GetModuleAsync()).InvokeAsync<string?>("visitor");
         }
-        catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException or InvalidOperationException)
+        catch (Exception ex) when (IsInteropFailure(ex))
         {
             ComponentsLog.VisitorContextRejected(logger, "the page did not answer through JS interop");
             return null;
@@ -248,6 +242,10 @@ internal sealed class CircuitEventRecorder(
 
         return state.Visitor = visitor;
     }
+
+    // How JS interop fails when the page cannot answer (gone, disconnected, reloading): measurement gives up, the circuit goes on.
+    private static bool IsInteropFailure(Exception ex) =>
+        ex is JSException or JSDisconnectedException or TaskCanceledException or InvalidOperationException;
 
     private Task<IJSObjectReference> GetModuleAsync() =>
         _module ??= js.InvokeAsync<IJSObjectReference>("import", new Uri(navigation.BaseUri).AbsolutePath + ModulePath).AsTask();

@@ -19,7 +19,7 @@ namespace OaiqPixel.AspNetCore.Components;
 /// prerendering), never again for the prerendered one. Invalid parameters are logged as errors (log 53) and record
 /// nothing; the page still renders.
 /// </remarks>
-public sealed class OaiqEvent : ComponentBase
+public sealed class OaiqEvent : ComponentBase, IEventAttributes
 {
     /// <summary>The event name, one of <see cref="OaiqEventNames"/> (e.g. <c>contents_viewed</c>, <c>custom</c>).</summary>
     [Parameter]
@@ -118,45 +118,19 @@ public sealed class OaiqEvent : ComponentBase
                 return;
             }
 
-            var oaiqEvent = new EventAttributes
-            {
-                EventName = Name,
-                CustomEventName = CustomName,
-                AmountValue = Amount,
-                AmountMinorUnits = AmountMinor,
-                CurrencyCode = Currency,
-                ContentIdValue = ContentId,
-                ContentNameValue = ContentName,
-                ContentTypeValue = ContentType,
-                QuantityValue = Quantity,
-                ContentsValue = Contents,
-                PlanIdValue = PlanId,
-                Tag = "<OaiqEvent>",
-            }.Build();
+            var oaiqEvent = EventAttributes.Build(this, "<OaiqEvent>");
             if (prerendered is null)
             {
                 _ = TrackIfRoutedInCircuitAsync(tracker, oaiqEvent, logger);
             }
             else
             {
-                Track(tracker, oaiqEvent);
+                EventAttributes.Track(tracker, this, oaiqEvent);
             }
         }
         catch (Exception ex)
         {
             ComponentsLog.EventComponentFailed(logger, ex);
-        }
-    }
-
-    private void Track(IConversionTracker tracker, global::OaiqPixel.OaiqEvent oaiqEvent)
-    {
-        if (string.IsNullOrWhiteSpace(Pixel))
-        {
-            tracker.Track(oaiqEvent, EventId, User, OptOut);
-        }
-        else
-        {
-            tracker.TrackSingle(Pixel, oaiqEvent, EventId, User, OptOut);
         }
     }
 
@@ -168,7 +142,7 @@ public sealed class OaiqEvent : ComponentBase
         {
             if (await Services.GetRequiredService<CircuitEventRecorder>().GetNavigationAsync() is PageNavigation.Circuit or PageNavigation.CircuitWithoutPageView)
             {
-                Track(tracker, oaiqEvent);
+                EventAttributes.Track(tracker, this, oaiqEvent);
             }
         }
         catch (Exception ex)

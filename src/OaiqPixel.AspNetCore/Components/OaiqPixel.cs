@@ -51,7 +51,6 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
     private string? _moduleSource;
     private OaiqTrackingContext? _tracking;
     private PersistingComponentStateSubscription? _persisting;
-    private bool _listening;
 
     /// <summary>
     /// The CSP nonce for the module's <c>&lt;script&gt;</c>; overrides <see cref="OaiqTrackingOptions.NonceProvider"/>.
@@ -91,10 +90,7 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
         }
 
         _persisting?.Dispose();
-        if (_listening)
-        {
-            Navigation.LocationChanged -= OnLocationChanged;
-        }
+        Navigation.LocationChanged -= OnLocationChanged;
     }
 
     /// <inheritdoc />
@@ -117,13 +113,8 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
         else if (RendererInfo.IsInteractive && Services.GetService<CircuitTracking>() is { IsCircuit: true } circuit)
         {
             circuit.HasInteractivePixel = true;
-            if (Services.GetService<PersistentComponentState>() is { } state && TakeElement(state) is { } element)
-            {
-                _element = element;
-            }
-
+            _element = Services.GetService<PersistentComponentState>() is { } state ? TakeElement(state) : null;
             Navigation.LocationChanged += OnLocationChanged;
-            _listening = true;
         }
     }
 
@@ -204,11 +195,7 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
 
         lock (_data)
         {
-            foreach (var call in calls)
-            {
-                _data.Add(call);
-            }
-
+            _data.AddRange(calls);
             _stale = true;
         }
 

@@ -43,10 +43,6 @@ internal sealed class VisitorTokens
     private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset Issued)> _issued = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset Issued)>.AlternateLookup<ReadOnlySpan<char>> _issuedByPayload;
 
-    // One JSON writer per thread for the payloads, pointed at the thread's pixel buffer (rendering is synchronous).
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_json;
-
     public VisitorTokens(IDataProtectionProvider dataProtection, IOptions<OaiqTrackingOptions> options, IServiceProviderIsService? services = null, TimeProvider? time = null)
     {
         _protector = dataProtection.CreateProtector(Purpose).ToTimeLimitedDataProtector();
@@ -56,14 +52,10 @@ internal sealed class VisitorTokens
 
         // AddInteractiveServerComponents registers ProtectedLocalStorage: without it no circuit ever reads the context,
         // and a page need not carry it.
-        HasCircuits = services?.IsService(typeof(ProtectedLocalStorage)) ?? true;
-        ForPages = HasCircuits ? Protect : null;
+        ForPages = services?.IsService(typeof(ProtectedLocalStorage)) ?? true ? Protect : null;
     }
 
-    /// <summary>Whether the app can run interactive server circuits, so its pages carry the visitor context.</summary>
-    public bool HasCircuits { get; }
-
-    /// <summary><see cref="Protect"/> when pages carry the visitor context (<see cref="HasCircuits"/>), else <see langword="null"/>: made once.</summary>
+    /// <summary><see cref="Protect"/> when the app can run interactive server circuits, so its pages carry the visitor context; else <see langword="null"/>: made once.</summary>
     public Func<OaiqTrackingContext, string?>? ForPages { get; }
 
     /// <summary>Protects the request's visitor context.</summary>
@@ -75,9 +67,7 @@ internal sealed class VisitorTokens
         char[]? chars = null;
         try
         {
-            var buffer = rented.Buffer;
-            var json = t_json ??= new Utf8JsonWriter(buffer);
-            json.Reset(buffer);
+            var json = rented.Json;
             json.WriteStartObject();
             WriteIfSet(json, "o", tracking.Oppref);
             WriteIfSet(json, "b", tracking.Obref);
@@ -94,10 +84,9 @@ internal sealed class VisitorTokens
             json.WriteEndArray();
             json.WriteEndObject();
             json.Flush();
-            json.Reset();
 
             // Looked up by the payload's characters, without making a string of them unless a token is made.
-            var payload = buffer.WrittenSpan;
+            var payload = rented.Buffer.WrittenSpan;
             chars = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(payload.Length));
             var key = chars.AsSpan(0, Encoding.UTF8.GetChars(payload, chars));
             var now = _time.GetUtcNow();
@@ -178,14 +167,7 @@ internal sealed class VisitorTokens
             return [];
         }
 
-        var ids = new string[pixels.GetArrayLength()];
-        var i = 0;
-        foreach (var pixel in pixels.EnumerateArray())
-        {
-            ids[i++] = pixel.GetString() ?? throw new InvalidOperationException("A pixel id is not a string.");
-        }
-
-        return ids;
+        return [.. pixels.EnumerateArray().Select(static pixel => pixel.GetString() ?? throw new InvalidOperationException("A pixel id is not a string."))];
     }
 
     private static string? Read(JsonElement root, string name) =>

@@ -116,13 +116,7 @@ internal sealed class CarrierCookie
 
             var pending = new List<ReadOnlyMemory<byte>>(context.Events.Carried);
             var dataLayer = new DataLayerWriter();
-            context.Events.Take(carrying: true, recorded =>
-            {
-                foreach (var call in PixelScriptWriter.EventCalls(recorded, _browserLeg, dataLayer))
-                {
-                    pending.Add(call);
-                }
-            });
+            context.Events.Take(carrying: true, recorded => pending.AddRange(PixelScriptWriter.EventCalls(recorded, _browserLeg, dataLayer)));
 
             if (pending.Count == 0)
             {

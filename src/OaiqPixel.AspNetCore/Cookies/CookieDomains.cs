@@ -15,7 +15,6 @@ internal static class CookieDomains
     /// <summary>The most domain levels a cookie is deleted on (registrable domain first); real hosts are a few levels deep.</summary>
     public const int MaxParentDomains = 8;
 
-    private static readonly SearchValues<char> s_decimalDigits = SearchValues.Create("0123456789");
     private static readonly SearchValues<char> s_hexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
     /// <summary>
@@ -126,7 +125,7 @@ internal static class CookieDomains
             return !last[2..].ContainsAnyExcept(s_hexDigits);
         }
 
-        return !last.ContainsAnyExcept(s_decimalDigits);
+        return !last.ContainsAnyExceptInRange('0', '9');
     }
 
     /// <summary>

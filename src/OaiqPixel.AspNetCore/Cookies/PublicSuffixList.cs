@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Globalization;
 
@@ -19,6 +20,9 @@ namespace OaiqPixel.AspNetCore.Cookies;
 internal sealed class PublicSuffixList
 {
     private const string ResourceName = "OaiqPixel.AspNetCore.public_suffix_list.dat";
+
+    // A canonical label: lower-case letters, digits and '-' (RFC 1034, after IDN conversion).
+    private static readonly SearchValues<char> s_labelCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 
     private static readonly Lazy<PublicSuffixList> s_embedded = new(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -61,7 +65,6 @@ internal sealed class PublicSuffixList
     {
         ArgumentNullException.ThrowIfNull(reader);
         var rules = new Dictionary<string, RuleKinds>(16_384, StringComparer.Ordinal);
-        var idn = new IdnMapping();
         while (reader.ReadLine() is { } line)
         {
             var text = line.AsSpan().Trim();
@@ -88,7 +91,8 @@ internal sealed class PublicSuffixList
                 text = text[2..];
             }
 
-            if (ToAsciiKey(text, idn) is { } key)
+            // A rule that is not a host name once in punycode can never match one.
+            if (Canonicalize(text.ToString()) is { } key)
             {
                 rules[key] = rules.GetValueOrDefault(key) | kind;
             }
@@ -207,29 +211,6 @@ internal sealed class PublicSuffixList
 
     private static int CountLabels(string host) => host.AsSpan().Count('.') + 1;
 
-    private static string? ToAsciiKey(ReadOnlySpan<char> rule, IdnMapping idn)
-    {
-        if (rule.IsEmpty)
-        {
-            return null;
-        }
-
-        if (System.Text.Ascii.IsValid(rule))
-        {
-            return rule.ToString().ToLowerInvariant();
-        }
-
-        try
-        {
-            return idn.GetAscii(rule.ToString()).ToLowerInvariant();
-        }
-        catch (ArgumentException)
-        {
-            // A rule this runtime cannot convert can never match a (punycode) host name either.
-            return null;
-        }
-    }
-
     private static bool IsHostName(string host)
     {
         if (host.Length is 0 or > 253)
@@ -237,27 +218,16 @@ internal sealed class PublicSuffixList
             return false;
         }
 
-        var labelLength = 0;
-        foreach (var c in host)
+        foreach (var range in host.AsSpan().Split('.'))
         {
-            if (c == '.')
-            {
-                if (labelLength == 0)
-                {
-                    return false;
-                }
-
-                labelLength = 0;
-                continue;
-            }
-
-            if (++labelLength > 63 || !(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+            var label = host.AsSpan()[range];
+            if (label.Length is 0 or > 63 || label.ContainsAnyExcept(s_labelCharacters))
             {
                 return false;
             }
         }
 
-        return labelLength > 0;
+        return true;
     }
 
     private static PublicSuffixList LoadEmbedded()

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
@@ -18,20 +19,12 @@ internal static class RawCookies
     /// <summary>The longest <c>oppref</c> stored in the cookie.</summary>
     public const int MaxOpprefLength = 2048;
 
-    /// <summary>Whether <paramref name="value"/> is made only of RFC 6265 <c>cookie-octet</c>s, so it can be stored verbatim.</summary>
-    public static bool IsCookieValue(ReadOnlySpan<char> value)
-    {
-        foreach (var c in value)
-        {
-            // cookie-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E
-            if (c < 0x21 || c > 0x7E || c is '"' or ',' or ';' or '\\')
-            {
-                return false;
-            }
-        }
+    // cookie-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E: visible ASCII but for '"', ',', ';' and '\'.
+    private static readonly SearchValues<char> s_cookieOctets =
+        SearchValues.Create([.. Enumerable.Range(0x21, 0x7E - 0x21 + 1).Select(static c => (char)c).Where(static c => c is not ('"' or ',' or ';' or '\\'))]);
 
-        return true;
-    }
+    /// <summary>Whether <paramref name="value"/> is made only of RFC 6265 <c>cookie-octet</c>s, so it can be stored verbatim.</summary>
+    public static bool IsCookieValue(ReadOnlySpan<char> value) => !value.ContainsAnyExcept(s_cookieOctets);
 
     /// <summary>Why a value cannot be the <c>__oppref</c> cookie, or <see langword="null"/> when it can.</summary>
     public static string? CheckOppref(string? value) =>
@@ -40,19 +33,8 @@ internal static class RawCookies
         : !IsCookieValue(value) ? "it has characters that cannot be stored verbatim in a cookie"
         : null;
 
-    /// <summary>A cheap test on the raw header, without parsing or allocating.</summary>
-    public static bool MayContain(StringValues cookieHeader, string name)
-    {
-        for (var i = 0; i < cookieHeader.Count; i++)
-        {
-            if (cookieHeader[i] is { } header && header.Contains(name, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>A cheap test on the raw header, without parsing (or allocating, for the usual single header).</summary>
+    public static bool MayContain(StringValues cookieHeader, string name) => cookieHeader.ToString().Contains(name, StringComparison.Ordinal);
 
     /// <summary>Finds a cookie in the raw <c>Cookie</c> header, value undecoded (surrounding quotes removed).</summary>
     public static bool TryGet(StringValues cookieHeader, string name, out string? value)
@@ -92,6 +74,8 @@ internal static class RawCookies
     public static void Append(HttpResponse response, string name, string value, long maxAgeSeconds, string? domain, bool secure, bool httpOnly) =>
         response.Headers.Append(HeaderNames.SetCookie, new SetCookieHeaderValue(name, value)
         {
+            // A deletion (max-age=0) also carries an expiry in the past, for clients that ignore max-age.
+            Expires = maxAgeSeconds == 0 ? DateTimeOffset.UnixEpoch : null,
             MaxAge = TimeSpan.FromSeconds(maxAgeSeconds),
             Domain = domain,
             Path = "/",
@@ -102,13 +86,5 @@ internal static class RawCookies
 
     /// <summary>Appends a <c>Set-Cookie</c> that deletes the cookie (expired, <c>max-age=0</c>) on the same path and domain.</summary>
     public static void Delete(HttpResponse response, string name, string? domain, bool secure) =>
-        response.Headers.Append(HeaderNames.SetCookie, new SetCookieHeaderValue(name, string.Empty)
-        {
-            Expires = DateTimeOffset.UnixEpoch,
-            MaxAge = TimeSpan.Zero,
-            Domain = domain,
-            Path = "/",
-            Secure = secure,
-            SameSite = Microsoft.Net.Http.Headers.SameSiteMode.Lax,
-        }.ToString());
+        Append(response, name, string.Empty, 0, domain, secure, httpOnly: false);
 }

@@ -97,22 +97,7 @@ internal sealed class VisitorCookies
         {
             // The older click may sit on other variants (host-only, a parent domain the SDK chose); the browser would send
             // it beside the new one, first if older. Deleting those here is what makes the new value the only one.
-            var deleted = 0;
-            if (domain is not null)
-            {
-                RawCookies.Delete(httpContext.Response, RawCookies.Oppref, null, secure);
-                deleted++;
-            }
-
-            foreach (var other in CookieDomains.ParentDomains(CookieDomains.CanonicalHost(httpContext.Request.Host), ConfiguredDomain))
-            {
-                if (!string.Equals(other, domain, StringComparison.Ordinal))
-                {
-                    RawCookies.Delete(httpContext.Response, RawCookies.Oppref, other, secure);
-                    deleted++;
-                }
-            }
-
+            var deleted = DeleteEverywhere(httpContext, RawCookies.Oppref, out _, keepOne: true, kept: domain);
             Log.OlderOpprefDeleted(_logger, "overwrote it with the newer click and deleted it on the other domains", deleted + 1);
         }
 
@@ -149,19 +134,24 @@ internal sealed class VisitorCookies
         Log.ConsentWithdrawn(_logger, count, domains);
     }
 
-    private int DeleteEverywhere(HttpContext httpContext, string name, out int domainCount)
+    /// <summary>
+    /// Deletes a cookie host-only and on each of its possible domains, except the variant about to be written when
+    /// <paramref name="keepOne"/> (<paramref name="kept"/>: its <c>Domain</c>, or <see langword="null"/> for host-only).
+    /// Returns the number of <c>Set-Cookie</c> headers written.
+    /// </summary>
+    private int DeleteEverywhere(HttpContext httpContext, string name, out int domainCount, bool keepOne = false, string? kept = null)
     {
-        var response = httpContext.Response;
-        var secure = httpContext.Request.IsHttps;
         var domains = CookieDomains.ParentDomains(CookieDomains.CanonicalHost(httpContext.Request.Host), ConfiguredDomain);
-        RawCookies.Delete(response, name, null, secure);
-        foreach (var domain in domains)
+        string?[] variants = [null, .. domains];
+        var count = 0;
+        foreach (var domain in variants.Where(domain => !keepOne || !string.Equals(domain, kept, StringComparison.Ordinal)))
         {
-            RawCookies.Delete(response, name, domain, secure);
+            RawCookies.Delete(httpContext.Response, name, domain, httpContext.Request.IsHttps);
+            count++;
         }
 
         domainCount = domains.Count;
-        return domains.Count + 1;
+        return count;
     }
 
     private void WarnOnce(string host, string domain)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using OaiqPixel.AspNetCore.ConversionsApi;
 
@@ -21,27 +20,6 @@ internal sealed class DataLayerWriter
     /// <summary>The data layer event every OpenAI event is pushed under, for a tag manager's trigger.</summary>
     public const string DataLayerEvent = "oaiq_event";
 
-    // The data layer's keys (README "Google Tag Manager"): stable, as tag managers' variables name them.
-    private static readonly JsonEncodedText s_event = JsonEncodedText.Encode("event");
-    private static readonly JsonEncodedText s_oaiq = JsonEncodedText.Encode("oaiq");
-    private static readonly JsonEncodedText s_eventId = JsonEncodedText.Encode("event_id");
-    private static readonly JsonEncodedText s_eventName = JsonEncodedText.Encode("event_name");
-    private static readonly JsonEncodedText s_customEventName = JsonEncodedText.Encode("custom_event_name");
-    private static readonly JsonEncodedText s_pixelId = JsonEncodedText.Encode("pixel_id");
-    private static readonly JsonEncodedText s_optOut = JsonEncodedText.Encode("opt_out");
-    private static readonly JsonEncodedText s_data = JsonEncodedText.Encode("data");
-
-    // GA4's e-commerce keys (Google Analytics 4, "Measure ecommerce").
-    private static readonly JsonEncodedText s_ecommerce = JsonEncodedText.Encode("ecommerce");
-    private static readonly JsonEncodedText s_transactionId = JsonEncodedText.Encode("transaction_id");
-    private static readonly JsonEncodedText s_value = JsonEncodedText.Encode("value");
-    private static readonly JsonEncodedText s_currency = JsonEncodedText.Encode("currency");
-    private static readonly JsonEncodedText s_items = JsonEncodedText.Encode("items");
-    private static readonly JsonEncodedText s_itemId = JsonEncodedText.Encode("item_id");
-    private static readonly JsonEncodedText s_itemName = JsonEncodedText.Encode("item_name");
-    private static readonly JsonEncodedText s_quantity = JsonEncodedText.Encode("quantity");
-    private static readonly JsonEncodedText s_price = JsonEncodedText.Encode("price");
-
     // The event ids whose GA4 event this page pushed; most pages push none.
     private HashSet<string>? _ga4EventIds;
 
@@ -57,8 +35,6 @@ internal sealed class DataLayerWriter
     /// the same action with <c>ecommerce.items</c> (<c>item_id</c>, <c>item_name</c>, <c>quantity</c>, <c>price</c>),
     /// <c>value</c> and <c>currency</c> in major units, and <c>transaction_id</c> (the event id) for <c>purchase</c>.
     /// </summary>
-    /// <param name="conversionEvent">A pixel event.</param>
-    /// <returns>The UTF-8 array.</returns>
     /// <exception cref="ArgumentException">The event is Conversions API only, or its id is not usable.</exception>
     public byte[] Arguments(ConversionEvent conversionEvent)
     {
@@ -71,76 +47,47 @@ internal sealed class DataLayerWriter
             ga4 = null;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer, PixelScriptWriter.JsonOptions))
+        return PixelScriptWriter.Arguments((conversionEvent, ga4), static (json, state) =>
         {
-            buffer.Write(Prefix);
-            buffer.Write("{\"ecommerce\":null,\"oaiq\":null},"u8);
+            var (conversionEvent, ga4) = state;
+            json.WriteStringValue("dataLayer"u8);
             json.WriteStartObject();
-            json.WriteString(s_event, DataLayerEvent);
+            json.WriteNull("ecommerce"u8);
+            json.WriteNull("oaiq"u8);
+            json.WriteEndObject();
+            json.WriteStartObject();
+            json.WriteString("event"u8, DataLayerEvent);
             WriteOaiq(json, conversionEvent);
             json.WriteEndObject();
-            json.Flush();
-
             if (ga4 is not null)
             {
-                buffer.Write(","u8);
-                json.Reset();
                 json.WriteStartObject();
-                json.WriteString(s_event, ga4);
+                json.WriteString("event"u8, ga4);
                 WriteOaiq(json, conversionEvent);
                 WriteEcommerce(json, conversionEvent, purchase: ga4 == "purchase");
                 json.WriteEndObject();
-                json.Flush();
             }
-
-            buffer.Write("]"u8);
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        });
     }
 
-    /// <summary>Writes an array from <see cref="Arguments"/> as <c>(window.dataLayer=window.dataLayer||[]).push(…);</c>.</summary>
-    /// <param name="output">Where the script goes.</param>
-    /// <param name="arguments">The array, starting with <see cref="Prefix"/>.</param>
-    public static void WriteCall(IBufferWriter<byte> output, ReadOnlySpan<byte> arguments)
-    {
-        output.Write("(window.dataLayer=window.dataLayer||[]).push("u8);
-        output.Write(arguments[Prefix.Length..^1]);
-        output.Write(");\n"u8);
-    }
-
+    // The data layer's keys (README "Google Tag Manager"): stable, as tag managers' variables name them.
     private static void WriteOaiq(Utf8JsonWriter json, ConversionEvent conversionEvent)
     {
         var @event = conversionEvent.Event;
-        json.WriteStartObject(s_oaiq);
-        json.WriteString(s_eventId, conversionEvent.Id);
-        json.WriteString(s_eventName, @event.Name);
-        if (@event.CustomEventName is { } customName)
-        {
-            json.WriteString(s_customEventName, customName);
-        }
-        else
-        {
-            json.WriteNull(s_customEventName);
-        }
+        json.WriteStartObject("oaiq"u8);
+        json.WriteString("event_id"u8, conversionEvent.Id);
+        json.WriteString("event_name"u8, @event.Name);
 
-        if (conversionEvent.PixelId is { } pixelId)
-        {
-            json.WriteString(s_pixelId, pixelId);
-        }
-        else
-        {
-            json.WriteNull(s_pixelId);
-        }
-
-        json.WriteBoolean(s_optOut, conversionEvent.OptOut);
-        json.WritePropertyName(s_data);
+        // A null value is written as null: the key is always there for a tag manager's variable.
+        json.WriteString("custom_event_name"u8, @event.CustomEventName);
+        json.WriteString("pixel_id"u8, conversionEvent.PixelId);
+        json.WriteBoolean("opt_out"u8, conversionEvent.OptOut);
+        json.WritePropertyName("data"u8);
         ConversionsApiJson.WriteData(json, @event.Data, includeConversionsApiOnlyFields: false);
         json.WriteEndObject();
     }
 
-    /// <summary>GA4's <c>ecommerce</c> object: amounts in major units (GA4 takes <c>value</c> and <c>price</c> as decimals).</summary>
+    /// <summary>GA4's <c>ecommerce</c> object (Google Analytics 4, "Measure ecommerce"): amounts in major units (GA4 takes <c>value</c> and <c>price</c> as decimals).</summary>
     private static void WriteEcommerce(Utf8JsonWriter json, ConversionEvent conversionEvent, bool purchase)
     {
         var data = conversionEvent.Event.Data;
@@ -152,48 +99,48 @@ internal sealed class DataLayerWriter
             _ => [],
         };
 
-        json.WriteStartObject(s_ecommerce);
+        json.WriteStartObject("ecommerce"u8);
         if (purchase)
         {
-            json.WriteString(s_transactionId, conversionEvent.Id);
+            json.WriteString("transaction_id"u8, conversionEvent.Id);
         }
 
         // GA4 needs a currency with any value or price: the event's, or else its items'.
         var currency = data.Amount?.Currency ?? contents.Select(static c => c.Amount?.Currency).FirstOrDefault(static c => c is not null);
         if (data.Amount is { } amount)
         {
-            json.WriteNumber(s_value, amount.MajorUnits);
+            json.WriteNumber("value"u8, amount.MajorUnits);
         }
 
         if (currency is not null)
         {
-            json.WriteString(s_currency, currency);
+            json.WriteString("currency"u8, currency);
         }
 
         if (contents.Count > 0)
         {
-            json.WriteStartArray(s_items);
+            json.WriteStartArray("items"u8);
             foreach (var content in contents)
             {
                 json.WriteStartObject();
                 if (content.Id is { } id)
                 {
-                    json.WriteString(s_itemId, id);
+                    json.WriteString("item_id"u8, id);
                 }
 
                 if (content.Name is { } name)
                 {
-                    json.WriteString(s_itemName, name);
+                    json.WriteString("item_name"u8, name);
                 }
 
                 if (content.Quantity is { } quantity)
                 {
-                    json.WriteNumber(s_quantity, quantity);
+                    json.WriteNumber("quantity"u8, quantity);
                 }
 
                 if (content.Amount is { } price)
                 {
-                    json.WriteNumber(s_price, price.MajorUnits);
+                    json.WriteNumber("price"u8, price.MajorUnits);
                 }
 
                 json.WriteEndObject();

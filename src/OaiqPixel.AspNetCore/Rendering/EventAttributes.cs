@@ -6,7 +6,7 @@ namespace OaiqPixel.AspNetCore.Rendering;
 /// (<see cref="MajorAmount"/>), the single <c>content-*</c> item joins the contents list, and a field the shape does not
 /// carry is refused with the attribute's name.
 /// </summary>
-internal sealed class EventAttributes
+internal static class EventAttributes
 {
     public const string Name = "name";
     public const string CustomName = "custom-name";
@@ -24,76 +24,68 @@ internal sealed class EventAttributes
     public const string User = "user";
     public const string Pixel = "pixel";
 
-    public string? EventName { get; init; }
-
-    public string? CustomEventName { get; init; }
-
-    public object? AmountValue { get; init; }
-
-    public long? AmountMinorUnits { get; init; }
-
-    public string? CurrencyCode { get; init; }
-
-    public string? ContentIdValue { get; init; }
-
-    public string? ContentNameValue { get; init; }
-
-    public string? ContentTypeValue { get; init; }
-
-    public int? QuantityValue { get; init; }
-
-    public IEnumerable<Content>? ContentsValue { get; init; }
-
-    public string? PlanIdValue { get; init; }
-
-    /// <summary>How the element is written in error messages (<c>&lt;oaiq-event&gt;</c>, <c>&lt;OaiqEvent&gt;</c>).</summary>
-    public string Tag { get; init; } = "<oaiq-event>";
-
     /// <summary>Builds the event the attributes describe.</summary>
+    /// <param name="attributes">The element's attributes or parameters.</param>
+    /// <param name="tag">How the element is written in error messages (<c>&lt;oaiq-event&gt;</c>, <c>&lt;OaiqEvent&gt;</c>).</param>
     /// <returns>The event.</returns>
     /// <exception cref="ArgumentException">The attributes do not describe a valid event (the message names the attribute).</exception>
-    public OaiqEvent Build()
+    public static OaiqEvent Build(IEventAttributes attributes, string tag)
     {
-        var tag = Tag;
-        if (string.IsNullOrEmpty(EventName) || !OaiqEventNames.TryGetDataType(EventName, out var shape))
+        if (string.IsNullOrEmpty(attributes.Name) || !OaiqEventNames.TryGetDataType(attributes.Name, out var shape))
         {
-            throw new ArgumentException($"{tag} name=\"…\" must be one of {string.Join(", ", OaiqEventNames.All)}.", Name);
+            throw Invalid($"{tag} name=\"…\" must be one of {string.Join(", ", OaiqEventNames.All)}.", Name);
         }
 
         Money? amount = null;
-        if (AmountMinorUnits is not null || AmountValue is not null)
+        if (attributes.AmountMinor is not null || attributes.Amount is not null)
         {
-            if (string.IsNullOrWhiteSpace(CurrencyCode))
+            if (string.IsNullOrWhiteSpace(attributes.Currency))
             {
-                throw new ArgumentException($"{tag} needs currency=\"…\" (ISO 4217, e.g. USD) with amount or amount-minor.", Currency);
+                throw Invalid($"{tag} needs currency=\"…\" (ISO 4217, e.g. USD) with amount or amount-minor.", Currency);
             }
 
-            amount = AmountMinorUnits is { } minor
-                ? Money.FromMinorUnits(minor, CurrencyCode)
-                : Money.FromMajor(MajorAmount.Parse(AmountValue!, Amount), CurrencyCode);
+            amount = attributes.AmountMinor is { } minor
+                ? Money.FromMinorUnits(minor, attributes.Currency)
+                : Money.FromMajor(MajorAmount.Parse(attributes.Amount!, Amount), attributes.Currency);
         }
 
-        var contents = ContentsValue?.ToList() ?? [];
-        if (ContentIdValue is not null || ContentNameValue is not null || ContentTypeValue is not null || QuantityValue is not null)
+        var contents = attributes.Contents?.ToList() ?? [];
+        if (attributes.ContentId is not null || attributes.ContentName is not null || attributes.ContentType is not null || attributes.Quantity is not null)
         {
-            contents.Add(new Content { Id = ContentIdValue, Name = ContentNameValue, ContentType = ContentTypeValue, Quantity = QuantityValue });
+            contents.Add(new Content { Id = attributes.ContentId, Name = attributes.ContentName, ContentType = attributes.ContentType, Quantity = attributes.Quantity });
         }
 
-        if (PlanIdValue is not null && shape is EventDataType.Contents or EventDataType.CustomerAction)
+        if (attributes.PlanId is not null && shape is EventDataType.Contents or EventDataType.CustomerAction)
         {
-            throw new ArgumentException($"plan-id is not allowed on '{EventName}' events.", PlanId);
+            throw Invalid($"plan-id is not allowed on '{attributes.Name}' events.", PlanId);
         }
 
         EventData data = shape switch
         {
             EventDataType.Contents => new ContentsData { Amount = amount, Contents = contents },
             EventDataType.CustomerAction when contents.Count > 0 =>
-                throw new ArgumentException($"'{EventName}' events carry customer_action data, which has no contents.", Contents),
+                throw Invalid($"'{attributes.Name}' events carry customer_action data, which has no contents.", Contents),
             EventDataType.CustomerAction => new CustomerActionData { Amount = amount },
-            EventDataType.PlanEnrollment => new PlanEnrollmentData { Amount = amount, PlanId = PlanIdValue, Contents = contents },
-            _ => new CustomData { Amount = amount, PlanId = PlanIdValue, Contents = contents },
+            EventDataType.PlanEnrollment => new PlanEnrollmentData { Amount = amount, PlanId = attributes.PlanId, Contents = contents },
+            _ => new CustomData { Amount = amount, PlanId = attributes.PlanId, Contents = contents },
         };
 
-        return OaiqEvent.Create(EventName, data, CustomEventName);
+        return OaiqEvent.Create(attributes.Name, data, attributes.CustomName);
     }
+
+    /// <summary>Records the event for every pixel of the page, or for the one <c>pixel</c> names (empty or white space: none).</summary>
+    public static void Track(IConversionTracker tracker, IEventAttributes attributes, OaiqEvent oaiqEvent)
+    {
+        if (string.IsNullOrWhiteSpace(attributes.Pixel))
+        {
+            tracker.Track(oaiqEvent, attributes.EventId, attributes.User, attributes.OptOut);
+        }
+        else
+        {
+            tracker.TrackSingle(attributes.Pixel, oaiqEvent, attributes.EventId, attributes.User, attributes.OptOut);
+        }
+    }
+
+    // The attribute's name as ParamName, so a test or a log names what to fix.
+    private static ArgumentException Invalid(string message, string attribute) => new(message, attribute);
 }

@@ -13,10 +13,7 @@ internal static class MajorAmount
     // A decimal point only: no thousands separators (so "89,99" is refused rather than read as 8999), no exponent.
     private const NumberStyles Style = NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite | NumberStyles.AllowLeadingSign;
 
-    /// <summary>Converts an attribute value to a decimal amount in major units.</summary>
-    /// <param name="value">The value as written.</param>
-    /// <param name="attribute">The attribute's name, for the error.</param>
-    /// <returns>The amount.</returns>
+    /// <summary>Converts an attribute value to a decimal amount in major units; the error names <paramref name="attribute"/>.</summary>
     /// <exception cref="ArgumentException">The value is not a number, or not a finite one.</exception>
     public static decimal Parse(object value, string attribute) => value switch
     {
@@ -31,18 +28,9 @@ internal static class MajorAmount
 
     private static decimal FromText(string text, string attribute)
     {
-        if (text.Contains('E', StringComparison.OrdinalIgnoreCase))
-        {
-            // A double printed in exponent form ("1E-05", "1E+20"): read it exactly, still without rounding.
-            if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var scientific))
-            {
-                return scientific;
-            }
-
-            throw Invalid(text, attribute);
-        }
-
-        return decimal.TryParse(text, Style, CultureInfo.InvariantCulture, out var amount) ? amount : throw Invalid(text, attribute);
+        // A double printed in exponent form ("1E-05", "1E+20") is read exactly too, still without rounding.
+        var style = text.Contains('E', StringComparison.OrdinalIgnoreCase) ? NumberStyles.Float : Style;
+        return decimal.TryParse(text, style, CultureInfo.InvariantCulture, out var amount) ? amount : throw Invalid(text, attribute);
     }
 
     private static ArgumentException Invalid(string? text, string attribute) =>

@@ -6,13 +6,11 @@ namespace OaiqPixel.AspNetCore.Rendering;
 /// <summary>
 /// The pixel as HTML: <c>&lt;script nonce="…"&gt;</c>, the shared loader, this page's calls, <c>&lt;/script&gt;</c>, and
 /// the optional <c>&lt;noscript&gt;</c> images (one per pixel). The nonce and the image URLs are HTML-encoded with the encoder the page
-/// writes with; the script body is already encoded for its context (<see cref="PixelScriptWriter"/>).
+/// writes with; the calls are already encoded for a script context (<see cref="PixelScriptWriter"/>) and are decoded
+/// straight into the view's writer.
 /// </summary>
-internal sealed class PixelMarkup(string? nonce, string loader, Utf8HtmlContent calls, IReadOnlyList<string>? noScriptImageUrls) : IHtmlContent
+internal sealed class PixelMarkup(string? nonce, string loader, IReadOnlyList<ReadOnlyMemory<byte>> calls, IReadOnlyList<string>? noScriptImageUrls) : IHtmlContent
 {
-    /// <summary>The script's text: loader and calls, inside the prerender guard.</summary>
-    public string Script => loader + calls.ToString();
-
     public void WriteTo(TextWriter writer, HtmlEncoder encoder)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -27,7 +25,12 @@ internal sealed class PixelMarkup(string? nonce, string loader, Utf8HtmlContent 
 
         writer.Write('>');
         writer.Write(loader);
-        calls.WriteTo(writer, encoder);
+        foreach (var call in calls)
+        {
+            PixelScriptWriter.WriteCall(writer, call.Span);
+        }
+
+        writer.Write(PrerenderGuard.End);
         writer.Write("</script>");
         if (noScriptImageUrls is { Count: > 0 })
         {

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 
 namespace OaiqPixel.AspNetCore.Rendering;
 
@@ -17,14 +16,6 @@ namespace OaiqPixel.AspNetCore.Rendering;
 /// </remarks>
 internal sealed class PixelPageData
 {
-    private static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.Default, SkipValidation = true };
-    private static readonly byte[] s_consentGranted = "[\"consent\",true]"u8.ToArray();
-    private static readonly byte[] s_consentDenied = "[\"consent\",false]"u8.ToArray();
-
-    // One writer per thread, pointed at the thread's buffer for each element (rendering is synchronous on its thread).
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_json;
-
     private readonly List<ReadOnlyMemory<byte>> _calls = [];
 
     public PixelPageData(string? sdkUrl) => SdkUrl = sdkUrl;
@@ -32,7 +23,7 @@ internal sealed class PixelPageData
     /// <summary>The SDK the module loads, or <see langword="null"/> when the page only pushes to the data layer.</summary>
     public string? SdkUrl { get; }
 
-    /// <summary>The CSP nonce for the module's <c>&lt;script&gt;</c>, or <see langword="null"/>.</summary>
+    /// <summary>The CSP nonce for the pixel's or the module's <c>&lt;script&gt;</c>, or <see langword="null"/>.</summary>
     public string? Nonce { get; set; }
 
     /// <summary>The protected visitor context for an interactive circuit, or <see langword="null"/>.</summary>
@@ -41,10 +32,11 @@ internal sealed class PixelPageData
     /// <summary>The calls, in order.</summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> Calls => _calls;
 
-    public void AddConsent(bool granted) => _calls.Add(granted ? s_consentGranted : s_consentDenied);
-
     /// <summary>Adds a call's arguments (a JSON array written by <see cref="PixelScriptWriter"/>).</summary>
     public void Add(ReadOnlyMemory<byte> call) => _calls.Add(call);
+
+    /// <summary>Adds calls' arguments, in order.</summary>
+    public void AddRange(IEnumerable<ReadOnlyMemory<byte>> calls) => _calls.AddRange(calls);
 
     /// <summary>
     /// The whole data element, <c>&lt;script …&gt;{"sdk":…,"calls":[…],"visitor":…}&lt;/script&gt;</c>: written into the
@@ -57,8 +49,7 @@ internal sealed class PixelPageData
         {
             var buffer = rented.Buffer;
             buffer.Write("<script type=\"application/json\" data-oaiq-page>"u8);
-            var json = t_json ??= new Utf8JsonWriter(buffer, s_options);
-            json.Reset(buffer);
+            var json = rented.Json;
             json.WriteStartObject();
             if (SdkUrl is not null)
             {
@@ -79,7 +70,6 @@ internal sealed class PixelPageData
 
             json.WriteEndObject();
             json.Flush();
-            json.Reset();
             buffer.Write("</script>"u8);
             return Encoding.UTF8.GetString(buffer.WrittenSpan);
         }

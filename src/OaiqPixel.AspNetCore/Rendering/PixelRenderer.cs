@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -45,7 +44,7 @@ internal sealed class PixelRenderer
 
         // The same on every page: written once, shared by every rendering. A data-layer-only page loads no SDK.
         _usesPixel = _options.BrowserLeg != OaiqBrowserLeg.DataLayer;
-        _loader = !contexts.IsActive ? string.Empty : _usesPixel ? PrerenderGuard.Start + BuildLoader(_options.SdkUrl) : PrerenderGuard.Start;
+        _loader = !contexts.IsActive ? string.Empty : _usesPixel ? PrerenderGuard.Start + PixelScriptWriter.Loader(_options.SdkUrl) : PrerenderGuard.Start;
     }
 
     /// <summary>The pixel for this request, or <see langword="null"/> when nothing renders.</summary>
@@ -53,7 +52,15 @@ internal sealed class PixelRenderer
     {
         try
         {
-            return RenderCore(httpContext, request, data: null);
+            if (RenderCore(httpContext, request, out var tracking, out var pageView) is not { } data)
+            {
+                return null;
+            }
+
+            var noScript = pageView is not null && _options.NoScriptFallback && _usesPixel
+                ? tracking.PixelIds.Select(pixelId => NoScriptImageUrl(pixelId, pageView)).ToArray()
+                : null;
+            return new PixelMarkup(data.Nonce, _loader, data.Calls, noScript);
         }
         catch (Exception ex)
         {
@@ -65,24 +72,18 @@ internal sealed class PixelRenderer
 
     /// <summary>
     /// The pixel for this request as data for the Blazor module (<c>&lt;OaiqPixel /&gt;</c>), by the same rules as
-    /// <see cref="Render"/>; <see langword="null"/> when nothing renders.
+    /// <see cref="Render"/>, with the protected visitor context an interactive circuit reads back when
+    /// <paramref name="visitor"/> makes one; <see langword="null"/> when nothing renders.
     /// </summary>
-    /// <param name="httpContext">The request.</param>
-    /// <param name="request">The component's parameters.</param>
-    /// <param name="visitor">Makes the protected visitor context an interactive circuit reads back, or <see langword="null"/> for none.</param>
     public PixelPageData? RenderData(HttpContext httpContext, in PixelRenderRequest request, Func<OaiqTrackingContext, string?>? visitor)
     {
         try
         {
-            var data = new PixelPageData(_usesPixel ? _options.SdkUrl : null);
-            RenderCore(httpContext, request, data);
-            if (data.Calls.Count == 0 || _contexts.GetOrCreate(httpContext) is not { } tracking)
+            if (RenderCore(httpContext, request, out var tracking, out _) is not { Calls.Count: > 0 } data)
             {
                 return null;
             }
 
-            var nonce = string.IsNullOrWhiteSpace(request.Nonce) ? tracking.Nonce : request.Nonce;
-            data.Nonce = string.IsNullOrWhiteSpace(nonce) ? null : nonce;
             data.Visitor = visitor?.Invoke(tracking);
             return data;
         }
@@ -97,9 +98,9 @@ internal sealed class PixelRenderer
     /// Takes the events recorded for this page since the pixel rendered (a Blazor form handler, a component rendered after
     /// the <c>&lt;head&gt;</c>) that may render now (<see cref="PageEvents.Take"/>), as pixel calls.
     /// </summary>
-    public List<byte[]> TakeRecordedSinceRender(OaiqTrackingContext tracking)
+    public List<ReadOnlyMemory<byte>> TakeRecordedSinceRender(OaiqTrackingContext tracking)
     {
-        var calls = new List<byte[]>();
+        var calls = new List<ReadOnlyMemory<byte>>();
         if (tracking.Consent != OaiqConsent.Denied)
         {
             var dataLayer = new DataLayerWriter();
@@ -109,19 +110,22 @@ internal sealed class PixelRenderer
         return calls;
     }
 
-    /// <summary>The one set of rules; writes the calls as a script (<paramref name="data"/> null) or into <paramref name="data"/>.</summary>
-    private PixelMarkup? RenderCore(HttpContext httpContext, in PixelRenderRequest request, PixelPageData? data)
+    /// <summary>The one set of rules: the page's calls, or <see langword="null"/> when nothing renders.</summary>
+    private PixelPageData? RenderCore(HttpContext httpContext, in PixelRenderRequest request, out OaiqTrackingContext tracking, out ConversionEvent? pageView)
     {
+        tracking = null!;
+        pageView = null;
         if (!_contexts.IsActive)
         {
             return Suppressed("tracking is disabled or has no PixelId");
         }
 
-        if (_contexts.GetOrCreate(httpContext) is not { } tracking)
+        if (_contexts.GetOrCreate(httpContext) is not { } context)
         {
             return Suppressed("the endpoint opted out of tracking");
         }
 
+        tracking = context;
         if (tracking.IsPixelRendered)
         {
             Log.PixelAlreadyRendered(_logger);
@@ -142,80 +146,34 @@ internal sealed class PixelRenderer
             return Suppressed("consent is not given");
         }
 
-        ConversionEvent? pageView = null;
-        Utf8HtmlContent? calls = null;
-        var dataLayer = new DataLayerWriter();
-        var rented = PixelScriptBuffer.Rent();
-        try
+        var data = new PixelPageData(_usesPixel ? _options.SdkUrl : null);
+        if (_usesPixel && tracking.Consent != OaiqConsent.NotRequired)
         {
-            var script = rented.Writer;
-            if (_usesPixel && tracking.Consent != OaiqConsent.NotRequired)
-            {
-                if (data is null)
-                {
-                    script.WriteConsent(!denied);
-                }
-                else
-                {
-                    data.AddConsent(!denied);
-                }
-            }
-
-            // Every pixel is initialized before the first measure, so each receives every event of the page (spec §1.7).
-            var initUser = denied ? null : request.User;
-            foreach (var pixelId in _usesPixel ? tracking.PixelIds : [])
-            {
-                if (data is null)
-                {
-                    script.WriteInit(pixelId, _options.Debug, initUser);
-                }
-                else
-                {
-                    data.Add(PixelScriptWriter.InitArguments(pixelId, _options.Debug, initUser));
-                }
-            }
-
-            if (!denied)
-            {
-                if (request.PageView ?? _options.AutoPageView)
-                {
-                    pageView = _events.Create(tracking, OaiqEvent.PageViewed(request.PageData), tracking.PageViewEventId, request.User, optOut: false);
-                    WriteEvent(script, data, dataLayer, pageView);
-                }
-
-                if (_carrier.Claim(tracking))
-                {
-                    foreach (var carried in tracking.Events.Carried)
-                    {
-                        // A call carried before a switch to the data layer only: no oaiq function to take it.
-                        if (!_usesPixel && !carried.Span.StartsWith(DataLayerWriter.Prefix))
-                        {
-                            continue;
-                        }
-
-                        if (data is null)
-                        {
-                            script.WriteCall(carried.Span);
-                        }
-                        else
-                        {
-                            data.Add(carried);
-                        }
-                    }
-                }
-
-                tracking.Events.Take(carrying: false, recorded => WriteEvent(script, data, dataLayer, recorded));
-            }
-
-            if (data is null)
-            {
-                rented.Buffer.Write(PrerenderGuard.End);
-                calls = new Utf8HtmlContent(rented.Buffer.WrittenSpan);
-            }
+            data.Add(PixelScriptWriter.ConsentArguments(!denied));
         }
-        finally
+
+        // Every pixel is initialized before the first measure, so each receives every event of the page (spec §1.7).
+        foreach (var pixelId in _usesPixel ? tracking.PixelIds : [])
         {
-            PixelScriptBuffer.Return(rented);
+            data.Add(PixelScriptWriter.InitArguments(pixelId, _options.Debug, denied ? null : request.User));
+        }
+
+        if (!denied)
+        {
+            var dataLayer = new DataLayerWriter();
+            if (request.PageView ?? _options.AutoPageView)
+            {
+                pageView = _events.Create(tracking, OaiqEvent.PageViewed(request.PageData), tracking.PageViewEventId, request.User, optOut: false);
+                data.AddRange(PixelScriptWriter.EventCalls(pageView, _options.BrowserLeg, dataLayer));
+            }
+
+            if (_carrier.Claim(tracking))
+            {
+                // A call carried before a switch to the data layer only has no oaiq function to take it.
+                data.AddRange(tracking.Events.Carried.Where(carried => _usesPixel || carried.Span.StartsWith(DataLayerWriter.Prefix)));
+            }
+
+            tracking.Events.Take(carrying: false, recorded => data.AddRange(PixelScriptWriter.EventCalls(recorded, _options.BrowserLeg, dataLayer)));
         }
 
         tracking.Events.MarkPixelRendered();
@@ -224,51 +182,17 @@ internal sealed class PixelRenderer
             _recorder.SendToServer(tracking, pageView);
         }
 
-        if (calls is null)
-        {
-            return null;
-        }
-
         // nonce="" (nonce="@ViewData["nonce"]" with nothing set) gives no nonce: the provider's applies, as when the
         // attribute is left out. A white-space nonce matches no CSP source, so it is not written either.
         var nonce = string.IsNullOrWhiteSpace(request.Nonce) ? tracking.Nonce : request.Nonce;
-        return new PixelMarkup(
-            string.IsNullOrWhiteSpace(nonce) ? null : nonce,
-            _loader,
-            calls,
-            pageView is not null && _options.NoScriptFallback && _usesPixel ? tracking.PixelIds.Select(pixelId => NoScriptImageUrl(pixelId, pageView)).ToArray() : null);
+        data.Nonce = string.IsNullOrWhiteSpace(nonce) ? null : nonce;
+        return data;
     }
 
-    /// <summary>Writes an event's calls for the browser-leg mode, as script or as data: one path for every renderer.</summary>
-    private void WriteEvent(PixelScriptWriter script, PixelPageData? data, DataLayerWriter dataLayer, ConversionEvent conversionEvent)
-    {
-        if (data is null)
-        {
-            script.WriteEvent(conversionEvent, _options.BrowserLeg, dataLayer);
-            return;
-        }
-
-        foreach (var call in PixelScriptWriter.EventCalls(conversionEvent, _options.BrowserLeg, dataLayer))
-        {
-            data.Add(call);
-        }
-    }
-
-    private PixelMarkup? Suppressed(string reason)
+    private PixelPageData? Suppressed(string reason)
     {
         Log.PixelSuppressed(_logger, reason);
         return null;
-    }
-
-    private static string BuildLoader(string sdkUrl)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var script = new PixelScriptWriter(buffer))
-        {
-            script.WriteLoader(sdkUrl);
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static string NoScriptImageUrl(string pixelId, ConversionEvent pageView)

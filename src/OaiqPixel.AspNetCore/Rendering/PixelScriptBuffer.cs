@@ -1,11 +1,12 @@
 using System.Buffers;
+using System.Text.Json;
 
 namespace OaiqPixel.AspNetCore.Rendering;
 
 /// <summary>
-/// A per-thread <see cref="PixelScriptWriter"/> and the buffer it writes to, reused by every rendering on the thread
-/// (rendering is synchronous, so one thread never renders two pixels at once). An unusually large script's buffer is
-/// not kept.
+/// A per-thread buffer and the JSON writer (<see cref="PixelScriptWriter.JsonOptions"/>) that writes to it, reused by
+/// every rendering on the thread (rendering is synchronous, so one thread never renders two pixels at once). An
+/// unusually large buffer is not kept.
 /// </summary>
 internal sealed class PixelScriptBuffer
 {
@@ -18,22 +19,17 @@ internal sealed class PixelScriptBuffer
     private PixelScriptBuffer()
     {
         Buffer = new ArrayBufferWriter<byte>(InitialCapacity);
-        Writer = new PixelScriptWriter(Buffer);
+        Json = new Utf8JsonWriter(Buffer, PixelScriptWriter.JsonOptions);
     }
 
     public ArrayBufferWriter<byte> Buffer { get; }
 
-    public PixelScriptWriter Writer { get; }
+    public Utf8JsonWriter Json { get; }
 
     /// <summary>Takes the thread's instance (empty), or a new one; hand it back with <see cref="Return"/>.</summary>
     public static PixelScriptBuffer Rent()
     {
-        var cached = t_cached;
-        if (cached is null)
-        {
-            return new PixelScriptBuffer();
-        }
-
+        var cached = t_cached ?? new PixelScriptBuffer();
         t_cached = null;
         return cached;
     }
@@ -41,9 +37,10 @@ internal sealed class PixelScriptBuffer
     /// <summary>Empties the buffer and keeps it for the thread's next rendering (unless it grew too large).</summary>
     public static void Return(PixelScriptBuffer buffer)
     {
+        buffer.Json.Reset();
         if (buffer.Buffer.Capacity > MaxRetainedCapacity)
         {
-            buffer.Writer.Dispose();
+            buffer.Json.Dispose();
             return;
         }
 

@@ -15,5 +15,5 @@ internal static class PrerenderGuard
     public const string Start = "(function(r){var d=document;if(d.prerendering){d.addEventListener(\"prerenderingchange\",r,{once:true});}else{r();}})(function(){\n";
 
     /// <summary>Closes the wrapper after the last call.</summary>
-    public static ReadOnlySpan<byte> End => "});\n"u8;
+    public const string End = "});\n";
 }

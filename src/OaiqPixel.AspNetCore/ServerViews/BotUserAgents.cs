@@ -26,15 +26,12 @@ internal static partial class BotUserAgents
 
     private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
 
-    private static readonly SearchValues<string> s_substrings =
-        SearchValues.Create([.. BotUserAgentPatterns.Substrings.Where(static s => s.Length > 1)], StringComparison.OrdinalIgnoreCase);
-
-    private static readonly SearchValues<char> s_characters =
-        SearchValues.Create([.. BotUserAgentPatterns.Substrings.Where(static s => s.Length == 1).SelectMany(static s => new[] { char.ToLowerInvariant(s[0]), char.ToUpperInvariant(s[0]) })]);
+    private static readonly SearchValues<string> s_substrings = SearchValues.Create(BotUserAgentPatterns.Substrings, StringComparison.OrdinalIgnoreCase);
 
     private static readonly SearchValues<string> s_gateLiterals = SearchValues.Create(BotUserAgentPatterns.GateLiterals, StringComparison.OrdinalIgnoreCase);
 
-    private static readonly string[]?[] s_prefixesByFirstCharacter = GroupPrefixes();
+    // IndexOfAny gives the first position where any prefix occurs: 0 exactly when the user agent starts with one.
+    private static readonly SearchValues<string> s_prefixes = SearchValues.Create(BotUserAgentPatterns.Prefixes, StringComparison.OrdinalIgnoreCase);
 
     private static readonly ConcurrentDictionary<string, bool> s_verdicts = new(StringComparer.Ordinal);
     private static int s_cached;
@@ -69,47 +66,10 @@ internal static partial class BotUserAgents
     {
         var span = userAgent.AsSpan();
         return span.IndexOfAny(s_substrings) >= 0
-            || span.IndexOfAny(s_characters) >= 0
-            || StartsWithPrefix(span)
+            || span.IndexOfAny(s_prefixes) == 0
             || AnchoredRegex().IsMatch(span)
             || UngatedRegex().IsMatch(span)
             || (span.IndexOfAny(s_gateLiterals) >= 0 && GatedRegex().IsMatch(span));
-    }
-
-    private static bool StartsWithPrefix(ReadOnlySpan<char> userAgent)
-    {
-        var first = char.ToLowerInvariant(userAgent[0]);
-        if (first >= s_prefixesByFirstCharacter.Length || s_prefixesByFirstCharacter[first] is not { } prefixes)
-        {
-            return false;
-        }
-
-        foreach (var prefix in prefixes)
-        {
-            if (userAgent.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static string[]?[] GroupPrefixes()
-    {
-        // Indexed by the prefix's lowercased first character, so a user agent is compared with a handful of prefixes.
-        var groups = new string[]?[128];
-        foreach (var group in BotUserAgentPatterns.Prefixes.GroupBy(static p => char.ToLowerInvariant(p[0])))
-        {
-            if (group.Key >= groups.Length)
-            {
-                throw new InvalidOperationException($"{BotUserAgentPatterns.Source}: a prefix starts with a non-ASCII character; extend BotUserAgents.GroupPrefixes.");
-            }
-
-            groups[group.Key] = [.. group];
-        }
-
-        return groups;
     }
 
     [GeneratedRegex(BotUserAgentPatterns.Anchored, Options)]

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Primitives;
 using OaiqPixel.AspNetCore.ConversionsApi;
 
 namespace OaiqPixel.AspNetCore.ServerViews;
@@ -39,7 +38,7 @@ internal static class ServerViewFilter
             return DropReason.NotNavigation;
         }
 
-        if (options.ExcludeBots && BotUserAgents.IsBot(UserAgent(headers)))
+        if (options.ExcludeBots && BotUserAgents.IsBot(headers.UserAgent.ToString()))
         {
             return DropReason.Bot;
         }
@@ -67,27 +66,7 @@ internal static class ServerViewFilter
         headers.TryGetValue("Accept", out var accept) && accept.Count == 1 && accept[0] is { } value
         && value.Contains("blazor-enhanced-nav=on", StringComparison.OrdinalIgnoreCase);
 
-    private static string? UserAgent(IHeaderDictionary headers)
-    {
-        var values = headers.UserAgent;
-        return values.Count == 1 ? values[0] : values.Count == 0 ? null : values.ToString();
-    }
-
-    private static bool Contains(IHeaderDictionary headers, string name, string token)
-    {
-        if (!headers.TryGetValue(name, out StringValues values))
-        {
-            return false;
-        }
-
-        foreach (var value in values)
-        {
-            if (value is not null && value.Contains(token, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    // Several values are joined with commas, which no token spans.
+    private static bool Contains(IHeaderDictionary headers, string name, string token) =>
+        headers[name].ToString().Contains(token, StringComparison.OrdinalIgnoreCase);
 }

@@ -17,7 +17,7 @@ namespace OaiqPixel.AspNetCore.TagHelpers;
 /// attributes are logged as errors and record nothing; the view still renders.
 /// </remarks>
 [HtmlTargetElement(TagName, TagStructure = TagStructure.WithoutEndTag)]
-public sealed class OaiqEventTagHelper : TagHelper
+public sealed class OaiqEventTagHelper : TagHelper, IEventAttributes
 {
     private const string TagName = "oaiq-event";
 
@@ -122,14 +122,7 @@ public sealed class OaiqEventTagHelper : TagHelper
                 return;
             }
 
-            if (string.IsNullOrWhiteSpace(Pixel))
-            {
-                tracker.Track(BuildEvent(), EventId, User, OptOut);
-            }
-            else
-            {
-                tracker.TrackSingle(Pixel, BuildEvent(), EventId, User, OptOut);
-            }
+            EventAttributes.Track(tracker, this, BuildEvent());
         }
         catch (Exception ex)
         {
@@ -140,19 +133,5 @@ public sealed class OaiqEventTagHelper : TagHelper
     /// <summary>Builds the event the attributes describe.</summary>
     /// <returns>The event.</returns>
     /// <exception cref="ArgumentException">The attributes do not describe a valid event.</exception>
-    internal OaiqEvent BuildEvent() => new EventAttributes
-    {
-        EventName = Name,
-        CustomEventName = CustomName,
-        AmountValue = Amount,
-        AmountMinorUnits = AmountMinor,
-        CurrencyCode = Currency,
-        ContentIdValue = ContentId,
-        ContentNameValue = ContentName,
-        ContentTypeValue = ContentType,
-        QuantityValue = Quantity,
-        ContentsValue = Contents,
-        PlanIdValue = PlanId,
-        Tag = "<oaiq-event>",
-    }.Build();
+    internal OaiqEvent BuildEvent() => EventAttributes.Build(this, "<oaiq-event>");
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
 using OaiqPixel.AspNetCore.Rendering;
+using OaiqPixel.AspNetCore.TagHelpers;
 
 namespace OaiqPixel.AspNetCore.Tests.Components;
 
@@ -62,10 +64,10 @@ public sealed class MajorAmountTests
     [Fact]
     public void EventAttributes_DoubleAmount_BecomesExactMinorUnits_AndTooManyDecimalsAreRefused()
     {
-        var exact = new EventAttributes { EventName = "contents_viewed", AmountValue = 89.99, CurrencyCode = "USD" }.Build();
+        var exact = new OaiqEventTagHelper(NullLogger<OaiqEventTagHelper>.Instance) { Name = "contents_viewed", Amount = 89.99, Currency = "USD" }.BuildEvent();
         Assert.Equal(8999, ((ContentsData)exact.Data).Amount!.Value.MinorUnits);
 
-        var tooPrecise = new EventAttributes { EventName = "contents_viewed", AmountValue = 0.1 + 0.2, CurrencyCode = "USD" };
-        Assert.Contains("never rounds", Assert.Throws<ArgumentException>(() => tooPrecise.Build()).Message, StringComparison.Ordinal);
+        var tooPrecise = new OaiqEventTagHelper(NullLogger<OaiqEventTagHelper>.Instance) { Name = "contents_viewed", Amount = 0.1 + 0.2, Currency = "USD" };
+        Assert.Contains("never rounds", Assert.Throws<ArgumentException>(() => tooPrecise.BuildEvent()).Message, StringComparison.Ordinal);
     }
 }

@@ -126,13 +126,7 @@ public class GoldenSerializationTests
             .WithObref("obref-value")
             .WithIpAddress("203.0.113.1")
             .WithUserAgent("UA");
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new PixelScriptWriter(buffer))
-        {
-            writer.WriteInit("px_1", debug: true, user);
-        }
-
-        var text = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var text = PixelScriptWriter.Call(PixelScriptWriter.InitArguments("px_1", debug: true, user));
         JsonAssert.Equal(
             """
             ["init",{"pixelId":"px_1","debug":true,"user":{
@@ -165,14 +159,7 @@ public class GoldenSerializationTests
     [Fact]
     public void Loader_IsTheOfficialSnippetWithTheConfiguredUrl()
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new PixelScriptWriter(buffer))
-        {
-            writer.WriteLoader("https://bzrcdn.openai.com/sdk/oaiq.min.js");
-            writer.WriteConsent(true);
-        }
-
-        var text = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var text = PixelScriptWriter.Loader("https://bzrcdn.openai.com/sdk/oaiq.min.js") + PixelScriptWriter.Call(PixelScriptWriter.ConsentArguments(true));
         Assert.Contains("if(w.oaiq)return;", text, StringComparison.Ordinal);
         Assert.Contains("(window,document,\"script\",\"https://bzrcdn.openai.com/sdk/oaiq.min.js\");", text, StringComparison.Ordinal);
         Assert.EndsWith("oaiq(\"consent\",true);\n", text, StringComparison.Ordinal);
@@ -185,8 +172,7 @@ public class GoldenSerializationTests
     [InlineData("/\\evil.example")]
     public void Loader_RefusesUnsafeSdkUrls(string url)
     {
-        using var writer = new PixelScriptWriter(new System.Buffers.ArrayBufferWriter<byte>());
-        Assert.Throws<ArgumentException>(() => writer.WriteLoader(url));
+        Assert.Throws<ArgumentException>(() => PixelScriptWriter.Loader(url));
     }
 
     [Fact]

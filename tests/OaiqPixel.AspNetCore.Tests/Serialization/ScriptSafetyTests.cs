@@ -29,15 +29,9 @@ public class ScriptSafetyTests
             Contents = [new Content { Id = hostile, Name = hostile, ContentType = hostile }],
         };
         var e = new ConversionEvent(OaiqEvent.ContentsViewed(data), "evt_safe", DateTimeOffset.UnixEpoch);
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new PixelScriptWriter(buffer))
-        {
-            writer.WriteLoader("/_oaiq/sdk.js?v=" + Uri.EscapeDataString(hostile[..Math.Min(hostile.Length, 40)]));
-            writer.WriteInit("px\"</script>", user: UserData.Empty.WithCity("</script><script>alert(1)</script>"));
-            writer.WriteMeasure(e);
-        }
-
-        var script = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var script = PixelScriptWriter.Loader("/_oaiq/sdk.js?v=" + Uri.EscapeDataString(hostile[..Math.Min(hostile.Length, 40)]))
+            + PixelScriptWriter.Call(PixelScriptWriter.InitArguments("px\"</script>", debug: false, UserData.Empty.WithCity("</script><script>alert(1)</script>")))
+            + PixelScriptWriter.MeasureCall(e);
         foreach (var forbidden in new[] { "<", ">", "&", "'", "`", "\u2028", "\u2029", "\r", "\0" })
         {
             Assert.DoesNotContain(forbidden, script, StringComparison.Ordinal);
