@@ -76,11 +76,8 @@ internal sealed class ConversionEventQueue : IConversionEventStore
     /// <summary>Whether <see cref="Complete"/> was called.</summary>
     public bool IsCompleted => Volatile.Read(ref _completed);
 
-    /// <inheritdoc />
-    public bool TryStore(ConversionEvent conversionEvent, ConversionEventRecord record, HttpContext? request) => TryAdd(record);
-
     /// <summary>Adds a record to its pixel's lane; <see langword="false"/> (counted, logged) when it has no key or no room.</summary>
-    public bool TryAdd(ConversionEventRecord record)
+    public bool TryStore(ConversionEvent conversionEvent, ConversionEventRecord record, HttpContext? request)
     {
         ArgumentNullException.ThrowIfNull(record);
         var pixelId = record.PixelId;

@@ -34,7 +34,6 @@ internal sealed class RecordBacklog
     private int _count;
     private int _outsideChannel;
     private int _compacting;
-    private bool _completed;
 
     /// <param name="capacity">The most records held at once.</param>
     /// <param name="keepUncompacted">How many of the newest records are never compacted (a few batches: what a healthy sender reads next).</param>
@@ -45,9 +44,6 @@ internal sealed class RecordBacklog
         _keepUncompacted = keepUncompacted;
         _budget = budget;
     }
-
-    /// <summary>Whether <see cref="Complete"/> was called.</summary>
-    public bool IsCompleted => Volatile.Read(ref _completed);
 
     /// <summary>The records held.</summary>
     public int Count => Volatile.Read(ref _count);
@@ -116,11 +112,7 @@ internal sealed class RecordBacklog
         OutsideChannel > 0 ? new ValueTask<bool>(true) : _incoming.Reader.WaitToReadAsync(cancellationToken);
 
     /// <summary>Accepts no more records; those held can still be taken.</summary>
-    public void Complete()
-    {
-        Volatile.Write(ref _completed, true);
-        _incoming.Writer.TryComplete();
-    }
+    public void Complete() => _incoming.Writer.TryComplete();
 
     /// <summary>Compacts now, on the calling thread, everything past the newest records kept as they are.</summary>
     internal void CompactNow()
