@@ -186,30 +186,6 @@ internal sealed class ConversionEventQueue : IConversionEventStore
         }
     }
 
-    /// <summary>Takes the oldest record of the first pixel that has one (benchmarks drain the queue without a sender).</summary>
-    internal bool TryTake([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ConversionEventRecord? record)
-    {
-        foreach (var lane in _lanes.Values)
-        {
-            if (lane.Backlog.TryTake(out record))
-            {
-                return true;
-            }
-        }
-
-        record = null;
-        return false;
-    }
-
-    /// <summary>Compacts the backlog now (benchmarks measure the memory a backlog holds once compacted).</summary>
-    internal void CompactBacklog()
-    {
-        foreach (var lane in _lanes.Values)
-        {
-            lane.Backlog.CompactNow();
-        }
-    }
-
     /// <summary>The pixel's lane, made (and announced) on its first record; <see langword="null"/> past <see cref="MaxPixels"/>.</summary>
     private PixelLane? GetLane(string pixelId)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -27,16 +28,17 @@ public sealed class ConversionEventRecord
 
     private readonly byte[] _json;
     private readonly long _timestampMs;
+    private readonly StrongBox<ActivityContext>? _requestActivity; // boxed: an untraced record carries a null, not an empty context
     private string? _id;
 
-    private ConversionEventRecord(string pixelId, string eventType, long timestampMs, byte[] json, string? id, ActivityContext? requestActivity)
+    private ConversionEventRecord(string pixelId, string eventType, long timestampMs, byte[] json, string? id, StrongBox<ActivityContext>? requestActivity)
     {
         PixelId = pixelId;
         EventType = eventType;
         _timestampMs = timestampMs;
         _json = json;
         _id = id;
-        RequestActivity = requestActivity;
+        _requestActivity = requestActivity;
     }
 
     /// <summary>
@@ -65,7 +67,7 @@ public sealed class ConversionEventRecord
     internal long TimestampMs => _timestampMs;
 
     /// <summary>The trace context of the request that recorded the event, when it was being traced; the send span links to it.</summary>
-    internal ActivityContext? RequestActivity { get; }
+    internal ActivityContext? RequestActivity => _requestActivity?.Value;
 
     /// <summary>Writes an event into its record.</summary>
     /// <param name="conversionEvent">The event, already accepted (see <see cref="ConversionEventValidator"/>).</param>
@@ -101,11 +103,11 @@ public sealed class ConversionEventRecord
             conversionEvent.Timestamp.ToUnixTimeMilliseconds(),
             json,
             id: null,
-            current is { Recorded: true } ? current.Context : null);
+            current is { Recorded: true } ? new StrongBox<ActivityContext>(current.Context) : null);
     }
 
     /// <summary>The same event for another pixel: the same JSON (an event's copies for two pixels share one id, spec §5).</summary>
-    internal ConversionEventRecord ForPixel(string pixelId) => new(pixelId, EventType, _timestampMs, _json, _id, RequestActivity);
+    internal ConversionEventRecord ForPixel(string pixelId) => new(pixelId, EventType, _timestampMs, _json, _id, _requestActivity);
 
     /// <summary>Rebuilds a record this library wrote (a compacted queue run), without checking it again.</summary>
     internal static ConversionEventRecord Restore(string pixelId, string eventType, long timestampMs, byte[] json) =>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -62,18 +63,12 @@ internal sealed class ConversionsApiClient
             return new SendResult(SendOutcome.Unauthorized, null, $"no Conversions API key is configured for pixel {pixelId}", null, null);
         }
 
-        var size = 64;
-        for (var i = 0; i < records.Count; i++)
-        {
-            size += records[i].Json.Length + 1;
-        }
-
-        using var body = new PooledBufferWriter(size);
-        ConversionsApiRequestBody.Write(body, records, pixel.ValidateOnly, pixel.IntegrationSource);
+        using var body = MemoryPool<byte>.Shared.Rent(ConversionsApiRequestBody.MaxLength(records, pixel.IntegrationSource));
+        var length = ConversionsApiRequestBody.Write(body.Memory.Span, records, pixel.ValidateOnly, pixel.IntegrationSource);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, BuildEventsUri(api.BaseAddress, pixelId));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        request.Content = new ReadOnlyMemoryContent(body.WrittenMemory);
+        request.Content = new ReadOnlyMemoryContent(body.Memory[..length]);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
 
         try

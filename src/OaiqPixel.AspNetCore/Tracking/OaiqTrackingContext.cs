@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Http;
 using OaiqPixel.AspNetCore.ServerViews;
 
@@ -60,7 +59,7 @@ internal sealed class OaiqTrackingContext(HttpContext httpContext, OaiqConsent c
     public bool IsWithdrawal => Consent == OaiqConsent.Denied && (Landing.HadOpprefCookie || Landing.HadObrefCookie);
 
     /// <summary>What the server leg gets from the request: <c>obref</c>, IP address and user agent (spec §4.6).</summary>
-    public UserData RequestUser => _requestUser ??= UserData.FromRequest(Obref, RemoteIpAddress, UserAgent);
+    public UserData RequestUser => _requestUser ??= UserData.FromRequest(Obref, HttpContext.Connection.RemoteIpAddress, HttpContext.Request.Headers.UserAgent is [var userAgent, ..] ? userAgent : null);
 
     /// <summary>
     /// Why no person sees this load, so view events keep to the browser (<see cref="ServerViewFilter"/>), or
@@ -72,15 +71,4 @@ internal sealed class OaiqTrackingContext(HttpContext httpContext, OaiqConsent c
 
     /// <summary>Whether the middleware handled this request with this context (see <see cref="MiddlewareCheck"/>).</summary>
     public bool SeenByMiddleware { get; set; }
-
-    private IPAddress? RemoteIpAddress => HttpContext.Connection.RemoteIpAddress;
-
-    private string? UserAgent
-    {
-        get
-        {
-            var value = HttpContext.Request.Headers.UserAgent;
-            return value.Count > 0 && !string.IsNullOrWhiteSpace(value[0]) ? value[0] : null;
-        }
-    }
 }

@@ -32,13 +32,12 @@ internal sealed class TrackingContextFactory(
     {
         if (httpContext.Features.Get<IOaiqTrackingFeature>() is { } existing)
         {
-            var found = existing as OaiqTrackingContext;
-            if (fromMiddleware && found is not null)
+            if (fromMiddleware && existing is OaiqTrackingContext seen)
             {
-                found.SeenByMiddleware = true;
+                seen.SeenByMiddleware = true;
             }
 
-            return found;
+            return existing as OaiqTrackingContext;
         }
 
         if (!IsActive || httpContext.GetEndpoint()?.Metadata.GetMetadata<DisableOaiqTrackingAttribute>() is not null)
