@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace OaiqPixel.AspNetCore.ConversionsApi;
@@ -8,6 +9,9 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// </summary>
 internal static class ConversionsApiRequestBody
 {
+    private static readonly SearchValues<char> IntegrationSourceCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
+
     /// <summary>The most bytes a body of these records takes (the size of the buffer to give <see cref="Write"/>).</summary>
     public static int MaxLength(IReadOnlyList<ConversionEventRecord> records, string? integrationSource)
     {
@@ -52,23 +56,8 @@ internal static class ConversionsApiRequestBody
     }
 
     /// <summary>Whether a value is a valid <c>integration_source</c> (spec §4.1): 1–64 ASCII characters, a letter or digit first, then letters, digits, <c>.</c>, <c>_</c> or <c>-</c>.</summary>
-    public static bool IsValidIntegrationSource(string? value)
-    {
-        if (value is not { Length: > 0 and <= 64 } || !char.IsAsciiLetterOrDigit(value[0]))
-        {
-            return false;
-        }
-
-        foreach (var c in value)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsValidIntegrationSource(string? value) =>
+        value is { Length: > 0 and <= 64 } && char.IsAsciiLetterOrDigit(value[0]) && !value.AsSpan().ContainsAnyExcept(IntegrationSourceCharacters);
 
     private static int Copy(Span<byte> output, int at, ReadOnlySpan<byte> bytes)
     {
