@@ -74,7 +74,7 @@ public class SerializerBenchmarks
             records[i] = ConversionEventRecord.Create(_events[i], "px_bench");
         }
 
-        ConversionsApiRequestBody.Write(_buffer, records, validateOnly: false, integrationSource: null);
+        _buffer.Advance(ConversionsApiRequestBody.Write(_buffer.GetSpan(ConversionsApiRequestBody.MaxLength(records, null)), records, validateOnly: false, integrationSource: null));
         return _buffer.WrittenCount;
     }
 
@@ -82,7 +82,7 @@ public class SerializerBenchmarks
     public int LibraryFromQueue()
     {
         _buffer.ResetWrittenCount();
-        ConversionsApiRequestBody.Write(_buffer, _records, validateOnly: false, integrationSource: null);
+        _buffer.Advance(ConversionsApiRequestBody.Write(_buffer.GetSpan(ConversionsApiRequestBody.MaxLength(_records, null)), _records, validateOnly: false, integrationSource: null));
         return _buffer.WrittenCount;
     }
 

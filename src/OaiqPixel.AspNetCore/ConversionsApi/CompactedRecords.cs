@@ -13,23 +13,13 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// Created holding its records as they are, then compressed off the queue's lock; a reader that gets to it first simply
 /// takes the records as they are. The request-activity links of compressed records are not kept.
 /// </remarks>
-internal sealed class CompactedRecords
+internal sealed class CompactedRecords(ConversionEventRecord[] records)
 {
     private const int Quality = 1;
     private const int Window = 22;
 
-    private readonly int _count;
-    private volatile ConversionEventRecord[]? _records;
+    private volatile ConversionEventRecord[]? _records = records;
     private Compressed? _compressed;
-
-    public CompactedRecords(ConversionEventRecord[] records)
-    {
-        _records = records;
-        _count = records.Length;
-    }
-
-    /// <summary>How many records the run holds.</summary>
-    public int Count => _count;
 
     /// <summary>Compresses the run; a run that does not compress is left as it is.</summary>
     public void Compress()

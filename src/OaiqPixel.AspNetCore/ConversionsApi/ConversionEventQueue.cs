@@ -76,11 +76,8 @@ internal sealed class ConversionEventQueue : IConversionEventStore
     /// <summary>Whether <see cref="Complete"/> was called.</summary>
     public bool IsCompleted => Volatile.Read(ref _completed);
 
-    /// <inheritdoc />
-    public bool TryStore(ConversionEvent conversionEvent, ConversionEventRecord record, HttpContext? request) => TryAdd(record);
-
     /// <summary>Adds a record to its pixel's lane; <see langword="false"/> (counted, logged) when it has no key or no room.</summary>
-    public bool TryAdd(ConversionEventRecord record)
+    public bool TryStore(ConversionEvent conversionEvent, ConversionEventRecord record, HttpContext? request)
     {
         ArgumentNullException.ThrowIfNull(record);
         var pixelId = record.PixelId;
@@ -186,30 +183,6 @@ internal sealed class ConversionEventQueue : IConversionEventStore
             {
                 lane.Backlog.Complete();
             }
-        }
-    }
-
-    /// <summary>Takes the oldest record of the first pixel that has one (benchmarks drain the queue without a sender).</summary>
-    internal bool TryTake([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ConversionEventRecord? record)
-    {
-        foreach (var lane in _lanes.Values)
-        {
-            if (lane.Backlog.TryTake(out record))
-            {
-                return true;
-            }
-        }
-
-        record = null;
-        return false;
-    }
-
-    /// <summary>Compacts the backlog now (benchmarks measure the memory a backlog holds once compacted).</summary>
-    internal void CompactBacklog()
-    {
-        foreach (var lane in _lanes.Values)
-        {
-            lane.Backlog.CompactNow();
         }
     }
 

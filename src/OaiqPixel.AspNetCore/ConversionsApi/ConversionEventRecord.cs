@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -17,21 +18,27 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// </remarks>
 public sealed class ConversionEventRecord
 {
+    private const int MaxRetainedCapacity = 16 * 1024;
+
+    // A thread's reusable buffer and writer: writing a record allocates only the record's own bytes.
     [ThreadStatic]
-    private static RecordWriter? t_writer;
+    private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_json;
 
     private readonly byte[] _json;
     private readonly long _timestampMs;
+    private readonly StrongBox<ActivityContext>? _requestActivity; // boxed: an untraced record carries a null, not an empty context
     private string? _id;
 
-    private ConversionEventRecord(string pixelId, string eventType, long timestampMs, byte[] json, string? id, ActivityContext? requestActivity)
+    private ConversionEventRecord(string pixelId, string eventType, long timestampMs, byte[] json, string? id, StrongBox<ActivityContext>? requestActivity)
     {
         PixelId = pixelId;
         EventType = eventType;
         _timestampMs = timestampMs;
         _json = json;
         _id = id;
-        RequestActivity = requestActivity;
+        _requestActivity = requestActivity;
     }
 
     /// <summary>
@@ -60,7 +67,7 @@ public sealed class ConversionEventRecord
     internal long TimestampMs => _timestampMs;
 
     /// <summary>The trace context of the request that recorded the event, when it was being traced; the send span links to it.</summary>
-    internal ActivityContext? RequestActivity { get; }
+    internal ActivityContext? RequestActivity => _requestActivity?.Value;
 
     /// <summary>Writes an event into its record.</summary>
     /// <param name="conversionEvent">The event, already accepted (see <see cref="ConversionEventValidator"/>).</param>
@@ -72,18 +79,22 @@ public sealed class ConversionEventRecord
     {
         ArgumentNullException.ThrowIfNull(conversionEvent);
         ArgumentException.ThrowIfNullOrEmpty(pixelId);
-        var writer = t_writer ??= new RecordWriter();
-        byte[] json;
+        var buffer = t_buffer is { Capacity: <= MaxRetainedCapacity } kept ? kept : t_buffer = new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var writer = t_json ??= new Utf8JsonWriter(buffer, ConversionsApiJson.WriterOptions);
+        writer.Reset(buffer);
         try
         {
-            ConversionsApiJson.WriteEvent(writer.Start(), conversionEvent);
-            json = writer.Finish();
+            ConversionsApiJson.WriteEvent(writer, conversionEvent);
+            writer.Flush();
         }
         catch
         {
-            t_writer = null; // a writer left mid-object is not reused
+            t_json = null; // a writer left mid-object is not reused
             throw;
         }
+
+        var json = buffer.WrittenSpan.ToArray();
 
         var current = Activity.Current;
         return new ConversionEventRecord(
@@ -92,11 +103,11 @@ public sealed class ConversionEventRecord
             conversionEvent.Timestamp.ToUnixTimeMilliseconds(),
             json,
             id: null,
-            current is { Recorded: true } ? current.Context : null);
+            current is { Recorded: true } ? new StrongBox<ActivityContext>(current.Context) : null);
     }
 
     /// <summary>The same event for another pixel: the same JSON (an event's copies for two pixels share one id, spec §5).</summary>
-    internal ConversionEventRecord ForPixel(string pixelId) => new(pixelId, EventType, _timestampMs, _json, _id, RequestActivity);
+    internal ConversionEventRecord ForPixel(string pixelId) => new(pixelId, EventType, _timestampMs, _json, _id, _requestActivity);
 
     /// <summary>Rebuilds a record this library wrote (a compacted queue run), without checking it again.</summary>
     internal static ConversionEventRecord Restore(string pixelId, string eventType, long timestampMs, byte[] json) =>
@@ -157,18 +168,7 @@ public sealed class ConversionEventRecord
             return reader.GetString()!;
         }
 
-        static string? KnownEventType(string type)
-        {
-            foreach (var name in OaiqEventNames.All)
-            {
-                if (string.Equals(name, type, StringComparison.Ordinal))
-                {
-                    return name;
-                }
-            }
-
-            return null;
-        }
+        static string? KnownEventType(string type) => OaiqEventNames.All.FirstOrDefault(name => string.Equals(name, type, StringComparison.Ordinal));
 
         static ArgumentException Malformed() => new(
             "A record is one Conversions API event object that starts with its \"id\", \"type\" and \"timestamp_ms\", as ConversionEventRecord.Json gives it.",
@@ -189,42 +189,5 @@ public sealed class ConversionEventRecord
         reader.Read();
         reader.Read();
         return reader.GetString()!;
-    }
-
-    /// <summary>A thread's reusable buffer and JSON writer: writing a record allocates only the record's own bytes.</summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Thread-static and reused for the thread's life; Utf8JsonWriter holds no unmanaged resource.")]
-    private sealed class RecordWriter
-    {
-        private const int MaxRetainedCapacity = 16 * 1024;
-
-        private ArrayBufferWriter<byte> _buffer = new(1024);
-        private Utf8JsonWriter? _json;
-
-        public Utf8JsonWriter Start()
-        {
-            if (_buffer.Capacity > MaxRetainedCapacity)
-            {
-                _buffer = new ArrayBufferWriter<byte>(1024);
-                _json = null;
-            }
-
-            _buffer.ResetWrittenCount();
-            if (_json is null)
-            {
-                _json = new Utf8JsonWriter(_buffer, ConversionsApiJson.WriterOptions);
-            }
-            else
-            {
-                _json.Reset(_buffer);
-            }
-
-            return _json;
-        }
-
-        public byte[] Finish()
-        {
-            _json!.Flush();
-            return _buffer.WrittenSpan.ToArray();
-        }
     }
 }

@@ -44,12 +44,12 @@ internal sealed class ConversionsApiClient(HttpClient httpClient, IOptionsMonito
             return new SendResult(SendOutcome.Unauthorized, null, $"no Conversions API key is configured for pixel {pixelId}", null, null);
         }
 
-        using var body = new PooledBufferWriter(64 + records.Sum(static r => r.Json.Length + 1));
-        ConversionsApiRequestBody.Write(body, records, pixel.ValidateOnly, pixel.IntegrationSource);
+        using var body = MemoryPool<byte>.Shared.Rent(ConversionsApiRequestBody.MaxLength(records, pixel.IntegrationSource));
+        var length = ConversionsApiRequestBody.Write(body.Memory.Span, records, pixel.ValidateOnly, pixel.IntegrationSource);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, BuildEventsUri(api.BaseAddress, pixelId));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        request.Content = new ReadOnlyMemoryContent(body.WrittenMemory);
+        request.Content = new ReadOnlyMemoryContent(body.Memory[..length]);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
 
         try

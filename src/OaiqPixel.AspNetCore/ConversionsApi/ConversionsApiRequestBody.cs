@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 
 namespace OaiqPixel.AspNetCore.ConversionsApi;
 
@@ -8,64 +9,59 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// </summary>
 internal static class ConversionsApiRequestBody
 {
+    private static readonly SearchValues<char> IntegrationSourceCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
+
+    /// <summary>The most bytes a body of these records takes (the size of the buffer to give <see cref="Write"/>).</summary>
+    public static int MaxLength(IReadOnlyList<ConversionEventRecord> records, string? integrationSource)
+    {
+        var length = 64 + (integrationSource?.Length ?? 0);
+        for (var i = 0; i < records.Count; i++)
+        {
+            length += records[i].Json.Length + 1;
+        }
+
+        return length;
+    }
+
     /// <summary>Writes a body.</summary>
-    /// <param name="output">Where the UTF-8 JSON goes.</param>
+    /// <param name="output">Where the UTF-8 JSON goes, at least <see cref="MaxLength"/> bytes.</param>
     /// <param name="records">1 to 1,000 records of one pixel.</param>
     /// <param name="validateOnly">The API validates without saving (<c>validate_only</c>).</param>
     /// <param name="integrationSource">A valid <c>integration_source</c> (see <see cref="IsValidIntegrationSource"/>), or <see langword="null"/>.</param>
-    public static void Write(IBufferWriter<byte> output, IReadOnlyList<ConversionEventRecord> records, bool validateOnly, string? integrationSource)
+    /// <returns>The bytes written.</returns>
+    public static int Write(Span<byte> output, IReadOnlyList<ConversionEventRecord> records, bool validateOnly, string? integrationSource)
     {
-        Copy(output, validateOnly ? "{\"validate_only\":true"u8 : "{\"validate_only\":false"u8);
+        var at = Copy(output, 0, validateOnly ? "{\"validate_only\":true"u8 : "{\"validate_only\":false"u8);
         if (integrationSource is not null)
         {
             // Validated ASCII letters, digits, '.', '_' and '-': its characters are its bytes and need no escaping.
-            Copy(output, ",\"integration_source\":\""u8);
-            var span = output.GetSpan(integrationSource.Length);
-            for (var i = 0; i < integrationSource.Length; i++)
-            {
-                span[i] = (byte)integrationSource[i];
-            }
-
-            output.Advance(integrationSource.Length);
-            Copy(output, "\""u8);
+            at = Copy(output, at, ",\"integration_source\":\""u8);
+            at += Encoding.ASCII.GetBytes(integrationSource, output[at..]);
+            at = Copy(output, at, "\""u8);
         }
 
-        Copy(output, ",\"events\":["u8);
+        at = Copy(output, at, ",\"events\":["u8);
         for (var i = 0; i < records.Count; i++)
         {
             if (i > 0)
             {
-                Copy(output, ","u8);
+                at = Copy(output, at, ","u8);
             }
 
-            Copy(output, records[i].Json.Span);
+            at = Copy(output, at, records[i].Json.Span);
         }
 
-        Copy(output, "]}"u8);
+        return Copy(output, at, "]}"u8);
     }
 
     /// <summary>Whether a value is a valid <c>integration_source</c> (spec §4.1): 1–64 ASCII characters, a letter or digit first, then letters, digits, <c>.</c>, <c>_</c> or <c>-</c>.</summary>
-    public static bool IsValidIntegrationSource(string? value)
+    public static bool IsValidIntegrationSource(string? value) =>
+        value is { Length: > 0 and <= 64 } && char.IsAsciiLetterOrDigit(value[0]) && !value.AsSpan().ContainsAnyExcept(IntegrationSourceCharacters);
+
+    private static int Copy(Span<byte> output, int at, ReadOnlySpan<byte> bytes)
     {
-        if (value is not { Length: > 0 and <= 64 } || !char.IsAsciiLetterOrDigit(value[0]))
-        {
-            return false;
-        }
-
-        foreach (var c in value)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static void Copy(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
-    {
-        bytes.CopyTo(output.GetSpan(bytes.Length));
-        output.Advance(bytes.Length);
+        bytes.CopyTo(output[at..]);
+        return at + bytes.Length;
     }
 }

@@ -12,42 +12,23 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// Adding never blocks and never takes a lock (an interlocked count bounds the store). Taking and compacting share one
 /// lock, taken by the sender and by the compactor only.
 /// </remarks>
-internal sealed class RecordBacklog
+/// <param name="capacity">The most records held at once.</param>
+/// <param name="keepUncompacted">How many of the newest records are never compacted (a few batches: what a healthy sender reads next).</param>
+/// <param name="budget">The bound shared with other pixels' backlogs, given back as records are taken; the adder reserves in it.</param>
+internal sealed class RecordBacklog(int capacity, int keepUncompacted, QueueBudget? budget = null)
 {
     /// <summary>How many records a compacted run holds.</summary>
     public const int RunLength = 256;
 
-    private readonly Channel<ConversionEventRecord> _incoming = Channel.CreateUnbounded<ConversionEventRecord>(new UnboundedChannelOptions
-    {
-        SingleReader = false,
-        SingleWriter = false,
-        AllowSynchronousContinuations = false,
-    });
+    private readonly Channel<ConversionEventRecord> _incoming = Channel.CreateUnbounded<ConversionEventRecord>();
 
     private readonly Lock _readLock = new();
     private readonly Queue<CompactedRecords> _runs = new();
-    private readonly int _capacity;
-    private readonly int _keepUncompacted;
-    private readonly QueueBudget? _budget;
     private ConversionEventRecord[]? _expanded;
     private int _expandedIndex;
     private int _count;
     private int _outsideChannel;
     private int _compacting;
-    private bool _completed;
-
-    /// <param name="capacity">The most records held at once.</param>
-    /// <param name="keepUncompacted">How many of the newest records are never compacted (a few batches: what a healthy sender reads next).</param>
-    /// <param name="budget">The bound shared with other pixels' backlogs, given back as records are taken; the adder reserves in it.</param>
-    public RecordBacklog(int capacity, int keepUncompacted, QueueBudget? budget = null)
-    {
-        _capacity = capacity;
-        _keepUncompacted = keepUncompacted;
-        _budget = budget;
-    }
-
-    /// <summary>Whether <see cref="Complete"/> was called.</summary>
-    public bool IsCompleted => Volatile.Read(ref _completed);
 
     /// <summary>The records held.</summary>
     public int Count => Volatile.Read(ref _count);
@@ -58,7 +39,7 @@ internal sealed class RecordBacklog
     /// <summary>Adds a record at the end; <see langword="false"/> when the store is full or completed.</summary>
     public bool TryAdd(ConversionEventRecord record)
     {
-        if (Interlocked.Increment(ref _count) > _capacity)
+        if (Interlocked.Increment(ref _count) > capacity)
         {
             Interlocked.Decrement(ref _count);
             return false;
@@ -107,7 +88,7 @@ internal sealed class RecordBacklog
         }
 
         Interlocked.Decrement(ref _count);
-        _budget?.Release();
+        budget?.Release();
         return true;
     }
 
@@ -116,11 +97,7 @@ internal sealed class RecordBacklog
         OutsideChannel > 0 ? new ValueTask<bool>(true) : _incoming.Reader.WaitToReadAsync(cancellationToken);
 
     /// <summary>Accepts no more records; those held can still be taken.</summary>
-    public void Complete()
-    {
-        Volatile.Write(ref _completed, true);
-        _incoming.Writer.TryComplete();
-    }
+    public void Complete() => _incoming.Writer.TryComplete();
 
     /// <summary>Compacts now, on the calling thread, everything past the newest records kept as they are.</summary>
     internal void CompactNow()
@@ -133,7 +110,7 @@ internal sealed class RecordBacklog
         Compact();
     }
 
-    private bool NeedsCompaction() => Count - OutsideChannel > _keepUncompacted + RunLength;
+    private bool NeedsCompaction() => Count - OutsideChannel > keepUncompacted + RunLength;
 
     private void Compact()
     {

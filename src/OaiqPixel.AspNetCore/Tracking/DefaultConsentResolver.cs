@@ -9,19 +9,12 @@ internal sealed class DefaultConsentResolver(IOptions<OaiqTrackingOptions> optio
 {
     private readonly OaiqConsentMode _mode = options.Value.ConsentMode;
 
-    public OaiqConsent Resolve(HttpContext httpContext)
-    {
-        if (_mode == OaiqConsentMode.AlwaysGranted)
+    public OaiqConsent Resolve(HttpContext httpContext) => _mode == OaiqConsentMode.AlwaysGranted
+        ? OaiqConsent.Granted
+        : httpContext.Features.Get<ITrackingConsentFeature>() switch
         {
-            return OaiqConsent.Granted;
-        }
-
-        var feature = httpContext.Features.Get<ITrackingConsentFeature>();
-        if (feature is null || !feature.IsConsentNeeded)
-        {
-            return OaiqConsent.NotRequired;
-        }
-
-        return feature.HasConsent ? OaiqConsent.Granted : OaiqConsent.Denied;
-    }
+            null or { IsConsentNeeded: false } => OaiqConsent.NotRequired,
+            { HasConsent: true } => OaiqConsent.Granted,
+            _ => OaiqConsent.Denied,
+        };
 }

@@ -21,6 +21,9 @@ internal sealed class LandingRequest
     {
     }
 
+    /// <summary>Whether the request had neither cookies nor a query string: nothing of the visitor's, and nothing for the middleware.</summary>
+    public bool IsEmpty => ReferenceEquals(this, s_nothing);
+
     /// <summary>The click the request's events carry, or <see langword="null"/>.</summary>
     public string? Oppref { get; private init; }
 

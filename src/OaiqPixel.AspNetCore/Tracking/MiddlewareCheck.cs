@@ -53,8 +53,9 @@ internal sealed class MiddlewareCheck(ILogger<MiddlewareCheck> logger)
         }
 
         // In a correct pipeline the middleware has run before any other caller, and it builds the context itself for a
-        // request that needs it; only the cheap header scan runs here then, and nothing is registered.
-        var needsMiddleware = NeedsMiddleware(context.HttpContext.Request);
+        // request that needs it; only the cheap header scan (none for a request without cookies or query) runs here then,
+        // and nothing is registered.
+        var needsMiddleware = !context.Landing.IsEmpty && NeedsMiddleware(context.HttpContext.Request);
         if (MiddlewareRan && !needsMiddleware)
         {
             return;

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Http;
 using OaiqPixel.AspNetCore.ServerViews;
 
@@ -9,33 +8,22 @@ namespace OaiqPixel.AspNetCore.Tracking;
 /// request, consent, the pixels, source URL and nonce — read-only once built, values derived from the request computed on
 /// first use. What the page records and renders has its own owner, <see cref="Events"/>.
 /// </summary>
-internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
+internal sealed class OaiqTrackingContext(HttpContext httpContext, OaiqConsent consent, LandingRequest landing, Func<HttpContext, string?>? nonceProvider, OaiqServerViewOptions serverViews, IOaiqBrowserLegGate? gate = null)
+    : IOaiqTrackingFeature
 {
-    private readonly Func<HttpContext, string?>? _nonceProvider;
-    private readonly OaiqServerViewOptions _serverViews;
+    // Marks a value worked out on first use that is not worked out yet (null is one of its answers).
+    private static readonly string NotYet = new('?', 1);
+
     private string? _pageViewEventId;
-    private string? _sourceUrl;
-    private bool _sourceUrlDone;
-    private string? _nonce;
-    private bool _nonceDone;
+    private string? _sourceUrl = NotYet;
+    private string? _nonce = NotYet;
     private UserData? _requestUser;
-    private string? _serverViewSkipReason;
-    private bool _serverViewChecked;
+    private string? _serverViewSkipReason = NotYet;
 
-    public OaiqTrackingContext(HttpContext httpContext, OaiqConsent consent, LandingRequest landing, Func<HttpContext, string?>? nonceProvider, OaiqServerViewOptions serverViews, IOaiqBrowserLegGate? gate = null)
-    {
-        HttpContext = httpContext;
-        Events = new PageEvents(httpContext, gate);
-        Consent = consent;
-        Landing = landing;
-        _nonceProvider = nonceProvider;
-        _serverViews = serverViews;
-    }
-
-    public HttpContext HttpContext { get; }
+    public HttpContext HttpContext { get; } = httpContext;
 
     /// <summary>What the request carried: the visitor's click and browser references and our cookies.</summary>
-    public LandingRequest Landing { get; }
+    public LandingRequest Landing { get; } = landing;
 
     public bool IsActive => true;
 
@@ -51,40 +39,16 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
 
     public string? Obref => Landing.Obref;
 
-    public OaiqConsent Consent { get; }
+    public OaiqConsent Consent { get; } = consent;
 
-    public string? SourceUrl
-    {
-        get
-        {
-            if (!_sourceUrlDone)
-            {
-                _sourceUrl = SourceUrls.For(HttpContext.Request);
-                _sourceUrlDone = true;
-            }
+    public string? SourceUrl => ReferenceEquals(_sourceUrl, NotYet) ? _sourceUrl = SourceUrls.For(HttpContext.Request) : _sourceUrl;
 
-            return _sourceUrl;
-        }
-    }
-
-    public string? Nonce
-    {
-        get
-        {
-            if (!_nonceDone)
-            {
-                _nonce = _nonceProvider?.Invoke(HttpContext);
-                _nonceDone = true;
-            }
-
-            return _nonce;
-        }
-    }
+    public string? Nonce => ReferenceEquals(_nonce, NotYet) ? _nonce = nonceProvider?.Invoke(HttpContext) : _nonce;
 
     public string PageViewEventId => _pageViewEventId ??= EventIds.New();
 
     /// <summary>The page's browser leg: its recorded and carried events, and whether the pixel rendered (the one owner of what changes).</summary>
-    public PageEvents Events { get; }
+    public PageEvents Events { get; } = new(httpContext, gate);
 
     public bool IsPixelRendered => Events.IsPixelRendered;
 
@@ -95,37 +59,16 @@ internal sealed class OaiqTrackingContext : IOaiqTrackingFeature
     public bool IsWithdrawal => Consent == OaiqConsent.Denied && (Landing.HadOpprefCookie || Landing.HadObrefCookie);
 
     /// <summary>What the server leg gets from the request: <c>obref</c>, IP address and user agent (spec §4.6).</summary>
-    public UserData RequestUser => _requestUser ??= UserData.FromRequest(Obref, RemoteIpAddress, UserAgent);
+    public UserData RequestUser => _requestUser ??= UserData.FromRequest(Obref, HttpContext.Connection.RemoteIpAddress, HttpContext.Request.Headers.UserAgent is [var userAgent, ..] ? userAgent : null);
 
     /// <summary>
     /// Why no person sees this load, so view events keep to the browser (<see cref="ServerViewFilter"/>), or
     /// <see langword="null"/>. Worked out on first use: a request that records no view event pays nothing.
     /// </summary>
-    public string? ServerViewSkipReason
-    {
-        get
-        {
-            if (!_serverViewChecked)
-            {
-                _serverViewSkipReason = ServerViewFilter.GetSkipReason(HttpContext.Request, _serverViews);
-                _serverViewChecked = true;
-            }
-
-            return _serverViewSkipReason;
-        }
-    }
+    public string? ServerViewSkipReason => ReferenceEquals(_serverViewSkipReason, NotYet)
+        ? _serverViewSkipReason = ServerViewFilter.GetSkipReason(HttpContext.Request, serverViews)
+        : _serverViewSkipReason;
 
     /// <summary>Whether the middleware handled this request with this context (see <see cref="MiddlewareCheck"/>).</summary>
     public bool SeenByMiddleware { get; set; }
-
-    private IPAddress? RemoteIpAddress => HttpContext.Connection.RemoteIpAddress;
-
-    private string? UserAgent
-    {
-        get
-        {
-            var value = HttpContext.Request.Headers.UserAgent;
-            return value.Count > 0 && !string.IsNullOrWhiteSpace(value[0]) ? value[0] : null;
-        }
-    }
 }

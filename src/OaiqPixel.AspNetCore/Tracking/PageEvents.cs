@@ -11,7 +11,8 @@ namespace OaiqPixel.AspNetCore.Tracking;
 /// </summary>
 internal sealed class PageEvents(HttpContext httpContext, IOaiqBrowserLegGate? gate)
 {
-    private List<RecordedEvent>? _recorded;
+    // An entry becomes null once rendered, carried to the next page or dropped by the gate: it is not taken again.
+    private List<ConversionEvent?>? _recorded;
     private string? _carrierToClaim;
 
     /// <summary>Raised when an event is recorded after the pixel rendered, so a pixel that can still change the page takes it.</summary>
@@ -35,7 +36,7 @@ internal sealed class PageEvents(HttpContext httpContext, IOaiqBrowserLegGate? g
     /// <summary>Adds a pixel event recorded in this request.</summary>
     public void Add(ConversionEvent conversionEvent)
     {
-        (_recorded ??= []).Add(new RecordedEvent(conversionEvent));
+        (_recorded ??= []).Add(conversionEvent);
         if (IsPixelRendered)
         {
             RecordedAfterRender?.Invoke();
@@ -71,23 +72,23 @@ internal sealed class PageEvents(HttpContext httpContext, IOaiqBrowserLegGate? g
             return;
         }
 
-        foreach (var entry in _recorded)
+        for (var i = 0; i < _recorded.Count; i++)
         {
-            if (entry.Done)
+            if (_recorded[i] is not { } recorded)
             {
                 continue;
             }
 
-            var state = gate?.GetState(httpContext, entry.Event) ?? OaiqBrowserLegState.Render;
+            var state = gate?.GetState(httpContext, recorded) ?? OaiqBrowserLegState.Render;
             if (state == OaiqBrowserLegState.Hold && !carrying)
             {
                 continue;
             }
 
-            entry.Done = true;
+            _recorded[i] = null;
             if (state != OaiqBrowserLegState.Drop)
             {
-                take(entry.Event);
+                take(recorded);
             }
         }
     }

@@ -10,19 +10,10 @@ namespace OaiqPixel.AspNetCore.Tracking;
 /// </summary>
 internal sealed class RequestEventFactory(TimeProvider timeProvider, IOptions<OaiqTrackingOptions> options)
 {
-    private readonly ActionSource? _backgroundActionSource = options.Value.BackgroundActionSource;
-
     /// <summary>An event recorded during a request.</summary>
     /// <exception cref="ArgumentException">The event id is not usable.</exception>
     public ConversionEvent Create(OaiqTrackingContext context, OaiqEvent oaiqEvent, string? eventId, UserData? user, bool optOut) =>
-        new(oaiqEvent, eventId ?? EventIds.New(), timeProvider.GetUtcNow())
-        {
-            Oppref = context.Oppref,
-            SourceUrl = context.SourceUrl,
-            ActionSource = oaiqEvent.IsPixelEvent ? ActionSource.Web : null,
-            OptOut = optOut,
-            User = context.RequestUser.Merge(user),
-        };
+        CreateForVisitor(context.Oppref, context.SourceUrl, context.RequestUser, oaiqEvent, eventId ?? EventIds.New(), timeProvider.GetUtcNow(), user, optOut);
 
     /// <summary>
     /// An event recorded in an interactive circuit, where no request is at hand: the visitor's <c>oppref</c> and request
@@ -47,11 +38,11 @@ internal sealed class RequestEventFactory(TimeProvider timeProvider, IOptions<Oa
     public ConversionEvent CreateOutsideRequest(OaiqEvent oaiqEvent, string? eventId, UserData? user, bool optOut) =>
         new(oaiqEvent, eventId ?? EventIds.New(), timeProvider.GetUtcNow())
         {
-            ActionSource = _backgroundActionSource,
+            ActionSource = BackgroundActionSource,
             OptOut = optOut,
             User = user,
         };
 
     /// <summary>The action source of events tracked outside a request.</summary>
-    public ActionSource? BackgroundActionSource => _backgroundActionSource;
+    public ActionSource? BackgroundActionSource { get; } = options.Value.BackgroundActionSource;
 }

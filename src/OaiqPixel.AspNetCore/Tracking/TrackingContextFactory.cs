@@ -11,36 +11,19 @@ namespace OaiqPixel.AspNetCore.Tracking;
 /// (<see cref="OaiqTrackingMiddleware"/>), and a context built elsewhere is only checked (<see cref="MiddlewareCheck"/>).
 /// </summary>
 /// <remarks>Reads <see cref="IOptions{TOptions}"/>: whether tracking is on is fixed for the process's life.</remarks>
-internal sealed class TrackingContextFactory
+internal sealed class TrackingContextFactory(
+    IOptions<OaiqTrackingOptions> options,
+    IOaiqConsentResolver consentResolver,
+    MiddlewareCheck middlewareCheck,
+    RequestPixels pixels,
+    ILogger<TrackingContextFactory> logger,
+    IOaiqBrowserLegGate? gate = null)
 {
-    private readonly OaiqTrackingOptions _options;
-    private readonly IOaiqConsentResolver _consentResolver;
-    private readonly IOaiqBrowserLegGate? _gate;
-    private readonly MiddlewareCheck _middlewareCheck;
-    private readonly RequestPixels _pixels;
-    private readonly ILogger _logger;
-    private readonly OaiqServerViewOptions _serverViews;
-
-    public TrackingContextFactory(
-        IOptions<OaiqTrackingOptions> options,
-        IOaiqConsentResolver consentResolver,
-        MiddlewareCheck middlewareCheck,
-        RequestPixels pixels,
-        ILogger<TrackingContextFactory> logger,
-        IOaiqBrowserLegGate? gate = null)
-    {
-        _options = options.Value;
-        _consentResolver = consentResolver;
-        _gate = gate;
-        _middlewareCheck = middlewareCheck;
-        _pixels = pixels;
-        _logger = logger;
-        _serverViews = _options.ServerViews ?? new OaiqServerViewOptions();
-        IsActive = _options.IsActive;
-    }
+    private readonly OaiqTrackingOptions _options = options.Value;
+    private readonly OaiqServerViewOptions _serverViews = options.Value.ServerViews ?? new OaiqServerViewOptions();
 
     /// <summary>Enabled and configured.</summary>
-    public bool IsActive { get; }
+    public bool IsActive { get; } = options.Value.IsActive;
 
     /// <summary>Returns the request's context, building it on first use; <see langword="null"/> when tracking is off for the request.</summary>
     /// <param name="httpContext">The request.</param>
@@ -49,13 +32,12 @@ internal sealed class TrackingContextFactory
     {
         if (httpContext.Features.Get<IOaiqTrackingFeature>() is { } existing)
         {
-            var found = existing as OaiqTrackingContext;
-            if (fromMiddleware && found is not null)
+            if (fromMiddleware && existing is OaiqTrackingContext seen)
             {
-                found.SeenByMiddleware = true;
+                seen.SeenByMiddleware = true;
             }
 
-            return found;
+            return existing as OaiqTrackingContext;
         }
 
         if (!IsActive || httpContext.GetEndpoint()?.Metadata.GetMetadata<DisableOaiqTrackingAttribute>() is not null)
@@ -64,7 +46,7 @@ internal sealed class TrackingContextFactory
         }
 
         // No pixel for this request (a tenant without one): tracking is off for it, as for an endpoint that opted out.
-        var pixelIds = _pixels.Resolve(httpContext);
+        var pixelIds = pixels.Resolve(httpContext);
         if (pixelIds.Count == 0)
         {
             // Remembered, so the resolver is asked once per request.
@@ -73,7 +55,7 @@ internal sealed class TrackingContextFactory
         }
 
         var consent = ResolveConsent(httpContext);
-        var context = new OaiqTrackingContext(httpContext, consent, LandingRequest.Read(httpContext.Request, consent, _logger), _options.NonceProvider, _serverViews, _gate)
+        var context = new OaiqTrackingContext(httpContext, consent, LandingRequest.Read(httpContext.Request, consent, logger), _options.NonceProvider, _serverViews, gate)
         {
             PixelIds = pixelIds,
             SeenByMiddleware = fromMiddleware,
@@ -81,7 +63,7 @@ internal sealed class TrackingContextFactory
         httpContext.Features.Set<IOaiqTrackingFeature>(context);
         if (!fromMiddleware)
         {
-            _middlewareCheck.CheckContextBuiltElsewhere(context);
+            middlewareCheck.CheckContextBuiltElsewhere(context);
         }
 
         return context;
@@ -91,12 +73,12 @@ internal sealed class TrackingContextFactory
     {
         try
         {
-            return _consentResolver.Resolve(httpContext);
+            return consentResolver.Resolve(httpContext);
         }
         catch (Exception ex)
         {
             // Fail closed: without a decision nothing may be stored or sent.
-            Log.ConsentResolverFailed(_logger, ex);
+            Log.ConsentResolverFailed(logger, ex);
             return OaiqConsent.Denied;
         }
     }

@@ -13,13 +13,13 @@ public class ConversionsApiRequestBodyTests
     public void Body_IsTheEnvelopeAroundTheRecords_ByteForByte()
     {
         var records = new[] { ConversionEventRecord.Create(Lead(1), "px"), ConversionEventRecord.Create(Lead(2), "px") };
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        ConversionsApiRequestBody.Write(buffer, records, validateOnly: true, integrationSource: "oaiqpixel-dotnet");
+        var buffer = new byte[ConversionsApiRequestBody.MaxLength(records, "oaiqpixel-dotnet")];
+        var written = buffer.AsSpan(0, ConversionsApiRequestBody.Write(buffer, records, validateOnly: true, integrationSource: "oaiqpixel-dotnet"));
 
         var expected = "{\"validate_only\":true,\"integration_source\":\"oaiqpixel-dotnet\",\"events\":["
             + records[0].JsonText + "," + records[1].JsonText + "]}";
-        Assert.Equal(expected, Encoding.UTF8.GetString(buffer.WrittenSpan));
-        var body = JsonNode.Parse(buffer.WrittenSpan)!;
+        Assert.Equal(expected, Encoding.UTF8.GetString(written));
+        var body = JsonNode.Parse(written)!;
         Assert.Equal(["lead_1", "lead_2"], body["events"]!.AsArray().Select(e => e!["id"]!.GetValue<string>()).ToArray());
     }
 

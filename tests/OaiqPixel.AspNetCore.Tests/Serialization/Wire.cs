@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using OaiqPixel.AspNetCore.ConversionsApi;
 
@@ -15,9 +14,9 @@ internal static class Wire
     /// <summary>A whole request body around the events' records.</summary>
     public static byte[] Batch(IReadOnlyList<ConversionEvent> events, bool validateOnly = false, string? integrationSource = null)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        ConversionsApiRequestBody.Write(buffer, events.Select(e => ConversionEventRecord.Create(e, PixelId)).ToArray(), validateOnly, integrationSource);
-        return buffer.WrittenSpan.ToArray();
+        var records = events.Select(e => ConversionEventRecord.Create(e, PixelId)).ToArray();
+        var body = new byte[ConversionsApiRequestBody.MaxLength(records, integrationSource)];
+        return body[..ConversionsApiRequestBody.Write(body, records, validateOnly, integrationSource)];
     }
 
     /// <summary>A whole request body as text.</summary>
