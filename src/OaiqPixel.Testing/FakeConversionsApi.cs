@@ -262,19 +262,8 @@ public sealed class FakeConversionsApi : IAsyncDisposable
     /// </summary>
     /// <param name="cancellationToken">Cancels waiting for other lifecycle operations.</param>
     /// <returns>A task that completes when the port is closed.</returns>
-    public async Task StopListeningAsync(CancellationToken cancellationToken = default)
-    {
-        await _lifecycle.WaitAsync(cancellationToken);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            await _host.StopAsync();
-        }
-        finally
-        {
-            _lifecycle.Release();
-        }
-    }
+    public Task StopListeningAsync(CancellationToken cancellationToken = default) =>
+        WhileNotDisposedAsync(_host.StopAsync, cancellationToken);
 
     /// <summary>
     /// Binds the listener again on the same port (retrying for a few seconds if the port is momentarily busy).
@@ -282,22 +271,8 @@ public sealed class FakeConversionsApi : IAsyncDisposable
     /// </summary>
     /// <param name="cancellationToken">Cancels the restart.</param>
     /// <returns>A task that completes when the server accepts connections again.</returns>
-    public async Task ResumeListeningAsync(CancellationToken cancellationToken = default)
-    {
-        await _lifecycle.WaitAsync(cancellationToken);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_host.IsListening)
-            {
-                await _host.StartAsync(retryBind: true, cancellationToken);
-            }
-        }
-        finally
-        {
-            _lifecycle.Release();
-        }
-    }
+    public Task ResumeListeningAsync(CancellationToken cancellationToken = default) =>
+        WhileNotDisposedAsync(() => _host.IsListening ? Task.CompletedTask : _host.StartAsync(retryBind: true, cancellationToken), cancellationToken);
 
     /// <summary>Stops the server (aborting hung requests) and fails pending waits with <see cref="ObjectDisposedException"/>.</summary>
     /// <returns>A task that completes when the server is stopped.</returns>
@@ -321,5 +296,20 @@ public sealed class FakeConversionsApi : IAsyncDisposable
         }
 
         _recorder.FailPendingWaits();
+    }
+
+    /// <summary>Runs a lifecycle step under the lifecycle semaphore; throws once the fake is disposed.</summary>
+    private async Task WhileNotDisposedAsync(Func<Task> step, CancellationToken cancellationToken)
+    {
+        await _lifecycle.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            await step();
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
     }
 }

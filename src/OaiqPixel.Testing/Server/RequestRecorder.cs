@@ -20,90 +20,21 @@ internal sealed class RequestRecorder
     private int _acceptedEventCount;
     private bool _closed;
 
-    public int AcceptedEventCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _acceptedEventCount;
-            }
-        }
-    }
+    public int AcceptedEventCount => Read(() => _acceptedEventCount);
 
-    public IReadOnlyList<ReceivedRequest> Requests
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _requests];
-            }
-        }
-    }
+    public IReadOnlyList<ReceivedRequest> Requests => Read(() => _requests.ToArray());
 
-    public IReadOnlyList<JsonElement> Events
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _events];
-            }
-        }
-    }
+    public IReadOnlyList<JsonElement> Events => Read(() => _events.ToArray());
 
-    public IReadOnlySet<string> EventIds
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return new HashSet<string>(_eventIds, StringComparer.Ordinal);
-            }
-        }
-    }
+    public IReadOnlySet<string> EventIds => Read(() => new HashSet<string>(_eventIds, StringComparer.Ordinal));
 
-    public int TotalRequests
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _requests.Count;
-            }
-        }
-    }
+    public int TotalRequests => Read(() => _requests.Count);
 
-    public int AbortedRequests
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _requests.Count(r => r.Aborted);
-            }
-        }
-    }
+    public int AbortedRequests => Read(() => _requests.Count(r => r.Aborted));
 
-    public IReadOnlyDictionary<int, int> RequestsByStatus
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return new Dictionary<int, int>(_statusCounts);
-            }
-        }
-    }
+    public IReadOnlyDictionary<int, int> RequestsByStatus => Read(() => new Dictionary<int, int>(_statusCounts));
 
-    public int CountRequests(int statusCode)
-    {
-        lock (_gate)
-        {
-            return _statusCounts.GetValueOrDefault(statusCode);
-        }
-    }
+    public int CountRequests(int statusCode) => Read(() => _statusCounts.GetValueOrDefault(statusCode));
 
     /// <summary>Records one request with the events it got accepted, then releases the waits that are now satisfied.</summary>
     /// <param name="request">The request, answered or aborted.</param>
@@ -173,6 +104,14 @@ internal sealed class RequestRecorder
 
             _eventWaiters.Clear();
             _requestWaiters.Clear();
+        }
+    }
+
+    private T Read<T>(Func<T> read)
+    {
+        lock (_gate)
+        {
+            return read();
         }
     }
 
