@@ -124,7 +124,7 @@ public sealed class ConversionEvent
         get => _pixelId;
         init
         {
-            if (value is not null && (value.Length is 0 or > 128 || HasWhiteSpaceOrControl(value)))
+            if (value is not null && (value.Length is 0 or > 128 || TextChecks.HasWhiteSpaceOrControl(value)))
             {
                 throw new ArgumentException("PixelId must be the Pixel ID from Ads Manager: 1-128 characters, without white space or control characters.", nameof(PixelId));
             }
@@ -154,7 +154,7 @@ public sealed class ConversionEvent
     /// <param name="value">The candidate, e.g. a landing URL's <c>oppref</c> query value.</param>
     /// <returns><see langword="true"/> when <see cref="Oppref"/> accepts it (spec §4.2: pass the original string unmodified).</returns>
     public static bool IsValidOppref(string? value) =>
-        value is { Length: > 0 } && !HasWhiteSpaceOrControl(value) && !TextChecks.HasLoneSurrogate(value);
+        value is { Length: > 0 } && !TextChecks.HasWhiteSpaceOrControl(value) && !TextChecks.HasLoneSurrogate(value);
 
     /// <summary>Whether a value can be a <see cref="SourceUrl"/>: an absolute http or https URL with a host (spec §4.2).</summary>
     /// <param name="value">The candidate.</param>
@@ -302,24 +302,6 @@ public sealed class ConversionEvent
 
             host = host[(end + 1)..];
         }
-    }
-
-    private static bool HasWhiteSpaceOrControl(string value)
-    {
-        if (TextChecks.IsPrintableAscii(value))
-        {
-            return false;
-        }
-
-        foreach (var c in value)
-        {
-            if (char.IsWhiteSpace(c) || char.IsControl(c))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>The event name and id, for logs; carries no personal data.</summary>

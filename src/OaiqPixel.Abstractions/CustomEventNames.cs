@@ -1,3 +1,5 @@
+using OaiqPixel.Text;
+
 namespace OaiqPixel;
 
 /// <summary>Validates <c>custom_event_name</c> values.</summary>
@@ -54,7 +56,7 @@ public static class CustomEventNames
             }
             else if (!(c is >= 'a' and <= 'z' or >= '0' and <= '9' or '_' or '-'))
             {
-                return $"custom_event_name '{Printable(name)}' contains '{Printable(c.ToString())}'; use only lowercase letters, digits, '_' and '-'.";
+                return $"custom_event_name '{TextChecks.Printable(name, 64)}' contains '{TextChecks.Printable(c.ToString(), 64)}'; use only lowercase letters, digits, '_' and '-'.";
             }
         }
 
@@ -77,16 +79,4 @@ public static class CustomEventNames
     }
 
     private static bool IsAlphanumeric(char c) => c is >= 'a' and <= 'z' or >= '0' and <= '9';
-
-    private static string Printable(string value)
-    {
-        var shortened = value.Length > 64 ? value[..64] + "…" : value;
-        return string.Create(shortened.Length, shortened, static (span, source) =>
-        {
-            for (var i = 0; i < source.Length; i++)
-            {
-                span[i] = char.IsControl(source[i]) ? '?' : source[i];
-            }
-        });
-    }
 }

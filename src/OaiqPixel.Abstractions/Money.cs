@@ -1,5 +1,6 @@
 using System.Globalization;
 using OaiqPixel.Currencies;
+using OaiqPixel.Text;
 
 namespace OaiqPixel;
 
@@ -106,18 +107,11 @@ public readonly struct Money : IEquatable<Money>
         if (!Iso4217.TryGet(currency.Trim().ToUpperInvariant(), out var code))
         {
             throw new ArgumentException(
-                $"'{Sanitize(currency)}' is not an active ISO 4217 currency code; use a three-letter code such as USD, EUR or JPY.",
+                $"'{TextChecks.Printable(currency, 8)}' is not an active ISO 4217 currency code; use a three-letter code such as USD, EUR or JPY.",
                 paramName);
         }
 
         return code;
-    }
-
-    // A currency code is not personal data, but it may be garbage; keep messages short and printable.
-    private static string Sanitize(string value)
-    {
-        var shortened = value.Length > 8 ? value[..8] + "…" : value;
-        return new string(shortened.Select(c => char.IsControl(c) ? '?' : c).ToArray());
     }
 
     private static decimal Pow10(int exponent) => exponent switch

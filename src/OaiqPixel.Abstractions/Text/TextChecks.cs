@@ -39,6 +39,32 @@ internal static class TextChecks
     /// </summary>
     public static bool IsPrintableAscii(ReadOnlySpan<char> value) => value.IndexOfAnyExceptInRange('!', '~') < 0;
 
+    /// <summary>Whether the text holds white space or a control character (<see cref="char.IsWhiteSpace(char)"/>, <see cref="char.IsControl(char)"/>).</summary>
+    public static bool HasWhiteSpaceOrControl(string value)
+    {
+        if (IsPrintableAscii(value))
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>At most <paramref name="maxLength"/> characters of an untrusted value for a message, control characters as <c>?</c>.</summary>
+    public static string Printable(string value, int maxLength)
+    {
+        var shortened = value.Length > maxLength ? value[..maxLength] + "…" : value;
+        return new string(shortened.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+    }
+
     /// <summary>Whether the text holds a control character (<see cref="char.IsControl(char)"/>: U+0000–U+001F, U+007F–U+009F).</summary>
     public static bool HasControl(ReadOnlySpan<char> value) =>
         value.IndexOfAnyInRange('\u0000', '\u001F') >= 0 || value.IndexOfAnyInRange('\u007F', '\u009F') >= 0;
