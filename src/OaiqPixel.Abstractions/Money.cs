@@ -95,7 +95,7 @@ public readonly struct Money : IEquatable<Money>
     /// <param name="currency">A three-letter code; case does not matter.</param>
     /// <returns><see langword="true"/> when <see cref="FromMinorUnits(long, string)"/> would accept it.</returns>
     public static bool IsKnownCurrency(string? currency) =>
-        currency is { Length: 3 } && Iso4217.TryGetMinorUnitExponent(currency.ToUpperInvariant(), out _);
+        currency is { Length: 3 } && Iso4217.TryGet(currency.ToUpperInvariant(), out _);
 
     internal static IsoCurrency NormalizeCurrency(string? currency, string paramName)
     {

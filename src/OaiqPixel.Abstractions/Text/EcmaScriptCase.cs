@@ -104,27 +104,8 @@ internal static partial class EcmaScriptCase
     private static int LowercaseOf(int codePoint)
     {
         var runs = LowercaseRuns;
-        var low = 0;
-        var high = (runs.Length / 4) - 1;
-        while (low <= high)
-        {
-            var middle = (low + high) >>> 1;
-            var first = runs[middle * 4];
-            if (codePoint < first)
-            {
-                high = middle - 1;
-            }
-            else if (codePoint > runs[(middle * 4) + 1])
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                return (codePoint - first) % runs[(middle * 4) + 2] == 0 ? codePoint + runs[(middle * 4) + 3] : codePoint;
-            }
-        }
-
-        return codePoint;
+        var run = FindRun(runs, 4, codePoint);
+        return run >= 0 && (codePoint - runs[run]) % runs[run + 2] == 0 ? codePoint + runs[run + 3] : codePoint;
     }
 
     /// <summary>
@@ -168,26 +149,36 @@ internal static partial class EcmaScriptCase
 
     private static int SigmaContextKind(int codePoint)
     {
-        var runs = SigmaContextRuns;
+        var run = FindRun(SigmaContextRuns, 3, codePoint);
+        return run < 0 ? 0 : SigmaContextRuns[run + 2];
+    }
+
+    /// <summary>
+    /// Binary search of sorted, disjoint runs of <paramref name="width"/> ints that start with (first, last): the index of
+    /// the run holding <paramref name="codePoint"/>, or -1.
+    /// </summary>
+    private static int FindRun(ReadOnlySpan<int> runs, int width, int codePoint)
+    {
         var low = 0;
-        var high = (runs.Length / 3) - 1;
+        var high = (runs.Length / width) - 1;
         while (low <= high)
         {
             var middle = (low + high) >>> 1;
-            if (codePoint < runs[middle * 3])
+            var run = middle * width;
+            if (codePoint < runs[run])
             {
                 high = middle - 1;
             }
-            else if (codePoint > runs[(middle * 3) + 1])
+            else if (codePoint > runs[run + 1])
             {
                 low = middle + 1;
             }
             else
             {
-                return runs[(middle * 3) + 2];
+                return run;
             }
         }
 
-        return 0;
+        return -1;
     }
 }
