@@ -27,7 +27,6 @@ internal sealed class LoopbackHost(int port, Func<HttpContext, CancellationToken
 {
     private static readonly TimeSpan _bindRetryWindow = TimeSpan.FromSeconds(5);
 
-    private readonly Func<HttpContext, CancellationToken, Task> _handler = handler;
     private volatile WebApplication? _app;
     private CancellationTokenSource? _listeningCts;
     private int _port = port;
@@ -115,7 +114,7 @@ internal sealed class LoopbackHost(int port, Func<HttpContext, CancellationToken
         });
 
         var app = builder.Build();
-        app.Run(context => _handler(context, listeningToken));
+        app.Run(context => handler(context, listeningToken));
         return app;
     }
 }
