@@ -99,11 +99,9 @@ public sealed class ConversionEvent
     public ActionSource? ActionSource { get; init; }
 
     /// <summary>The <c>action_source</c> that is sent, or <see langword="null"/> when it cannot be inferred (the validator reports it).</summary>
-    public ActionSource? EffectiveActionSource => InferActionSource(ActionSource, Event.Name, SourceUrl is not null);
-
-    private static ActionSource? InferActionSource(ActionSource? explicitSource, string eventName, bool hasSourceUrl) => explicitSource
-        ?? (eventName is OaiqEventNames.AppInstalled or OaiqEventNames.AppOpened ? OaiqPixel.ActionSource.MobileApp
-            : hasSourceUrl ? OaiqPixel.ActionSource.Web
+    public ActionSource? EffectiveActionSource => ActionSource
+        ?? (Event.Name is OaiqEventNames.AppInstalled or OaiqEventNames.AppOpened ? OaiqPixel.ActionSource.MobileApp
+            : SourceUrl is not null ? OaiqPixel.ActionSource.Web
             : null);
 
     /// <summary>Who the event is about (hashed identifiers, geography, <c>obref</c>, IP, user agent).</summary>
@@ -207,7 +205,7 @@ public sealed class ConversionEvent
 
         var hostEnd = rest.IndexOfAny(':', '/');
         var host = hostEnd < 0 ? rest : rest[..hostEnd];
-        if (host.Length is 0 or > 253 || !(IsDnsName(host) || IsCanonicalIPv4(host)))
+        if (host.Length is 0 or > 253 || !(IsDnsName(host) || IpAddressText.IsDottedQuad(host)))
         {
             return false;
         }
@@ -278,30 +276,6 @@ public sealed class ConversionEvent
         // A name may end with the root dot ("shop.example."), not with a hyphen; it must not be all digits and dots
         // (Uri would read that as an IPv4 address, which the full parse handles).
         return previous != '-' && host.ContainsAnyExcept(s_digitsAndDots);
-    }
-
-    /// <summary>Four decimal parts of 0–255 without leading zeros (<c>203.0.113.7</c>), which <see cref="Uri"/> keeps as is.</summary>
-    private static bool IsCanonicalIPv4(ReadOnlySpan<char> host)
-    {
-        var parts = 0;
-        while (true)
-        {
-            var end = host.IndexOf('.');
-            var part = end < 0 ? host : host[..end];
-            if (part.Length is 0 or > 3 || part.ContainsAnyExceptInRange('0', '9') || (part.Length > 1 && part[0] == '0')
-                || int.Parse(part, provider: System.Globalization.CultureInfo.InvariantCulture) > 255)
-            {
-                return false;
-            }
-
-            parts++;
-            if (end < 0)
-            {
-                return parts == 4;
-            }
-
-            host = host[(end + 1)..];
-        }
     }
 
     /// <summary>The event name and id, for logs; carries no personal data.</summary>

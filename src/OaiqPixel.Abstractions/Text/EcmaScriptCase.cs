@@ -113,30 +113,26 @@ internal static partial class EcmaScriptCase
     /// code points both ways. A code point that is both Cased and Case_Ignorable (e.g. U+02B0) is skipped, as the browser does.
     /// </summary>
     private static bool IsFinalSigma(string text, int sigmaIndex) =>
-        IsPrecededByCased(text, sigmaIndex) && !IsFollowedByCased(text, sigmaIndex + 1);
+        IsNextToCased(text, sigmaIndex, backwards: true) && !IsNextToCased(text, sigmaIndex + 1, backwards: false);
 
-    private static bool IsPrecededByCased(string text, int end)
+    /// <summary>Whether the first code point that is not case-ignorable, before <paramref name="index"/> or from it on, is cased.</summary>
+    private static bool IsNextToCased(string text, int index, bool backwards)
     {
-        while (end > 0)
+        while (backwards ? index > 0 : index < text.Length)
         {
-            Rune.DecodeLastFromUtf16(text.AsSpan(0, end), out var rune, out var consumed);
-            end -= consumed;
-            var kind = SigmaContextKind(rune.Value);
-            if (kind != CaseIgnorable)
+            Rune rune;
+            int consumed;
+            if (backwards)
             {
-                return kind == Cased;
+                Rune.DecodeLastFromUtf16(text.AsSpan(0, index), out rune, out consumed);
+                index -= consumed;
             }
-        }
+            else
+            {
+                Rune.DecodeFromUtf16(text.AsSpan(index), out rune, out consumed);
+                index += consumed;
+            }
 
-        return false;
-    }
-
-    private static bool IsFollowedByCased(string text, int start)
-    {
-        while (start < text.Length)
-        {
-            Rune.DecodeFromUtf16(text.AsSpan(start), out var rune, out var consumed);
-            start += consumed;
             var kind = SigmaContextKind(rune.Value);
             if (kind != CaseIgnorable)
             {

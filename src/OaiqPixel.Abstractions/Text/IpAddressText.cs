@@ -30,8 +30,11 @@ internal static class IpAddressText
             && IPAddress.TryParse(text, out address);
     }
 
-    /// <summary>Four decimal numbers 0–255 separated by dots; <c>0</c> alone, but no other leading zero.</summary>
-    private static bool IsDottedQuad(ReadOnlySpan<char> text)
+    /// <summary>
+    /// Four decimal numbers 0–255 separated by dots; <c>0</c> alone, but no other leading zero: the one IPv4 form both the
+    /// Conversions API and <see cref="Uri"/> take as it is.
+    /// </summary>
+    public static bool IsDottedQuad(ReadOnlySpan<char> text)
     {
         var parts = 0;
         foreach (var range in text.Split('.'))

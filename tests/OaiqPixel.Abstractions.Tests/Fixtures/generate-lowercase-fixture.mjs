@@ -294,7 +294,7 @@ const csharp = [
     '    /// </summary>',
     '    private static ReadOnlySpan<int> SigmaContextRuns =>',
     '    [',
-    ...rows(runs.map(r => `0x${hex(r.start)}, 0x${hex(r.end)}, ${r.cls === 'C' ? 1 : 2},`), 5),
+    ...rows(runs.map(r => `0x${hex(r.start)}, 0x${hex(r.end)}, ${r.cls === 'C' ? 1 : 2},`), 6),
     '    ];',
     '}',
     '',
