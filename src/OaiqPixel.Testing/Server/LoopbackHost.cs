@@ -49,17 +49,16 @@ internal sealed class LoopbackHost(int port, Func<HttpContext, CancellationToken
             {
                 await app.StartAsync(cancellationToken);
             }
-            catch (IOException) when (retryBind && Stopwatch.GetTimestamp() < deadline)
+            catch (Exception ex)
             {
                 await app.DisposeAsync();
                 cts.Dispose();
-                await Task.Delay(50, cancellationToken);
-                continue;
-            }
-            catch
-            {
-                await app.DisposeAsync();
-                cts.Dispose();
+                if (ex is IOException && retryBind && Stopwatch.GetTimestamp() < deadline)
+                {
+                    await Task.Delay(50, cancellationToken);
+                    continue;
+                }
+
                 throw;
             }
 

@@ -154,7 +154,7 @@ internal sealed class RequestRecorder
         {
             await entry.Item2.Task.WaitAsync(timeout, cancellationToken);
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
             int seen;
             lock (_gate)
@@ -163,15 +163,11 @@ internal sealed class RequestRecorder
                 seen = current();
             }
 
-            throw new TimeoutException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"Expected at least {count} {what} within {timeout.TotalMilliseconds:0} ms, but only {seen} arrived."));
-        }
-        catch (OperationCanceledException)
-        {
-            lock (_gate)
+            if (ex is TimeoutException)
             {
-                waiters.Remove(entry);
+                throw new TimeoutException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Expected at least {count} {what} within {timeout.TotalMilliseconds:0} ms, but only {seen} arrived."));
             }
 
             throw;
