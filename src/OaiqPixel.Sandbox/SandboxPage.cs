@@ -43,7 +43,7 @@ internal static class SandboxPage
         var baseAddress = options.ConversionsApi.BaseAddress;
         var pointsHere = baseAddress.IsLoopback
             && baseAddress.AbsolutePath.TrimEnd('/').Equals(pagePath.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)
-            && serverAddresses.Any(a => Uri.TryCreate(a.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal).Replace("*", "localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri) && uri.Port == baseAddress.Port);
+            && serverAddresses.Any(a => Uri.TryCreate(SandboxServerAddresses.Localize(a), UriKind.Absolute, out var uri) && uri.Port == baseAddress.Port);
         html.Append("<table class=\"config\"><tbody>");
         Row(html, "Tracking", options.Enabled ? "on" : "off (Oaiq:Enabled or Oaiq:PixelId)", options.Enabled ? "ok" : "bad");
         Row(html, "Pixel id", options.PixelId ?? "(none)", null);
@@ -161,11 +161,13 @@ internal static class SandboxPage
             return;
         }
 
-        html.Append("<p>Conversions are written with the change that causes them, in the same transaction, and delivered from there: ")
-            .Append("<strong id=\"").Append(id).Append("-pending-count\">").Append(snapshot.PendingCount.ToString(CultureInfo.InvariantCulture)).Append("</strong> pending, ")
-            .Append("<strong id=\"").Append(id).Append("-dead-count\">").Append(snapshot.DeadLetteredCount.ToString(CultureInfo.InvariantCulture)).Append("</strong> dead-lettered, ")
-            .Append("<strong id=\"").Append(id).Append("-delivered-count\">").Append(snapshot.DeliveredCount.ToString(CultureInfo.InvariantCulture)).Append("</strong> delivered by this process. ")
-            .Append("View events keep the in-memory queue.</p>");
+        // id is ours ("outbox", "outbox2", ...): no encoding needed.
+        html.Append(CultureInfo.InvariantCulture, $"""
+            <p>Conversions are written with the change that causes them, in the same transaction, and delivered from there:
+            <strong id="{id}-pending-count">{snapshot.PendingCount}</strong> pending,
+            <strong id="{id}-dead-count">{snapshot.DeadLetteredCount}</strong> dead-lettered,
+            <strong id="{id}-delivered-count">{snapshot.DeliveredCount}</strong> delivered by this process. View events keep the in-memory queue.</p>
+            """);
 
         html.Append("<h3>Pending</h3><table id=\"").Append(id).Append("-pending\"><thead><tr><th>Event id</th><th>Event</th><th>Attempts</th><th>Due</th><th>Last failure</th></tr></thead><tbody>");
         foreach (var entry in snapshot.Pending)
@@ -218,16 +220,9 @@ internal static class SandboxPage
     private static string Failure(int? status, string? error) =>
         status is null && error is null ? "—" : $"{(status is { } s ? s.ToString(CultureInfo.InvariantCulture) + " " : string.Empty)}{error}";
 
-    private static void Row(StringBuilder html, string name, string value, string? css)
-    {
-        html.Append("<tr><td>").Append(s_html.Encode(name)).Append("</td><td");
-        if (css is not null)
-        {
-            html.Append(" class=\"").Append(css).Append('"');
-        }
-
-        html.Append('>').Append(s_html.Encode(value)).Append("</td></tr>");
-    }
+    private static void Row(StringBuilder html, string name, string value, string? css) =>
+        html.Append("<tr><td>").Append(s_html.Encode(name)).Append(css is null ? "</td><td>" : $"</td><td class=\"{css}\">")
+            .Append(s_html.Encode(value)).Append("</td></tr>");
 
     private static void Leg(StringBuilder html, string? name, int count, string verb)
     {
@@ -246,20 +241,6 @@ internal static class SandboxPage
         html.Append("</td>");
     }
 
-    private static void Cell(StringBuilder html, string text, bool code = false)
-    {
-        html.Append("<td>");
-        if (code)
-        {
-            html.Append("<code>");
-        }
-
-        html.Append(s_html.Encode(text));
-        if (code)
-        {
-            html.Append("</code>");
-        }
-
-        html.Append("</td>");
-    }
+    private static void Cell(StringBuilder html, string text, bool code = false) =>
+        html.Append(code ? "<td><code>" : "<td>").Append(s_html.Encode(text)).Append(code ? "</code></td>" : "</td>");
 }
