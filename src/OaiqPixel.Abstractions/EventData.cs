@@ -42,14 +42,7 @@ public abstract class EventData
         }
 
         var copy = value.ToArray();
-        for (var i = 0; i < copy.Length; i++)
-        {
-            if (copy[i] is null)
-            {
-                throw new ArgumentException($"Contents[{i}] is null.", paramName);
-            }
-        }
-
-        return copy;
+        var nullAt = Array.IndexOf(copy, null);
+        return nullAt < 0 ? copy : throw new ArgumentException($"Contents[{nullAt}] is null.", paramName);
     }
 }

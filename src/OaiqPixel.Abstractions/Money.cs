@@ -19,6 +19,9 @@ public readonly struct Money : IEquatable<Money>
     // The table entry, not just the code: the exponent and the JSON-encoded code come with it at no cost.
     private readonly IsoCurrency? _currency;
 
+    // ISO 4217 exponents are 0 to 4.
+    private static readonly decimal[] s_powersOf10 = [1m, 10m, 100m, 1000m, 10000m];
+
     private Money(long minorUnits, IsoCurrency currency)
     {
         MinorUnits = minorUnits;
@@ -114,14 +117,7 @@ public readonly struct Money : IEquatable<Money>
         return code;
     }
 
-    private static decimal Pow10(int exponent) => exponent switch
-    {
-        0 => 1m,
-        1 => 10m,
-        2 => 100m,
-        3 => 1000m,
-        _ => 10000m,
-    };
+    private static decimal Pow10(int exponent) => s_powersOf10[exponent];
 
     /// <inheritdoc />
     public bool Equals(Money other) => MinorUnits == other.MinorUnits && string.Equals(Currency, other.Currency, StringComparison.Ordinal);
