@@ -24,12 +24,9 @@ internal sealed class RequestHandler(
         {
             context.Response.Headers["x-request-id"] = requestId;
         }
+
         var receivedAt = options.TimeProvider.GetUtcNow();
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var header in request.Headers)
-        {
-            headers[header.Key] = string.Join(", ", header.Value.ToArray());
-        }
+        var headers = request.Headers.ToDictionary(h => h.Key, h => string.Join(", ", h.Value.ToArray()), StringComparer.OrdinalIgnoreCase);
 
         var pid = request.Query["pid"];
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, listeningToken);
