@@ -117,10 +117,7 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
 
         // A leg that does not know its pixel (an old stub SDK) pairs with the other leg whatever its pixel.
         var keys = browser.Select(b => (b.Pixel, Id: b.Call.EventId ?? string.Empty)).Concat(server.Select(e => (Pixel: e.PixelId, e.Id))).Distinct().ToList();
-        if (keys.Any(k => k.Pixel is not null))
-        {
-            keys.RemoveAll(k => k.Pixel is null && keys.Any(o => o.Pixel is not null && o.Id == k.Id));
-        }
+        keys.RemoveAll(k => k.Pixel is null && keys.Any(o => o.Pixel is not null && o.Id == k.Id));
 
         var rows = new List<SandboxEventRow>();
         foreach (var (pixel, id) in keys)
