@@ -19,10 +19,6 @@ public sealed class ConversionEvent
     [ThreadStatic]
     private static string? t_lastHttpUrl;
 
-    private readonly string? _oppref;
-    private readonly string? _sourceUrl;
-    private readonly string? _pixelId;
-
     /// <summary>Creates an event with a known id and time.</summary>
     /// <param name="event">What happened.</param>
     /// <param name="id">The event id shared by both legs (e.g. <c>order_42</c>); see <see cref="EventIds.Validate"/>.</param>
@@ -64,7 +60,7 @@ public sealed class ConversionEvent
     /// <exception cref="ArgumentException">The value is empty or has white space or control characters.</exception>
     public string? Oppref
     {
-        get => _oppref;
+        get;
         init
         {
             if (value is not null && !IsValidOppref(value))
@@ -72,7 +68,7 @@ public sealed class ConversionEvent
                 throw new ArgumentException("oppref must be the original non-empty value, without white space or control characters.", nameof(Oppref));
             }
 
-            _oppref = value;
+            field = value;
         }
     }
 
@@ -80,7 +76,7 @@ public sealed class ConversionEvent
     /// <exception cref="ArgumentException">The value is not an absolute http or https URL.</exception>
     public string? SourceUrl
     {
-        get => _sourceUrl;
+        get;
         init
         {
             if (value is not null && !IsValidSourceUrl(value))
@@ -88,7 +84,7 @@ public sealed class ConversionEvent
                 throw new ArgumentException("source_url must be an absolute http(s) URL with a host, such as https://shop.example.com/checkout.", nameof(SourceUrl));
             }
 
-            _sourceUrl = value;
+            field = value;
         }
     }
 
@@ -119,7 +115,7 @@ public sealed class ConversionEvent
     /// <exception cref="ArgumentException">The value is empty, longer than 128 characters or has white space or control characters.</exception>
     public string? PixelId
     {
-        get => _pixelId;
+        get;
         init
         {
             if (value is not null && (value.Length is 0 or > 128 || TextChecks.HasWhiteSpaceOrControl(value)))
@@ -127,7 +123,7 @@ public sealed class ConversionEvent
                 throw new ArgumentException("PixelId must be the Pixel ID from Ads Manager: 1-128 characters, without white space or control characters.", nameof(PixelId));
             }
 
-            _pixelId = value;
+            field = value;
         }
     }
 
@@ -136,7 +132,7 @@ public sealed class ConversionEvent
     /// <returns>The copy, or this event when it is already aimed at <paramref name="pixelId"/>.</returns>
     /// <exception cref="ArgumentException"><paramref name="pixelId"/> is not a usable Pixel ID (see <see cref="PixelId"/>).</exception>
     public ConversionEvent ForPixel(string pixelId) =>
-        string.Equals(_pixelId, pixelId, StringComparison.Ordinal)
+        string.Equals(PixelId, pixelId, StringComparison.Ordinal)
             ? this
             : new ConversionEvent(Event, Id, Timestamp)
             {

@@ -7,8 +7,6 @@ namespace OaiqPixel;
 /// <remarks>Only those four types derive from this class, so an event can never carry an undocumented shape.</remarks>
 public abstract class EventData
 {
-    private readonly Money? _amount;
-
     private protected EventData()
     {
     }
@@ -20,8 +18,8 @@ public abstract class EventData
     /// <exception cref="ArgumentException">The value is <c>default(Money)</c> rather than one made by a <see cref="Money"/> factory.</exception>
     public Money? Amount
     {
-        get => _amount;
-        init => _amount = CheckMoney(value, nameof(Amount));
+        get;
+        init => field = CheckMoney(value, nameof(Amount));
     }
 
     internal static Money? CheckMoney(Money? value, string paramName)
