@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+
 namespace OaiqPixel.Text;
 
 internal static class TextChecks
@@ -12,22 +15,16 @@ internal static class TextChecks
             return false;
         }
 
-        for (var i = first; i < value.Length; i++)
+        // A lone surrogate is what Rune decoding refuses (InvalidData, or NeedMoreData for a high one at the end).
+        var rest = value.AsSpan(first);
+        while (!rest.IsEmpty)
         {
-            var c = value[i];
-            if (char.IsHighSurrogate(c))
-            {
-                if (i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1]))
-                {
-                    return true;
-                }
-
-                i++;
-            }
-            else if (char.IsLowSurrogate(c))
+            if (Rune.DecodeFromUtf16(rest, out _, out var consumed) != OperationStatus.Done)
             {
                 return true;
             }
+
+            rest = rest[consumed..];
         }
 
         return false;
