@@ -14,6 +14,10 @@ public static class CustomEventNames
     /// <summary>The longest allowed name.</summary>
     public const int MaxLength = 64;
 
+    // Upper case too, so that an uppercase name gets the message that suggests its lowercase form.
+    private static readonly System.Buffers.SearchValues<char> s_nameCharactersAnyCase =
+        System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-");
+
     /// <summary>Checks a name and explains the first rule it breaks.</summary>
     /// <param name="name">The candidate name.</param>
     /// <param name="error">Why the name is refused, or <see langword="null"/> when it is valid.</param>
@@ -47,20 +51,13 @@ public static class CustomEventNames
             return $"custom_event_name is {name.Length} characters long; the limit is {MaxLength}.";
         }
 
-        var hasUpper = false;
-        foreach (var c in name)
+        var other = name.AsSpan().IndexOfAnyExcept(s_nameCharactersAnyCase);
+        if (other >= 0)
         {
-            if (c is >= 'A' and <= 'Z')
-            {
-                hasUpper = true;
-            }
-            else if (!(c is >= 'a' and <= 'z' or >= '0' and <= '9' or '_' or '-'))
-            {
-                return $"custom_event_name '{TextChecks.Printable(name, 64)}' contains '{TextChecks.Printable(c.ToString(), 64)}'; use only lowercase letters, digits, '_' and '-'.";
-            }
+            return $"custom_event_name '{TextChecks.Printable(name, 64)}' contains '{TextChecks.Printable(name[other].ToString(), 64)}'; use only lowercase letters, digits, '_' and '-'.";
         }
 
-        if (hasUpper)
+        if (name.AsSpan().ContainsAnyInRange('A', 'Z'))
         {
             return $"custom_event_name '{name}' contains uppercase letters, which the pixel silently drops while the Conversions API lowercases them (a silent deduplication break); use '{name.ToLowerInvariant()}'.";
         }

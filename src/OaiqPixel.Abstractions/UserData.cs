@@ -17,6 +17,9 @@ namespace OaiqPixel;
 /// </remarks>
 public sealed class UserData
 {
+    private static readonly System.Buffers.SearchValues<char> s_postalCodeCharacters =
+        System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz -");
+
     private UserData()
     {
     }
@@ -210,12 +213,9 @@ public sealed class UserData
     public UserData WithPostalCode(string postalCode)
     {
         var value = UserDataValues.CheckGeo(postalCode, 32, nameof(postalCode));
-        foreach (var c in value)
+        if (value.AsSpan().ContainsAnyExcept(s_postalCodeCharacters))
         {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is ' ' or '-'))
-            {
-                throw new ArgumentException("A postal code may contain only letters, digits, spaces and hyphens.", nameof(postalCode));
-            }
+            throw new ArgumentException("A postal code may contain only letters, digits, spaces and hyphens.", nameof(postalCode));
         }
 
         return With(u => u.PostalCodes = UserDataValues.Add(PostalCodes, value));
