@@ -34,15 +34,7 @@ internal static class UserDataValues
         list.Contains(value, StringComparer.Ordinal) ? list : [.. list, value];
 
     /// <summary>The list with each of <paramref name="values"/> added as by <see cref="Add"/>.</summary>
-    public static IReadOnlyList<string> AddRange(IReadOnlyList<string> list, IReadOnlyList<string> values)
-    {
-        foreach (var value in values)
-        {
-            list = Add(list, value);
-        }
-
-        return list;
-    }
+    public static IReadOnlyList<string> AddRange(IReadOnlyList<string> list, IReadOnlyList<string> values) => values.Aggregate(list, Add);
 
     /// <summary>A SHA-256 digest given by the caller, lowercased; throws when it is not 64 hex digits.</summary>
     public static string CheckDigest(string sha256, string paramName)

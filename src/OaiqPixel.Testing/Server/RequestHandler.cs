@@ -95,12 +95,12 @@ internal sealed class RequestHandler(
                     return;
                 }
 
-            case FaultKind.Hang when !await Responder.HangAsync(fault, token):
+            case FaultKind.Hang when !await Responder.DelayAsync(fault.Duration, token):
                 RecordAndAbort();
                 return;
         }
 
-        if (!await responder.DelayResponseAsync(token))
+        if (!await Responder.DelayAsync(responder.ResponseDelay, token))
         {
             RecordAndAbort();
             return;

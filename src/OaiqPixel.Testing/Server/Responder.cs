@@ -27,12 +27,6 @@ internal sealed class Responder
         set => Interlocked.Exchange(ref _responseDelayTicks, value.Ticks);
     }
 
-    /// <summary>Waits <see cref="ResponseDelay"/>; <see langword="false"/> when <paramref name="token"/> ended it.</summary>
-    public Task<bool> DelayResponseAsync(CancellationToken token) => DelayAsync(ResponseDelay, token);
-
-    /// <summary>Holds a <see cref="FaultKind.Hang"/> request; <see langword="false"/> when <paramref name="token"/> ended it.</summary>
-    public static Task<bool> HangAsync(Fault fault, CancellationToken token) => DelayAsync(fault.Duration, token);
-
     /// <summary>The body a <see cref="FaultKind.Status"/> fault answers with: its own, else an error object for its status.</summary>
     public static string StatusBody(Fault fault) => fault.Body ?? DefaultFaultBody(fault.StatusCode);
 
@@ -114,7 +108,8 @@ internal sealed class Responder
         }
     }
 
-    private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken token)
+    /// <summary>Waits <paramref name="delay"/> (a response delay, a hang); <see langword="false"/> when <paramref name="token"/> ended it.</summary>
+    public static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken token)
     {
         if (delay <= TimeSpan.Zero)
         {
