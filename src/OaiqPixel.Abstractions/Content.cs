@@ -7,11 +7,6 @@ namespace OaiqPixel;
 /// </remarks>
 public sealed class Content
 {
-    private readonly string? _contentType;
-    private readonly int? _quantity;
-    private readonly Money? _amount;
-    private readonly IReadOnlyDictionary<string, string>? _variant;
-
     /// <summary>Your item, product or content id (<c>id</c>).</summary>
     public string? Id { get; init; }
 
@@ -25,7 +20,7 @@ public sealed class Content
     /// <exception cref="ArgumentException">The value is empty or white space.</exception>
     public string? ContentType
     {
-        get => _contentType;
+        get;
         init
         {
             if (value is not null && string.IsNullOrWhiteSpace(value))
@@ -33,7 +28,7 @@ public sealed class Content
                 throw new ArgumentException("Content.ContentType must be non-empty when set (e.g. \"product\"); leave it null instead.", nameof(ContentType));
             }
 
-            _contentType = value;
+            field = value;
         }
     }
 
@@ -41,7 +36,7 @@ public sealed class Content
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public int? Quantity
     {
-        get => _quantity;
+        get;
         init
         {
             if (value < 0)
@@ -49,7 +44,7 @@ public sealed class Content
                 throw new ArgumentOutOfRangeException(nameof(Quantity), value, "Content.Quantity must be zero or more.");
             }
 
-            _quantity = value;
+            field = value;
         }
     }
 
@@ -57,20 +52,20 @@ public sealed class Content
     /// <exception cref="ArgumentException">The value is <c>default(Money)</c> rather than one made by a <see cref="Money"/> factory.</exception>
     public Money? Amount
     {
-        get => _amount;
-        init => _amount = EventData.CheckMoney(value, nameof(Amount));
+        get;
+        init => field = EventData.CheckMoney(value, nameof(Amount));
     }
 
     /// <summary>Variant attributes such as size and colour (<c>variant_dict</c>). Conversions API only.</summary>
     /// <exception cref="ArgumentException">A key is empty or a value is null.</exception>
     public IReadOnlyDictionary<string, string>? Variant
     {
-        get => _variant;
+        get;
         init
         {
             if (value is null)
             {
-                _variant = null;
+                field = null;
                 return;
             }
 
@@ -85,10 +80,10 @@ public sealed class Content
                 copy[key] = item ?? throw new ArgumentException($"Content.Variant['{key}'] must not be null.", nameof(Variant));
             }
 
-            _variant = copy;
+            field = copy;
         }
     }
 
     /// <summary>Whether the item carries fields the pixel does not accept (<see cref="GroupId"/>, <see cref="Variant"/>).</summary>
-    public bool HasConversionsApiOnlyFields => GroupId is not null || _variant is { Count: > 0 };
+    public bool HasConversionsApiOnlyFields => GroupId is not null || Variant is { Count: > 0 };
 }

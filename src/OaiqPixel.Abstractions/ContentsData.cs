@@ -6,15 +6,13 @@ namespace OaiqPixel;
 /// </summary>
 public sealed class ContentsData : EventData
 {
-    private readonly IReadOnlyList<Content> _contents = [];
-
     /// <inheritdoc />
     public override EventDataType Type => EventDataType.Contents;
 
     /// <summary>The items (<c>contents</c>); empty when there are none.</summary>
     public IReadOnlyList<Content> Contents
     {
-        get => _contents;
-        init => _contents = CheckContents(value, nameof(Contents));
-    }
+        get;
+        init => field = CheckContents(value, nameof(Contents));
+    } = [];
 }

@@ -19,10 +19,6 @@ public sealed class ConversionEvent
     [ThreadStatic]
     private static string? t_lastHttpUrl;
 
-    private readonly string? _oppref;
-    private readonly string? _sourceUrl;
-    private readonly string? _pixelId;
-
     /// <summary>Creates an event with a known id and time.</summary>
     /// <param name="event">What happened.</param>
     /// <param name="id">The event id shared by both legs (e.g. <c>order_42</c>); see <see cref="EventIds.Validate"/>.</param>
@@ -64,7 +60,7 @@ public sealed class ConversionEvent
     /// <exception cref="ArgumentException">The value is empty or has white space or control characters.</exception>
     public string? Oppref
     {
-        get => _oppref;
+        get;
         init
         {
             if (value is not null && !IsValidOppref(value))
@@ -72,7 +68,7 @@ public sealed class ConversionEvent
                 throw new ArgumentException("oppref must be the original non-empty value, without white space or control characters.", nameof(Oppref));
             }
 
-            _oppref = value;
+            field = value;
         }
     }
 
@@ -80,7 +76,7 @@ public sealed class ConversionEvent
     /// <exception cref="ArgumentException">The value is not an absolute http or https URL.</exception>
     public string? SourceUrl
     {
-        get => _sourceUrl;
+        get;
         init
         {
             if (value is not null && !IsValidSourceUrl(value))
@@ -88,7 +84,7 @@ public sealed class ConversionEvent
                 throw new ArgumentException("source_url must be an absolute http(s) URL with a host, such as https://shop.example.com/checkout.", nameof(SourceUrl));
             }
 
-            _sourceUrl = value;
+            field = value;
         }
     }
 
@@ -99,11 +95,9 @@ public sealed class ConversionEvent
     public ActionSource? ActionSource { get; init; }
 
     /// <summary>The <c>action_source</c> that is sent, or <see langword="null"/> when it cannot be inferred (the validator reports it).</summary>
-    public ActionSource? EffectiveActionSource => InferActionSource(ActionSource, Event.Name, SourceUrl is not null);
-
-    private static ActionSource? InferActionSource(ActionSource? explicitSource, string eventName, bool hasSourceUrl) => explicitSource
-        ?? (eventName is OaiqEventNames.AppInstalled or OaiqEventNames.AppOpened ? OaiqPixel.ActionSource.MobileApp
-            : hasSourceUrl ? OaiqPixel.ActionSource.Web
+    public ActionSource? EffectiveActionSource => ActionSource
+        ?? (Event.Name is OaiqEventNames.AppInstalled or OaiqEventNames.AppOpened ? OaiqPixel.ActionSource.MobileApp
+            : SourceUrl is not null ? OaiqPixel.ActionSource.Web
             : null);
 
     /// <summary>Who the event is about (hashed identifiers, geography, <c>obref</c>, IP, user agent).</summary>
@@ -121,15 +115,15 @@ public sealed class ConversionEvent
     /// <exception cref="ArgumentException">The value is empty, longer than 128 characters or has white space or control characters.</exception>
     public string? PixelId
     {
-        get => _pixelId;
+        get;
         init
         {
-            if (value is not null && (value.Length is 0 or > 128 || HasWhiteSpaceOrControl(value)))
+            if (value is not null && (value.Length is 0 or > 128 || TextChecks.HasWhiteSpaceOrControl(value)))
             {
                 throw new ArgumentException("PixelId must be the Pixel ID from Ads Manager: 1-128 characters, without white space or control characters.", nameof(PixelId));
             }
 
-            _pixelId = value;
+            field = value;
         }
     }
 
@@ -138,7 +132,7 @@ public sealed class ConversionEvent
     /// <returns>The copy, or this event when it is already aimed at <paramref name="pixelId"/>.</returns>
     /// <exception cref="ArgumentException"><paramref name="pixelId"/> is not a usable Pixel ID (see <see cref="PixelId"/>).</exception>
     public ConversionEvent ForPixel(string pixelId) =>
-        string.Equals(_pixelId, pixelId, StringComparison.Ordinal)
+        string.Equals(PixelId, pixelId, StringComparison.Ordinal)
             ? this
             : new ConversionEvent(Event, Id, Timestamp)
             {
@@ -154,7 +148,7 @@ public sealed class ConversionEvent
     /// <param name="value">The candidate, e.g. a landing URL's <c>oppref</c> query value.</param>
     /// <returns><see langword="true"/> when <see cref="Oppref"/> accepts it (spec §4.2: pass the original string unmodified).</returns>
     public static bool IsValidOppref(string? value) =>
-        value is { Length: > 0 } && !HasWhiteSpaceOrControl(value) && !TextChecks.HasLoneSurrogate(value);
+        value is { Length: > 0 } && !TextChecks.HasWhiteSpaceOrControl(value) && !TextChecks.HasLoneSurrogate(value);
 
     /// <summary>Whether a value can be a <see cref="SourceUrl"/>: an absolute http or https URL with a host (spec §4.2).</summary>
     /// <param name="value">The candidate.</param>
@@ -207,7 +201,7 @@ public sealed class ConversionEvent
 
         var hostEnd = rest.IndexOfAny(':', '/');
         var host = hostEnd < 0 ? rest : rest[..hostEnd];
-        if (host.Length is 0 or > 253 || !(IsDnsName(host) || IsCanonicalIPv4(host)))
+        if (host.Length is 0 or > 253 || !(IsDnsName(host) || IpAddressText.IsDottedQuad(host)))
         {
             return false;
         }
@@ -278,48 +272,6 @@ public sealed class ConversionEvent
         // A name may end with the root dot ("shop.example."), not with a hyphen; it must not be all digits and dots
         // (Uri would read that as an IPv4 address, which the full parse handles).
         return previous != '-' && host.ContainsAnyExcept(s_digitsAndDots);
-    }
-
-    /// <summary>Four decimal parts of 0–255 without leading zeros (<c>203.0.113.7</c>), which <see cref="Uri"/> keeps as is.</summary>
-    private static bool IsCanonicalIPv4(ReadOnlySpan<char> host)
-    {
-        var parts = 0;
-        while (true)
-        {
-            var end = host.IndexOf('.');
-            var part = end < 0 ? host : host[..end];
-            if (part.Length is 0 or > 3 || part.ContainsAnyExceptInRange('0', '9') || (part.Length > 1 && part[0] == '0')
-                || int.Parse(part, provider: System.Globalization.CultureInfo.InvariantCulture) > 255)
-            {
-                return false;
-            }
-
-            parts++;
-            if (end < 0)
-            {
-                return parts == 4;
-            }
-
-            host = host[(end + 1)..];
-        }
-    }
-
-    private static bool HasWhiteSpaceOrControl(string value)
-    {
-        if (TextChecks.IsPrintableAscii(value))
-        {
-            return false;
-        }
-
-        foreach (var c in value)
-        {
-            if (char.IsWhiteSpace(c) || char.IsControl(c))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>The event name and id, for logs; carries no personal data.</summary>

@@ -10,9 +10,6 @@ public sealed class CustomData : EventData
 {
     private static readonly HashSet<string> s_reservedNames = new(StringComparer.Ordinal) { "type", "plan_id", "amount", "currency", "contents" };
 
-    private readonly IReadOnlyList<Content> _contents = [];
-    private readonly IReadOnlyDictionary<string, JsonElement> _properties = EmptyProperties;
-
     private static IReadOnlyDictionary<string, JsonElement> EmptyProperties { get; } = new Dictionary<string, JsonElement>(0);
 
     /// <inheritdoc />
@@ -24,9 +21,9 @@ public sealed class CustomData : EventData
     /// <summary>Optional items (<c>contents</c>); empty when there are none.</summary>
     public IReadOnlyList<Content> Contents
     {
-        get => _contents;
-        init => _contents = CheckContents(value, nameof(Contents));
-    }
+        get;
+        init => field = CheckContents(value, nameof(Contents));
+    } = [];
 
     /// <summary>
     /// Free properties written beside the documented fields of <c>data</c> (Conversions API only). Any JSON value is
@@ -35,7 +32,7 @@ public sealed class CustomData : EventData
     /// <exception cref="ArgumentException">A name is empty or reserved, or a value is <c>default(JsonElement)</c>.</exception>
     public IReadOnlyDictionary<string, JsonElement> Properties
     {
-        get => _properties;
+        get;
         init
         {
             ArgumentNullException.ThrowIfNull(value);
@@ -51,9 +48,9 @@ public sealed class CustomData : EventData
                 copy[name] = element.Clone();
             }
 
-            _properties = copy;
+            field = copy;
         }
-    }
+    } = EmptyProperties;
 
     /// <summary>Returns a copy with one more free property holding a string (or null).</summary>
     /// <param name="name">The property name.</param>
@@ -99,12 +96,12 @@ public sealed class CustomData : EventData
     /// <exception cref="ArgumentException">The name is empty or reserved, or the value is <c>default(JsonElement)</c>.</exception>
     public CustomData WithProperty(string name, JsonElement value)
     {
-        var properties = new Dictionary<string, JsonElement>(_properties, StringComparer.Ordinal) { [name] = value };
+        var properties = new Dictionary<string, JsonElement>(Properties, StringComparer.Ordinal) { [name] = value };
         return new CustomData
         {
             Amount = Amount,
             PlanId = PlanId,
-            Contents = _contents,
+            Contents = Contents,
             Properties = properties,
         };
     }

@@ -1,3 +1,5 @@
+using OaiqPixel.Text;
+
 namespace OaiqPixel;
 
 /// <summary>Validates <c>custom_event_name</c> values.</summary>
@@ -11,6 +13,10 @@ public static class CustomEventNames
 {
     /// <summary>The longest allowed name.</summary>
     public const int MaxLength = 64;
+
+    // Upper case too, so that an uppercase name gets the message that suggests its lowercase form.
+    private static readonly System.Buffers.SearchValues<char> s_nameCharactersAnyCase =
+        System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-");
 
     /// <summary>Checks a name and explains the first rule it breaks.</summary>
     /// <param name="name">The candidate name.</param>
@@ -45,20 +51,13 @@ public static class CustomEventNames
             return $"custom_event_name is {name.Length} characters long; the limit is {MaxLength}.";
         }
 
-        var hasUpper = false;
-        foreach (var c in name)
+        var other = name.AsSpan().IndexOfAnyExcept(s_nameCharactersAnyCase);
+        if (other >= 0)
         {
-            if (c is >= 'A' and <= 'Z')
-            {
-                hasUpper = true;
-            }
-            else if (!(c is >= 'a' and <= 'z' or >= '0' and <= '9' or '_' or '-'))
-            {
-                return $"custom_event_name '{Printable(name)}' contains '{Printable(c.ToString())}'; use only lowercase letters, digits, '_' and '-'.";
-            }
+            return $"custom_event_name '{TextChecks.Printable(name, 64)}' contains '{TextChecks.Printable(name[other].ToString(), 64)}'; use only lowercase letters, digits, '_' and '-'.";
         }
 
-        if (hasUpper)
+        if (name.AsSpan().ContainsAnyInRange('A', 'Z'))
         {
             return $"custom_event_name '{name}' contains uppercase letters, which the pixel silently drops while the Conversions API lowercases them (a silent deduplication break); use '{name.ToLowerInvariant()}'.";
         }
@@ -77,16 +76,4 @@ public static class CustomEventNames
     }
 
     private static bool IsAlphanumeric(char c) => c is >= 'a' and <= 'z' or >= '0' and <= '9';
-
-    private static string Printable(string value)
-    {
-        var shortened = value.Length > 64 ? value[..64] + "…" : value;
-        return string.Create(shortened.Length, shortened, static (span, source) =>
-        {
-            for (var i = 0; i < source.Length; i++)
-            {
-                span[i] = char.IsControl(source[i]) ? '?' : source[i];
-            }
-        });
-    }
 }

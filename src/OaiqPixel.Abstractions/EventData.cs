@@ -7,8 +7,6 @@ namespace OaiqPixel;
 /// <remarks>Only those four types derive from this class, so an event can never carry an undocumented shape.</remarks>
 public abstract class EventData
 {
-    private readonly Money? _amount;
-
     private protected EventData()
     {
     }
@@ -20,8 +18,8 @@ public abstract class EventData
     /// <exception cref="ArgumentException">The value is <c>default(Money)</c> rather than one made by a <see cref="Money"/> factory.</exception>
     public Money? Amount
     {
-        get => _amount;
-        init => _amount = CheckMoney(value, nameof(Amount));
+        get;
+        init => field = CheckMoney(value, nameof(Amount));
     }
 
     internal static Money? CheckMoney(Money? value, string paramName)
@@ -42,14 +40,7 @@ public abstract class EventData
         }
 
         var copy = value.ToArray();
-        for (var i = 0; i < copy.Length; i++)
-        {
-            if (copy[i] is null)
-            {
-                throw new ArgumentException($"Contents[{i}] is null.", paramName);
-            }
-        }
-
-        return copy;
+        var nullAt = Array.IndexOf(copy, null);
+        return nullAt < 0 ? copy : throw new ArgumentException($"Contents[{nullAt}] is null.", paramName);
     }
 }

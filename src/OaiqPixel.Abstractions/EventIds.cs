@@ -95,17 +95,9 @@ public static class EventIds
             return $"An event id is limited to {MaxLength} characters; this one has {id.Length}.";
         }
 
-        if (TextChecks.IsPrintableAscii(id))
+        if (TextChecks.HasWhiteSpaceOrControl(id))
         {
-            return null;
-        }
-
-        foreach (var c in id)
-        {
-            if (char.IsWhiteSpace(c) || char.IsControl(c))
-            {
-                return "An event id must not contain white space or control characters.";
-            }
+            return "An event id must not contain white space or control characters.";
         }
 
         if (TextChecks.HasLoneSurrogate(id))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using OaiqPixel.Currencies;
+using OaiqPixel.Text;
 
 namespace OaiqPixel;
 
@@ -17,6 +18,9 @@ public readonly struct Money : IEquatable<Money>
 {
     // The table entry, not just the code: the exponent and the JSON-encoded code come with it at no cost.
     private readonly IsoCurrency? _currency;
+
+    // ISO 4217 exponents are 0 to 4.
+    private static readonly decimal[] s_powersOf10 = [1m, 10m, 100m, 1000m, 10000m];
 
     private Money(long minorUnits, IsoCurrency currency)
     {
@@ -94,7 +98,7 @@ public readonly struct Money : IEquatable<Money>
     /// <param name="currency">A three-letter code; case does not matter.</param>
     /// <returns><see langword="true"/> when <see cref="FromMinorUnits(long, string)"/> would accept it.</returns>
     public static bool IsKnownCurrency(string? currency) =>
-        currency is { Length: 3 } && Iso4217.TryGetMinorUnitExponent(currency.ToUpperInvariant(), out _);
+        currency is { Length: 3 } && Iso4217.TryGet(currency.ToUpperInvariant(), out _);
 
     internal static IsoCurrency NormalizeCurrency(string? currency, string paramName)
     {
@@ -106,28 +110,14 @@ public readonly struct Money : IEquatable<Money>
         if (!Iso4217.TryGet(currency.Trim().ToUpperInvariant(), out var code))
         {
             throw new ArgumentException(
-                $"'{Sanitize(currency)}' is not an active ISO 4217 currency code; use a three-letter code such as USD, EUR or JPY.",
+                $"'{TextChecks.Printable(currency, 8)}' is not an active ISO 4217 currency code; use a three-letter code such as USD, EUR or JPY.",
                 paramName);
         }
 
         return code;
     }
 
-    // A currency code is not personal data, but it may be garbage; keep messages short and printable.
-    private static string Sanitize(string value)
-    {
-        var shortened = value.Length > 8 ? value[..8] + "…" : value;
-        return new string(shortened.Select(c => char.IsControl(c) ? '?' : c).ToArray());
-    }
-
-    private static decimal Pow10(int exponent) => exponent switch
-    {
-        0 => 1m,
-        1 => 10m,
-        2 => 100m,
-        3 => 1000m,
-        _ => 10000m,
-    };
+    private static decimal Pow10(int exponent) => s_powersOf10[exponent];
 
     /// <inheritdoc />
     public bool Equals(Money other) => MinorUnits == other.MinorUnits && string.Equals(Currency, other.Currency, StringComparison.Ordinal);

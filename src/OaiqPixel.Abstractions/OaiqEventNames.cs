@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace OaiqPixel;
 
 /// <summary>
@@ -53,6 +55,9 @@ public static class OaiqEventNames
         SubscriptionCreated, TrialStarted, Custom, AppInstalled, AppOpened,
     ];
 
+    // After All: static fields are initialized in order.
+    private static readonly FrozenSet<string> s_names = All.ToFrozenSet(StringComparer.Ordinal);
+
     /// <summary>Returns the data shape an event name requires.</summary>
     /// <param name="eventName">One of the names in <see cref="All"/>.</param>
     /// <param name="dataType">The required data shape when the name is known.</param>
@@ -85,21 +90,6 @@ public static class OaiqEventNames
     public static bool IsPixelEvent(string? eventName) =>
         eventName is not (AppInstalled or AppOpened) && TryGetDataType(eventName, out _);
 
-    internal static string? Intern(string eventName) => eventName switch
-    {
-        PageViewed => PageViewed,
-        ContentsViewed => ContentsViewed,
-        ItemsAdded => ItemsAdded,
-        CheckoutStarted => CheckoutStarted,
-        OrderCreated => OrderCreated,
-        LeadCreated => LeadCreated,
-        RegistrationCompleted => RegistrationCompleted,
-        AppointmentScheduled => AppointmentScheduled,
-        SubscriptionCreated => SubscriptionCreated,
-        TrialStarted => TrialStarted,
-        Custom => Custom,
-        AppInstalled => AppInstalled,
-        AppOpened => AppOpened,
-        _ => null,
-    };
+    /// <summary>The constant equal to <paramref name="eventName"/>, so a name read at run time is not kept twice.</summary>
+    internal static string? Intern(string eventName) => s_names.TryGetValue(eventName, out var name) ? name : null;
 }

@@ -6,8 +6,6 @@ namespace OaiqPixel;
 /// </summary>
 public sealed class PlanEnrollmentData : EventData
 {
-    private readonly IReadOnlyList<Content> _contents = [];
-
     /// <inheritdoc />
     public override EventDataType Type => EventDataType.PlanEnrollment;
 
@@ -17,7 +15,7 @@ public sealed class PlanEnrollmentData : EventData
     /// <summary>Plan-related items (<c>contents</c>); empty when there are none.</summary>
     public IReadOnlyList<Content> Contents
     {
-        get => _contents;
-        init => _contents = CheckContents(value, nameof(Contents));
-    }
+        get;
+        init => field = CheckContents(value, nameof(Contents));
+    } = [];
 }

@@ -17,25 +17,19 @@ namespace OaiqPixel;
 /// </remarks>
 public sealed class UserData
 {
+    private static readonly System.Buffers.SearchValues<char> s_postalCodeCharacters =
+        System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz -");
+
     private UserData()
     {
     }
 
-    private UserData(UserData source)
+    /// <summary>A copy with <paramref name="change"/> applied; no instance changes once a user holds it.</summary>
+    private UserData With(Action<UserData> change)
     {
-        EmailsSha256 = source.EmailsSha256;
-        PhoneNumbersSha256 = source.PhoneNumbersSha256;
-        ExternalIdsSha256 = source.ExternalIdsSha256;
-        FirstNamesSha256 = source.FirstNamesSha256;
-        LastNamesSha256 = source.LastNamesSha256;
-        Countries = source.Countries;
-        Regions = source.Regions;
-        Cities = source.Cities;
-        PostalCodes = source.PostalCodes;
-        Obref = source.Obref;
-        IpAddress = source.IpAddress;
-        UserAgent = source.UserAgent;
-        AndroidAdvertisingId = source.AndroidAdvertisingId;
+        var copy = (UserData)MemberwiseClone();
+        change(copy);
+        return copy;
     }
 
     /// <summary>
@@ -72,43 +66,43 @@ public sealed class UserData
     public static UserData Empty { get; } = new();
 
     /// <summary>SHA-256 digests of normalized emails (<c>emails_sha256</c>).</summary>
-    public IReadOnlyList<string> EmailsSha256 { get; private init; } = [];
+    public IReadOnlyList<string> EmailsSha256 { get; private set; } = [];
 
     /// <summary>SHA-256 digests of normalized phone numbers (<c>phone_numbers_sha256</c>).</summary>
-    public IReadOnlyList<string> PhoneNumbersSha256 { get; private init; } = [];
+    public IReadOnlyList<string> PhoneNumbersSha256 { get; private set; } = [];
 
     /// <summary>SHA-256 digests of trimmed external ids (<c>external_ids_sha256</c>).</summary>
-    public IReadOnlyList<string> ExternalIdsSha256 { get; private init; } = [];
+    public IReadOnlyList<string> ExternalIdsSha256 { get; private set; } = [];
 
     /// <summary>SHA-256 digests of normalized first names (<c>first_names_sha256</c>).</summary>
-    public IReadOnlyList<string> FirstNamesSha256 { get; private init; } = [];
+    public IReadOnlyList<string> FirstNamesSha256 { get; private set; } = [];
 
     /// <summary>SHA-256 digests of normalized last names (<c>last_names_sha256</c>).</summary>
-    public IReadOnlyList<string> LastNamesSha256 { get; private init; } = [];
+    public IReadOnlyList<string> LastNamesSha256 { get; private set; } = [];
 
     /// <summary>Two-letter ISO 3166-1 country codes, upper case (<c>countries</c>).</summary>
-    public IReadOnlyList<string> Countries { get; private init; } = [];
+    public IReadOnlyList<string> Countries { get; private set; } = [];
 
     /// <summary>States or provinces, raw (<c>regions</c>).</summary>
-    public IReadOnlyList<string> Regions { get; private init; } = [];
+    public IReadOnlyList<string> Regions { get; private set; } = [];
 
     /// <summary>Cities, raw (<c>cities</c>).</summary>
-    public IReadOnlyList<string> Cities { get; private init; } = [];
+    public IReadOnlyList<string> Cities { get; private set; } = [];
 
     /// <summary>Postal codes, raw (<c>postal_codes</c>).</summary>
-    public IReadOnlyList<string> PostalCodes { get; private init; } = [];
+    public IReadOnlyList<string> PostalCodes { get; private set; } = [];
 
     /// <summary>The pixel's opaque browser reference from the <c>__obref</c> cookie, unchanged and unhashed. Conversions API only.</summary>
-    public string? Obref { get; private init; }
+    public string? Obref { get; private set; }
 
     /// <summary>The client's IPv4 or IPv6 address. Conversions API only.</summary>
-    public string? IpAddress { get; private init; }
+    public string? IpAddress { get; private set; }
 
     /// <summary>The client's user agent. Conversions API only.</summary>
-    public string? UserAgent { get; private init; }
+    public string? UserAgent { get; private set; }
 
     /// <summary>The Android advertising id (GAID, UUID form). Conversions API only.</summary>
-    public string? AndroidAdvertisingId { get; private init; }
+    public string? AndroidAdvertisingId { get; private set; }
 
     /// <summary>Whether nothing is set.</summary>
     public bool IsEmpty => !HasPixelFields && Obref is null && IpAddress is null && UserAgent is null && AndroidAdvertisingId is null;
@@ -128,61 +122,61 @@ public sealed class UserData
     /// <param name="email">The raw email. A digest goes to <see cref="WithEmailSha256"/>.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The email is not valid (or is a digest); the message names the rule, not the value.</exception>
-    public UserData WithEmail(string email) => new(this) { EmailsSha256 = UserDataValues.Add(EmailsSha256, UserDataNormalizer.HashEmail(email)) };
+    public UserData WithEmail(string email) => With(u => u.EmailsSha256 = UserDataValues.Add(EmailsSha256, UserDataNormalizer.HashEmail(email)));
 
     /// <summary>Adds an email you hashed yourself; the only way to pass a digest (<see cref="WithEmail"/> hashes what it gets).</summary>
     /// <param name="sha256">SHA-256 of the normalized email, 64 hex digits (lowercased here).</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The value is not 64 hex digits.</exception>
-    public UserData WithEmailSha256(string sha256) => new(this) { EmailsSha256 = UserDataValues.Add(EmailsSha256, UserDataValues.CheckDigest(sha256, nameof(sha256))) };
+    public UserData WithEmailSha256(string sha256) => With(u => u.EmailsSha256 = UserDataValues.Add(EmailsSha256, UserDataValues.CheckDigest(sha256, nameof(sha256))));
 
     /// <summary>Adds a phone number, normalized (country code kept, separators, <c>+</c> and leading zeros removed) and hashed.</summary>
     /// <param name="phoneNumber">The raw number with its country calling code. A digest goes to <see cref="WithPhoneNumberSha256"/>.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The number is not 8–15 digits after normalization, has other characters, or is a digest.</exception>
-    public UserData WithPhoneNumber(string phoneNumber) => new(this) { PhoneNumbersSha256 = UserDataValues.Add(PhoneNumbersSha256, UserDataNormalizer.HashPhoneNumber(phoneNumber)) };
+    public UserData WithPhoneNumber(string phoneNumber) => With(u => u.PhoneNumbersSha256 = UserDataValues.Add(PhoneNumbersSha256, UserDataNormalizer.HashPhoneNumber(phoneNumber)));
 
     /// <summary>Adds a phone number you hashed yourself; the only way to pass a digest (<see cref="WithPhoneNumber"/> hashes what it gets).</summary>
     /// <param name="sha256">SHA-256 of the normalized number, 64 hex digits.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The value is not 64 hex digits.</exception>
-    public UserData WithPhoneNumberSha256(string sha256) => new(this) { PhoneNumbersSha256 = UserDataValues.Add(PhoneNumbersSha256, UserDataValues.CheckDigest(sha256, nameof(sha256))) };
+    public UserData WithPhoneNumberSha256(string sha256) => With(u => u.PhoneNumbersSha256 = UserDataValues.Add(PhoneNumbersSha256, UserDataValues.CheckDigest(sha256, nameof(sha256))));
 
     /// <summary>Adds an external id, trimmed (case kept) and hashed; an id that is itself 64 hex digits is hashed too.</summary>
     /// <param name="externalId">Your stable pseudonymous customer id, raw. A digest goes to <see cref="WithExternalIdSha256"/>.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The id is empty.</exception>
-    public UserData WithExternalId(string externalId) => new(this) { ExternalIdsSha256 = UserDataValues.Add(ExternalIdsSha256, UserDataNormalizer.HashExternalId(externalId)) };
+    public UserData WithExternalId(string externalId) => With(u => u.ExternalIdsSha256 = UserDataValues.Add(ExternalIdsSha256, UserDataNormalizer.HashExternalId(externalId)));
 
     /// <summary>Adds an external id you hashed yourself; the only way to pass a digest (<see cref="WithExternalId"/> hashes what it gets).</summary>
     /// <param name="sha256">SHA-256 of the trimmed id, 64 hex digits.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The value is not 64 hex digits.</exception>
-    public UserData WithExternalIdSha256(string sha256) => new(this) { ExternalIdsSha256 = UserDataValues.Add(ExternalIdsSha256, UserDataValues.CheckDigest(sha256, nameof(sha256))) };
+    public UserData WithExternalIdSha256(string sha256) => With(u => u.ExternalIdsSha256 = UserDataValues.Add(ExternalIdsSha256, UserDataValues.CheckDigest(sha256, nameof(sha256))));
 
     /// <summary>Adds a first name, normalized (lowercase as ECMAScript <c>toLowerCase</c>, no white space or ASCII punctuation) and hashed.</summary>
     /// <param name="firstName">The raw first name. A digest goes to <see cref="WithFirstNameSha256"/>.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">Nothing is left after normalization.</exception>
-    public UserData WithFirstName(string firstName) => new(this) { FirstNamesSha256 = UserDataValues.Add(FirstNamesSha256, UserDataNormalizer.HashName(firstName)) };
+    public UserData WithFirstName(string firstName) => With(u => u.FirstNamesSha256 = UserDataValues.Add(FirstNamesSha256, UserDataNormalizer.HashName(firstName)));
 
     /// <summary>Adds a first name you hashed yourself; the only way to pass a digest (<see cref="WithFirstName"/> hashes what it gets).</summary>
     /// <param name="sha256">SHA-256 of the normalized name, 64 hex digits.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The value is not 64 hex digits.</exception>
-    public UserData WithFirstNameSha256(string sha256) => new(this) { FirstNamesSha256 = UserDataValues.Add(FirstNamesSha256, UserDataValues.CheckDigest(sha256, nameof(sha256))) };
+    public UserData WithFirstNameSha256(string sha256) => With(u => u.FirstNamesSha256 = UserDataValues.Add(FirstNamesSha256, UserDataValues.CheckDigest(sha256, nameof(sha256))));
 
     /// <summary>Adds a last name, normalized (lowercase as ECMAScript <c>toLowerCase</c>, no white space or ASCII punctuation) and hashed.</summary>
     /// <param name="lastName">The raw last name. A digest goes to <see cref="WithLastNameSha256"/>.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">Nothing is left after normalization.</exception>
-    public UserData WithLastName(string lastName) => new(this) { LastNamesSha256 = UserDataValues.Add(LastNamesSha256, UserDataNormalizer.HashName(lastName)) };
+    public UserData WithLastName(string lastName) => With(u => u.LastNamesSha256 = UserDataValues.Add(LastNamesSha256, UserDataNormalizer.HashName(lastName)));
 
     /// <summary>Adds a last name you hashed yourself; the only way to pass a digest (<see cref="WithLastName"/> hashes what it gets).</summary>
     /// <param name="sha256">SHA-256 of the normalized name, 64 hex digits.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The value is not 64 hex digits.</exception>
-    public UserData WithLastNameSha256(string sha256) => new(this) { LastNamesSha256 = UserDataValues.Add(LastNamesSha256, UserDataValues.CheckDigest(sha256, nameof(sha256))) };
+    public UserData WithLastNameSha256(string sha256) => With(u => u.LastNamesSha256 = UserDataValues.Add(LastNamesSha256, UserDataValues.CheckDigest(sha256, nameof(sha256))));
 
     /// <summary>Adds a country (sent raw).</summary>
     /// <param name="country">A two-letter ISO 3166-1 code such as <c>US</c>; upper-cased here.</param>
@@ -197,20 +191,20 @@ public sealed class UserData
             throw new ArgumentException("The country must be a two-letter ISO 3166-1 code such as US.", nameof(country));
         }
 
-        return new(this) { Countries = UserDataValues.Add(Countries, code.ToUpperInvariant()) };
+        return With(u => u.Countries = UserDataValues.Add(Countries, code.ToUpperInvariant()));
     }
 
     /// <summary>Adds a city (sent raw; OpenAI trims and lowercases it).</summary>
     /// <param name="city">The city, at most 128 characters.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The value is empty or longer than 128 characters.</exception>
-    public UserData WithCity(string city) => new(this) { Cities = UserDataValues.Add(Cities, UserDataValues.CheckGeo(city, 128, nameof(city))) };
+    public UserData WithCity(string city) => With(u => u.Cities = UserDataValues.Add(Cities, UserDataValues.CheckGeo(city, 128, nameof(city))));
 
     /// <summary>Adds a state or province (sent raw; OpenAI trims and lowercases it).</summary>
     /// <param name="region">The region, at most 128 characters.</param>
     /// <returns>A new instance.</returns>
     /// <exception cref="ArgumentException">The value is empty or longer than 128 characters.</exception>
-    public UserData WithRegion(string region) => new(this) { Regions = UserDataValues.Add(Regions, UserDataValues.CheckGeo(region, 128, nameof(region))) };
+    public UserData WithRegion(string region) => With(u => u.Regions = UserDataValues.Add(Regions, UserDataValues.CheckGeo(region, 128, nameof(region))));
 
     /// <summary>Adds a postal code (sent raw).</summary>
     /// <param name="postalCode">Letters, digits, spaces and hyphens; at most 32 characters.</param>
@@ -219,15 +213,12 @@ public sealed class UserData
     public UserData WithPostalCode(string postalCode)
     {
         var value = UserDataValues.CheckGeo(postalCode, 32, nameof(postalCode));
-        foreach (var c in value)
+        if (value.AsSpan().ContainsAnyExcept(s_postalCodeCharacters))
         {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is ' ' or '-'))
-            {
-                throw new ArgumentException("A postal code may contain only letters, digits, spaces and hyphens.", nameof(postalCode));
-            }
+            throw new ArgumentException("A postal code may contain only letters, digits, spaces and hyphens.", nameof(postalCode));
         }
 
-        return new(this) { PostalCodes = UserDataValues.Add(PostalCodes, value) };
+        return With(u => u.PostalCodes = UserDataValues.Add(PostalCodes, value));
     }
 
     /// <summary>Sets the pixel's browser reference, read from the <c>__obref</c> cookie and passed unchanged.</summary>
@@ -242,7 +233,7 @@ public sealed class UserData
             throw new ArgumentException("obref must be the non-blank __obref cookie value, unchanged.", nameof(obref));
         }
 
-        return new(this) { Obref = obref };
+        return With(u => u.Obref = obref);
     }
 
     /// <summary>Sets the client's IP address, given as text in one of the forms the Conversions API documents (spec §4.6).</summary>
@@ -274,7 +265,7 @@ public sealed class UserData
     public UserData WithIpAddress(IPAddress ipAddress)
     {
         ArgumentNullException.ThrowIfNull(ipAddress);
-        return new(this) { IpAddress = UserDataValues.Format(ipAddress) };
+        return With(u => u.IpAddress = UserDataValues.Format(ipAddress));
     }
 
     /// <summary>Sets the client's user agent.</summary>
@@ -289,7 +280,7 @@ public sealed class UserData
             throw new ArgumentException("user_agent must be a non-empty User-Agent string.", nameof(userAgent));
         }
 
-        return new(this) { UserAgent = userAgent };
+        return With(u => u.UserAgent = userAgent);
     }
 
     /// <summary>Sets the Android advertising id (GAID).</summary>
@@ -304,7 +295,7 @@ public sealed class UserData
             throw new ArgumentException("android_advertising_id must be a GAID in UUID form (8-4-4-4-12 hex digits).", nameof(advertisingId));
         }
 
-        return new(this) { AndroidAdvertisingId = EcmaScriptCase.ToLower(advertisingId) };
+        return With(u => u.AndroidAdvertisingId = EcmaScriptCase.ToLower(advertisingId));
     }
 
     /// <summary>
@@ -325,21 +316,21 @@ public sealed class UserData
             return other;
         }
 
-        return new(this)
+        return With(u =>
         {
-            EmailsSha256 = UserDataValues.AddRange(EmailsSha256, other.EmailsSha256),
-            PhoneNumbersSha256 = UserDataValues.AddRange(PhoneNumbersSha256, other.PhoneNumbersSha256),
-            ExternalIdsSha256 = UserDataValues.AddRange(ExternalIdsSha256, other.ExternalIdsSha256),
-            FirstNamesSha256 = UserDataValues.AddRange(FirstNamesSha256, other.FirstNamesSha256),
-            LastNamesSha256 = UserDataValues.AddRange(LastNamesSha256, other.LastNamesSha256),
-            Countries = UserDataValues.AddRange(Countries, other.Countries),
-            Regions = UserDataValues.AddRange(Regions, other.Regions),
-            Cities = UserDataValues.AddRange(Cities, other.Cities),
-            PostalCodes = UserDataValues.AddRange(PostalCodes, other.PostalCodes),
-            Obref = other.Obref ?? Obref,
-            IpAddress = other.IpAddress ?? IpAddress,
-            UserAgent = other.UserAgent ?? UserAgent,
-            AndroidAdvertisingId = other.AndroidAdvertisingId ?? AndroidAdvertisingId,
-        };
+            u.EmailsSha256 = UserDataValues.AddRange(EmailsSha256, other.EmailsSha256);
+            u.PhoneNumbersSha256 = UserDataValues.AddRange(PhoneNumbersSha256, other.PhoneNumbersSha256);
+            u.ExternalIdsSha256 = UserDataValues.AddRange(ExternalIdsSha256, other.ExternalIdsSha256);
+            u.FirstNamesSha256 = UserDataValues.AddRange(FirstNamesSha256, other.FirstNamesSha256);
+            u.LastNamesSha256 = UserDataValues.AddRange(LastNamesSha256, other.LastNamesSha256);
+            u.Countries = UserDataValues.AddRange(Countries, other.Countries);
+            u.Regions = UserDataValues.AddRange(Regions, other.Regions);
+            u.Cities = UserDataValues.AddRange(Cities, other.Cities);
+            u.PostalCodes = UserDataValues.AddRange(PostalCodes, other.PostalCodes);
+            u.Obref = other.Obref ?? Obref;
+            u.IpAddress = other.IpAddress ?? IpAddress;
+            u.UserAgent = other.UserAgent ?? UserAgent;
+            u.AndroidAdvertisingId = other.AndroidAdvertisingId ?? AndroidAdvertisingId;
+        });
     }
 }

@@ -33,6 +33,7 @@ public static class UserDataNormalizer
     private const string AsciiPunctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
 
     private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+    private static readonly System.Buffers.SearchValues<char> LowercaseHexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     /// <summary>
     /// Email: NFC, trim, then lowercase as ECMAScript <c>toLowerCase</c> does (spec §4.5; see the remarks on
@@ -87,37 +88,13 @@ public static class UserDataNormalizer
                 nameof(phoneNumber));
         }
 
-        var builder = new StringBuilder(phoneNumber.Length);
-        foreach (var c in phoneNumber)
+        var kept = string.Concat(phoneNumber.Where(c => !(EcmaScriptWhiteSpace.IsWhiteSpace(c) || c is '(' or ')' or '.' or '-')));
+        var digits = (kept.StartsWith('+') ? kept[1..] : kept).TrimStart('0');
+        if (digits.AsSpan().ContainsAnyExceptInRange('0', '9'))
         {
-            if (EcmaScriptWhiteSpace.IsWhiteSpace(c) || c is '(' or ')' or '.' or '-')
-            {
-                continue;
-            }
-
-            builder.Append(c);
-        }
-
-        var start = 0;
-        if (builder.Length > 0 && builder[0] == '+')
-        {
-            start = 1;
-        }
-
-        while (start < builder.Length && builder[start] == '0')
-        {
-            start++;
-        }
-
-        var digits = builder.ToString(start, builder.Length - start);
-        foreach (var c in digits)
-        {
-            if (c is < '0' or > '9')
-            {
-                throw new ArgumentException(
-                    "The phone number may contain only digits, a leading '+', white space, parentheses, periods and hyphens (no letters or extensions).",
-                    nameof(phoneNumber));
-            }
+            throw new ArgumentException(
+                "The phone number may contain only digits, a leading '+', white space, parentheses, periods and hyphens (no letters or extensions).",
+                nameof(phoneNumber));
         }
 
         if (digits.Length is < 8 or > 15)
@@ -156,20 +133,10 @@ public static class UserDataNormalizer
         ArgumentNullException.ThrowIfNull(name);
         // Lowercase the whole name before removing anything: whether a sigma is final depends on what follows it.
         var lowered = EcmaScriptCase.ToLower(Nfc(name));
-        var builder = new StringBuilder(lowered.Length);
-        foreach (var c in lowered)
-        {
-            if (EcmaScriptWhiteSpace.IsWhiteSpace(c) || AsciiPunctuation.Contains(c, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            builder.Append(c);
-        }
-
-        return builder.Length == 0
+        var normalized = string.Concat(lowered.Where(c => !(EcmaScriptWhiteSpace.IsWhiteSpace(c) || AsciiPunctuation.Contains(c, StringComparison.Ordinal))));
+        return normalized.Length == 0
             ? throw new ArgumentException("The name is empty after removing white space and punctuation.", nameof(name))
-            : builder.ToString();
+            : normalized;
     }
 
     /// <summary>SHA-256 of the UTF-8 bytes of an already normalized value, as 64 lowercase hex digits.</summary>
@@ -222,23 +189,7 @@ public static class UserDataNormalizer
     /// <summary>Whether a value is exactly 64 lowercase hexadecimal digits (an already hashed identifier).</summary>
     /// <param name="value">The value to test.</param>
     /// <returns><see langword="true"/> for a lowercase SHA-256 hex digest.</returns>
-    public static bool IsSha256Hex(string? value)
-    {
-        if (value is not { Length: 64 })
-        {
-            return false;
-        }
-
-        foreach (var c in value)
-        {
-            if (c is not (>= '0' and <= '9' or >= 'a' and <= 'f'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsSha256Hex(string? value) => value is { Length: 64 } && value.AsSpan().IndexOfAnyExcept(LowercaseHexDigits) < 0;
 
     /// <summary>64 hex digits in either case: a digest passed where a raw value belongs.</summary>
     private static bool LooksLikeDigest(string value) => value.Length == 64 && value.AsSpan().IndexOfAnyExcept(HexDigits) < 0;

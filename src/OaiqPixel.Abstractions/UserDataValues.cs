@@ -30,36 +30,11 @@ internal static class UserDataValues
     }
 
     /// <summary>The list with <paramref name="value"/> appended, or the same list when it already holds it (OpenAI uses the first three unique values).</summary>
-    public static IReadOnlyList<string> Add(IReadOnlyList<string> list, string value)
-    {
-        for (var i = 0; i < list.Count; i++)
-        {
-            if (string.Equals(list[i], value, StringComparison.Ordinal))
-            {
-                return list;
-            }
-        }
-
-        var copy = new string[list.Count + 1];
-        for (var i = 0; i < list.Count; i++)
-        {
-            copy[i] = list[i];
-        }
-
-        copy[^1] = value;
-        return copy;
-    }
+    public static IReadOnlyList<string> Add(IReadOnlyList<string> list, string value) =>
+        list.Contains(value, StringComparer.Ordinal) ? list : [.. list, value];
 
     /// <summary>The list with each of <paramref name="values"/> added as by <see cref="Add"/>.</summary>
-    public static IReadOnlyList<string> AddRange(IReadOnlyList<string> list, IReadOnlyList<string> values)
-    {
-        foreach (var value in values)
-        {
-            list = Add(list, value);
-        }
-
-        return list;
-    }
+    public static IReadOnlyList<string> AddRange(IReadOnlyList<string> list, IReadOnlyList<string> values) => values.Aggregate(list, Add);
 
     /// <summary>A SHA-256 digest given by the caller, lowercased; throws when it is not 64 hex digits.</summary>
     public static string CheckDigest(string sha256, string paramName)

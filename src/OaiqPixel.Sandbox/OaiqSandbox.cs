@@ -24,40 +24,13 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
     public TimeProvider TimeProvider { get; } = timeProvider;
 
     /// <summary>Every pixel call reported by a browser, oldest first.</summary>
-    public IReadOnlyList<SandboxBrowserCall> BrowserCalls
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _browserCalls];
-            }
-        }
-    }
+    public IReadOnlyList<SandboxBrowserCall> BrowserCalls => Snapshot(_browserCalls);
 
     /// <summary>Every event the sandbox Conversions API accepted, oldest first.</summary>
-    public IReadOnlyList<SandboxServerEvent> ServerEvents
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _serverEvents];
-            }
-        }
-    }
+    public IReadOnlyList<SandboxServerEvent> ServerEvents => Snapshot(_serverEvents);
 
     /// <summary>Every request the sandbox Conversions API refused, oldest first.</summary>
-    public IReadOnlyList<SandboxRejection> Rejections
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _rejections];
-            }
-        }
-    }
+    public IReadOnlyList<SandboxRejection> Rejections => Snapshot(_rejections);
 
     /// <summary>Adds pixel calls reported by a browser's stub SDK.</summary>
     /// <param name="calls">The calls, oldest first.</param>
@@ -144,10 +117,7 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
 
         // A leg that does not know its pixel (an old stub SDK) pairs with the other leg whatever its pixel.
         var keys = browser.Select(b => (b.Pixel, Id: b.Call.EventId ?? string.Empty)).Concat(server.Select(e => (Pixel: e.PixelId, e.Id))).Distinct().ToList();
-        if (keys.Any(k => k.Pixel is not null))
-        {
-            keys.RemoveAll(k => k.Pixel is null && keys.Any(o => o.Pixel is not null && o.Id == k.Id));
-        }
+        keys.RemoveAll(k => k.Pixel is null && keys.Any(o => o.Pixel is not null && o.Id == k.Id));
 
         var rows = new List<SandboxEventRow>();
         foreach (var (pixel, id) in keys)
@@ -254,6 +224,14 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
 
     private static string? NameKey(string? name, string? customName) =>
         name == "custom" && customName is not null ? $"custom:{customName}" : name;
+
+    private IReadOnlyList<T> Snapshot<T>(List<T> list)
+    {
+        lock (_lock)
+        {
+            return [.. list];
+        }
+    }
 
     private void Append<T>(List<T> list, IEnumerable<T> items)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace OaiqPixel.Sandbox;
 
@@ -14,7 +15,7 @@ internal sealed class SandboxLogReader(OaiqSandbox sandbox) : ILoggerProvider
     public const string CategoryPrefix = "OaiqPixel";
 
     public ILogger CreateLogger(string categoryName) =>
-        categoryName.StartsWith(CategoryPrefix, StringComparison.Ordinal) ? new Reader(sandbox) : NoLogs.Instance;
+        categoryName.StartsWith(CategoryPrefix, StringComparison.Ordinal) ? new Reader(sandbox) : NullLogger.Instance;
 
     public void Dispose()
     {
@@ -71,20 +72,6 @@ internal sealed class SandboxLogReader(OaiqSandbox sandbox) : ILoggerProvider
             {
                 sandbox.NoteNotSent(eventId, reason);
             }
-        }
-    }
-
-    private sealed class NoLogs : ILogger
-    {
-        public static readonly NoLogs Instance = new();
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => false;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
         }
     }
 }

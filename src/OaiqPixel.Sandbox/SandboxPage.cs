@@ -43,7 +43,7 @@ internal static class SandboxPage
         var baseAddress = options.ConversionsApi.BaseAddress;
         var pointsHere = baseAddress.IsLoopback
             && baseAddress.AbsolutePath.TrimEnd('/').Equals(pagePath.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)
-            && serverAddresses.Any(a => Uri.TryCreate(a.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal).Replace("*", "localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri) && uri.Port == baseAddress.Port);
+            && serverAddresses.Any(a => Uri.TryCreate(SandboxServerAddresses.Localize(a), UriKind.Absolute, out var uri) && uri.Port == baseAddress.Port);
         html.Append("<table class=\"config\"><tbody>");
         Row(html, "Tracking", options.Enabled ? "on" : "off (Oaiq:Enabled or Oaiq:PixelId)", options.Enabled ? "ok" : "bad");
         Row(html, "Pixel id", options.PixelId ?? "(none)", null);
@@ -67,11 +67,9 @@ internal static class SandboxPage
         }
         else
         {
-            html.Append("<table id=\"events\"><thead><tr><th>Pixel</th><th>Event id</th><th>Browser (pixel)</th><th>Server (Conversions API)</th><th>Match keys</th><th>Page</th><th>Check</th><th>Last seen</th></tr></thead><tbody>");
-            foreach (var row in rows)
+            const string columns = "<th>Pixel</th><th>Event id</th><th>Browser (pixel)</th><th>Server (Conversions API)</th><th>Match keys</th><th>Page</th><th>Check</th><th>Last seen</th>";
+            Table(html, " id=\"events\"", columns, rows, row => row.Problems.Any(p => ProblemClass(p) == "bad"), row =>
             {
-                var bad = row.Problems.Any(p => ProblemClass(p) == "bad");
-                html.Append(bad ? "<tr class=\"problem\">" : "<tr>");
                 Cell(html, row.PixelId ?? "—", code: true);
                 Cell(html, row.Id, code: true);
                 Leg(html, row.BrowserName, row.BrowserCount, "fired");
@@ -92,10 +90,7 @@ internal static class SandboxPage
 
                 html.Append("</td>");
                 Cell(html, row.LastSeen.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture));
-                html.Append("</tr>");
-            }
-
-            html.Append("</tbody></table>");
+            });
         }
 
         html.Append("<h2>Refused Conversions API requests</h2>");
@@ -105,18 +100,13 @@ internal static class SandboxPage
         }
         else
         {
-            html.Append("<table><thead><tr><th>Status</th><th>Events</th><th>Why</th><th>At</th></tr></thead><tbody>");
-            foreach (var rejection in rejections.Reverse())
+            Table(html, string.Empty, "<th>Status</th><th>Events</th><th>Why</th><th>At</th>", rejections.Reverse(), _ => true, rejection =>
             {
-                html.Append("<tr class=\"problem\">");
                 Cell(html, rejection.StatusCode.ToString(CultureInfo.InvariantCulture));
                 Cell(html, $"{rejection.EventCount}: {string.Join(", ", rejection.EventIds.Take(5))}{(rejection.EventIds.Count > 5 ? ", …" : string.Empty)}", code: true);
                 Cell(html, rejection.Message);
                 Cell(html, rejection.ReceivedAt.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture));
-                html.Append("</tr>");
-            }
-
-            html.Append("</tbody></table>");
+            });
         }
 
         for (var i = 0; i < stores.Count; i++)
@@ -124,17 +114,13 @@ internal static class SandboxPage
             RenderStore(html, stores[i], i == 0 ? "outbox" : "outbox" + (i + 1).ToString(CultureInfo.InvariantCulture));
         }
 
-        html.Append("<h2>Recent pixel calls</h2><table><thead><tr><th>Page load</th><th>Path</th><th>Call</th></tr></thead><tbody>");
-        foreach (var call in calls.Reverse().Take(60))
+        html.Append("<h2>Recent pixel calls</h2>");
+        Table(html, string.Empty, "<th>Page load</th><th>Path</th><th>Call</th>", calls.Reverse().Take(60), call => call.Dropped, call =>
         {
-            html.Append(call.Dropped ? "<tr class=\"problem\">" : "<tr>");
             Cell(html, call.PageId[..Math.Min(6, call.PageId.Length)], code: true);
             Cell(html, call.Path ?? "—");
             Cell(html, (call.Dropped ? "dropped (consent false): " : string.Empty) + "oaiq(" + call.Arguments.TrimStart('[').TrimEnd(']') + ")", code: true);
-            html.Append("</tr>");
-        }
-
-        html.Append("</tbody></table>");
+        });
         html.Append("<form method=\"post\" action=\"").Append(s_html.Encode(pagePath.TrimEnd('/') + "/clear")).Append("\">");
         if (tokens.RequestToken is { } token)
         {
@@ -161,46 +147,50 @@ internal static class SandboxPage
             return;
         }
 
-        html.Append("<p>Conversions are written with the change that causes them, in the same transaction, and delivered from there: ")
-            .Append("<strong id=\"").Append(id).Append("-pending-count\">").Append(snapshot.PendingCount.ToString(CultureInfo.InvariantCulture)).Append("</strong> pending, ")
-            .Append("<strong id=\"").Append(id).Append("-dead-count\">").Append(snapshot.DeadLetteredCount.ToString(CultureInfo.InvariantCulture)).Append("</strong> dead-lettered, ")
-            .Append("<strong id=\"").Append(id).Append("-delivered-count\">").Append(snapshot.DeliveredCount.ToString(CultureInfo.InvariantCulture)).Append("</strong> delivered by this process. ")
-            .Append("View events keep the in-memory queue.</p>");
+        // id is ours ("outbox", "outbox2", ...): no encoding needed.
+        html.Append(CultureInfo.InvariantCulture, $"""
+            <p>Conversions are written with the change that causes them, in the same transaction, and delivered from there:
+            <strong id="{id}-pending-count">{snapshot.PendingCount}</strong> pending,
+            <strong id="{id}-dead-count">{snapshot.DeadLetteredCount}</strong> dead-lettered,
+            <strong id="{id}-delivered-count">{snapshot.DeliveredCount}</strong> delivered by this process. View events keep the in-memory queue.</p>
+            """);
 
-        html.Append("<h3>Pending</h3><table id=\"").Append(id).Append("-pending\"><thead><tr><th>Event id</th><th>Event</th><th>Attempts</th><th>Due</th><th>Last failure</th></tr></thead><tbody>");
-        foreach (var entry in snapshot.Pending)
+        html.Append("<h3>Pending</h3>");
+        Table(html, $" id=\"{id}-pending\"", "<th>Event id</th><th>Event</th><th>Attempts</th><th>Due</th><th>Last failure</th>", snapshot.Pending, entry => entry.Attempts > 0, entry =>
         {
-            html.Append(entry.Attempts > 0 ? "<tr class=\"problem\">" : "<tr>");
             Cell(html, entry.EventId, code: true);
             Cell(html, entry.EventType, code: true);
             Cell(html, entry.Attempts.ToString(CultureInfo.InvariantCulture));
             Cell(html, Time(entry.At) + (entry.IsHeld ? " (held by a dispatcher)" : string.Empty));
             Cell(html, Failure(entry.LastStatusCode, entry.LastError));
-            html.Append("</tr>");
-        }
+        });
 
-        html.Append("</tbody></table>");
-
-        html.Append("<h3>Dead-lettered</h3><table id=\"").Append(id).Append("-dead\"><thead><tr><th>Event id</th><th>Event</th><th>Refused</th><th>The API's message</th></tr></thead><tbody>");
-        foreach (var entry in snapshot.DeadLettered)
+        html.Append("<h3>Dead-lettered</h3>");
+        Table(html, $" id=\"{id}-dead\"", "<th>Event id</th><th>Event</th><th>Refused</th><th>The API's message</th>", snapshot.DeadLettered, _ => true, entry =>
         {
-            html.Append("<tr class=\"problem\">");
             Cell(html, entry.EventId, code: true);
             Cell(html, entry.EventType, code: true);
             Cell(html, Time(entry.At));
             Cell(html, Failure(entry.LastStatusCode, entry.LastError));
-            html.Append("</tr>");
-        }
+        });
 
-        html.Append("</tbody></table>");
-
-        html.Append("<h3>Recently delivered</h3><table id=\"").Append(id).Append("-delivered\"><thead><tr><th>Event id</th><th>Event</th><th>Delivered</th></tr></thead><tbody>");
-        foreach (var entry in snapshot.RecentlyDelivered)
+        html.Append("<h3>Recently delivered</h3>");
+        Table(html, $" id=\"{id}-delivered\"", "<th>Event id</th><th>Event</th><th>Delivered</th>", snapshot.RecentlyDelivered, _ => false, entry =>
         {
-            html.Append("<tr>");
             Cell(html, entry.EventId, code: true);
             Cell(html, entry.EventType, code: true);
             Cell(html, Time(entry.At));
+        });
+    }
+
+    /// <summary>A table: its header cells, then a row per item (marked as a problem where <paramref name="isProblem"/> says so) written by <paramref name="cells"/>.</summary>
+    private static void Table<T>(StringBuilder html, string attributes, string headerCells, IEnumerable<T> items, Func<T, bool> isProblem, Action<T> cells)
+    {
+        html.Append("<table").Append(attributes).Append("><thead><tr>").Append(headerCells).Append("</tr></thead><tbody>");
+        foreach (var item in items)
+        {
+            html.Append(isProblem(item) ? "<tr class=\"problem\">" : "<tr>");
+            cells(item);
             html.Append("</tr>");
         }
 
@@ -218,16 +208,9 @@ internal static class SandboxPage
     private static string Failure(int? status, string? error) =>
         status is null && error is null ? "—" : $"{(status is { } s ? s.ToString(CultureInfo.InvariantCulture) + " " : string.Empty)}{error}";
 
-    private static void Row(StringBuilder html, string name, string value, string? css)
-    {
-        html.Append("<tr><td>").Append(s_html.Encode(name)).Append("</td><td");
-        if (css is not null)
-        {
-            html.Append(" class=\"").Append(css).Append('"');
-        }
-
-        html.Append('>').Append(s_html.Encode(value)).Append("</td></tr>");
-    }
+    private static void Row(StringBuilder html, string name, string value, string? css) =>
+        html.Append("<tr><td>").Append(s_html.Encode(name)).Append(css is null ? "</td><td>" : $"</td><td class=\"{css}\">")
+            .Append(s_html.Encode(value)).Append("</td></tr>");
 
     private static void Leg(StringBuilder html, string? name, int count, string verb)
     {
@@ -246,20 +229,6 @@ internal static class SandboxPage
         html.Append("</td>");
     }
 
-    private static void Cell(StringBuilder html, string text, bool code = false)
-    {
-        html.Append("<td>");
-        if (code)
-        {
-            html.Append("<code>");
-        }
-
-        html.Append(s_html.Encode(text));
-        if (code)
-        {
-            html.Append("</code>");
-        }
-
-        html.Append("</td>");
-    }
+    private static void Cell(StringBuilder html, string text, bool code = false) =>
+        html.Append(code ? "<td><code>" : "<td>").Append(s_html.Encode(text)).Append(code ? "</code></td>" : "</td>");
 }

@@ -35,13 +35,18 @@ internal sealed class SandboxServerAddresses(IServiceProvider services, IConfigu
             url = "http://localhost:" + port;
         }
 
-        url ??= "http://localhost:5000";
+        return Uri.TryCreate(Localize(url ?? "http://localhost:5000"), UriKind.Absolute, out var address) ? new Uri(address.GetLeftPart(UriPartial.Authority) + "/") : new Uri("http://localhost:5000/");
+    }
+
+    /// <summary>A listening address as a client on this machine reaches it: a wildcard host (<c>*</c>, <c>+</c>, any address) becomes <c>localhost</c>.</summary>
+    public static string Localize(string url)
+    {
         foreach (var wildcard in (string[])["://*", "://+", "://0.0.0.0", "://[::]"])
         {
             url = url.Replace(wildcard, "://localhost", StringComparison.Ordinal);
         }
 
-        return Uri.TryCreate(url, UriKind.Absolute, out var address) ? new Uri(address.GetLeftPart(UriPartial.Authority) + "/") : new Uri("http://localhost:5000/");
+        return url;
     }
 
     /// <summary>After every hosted service started, the server included: in Development the options are read again with its addresses.</summary>

@@ -22,8 +22,6 @@ namespace OaiqPixel.Testing;
 /// </example>
 public sealed class FakeConversionsApi : IAsyncDisposable
 {
-    private readonly string _apiKey;
-    private readonly string _pixelId;
     private readonly RequestRecorder _recorder = new();
     private readonly FaultQueue _faults = new();
     private readonly RequestProcessor _processor;
@@ -44,8 +42,8 @@ public sealed class FakeConversionsApi : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(options.Port, nameof(options.Port));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Port, IPEndPoint.MaxPort, nameof(options.Port));
 
-        _apiKey = options.ApiKey;
-        _pixelId = options.PixelId;
+        ApiKey = options.ApiKey;
+        PixelId = options.PixelId;
         _processor = new RequestProcessor(options);
         var handler = new RequestHandler(options, _processor, _responder, _recorder, _faults);
         _host = new LoopbackHost(options.Port, handler.HandleAsync);
@@ -56,16 +54,16 @@ public sealed class FakeConversionsApi : IAsyncDisposable
     public Uri BaseAddress => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_host.Port}/"));
 
     /// <summary>The full events URL including the configured pixel, for example <c>http://127.0.0.1:41234/v1/events?pid=px</c>.</summary>
-    public Uri EventsUri => new(BaseAddress, "v1/events?pid=" + Uri.EscapeDataString(_pixelId));
+    public Uri EventsUri => new(BaseAddress, "v1/events?pid=" + Uri.EscapeDataString(PixelId));
 
     /// <summary>The loopback port the server is (or was last) bound to.</summary>
     public int Port => _host.Port;
 
     /// <summary>The accepted Conversions API key.</summary>
-    public string ApiKey => _apiKey;
+    public string ApiKey { get; }
 
     /// <summary>The accepted Pixel ID (<c>pid</c>).</summary>
-    public string PixelId => _pixelId;
+    public string PixelId { get; }
 
     /// <summary>
     /// The configuration that points an OaiqPixel app at this fake: its <c>PixelId</c>, <c>ConversionsApi:ApiKey</c>,
@@ -81,8 +79,8 @@ public sealed class FakeConversionsApi : IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(section);
         return new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
-            [section + ":PixelId"] = _pixelId,
-            [section + ":ConversionsApi:ApiKey"] = _apiKey,
+            [section + ":PixelId"] = PixelId,
+            [section + ":ConversionsApi:ApiKey"] = ApiKey,
             [section + ":ConversionsApi:BaseAddress"] = BaseAddress.AbsoluteUri,
             [section + ":ConversionsApi:FlushInterval"] = "00:00:00.100",
         };
@@ -180,9 +178,9 @@ public sealed class FakeConversionsApi : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(faults);
         var list = faults.ToList();
-        foreach (var fault in list)
+        if (list.Contains(null!))
         {
-            ArgumentNullException.ThrowIfNull(fault, nameof(faults));
+            throw new ArgumentNullException(nameof(faults), "A script of faults may not hold null; use Fault.None to let a request through.");
         }
 
         _faults.Enqueue(list);
@@ -252,7 +250,7 @@ public sealed class FakeConversionsApi : IAsyncDisposable
     public HttpClient CreateClient()
     {
         var client = new HttpClient { BaseAddress = BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
         return client;
     }
 
@@ -262,19 +260,8 @@ public sealed class FakeConversionsApi : IAsyncDisposable
     /// </summary>
     /// <param name="cancellationToken">Cancels waiting for other lifecycle operations.</param>
     /// <returns>A task that completes when the port is closed.</returns>
-    public async Task StopListeningAsync(CancellationToken cancellationToken = default)
-    {
-        await _lifecycle.WaitAsync(cancellationToken);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            await _host.StopAsync();
-        }
-        finally
-        {
-            _lifecycle.Release();
-        }
-    }
+    public Task StopListeningAsync(CancellationToken cancellationToken = default) =>
+        WhileNotDisposedAsync(_host.StopAsync, cancellationToken);
 
     /// <summary>
     /// Binds the listener again on the same port (retrying for a few seconds if the port is momentarily busy).
@@ -282,22 +269,8 @@ public sealed class FakeConversionsApi : IAsyncDisposable
     /// </summary>
     /// <param name="cancellationToken">Cancels the restart.</param>
     /// <returns>A task that completes when the server accepts connections again.</returns>
-    public async Task ResumeListeningAsync(CancellationToken cancellationToken = default)
-    {
-        await _lifecycle.WaitAsync(cancellationToken);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_host.IsListening)
-            {
-                await _host.StartAsync(retryBind: true, cancellationToken);
-            }
-        }
-        finally
-        {
-            _lifecycle.Release();
-        }
-    }
+    public Task ResumeListeningAsync(CancellationToken cancellationToken = default) =>
+        WhileNotDisposedAsync(() => _host.IsListening ? Task.CompletedTask : _host.StartAsync(retryBind: true, cancellationToken), cancellationToken);
 
     /// <summary>Stops the server (aborting hung requests) and fails pending waits with <see cref="ObjectDisposedException"/>.</summary>
     /// <returns>A task that completes when the server is stopped.</returns>
@@ -321,5 +294,20 @@ public sealed class FakeConversionsApi : IAsyncDisposable
         }
 
         _recorder.FailPendingWaits();
+    }
+
+    /// <summary>Runs a lifecycle step under the lifecycle semaphore; throws once the fake is disposed.</summary>
+    private async Task WhileNotDisposedAsync(Func<Task> step, CancellationToken cancellationToken)
+    {
+        await _lifecycle.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            await step();
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
     }
 }

@@ -44,25 +44,8 @@ internal static class Iso4217
 
     /// <summary>Looks up an upper-case three-letter code.</summary>
     /// <returns><see langword="true"/> with the currency when the code is an active ISO 4217 currency.</returns>
-    public static bool TryGet(string code, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IsoCurrency? currency)
-    {
-        currency = null;
-        return code is not null && _currencies.TryGetValue(code, out currency);
-    }
-
-    /// <summary>Looks up an upper-case three-letter code.</summary>
-    /// <returns><see langword="true"/> with the exponent (0–4) when the code is an active ISO 4217 currency.</returns>
-    public static bool TryGetMinorUnitExponent(string code, out int exponent)
-    {
-        if (TryGet(code, out var currency))
-        {
-            exponent = currency.Exponent;
-            return true;
-        }
-
-        exponent = 0;
-        return false;
-    }
+    public static bool TryGet(string code, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IsoCurrency? currency) =>
+        _currencies.TryGetValue(code, out currency);
 
     /// <summary>Every active code, in alphabetical order.</summary>
     public static IReadOnlyCollection<string> Codes { get; } =

@@ -104,27 +104,8 @@ internal static partial class EcmaScriptCase
     private static int LowercaseOf(int codePoint)
     {
         var runs = LowercaseRuns;
-        var low = 0;
-        var high = (runs.Length / 4) - 1;
-        while (low <= high)
-        {
-            var middle = (low + high) >>> 1;
-            var first = runs[middle * 4];
-            if (codePoint < first)
-            {
-                high = middle - 1;
-            }
-            else if (codePoint > runs[(middle * 4) + 1])
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                return (codePoint - first) % runs[(middle * 4) + 2] == 0 ? codePoint + runs[(middle * 4) + 3] : codePoint;
-            }
-        }
-
-        return codePoint;
+        var run = FindRun(runs, 4, codePoint);
+        return run >= 0 && (codePoint - runs[run]) % runs[run + 2] == 0 ? codePoint + runs[run + 3] : codePoint;
     }
 
     /// <summary>
@@ -132,30 +113,26 @@ internal static partial class EcmaScriptCase
     /// code points both ways. A code point that is both Cased and Case_Ignorable (e.g. U+02B0) is skipped, as the browser does.
     /// </summary>
     private static bool IsFinalSigma(string text, int sigmaIndex) =>
-        IsPrecededByCased(text, sigmaIndex) && !IsFollowedByCased(text, sigmaIndex + 1);
+        IsNextToCased(text, sigmaIndex, backwards: true) && !IsNextToCased(text, sigmaIndex + 1, backwards: false);
 
-    private static bool IsPrecededByCased(string text, int end)
+    /// <summary>Whether the first code point that is not case-ignorable, before <paramref name="index"/> or from it on, is cased.</summary>
+    private static bool IsNextToCased(string text, int index, bool backwards)
     {
-        while (end > 0)
+        while (backwards ? index > 0 : index < text.Length)
         {
-            Rune.DecodeLastFromUtf16(text.AsSpan(0, end), out var rune, out var consumed);
-            end -= consumed;
-            var kind = SigmaContextKind(rune.Value);
-            if (kind != CaseIgnorable)
+            Rune rune;
+            int consumed;
+            if (backwards)
             {
-                return kind == Cased;
+                Rune.DecodeLastFromUtf16(text.AsSpan(0, index), out rune, out consumed);
+                index -= consumed;
             }
-        }
+            else
+            {
+                Rune.DecodeFromUtf16(text.AsSpan(index), out rune, out consumed);
+                index += consumed;
+            }
 
-        return false;
-    }
-
-    private static bool IsFollowedByCased(string text, int start)
-    {
-        while (start < text.Length)
-        {
-            Rune.DecodeFromUtf16(text.AsSpan(start), out var rune, out var consumed);
-            start += consumed;
             var kind = SigmaContextKind(rune.Value);
             if (kind != CaseIgnorable)
             {
@@ -168,26 +145,36 @@ internal static partial class EcmaScriptCase
 
     private static int SigmaContextKind(int codePoint)
     {
-        var runs = SigmaContextRuns;
+        var run = FindRun(SigmaContextRuns, 3, codePoint);
+        return run < 0 ? 0 : SigmaContextRuns[run + 2];
+    }
+
+    /// <summary>
+    /// Binary search of sorted, disjoint runs of <paramref name="width"/> ints that start with (first, last): the index of
+    /// the run holding <paramref name="codePoint"/>, or -1.
+    /// </summary>
+    private static int FindRun(ReadOnlySpan<int> runs, int width, int codePoint)
+    {
         var low = 0;
-        var high = (runs.Length / 3) - 1;
+        var high = (runs.Length / width) - 1;
         while (low <= high)
         {
             var middle = (low + high) >>> 1;
-            if (codePoint < runs[middle * 3])
+            var run = middle * width;
+            if (codePoint < runs[run])
             {
                 high = middle - 1;
             }
-            else if (codePoint > runs[(middle * 3) + 1])
+            else if (codePoint > runs[run + 1])
             {
                 low = middle + 1;
             }
             else
             {
-                return runs[(middle * 3) + 2];
+                return run;
             }
         }
 
-        return 0;
+        return -1;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Net;
 
 namespace OaiqPixel.Text;
@@ -30,30 +31,19 @@ internal static class IpAddressText
             && IPAddress.TryParse(text, out address);
     }
 
-    /// <summary>Four decimal numbers 0–255 separated by dots; <c>0</c> alone, but no other leading zero.</summary>
-    private static bool IsDottedQuad(ReadOnlySpan<char> text)
+    /// <summary>
+    /// Four decimal numbers 0–255 separated by dots; <c>0</c> alone, but no other leading zero: the one IPv4 form both the
+    /// Conversions API and <see cref="Uri"/> take as it is.
+    /// </summary>
+    public static bool IsDottedQuad(ReadOnlySpan<char> text)
     {
         var parts = 0;
         foreach (var range in text.Split('.'))
         {
             var part = text[range];
-            if (++parts > 4 || part.Length is 0 or > 3 || (part.Length > 1 && part[0] == '0'))
-            {
-                return false;
-            }
-
-            var value = 0;
-            foreach (var c in part)
-            {
-                if (!char.IsAsciiDigit(c))
-                {
-                    return false;
-                }
-
-                value = (value * 10) + (c - '0');
-            }
-
-            if (value > 255)
+            // NumberStyles.None: ASCII digits only, no sign or white space.
+            if (++parts > 4 || part.Length is 0 or > 3 || (part.Length > 1 && part[0] == '0')
+                || !int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > 255)
             {
                 return false;
             }

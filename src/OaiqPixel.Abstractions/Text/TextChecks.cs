@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+
 namespace OaiqPixel.Text;
 
 internal static class TextChecks
@@ -12,22 +15,16 @@ internal static class TextChecks
             return false;
         }
 
-        for (var i = first; i < value.Length; i++)
+        // A lone surrogate is what Rune decoding refuses (InvalidData, or NeedMoreData for a high one at the end).
+        var rest = value.AsSpan(first);
+        while (!rest.IsEmpty)
         {
-            var c = value[i];
-            if (char.IsHighSurrogate(c))
-            {
-                if (i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1]))
-                {
-                    return true;
-                }
-
-                i++;
-            }
-            else if (char.IsLowSurrogate(c))
+            if (Rune.DecodeFromUtf16(rest, out _, out var consumed) != OperationStatus.Done)
             {
                 return true;
             }
+
+            rest = rest[consumed..];
         }
 
         return false;
@@ -38,6 +35,32 @@ internal static class TextChecks
     /// which most ids and URLs are, so the per-character Unicode checks can be skipped.
     /// </summary>
     public static bool IsPrintableAscii(ReadOnlySpan<char> value) => value.IndexOfAnyExceptInRange('!', '~') < 0;
+
+    /// <summary>Whether the text holds white space or a control character (<see cref="char.IsWhiteSpace(char)"/>, <see cref="char.IsControl(char)"/>).</summary>
+    public static bool HasWhiteSpaceOrControl(string value)
+    {
+        if (IsPrintableAscii(value))
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>At most <paramref name="maxLength"/> characters of an untrusted value for a message, control characters as <c>?</c>.</summary>
+    public static string Printable(string value, int maxLength)
+    {
+        var shortened = value.Length > maxLength ? value[..maxLength] + "…" : value;
+        return new string(shortened.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+    }
 
     /// <summary>Whether the text holds a control character (<see cref="char.IsControl(char)"/>: U+0000–U+001F, U+007F–U+009F).</summary>
     public static bool HasControl(ReadOnlySpan<char> value) =>

@@ -18,8 +18,8 @@ namespace OaiqPixel.Testing.Server;
 /// that hangs and delays end before Kestrel's graceful shutdown waits for them.
 /// </summary>
 /// <remarks>
-/// Start and stop are not re-entrant: the facade calls them under its lifecycle semaphore. The lock here only makes
-/// <see cref="IsListening"/> a consistent read from any thread.
+/// Start and stop are not re-entrant: the facade calls them under its lifecycle semaphore. <c>_app</c> is volatile only
+/// so that <see cref="IsListening"/> reads it from any thread.
 /// </remarks>
 /// <param name="port">The port to bind first; 0 lets the OS choose, and the chosen one is kept for resumes.</param>
 /// <param name="handler">Handles each request; its token is cancelled when the host stops listening.</param>
@@ -27,9 +27,7 @@ internal sealed class LoopbackHost(int port, Func<HttpContext, CancellationToken
 {
     private static readonly TimeSpan _bindRetryWindow = TimeSpan.FromSeconds(5);
 
-    private readonly Func<HttpContext, CancellationToken, Task> _handler = handler;
-    private readonly Lock _gate = new();
-    private WebApplication? _app;
+    private volatile WebApplication? _app;
     private CancellationTokenSource? _listeningCts;
     private int _port = port;
 
@@ -37,16 +35,7 @@ internal sealed class LoopbackHost(int port, Func<HttpContext, CancellationToken
     public int Port => _port;
 
     /// <summary>Whether the listener is currently bound.</summary>
-    public bool IsListening
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _app is not null;
-            }
-        }
-    }
+    public bool IsListening => _app is not null;
 
     /// <summary>Binds <see cref="Port"/>; with <paramref name="retryBind"/> a busy port is retried for a few seconds.</summary>
     public async Task StartAsync(bool retryBind, CancellationToken cancellationToken)
@@ -60,27 +49,23 @@ internal sealed class LoopbackHost(int port, Func<HttpContext, CancellationToken
             {
                 await app.StartAsync(cancellationToken);
             }
-            catch (IOException) when (retryBind && Stopwatch.GetTimestamp() < deadline)
+            catch (Exception ex)
             {
                 await app.DisposeAsync();
                 cts.Dispose();
-                await Task.Delay(50, cancellationToken);
-                continue;
-            }
-            catch
-            {
-                await app.DisposeAsync();
-                cts.Dispose();
+                if (ex is IOException && retryBind && Stopwatch.GetTimestamp() < deadline)
+                {
+                    await Task.Delay(50, cancellationToken);
+                    continue;
+                }
+
                 throw;
             }
 
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-            lock (_gate)
-            {
-                _port = new Uri(address).Port;
-                _app = app;
-                _listeningCts = cts;
-            }
+            _port = new Uri(address).Port;
+            _listeningCts = cts;
+            _app = app;
 
             return;
         }
@@ -89,16 +74,8 @@ internal sealed class LoopbackHost(int port, Func<HttpContext, CancellationToken
     /// <summary>Closes the listener, aborting in-flight requests. No-op when not listening.</summary>
     public async Task StopAsync()
     {
-        WebApplication? app;
-        CancellationTokenSource? cts;
-        lock (_gate)
-        {
-            app = _app;
-            cts = _listeningCts;
-            _app = null;
-            _listeningCts = null;
-        }
-
+        var (app, cts) = (_app, _listeningCts);
+        (_app, _listeningCts) = (null, null);
         if (app is null || cts is null)
         {
             return;
@@ -136,7 +113,7 @@ internal sealed class LoopbackHost(int port, Func<HttpContext, CancellationToken
         });
 
         var app = builder.Build();
-        app.Run(context => _handler(context, listeningToken));
+        app.Run(context => handler(context, listeningToken));
         return app;
     }
 }

@@ -15,28 +15,18 @@ internal sealed class RequestHandler(
     RequestRecorder recorder,
     FaultQueue faults)
 {
-    private readonly TimeProvider _timeProvider = options.TimeProvider;
-    private readonly bool _sendRequestIds = options.SendRequestIds;
-    private readonly RequestProcessor _processor = processor;
-    private readonly Responder _responder = responder;
-    private readonly RequestRecorder _recorder = recorder;
-    private readonly FaultQueue _faults = faults;
-
     /// <summary>Handles one request; <paramref name="listeningToken"/> ends hangs and delays when the server stops.</summary>
     public async Task HandleAsync(HttpContext context, CancellationToken listeningToken)
     {
         var request = context.Request;
         var requestId = "req_" + Guid.NewGuid().ToString("N");
-        if (_sendRequestIds)
+        if (options.SendRequestIds)
         {
             context.Response.Headers["x-request-id"] = requestId;
         }
-        var receivedAt = _timeProvider.GetUtcNow();
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var header in request.Headers)
-        {
-            headers[header.Key] = string.Join(", ", header.Value.ToArray());
-        }
+
+        var receivedAt = options.TimeProvider.GetUtcNow();
+        var headers = request.Headers.ToDictionary(h => h.Key, h => string.Join(", ", h.Value.ToArray()), StringComparer.OrdinalIgnoreCase);
 
         var pid = request.Query["pid"];
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, listeningToken);
@@ -55,7 +45,7 @@ internal sealed class RequestHandler(
             QueryString = request.QueryString.Value ?? string.Empty,
             PixelId = pid.Count == 0 ? null : pid.ToString(),
             Headers = headers,
-            Body = _processor.CountOnly ? string.Empty : Encoding.UTF8.GetString(bodyBytes),
+            Body = processor.CountOnly ? string.Empty : Encoding.UTF8.GetString(bodyBytes),
             StatusCode = statusCode,
             Aborted = aborted,
             Fault = fault,
@@ -67,7 +57,7 @@ internal sealed class RequestHandler(
 
         void RecordAndAbort()
         {
-            _recorder.Commit(Build(null, aborted: true, null, null), []);
+            recorder.Commit(Build(null, aborted: true, null, null), []);
             context.Abort();
         }
 
@@ -83,8 +73,8 @@ internal sealed class RequestHandler(
             return;
         }
 
-        (eventCount, validateOnly) = _processor.Inspect(bodyBytes);
-        fault = _faults.Dequeue(pid.Count == 1 ? pid[0] : null);
+        (eventCount, validateOnly) = processor.Inspect(bodyBytes);
+        fault = faults.Dequeue(pid.Count == 1 ? pid[0] : null);
 
         switch (fault?.Kind)
         {
@@ -92,32 +82,32 @@ internal sealed class RequestHandler(
                 {
                     var responseBody = Responder.StatusBody(fault);
                     Responder.AddRetryAfter(context.Response, fault);
-                    _recorder.Commit(Build(fault.StatusCode, aborted: false, null, responseBody), []);
+                    recorder.Commit(Build(fault.StatusCode, aborted: false, null, responseBody), []);
                     await Responder.WriteAsync(context, fault.StatusCode, responseBody);
                     return;
                 }
 
             case FaultKind.ResetConnection:
                 {
-                    var outcome = fault.ProcessRequest ? _processor.Validate(request, bodyBytes) : null;
-                    _recorder.Commit(Build(null, aborted: true, outcome, outcome?.ResponseBody), outcome?.AcceptedEvents ?? []);
-                    await Responder.ResetAsync(context, fault, outcome?.StatusCode ?? _processor.SuccessStatusCode, outcome?.ResponseBody ?? "{}", token);
+                    var outcome = fault.ProcessRequest ? processor.Validate(request, bodyBytes) : null;
+                    recorder.Commit(Build(null, aborted: true, outcome, outcome?.ResponseBody), outcome?.AcceptedEvents ?? []);
+                    await Responder.ResetAsync(context, fault, outcome?.StatusCode ?? processor.SuccessStatusCode, outcome?.ResponseBody ?? "{}", token);
                     return;
                 }
 
-            case FaultKind.Hang when !await Responder.HangAsync(fault, token):
+            case FaultKind.Hang when !await Responder.DelayAsync(fault.Duration, token):
                 RecordAndAbort();
                 return;
         }
 
-        if (!await _responder.DelayResponseAsync(token))
+        if (!await Responder.DelayAsync(responder.ResponseDelay, token))
         {
             RecordAndAbort();
             return;
         }
 
-        var result = _processor.Process(request, bodyBytes, eventCount, validateOnly);
-        _recorder.Commit(Build(result.StatusCode, aborted: false, result, result.ResponseBody), result.AcceptedEvents, result.CountedEvents);
+        var result = processor.Process(request, bodyBytes, eventCount, validateOnly);
+        recorder.Commit(Build(result.StatusCode, aborted: false, result, result.ResponseBody), result.AcceptedEvents, result.CountedEvents);
         await Responder.WriteAsync(context, result.StatusCode, result.ResponseBody);
     }
 }

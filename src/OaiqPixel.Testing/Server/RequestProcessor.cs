@@ -45,32 +45,9 @@ internal sealed class RequestProcessor(FakeConversionsApiOptions options)
     /// <summary>The full checks, whatever the mode (a reset fault that processes the request uses them too).</summary>
     public ProcessingOutcome Validate(HttpRequest request, byte[] body)
     {
-        if (!string.Equals(request.Path.Value, ConversionsApiSchema.EventsPath, StringComparison.Ordinal))
+        if (CheckAddressAndKey(request) is { } refused)
         {
-            return Refuse(StatusCodes.Status404NotFound, $"Unknown request URL: {request.Method} {request.Path}");
-        }
-
-        if (!HttpMethods.IsPost(request.Method))
-        {
-            return Refuse(StatusCodes.Status405MethodNotAllowed, $"Method {request.Method} is not allowed on {ConversionsApiSchema.EventsPath}; use POST");
-        }
-
-        // The key of the request's own pixel (the primary pixel's when the pid is missing or unknown).
-        var pid = request.Query["pid"];
-        var expectedKey = pid.Count == 1 && pid[0] is { } known && _keysByPixel.TryGetValue(known, out var pixelKey) ? pixelKey : _apiKey;
-        if (!IsAuthorized(request.Headers.Authorization.ToString(), expectedKey))
-        {
-            return Refuse(StatusCodes.Status401Unauthorized, ConversionsApiSchema.InsufficientPermissionsMessage);
-        }
-
-        if (pid.Count == 0 || string.IsNullOrEmpty(pid[0]))
-        {
-            return Refuse(StatusCodes.Status400BadRequest, "Missing required query parameter: pid");
-        }
-
-        if (pid.Count > 1 || !_keysByPixel.ContainsKey(pid[0]!))
-        {
-            return Refuse(StatusCodes.Status400BadRequest, $"pid: unknown pixel ID \"{pid}\"");
+            return refused;
         }
 
         var contentEncoding = request.Headers.ContentEncoding.ToString();
@@ -123,13 +100,25 @@ internal sealed class RequestProcessor(FakeConversionsApiOptions options)
     }
 
     /// <summary><see cref="FakeConversionsApiOptions.CountOnly"/>: the request-level checks, no per-event validation.</summary>
-    private ProcessingOutcome ProcessCountOnly(HttpRequest request, int eventCount, bool validateOnly)
+    private ProcessingOutcome ProcessCountOnly(HttpRequest request, int eventCount, bool validateOnly) =>
+        CheckAddressAndKey(request) ?? (eventCount is 0 or > ConversionsApiSchema.MaxEventsPerRequest
+            ? Refuse(StatusCodes.Status400BadRequest, "events: expected 1-1000 events")
+            : new ProcessingOutcome(SuccessStatusCode, Responder.AcceptedJson(eventCount), null, eventCount, validateOnly, [], CountedEvents: validateOnly ? 0 : eventCount));
+
+    /// <summary>The URL and method, the bearer key of the request's own pixel, and the <c>pid</c>: <see langword="null"/> when all are right.</summary>
+    private ProcessingOutcome? CheckAddressAndKey(HttpRequest request)
     {
-        if (!HttpMethods.IsPost(request.Method) || !string.Equals(request.Path.Value, ConversionsApiSchema.EventsPath, StringComparison.Ordinal))
+        if (!string.Equals(request.Path.Value, ConversionsApiSchema.EventsPath, StringComparison.Ordinal))
         {
             return Refuse(StatusCodes.Status404NotFound, $"Unknown request URL: {request.Method} {request.Path}");
         }
 
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            return Refuse(StatusCodes.Status405MethodNotAllowed, $"Method {request.Method} is not allowed on {ConversionsApiSchema.EventsPath}; use POST");
+        }
+
+        // The key of the request's own pixel (the primary pixel's when the pid is missing or unknown).
         var pid = request.Query["pid"];
         var expectedKey = pid.Count == 1 && pid[0] is { } known && _keysByPixel.TryGetValue(known, out var pixelKey) ? pixelKey : _apiKey;
         if (!IsAuthorized(request.Headers.Authorization.ToString(), expectedKey))
@@ -137,14 +126,17 @@ internal sealed class RequestProcessor(FakeConversionsApiOptions options)
             return Refuse(StatusCodes.Status401Unauthorized, ConversionsApiSchema.InsufficientPermissionsMessage);
         }
 
-        if (pid.Count != 1 || !_keysByPixel.ContainsKey(pid[0]!))
+        if (pid.Count == 0 || string.IsNullOrEmpty(pid[0]))
+        {
+            return Refuse(StatusCodes.Status400BadRequest, "Missing required query parameter: pid");
+        }
+
+        if (pid.Count > 1 || !_keysByPixel.ContainsKey(pid[0]!))
         {
             return Refuse(StatusCodes.Status400BadRequest, $"pid: unknown pixel ID \"{pid}\"");
         }
 
-        return eventCount is 0 or > ConversionsApiSchema.MaxEventsPerRequest
-            ? Refuse(StatusCodes.Status400BadRequest, "events: expected 1-1000 events")
-            : new ProcessingOutcome(SuccessStatusCode, Responder.AcceptedJson(eventCount), null, eventCount, validateOnly, [], CountedEvents: validateOnly ? 0 : eventCount);
+        return null;
     }
 
     /// <summary>Counts the elements of the top-level <c>events</c> array with a forward-only reader (no document).</summary>

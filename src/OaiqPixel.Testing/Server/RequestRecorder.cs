@@ -20,90 +20,21 @@ internal sealed class RequestRecorder
     private int _acceptedEventCount;
     private bool _closed;
 
-    public int AcceptedEventCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _acceptedEventCount;
-            }
-        }
-    }
+    public int AcceptedEventCount => Read(() => _acceptedEventCount);
 
-    public IReadOnlyList<ReceivedRequest> Requests
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _requests];
-            }
-        }
-    }
+    public IReadOnlyList<ReceivedRequest> Requests => Read(() => _requests.ToArray());
 
-    public IReadOnlyList<JsonElement> Events
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _events];
-            }
-        }
-    }
+    public IReadOnlyList<JsonElement> Events => Read(() => _events.ToArray());
 
-    public IReadOnlySet<string> EventIds
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return new HashSet<string>(_eventIds, StringComparer.Ordinal);
-            }
-        }
-    }
+    public IReadOnlySet<string> EventIds => Read(() => new HashSet<string>(_eventIds, StringComparer.Ordinal));
 
-    public int TotalRequests
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _requests.Count;
-            }
-        }
-    }
+    public int TotalRequests => Read(() => _requests.Count);
 
-    public int AbortedRequests
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _requests.Count(r => r.Aborted);
-            }
-        }
-    }
+    public int AbortedRequests => Read(() => _requests.Count(r => r.Aborted));
 
-    public IReadOnlyDictionary<int, int> RequestsByStatus
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return new Dictionary<int, int>(_statusCounts);
-            }
-        }
-    }
+    public IReadOnlyDictionary<int, int> RequestsByStatus => Read(() => new Dictionary<int, int>(_statusCounts));
 
-    public int CountRequests(int statusCode)
-    {
-        lock (_gate)
-        {
-            return _statusCounts.GetValueOrDefault(statusCode);
-        }
-    }
+    public int CountRequests(int statusCode) => Read(() => _statusCounts.GetValueOrDefault(statusCode));
 
     /// <summary>Records one request with the events it got accepted, then releases the waits that are now satisfied.</summary>
     /// <param name="request">The request, answered or aborted.</param>
@@ -176,6 +107,14 @@ internal sealed class RequestRecorder
         }
     }
 
+    private T Read<T>(Func<T> read)
+    {
+        lock (_gate)
+        {
+            return read();
+        }
+    }
+
     private static void Signal(List<(int Count, TaskCompletionSource Signal)> waiters, int current)
     {
         for (var i = waiters.Count - 1; i >= 0; i--)
@@ -215,7 +154,7 @@ internal sealed class RequestRecorder
         {
             await entry.Item2.Task.WaitAsync(timeout, cancellationToken);
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
             int seen;
             lock (_gate)
@@ -224,15 +163,11 @@ internal sealed class RequestRecorder
                 seen = current();
             }
 
-            throw new TimeoutException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"Expected at least {count} {what} within {timeout.TotalMilliseconds:0} ms, but only {seen} arrived."));
-        }
-        catch (OperationCanceledException)
-        {
-            lock (_gate)
+            if (ex is TimeoutException)
             {
-                waiters.Remove(entry);
+                throw new TimeoutException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Expected at least {count} {what} within {timeout.TotalMilliseconds:0} ms, but only {seen} arrived."));
             }
 
             throw;

@@ -1,8 +1,8 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
 namespace OaiqPixel.Testing.Server;
@@ -16,7 +16,7 @@ internal sealed class Responder
 {
     public const string JsonContentType = "application/json";
 
-    private static readonly JsonWriterOptions _writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions _serializerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private long _responseDelayTicks;
 
@@ -26,12 +26,6 @@ internal sealed class Responder
         get => TimeSpan.FromTicks(Interlocked.Read(ref _responseDelayTicks));
         set => Interlocked.Exchange(ref _responseDelayTicks, value.Ticks);
     }
-
-    /// <summary>Waits <see cref="ResponseDelay"/>; <see langword="false"/> when <paramref name="token"/> ended it.</summary>
-    public Task<bool> DelayResponseAsync(CancellationToken token) => DelayAsync(ResponseDelay, token);
-
-    /// <summary>Holds a <see cref="FaultKind.Hang"/> request; <see langword="false"/> when <paramref name="token"/> ended it.</summary>
-    public static Task<bool> HangAsync(Fault fault, CancellationToken token) => DelayAsync(fault.Duration, token);
 
     /// <summary>The body a <see cref="FaultKind.Status"/> fault answers with: its own, else an error object for its status.</summary>
     public static string StatusBody(Fault fault) => fault.Body ?? DefaultFaultBody(fault.StatusCode);
@@ -57,62 +51,24 @@ internal sealed class Responder
     {
         if (fault.AfterHeaders)
         {
-            var partial = Encoding.UTF8.GetBytes(body);
-            context.Response.StatusCode = statusCode;
-            context.Response.ContentType = JsonContentType;
-            context.Response.ContentLength = partial.Length + 64; // promise more than is ever sent
-            try
-            {
-                await context.Response.Body.WriteAsync(partial, token);
-                await context.Response.Body.FlushAsync(token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException)
-            {
-                // The client is gone already; aborting below is all that is left to do.
-            }
+            // Promise more than is ever sent.
+            await WriteAsync(context, statusCode, body, missingBytes: 64, token);
         }
 
         context.Abort();
     }
 
     /// <summary>Writes a complete JSON response.</summary>
-    public static async Task WriteAsync(HttpContext context, int statusCode, string body)
-    {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        context.Response.StatusCode = statusCode;
-        context.Response.ContentType = JsonContentType;
-        context.Response.ContentLength = bytes.Length;
-        try
-        {
-            await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException)
-        {
-            // The client went away after the request was recorded; nothing else to do.
-        }
-    }
+    public static Task WriteAsync(HttpContext context, int statusCode, string body) =>
+        WriteAsync(context, statusCode, body, missingBytes: 0, context.RequestAborted);
 
     /// <summary>
     /// The error body the live API was seen to answer (not documented): <c>{"error":{"message":…,"type":…,"param":…,"code":…}}</c>,
     /// <c>param</c> and <c>code</c> <see langword="null"/> where none applies.
     /// </summary>
-    public static string ErrorJson(string message, string type, string? param = null, string? code = null)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, _writerOptions))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartObject("error");
-            writer.WriteString("message", message);
-            writer.WriteString("type", type);
-            writer.WriteString("param", param);
-            writer.WriteString("code", code);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    public static string ErrorJson(string message, string type, string? param = null, string? code = null) =>
+        new JsonObject { ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = param, ["code"] = code } }
+            .ToJsonString(_serializerOptions);
 
     /// <summary>The success body the live API was seen to answer (not documented): <c>{"accepted_events":n}</c>, n the request's events (with <c>validate_only</c> too).</summary>
     public static string AcceptedJson(int eventCount) =>
@@ -134,7 +90,26 @@ internal sealed class Responder
         return ErrorJson(string.Create(CultureInfo.InvariantCulture, $"Simulated {statusCode} from FakeConversionsApi"), type);
     }
 
-    private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken token)
+    /// <summary>Writes <paramref name="body"/> under a <c>Content-Length</c> <paramref name="missingBytes"/> longer; a client gone meanwhile is ignored.</summary>
+    private static async Task WriteAsync(HttpContext context, int statusCode, string body, int missingBytes, CancellationToken token)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        context.Response.StatusCode = statusCode;
+        context.Response.ContentType = JsonContentType;
+        context.Response.ContentLength = bytes.Length + missingBytes;
+        try
+        {
+            await context.Response.Body.WriteAsync(bytes, token);
+            await context.Response.Body.FlushAsync(token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The client is gone already: nothing is left to do.
+        }
+    }
+
+    /// <summary>Waits <paramref name="delay"/> (a response delay, a hang); <see langword="false"/> when <paramref name="token"/> ended it.</summary>
+    public static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken token)
     {
         if (delay <= TimeSpan.Zero)
         {

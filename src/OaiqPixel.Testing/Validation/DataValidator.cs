@@ -50,54 +50,28 @@ internal static partial class DataValidator
             }
         }
 
-        var hasCurrency = false;
-        if (data.TryGetProperty("currency", out var currency))
+        var hasCurrency = data.TryGetProperty("currency", out _);
+        return Optional(data, "currency", path, ValidateCurrency)
+            ?? Optional(data, "amount", path, (amount, amountPath) => RequireNonNegativeInteger(amount, amountPath, "minor units")
+                ?? (hasCurrency ? null : $"{path}.currency: required when amount is present"))
+            ?? Optional(data, "plan_id", path, RequireString)
+            ?? Optional(data, "contents", path, (contents, contentsPath) => ValidateContents(contents, contentsPath, hasCurrency));
+    }
+
+    private static string? ValidateContents(JsonElement contents, string path, bool eventHasCurrency)
+    {
+        if (contents.ValueKind != JsonValueKind.Array)
         {
-            var error = ValidateCurrency(currency, $"{path}.currency");
+            return $"{path}: must be an array (got {Describe(contents)})";
+        }
+
+        var index = 0;
+        foreach (var content in contents.EnumerateArray())
+        {
+            var error = ValidateContent(content, string.Create(CultureInfo.InvariantCulture, $"{path}[{index++}]"), eventHasCurrency);
             if (error is not null)
             {
                 return error;
-            }
-
-            hasCurrency = true;
-        }
-
-        if (data.TryGetProperty("amount", out var amount))
-        {
-            var error = RequireNonNegativeInteger(amount, $"{path}.amount", "minor units");
-            if (error is not null)
-            {
-                return error;
-            }
-
-            if (!hasCurrency)
-            {
-                return $"{path}.currency: required when amount is present";
-            }
-        }
-
-        if (data.TryGetProperty("plan_id", out var planId) && planId.ValueKind != JsonValueKind.String)
-        {
-            return $"{path}.plan_id: must be a string (got {Describe(planId)})";
-        }
-
-        if (data.TryGetProperty("contents", out var contents))
-        {
-            if (contents.ValueKind != JsonValueKind.Array)
-            {
-                return $"{path}.contents: must be an array (got {Describe(contents)})";
-            }
-
-            var index = 0;
-            foreach (var content in contents.EnumerateArray())
-            {
-                var error = ValidateContent(content, string.Create(CultureInfo.InvariantCulture, $"{path}.contents[{index}]"), hasCurrency);
-                if (error is not null)
-                {
-                    return error;
-                }
-
-                index++;
             }
         }
 

@@ -24,27 +24,28 @@ internal static partial class EventValidator
             return $"{path}: must be an object (got {Describe(item)})";
         }
 
-        foreach (var property in item.EnumerateObject())
+        if (item.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => !ConversionsApiSchema.EventFields.Contains(n)) is { } unknown)
         {
-            if (!ConversionsApiSchema.EventFields.Contains(property.Name))
-            {
-                return $"{path}.{property.Name}: unknown field";
-            }
+            return $"{path}.{unknown}: unknown field";
         }
 
-        // id
-        if (!item.TryGetProperty("id", out var id))
-        {
-            return $"{path}.id: required";
-        }
+        // In the order of the fields, so the first invalid field is the one named.
+        return Required(item, "id", path, RequireNonBlankString)
+            ?? ValidateType(item, path, out var type, out var expectedDataType)
+            ?? ValidateTimestamp(item, path, now)
+            ?? ValidateCustomEventName(item, path, type)
+            ?? ValidateActionSource(item, path, type)
+            ?? Optional(item, "oppref", path, RequireNonBlankString)
+            ?? Optional(item, "opt_out", path, RequireBoolean)
+            ?? Optional(item, "user", path, UserValidator.Validate)
+            ?? (item.TryGetProperty("data", out var data)
+                ? DataValidator.Validate(data, $"{path}.data", type, expectedDataType)
+                : $"{path}.data: required");
+    }
 
-        var error = RequireNonBlankString(id, $"{path}.id");
-        if (error is not null)
-        {
-            return error;
-        }
-
-        // type
+    private static string? ValidateType(JsonElement item, string path, out string type, out string expectedDataType)
+    {
+        (type, expectedDataType) = (string.Empty, string.Empty);
         if (!item.TryGetProperty("type", out var typeElement))
         {
             return $"{path}.type: required";
@@ -55,27 +56,15 @@ internal static partial class EventValidator
             return $"{path}.type: must be a string (got {Describe(typeElement)})";
         }
 
-        var type = typeElement.GetString()!;
-        if (!ConversionsApiSchema.EventDataTypes.TryGetValue(type, out var expectedDataType))
-        {
-            return $"{path}.type: must be one of {_eventTypeList} (got \"{type}\")";
-        }
+        type = typeElement.GetString()!;
+        return ConversionsApiSchema.EventDataTypes.TryGetValue(type, out expectedDataType!)
+            ? null
+            : $"{path}.type: must be one of {_eventTypeList} (got \"{type}\")";
+    }
 
-        // timestamp_ms
-        error = ValidateTimestamp(item, path, now);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        // custom_event_name
-        error = ValidateCustomEventName(item, path, type);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        // action_source
+    /// <summary><c>action_source</c> (<c>mobile_app</c> for app events), and the <c>source_url</c> a web event needs.</summary>
+    private static string? ValidateActionSource(JsonElement item, string path, string type)
+    {
         string? actionSource = null;
         if (item.TryGetProperty("action_source", out var actionSourceElement))
         {
@@ -98,56 +87,14 @@ internal static partial class EventValidator
                 : $"{path}.action_source: must be \"mobile_app\" for {type} events (got \"{actionSource}\")";
         }
 
-        // source_url
         if (item.TryGetProperty("source_url", out var sourceUrl))
         {
-            if (sourceUrl.ValueKind != JsonValueKind.String || !IsHttpUrl(sourceUrl.GetString()!))
-            {
-                return $"{path}.source_url: must be an absolute http or https URL with a host";
-            }
-        }
-        else if (actionSource == "web")
-        {
-            return $"{path}.source_url: required when action_source is \"web\"";
+            return sourceUrl.ValueKind != JsonValueKind.String || !IsHttpUrl(sourceUrl.GetString()!)
+                ? $"{path}.source_url: must be an absolute http or https URL with a host"
+                : null;
         }
 
-        // oppref
-        if (item.TryGetProperty("oppref", out var oppref))
-        {
-            error = RequireNonBlankString(oppref, $"{path}.oppref");
-            if (error is not null)
-            {
-                return error;
-            }
-        }
-
-        // opt_out
-        if (item.TryGetProperty("opt_out", out var optOut))
-        {
-            error = RequireBoolean(optOut, $"{path}.opt_out");
-            if (error is not null)
-            {
-                return error;
-            }
-        }
-
-        // user
-        if (item.TryGetProperty("user", out var user))
-        {
-            error = UserValidator.Validate(user, $"{path}.user");
-            if (error is not null)
-            {
-                return error;
-            }
-        }
-
-        // data
-        if (!item.TryGetProperty("data", out var data))
-        {
-            return $"{path}.data: required";
-        }
-
-        return DataValidator.Validate(data, $"{path}.data", type, expectedDataType);
+        return actionSource == "web" ? $"{path}.source_url: required when action_source is \"web\"" : null;
     }
 
     private static string? ValidateTimestamp(JsonElement item, string path, DateTimeOffset now)

@@ -8,6 +8,14 @@ namespace OaiqPixel.Testing.Validation;
 /// </summary>
 internal static class JsonValueRules
 {
+    /// <summary>The check of a field that must be present: <paramref name="check"/> on its value, or <c>required</c>.</summary>
+    public static string? Required(JsonElement parent, string name, string path, Func<JsonElement, string, string?> check) =>
+        parent.TryGetProperty(name, out var value) ? check(value, $"{path}.{name}") : $"{path}.{name}: required";
+
+    /// <summary>The check of an optional field: <paramref name="check"/> on its value when present.</summary>
+    public static string? Optional(JsonElement parent, string name, string path, Func<JsonElement, string, string?> check) =>
+        parent.TryGetProperty(name, out var value) ? check(value, $"{path}.{name}") : null;
+
     public static string? RequireBoolean(JsonElement value, string path) =>
         value.ValueKind is JsonValueKind.True or JsonValueKind.False ? null : $"{path}: must be a boolean (got {Describe(value)})";
 

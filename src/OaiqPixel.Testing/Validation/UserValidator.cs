@@ -25,30 +25,11 @@ internal static partial class UserValidator
             var name = property.Name;
             var value = property.Value;
             var fieldPath = $"{path}.{name}";
-            string? error;
-            if (ConversionsApiSchema.UserHashedListFields.Contains(name))
-            {
-                error = ValidateStringList(value, fieldPath, hashed: true);
-            }
-            else if (ConversionsApiSchema.UserRawListFields.Contains(name))
-            {
-                error = ValidateStringList(value, fieldPath, hashed: false);
-            }
-            else if (name == "ip_address")
-            {
-                error = value.ValueKind == JsonValueKind.String && IsIpAddress(value.GetString()!)
-                    ? null
-                    : $"{fieldPath}: must be a valid IPv4 or IPv6 address";
-            }
-            else if (ConversionsApiSchema.UserStringFields.Contains(name))
-            {
-                error = RequireNonBlankString(value, fieldPath);
-            }
-            else
-            {
-                error = $"{fieldPath}: unknown field";
-            }
-
+            var error = ConversionsApiSchema.UserHashedListFields.Contains(name) ? ValidateStringList(value, fieldPath, hashed: true)
+                : ConversionsApiSchema.UserRawListFields.Contains(name) ? ValidateStringList(value, fieldPath, hashed: false)
+                : name == "ip_address" ? (value.ValueKind == JsonValueKind.String && IsIpAddress(value.GetString()!) ? null : $"{fieldPath}: must be a valid IPv4 or IPv6 address")
+                : ConversionsApiSchema.UserStringFields.Contains(name) ? RequireNonBlankString(value, fieldPath)
+                : $"{fieldPath}: unknown field";
             if (error is not null)
             {
                 return error;
