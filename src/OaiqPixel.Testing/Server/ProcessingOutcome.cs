@@ -11,7 +11,5 @@ internal sealed record ProcessingOutcome(
     int StatusCode,
     string ResponseBody,
     string? ErrorMessage,
-    int EventCount,
-    bool ValidateOnly,
     IReadOnlyList<JsonElement> AcceptedEvents,
     int CountedEvents = 0);

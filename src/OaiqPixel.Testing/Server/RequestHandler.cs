@@ -73,7 +73,7 @@ internal sealed class RequestHandler(
             return;
         }
 
-        (eventCount, validateOnly) = processor.Inspect(bodyBytes);
+        (eventCount, validateOnly) = RequestProcessor.Inspect(bodyBytes);
         fault = faults.Dequeue(pid.Count == 1 ? pid[0] : null);
 
         switch (fault?.Kind)
@@ -89,7 +89,7 @@ internal sealed class RequestHandler(
 
             case FaultKind.ResetConnection:
                 {
-                    var outcome = fault.ProcessRequest ? processor.Validate(request, bodyBytes) : null;
+                    var outcome = fault.ProcessRequest ? processor.Validate(request, bodyBytes, eventCount, validateOnly) : null;
                     recorder.Commit(Build(null, aborted: true, outcome, outcome?.ResponseBody), outcome?.AcceptedEvents ?? []);
                     await Responder.ResetAsync(context, fault, outcome?.StatusCode ?? processor.SuccessStatusCode, outcome?.ResponseBody ?? "{}", token);
                     return;

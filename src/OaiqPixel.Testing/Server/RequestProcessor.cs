@@ -32,18 +32,15 @@ internal sealed class RequestProcessor(FakeConversionsApiOptions options)
         set => _poisonEvent = value;
     }
 
-    /// <summary>
-    /// The body's event count and <c>validate_only</c> flag for the record, whatever the outcome: a forward-only count
-    /// in <see cref="CountOnly"/> mode, a parse otherwise; <c>(0, false)</c> when unreadable.
-    /// </summary>
-    public (int EventCount, bool ValidateOnly) Inspect(byte[] body) => CountOnly ? CountEvents(body) : InspectDocument(body);
-
     /// <summary>Handles the request as the mode says: <see cref="ProcessCountOnly"/> or <see cref="Validate"/>.</summary>
     public ProcessingOutcome Process(HttpRequest request, byte[] body, int eventCount, bool validateOnly) =>
-        CountOnly ? ProcessCountOnly(request, eventCount, validateOnly) : Validate(request, body);
+        CountOnly ? ProcessCountOnly(request, eventCount, validateOnly) : Validate(request, body, eventCount, validateOnly);
 
-    /// <summary>The full checks, whatever the mode (a reset fault that processes the request uses them too).</summary>
-    public ProcessingOutcome Validate(HttpRequest request, byte[] body)
+    /// <summary>
+    /// The full checks, whatever the mode (a reset fault that processes the request uses them too);
+    /// <paramref name="eventCount"/> and <paramref name="validateOnly"/> are <see cref="Inspect"/>'s.
+    /// </summary>
+    public ProcessingOutcome Validate(HttpRequest request, byte[] body, int eventCount, bool validateOnly)
     {
         if (CheckAddressAndKey(request) is { } refused)
         {
@@ -74,7 +71,6 @@ internal sealed class RequestProcessor(FakeConversionsApiOptions options)
         using (document)
         {
             var root = document.RootElement;
-            var (eventCount, validateOnly) = Inspect(root);
             ValidationError? error;
             try
             {
@@ -85,17 +81,17 @@ internal sealed class RequestProcessor(FakeConversionsApiOptions options)
 #pragma warning restore CA1031
             {
                 var message = "PoisonEvent predicate threw: " + ex.Message;
-                return new ProcessingOutcome(StatusCodes.Status500InternalServerError, Responder.ErrorJson(message, "server_error"), message, eventCount, validateOnly, []);
+                return new ProcessingOutcome(StatusCodes.Status500InternalServerError, Responder.ErrorJson(message, "server_error"), message, []);
             }
 
             if (error is not null)
             {
                 var errorBody = Responder.ErrorJson(error.Message, ConversionsApiSchema.InvalidRequestErrorType, error.Param, error.Code);
-                return new ProcessingOutcome(StatusCodes.Status400BadRequest, errorBody, error.Message, eventCount, validateOnly, []);
+                return new ProcessingOutcome(StatusCodes.Status400BadRequest, errorBody, error.Message, []);
             }
 
             JsonElement[] accepted = validateOnly ? [] : [.. root.GetProperty("events").EnumerateArray().Select(e => e.Clone())];
-            return new ProcessingOutcome(SuccessStatusCode, Responder.AcceptedJson(eventCount), null, eventCount, validateOnly, accepted);
+            return new ProcessingOutcome(SuccessStatusCode, Responder.AcceptedJson(eventCount), null, accepted);
         }
     }
 
@@ -103,7 +99,7 @@ internal sealed class RequestProcessor(FakeConversionsApiOptions options)
     private ProcessingOutcome ProcessCountOnly(HttpRequest request, int eventCount, bool validateOnly) =>
         CheckAddressAndKey(request) ?? (eventCount is 0 or > ConversionsApiSchema.MaxEventsPerRequest
             ? Refuse(StatusCodes.Status400BadRequest, "events: expected 1-1000 events")
-            : new ProcessingOutcome(SuccessStatusCode, Responder.AcceptedJson(eventCount), null, eventCount, validateOnly, [], CountedEvents: validateOnly ? 0 : eventCount));
+            : new ProcessingOutcome(SuccessStatusCode, Responder.AcceptedJson(eventCount), null, [], CountedEvents: validateOnly ? 0 : eventCount));
 
     /// <summary>The URL and method, the bearer key of the request's own pixel, and the <c>pid</c>: <see langword="null"/> when all are right.</summary>
     private ProcessingOutcome? CheckAddressAndKey(HttpRequest request)
@@ -139,8 +135,11 @@ internal sealed class RequestProcessor(FakeConversionsApiOptions options)
         return null;
     }
 
-    /// <summary>Counts the elements of the top-level <c>events</c> array with a forward-only reader (no document).</summary>
-    private static (int EventCount, bool ValidateOnly) CountEvents(byte[] body)
+    /// <summary>
+    /// The body's event count and <c>validate_only</c> flag for the record, whatever the outcome, read forward-only (no
+    /// document); <c>(0, false)</c> when unreadable.
+    /// </summary>
+    public static (int EventCount, bool ValidateOnly) Inspect(byte[] body)
     {
         try
         {
@@ -182,31 +181,6 @@ internal sealed class RequestProcessor(FakeConversionsApiOptions options)
         }
     }
 
-    private static (int EventCount, bool ValidateOnly) InspectDocument(byte[] body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body, _parseOptions);
-            return Inspect(document.RootElement);
-        }
-        catch (JsonException)
-        {
-            return (0, false);
-        }
-    }
-
-    private static (int EventCount, bool ValidateOnly) Inspect(JsonElement root)
-    {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return (0, false);
-        }
-
-        var count = root.TryGetProperty("events", out var events) && events.ValueKind == JsonValueKind.Array ? events.GetArrayLength() : 0;
-        var validateOnly = root.TryGetProperty("validate_only", out var flag) && flag.ValueKind == JsonValueKind.True;
-        return (count, validateOnly);
-    }
-
     private static bool IsAuthorized(string authorization, string expectedKey)
     {
         const string scheme = "Bearer ";
@@ -227,5 +201,5 @@ internal sealed class RequestProcessor(FakeConversionsApiOptions options)
     }
 
     private static ProcessingOutcome Refuse(int statusCode, string message) =>
-        new(statusCode, Responder.ErrorJson(message, ConversionsApiSchema.InvalidRequestErrorType), message, 0, false, []);
+        new(statusCode, Responder.ErrorJson(message, ConversionsApiSchema.InvalidRequestErrorType), message, []);
 }

@@ -111,19 +111,11 @@ internal sealed class Responder
     /// <summary>Waits <paramref name="delay"/> (a response delay, a hang); <see langword="false"/> when <paramref name="token"/> ended it.</summary>
     public static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken token)
     {
-        if (delay <= TimeSpan.Zero)
+        if (delay > TimeSpan.Zero)
         {
-            return !token.IsCancellationRequested;
+            await Task.Delay(delay, token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        try
-        {
-            await Task.Delay(delay, token);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        return !token.IsCancellationRequested;
     }
 }
