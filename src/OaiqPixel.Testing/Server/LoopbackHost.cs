@@ -14,8 +14,9 @@ namespace OaiqPixel.Testing.Server;
 
 /// <summary>
 /// The Kestrel server behind <see cref="FakeConversionsApi"/>: binds <c>127.0.0.1</c> (retrying while a just-released
-/// port is still busy), keeps the port across stop/resume, and on stop cancels the token handed to every request so
-/// that hangs and delays end before Kestrel's graceful shutdown waits for them.
+/// port is still busy), keeps the port across stop/resume, and hands every request the host's
+/// <see cref="IHostApplicationLifetime.ApplicationStopping"/>, which a stop cancels before Kestrel's graceful shutdown
+/// waits for the requests, so that hangs and delays end first.
 /// </summary>
 /// <remarks>
 /// Start and stop are not re-entrant: the facade calls them under its lifecycle semaphore. <c>_app</c> is volatile only
@@ -28,7 +29,6 @@ internal sealed class LoopbackHost(int port, Func<HttpContext, CancellationToken
     private static readonly TimeSpan _bindRetryWindow = TimeSpan.FromSeconds(5);
 
     private volatile WebApplication? _app;
-    private CancellationTokenSource? _listeningCts;
     private int _port = port;
 
     /// <summary>The port the server is (or was last) bound to.</summary>
@@ -43,8 +43,7 @@ internal sealed class LoopbackHost(int port, Func<HttpContext, CancellationToken
         var deadline = Stopwatch.GetTimestamp() + (long)(_bindRetryWindow.TotalSeconds * Stopwatch.Frequency);
         while (true)
         {
-            var cts = new CancellationTokenSource();
-            var app = BuildApp(_port, cts.Token);
+            var app = BuildApp(_port);
             try
             {
                 await app.StartAsync(cancellationToken);
@@ -52,7 +51,6 @@ internal sealed class LoopbackHost(int port, Func<HttpContext, CancellationToken
             catch (Exception ex)
             {
                 await app.DisposeAsync();
-                cts.Dispose();
                 if (ex is IOException && retryBind && Stopwatch.GetTimestamp() < deadline)
                 {
                     await Task.Delay(50, cancellationToken);
@@ -64,7 +62,6 @@ internal sealed class LoopbackHost(int port, Func<HttpContext, CancellationToken
 
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
             _port = new Uri(address).Port;
-            _listeningCts = cts;
             _app = app;
 
             return;
@@ -74,15 +71,13 @@ internal sealed class LoopbackHost(int port, Func<HttpContext, CancellationToken
     /// <summary>Closes the listener, aborting in-flight requests. No-op when not listening.</summary>
     public async Task StopAsync()
     {
-        var (app, cts) = (_app, _listeningCts);
-        (_app, _listeningCts) = (null, null);
-        if (app is null || cts is null)
+        var app = _app;
+        _app = null;
+        if (app is null)
         {
             return;
         }
 
-        // End hangs and delays first so that Kestrel's graceful shutdown does not wait for them.
-        await cts.CancelAsync();
         try
         {
             await app.StopAsync(CancellationToken.None);
@@ -90,11 +85,10 @@ internal sealed class LoopbackHost(int port, Func<HttpContext, CancellationToken
         finally
         {
             await app.DisposeAsync();
-            cts.Dispose();
         }
     }
 
-    private WebApplication BuildApp(int port, CancellationToken listeningToken)
+    private WebApplication BuildApp(int port)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -113,7 +107,7 @@ internal sealed class LoopbackHost(int port, Func<HttpContext, CancellationToken
         });
 
         var app = builder.Build();
-        app.Run(context => handler(context, listeningToken));
+        app.Run(context => handler(context, app.Lifetime.ApplicationStopping));
         return app;
     }
 }
