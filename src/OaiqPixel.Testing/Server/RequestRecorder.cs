@@ -4,8 +4,8 @@ using System.Text.Json;
 namespace OaiqPixel.Testing.Server;
 
 /// <summary>
-/// What <see cref="FakeConversionsApi"/> has seen: every request, the accepted events and their ids, the counts per
-/// status, and the waits for counts to be reached. One lock (<c>_gate</c>, owned here) guards all of it, so that a
+/// What <see cref="FakeConversionsApi"/> has seen: every request (the counts per status are read from them), the
+/// accepted events (their ids too), and the waits for counts to be reached. One lock (<c>_gate</c>, owned here) guards all of it, so that a
 /// request, its events and the signalling of the waiters it satisfies are one step for every reader.
 /// </summary>
 internal sealed class RequestRecorder
@@ -13,8 +13,6 @@ internal sealed class RequestRecorder
     private readonly Lock _gate = new();
     private readonly List<ReceivedRequest> _requests = [];
     private readonly List<JsonElement> _events = [];
-    private readonly HashSet<string> _eventIds = new(StringComparer.Ordinal);
-    private readonly Dictionary<int, int> _statusCounts = [];
     private readonly List<(int Count, TaskCompletionSource Signal)> _eventWaiters = [];
     private readonly List<(int Count, TaskCompletionSource Signal)> _requestWaiters = [];
     private int _acceptedEventCount;
@@ -26,19 +24,23 @@ internal sealed class RequestRecorder
 
     public IReadOnlyList<JsonElement> Events => Read(() => _events.ToArray());
 
-    public IReadOnlySet<string> EventIds => Read(() => new HashSet<string>(_eventIds, StringComparer.Ordinal));
+    public IReadOnlySet<string> EventIds => Read(() => _events
+        .Select(e => e.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null)
+        .OfType<string>()
+        .ToHashSet(StringComparer.Ordinal));
 
     public int TotalRequests => Read(() => _requests.Count);
 
     public int AbortedRequests => Read(() => _requests.Count(r => r.Aborted));
 
-    public IReadOnlyDictionary<int, int> RequestsByStatus => Read(() => new Dictionary<int, int>(_statusCounts));
+    public IReadOnlyDictionary<int, int> RequestsByStatus =>
+        Read(() => _requests.Where(r => r.StatusCode is not null).CountBy(r => r.StatusCode!.Value).ToDictionary());
 
-    public int CountRequests(int statusCode) => Read(() => _statusCounts.GetValueOrDefault(statusCode));
+    public int CountRequests(int statusCode) => Read(() => _requests.Count(r => r.StatusCode == statusCode));
 
     /// <summary>Records one request with the events it got accepted, then releases the waits that are now satisfied.</summary>
     /// <param name="request">The request, answered or aborted.</param>
-    /// <param name="acceptedEvents">Events to keep (their <c>id</c> goes into the id set).</param>
+    /// <param name="acceptedEvents">Events to keep.</param>
     /// <param name="countedEvents">Events accepted without being kept (count-only mode).</param>
     public void Commit(ReceivedRequest request, IReadOnlyList<JsonElement> acceptedEvents, int countedEvents = 0)
     {
@@ -46,19 +48,7 @@ internal sealed class RequestRecorder
         {
             _requests.Add(request);
             _acceptedEventCount += acceptedEvents.Count + countedEvents;
-            if (request.StatusCode is { } status)
-            {
-                _statusCounts[status] = _statusCounts.GetValueOrDefault(status) + 1;
-            }
-
-            foreach (var item in acceptedEvents)
-            {
-                _events.Add(item);
-                if (item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
-                {
-                    _eventIds.Add(id.GetString()!);
-                }
-            }
+            _events.AddRange(acceptedEvents);
 
             Signal(_eventWaiters, _acceptedEventCount);
             Signal(_requestWaiters, _requests.Count);
@@ -71,8 +61,6 @@ internal sealed class RequestRecorder
         {
             _requests.Clear();
             _events.Clear();
-            _eventIds.Clear();
-            _statusCounts.Clear();
             _acceptedEventCount = 0;
         }
     }
