@@ -16,8 +16,7 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
     private readonly List<SandboxBrowserCall> _browserCalls = [];
     private readonly List<SandboxServerEvent> _serverEvents = [];
     private readonly List<SandboxRejection> _rejections = [];
-    private readonly Dictionary<string, string> _notSent = new(StringComparer.Ordinal);
-    private readonly Queue<string> _notSentOrder = new();
+    private readonly OrderedDictionary<string, string> _notSent = new(StringComparer.Ordinal);
     private string? _serverLegOff;
 
     /// <summary>The clock used for arrival times.</summary>
@@ -56,15 +55,9 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
         ArgumentNullException.ThrowIfNull(reason);
         lock (_lock)
         {
-            if (!_notSent.TryAdd(eventId, reason))
+            if (_notSent.TryAdd(eventId, reason) && _notSent.Count > Capacity)
             {
-                return;
-            }
-
-            _notSentOrder.Enqueue(eventId);
-            if (_notSentOrder.Count > Capacity)
-            {
-                _notSent.Remove(_notSentOrder.Dequeue());
+                _notSent.RemoveAt(0);
             }
         }
     }
@@ -88,7 +81,6 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
             _serverEvents.Clear();
             _rejections.Clear();
             _notSent.Clear();
-            _notSentOrder.Clear();
         }
     }
 

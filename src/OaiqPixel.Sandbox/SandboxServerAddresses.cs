@@ -12,8 +12,8 @@ namespace OaiqPixel.Sandbox;
 /// <c>urls</c> (what <c>dotnet run</c> takes from the launch profile); once it has started, the addresses it bound (a
 /// port 0 resolved, Kestrel endpoints from configuration), at which point the tracking options are read again.
 /// </summary>
-internal sealed class SandboxServerAddresses(IServiceProvider services, IConfiguration configuration, IHostEnvironment environment)
-    : IOptionsChangeTokenSource<OaiqTrackingOptions>, IHostedLifecycleService, IDisposable
+internal sealed class SandboxServerAddresses(IServiceProvider services, IConfiguration configuration, IHostEnvironment environment, IHostApplicationLifetime lifetime)
+    : IOptionsChangeTokenSource<OaiqTrackingOptions>, IHostedService, IDisposable
 {
     private CancellationTokenSource _started = new();
     private volatile bool _hasStarted;
@@ -49,30 +49,25 @@ internal sealed class SandboxServerAddresses(IServiceProvider services, IConfigu
         return url;
     }
 
-    /// <summary>After every hosted service started, the server included: in Development the options are read again with its addresses.</summary>
-    public Task StartedAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        _hasStarted = true;
-        if (!environment.IsDevelopment())
-        {
-            return Task.CompletedTask;
-        }
-
-        var started = Interlocked.Exchange(ref _started, new CancellationTokenSource());
-        started.Cancel();
-        started.Dispose();
+        lifetime.ApplicationStarted.Register(Started);
         return Task.CompletedTask;
     }
 
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
     public void Dispose() => _started.Dispose();
+
+    /// <summary>After every hosted service started, the server included: in Development the options are read again with its addresses.</summary>
+    private void Started()
+    {
+        _hasStarted = true;
+        if (environment.IsDevelopment())
+        {
+            var started = Interlocked.Exchange(ref _started, new CancellationTokenSource());
+            started.Cancel();
+            started.Dispose();
+        }
+    }
 }
