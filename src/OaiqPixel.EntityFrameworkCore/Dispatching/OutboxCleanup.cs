@@ -47,6 +47,5 @@ internal sealed class OutboxCleanup(
         var pending = await set.LongCountAsync(m => m.State == OaiqOutboxMessageState.Pending, cancellationToken).ConfigureAwait(false);
         var deadLetters = await set.LongCountAsync(m => m.State == OaiqOutboxMessageState.DeadLettered, cancellationToken).ConfigureAwait(false);
         status.Counted(pending, deadLetters);
-        metrics.Counted(pending, deadLetters);
     }
 }

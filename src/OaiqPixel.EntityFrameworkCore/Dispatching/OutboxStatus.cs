@@ -1,6 +1,6 @@
 namespace OaiqPixel.EntityFrameworkCore.Dispatching;
 
-/// <summary>The dispatcher's recent state, shared with the health check and <see cref="IOaiqOutbox"/>.</summary>
+/// <summary>The dispatcher's recent state, shared with the health check, the table gauges and <see cref="IOaiqOutbox"/>.</summary>
 internal sealed class OutboxStatus
 {
     /// <summary>The most deliveries remembered for <see cref="OaiqOutboxSnapshot.RecentlyDelivered"/>.</summary>

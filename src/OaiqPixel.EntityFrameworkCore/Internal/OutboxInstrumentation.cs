@@ -1,11 +1,12 @@
 using System.Diagnostics.Metrics;
 using OaiqPixel.AspNetCore;
+using OaiqPixel.EntityFrameworkCore.Dispatching;
 
 namespace OaiqPixel.EntityFrameworkCore.Internal;
 
 /// <summary>
 /// The outbox's metrics, on the <see cref="OaiqTelemetry.MeterName"/> meter beside the server leg's own: how records
-/// were written, what became of them, and what the last count of the table was.
+/// were written, what became of them, and what the last count of the table was (kept by <see cref="OutboxStatus"/>).
 /// </summary>
 internal sealed class OutboxInstrumentation
 {
@@ -30,10 +31,8 @@ internal sealed class OutboxInstrumentation
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _deadLettered;
     private readonly Counter<long> _reclaimed;
-    private long _pending = -1;
-    private long _deadLetters = -1;
 
-    public OutboxInstrumentation(IMeterFactory meterFactory)
+    public OutboxInstrumentation(IMeterFactory meterFactory, OutboxStatus status)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(OaiqTelemetry.MeterName);
@@ -43,8 +42,8 @@ internal sealed class OutboxInstrumentation
         _delivered = meter.CreateCounter<long>("oaiq.outbox.delivered", "{record}", "Records the Conversions API accepted (then deleted).");
         _deadLettered = meter.CreateCounter<long>("oaiq.outbox.dead_lettered", "{record}", "Records the Conversions API refused on their own (kept as dead letters).");
         _reclaimed = meter.CreateCounter<long>("oaiq.outbox.reclaimed", "{record}", "Records taken over after another dispatcher's lease expired (they may be delivered twice, with the same id).");
-        meter.CreateObservableGauge("oaiq.outbox.pending", () => Math.Max(Interlocked.Read(ref _pending), 0), "{record}", "Records waiting in the outbox table at the last count.");
-        meter.CreateObservableGauge("oaiq.outbox.dead_letters", () => Math.Max(Interlocked.Read(ref _deadLetters), 0), "{record}", "Dead letters kept in the outbox table at the last count.");
+        meter.CreateObservableGauge("oaiq.outbox.pending", () => status.Read(0).Pending ?? 0, "{record}", "Records waiting in the outbox table at the last count.");
+        meter.CreateObservableGauge("oaiq.outbox.dead_letters", () => status.Read(0).DeadLetters ?? 0, "{record}", "Dead letters kept in the outbox table at the last count.");
     }
 
     public void Written(int count, string how) => _written.Add(count, new KeyValuePair<string, object?>(WriteAttribute, how));
@@ -58,10 +57,4 @@ internal sealed class OutboxInstrumentation
     public void DeadLettered(int count) => _deadLettered.Add(count);
 
     public void Reclaimed(int count) => _reclaimed.Add(count);
-
-    public void Counted(long pending, long deadLetters)
-    {
-        Interlocked.Exchange(ref _pending, pending);
-        Interlocked.Exchange(ref _deadLetters, deadLetters);
-    }
 }
