@@ -108,14 +108,10 @@ internal sealed class Responder
         }
     }
 
-    /// <summary>Waits <paramref name="delay"/> (a response delay, a hang); <see langword="false"/> when <paramref name="token"/> ended it.</summary>
+    /// <summary>Waits <paramref name="delay"/> (a response delay, a hang; never negative); <see langword="false"/> when <paramref name="token"/> ended it.</summary>
     public static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken token)
     {
-        if (delay > TimeSpan.Zero)
-        {
-            await Task.Delay(delay, token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
+        await Task.Delay(delay, token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         return !token.IsCancellationRequested;
     }
 }
