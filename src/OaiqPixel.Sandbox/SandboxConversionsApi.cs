@@ -35,7 +35,7 @@ internal static class SandboxConversionsApi
         var expectedKey = string.IsNullOrEmpty(pixel.ApiKey) ? current.ConversionsApi.ApiKey : pixel.ApiKey;
         if (string.IsNullOrEmpty(expectedKey) || !string.Equals(context.Request.Headers.Authorization.ToString(), "Bearer " + expectedKey, StringComparison.Ordinal))
         {
-            return Reject(sandbox, 401, "You have insufficient permissions for this operation. Missing scopes: ads.third_party_events.write. (sandbox: send 'Authorization: Bearer <the pixel's ApiKey or Oaiq:ConversionsApi:ApiKey>')", [], now);
+            return Reject(sandbox, 401, ConversionsApiSchema.InsufficientPermissionsMessage + " (sandbox: send 'Authorization: Bearer <the pixel's ApiKey or Oaiq:ConversionsApi:ApiKey>')", [], now);
         }
 
         using var document = await SandboxRequests.ReadJsonAsync(context.Request, MaxBodyBytes, context.RequestAborted);
