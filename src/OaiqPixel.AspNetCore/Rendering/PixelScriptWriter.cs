@@ -144,14 +144,6 @@ internal static class PixelScriptWriter
         });
     }
 
-    /// <summary>A call's arguments (<see cref="EventCalls"/>, a carried call) as script: see <see cref="WriteCall"/>.</summary>
-    public static string Call(ReadOnlySpan<byte> arguments)
-    {
-        using var writer = new StringWriter();
-        WriteCall(writer, arguments);
-        return writer.ToString();
-    }
-
     /// <summary>
     /// Writes a call's arguments as <c>oaiq(…);</c>, or, for a data layer push (<see cref="DataLayerWriter.Prefix"/>), as
     /// <c>(window.dataLayer=window.dataLayer||[]).push(…);</c>.

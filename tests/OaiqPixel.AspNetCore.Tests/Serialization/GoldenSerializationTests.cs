@@ -126,7 +126,7 @@ public class GoldenSerializationTests
             .WithObref("obref-value")
             .WithIpAddress("203.0.113.1")
             .WithUserAgent("UA");
-        var text = PixelScriptWriter.Call(PixelScriptWriter.InitArguments("px_1", debug: true, user));
+        var text = Wire.Call(PixelScriptWriter.InitArguments("px_1", debug: true, user));
         JsonAssert.Equal(
             """
             ["init",{"pixelId":"px_1","debug":true,"user":{
@@ -159,7 +159,7 @@ public class GoldenSerializationTests
     [Fact]
     public void Loader_IsTheOfficialSnippetWithTheConfiguredUrl()
     {
-        var text = PixelScriptWriter.Loader("https://bzrcdn.openai.com/sdk/oaiq.min.js") + PixelScriptWriter.Call(PixelScriptWriter.ConsentArguments(true));
+        var text = PixelScriptWriter.Loader("https://bzrcdn.openai.com/sdk/oaiq.min.js") + Wire.Call(PixelScriptWriter.ConsentArguments(true));
         Assert.Contains("if(w.oaiq)return;", text, StringComparison.Ordinal);
         Assert.Contains("(window,document,\"script\",\"https://bzrcdn.openai.com/sdk/oaiq.min.js\");", text, StringComparison.Ordinal);
         Assert.EndsWith("oaiq(\"consent\",true);\n", text, StringComparison.Ordinal);
