@@ -179,12 +179,7 @@ internal sealed class CircuitEventRecorder(
                 return;
             }
 
-            var conversionEvent = RequestEventFactory.CreateForVisitor(visitor.Oppref, sourceUrl, visitor.RequestUser, oaiqEvent, id, timestamp, user, optOut);
-            if (pixelId is not null)
-            {
-                conversionEvent = conversionEvent.ForPixel(pixelId);
-            }
-
+            var conversionEvent = RequestEventFactory.CreateForVisitor(visitor.Oppref, sourceUrl, visitor.RequestUser, oaiqEvent, id, timestamp, user, optOut, pixelId);
             var enqueued = serverLeg && recorder.SendToServerForVisitor(visitor.ViewSkipReason, visitor.PixelIds, conversionEvent);
             var browser = oaiqEvent.IsPixelEvent;
             if (browser)

@@ -14,36 +14,14 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// request's events; complete for <see cref="IConversionEventSink"/>). Never waits on the network.
 /// </summary>
 /// <remarks>Reads <see cref="IOptions{TOptions}"/>: whether the server leg is on is fixed for the process's life.</remarks>
-internal sealed class ConversionEventPipeline : IConversionEventSink
+internal sealed class ConversionEventPipeline(IOptions<OaiqTrackingOptions> options, IServiceProvider services, IConversionEventStore store, PixelDirectory pixels, TimeProvider time, ConversionsApiInstrumentation metrics, ILogger<ConversionEventPipeline> logger)
+    : IConversionEventSink
 {
-    private readonly IConversionEventStore _store;
-    private readonly PixelDirectory _pixels;
-    private readonly TimeProvider _time;
-    private readonly ConversionsApiInstrumentation _metrics;
-    private readonly ILogger _logger;
-
-    public ConversionEventPipeline(IOptions<OaiqTrackingOptions> options, IServiceProvider services, IConversionEventStore store, PixelDirectory pixels, TimeProvider time, ConversionsApiInstrumentation metrics, ILogger<ConversionEventPipeline> logger)
-    {
-        var value = options.Value;
-        var keys = OaiqOptionKeys.Resolve(services);
-        var anyKey = value.ConversionsApi.IsEnabled || value.HasPixelResolver || value.Pixels.Any(static p => !string.IsNullOrWhiteSpace(p?.ApiKey));
-        LacksPixelId = value.LacksPixelId;
-        OffReason = !value.Enabled ? $"{keys.Key("Enabled")} is false"
-            : LacksPixelId ? $"no {keys.Key("PixelId")} is set"
-            : !anyKey ? $"no {keys.Key("ConversionsApi:ApiKey")} is set"
-            : null;
-        _store = store;
-        _pixels = pixels;
-        _time = time;
-        _metrics = metrics;
-        _logger = logger;
-    }
-
     /// <summary>Why the server leg is off, or <see langword="null"/> when it is on.</summary>
-    public string? OffReason { get; }
+    public string? OffReason { get; } = OffReasonFor(options.Value, OaiqOptionKeys.Resolve(services));
 
     /// <summary>Whether tracking is off for want of a pixel id (said at start-up by log 70, not by the sender).</summary>
-    public bool LacksPixelId { get; }
+    public bool LacksPixelId { get; } = options.Value.LacksPixelId;
 
     /// <inheritdoc />
     public bool IsEnabled => OffReason is null;
@@ -71,15 +49,15 @@ internal sealed class ConversionEventPipeline : IConversionEventSink
             return false;
         }
 
-        var errors = ConversionEventValidator.Validate(conversionEvent, _time.GetUtcNow(), ConversionEventRecord.MaxAge);
-        var targets = conversionEvent.PixelId is not null ? null : pixelIds.Count > 0 ? pixelIds : _pixels.ConfiguredPixelIds();
+        var errors = ConversionEventValidator.Validate(conversionEvent, time.GetUtcNow(), ConversionEventRecord.MaxAge);
+        var targets = conversionEvent.PixelId is not null ? null : pixelIds.Count > 0 ? pixelIds : pixels.ConfiguredPixelIds();
         if (errors.Count > 0 || targets is { Count: 0 })
         {
-            _metrics.Dropped(DropReason.Invalid);
-            if (_logger.IsEnabled(LogLevel.Warning))
+            metrics.Dropped(DropReason.Invalid);
+            if (logger.IsEnabled(LogLevel.Warning))
             {
                 var why = errors.Count > 0 ? string.Join("; ", errors) : "it is aimed at no pixel (ConversionEvent.ForPixel) and no PixelId or Pixels is configured";
-                ConversionsApiLog.EventInvalid(_logger, conversionEvent.Id, conversionEvent.Event.Name, why);
+                ConversionsApiLog.EventInvalid(logger, conversionEvent.Id, conversionEvent.Event.Name, why);
             }
 
             return false;
@@ -99,13 +77,22 @@ internal sealed class ConversionEventPipeline : IConversionEventSink
     {
         try
         {
-            return _store.TryStore(conversionEvent, record, request);
+            return store.TryStore(conversionEvent, record, request);
         }
         catch (Exception ex)
         {
             // A store must not throw; a faulty one must still not fail the page.
-            Log.StoreFailed(_logger, conversionEvent.Event.Name, ex);
+            Log.StoreFailed(logger, conversionEvent.Event.Name, ex);
             return false;
         }
+    }
+
+    private static string? OffReasonFor(OaiqTrackingOptions value, OaiqOptionKeys keys)
+    {
+        var anyKey = value.ConversionsApi.IsEnabled || value.HasPixelResolver || value.Pixels.Any(static p => !string.IsNullOrWhiteSpace(p?.ApiKey));
+        return !value.Enabled ? $"{keys.Key("Enabled")} is false"
+            : value.LacksPixelId ? $"no {keys.Key("PixelId")} is set"
+            : !anyKey ? $"no {keys.Key("ConversionsApi:ApiKey")} is set"
+            : null;
     }
 }

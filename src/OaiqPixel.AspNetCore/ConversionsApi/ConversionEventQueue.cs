@@ -44,7 +44,7 @@ internal sealed class ConversionEventQueue : IConversionEventStore
         _pixels = pixels;
         _tags = tags;
         Capacity = Math.Max(1, api.MaxQueueSize);
-        _keepUncompacted = Math.Max(16 * Math.Clamp(api.MaxBatchSize, 1, ConversionsApiOptions.MaxEventsPerRequest), 8192);
+        _keepUncompacted = Math.Max(16 * api.BatchSize, 8192);
         Budget = new QueueBudget(Math.Max(Capacity, api.MaxTotalQueueSize));
         MaxPixels = Math.Max(1, api.MaxPixels);
         _queueFull = new ThrottledWarning(timeProvider, QueueFullWarningInterval);

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 
 namespace OaiqPixel.AspNetCore.ConversionsApi;
@@ -178,9 +177,6 @@ public sealed class ConversionEventRecord
     /// <summary>The event type and id, for logs; carries no personal data.</summary>
     /// <returns>E.g. <c>order_created order_42</c>.</returns>
     public override string ToString() => $"{EventType} {Id}";
-
-    /// <summary>The JSON as a string, for tests and diagnostics.</summary>
-    internal string JsonText => Encoding.UTF8.GetString(_json);
 
     private static string ReadId(byte[] json)
     {

@@ -36,13 +36,11 @@ internal sealed class PixelLaneSender(
 
     private ConversionsApiOptions Api => options.CurrentValue.ConversionsApi;
 
-    private int MaxBatch => Api.BatchSize;
-
     /// <summary>Runs until stopping and drained, or until the shutdown deadline (then counts what is lost).</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         using var scope = logger.BeginScope(new[] { new KeyValuePair<string, object?>("PixelId", lane.PixelId) });
-        var batch = new List<ConversionEventRecord>(MaxBatch);
+        var batch = new List<ConversionEventRecord>(Api.BatchSize);
         try
         {
             while (true)
@@ -90,7 +88,7 @@ internal sealed class PixelLaneSender(
     /// <returns><see langword="true"/> when no record came within <see cref="ConversionsApiOptions.PixelIdleTimeout"/> (the lane may be retired).</returns>
     private async Task<bool> FillAsync(List<ConversionEventRecord> batch, CancellationToken stoppingToken)
     {
-        var max = MaxBatch;
+        var max = Api.BatchSize;
         Drain(batch, max);
         if (batch.Count == 0 && !stoppingToken.IsCancellationRequested)
         {
@@ -186,7 +184,7 @@ internal sealed class PixelLaneSender(
     private async ValueTask<SendResult?> AttemptAsync(List<ConversionEventRecord> batch)
     {
         // A retry may carry newer records too: the API deduplicates on id, so the kept ones stay safe to resend.
-        Drain(batch, MaxBatch);
+        Drain(batch, Api.BatchSize);
         DropStale(batch);
         if (batch.Count == 0)
         {

@@ -12,20 +12,12 @@ namespace OaiqPixel.AspNetCore.Cookies;
 /// pixel, which renders them once. It reads the cookie for the middleware (or the pixel, on a request the middleware did
 /// not see), and writes or clears it as the response starts.
 /// </summary>
-internal sealed class CarrierCookie
+internal sealed class CarrierCookie(IDataProtectionProvider dataProtection, TimeProvider timeProvider, IOptions<OaiqTrackingOptions> options, ILogger<CarrierCookie> logger)
 {
-    private readonly ILogger _logger;
-    private readonly OaiqBrowserLeg _browserLeg;
-
-    public CarrierCookie(IDataProtectionProvider dataProtection, TimeProvider timeProvider, IOptions<OaiqTrackingOptions> options, ILogger<CarrierCookie> logger)
-    {
-        Carrier = new PixelCarrier(dataProtection, timeProvider);
-        _browserLeg = options.Value.BrowserLeg;
-        _logger = logger;
-    }
+    private readonly OaiqBrowserLeg _browserLeg = options.Value.BrowserLeg;
 
     /// <summary>The cookie's protection, expiry and replay memory.</summary>
-    public PixelCarrier Carrier { get; }
+    public PixelCarrier Carrier { get; } = new(dataProtection, timeProvider);
 
     /// <summary>Picks up the request's carrier, once: its pixel calls wait in <see cref="PageEvents"/> for the pixel to claim them.</summary>
     public void Read(OaiqTrackingContext context)
@@ -50,7 +42,7 @@ internal sealed class CarrierCookie
 
         if (calls is null)
         {
-            Log.CarrierRejected(_logger, why!);
+            Log.CarrierRejected(logger, why!);
         }
         else if (calls.Count > 0)
         {
@@ -71,7 +63,7 @@ internal sealed class CarrierCookie
             return true;
         }
 
-        Log.CarrierRejected(_logger, "it was already used on an earlier page (a replay)");
+        Log.CarrierRejected(logger, "it was already used on an earlier page (a replay)");
         return false;
     }
 
@@ -137,7 +129,7 @@ internal sealed class CarrierCookie
             var value = Carrier.Protect(pending, out var size);
             if (value is null)
             {
-                Log.CarrierOversized(_logger, pending.Count, size, PixelCarrier.MaxCookieLength);
+                Log.CarrierOversized(logger, pending.Count, size, PixelCarrier.MaxCookieLength);
                 if (hadCarrier)
                 {
                     RawCookies.Delete(response, RawCookies.Carrier, null, secure);
@@ -147,11 +139,11 @@ internal sealed class CarrierCookie
             }
 
             RawCookies.Append(response, RawCookies.Carrier, value, (long)PixelCarrier.Lifetime.TotalSeconds, null, secure, httpOnly: true);
-            Log.CarrierWritten(_logger, pending.Count, size);
+            Log.CarrierWritten(logger, pending.Count, size);
         }
         catch (Exception ex)
         {
-            Log.CarrierFailed(_logger, ex);
+            Log.CarrierFailed(logger, ex);
         }
     }
 }

@@ -44,12 +44,9 @@ internal static class CookieDomains
             return $"{key} must be a host name such as example.com (no scheme, port or path), {Unset}.";
         }
 
-        if (text.StartsWith('[') || (text.Contains(':', StringComparison.Ordinal) && IPAddress.TryParse(text, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6))
-        {
-            return $"{key} is '{text}', an IP address: browsers only keep a host-only cookie for an IP address. Leave Domain unset.";
-        }
-
-        if (PublicSuffixList.Canonicalize(text) is not { } canonical)
+        // An IPv6 literal is no host name to canonicalize: IsIpAddress refuses it as it is.
+        var isIpv6 = text.StartsWith('[') || (text.Contains(':', StringComparison.Ordinal) && IPAddress.TryParse(text, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6);
+        if ((isIpv6 ? text : PublicSuffixList.Canonicalize(text)) is not { } canonical)
         {
             return $"{key} must be a host name such as example.com (letters, digits, '-' and dots; no port, no trailing dot), {Unset}.";
         }

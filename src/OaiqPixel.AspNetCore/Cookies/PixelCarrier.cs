@@ -21,7 +21,7 @@ namespace OaiqPixel.AspNetCore.Cookies;
 /// array safe inside a script), so a carried event renders exactly as it would have on its own page; the expiry lives
 /// inside the protected payload, so an old or altered cookie is ignored however its attributes were changed.
 /// </remarks>
-internal sealed class PixelCarrier
+internal sealed class PixelCarrier(IDataProtectionProvider provider, TimeProvider time)
 {
     public const string Purpose = "OaiqPixel.AspNetCore.PixelCarrier.v2";
 
@@ -34,19 +34,12 @@ internal sealed class PixelCarrier
     /// <summary>The most consumed carriers remembered at once; past it (after pruning expired ones) replays are no longer refused.</summary>
     public const int MaxRemembered = 100_000;
 
-    private readonly IDataProtector _protector;
-    private readonly TimeProvider _time;
+    private readonly IDataProtector _protector = provider.CreateProtector(Purpose);
     private readonly ConcurrentDictionary<UInt128, long> _consumed = new();
 
     // ConcurrentDictionary.Count takes every bucket lock; an own counter keeps the per-consume check cheap.
     private int _size;
     private long _nextSweep;
-
-    public PixelCarrier(IDataProtectionProvider provider, TimeProvider time)
-    {
-        _protector = provider.CreateProtector(Purpose);
-        _time = time;
-    }
 
     /// <summary>Protects pixel calls (each a JSON array of <c>measure</c> arguments); returns <see langword="null"/> with the size when the result is over the limit.</summary>
     public string? Protect(IReadOnlyList<ReadOnlyMemory<byte>> calls, out int size)
@@ -55,7 +48,7 @@ internal sealed class PixelCarrier
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
-            json.WriteNumber("x", (_time.GetUtcNow() + Lifetime).ToUnixTimeMilliseconds());
+            json.WriteNumber("x", (time.GetUtcNow() + Lifetime).ToUnixTimeMilliseconds());
             json.WriteStartArray("e");
             foreach (var call in calls)
             {
@@ -95,7 +88,7 @@ internal sealed class PixelCarrier
         {
             using var document = JsonDocument.Parse(payload);
             var root = document.RootElement;
-            if (DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("x").GetInt64()) <= _time.GetUtcNow())
+            if (DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("x").GetInt64()) <= time.GetUtcNow())
             {
                 reason = "it has expired";
                 return null;
@@ -125,12 +118,12 @@ internal sealed class PixelCarrier
 
     /// <summary>Whether this carrier cookie was already rendered on a page (and is still within its lifetime).</summary>
     public bool IsConsumed(string cookieValue) =>
-        _consumed.TryGetValue(Key(cookieValue), out var until) && until > _time.GetUtcNow().ToUnixTimeMilliseconds();
+        _consumed.TryGetValue(Key(cookieValue), out var until) && until > time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>Claims the carrier for rendering: <see langword="true"/> for the first caller only.</summary>
     public bool TryConsume(string cookieValue)
     {
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         if (Volatile.Read(ref _size) >= MaxRemembered)
         {
             // Sweep at most once a second: under a flood of live carriers a sweep per request would cost O(n) each.

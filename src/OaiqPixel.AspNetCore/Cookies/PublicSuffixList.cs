@@ -26,12 +26,10 @@ internal sealed class PublicSuffixList
 
     private static readonly Lazy<PublicSuffixList> s_embedded = new(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private readonly FrozenDictionary<string, RuleKinds> _rules;
     private readonly FrozenDictionary<string, RuleKinds>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
     private PublicSuffixList(FrozenDictionary<string, RuleKinds> rules)
     {
-        _rules = rules;
         _lookup = rules.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -55,7 +53,7 @@ internal sealed class PublicSuffixList
     public static PublicSuffixList Embedded => s_embedded.Value;
 
     /// <summary>How many distinct rule keys were read.</summary>
-    public int Count => _rules.Count;
+    public int Count => _lookup.Dictionary.Count;
 
     /// <summary>
     /// Reads a list in the <c>public_suffix_list.dat</c> format: one rule per line, <c>//</c> comments and blank lines

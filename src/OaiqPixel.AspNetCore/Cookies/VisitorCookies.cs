@@ -10,7 +10,7 @@ namespace OaiqPixel.AspNetCore.Cookies;
 /// on domains the browser accepts: the configured <c>Domain</c> only where it domain-matches the request's host, and a
 /// deletion on every domain the cookie may have been written on (by this library or by the SDK).
 /// </summary>
-internal sealed class VisitorCookies
+internal sealed class VisitorCookies(IOptions<OaiqTrackingOptions> options, ILogger<VisitorCookies> logger)
 {
     /// <summary>How many distinct hosts get the <see cref="Log.CookieDomainMismatch"/> warning before it goes quiet.</summary>
     /// <remarks>
@@ -19,23 +19,13 @@ internal sealed class VisitorCookies
     /// </remarks>
     public const int MaxWarnedHosts = 8;
 
-    private readonly ILogger _logger;
     private readonly HashSet<string> _warnedHosts = new(StringComparer.Ordinal);
     private readonly Lock _warnedHostsLock = new();
 
-    private readonly OaiqCookieOptions _options;
-    private readonly long _maxAgeSeconds;
-
-    public VisitorCookies(IOptions<OaiqTrackingOptions> options, ILogger<VisitorCookies> logger)
-    {
-        _options = options.Value.OpprefCookie ?? new OaiqCookieOptions();
-        _maxAgeSeconds = (long)_options.MaxAge.TotalSeconds;
-        ConfiguredDomain = CookieDomains.Normalize(_options.Domain);
-        _logger = logger;
-    }
+    private readonly OaiqCookieOptions _options = options.Value.OpprefCookie ?? new OaiqCookieOptions();
 
     /// <summary>The configured <c>Domain</c>, normalized (lower-case, punycode, no leading dot), or <see langword="null"/>.</summary>
-    public string? ConfiguredDomain { get; }
+    public string? ConfiguredDomain { get; } = CookieDomains.Normalize(options.Value.OpprefCookie?.Domain);
 
     /// <summary>
     /// The <c>Domain</c> to write <c>__oppref</c> with on this request: the configured one when it domain-matches the host
@@ -79,7 +69,7 @@ internal sealed class VisitorCookies
 
         if (context.Landing.IsOpprefStorable && _options.Enabled)
         {
-            WriteOppref(context, _maxAgeSeconds);
+            WriteOppref(context);
         }
         else if (context.Landing.SupersededCookie)
         {
@@ -88,8 +78,9 @@ internal sealed class VisitorCookies
     }
 
     /// <summary>Writes the newer click into <c>__oppref</c>; an older value on another domain is deleted there.</summary>
-    private void WriteOppref(OaiqTrackingContext context, long maxAgeSeconds)
+    private void WriteOppref(OaiqTrackingContext context)
     {
+        var maxAgeSeconds = (long)_options.MaxAge.TotalSeconds;
         var httpContext = context.HttpContext;
         var secure = httpContext.Request.IsHttps;
         var domain = DomainFor(httpContext.Request);
@@ -98,18 +89,18 @@ internal sealed class VisitorCookies
             // The older click may sit on other variants (host-only, a parent domain the SDK chose); the browser would send
             // it beside the new one, first if older. Deleting those here is what makes the new value the only one.
             var deleted = DeleteEverywhere(httpContext, RawCookies.Oppref, out _, keepOne: true, kept: domain);
-            Log.OlderOpprefDeleted(_logger, "overwrote it with the newer click and deleted it on the other domains", deleted + 1);
+            Log.OlderOpprefDeleted(logger, "overwrote it with the newer click and deleted it on the other domains", deleted + 1);
         }
 
         RawCookies.Append(httpContext.Response, RawCookies.Oppref, context.Oppref!, maxAgeSeconds, domain, secure, httpOnly: false);
-        Log.OpprefCookieWritten(_logger, context.Oppref!.Length, maxAgeSeconds);
+        Log.OpprefCookieWritten(logger, context.Oppref!.Length, maxAgeSeconds);
     }
 
     /// <summary>Deletes <c>__oppref</c> everywhere: a newer click superseded it and is not stored.</summary>
     private void DeleteOlderOppref(OaiqTrackingContext context)
     {
         var count = DeleteEverywhere(context.HttpContext, RawCookies.Oppref, out _);
-        Log.OlderOpprefDeleted(_logger, "deleted it, since the newer click is not stored", count);
+        Log.OlderOpprefDeleted(logger, "deleted it, since the newer click is not stored", count);
     }
 
     /// <summary>
@@ -128,10 +119,10 @@ internal sealed class VisitorCookies
         count += DeleteEverywhere(context.HttpContext, RawCookies.Obref, out _);
         if (context.Landing.HadOpprefCookie)
         {
-            Log.OpprefCookieDeleted(_logger);
+            Log.OpprefCookieDeleted(logger);
         }
 
-        Log.ConsentWithdrawn(_logger, count, domains);
+        Log.ConsentWithdrawn(logger, count, domains);
     }
 
     /// <summary>
@@ -164,6 +155,6 @@ internal sealed class VisitorCookies
             }
         }
 
-        Log.CookieDomainMismatch(_logger, domain, host, MaxWarnedHosts);
+        Log.CookieDomainMismatch(logger, domain, host, MaxWarnedHosts);
     }
 }

@@ -18,34 +18,15 @@ namespace OaiqPixel.AspNetCore.Rendering;
 /// (unless <see cref="OaiqTrackingOptions.RenderWhenConsentDenied"/> or a withdrawal) or the pixel already rendered on
 /// this page. It never throws: a failure is logged (log 10) and nothing is rendered.
 /// </remarks>
-internal sealed class PixelRenderer
+internal sealed class PixelRenderer(IOptions<OaiqTrackingOptions> options, TrackingContextFactory contexts, CarrierCookie carrier, VisitorCookies visitorCookies, RequestEventFactory events, EventRecorder recorder, ILogger<PixelRenderer> logger)
 {
     private const string ImageTagEndpoint = "https://bzr.openai.com/v1/sdk/events";
 
-    private readonly OaiqTrackingOptions _options;
-    private readonly TrackingContextFactory _contexts;
-    private readonly CarrierCookie _carrier;
-    private readonly VisitorCookies _visitorCookies;
-    private readonly RequestEventFactory _events;
-    private readonly EventRecorder _recorder;
-    private readonly ILogger _logger;
-    private readonly string _loader;
-    private readonly bool _usesPixel;
+    private readonly OaiqTrackingOptions _options = options.Value;
 
-    public PixelRenderer(IOptions<OaiqTrackingOptions> options, TrackingContextFactory contexts, CarrierCookie carrier, VisitorCookies visitorCookies, RequestEventFactory events, EventRecorder recorder, ILogger<PixelRenderer> logger)
-    {
-        _options = options.Value;
-        _contexts = contexts;
-        _carrier = carrier;
-        _visitorCookies = visitorCookies;
-        _events = events;
-        _recorder = recorder;
-        _logger = logger;
-
-        // The same on every page: written once, shared by every rendering. A data-layer-only page loads no SDK.
-        _usesPixel = _options.BrowserLeg != OaiqBrowserLeg.DataLayer;
-        _loader = !contexts.IsActive ? string.Empty : _usesPixel ? PrerenderGuard.Start + PixelScriptWriter.Loader(_options.SdkUrl) : PrerenderGuard.Start;
-    }
+    // The same on every page: written once, shared by every rendering. A data-layer-only page loads no SDK.
+    private readonly bool _usesPixel = UsesPixel(options.Value);
+    private readonly string _loader = !contexts.IsActive ? string.Empty : UsesPixel(options.Value) ? PrerenderGuard.Start + PixelScriptWriter.Loader(options.Value.SdkUrl) : PrerenderGuard.Start;
 
     /// <summary>The pixel for this request, or <see langword="null"/> when nothing renders.</summary>
     public PixelMarkup? Render(HttpContext httpContext, in PixelRenderRequest request)
@@ -65,7 +46,7 @@ internal sealed class PixelRenderer
         catch (Exception ex)
         {
             // A page must never fail because of measurement.
-            Log.PixelRenderFailed(_logger, ex);
+            Log.PixelRenderFailed(logger, ex);
             return null;
         }
     }
@@ -89,7 +70,7 @@ internal sealed class PixelRenderer
         }
         catch (Exception ex)
         {
-            Log.PixelRenderFailed(_logger, ex);
+            Log.PixelRenderFailed(logger, ex);
             return null;
         }
     }
@@ -115,12 +96,12 @@ internal sealed class PixelRenderer
     {
         tracking = null!;
         pageView = null;
-        if (!_contexts.IsActive)
+        if (!contexts.IsActive)
         {
             return Suppressed("tracking is disabled or has no PixelId");
         }
 
-        if (_contexts.GetOrCreate(httpContext) is not { } context)
+        if (contexts.GetOrCreate(httpContext) is not { } context)
         {
             return Suppressed("the endpoint opted out of tracking");
         }
@@ -128,7 +109,7 @@ internal sealed class PixelRenderer
         tracking = context;
         if (tracking.IsPixelRendered)
         {
-            Log.PixelAlreadyRendered(_logger);
+            Log.PixelAlreadyRendered(logger);
             return null;
         }
 
@@ -136,7 +117,7 @@ internal sealed class PixelRenderer
         if (tracking.IsWithdrawal && !tracking.SeenByMiddleware)
         {
             // The middleware clears a withdrawal's cookies; a request it skipped (only __obref to clear) is cleared here.
-            _visitorCookies.ClearAfterWithdrawal(tracking);
+            visitorCookies.ClearAfterWithdrawal(tracking);
         }
 
         // On the request that sees a withdrawal, consent(false) lets the SDK delete its own state (once: the cookies are gone next time).
@@ -163,11 +144,11 @@ internal sealed class PixelRenderer
             var dataLayer = new DataLayerWriter();
             if (request.PageView ?? _options.AutoPageView)
             {
-                pageView = _events.Create(tracking, OaiqEvent.PageViewed(request.PageData), tracking.PageViewEventId, request.User, optOut: false);
+                pageView = events.Create(tracking, OaiqEvent.PageViewed(request.PageData), tracking.PageViewEventId, request.User, optOut: false);
                 data.AddRange(PixelScriptWriter.EventCalls(pageView, _options.BrowserLeg, dataLayer));
             }
 
-            if (_carrier.Claim(tracking))
+            if (carrier.Claim(tracking))
             {
                 // A call carried before a switch to the data layer only has no oaiq function to take it.
                 data.AddRange(tracking.Events.Carried.Where(carried => _usesPixel || carried.Span.StartsWith(DataLayerWriter.Prefix)));
@@ -179,7 +160,7 @@ internal sealed class PixelRenderer
         tracking.Events.MarkPixelRendered();
         if (pageView is not null && _options.ConversionsApi.SendPageViews)
         {
-            _recorder.SendToServer(tracking, pageView);
+            recorder.SendToServer(tracking, pageView);
         }
 
         // nonce="" (nonce="@ViewData["nonce"]" with nothing set) gives no nonce: the provider's applies, as when the
@@ -189,9 +170,11 @@ internal sealed class PixelRenderer
         return data;
     }
 
+    private static bool UsesPixel(OaiqTrackingOptions options) => options.BrowserLeg != OaiqBrowserLeg.DataLayer;
+
     private PixelPageData? Suppressed(string reason)
     {
-        Log.PixelSuppressed(_logger, reason);
+        Log.PixelSuppressed(logger, reason);
         return null;
     }
 

@@ -144,17 +144,6 @@ internal static class PixelScriptWriter
         });
     }
 
-    /// <summary>The <c>measure</c> call of one event as script: <c>oaiq("measure","order_created",{…},{"event_id":"order_42"});</c> and a newline.</summary>
-    public static string MeasureCall(ConversionEvent conversionEvent) => Call(MeasureArguments(conversionEvent));
-
-    /// <summary>A call's arguments (<see cref="EventCalls"/>, a carried call) as script: see <see cref="WriteCall"/>.</summary>
-    public static string Call(ReadOnlySpan<byte> arguments)
-    {
-        using var writer = new StringWriter();
-        WriteCall(writer, arguments);
-        return writer.ToString();
-    }
-
     /// <summary>
     /// Writes a call's arguments as <c>oaiq(…);</c>, or, for a data layer push (<see cref="DataLayerWriter.Prefix"/>), as
     /// <c>(window.dataLayer=window.dataLayer||[]).push(…);</c>.

@@ -54,12 +54,7 @@ internal sealed class OaiqConversionTracker(
 
         if (httpContextAccessor.HttpContext is not { } httpContext)
         {
-            var background = events.CreateOutsideRequest(oaiqEvent, eventId, user, optOut);
-            if (pixelId is not null)
-            {
-                background = background.ForPixel(pixelId);
-            }
-
+            var background = events.CreateOutsideRequest(oaiqEvent, eventId, user, optOut, pixelId);
             Log.TrackedOutsideRequest(logger, oaiqEvent.Name, events.BackgroundActionSource);
             return Recorded(recorder.SendOutsideRequest(background), background);
         }
@@ -82,12 +77,7 @@ internal sealed class OaiqConversionTracker(
             return null;
         }
 
-        var conversionEvent = events.Create(context, oaiqEvent, eventId, user, optOut);
-        if (pixelId is not null)
-        {
-            conversionEvent = conversionEvent.ForPixel(pixelId);
-        }
-
+        var conversionEvent = events.Create(context, oaiqEvent, eventId, user, optOut, pixelId);
         var recorded = recorder.Record(context, conversionEvent, out var enqueued);
         Log.EventRecorded(logger, oaiqEvent.Name, conversionEvent.Id, enqueued);
         return Recorded(recorded, conversionEvent);

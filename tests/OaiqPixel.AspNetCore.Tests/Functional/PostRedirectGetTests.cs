@@ -168,7 +168,7 @@ public sealed class PostRedirectGetTests
 
         // Assert: each carried call renders exactly as the event would have on its own page.
         Assert.Null(reason);
-        Assert.Equal(events.Select(PixelScriptWriter.MeasureCall), back!.Select(call => PixelScriptWriter.Call(call.Span)));
+        Assert.Equal(events.Select(Serialization.Wire.MeasureCall), back!.Select(call => Serialization.Wire.Call(call.Span)));
     }
 
     private static string CookiePair(string setCookie) => setCookie[..setCookie.IndexOf(';', StringComparison.Ordinal)];

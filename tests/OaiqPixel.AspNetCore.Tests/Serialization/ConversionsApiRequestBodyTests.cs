@@ -17,7 +17,7 @@ public class ConversionsApiRequestBodyTests
         var written = buffer.AsSpan(0, ConversionsApiRequestBody.Write(buffer, records, validateOnly: true, integrationSource: "oaiqpixel-dotnet"));
 
         var expected = "{\"validate_only\":true,\"integration_source\":\"oaiqpixel-dotnet\",\"events\":["
-            + records[0].JsonText + "," + records[1].JsonText + "]}";
+            + Encoding.UTF8.GetString(records[0].Json.Span) + "," + Encoding.UTF8.GetString(records[1].Json.Span) + "]}";
         Assert.Equal(expected, Encoding.UTF8.GetString(written));
         var body = JsonNode.Parse(written)!;
         Assert.Equal(["lead_1", "lead_2"], body["events"]!.AsArray().Select(e => e!["id"]!.GetValue<string>()).ToArray());

@@ -78,14 +78,14 @@ public class GoldenSerializationTests
     {
         // Documented: oaiq("measure", "custom", { type: "custom" }, { custom_event_name: "quote_requested" });
         var e = new ConversionEvent(OaiqEvent.Custom("quote_requested"), "q_1", DateTimeOffset.UnixEpoch);
-        var args = PixelCall.ParseCall(PixelScriptWriter.MeasureCall(e)).Nodes;
+        var args = PixelCall.ParseCall(Wire.MeasureCall(e)).Nodes;
         JsonAssert.Equal("""["measure","custom",{"type":"custom"},{"event_id":"q_1","custom_event_name":"quote_requested"}]""", args);
     }
 
     [Fact]
     public void SpecOrder_PixelForm_IsTheMeasureCallWithoutServerFields()
     {
-        var call = PixelScriptWriter.MeasureCall(SpecOrder());
+        var call = Wire.MeasureCall(SpecOrder());
         Assert.Equal(
             """oaiq("measure","order_created",{"type":"contents","amount":2599,"currency":"USD","contents":[{"id":"sku_123","name":"Starter bundle","content_type":"product","quantity":1}]},{"event_id":"order_12345"});""" + "\n",
             call);
@@ -101,7 +101,7 @@ public class GoldenSerializationTests
             Contents = [new Content { Id = "sku", GroupId = "grp", Variant = new Dictionary<string, string> { ["size"] = "m" } }],
         }.WithProperty("secret_field", "x");
         var e = new ConversionEvent(OaiqEvent.Custom("n", data), "id1", DateTimeOffset.UnixEpoch) { OptOut = true };
-        var args = PixelCall.ParseCall(PixelScriptWriter.MeasureCall(e)).Nodes;
+        var args = PixelCall.ParseCall(Wire.MeasureCall(e)).Nodes;
         JsonAssert.Equal("""["measure","custom",{"type":"custom","contents":[{"id":"sku"}]},{"event_id":"id1","custom_event_name":"n","opt_out":true}]""", args);
 
         var capi = JsonNode.Parse(Wire.Event(e))!;
@@ -126,7 +126,7 @@ public class GoldenSerializationTests
             .WithObref("obref-value")
             .WithIpAddress("203.0.113.1")
             .WithUserAgent("UA");
-        var text = PixelScriptWriter.Call(PixelScriptWriter.InitArguments("px_1", debug: true, user));
+        var text = Wire.Call(PixelScriptWriter.InitArguments("px_1", debug: true, user));
         JsonAssert.Equal(
             """
             ["init",{"pixelId":"px_1","debug":true,"user":{
@@ -159,7 +159,7 @@ public class GoldenSerializationTests
     [Fact]
     public void Loader_IsTheOfficialSnippetWithTheConfiguredUrl()
     {
-        var text = PixelScriptWriter.Loader("https://bzrcdn.openai.com/sdk/oaiq.min.js") + PixelScriptWriter.Call(PixelScriptWriter.ConsentArguments(true));
+        var text = PixelScriptWriter.Loader("https://bzrcdn.openai.com/sdk/oaiq.min.js") + Wire.Call(PixelScriptWriter.ConsentArguments(true));
         Assert.Contains("if(w.oaiq)return;", text, StringComparison.Ordinal);
         Assert.Contains("(window,document,\"script\",\"https://bzrcdn.openai.com/sdk/oaiq.min.js\");", text, StringComparison.Ordinal);
         Assert.EndsWith("oaiq(\"consent\",true);\n", text, StringComparison.Ordinal);
@@ -179,7 +179,7 @@ public class GoldenSerializationTests
     public void Measure_AppEvent_IsRefusedForThePixel()
     {
         var e = new ConversionEvent(OaiqEvent.AppOpened(), "a", DateTimeOffset.UnixEpoch);
-        var error = Assert.Throws<ArgumentException>(() => PixelScriptWriter.MeasureCall(e));
+        var error = Assert.Throws<ArgumentException>(() => Wire.MeasureCall(e));
         Assert.Contains("Conversions API-only", error.Message, StringComparison.Ordinal);
     }
 }

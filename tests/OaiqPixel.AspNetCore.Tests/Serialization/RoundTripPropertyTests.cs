@@ -18,11 +18,11 @@ public class RoundTripPropertyTests
             var e = RandomEvents.Next(random, i);
             if (!e.Event.IsPixelEvent)
             {
-                Assert.Throws<ArgumentException>(() => PixelScriptWriter.MeasureCall(e));
+                Assert.Throws<ArgumentException>(() => Wire.MeasureCall(e));
                 continue;
             }
 
-            var args = PixelCall.ParseCall(PixelScriptWriter.MeasureCall(e)).Nodes;
+            var args = PixelCall.ParseCall(Wire.MeasureCall(e)).Nodes;
             var capi = JsonNode.Parse(Wire.Event(e))!;
 
             Assert.Equal("measure", args[0]!.GetValue<string>());

@@ -30,8 +30,8 @@ public class ScriptSafetyTests
         };
         var e = new ConversionEvent(OaiqEvent.ContentsViewed(data), "evt_safe", DateTimeOffset.UnixEpoch);
         var script = PixelScriptWriter.Loader("/_oaiq/sdk.js?v=" + Uri.EscapeDataString(hostile[..Math.Min(hostile.Length, 40)]))
-            + PixelScriptWriter.Call(PixelScriptWriter.InitArguments("px\"</script>", debug: false, UserData.Empty.WithCity("</script><script>alert(1)</script>")))
-            + PixelScriptWriter.MeasureCall(e);
+            + Wire.Call(PixelScriptWriter.InitArguments("px\"</script>", debug: false, UserData.Empty.WithCity("</script><script>alert(1)</script>")))
+            + Wire.MeasureCall(e);
         foreach (var forbidden in new[] { "<", ">", "&", "'", "`", "\u2028", "\u2029", "\r", "\0" })
         {
             Assert.DoesNotContain(forbidden, script, StringComparison.Ordinal);

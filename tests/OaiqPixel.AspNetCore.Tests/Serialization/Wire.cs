@@ -1,5 +1,6 @@
 using System.Text;
 using OaiqPixel.AspNetCore.ConversionsApi;
+using OaiqPixel.AspNetCore.Rendering;
 
 namespace OaiqPixel.AspNetCore.Tests.Serialization;
 
@@ -9,7 +10,18 @@ internal static class Wire
     public const string PixelId = "px_wire";
 
     /// <summary>One event's Conversions API JSON: its record.</summary>
-    public static string Event(ConversionEvent e) => ConversionEventRecord.Create(e, PixelId).JsonText;
+    public static string Event(ConversionEvent e) => Encoding.UTF8.GetString(ConversionEventRecord.Create(e, PixelId).Json.Span);
+
+    /// <summary>The <c>measure</c> call of one event as script: <c>oaiq("measure","order_created",{…},{"event_id":"order_42"});</c> and a newline.</summary>
+    public static string MeasureCall(ConversionEvent e) => Call(PixelScriptWriter.MeasureArguments(e));
+
+    /// <summary>A call's arguments (an event's, a carried call) as script, as <see cref="PixelScriptWriter.WriteCall"/> writes it.</summary>
+    public static string Call(ReadOnlySpan<byte> arguments)
+    {
+        using var writer = new StringWriter();
+        PixelScriptWriter.WriteCall(writer, arguments);
+        return writer.ToString();
+    }
 
     /// <summary>A whole request body around the events' records.</summary>
     public static byte[] Batch(IReadOnlyList<ConversionEvent> events, bool validateOnly = false, string? integrationSource = null)
