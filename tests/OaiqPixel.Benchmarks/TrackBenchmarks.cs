@@ -26,28 +26,12 @@ public class TrackBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var services = new ServiceCollection();
-        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddOaiqTracking(o =>
-        {
-            o.PixelId = "px_bench";
-            o.ConversionsApi.ApiKey = "sk-svcacct-bench";
-            o.ConversionsApi.MaxBatchSize = 16;
-            o.ConversionsApi.MaxQueueSize = 16;
-        });
-        _services = services.BuildServiceProvider();
+        _services = BuildServices();
         _accessor = _services.GetRequiredService<IHttpContextAccessor>();
         _tracker = _services.CreateScope().ServiceProvider.GetRequiredService<IConversionTracker>();
         _queue = _services.GetRequiredService<ConversionEventQueue>();
-        // As in an app with app.UseOaiqTracking(): the middleware has run, so a context built by Track (a request with no
-        // oppref or tracking cookie, which the middleware passes through) is not watched for a missing middleware.
-        _services.GetRequiredService<OaiqPixel.AspNetCore.Tracking.MiddlewareCheck>().MarkMiddlewareRan();
         _empty = new EmptyTracker();
-        _order = OaiqEvent.OrderCreated(Money.FromMinorUnits(7797, "USD"),
-        [
-            new Content { Id = "sku_1", Name = "Starter bundle", Quantity = 1, Amount = Money.FromMinorUnits(2599, "USD") },
-            new Content { Id = "sku_2", Name = "Refill", Quantity = 2, Amount = Money.FromMinorUnits(2599, "USD") },
-        ]);
+        _order = Order();
         _pageView = OaiqEvent.PageViewed();
         NewRequest();
         if (_tracker.Track(_order, "order_check") is null || !_queue.TryTake(out _))
@@ -111,18 +95,46 @@ public class TrackBenchmarks
         return _tracker.Track(_order, "order_42");
     }
 
-    private void NewRequest()
+    private void NewRequest() => _accessor.HttpContext = NavigationRequest(_services);
+
+    /// <summary>The tracking services both this class and <see cref="TrackMinDriver"/> time, the middleware marked as run.</summary>
+    internal static ServiceProvider BuildServices()
     {
-        var context = new DefaultHttpContext { RequestServices = _services };
+        var services = new ServiceCollection();
+        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        services.AddOaiqTracking(o =>
+        {
+            o.PixelId = "px_bench";
+            o.ConversionsApi.ApiKey = "sk-svcacct-bench";
+            o.ConversionsApi.MaxBatchSize = 16;
+            o.ConversionsApi.MaxQueueSize = 16;
+        });
+        var provider = services.BuildServiceProvider();
+        // As in an app with app.UseOaiqTracking(): the middleware has run, so a context built by Track (a request with no
+        // oppref or tracking cookie, which the middleware passes through) is not watched for a missing middleware.
+        provider.GetRequiredService<OaiqPixel.AspNetCore.Tracking.MiddlewareCheck>().MarkMiddlewareRan();
+        return provider;
+    }
+
+    /// <summary>The order with three items (two lines) both benchmarks track.</summary>
+    internal static OaiqEvent Order() => OaiqEvent.OrderCreated(Money.FromMinorUnits(7797, "USD"),
+    [
+        new Content { Id = "sku_1", Name = "Starter bundle", Quantity = 1, Amount = Money.FromMinorUnits(2599, "USD") },
+        new Content { Id = "sku_2", Name = "Refill", Quantity = 2, Amount = Money.FromMinorUnits(2599, "USD") },
+    ]);
+
+    /// <summary>A fresh request: a person's browser navigating (issue 11 sends a view's server copy only for such a load).</summary>
+    internal static HttpContext NavigationRequest(IServiceProvider services)
+    {
+        var context = new DefaultHttpContext { RequestServices = services };
         context.Request.Scheme = "https";
         context.Request.Host = new HostString("shop.example");
         context.Request.Path = "/checkout/confirmation";
-        // A person's browser navigating (issue 11 sends a view's server copy only for such a load).
         context.Request.Headers.UserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
         context.Request.Headers["Sec-Fetch-Mode"] = "navigate";
         context.Request.Headers["Sec-Fetch-Dest"] = "document";
         context.Connection.RemoteIpAddress = System.Net.IPAddress.Loopback;
-        _accessor.HttpContext = context;
+        return context;
     }
 
     private sealed class EmptyTracker : IConversionTracker

@@ -15,25 +15,11 @@ internal static class TrackMinDriver
 {
     public static int Run(int rounds)
     {
-        var services = new ServiceCollection();
-        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddOaiqTracking(o =>
-        {
-            o.PixelId = "px_bench";
-            o.ConversionsApi.ApiKey = "sk-svcacct-bench";
-            o.ConversionsApi.MaxBatchSize = 16;
-            o.ConversionsApi.MaxQueueSize = 16;
-        });
-        using var provider = services.BuildServiceProvider();
+        using var provider = TrackBenchmarks.BuildServices();
         var accessor = provider.GetRequiredService<IHttpContextAccessor>();
         var tracker = provider.CreateScope().ServiceProvider.GetRequiredService<IConversionTracker>();
         var queue = provider.GetRequiredService<ConversionEventQueue>();
-        provider.GetRequiredService<OaiqPixel.AspNetCore.Tracking.MiddlewareCheck>().MarkMiddlewareRan();
-        var order = OaiqEvent.OrderCreated(Money.FromMinorUnits(7797, "USD"),
-        [
-            new Content { Id = "sku_1", Name = "Starter bundle", Quantity = 1, Amount = Money.FromMinorUnits(2599, "USD") },
-            new Content { Id = "sku_2", Name = "Refill", Quantity = 2, Amount = Money.FromMinorUnits(2599, "USD") },
-        ]);
+        var order = TrackBenchmarks.Order();
         var pageView = OaiqEvent.PageViewed();
         const int PerRound = 2_000;
         var best = new[] { double.MaxValue, double.MaxValue, double.MaxValue };
@@ -64,18 +50,7 @@ internal static class TrackMinDriver
             $"fastest of {rounds} rounds: EmptyCall {best[0]:F0} ns, Track {best[1]:F0} ns (extra {(best[1] - best[0]) / best[0]:F2}x), TrackPageView {best[2]:F0} ns (extra {(best[2] - best[0]) / best[0]:F2}x)"));
         return 0;
 
-        void NewRequest()
-        {
-            var context = new DefaultHttpContext { RequestServices = provider };
-            context.Request.Scheme = "https";
-            context.Request.Host = new HostString("shop.example");
-            context.Request.Path = "/checkout/confirmation";
-            context.Request.Headers.UserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-            context.Request.Headers["Sec-Fetch-Mode"] = "navigate";
-            context.Request.Headers["Sec-Fetch-Dest"] = "document";
-            context.Connection.RemoteIpAddress = System.Net.IPAddress.Loopback;
-            accessor.HttpContext = context;
-        }
+        void NewRequest() => accessor.HttpContext = TrackBenchmarks.NavigationRequest(provider);
 
         static string? Empty(string? eventId) => eventId;
     }
