@@ -65,7 +65,7 @@ internal static class SandboxConversionsApi
             e.GetRawText(),
             now,
             pid,
-            SandboxMatchKeys.Read(e))).ToList());
+            SandboxMatchKeys.Read(e, pid))).ToList());
         return Results.Json(new { events_received = events.Count, validate_only = validateOnly });
     }
 

@@ -1,61 +1,45 @@
+using System.Text;
 using System.Text.Json;
+using OaiqPixel.AspNetCore.ConversionsApi;
 
 namespace OaiqPixel.Sandbox;
 
 /// <summary>
-/// Which match keys a received Conversions API event carried (spec §4.6): the event's <c>oppref</c> and the
-/// <c>user</c> fields OpenAI matches on, by name, never their values.
+/// The match keys of a received Conversions API event as the library's record determined them
+/// (<see cref="ConversionEventRecord.MatchKeys"/>, read back with <see cref="ConversionEventRecord.FromJson"/>), named
+/// for the page; the rule of what counts as a key is the record's, not the page's. Names only, never values.
 /// </summary>
 internal static class SandboxMatchKeys
 {
-    // The user object's keys by wire name, as the page names them; the location lists count as one key.
-    private static readonly (string Field, string Name)[] s_userKeys =
+    // The page's name for each key; the four location lists show as one "location".
+    private static readonly (ConversionEventMatchKeys Key, string Name)[] s_names =
     [
-        ("obref", "obref"),
-        ("emails_sha256", "email"),
-        ("phone_numbers_sha256", "phone"),
-        ("external_ids_sha256", "external id"),
-        ("first_names_sha256", "first name"),
-        ("last_names_sha256", "last name"),
-        ("android_advertising_id", "advertising id"),
-        ("ip_address", "IP"),
-        ("user_agent", "user agent"),
+        (ConversionEventMatchKeys.Oppref, "oppref"),
+        (ConversionEventMatchKeys.Obref, "obref"),
+        (ConversionEventMatchKeys.Email, "email"),
+        (ConversionEventMatchKeys.Phone, "phone"),
+        (ConversionEventMatchKeys.ExternalId, "external id"),
+        (ConversionEventMatchKeys.FirstName, "first name"),
+        (ConversionEventMatchKeys.LastName, "last name"),
+        (ConversionEventMatchKeys.AdvertisingId, "advertising id"),
+        (ConversionEventMatchKeys.IpAddress, "IP"),
+        (ConversionEventMatchKeys.UserAgent, "user agent"),
+        (ConversionEventMatchKeys.Country | ConversionEventMatchKeys.Region | ConversionEventMatchKeys.City | ConversionEventMatchKeys.PostalCode, "location"),
     ];
 
-    private static readonly string[] s_locationFields = ["regions", "postal_codes", "cities", "countries"];
-
-    public static IReadOnlyList<string> Read(JsonElement conversionEvent)
+    /// <summary>The names of the keys <paramref name="conversionEvent"/> carries, or none when it is not a record this library wrote.</summary>
+    public static IReadOnlyList<string> Read(JsonElement conversionEvent, string pixelId)
     {
-        var keys = new List<string>();
-        if (Present(conversionEvent, "oppref"))
+        ConversionEventMatchKeys keys;
+        try
         {
-            keys.Add("oppref");
+            keys = ConversionEventRecord.FromJson(pixelId, Encoding.UTF8.GetBytes(conversionEvent.GetRawText())).MatchKeys;
+        }
+        catch (ArgumentException)
+        {
+            return [];
         }
 
-        if (conversionEvent.TryGetProperty("user", out var user) && user.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var (field, name) in s_userKeys)
-            {
-                if (Present(user, field))
-                {
-                    keys.Add(name);
-                }
-            }
-
-            if (s_locationFields.Any(f => Present(user, f)))
-            {
-                keys.Add("location");
-            }
-        }
-
-        return keys;
+        return [.. s_names.Where(n => (keys & n.Key) != 0).Select(n => n.Name)];
     }
-
-    private static bool Present(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString()!.Trim().Length > 0,
-            JsonValueKind.Array => value.GetArrayLength() > 0,
-            _ => false,
-        };
 }

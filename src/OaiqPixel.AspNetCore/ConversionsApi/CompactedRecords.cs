@@ -34,6 +34,7 @@ internal sealed class CompactedRecords(ConversionEventRecord[] records)
         var timestamps = new long[records.Length];
         var pixelIds = new string[records.Length];
         var types = new string[records.Length];
+        var matchKeys = new ConversionEventMatchKeys[records.Length];
         var total = 0;
         for (var i = 0; i < records.Length; i++)
         {
@@ -42,6 +43,7 @@ internal sealed class CompactedRecords(ConversionEventRecord[] records)
             timestamps[i] = record.TimestampMs;
             pixelIds[i] = record.PixelId;
             types[i] = record.EventType;
+            matchKeys[i] = record.MatchKeys;
             total += lengths[i];
         }
 
@@ -61,7 +63,7 @@ internal sealed class CompactedRecords(ConversionEventRecord[] records)
                 return;
             }
 
-            _compressed = new Compressed(output.AsSpan(0, written).ToArray(), total, lengths, timestamps, pixelIds, types);
+            _compressed = new Compressed(output.AsSpan(0, written).ToArray(), total, lengths, timestamps, pixelIds, types, matchKeys);
             _records = null; // volatile: the compressed form is published first
         }
         finally
@@ -93,7 +95,7 @@ internal sealed class CompactedRecords(ConversionEventRecord[] records)
             var offset = 0;
             for (var i = 0; i < result.Length; i++)
             {
-                result[i] = ConversionEventRecord.Restore(c.PixelIds[i], c.Types[i], c.Timestamps[i], raw.AsSpan(offset, c.Lengths[i]).ToArray());
+                result[i] = ConversionEventRecord.Restore(c.PixelIds[i], c.Types[i], c.Timestamps[i], raw.AsSpan(offset, c.Lengths[i]).ToArray(), c.MatchKeys[i]);
                 offset += c.Lengths[i];
             }
 
@@ -105,5 +107,5 @@ internal sealed class CompactedRecords(ConversionEventRecord[] records)
         }
     }
 
-    private sealed record Compressed(byte[] Bytes, int TotalLength, int[] Lengths, long[] Timestamps, string[] PixelIds, string[] Types);
+    private sealed record Compressed(byte[] Bytes, int TotalLength, int[] Lengths, long[] Timestamps, string[] PixelIds, string[] Types, ConversionEventMatchKeys[] MatchKeys);
 }

@@ -9,7 +9,8 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// <summary>
 /// The one path of every server-leg event, whoever records it (a request, a circuit, a background job, or
 /// <see cref="IConversionEventSink"/>, which it implements): the server leg on or off, validation (with the age window
-/// <see cref="ConversionEventRecord.MaxAge"/>), the pixels it goes to, its record written once, and each pixel's record
+/// <see cref="ConversionEventRecord.MaxAge"/>), the pixels it goes to, its record written once (and its match keys
+/// counted once, whatever the number of pixels), and each pixel's record
 /// handed to the <see cref="IConversionEventStore"/>. The event arrives enriched (<see cref="RequestEventFactory"/> for a
 /// request's events; complete for <see cref="IConversionEventSink"/>). Never waits on the network.
 /// </summary>
@@ -64,6 +65,7 @@ internal sealed class ConversionEventPipeline(IOptions<OaiqTrackingOptions> opti
         }
 
         var record = ConversionEventRecord.Create(conversionEvent, conversionEvent.PixelId ?? targets![0]);
+        metrics.MatchKeys(record.EventType, record.MatchKeys);
         var accepted = Store(conversionEvent, record, request);
         for (var i = 1; i < (targets?.Count ?? 0); i++)
         {

@@ -30,9 +30,10 @@ public sealed class ConversionEventRecord
     private readonly StrongBox<ActivityContext>? _requestActivity; // boxed: an untraced record carries a null, not an empty context
     private string? _id;
 
-    private ConversionEventRecord(string pixelId, string eventType, long timestampMs, byte[] json, string? id, StrongBox<ActivityContext>? requestActivity)
+    private ConversionEventRecord(string pixelId, string eventType, long timestampMs, byte[] json, string? id, StrongBox<ActivityContext>? requestActivity, ConversionEventMatchKeys matchKeys)
     {
         PixelId = pixelId;
+        MatchKeys = matchKeys;
         EventType = eventType;
         _timestampMs = timestampMs;
         _json = json;
@@ -62,6 +63,12 @@ public sealed class ConversionEventRecord
     /// <summary>The event object exactly as it is sent: UTF-8 JSON, no surrounding white space.</summary>
     public ReadOnlyMemory<byte> Json => _json;
 
+    /// <summary>
+    /// The match keys the event carries (<c>oppref</c> and the <c>user</c> fields OpenAI matches on, spec §4.6), by name:
+    /// determined once, while <see cref="Create"/> writes the JSON (or <see cref="FromJson"/> reads it back).
+    /// </summary>
+    public ConversionEventMatchKeys MatchKeys { get; }
+
     /// <summary>The JSON's <c>timestamp_ms</c>.</summary>
     internal long TimestampMs => _timestampMs;
 
@@ -82,9 +89,10 @@ public sealed class ConversionEventRecord
         buffer.ResetWrittenCount();
         var writer = t_json ??= new Utf8JsonWriter(buffer, ConversionsApiJson.WriterOptions);
         writer.Reset(buffer);
+        ConversionEventMatchKeys matchKeys;
         try
         {
-            ConversionsApiJson.WriteEvent(writer, conversionEvent);
+            matchKeys = ConversionsApiJson.WriteEvent(writer, conversionEvent);
             writer.Flush();
         }
         catch
@@ -102,20 +110,21 @@ public sealed class ConversionEventRecord
             conversionEvent.Timestamp.ToUnixTimeMilliseconds(),
             json,
             id: null,
-            current is { Recorded: true } ? new StrongBox<ActivityContext>(current.Context) : null);
+            current is { Recorded: true } ? new StrongBox<ActivityContext>(current.Context) : null,
+            matchKeys);
     }
 
     /// <summary>The same event for another pixel: the same JSON (an event's copies for two pixels share one id, spec §5).</summary>
-    internal ConversionEventRecord ForPixel(string pixelId) => new(pixelId, EventType, _timestampMs, _json, _id, _requestActivity);
+    internal ConversionEventRecord ForPixel(string pixelId) => new(pixelId, EventType, _timestampMs, _json, _id, _requestActivity, MatchKeys);
 
     /// <summary>Rebuilds a record this library wrote (a compacted queue run), without checking it again.</summary>
-    internal static ConversionEventRecord Restore(string pixelId, string eventType, long timestampMs, byte[] json) =>
-        new(pixelId, eventType, timestampMs, json, id: null, requestActivity: null);
+    internal static ConversionEventRecord Restore(string pixelId, string eventType, long timestampMs, byte[] json, ConversionEventMatchKeys matchKeys) =>
+        new(pixelId, eventType, timestampMs, json, id: null, requestActivity: null, matchKeys);
 
     /// <summary>Reads back a record kept elsewhere (a durable store, a dead-letter file) from its JSON.</summary>
     /// <param name="pixelId">The Pixel ID it is sent for.</param>
     /// <param name="json">The event object as <see cref="Json"/> gave it.</param>
-    /// <returns>The record, sent exactly as given.</returns>
+    /// <returns>The record, sent exactly as given, with the <see cref="MatchKeys"/> its JSON carries.</returns>
     /// <exception cref="ArgumentException">
     /// The JSON is not one object whose first properties are a string <c>id</c>, a string <c>type</c> and a number
     /// <c>timestamp_ms</c> (the order this library writes), or <paramref name="pixelId"/> is empty.
@@ -139,9 +148,10 @@ public sealed class ConversionEventRecord
                 throw Malformed();
             }
 
+            var matchKeys = ConversionEventMatchKeys.None;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                reader.Skip();
+                matchKeys |= ConversionsApiJson.ReadMatchKeys(ref reader);
             }
 
             if (reader.TokenType != JsonTokenType.EndObject || reader.BytesConsumed != json.Length || KnownEventType(type) is not { } eventType)
@@ -149,7 +159,7 @@ public sealed class ConversionEventRecord
                 throw Malformed();
             }
 
-            return new ConversionEventRecord(pixelId, eventType, timestampMs, json.ToArray(), id, null);
+            return new ConversionEventRecord(pixelId, eventType, timestampMs, json.ToArray(), id, null, matchKeys);
         }
         catch (JsonException ex)
         {

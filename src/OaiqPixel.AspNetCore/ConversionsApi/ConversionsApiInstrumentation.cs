@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
@@ -22,6 +23,12 @@ internal sealed class ConversionsApiInstrumentation
     /// <summary>The attribute naming the pixel (its Pixel ID, or <c>other</c> past <see cref="PixelMetricTags.MaxDistinct"/> pixels).</summary>
     public const string PixelAttribute = "oaiq.pixel";
 
+    /// <summary>The attribute naming one match key an event carries (<see cref="ConversionEventMatchKeys"/> in snake case, or <c>none</c>).</summary>
+    public const string MatchKeyAttribute = "oaiq.match_key";
+
+    /// <summary>The attribute holding an event's type (its <c>type</c>, one of the spec's event names, spec §3.1).</summary>
+    public const string EventTypeAttribute = "oaiq.event.type";
+
     /// <summary>The most request spans one send span links to.</summary>
     public const int MaxLinks = 32;
 
@@ -37,6 +44,13 @@ internal sealed class ConversionsApiInstrumentation
     private readonly Counter<long> _batches;
     private readonly Counter<long> _splits;
     private readonly Histogram<double> _sendDuration;
+    private readonly Counter<long> _matchKeys;
+
+    // Running totals of what the counters above count, for the support bundle (a Meter cannot be read back).
+    private readonly ConcurrentDictionary<string, long> _droppedTotals = new(StringComparer.Ordinal);
+    private long _enqueuedTotal;
+    private long _sentTotal;
+    private long _failedTotal;
     private Func<IEnumerable<Measurement<int>>>? _queueLength;
 
     public ConversionsApiInstrumentation(IMeterFactory meterFactory)
@@ -54,19 +68,73 @@ internal sealed class ConversionsApiInstrumentation
             "Duration of one Conversions API request including its retries.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_durationBuckets });
+        _matchKeys = meter.CreateCounter<long>("oaiq.events.match_keys", "{event}", "Server events written, once for each match key they carry, by oaiq.match_key (none for an event without any) and oaiq.event.type.");
         meter.CreateObservableGauge("oaiq.queue.length", () => _queueLength?.Invoke() ?? [], "{event}", "Events waiting to be sent (queued or kept for a retry), by oaiq.pixel.");
     }
 
     /// <summary>Sets the source of the queue-length gauge: one measurement per <c>oaiq.pixel</c> value (the lanes and what their senders hold).</summary>
     public void ObserveQueueLength(Func<IEnumerable<Measurement<int>>> queueLength) => _queueLength = queueLength;
 
-    public void Enqueued(string pixelTag) => _enqueued.Add(1, Pixel(pixelTag));
+    /// <summary>Events accepted into the in-memory queue since start.</summary>
+    public long EnqueuedTotal => Interlocked.Read(ref _enqueuedTotal);
 
-    public void Sent(int count, string pixelTag) => _sent.Add(count, Pixel(pixelTag));
+    /// <summary>Events the Conversions API accepted since start.</summary>
+    public long SentTotal => Interlocked.Read(ref _sentTotal);
 
-    public void Failed(int count, SendOutcome outcome, string pixelTag) => _failed.Add(count, Outcome(outcome), Pixel(pixelTag));
+    /// <summary>Events in requests that failed after retries since start (each try counted).</summary>
+    public long FailedTotal => Interlocked.Read(ref _failedTotal);
 
-    public void Dropped(string reason, long count = 1) => _dropped.Add(count, new KeyValuePair<string, object?>(DropReasonAttribute, reason));
+    /// <summary>Events given up on since start, by <see cref="DropReason"/>.</summary>
+    public IReadOnlyDictionary<string, long> DroppedTotals => new SortedDictionary<string, long>(_droppedTotals, StringComparer.Ordinal);
+
+    public void Enqueued(string pixelTag)
+    {
+        Interlocked.Increment(ref _enqueuedTotal);
+        _enqueued.Add(1, Pixel(pixelTag));
+    }
+
+    public void Sent(int count, string pixelTag)
+    {
+        Interlocked.Add(ref _sentTotal, count);
+        _sent.Add(count, Pixel(pixelTag));
+    }
+
+    public void Failed(int count, SendOutcome outcome, string pixelTag)
+    {
+        Interlocked.Add(ref _failedTotal, count);
+        _failed.Add(count, Outcome(outcome), Pixel(pixelTag));
+    }
+
+    public void Dropped(string reason, long count = 1)
+    {
+        _droppedTotals.AddOrUpdate(reason, static (_, n) => n, static (_, total, n) => total + n, count);
+        _dropped.Add(count, new KeyValuePair<string, object?>(DropReasonAttribute, reason));
+    }
+
+    /// <summary>
+    /// Counts one written event's match keys: one measurement per key it carries, or one <c>none</c>. The attributes are
+    /// bounded: 15 key values and the spec's event names.
+    /// </summary>
+    public void MatchKeys(string eventType, ConversionEventMatchKeys keys)
+    {
+        if (!_matchKeys.Enabled)
+        {
+            return;
+        }
+
+        var type = new KeyValuePair<string, object?>(EventTypeAttribute, eventType);
+        if (keys == ConversionEventMatchKeys.None)
+        {
+            _matchKeys.Add(1, new KeyValuePair<string, object?>(MatchKeyAttribute, "none"), type);
+            return;
+        }
+
+        for (var bits = (uint)keys; bits != 0; bits &= bits - 1)
+        {
+            var name = MatchKeyNames.Get(System.Numerics.BitOperations.TrailingZeroCount(bits));
+            _matchKeys.Add(1, new KeyValuePair<string, object?>(MatchKeyAttribute, name), type);
+        }
+    }
 
     public void Split() => _splits.Add(1);
 

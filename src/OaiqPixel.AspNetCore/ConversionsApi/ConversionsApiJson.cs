@@ -63,18 +63,38 @@ internal static class ConversionsApiJson
     private static readonly JsonEncodedText s_ipAddress = JsonEncodedText.Encode("ip_address");
     private static readonly JsonEncodedText s_userAgent = JsonEncodedText.Encode("user_agent");
 
+    // The user fields that are match keys, by the names written above: how a record read back finds its keys.
+    private static readonly (JsonEncodedText Name, ConversionEventMatchKeys Key)[] s_userKeys =
+    [
+        (s_obref, ConversionEventMatchKeys.Obref),
+        (s_emailsSha256, ConversionEventMatchKeys.Email),
+        (s_phoneNumbersSha256, ConversionEventMatchKeys.Phone),
+        (s_externalIdsSha256, ConversionEventMatchKeys.ExternalId),
+        (s_firstNamesSha256, ConversionEventMatchKeys.FirstName),
+        (s_lastNamesSha256, ConversionEventMatchKeys.LastName),
+        (s_countries, ConversionEventMatchKeys.Country),
+        (s_regions, ConversionEventMatchKeys.Region),
+        (s_cities, ConversionEventMatchKeys.City),
+        (s_postalCodes, ConversionEventMatchKeys.PostalCode),
+        (s_androidAdvertisingId, ConversionEventMatchKeys.AdvertisingId),
+        (s_ipAddress, ConversionEventMatchKeys.IpAddress),
+        (s_userAgent, ConversionEventMatchKeys.UserAgent),
+    ];
+
     /// <summary>Writes one event object.</summary>
     /// <param name="writer">The writer, positioned where a value may be written.</param>
     /// <param name="conversionEvent">The event.</param>
-    public static void WriteEvent(Utf8JsonWriter writer, ConversionEvent conversionEvent)
+    /// <returns>The match keys written (the one place they are determined: a key counts when its field is written).</returns>
+    public static ConversionEventMatchKeys WriteEvent(Utf8JsonWriter writer, ConversionEvent conversionEvent)
     {
         var e = conversionEvent;
+        var keys = ConversionEventMatchKeys.None;
         writer.WriteStartObject();
         writer.WriteString(s_id, e.Id);
         writer.WriteString(s_type, e.Event.Name);
         writer.WriteNumber(s_timestampMs, e.Timestamp.ToUnixTimeMilliseconds());
         WriteStringIf(writer, s_customEventName, e.Event.CustomEventName);
-        WriteStringIf(writer, s_oppref, e.Oppref);
+        keys |= Key(WriteStringIf(writer, s_oppref, e.Oppref), ConversionEventMatchKeys.Oppref);
         WriteStringIf(writer, s_sourceUrl, e.SourceUrl);
         if (e.EffectiveActionSource is { } actionSource)
         {
@@ -83,7 +103,7 @@ internal static class ConversionsApiJson
 
         if (e.User is { IsEmpty: false } user)
         {
-            WriteUser(writer, user);
+            keys |= WriteUser(writer, user);
         }
 
         if (e.OptOut)
@@ -94,6 +114,68 @@ internal static class ConversionsApiJson
         writer.WritePropertyName(s_data);
         WriteData(writer, e.Event.Data, includeConversionsApiOnlyFields: true);
         writer.WriteEndObject();
+        return keys;
+    }
+
+    /// <summary>
+    /// The match key of an event property this writer wrote (<c>oppref</c>, or <c>user</c> with its fields), read back
+    /// from a record's JSON by the same names; any other property is skipped.
+    /// </summary>
+    /// <param name="reader">Positioned on a property name of the event object; left on the property's last token.</param>
+    /// <returns>The keys the property carries.</returns>
+    public static ConversionEventMatchKeys ReadMatchKeys(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals(s_oppref.EncodedUtf8Bytes))
+        {
+            reader.Read();
+            return Key(Carries(ref reader), ConversionEventMatchKeys.Oppref);
+        }
+
+        if (!reader.ValueTextEquals(s_user.EncodedUtf8Bytes))
+        {
+            reader.Skip();
+            return ConversionEventMatchKeys.None;
+        }
+
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return ConversionEventMatchKeys.None;
+        }
+
+        var keys = ConversionEventMatchKeys.None;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = ConversionEventMatchKeys.None;
+            foreach (var (name, userKey) in s_userKeys)
+            {
+                if (reader.ValueTextEquals(name.EncodedUtf8Bytes))
+                {
+                    key = userKey;
+                    break;
+                }
+            }
+
+            reader.Read();
+            keys |= Key(Carries(ref reader), key);
+        }
+
+        return keys;
+
+        // A non-empty string, or a list with a value; the reader is left on the value's last token.
+        static bool Carries(ref Utf8JsonReader reader)
+        {
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                return reader.ValueSpan.Length > 0;
+            }
+
+            var first = reader;
+            var carries = reader.TokenType == JsonTokenType.StartArray && first.Read() && first.TokenType != JsonTokenType.EndArray;
+            reader.Skip();
+            return carries;
+        }
     }
 
     /// <summary>Writes a <c>data</c> object (spec §3.2).</summary>
@@ -183,24 +265,27 @@ internal static class ConversionsApiJson
         writer.WriteEndObject();
     }
 
-    private static void WriteUser(Utf8JsonWriter writer, UserData user)
+    private static ConversionEventMatchKeys WriteUser(Utf8JsonWriter writer, UserData user)
     {
         writer.WriteStartObject(s_user);
-        WriteStringIf(writer, s_obref, user.Obref);
-        WriteList(writer, s_emailsSha256, user.EmailsSha256);
-        WriteList(writer, s_phoneNumbersSha256, user.PhoneNumbersSha256);
-        WriteList(writer, s_externalIdsSha256, user.ExternalIdsSha256);
-        WriteList(writer, s_firstNamesSha256, user.FirstNamesSha256);
-        WriteList(writer, s_lastNamesSha256, user.LastNamesSha256);
-        WriteList(writer, s_countries, user.Countries);
-        WriteList(writer, s_regions, user.Regions);
-        WriteList(writer, s_cities, user.Cities);
-        WriteList(writer, s_postalCodes, user.PostalCodes);
-        WriteStringIf(writer, s_androidAdvertisingId, user.AndroidAdvertisingId);
-        WriteStringIf(writer, s_ipAddress, user.IpAddress);
-        WriteStringIf(writer, s_userAgent, user.UserAgent);
+        var keys = Key(WriteStringIf(writer, s_obref, user.Obref), ConversionEventMatchKeys.Obref)
+            | Key(WriteList(writer, s_emailsSha256, user.EmailsSha256), ConversionEventMatchKeys.Email)
+            | Key(WriteList(writer, s_phoneNumbersSha256, user.PhoneNumbersSha256), ConversionEventMatchKeys.Phone)
+            | Key(WriteList(writer, s_externalIdsSha256, user.ExternalIdsSha256), ConversionEventMatchKeys.ExternalId)
+            | Key(WriteList(writer, s_firstNamesSha256, user.FirstNamesSha256), ConversionEventMatchKeys.FirstName)
+            | Key(WriteList(writer, s_lastNamesSha256, user.LastNamesSha256), ConversionEventMatchKeys.LastName)
+            | Key(WriteList(writer, s_countries, user.Countries), ConversionEventMatchKeys.Country)
+            | Key(WriteList(writer, s_regions, user.Regions), ConversionEventMatchKeys.Region)
+            | Key(WriteList(writer, s_cities, user.Cities), ConversionEventMatchKeys.City)
+            | Key(WriteList(writer, s_postalCodes, user.PostalCodes), ConversionEventMatchKeys.PostalCode)
+            | Key(WriteStringIf(writer, s_androidAdvertisingId, user.AndroidAdvertisingId), ConversionEventMatchKeys.AdvertisingId)
+            | Key(WriteStringIf(writer, s_ipAddress, user.IpAddress), ConversionEventMatchKeys.IpAddress)
+            | Key(WriteStringIf(writer, s_userAgent, user.UserAgent), ConversionEventMatchKeys.UserAgent);
         writer.WriteEndObject();
+        return keys;
     }
+
+    private static ConversionEventMatchKeys Key(bool written, ConversionEventMatchKeys key) => written ? key : ConversionEventMatchKeys.None;
 
     private static void WriteMoney(Utf8JsonWriter writer, Money? money)
     {
@@ -211,19 +296,22 @@ internal static class ConversionsApiJson
         }
     }
 
-    private static void WriteStringIf(Utf8JsonWriter writer, JsonEncodedText name, string? value)
+    private static bool WriteStringIf(Utf8JsonWriter writer, JsonEncodedText name, string? value)
     {
-        if (value is not null)
+        if (value is null)
         {
-            writer.WriteString(name, value);
+            return false;
         }
+
+        writer.WriteString(name, value);
+        return value.Length > 0;
     }
 
-    private static void WriteList(Utf8JsonWriter writer, JsonEncodedText name, IReadOnlyList<string> values)
+    private static bool WriteList(Utf8JsonWriter writer, JsonEncodedText name, IReadOnlyList<string> values)
     {
         if (values.Count == 0)
         {
-            return;
+            return false;
         }
 
         writer.WriteStartArray(name);
@@ -233,5 +321,6 @@ internal static class ConversionsApiJson
         }
 
         writer.WriteEndArray();
+        return true;
     }
 }
