@@ -12,7 +12,8 @@ public static class OaiqSandboxEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the development page at <see cref="OaiqSandboxOptions.PathPrefix"/> (<c>/oaiq</c>): the page with both legs of
     /// every event side by side, <c>/oaiq/sdk.js</c> (the stub SDK), <c>/oaiq/sdk-calls</c> (where it reports),
-    /// <c>/oaiq/v1/events</c> (the local Conversions API), <c>/oaiq/events.json</c>, <c>/oaiq/outbox.json</c> and the
+    /// <c>/oaiq/v1/events</c> (the local Conversions API), <c>/oaiq/events.json</c>, <c>/oaiq/outbox.json</c>,
+    /// <c>/oaiq/support-bundle.json</c> (the redacted support bundle, <c>GetOaiqSupportBundleAsync</c>) and the
     /// page's Clear action (<c>POST /oaiq/clear</c>, with an antiforgery token).
     /// </summary>
     /// <param name="endpoints">The app's endpoints.</param>

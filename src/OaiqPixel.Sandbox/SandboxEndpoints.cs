@@ -54,6 +54,7 @@ internal static class SandboxEndpoints
         });
 
         page.MapPost("sdk-calls", ReceiveBrowserCallsAsync);
+        page.MapGet(SandboxSupportBundle.Path, SandboxSupportBundle.GetAsync);
 
         page.MapGet("events.json", static (OaiqSandbox sandbox) => Results.Json(new
         {

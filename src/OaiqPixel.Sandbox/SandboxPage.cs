@@ -40,6 +40,7 @@ internal static class SandboxPage
             one bad event refuses the whole batch). Refreshes every 3 seconds. Nothing here leaves this machine.</p>
             """);
 
+        html.Append("<p><a id=\"support-bundle\" download href=\"").Append(s_html.Encode(pagePath.TrimEnd('/') + "/" + SandboxSupportBundle.Path)).Append("\">Download the support bundle</a>: redacted JSON (versions, configuration without secrets, health, counts, the API's recent answers with their x-request-id) to attach to a support request.</p>");
         var baseAddress = options.ConversionsApi.BaseAddress;
         var pointsHere = baseAddress.IsLoopback
             && baseAddress.AbsolutePath.TrimEnd('/').Equals(pagePath.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)

@@ -17,6 +17,7 @@ internal sealed class BatchDelivery(
     TimeProvider timeProvider,
     ConversionsApiInstrumentation instrumentation,
     PixelMetricTags tags,
+    Diagnostics.RecentOutcomes outcomes,
     ILogger<BatchDelivery> logger)
 {
     /// <summary>
@@ -109,6 +110,7 @@ internal sealed class BatchDelivery(
         var result = await client.SendAsync(records, cancellationToken).ConfigureAwait(false);
         var elapsed = timeProvider.GetElapsedTime(started);
         instrumentation.Sent(activity, result, elapsed.TotalSeconds, tags.Tag(records[0].PixelId));
+        outcomes.Add(result, records.Count);
         if (result.Outcome == SendOutcome.Delivered)
         {
             ConversionsApiLog.BatchSent(logger, records.Count, elapsed.TotalMilliseconds, result.StatusCode ?? 0);

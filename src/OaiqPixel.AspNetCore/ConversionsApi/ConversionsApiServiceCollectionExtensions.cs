@@ -34,6 +34,7 @@ internal static class ConversionsApiServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<ConversionsApiInstrumentation>();
         services.TryAddSingleton<BatchDelivery>();
+        services.TryAddSingleton<Diagnostics.RecentOutcomes>();
         services.TryAddSingleton<PixelMetricTags>();
         services.TryAddSingleton<IOaiqPixelResolver, Tracking.ConfiguredPixelResolver>();
         services.TryAddSingleton<PixelDirectory>();

@@ -1,0 +1,10 @@
+namespace OaiqPixel.AspNetCore.Diagnostics;
+
+/// <summary>One Conversions API request in the support bundle: the API's answer, without the events it carried.</summary>
+/// <param name="At">When the answer arrived (UTC).</param>
+/// <param name="Outcome"><c>delivered</c>, <c>rejected</c>, <c>unauthorized</c>, <c>transient</c> or <c>unexpected</c> (the <c>oaiq.send.outcome</c> values).</param>
+/// <param name="StatusCode">The HTTP status, or <see langword="null"/> when no answer came.</param>
+/// <param name="Events">How many events the request carried.</param>
+/// <param name="RequestId">The API's <c>x-request-id</c>, to quote to OpenAI support.</param>
+/// <param name="Message">The API's error message (at most 500 characters, the key redacted) or the transport failure.</param>
+internal sealed record SupportBundleOutcome(DateTimeOffset At, string Outcome, int? StatusCode, int Events, string? RequestId, string? Message);
