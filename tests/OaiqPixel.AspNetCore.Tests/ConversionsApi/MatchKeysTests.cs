@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using OaiqPixel.AspNetCore.ConversionsApi;
 
 namespace OaiqPixel.AspNetCore.Tests.ConversionsApi;
@@ -114,6 +116,42 @@ public sealed class MatchKeysTests
                 "order_created:user_agent=1",
             ],
             counted);
+    }
+
+    [Fact]
+    public void Metric_CountingAnEventsKeys_AllocatesNothing_WhileListenedTo()
+    {
+        // Arrange: a listener on the counter, as an exporter would be; warm up first.
+        using var provider = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var instrumentation = new ConversionsApiInstrumentation(provider.GetRequiredService<IMeterFactory>());
+        long measured = 0;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "oaiq.events.match_keys")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => measured += value);
+        listener.Start();
+        var every = ConversionEventRecord.Create(WithEveryKey(), "px_1").MatchKeys;
+        instrumentation.MatchKeys("lead_created", every);
+
+        // Act
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++)
+        {
+            instrumentation.MatchKeys("lead_created", every);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Assert: 14 keys per event, each counted, and not a byte allocated for it.
+        Assert.Equal(14 * 1_001, measured);
+        Assert.Equal(0, allocated);
     }
 
     private static ConversionEvent WithOnly(string key)
