@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using OaiqPixel.AspNetCore.ConversionsApi;
 
 namespace OaiqPixel.AspNetCore.Diagnostics;
@@ -5,9 +6,10 @@ namespace OaiqPixel.AspNetCore.Diagnostics;
 /// <summary>
 /// The outcomes of the last <see cref="Capacity"/> Conversions API requests, for the support bundle: fed where each
 /// request's answer is known (<see cref="BatchDelivery"/>, which every sender goes through), a fixed ring, so memory
-/// stays bounded whatever the traffic. Keeps the API's answer (status, <c>x-request-id</c>, message), never the events.
+/// stays bounded whatever the traffic. Keeps the API's answer (status, <c>x-request-id</c>, message), never the events;
+/// a message's quoted text is masked, since an API may quote the value it refused (an <c>oppref</c>, a digest).
 /// </summary>
-internal sealed class RecentOutcomes(TimeProvider timeProvider)
+internal sealed partial class RecentOutcomes(TimeProvider timeProvider)
 {
     /// <summary>How many requests are kept.</summary>
     public const int Capacity = 50;
@@ -19,13 +21,19 @@ internal sealed class RecentOutcomes(TimeProvider timeProvider)
     /// <summary>Keeps one request's outcome, replacing the oldest.</summary>
     public void Add(SendResult result, int eventCount)
     {
-        var entry = new SupportBundleOutcome(timeProvider.GetUtcNow(), SendResult.OutcomeName(result.Outcome), result.StatusCode, eventCount, result.RequestId, result.ErrorMessage);
+        var entry = new SupportBundleOutcome(timeProvider.GetUtcNow(), SendResult.OutcomeName(result.Outcome), result.StatusCode, eventCount, result.RequestId, Mask(result.ErrorMessage));
         lock (_lock)
         {
             _ring[_next] = entry;
             _next = (_next + 1) % Capacity;
         }
     }
+
+    /// <summary>The message with each quoted run (<c>"…"</c> or <c>'…'</c>) replaced by <c>"…"</c>.</summary>
+    internal static string? Mask(string? message) => message is null ? null : Quoted().Replace(message, "\"…\"");
+
+    [GeneratedRegex("\"[^\"]*\"|'[^']*'", RegexOptions.CultureInvariant)]
+    private static partial Regex Quoted();
 
     /// <summary>The kept outcomes, newest first.</summary>
     public IReadOnlyList<SupportBundleOutcome> Snapshot()
