@@ -11,7 +11,14 @@
 # start (the Blazor one plus OaiqPixel.Sandbox) checks that the page is served, the pixel loads the stub SDK, the
 # server leg of the page's view reaches the local Conversions API, and no EF Core package came with it.
 #
+# The replay quick start (the development page quick start again) reproduces a wrong pixel id: the local Conversions
+# API knows only the README's pixel (OaiqSandboxOptions.AccountPixelIds, a line this script adds), the app is configured
+# with a misspelt one, an order is placed and dead-lettered (shown by the page and outbox.json), the pixel id is fixed in
+# appsettings.Development.json while the app runs (a configuration reload keeps the in-memory dead letters), the page's
+# Replay button is posted with the page's antiforgery token, re-aimed at the fixed pixel, and the order arrives there.
+#
 # Usage: tests/quickstart-check.sh [results-dir]   (writes results-dir/quickstart-check.trx: one test per app model)
+#        QUICKSTART_ONLY="replay devpage" tests/quickstart-check.sh   (only those quick starts)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -21,13 +28,20 @@ started=$(date +%s)
 work=$(mktemp -d "${TMPDIR:-/tmp}/oaiq-quickstart.XXXXXX")
 # A version no other run uses, so the global packages folder cannot serve a stale copy.
 version="0.0.0-quickstart.$(date +%s).$$"
-models=(mvc razorpages minimal blazor outbox multipixel devpage)
-declare -A template=([mvc]=mvc [razorpages]=webapp [minimal]=web [blazor]=blazor [outbox]=mvc [multipixel]=web [devpage]=blazor)
+models=(mvc razorpages minimal blazor outbox multipixel devpage replay)
+declare -A template=([mvc]=mvc [razorpages]=webapp [minimal]=web [blazor]=blazor [outbox]=mvc [multipixel]=web [devpage]=blazor [replay]=blazor)
+if [ -n "${QUICKSTART_ONLY:-}" ]; then
+  read -r -a models <<<"$QUICKSTART_ONLY"
+  for m in "${models[@]}"; do
+    [ -n "${template[$m]:-}" ] || { echo "quickstart-check: no quick start '$m' (QUICKSTART_ONLY)" >&2; exit 2; }
+  done
+fi
 # The README snippets each quick start applies, in order (its own by default): the development page goes on the Blazor one.
-declare -A snippets=([devpage]="blazor devpage")
+declare -A snippets=([devpage]="blazor devpage" [replay]="blazor devpage")
 # The packages each quick start adds, as its README section says (the outbox's provider pinned to EF Core 10).
 declare -A add_packages=([mvc]="OaiqPixel.AspNetCore" [razorpages]="OaiqPixel.AspNetCore" [minimal]="OaiqPixel.AspNetCore"
   [blazor]="OaiqPixel.AspNetCore" [multipixel]="OaiqPixel.AspNetCore" [devpage]="OaiqPixel.AspNetCore OaiqPixel.Sandbox"
+  [replay]="OaiqPixel.AspNetCore OaiqPixel.Sandbox"
   [outbox]="OaiqPixel.EntityFrameworkCore Microsoft.EntityFrameworkCore.Sqlite@10.* OaiqPixel.Testing")
 declare -A outcome=()
 declare -A message=()
@@ -264,6 +278,90 @@ check_devpage() {
   stop_app
 }
 
+# The replay quick start's simulated OpenAI account knows only the README's pixel: one line of this check's own.
+add_account_pixel() {
+  python3 - <<'PY2'
+import pathlib
+p = pathlib.Path("Program.cs")
+s = p.read_text(encoding="utf-8")
+line = "builder.Services.AddOaiqSandbox();"
+assert line in s, "Program.cs has no AddOaiqSandbox() from the README"
+p.write_text(s.replace(line, 'builder.Services.AddOaiqSandbox(o => o.AccountPixelIds.Add("my-pixel"));'), encoding="utf-8")
+PY2
+}
+
+# Sets the app's pixel id in appsettings.Development.json (the file the README's snippet wrote; reloaded while it runs).
+set_pixel_id() {
+  printf '{ "Oaiq": { "PixelId": "%s" } }\n' "$1" > "$app/appsettings.Development.json"
+}
+
+# The in-memory store's panel in /oaiq/outbox.json: "<dead-lettered count> <event ids of its dead letters>".
+memory_dead_letters() {
+  curl -fsS --max-time 5 "$url/oaiq/outbox.json" 2>/dev/null | python3 -c '
+import json, sys
+store = next(s for s in json.load(sys.stdin) if s["id"] == "memory")
+print(store["deadLetteredCount"], " ".join(d["eventId"] for d in store["deadLettered"] if d["eventType"] == "order_created"))'
+}
+
+# A wrong pixel id dead-letters the order; fixed in configuration while the app runs; the page's Replay button re-aims
+# the dead letter at the fixed pixel, with the page's antiforgery token; the order reaches the local API for that pixel.
+check_replay() {
+  local jar="$work/replay.cookies" form status dead order page token events
+  grep -qi 'EntityFrameworkCore' "$app/obj/project.assets.json" && fail "$model" "EF Core is among the app's dependencies"
+  set_pixel_id my-pixle
+  start_app || return
+
+  # Place the order as the Blazor quick start's form does: its handler name and antiforgery token from the page.
+  form=$(curl -fsS --max-time 20 -c "$jar" -b "$jar" "$url/checkout" 2>&1) || { fail "$model" "GET /checkout failed: $form"; stop_app; return; }
+  status=$(python3 - "$form" <<'PY2' | curl -sS --max-time 20 -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" --data @- "$url/checkout" 2>&1
+import re, sys, urllib.parse
+fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', sys.argv[1]))
+print(urllib.parse.urlencode({k: v for k, v in fields.items() if k in ("_handler", "__RequestVerificationToken")}), end="")
+PY2
+)
+  [ "$status" = 200 ] || fail "$model" "POST /checkout answered $status"
+  dead=""
+  dead_lettered() { dead=$(memory_dead_letters) && [ "${dead%% *}" = 1 ]; }
+  wait_for dead_lettered || { fail "$model" "the order was not dead-lettered for the wrong pixel id (outbox.json memory: ${dead:-nothing})"; stop_app; return; }
+  order=${dead#* }
+  page=$(curl -fsS --max-time 20 "$url/oaiq" 2>&1)
+  grep -qF '<strong id="memory-dead-count">1</strong>' <<<"$page" || fail "$model" "the page shows no dead letter in the in-memory panel"
+  grep -qF "pid: unknown pixel ID" <<<"$page" || fail "$model" "the page shows no refusal of the wrong pixel id"
+
+  # Fix the pixel id; the app keeps running, so its in-memory dead letters survive.
+  set_pixel_id my-pixel
+  fixed() { curl -fsS --max-time 5 "$url/" 2>/dev/null | grep -qF '"pixelId":"my-pixel"'; }
+  wait_for fixed || { fail "$model" "the fixed pixel id was not reloaded from appsettings.Development.json"; stop_app; return; }
+
+  page=$(curl -fsS --max-time 20 -c "$jar" -b "$jar" "$url/oaiq" 2>&1)
+  token=$(python3 - "$page" <<'PY2'
+import re, sys
+form = re.search(r'<form method="post" id="memory-replay".*?</form>', sys.argv[1], re.S)
+field = form and re.search(r'name="__RequestVerificationToken" value="([^"]+)"', form.group(0))
+print(field.group(1) if field else "")
+PY2
+)
+  [ -n "$token" ] || { fail "$model" "the page has no Replay button with an antiforgery token for the in-memory dead letters"; stop_app; return; }
+  grep -qF '<option>my-pixel</option>' <<<"$page" || fail "$model" "the Replay button does not offer the app's pixel my-pixel"
+  status=$(curl -sS --max-time 20 -o /dev/null -w '%{http_code}' -b "$jar" --data "store=memory&pixel=my-pixle" "$url/oaiq/replay" 2>&1)
+  [ "$status" = 400 ] || fail "$model" "a replay without the page's token answered $status, not 400"
+  status=$(curl -sS --max-time 20 -o /dev/null -w '%{http_code}' -b "$jar" --data-urlencode "__RequestVerificationToken=$token" \
+    --data "store=memory&pixel=my-pixle&toPixel=my-pixel" "$url/oaiq/replay" 2>&1)
+  [ "$status" = 302 ] || fail "$model" "POST /oaiq/replay answered $status, not a redirect to the page"
+  events=""
+  delivered() {
+    events=$(curl -fsS --max-time 5 "$url/oaiq/events.json" 2>/dev/null) && python3 -c '
+import json, sys
+events = json.loads(sys.argv[1])["serverEvents"]
+sys.exit(0 if any(e["id"] == sys.argv[2] and e["pixelId"] == "my-pixel" for e in events) else 1)' "$events" "$order"
+  }
+  wait_for delivered || fail "$model" "the replayed order $order never reached the local Conversions API for my-pixel (events.json: ${events:-nothing})"
+  page=$(curl -fsS --max-time 20 "$url/oaiq" 2>&1)
+  grep -qF '1 replayed, 0 too old, 0 not found' <<<"$page" || fail "$model" "the page does not say the dead letter was replayed"
+  grep -qF '<strong id="memory-dead-count">0</strong>' <<<"$page" || fail "$model" "the dead letter is still listed after its replay"
+  stop_app
+}
+
 check_page() {
   local page
   start_app Oaiq__PixelId=px_quickstart_1 || return
@@ -308,6 +406,9 @@ for model in "${models[@]}"; do
   if [ "$model" = outbox ] && ! (cd "$app" && add_fake_api > "$work/$model-fake.log" 2>&1); then
     cat "$work/$model-fake.log" >&2; fail "$model" "could not add the fake API: $(tail -1 "$work/$model-fake.log")"; continue
   fi
+  if [ "$model" = replay ] && ! (cd "$app" && add_account_pixel > "$work/$model-account.log" 2>&1); then
+    cat "$work/$model-account.log" >&2; fail "$model" "could not set the sandbox's account pixels: $(tail -1 "$work/$model-account.log")"; continue
+  fi
   step "$model: building with warnings as errors"
   if ! (cd "$app" && dotnet build -c Release -warnaserror -nologo -v:q > "$work/$model-build.log" 2>&1); then
     grep -E "error|warning" "$work/$model-build.log" | sort -u | head -20 >&2
@@ -321,6 +422,7 @@ for model in "${models[@]}"; do
     outbox) check_outbox ;;
     multipixel) check_multipixel ;;
     devpage) check_devpage ;;
+    replay) check_replay ;;
     *) check_page ;;
   esac
 done

@@ -74,6 +74,7 @@ public static class OaiqOutboxTrackingBuilderExtensions
         services.TryAddSingleton<OutboxBackgroundWriter>();
         services.TryAddSingleton<OutboxStore>();
         services.TryAddSingleton<OutboxInterceptor>();
+        services.TryAddSingleton<DeadLetterReplay>();
         services.TryAddSingleton<OaiqOutboxInspector>();
         services.TryAddSingleton<IOaiqOutbox>(static sp => sp.GetRequiredService<OaiqOutboxInspector>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOaiqStoreInspector, OaiqOutboxInspector>(static sp => sp.GetRequiredService<OaiqOutboxInspector>()));

@@ -18,6 +18,7 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
     private readonly List<SandboxRejection> _rejections = [];
     private readonly OrderedDictionary<string, string> _notSent = new(StringComparer.Ordinal);
     private string? _serverLegOff;
+    private string? _lastReplay;
 
     /// <summary>The clock used for arrival times.</summary>
     public TimeProvider TimeProvider { get; } = timeProvider;
@@ -72,6 +73,27 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
         }
     }
 
+    /// <summary>What the page's last Replay did, as the page shows it; <see langword="null"/> before any (or after Clear).</summary>
+    internal string? LastReplay
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lastReplay;
+            }
+        }
+    }
+
+    /// <summary>Notes what a Replay button did, for the page to say.</summary>
+    internal void NoteReplay(string outcome)
+    {
+        lock (_lock)
+        {
+            _lastReplay = outcome;
+        }
+    }
+
     /// <summary>Forgets every call, event, refusal and not-sent reason (the page's Clear button).</summary>
     public void Clear()
     {
@@ -81,6 +103,7 @@ public sealed class OaiqSandbox(TimeProvider timeProvider)
             _serverEvents.Clear();
             _rejections.Clear();
             _notSent.Clear();
+            _lastReplay = null;
         }
     }
 

@@ -12,9 +12,11 @@ public static class OaiqSandboxEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the development page at <see cref="OaiqSandboxOptions.PathPrefix"/> (<c>/oaiq</c>): the page with both legs of
     /// every event side by side, <c>/oaiq/sdk.js</c> (the stub SDK), <c>/oaiq/sdk-calls</c> (where it reports),
-    /// <c>/oaiq/v1/events</c> (the local Conversions API), <c>/oaiq/events.json</c>, <c>/oaiq/outbox.json</c>,
-    /// <c>/oaiq/support-bundle.json</c> (the redacted support bundle, <c>GetOaiqSupportBundleAsync</c>) and the
-    /// page's Clear action (<c>POST /oaiq/clear</c>, with an antiforgery token).
+    /// <c>/oaiq/v1/events</c> (the local Conversions API), <c>/oaiq/events.json</c>, <c>/oaiq/outbox.json</c> (every
+    /// store: the outbox's and the in-memory path's), <c>/oaiq/support-bundle.json</c> (the redacted support bundle,
+    /// <c>GetOaiqSupportBundleAsync</c>) and the page's actions, each with the page's antiforgery token: Clear
+    /// (<c>POST /oaiq/clear</c>) and Replay (<c>POST /oaiq/replay</c>: a store's dead letters sent again, all or one
+    /// pixel's, to their own pixel or one of the app's configured pixels).
     /// </summary>
     /// <param name="endpoints">The app's endpoints.</param>
     /// <param name="authorizationPolicy">

@@ -14,7 +14,7 @@ internal static class SandboxConversionsApi
 {
     private const int MaxBodyBytes = 8 * 1024 * 1024;
 
-    public static async Task<IResult> ReceiveAsync(HttpContext context, OaiqSandbox sandbox, IOptionsMonitor<OaiqTrackingOptions> options)
+    public static async Task<IResult> ReceiveAsync(HttpContext context, OaiqSandbox sandbox, IOptionsMonitor<OaiqTrackingOptions> options, IOptions<OaiqSandboxOptions> sandboxOptions)
     {
         var current = options.CurrentValue;
         var now = sandbox.TimeProvider.GetUtcNow();
@@ -24,6 +24,13 @@ internal static class SandboxConversionsApi
         if (string.IsNullOrEmpty(pid))
         {
             return Reject(sandbox, 400, "Missing required query parameter: pid", [], now);
+        }
+
+        // The simulated account's pixels, when the app said which: any other pid is a bad request, as a wrong pixel id is.
+        var account = sandboxOptions.Value.AccountPixelIds;
+        if (account.Count > 0 && !account.Contains(pid, StringComparer.Ordinal))
+        {
+            return Reject(sandbox, 400, $"pid: unknown pixel ID \"{pid}\" (sandbox: the simulated account has {string.Join(", ", account)}, OaiqSandboxOptions.AccountPixelIds)", [], now, "pid");
         }
 
         // Each pixel has its own key (Oaiq:Pixels, or the app's pixel resolver), the shared one by default.
@@ -69,10 +76,10 @@ internal static class SandboxConversionsApi
         return Results.Json(new { events_received = events.Count, validate_only = validateOnly });
     }
 
-    private static IResult Reject(OaiqSandbox sandbox, int status, string message, List<JsonElement> events, DateTimeOffset now)
+    private static IResult Reject(OaiqSandbox sandbox, int status, string message, List<JsonElement> events, DateTimeOffset now, string? param = null)
     {
         sandbox.Add(new SandboxRejection(status, message, events.Count, [.. events.Select(e => SandboxRequests.String(e, "id")).OfType<string>()], now));
-        return Results.Json(new { error = new { message, type = status == 401 ? "permission_error" : "invalid_request_error" } }, statusCode: status);
+        return Results.Json(new { error = new { message, type = status == 401 ? "permission_error" : "invalid_request_error", param } }, statusCode: status);
     }
 
     /// <summary>The app's pixel with this id: <c>Oaiq:PixelId</c>, an item of <c>Oaiq:Pixels</c>, or what its resolver finds.</summary>

@@ -11,7 +11,7 @@ namespace OaiqPixel.Sandbox;
 /// <summary>
 /// The development page's endpoints (mapped by <c>MapOaiqSandbox</c>, which decides who may call them): the page, the
 /// stub SDK and where it reports, the local Conversions API (<see cref="SandboxConversionsApi"/>), the JSON views and
-/// the Clear action.
+/// the Clear and Replay actions.
 /// </summary>
 internal static class SandboxEndpoints
 {
@@ -66,9 +66,10 @@ internal static class SandboxEndpoints
 
         page.MapGet("outbox.json", static async (HttpContext context) =>
         {
-            var stores = await ReadStoresAsync(context);
+            var stores = await SandboxStores.ReadAsync(context);
             return stores.Count == 0 ? Results.NotFound() : Results.Json(stores.Select(s => new
             {
+                id = s.Id,
                 name = s.Name,
                 error = s.Error,
                 pendingCount = s.Snapshot?.PendingCount,
@@ -79,6 +80,8 @@ internal static class SandboxEndpoints
                 recentlyDelivered = s.Snapshot?.RecentlyDelivered,
             }));
         });
+
+        page.MapPost("replay", SandboxReplay.ReplayAsync);
 
         page.MapPost("clear", static async (HttpContext context, OaiqSandbox sandbox, IAntiforgery antiforgery) =>
         {
@@ -97,7 +100,7 @@ internal static class SandboxEndpoints
 
     private static async Task<IResult> RenderPageAsync(HttpContext context, OaiqSandbox sandbox, IOptionsMonitor<OaiqTrackingOptions> options, IServer server, IAntiforgery antiforgery)
     {
-        var stores = await ReadStoresAsync(context);
+        var stores = await SandboxStores.ReadAsync(context);
         var tokens = antiforgery.GetAndStoreTokens(context);
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
         var html = SandboxPage.Render(sandbox, options.CurrentValue, addresses, context.Request.PathBase + context.Request.Path, stores, tokens);
@@ -141,25 +144,6 @@ internal static class SandboxEndpoints
 
         sandbox.Add(received);
         return Results.NoContent();
-    }
-
-    /// <summary>Each registered durable store (the outbox, when the app added it); a database error is shown, not thrown.</summary>
-    private static async Task<List<SandboxStore>> ReadStoresAsync(HttpContext context)
-    {
-        var stores = new List<SandboxStore>();
-        foreach (var inspector in context.RequestServices.GetServices<IOaiqStoreInspector>())
-        {
-            try
-            {
-                stores.Add(new SandboxStore(inspector.Name, await inspector.GetSnapshotAsync(20, context.RequestAborted), null));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                stores.Add(new SandboxStore(inspector.Name, null, ex.GetType().Name + ": " + ex.Message));
-            }
-        }
-
-        return stores;
     }
 
     private static ValueTask<object?> LoopbackOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>

@@ -110,9 +110,15 @@ internal static class SandboxPage
             });
         }
 
-        for (var i = 0; i < stores.Count; i++)
+        if (sandbox.LastReplay is { } replayed)
         {
-            RenderStore(html, stores[i], i == 0 ? "outbox" : "outbox" + (i + 1).ToString(CultureInfo.InvariantCulture));
+            html.Append("<p id=\"replay-result\"><strong>Last replay:</strong> ").Append(s_html.Encode(replayed)).Append("</p>");
+        }
+
+        var configuredPixels = SandboxReplay.ConfiguredPixelIds(options);
+        foreach (var store in stores)
+        {
+            RenderStore(html, store, pagePath, tokens, configuredPixels);
         }
 
         html.Append("<h2>Recent pixel calls</h2>");
@@ -123,10 +129,7 @@ internal static class SandboxPage
             Cell(html, (call.Dropped ? "dropped (consent false): " : string.Empty) + "oaiq(" + call.Arguments.TrimStart('[').TrimEnd(']') + ")", code: true);
         });
         html.Append("<form method=\"post\" action=\"").Append(s_html.Encode(pagePath.TrimEnd('/') + "/clear")).Append("\">");
-        if (tokens.RequestToken is { } token)
-        {
-            html.Append("<input type=\"hidden\" name=\"").Append(s_html.Encode(tokens.FormFieldName)).Append("\" value=\"").Append(s_html.Encode(token)).Append("\" />");
-        }
+        TokenField(html, tokens);
 
         html.Append("<button>Clear</button> · <a href=\"")
             .Append(s_html.Encode(pagePath.TrimEnd('/') + "/events.json")).Append("\">events.json</a> · <a href=\"/\">back to the app</a></form>");
@@ -138,8 +141,9 @@ internal static class SandboxPage
     /// A durable store (the transactional outbox): what waits in it (committed with the change that caused it, not yet
     /// acknowledged), what the API refused on its own (dead letters, with its message), and what this process delivered.
     /// </summary>
-    private static void RenderStore(StringBuilder html, SandboxStore store, string id)
+    private static void RenderStore(StringBuilder html, SandboxStore store, string pagePath, AntiforgeryTokenSet tokens, IReadOnlyList<string> configuredPixels)
     {
+        var id = store.Id;
         html.Append("<h2 id=\"").Append(id).Append("\">").Append(s_html.Encode(store.Name)).Append("</h2>");
         if (store.Snapshot is not { } snapshot)
         {
@@ -148,12 +152,14 @@ internal static class SandboxPage
             return;
         }
 
-        // id is ours ("outbox", "outbox2", ...): no encoding needed.
+        // id is ours ("outbox", "outbox2", "memory"): no encoding needed.
         html.Append(CultureInfo.InvariantCulture, $"""
-            <p>Conversions are written with the change that causes them, in the same transaction, and delivered from there:
+            <p>{(id == SandboxStores.MemoryId
+                ? "Events without an outbox wait in memory per pixel; the newest the API refused are kept here (Oaiq:ConversionsApi:MaxDeadLetters) until replayed or this process ends"
+                : "Conversions are written with the change that causes them, in the same transaction, and delivered from there")}:
             <strong id="{id}-pending-count">{snapshot.PendingCount}</strong> pending,
             <strong id="{id}-dead-count">{snapshot.DeadLetteredCount}</strong> dead-lettered,
-            <strong id="{id}-delivered-count">{snapshot.DeliveredCount}</strong> delivered by this process. View events keep the in-memory queue.</p>
+            <strong id="{id}-delivered-count">{snapshot.DeliveredCount}</strong> delivered by this process.{(id == SandboxStores.MemoryId ? string.Empty : " View events keep the in-memory queue.")}</p>
             """);
 
         html.Append("<h3>Pending</h3>");
@@ -167,8 +173,14 @@ internal static class SandboxPage
         });
 
         html.Append("<h3>Dead-lettered</h3>");
-        Table(html, $" id=\"{id}-dead\"", "<th>Event id</th><th>Event</th><th>Refused</th><th>The API's message</th>", snapshot.DeadLettered, _ => true, entry =>
+        if (snapshot.DeadLetteredCount > 0)
         {
+            RenderReplayForm(html, id, pagePath, tokens, snapshot.DeadLettered.Select(d => d.PixelId).OfType<string>().Distinct(StringComparer.Ordinal), configuredPixels);
+        }
+
+        Table(html, $" id=\"{id}-dead\"", "<th>Pixel</th><th>Event id</th><th>Event</th><th>Refused</th><th>The API's message</th>", snapshot.DeadLettered, _ => true, entry =>
+        {
+            Cell(html, entry.PixelId ?? "—", code: true);
             Cell(html, entry.EventId, code: true);
             Cell(html, entry.EventType, code: true);
             Cell(html, Time(entry.At));
@@ -182,6 +194,38 @@ internal static class SandboxPage
             Cell(html, entry.EventType, code: true);
             Cell(html, Time(entry.At));
         });
+    }
+
+    /// <summary>
+    /// A store's Replay button: its dead letters, all or one pixel's, sent again to each one's own pixel or re-aimed at one
+    /// of the app's configured pixels (after a wrong Pixel ID was fixed); posts the page's antiforgery token.
+    /// </summary>
+    private static void RenderReplayForm(StringBuilder html, string id, string pagePath, AntiforgeryTokenSet tokens, IEnumerable<string> deadPixels, IReadOnlyList<string> configuredPixels)
+    {
+        html.Append("<form method=\"post\" id=\"").Append(id).Append("-replay\" action=\"").Append(s_html.Encode(pagePath.TrimEnd('/') + "/replay")).Append("\">");
+        TokenField(html, tokens);
+        html.Append("<input type=\"hidden\" name=\"store\" value=\"").Append(id).Append("\" />");
+        html.Append("<label>Dead letters of <select name=\"pixel\"><option value=\"\">every pixel</option>");
+        foreach (var pixel in deadPixels)
+        {
+            html.Append("<option>").Append(s_html.Encode(pixel)).Append("</option>");
+        }
+
+        html.Append("</select></label> <label>send to <select name=\"toPixel\"><option value=\"\">each its own pixel</option>");
+        foreach (var pixel in configuredPixels)
+        {
+            html.Append("<option>").Append(s_html.Encode(pixel)).Append("</option>");
+        }
+
+        html.Append("</select></label> <button>Replay</button> <small>(after the cause is fixed; past the API's 7-day window an event is not sent)</small></form>");
+    }
+
+    private static void TokenField(StringBuilder html, AntiforgeryTokenSet tokens)
+    {
+        if (tokens.RequestToken is { } token)
+        {
+            html.Append("<input type=\"hidden\" name=\"").Append(s_html.Encode(tokens.FormFieldName)).Append("\" value=\"").Append(s_html.Encode(token)).Append("\" />");
+        }
     }
 
     /// <summary>A table: its header cells, then a row per item (marked as a problem where <paramref name="isProblem"/> says so) written by <paramref name="cells"/>.</summary>

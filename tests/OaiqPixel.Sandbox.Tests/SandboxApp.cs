@@ -39,10 +39,13 @@ internal sealed class SandboxApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The app's configuration: set a key and <c>Reload()</c> to change the options while it runs.</summary>
+    public IConfigurationRoot Configuration => (IConfigurationRoot)_app.Configuration;
+
     public HttpClient CreateClient() => _kestrel ? new HttpClient { BaseAddress = new Uri(_app.Urls.First()) } : _app.GetTestClient();
 
     /// <summary>Builds the app and maps the page; the mapping's exception (a refused start-up) propagates.</summary>
-    public static async Task<SandboxApp> StartAsync(string environment, string? policy = null, IReadOnlyDictionary<string, string?>? settings = null, bool kestrel = false)
+    public static async Task<SandboxApp> StartAsync(string environment, string? policy = null, IReadOnlyDictionary<string, string?>? settings = null, bool kestrel = false, Action<OaiqSandboxOptions>? sandbox = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         if (kestrel)
@@ -66,7 +69,7 @@ internal sealed class SandboxApp : IAsyncDisposable
         }
 
         builder.Services.AddOaiqTracking(builder.Configuration.GetSection("Oaiq"));
-        builder.Services.AddOaiqSandbox();
+        builder.Services.AddOaiqSandbox(sandbox);
         builder.Services.AddAuthentication("Test").AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>("Test", null);
         builder.Services.AddAuthorization(options => options.AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser()));
 

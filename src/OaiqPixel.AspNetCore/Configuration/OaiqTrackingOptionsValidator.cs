@@ -165,6 +165,11 @@ internal sealed class OaiqTrackingOptionsValidator(IServiceProvider? services = 
             failures.Add(Format($"{Key("MaxPixels")} must be at least 1; it is {api.MaxPixels}."));
         }
 
+        if (api.MaxDeadLetters < 0)
+        {
+            failures.Add(Format($"{Key("MaxDeadLetters")} must be 0 (keep none) or more; it is {api.MaxDeadLetters}."));
+        }
+
         Positive(failures, Key(nameof(api.PixelIdleTimeout)), api.PixelIdleTimeout);
         Positive(failures, Key(nameof(api.FlushInterval)), api.FlushInterval);
         Positive(failures, Key(nameof(api.ShutdownTimeout)), api.ShutdownTimeout);

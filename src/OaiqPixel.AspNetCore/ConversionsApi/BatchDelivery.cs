@@ -18,6 +18,7 @@ internal sealed class BatchDelivery(
     ConversionsApiInstrumentation instrumentation,
     PixelMetricTags tags,
     Diagnostics.RecentOutcomes outcomes,
+    InMemoryDeadLetters deadLetters,
     ILogger<BatchDelivery> logger)
 {
     /// <summary>
@@ -74,6 +75,11 @@ internal sealed class BatchDelivery(
                 case SendOutcome.Delivered:
                     round.MarkHandled(offset, count);
                     round.Delivered += count;
+                    if (round.DeadLettered is null)
+                    {
+                        deadLetters.Delivered(count);
+                    }
+
                     instrumentation.Sent(count, tags.Tag(round.Records[offset].PixelId));
                     return true;
                 case SendOutcome.Rejected when count == 1:
@@ -83,7 +89,7 @@ internal sealed class BatchDelivery(
                         deadLettered[offset] = result;
                     }
 
-                    DeadLetter(round.Records[offset], result);
+                    DeadLetter(round.Records[offset], result, keptByCaller: round.DeadLettered is not null);
                     return false;
                 case SendOutcome.Rejected:
                     ConversionsApiLog.BatchRejected(logger, count, result.StatusCode ?? 0, MessageText(result), RequestIdText(result));
@@ -119,16 +125,27 @@ internal sealed class BatchDelivery(
         return result;
     }
 
-    private void DeadLetter(ConversionEventRecord record, SendResult result)
+    /// <summary>
+    /// The one place a record becomes a dead letter: logged, counted, kept for listing and replay unless the caller keeps
+    /// its own (a durable outbox asks for the answers, <see cref="DeliverAsync"/>), and handed to
+    /// <see cref="ConversionsApiOptions.OnDeadLetter"/>.
+    /// </summary>
+    private void DeadLetter(ConversionEventRecord record, SendResult result, bool keptByCaller)
     {
         instrumentation.Dropped(DropReason.DeadLetter);
         var status = result.StatusCode ?? 0;
         ConversionsApiLog.EventDeadLettered(logger, record.Id, record.EventType, status, MessageText(result), RequestIdText(result));
+        var deadLetter = new DeadLetteredEvent(record, status, result.ErrorMessage, result.RequestId, timeProvider.GetUtcNow());
+        if (!keptByCaller)
+        {
+            deadLetters.Add(deadLetter);
+        }
+
         if (options.CurrentValue.ConversionsApi.OnDeadLetter is { } callback)
         {
             try
             {
-                callback(new DeadLetteredEvent(record, status, result.ErrorMessage, result.RequestId, timeProvider.GetUtcNow()));
+                callback(deadLetter);
             }
             catch (Exception ex)
             {

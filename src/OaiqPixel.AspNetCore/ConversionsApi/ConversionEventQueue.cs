@@ -77,7 +77,10 @@ internal sealed class ConversionEventQueue : IConversionEventStore
     public bool IsCompleted => Volatile.Read(ref _completed);
 
     /// <summary>Adds a record to its pixel's lane; <see langword="false"/> (counted, logged) when it has no key or no room.</summary>
-    public bool TryStore(ConversionEvent conversionEvent, ConversionEventRecord record, HttpContext? request)
+    public bool TryStore(ConversionEvent conversionEvent, ConversionEventRecord record, HttpContext? request) => TryAdd(record);
+
+    /// <summary>Adds a record to its pixel's lane (a new one, or a dead letter replayed); <see langword="false"/> (counted, logged) when it has no key or no room.</summary>
+    public bool TryAdd(ConversionEventRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
         var pixelId = record.PixelId;

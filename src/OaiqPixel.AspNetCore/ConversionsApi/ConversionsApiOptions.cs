@@ -124,6 +124,13 @@ public sealed class ConversionsApiOptions
     /// </summary>
     public Action<DeadLetteredEvent>? OnDeadLetter { get; set; }
 
+    /// <summary>
+    /// How many of the in-memory path's dead letters this process keeps, newest kept, to list and replay once the cause is
+    /// fixed (<c>IOaiqStoreInspector</c> under the key <c>IOaiqStoreInspector.InMemoryKey</c>, and the development page);
+    /// each holds its event's JSON (about 1 KB). 0 keeps none. The outbox keeps its own in its table. The default is 1,000.
+    /// </summary>
+    public int MaxDeadLetters { get; set; } = 1000;
+
     /// <summary>The records per request: <see cref="MaxBatchSize"/> within the API's 1–1,000.</summary>
     internal int BatchSize => Math.Clamp(MaxBatchSize, 1, MaxEventsPerRequest);
 

@@ -41,6 +41,8 @@ internal static class ConversionsApiServiceCollectionExtensions
         services.TryAddSingleton<ConversionEventQueue>();
         services.TryAddSingleton<IConversionEventStore>(static sp => sp.GetRequiredService<ConversionEventQueue>());
         services.TryAddKeyedSingleton<IConversionEventStore>(IConversionEventStore.InMemoryKey, static (sp, _) => sp.GetRequiredService<ConversionEventQueue>());
+        services.TryAddSingleton<InMemoryDeadLetters>();
+        services.TryAddKeyedSingleton<Diagnostics.IOaiqStoreInspector>(Diagnostics.IOaiqStoreInspector.InMemoryKey, static (sp, _) => sp.GetRequiredService<InMemoryDeadLetters>());
         services.TryAddSingleton<ConversionEventPipeline>();
         services.TryAddSingleton<IConversionEventSink>(static sp => sp.GetRequiredService<ConversionEventPipeline>());
         services.TryAddSingleton<IConversionsApiDelivery, ConversionsApiDelivery>();

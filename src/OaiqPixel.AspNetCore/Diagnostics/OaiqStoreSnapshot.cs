@@ -1,6 +1,6 @@
 namespace OaiqPixel.AspNetCore.Diagnostics;
 
-/// <summary>A durable store of Conversions API events at one moment (<see cref="IOaiqStoreInspector"/>).</summary>
+/// <summary>A store of Conversions API events at one moment (<see cref="IOaiqStoreInspector"/>).</summary>
 public sealed class OaiqStoreSnapshot
 {
     /// <summary>Creates a snapshot.</summary>

@@ -1,6 +1,6 @@
 namespace OaiqPixel.AspNetCore.Diagnostics;
 
-/// <summary>One event in a durable store's snapshot (<see cref="OaiqStoreSnapshot"/>): never its JSON, user data or key.</summary>
+/// <summary>One event in a store's snapshot (<see cref="OaiqStoreSnapshot"/>): never its JSON, user data or key.</summary>
 public sealed class OaiqStoredEvent
 {
     /// <summary>Creates an entry.</summary>

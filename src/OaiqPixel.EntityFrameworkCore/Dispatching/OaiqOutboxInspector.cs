@@ -9,7 +9,7 @@ namespace OaiqPixel.EntityFrameworkCore.Dispatching;
 /// a development or admin page sees any durable store (<see cref="IOaiqStoreInspector"/>): the same snapshot without the
 /// records' JSON, so a page shows the outbox without referencing this package.
 /// </summary>
-internal sealed class OaiqOutboxInspector(IOutboxContextFactory contexts, OutboxStatus status) : IOaiqOutbox, IOaiqStoreInspector
+internal sealed class OaiqOutboxInspector(IOutboxContextFactory contexts, OutboxStatus status, DeadLetterReplay replay) : IOaiqOutbox, IOaiqStoreInspector
 {
     public string Name => "Outbox (the app's database)";
 
@@ -26,6 +26,9 @@ internal sealed class OaiqOutboxInspector(IOutboxContextFactory contexts, Outbox
         var snapshot = status.Read(take);
         return new OaiqOutboxSnapshot(pendingCount, deadCount, pending, dead, snapshot.Delivered, snapshot.Recent);
     }
+
+    public Task<OaiqReplayResult> ReplayDeadLettersAsync(OaiqReplayRequest request, CancellationToken cancellationToken = default) =>
+        replay.ReplayAsync(request, cancellationToken);
 
     async Task<OaiqStoreSnapshot> IOaiqStoreInspector.GetSnapshotAsync(int take, CancellationToken cancellationToken)
     {

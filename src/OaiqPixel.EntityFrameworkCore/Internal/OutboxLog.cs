@@ -127,4 +127,8 @@ internal static partial class OutboxLog
     [LoggerMessage(EventId = 271, EventName = "OutboxLeaseRenewalFailed", Level = LogLevel.Warning,
         Message = "Could not renew the lease on {Count} outbox record(s) ({Reason}); tried again in {Delay}. If it ends at {LeaseUntil:O} before a renewal gets through, another dispatcher may send them too (same ids, which the API deduplicates).")]
     public static partial void LeaseRenewalFailed(ILogger logger, int count, string reason, TimeSpan delay, DateTimeOffset leaseUntil);
+
+    [LoggerMessage(EventId = 321, EventName = "OutboxDeadLettersReplayed", Level = LogLevel.Information,
+        Message = "Outbox dead letters for {PixelId} replayed to {ToPixelId}: {Replayed} back to pending, {TooOld} too old (past the API's 7-day window, not sent, kept as dead letters), {NotFound} ids not found.")]
+    public static partial void DeadLettersReplayed(ILogger logger, string pixelId, string toPixelId, int replayed, int tooOld, int notFound);
 }

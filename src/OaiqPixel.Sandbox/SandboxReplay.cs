@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.Extensions.Options;
+using OaiqPixel.AspNetCore;
+using OaiqPixel.AspNetCore.Diagnostics;
+
+namespace OaiqPixel.Sandbox;
+
+/// <summary>
+/// The page's Replay buttons (<c>POST {prefix}/replay</c>): a store's dead letters sent again, all or one pixel's, each to
+/// its own pixel or to one of the app's configured pixels (after a wrong <c>Oaiq:PixelId</c> was fixed). Only the page's
+/// own form, with its antiforgery token, may do it; the outcome is shown at the top of the page.
+/// </summary>
+internal static class SandboxReplay
+{
+    /// <summary>The app's configured pixels (<c>Oaiq:PixelId</c>, then <c>Oaiq:Pixels</c>): what the page offers to re-aim dead letters at.</summary>
+    public static IReadOnlyList<string> ConfiguredPixelIds(OaiqTrackingOptions options) =>
+        [.. new[] { options.PixelId }.Concat(options.Pixels.Select(p => p?.PixelId)).OfType<string>().Where(p => !string.IsNullOrWhiteSpace(p)).Distinct(StringComparer.Ordinal)];
+
+    public static async Task<IResult> ReplayAsync(HttpContext context, OaiqSandbox sandbox, IAntiforgery antiforgery, IOptionsMonitor<OaiqTrackingOptions> options)
+    {
+        // Replaying sends events: only the page's own form, with its token, may do it.
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Results.BadRequest("The sandbox's Replay needs the page's antiforgery token: use a Replay button on the page.");
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var storeId = form["store"].ToString();
+        var inspector = SandboxStores.Inspectors(context.RequestServices).FirstOrDefault(s => s.Id == storeId).Inspector;
+        var pixelId = NullIfEmpty(form["pixel"].ToString());
+        var toPixelId = NullIfEmpty(form["toPixel"].ToString());
+        if (inspector is null)
+        {
+            return Results.BadRequest("No such store on the sandbox page.");
+        }
+
+        if (toPixelId is not null && !ConfiguredPixelIds(options.CurrentValue).Contains(toPixelId, StringComparer.Ordinal))
+        {
+            return Results.BadRequest("Dead letters are re-aimed at one of the app's configured pixels (Oaiq:PixelId, Oaiq:Pixels).");
+        }
+
+        var eventId = NullIfEmpty(form["eventId"].ToString());
+        try
+        {
+            var request = new OaiqReplayRequest { PixelId = pixelId, ToPixelId = toPixelId, EventIds = eventId is null ? null : [eventId] };
+            var result = await inspector.ReplayDeadLettersAsync(request, context.RequestAborted);
+            sandbox.NoteReplay($"{inspector.Name}: dead letters of {pixelId ?? "every pixel"} to {toPixelId ?? "each its own pixel"}: {result}.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            sandbox.NoteReplay($"{inspector.Name}: the replay failed: {ex.GetType().Name}: {ex.Message}");
+        }
+
+        return Results.Redirect(context.Request.PathBase + context.Request.Path.Value![..^"/replay".Length]);
+    }
+
+    private static string? NullIfEmpty(string value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}
