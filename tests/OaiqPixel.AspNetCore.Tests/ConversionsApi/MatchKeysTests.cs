@@ -138,19 +138,27 @@ public sealed class MatchKeysTests
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => measured += value);
         listener.Start();
         var every = ConversionEventRecord.Create(WithEveryKey(), "px_1").MatchKeys;
-        instrumentation.MatchKeys("lead_created", every);
-
-        // Act
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1_000; i++)
+        for (var i = 0; i < 200; i++)
         {
             instrumentation.MatchKeys("lead_created", every);
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // Act: three rounds of 1,000 events; a one-off runtime event (a tier-up, another test's listener starting) can
+        // land in one round, an allocation per event lands in all three.
+        var allocated = long.MaxValue;
+        for (var round = 0; round < 3; round++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 1_000; i++)
+            {
+                instrumentation.MatchKeys("lead_created", every);
+            }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
         // Assert: 14 keys per event, each counted, and not a byte allocated for it.
-        Assert.Equal(14 * 1_001, measured);
+        Assert.Equal(14 * 3_200, measured);
         Assert.Equal(0, allocated);
     }
 
