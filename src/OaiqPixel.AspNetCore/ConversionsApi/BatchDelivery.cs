@@ -17,7 +17,8 @@ internal sealed class BatchDelivery(
     TimeProvider timeProvider,
     ConversionsApiInstrumentation instrumentation,
     PixelMetricTags tags,
-    ILogger<BatchDelivery> logger)
+    ILogger<BatchDelivery> logger,
+    Verification.LegLedger? ledger = null)
 {
     /// <summary>
     /// Sends <paramref name="records"/>. On return <paramref name="retained"/> holds the records kept for a retry (in
@@ -74,6 +75,7 @@ internal sealed class BatchDelivery(
                     round.MarkHandled(offset, count);
                     round.Delivered += count;
                     instrumentation.Sent(count, tags.Tag(round.Records[offset].PixelId));
+                    ledger?.Delivered(new ArraySegment<ConversionEventRecord>(round.Records, offset, count));
                     return true;
                 case SendOutcome.Rejected when count == 1:
                     round.MarkHandled(offset, 1);
