@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OaiqPixel.AspNetCore.Configuration;
 using OaiqPixel.AspNetCore.ConversionsApi;
 
 namespace OaiqPixel.AspNetCore.Verification;
@@ -33,7 +32,7 @@ internal sealed class VerificationChecker(
     public bool LacksKey => string.IsNullOrWhiteSpace(options.CurrentValue.AdsApiKey);
 
     /// <summary>The setting of the Ads API key as the app names it, for messages.</summary>
-    public string KeySetting => OaiqOptionKeys.Resolve(services).Key("Verification:AdsApiKey");
+    public string KeySetting => OaiqVerificationOptionsValidator.Key(services, nameof(OaiqVerificationOptions.AdsApiKey));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

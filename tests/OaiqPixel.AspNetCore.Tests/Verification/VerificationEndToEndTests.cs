@@ -100,10 +100,30 @@ public sealed class VerificationEndToEndTests
         Assert.Equal(HealthStatus.Degraded, (await HealthAsync(app)).Status);
     }
 
+    [Fact]
+    public async Task KeyRefused_LogsOnceNamingTheSetting_AndTheHealthEntrySaysSo()
+    {
+        await using var api = await StartApiAsync();
+        await using var app = await StartAppAsync(api, adsApiKey: api.ApiKey);   // the Conversions API key, a common mix-up
+
+        await AdvanceToCheckAsync(round: 1);
+        var log = await Wait.ForAsync(() => app.Logs.GetSnapshot().FirstOrDefault(r => r.Id.Id == 303), "log 303");
+        await AdvanceToCheckAsync(round: 2);
+        await WaitForCheckTimersAsync(3);
+
+        Assert.Contains("Check OaiqVerificationOptions.AdsApiKey: it takes the Ads API key, not the Conversions API key.", log.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(api.ApiKey, log.Message, StringComparison.Ordinal);
+        Assert.Equal(2, api.Requests.Count(r => r.Path == "/v1/conversions/events"));
+        Assert.Single(app.Logs.GetSnapshot(), r => r.Id.Id == 303);
+        var health = await HealthAsync(app);
+        Assert.Equal(HealthStatus.Degraded, health.Status);
+        Assert.DoesNotContain(api.ApiKey, health.Description, StringComparison.Ordinal);
+    }
+
     private Task<FakeConversionsApi> StartApiAsync(bool available = true) =>
         FakeConversionsApi.StartAsync(new FakeConversionsApiOptions { PixelId = TestApp.PixelId, TimeProvider = _time, EventStreamAvailable = available });
 
-    private Task<TestApp> StartAppAsync(FakeConversionsApi api) =>
+    private Task<TestApp> StartAppAsync(FakeConversionsApi api, string? adsApiKey = null) =>
         TestApp.StartAsync(
             configure: options =>
             {
@@ -119,7 +139,7 @@ public sealed class VerificationEndToEndTests
                 services.AddSingleton<TimeProvider>(_time);
                 services.AddOaiqTracking().AddVerification(v =>
                 {
-                    v.AdsApiKey = api.AdsApiKey;
+                    v.AdsApiKey = adsApiKey ?? api.AdsApiKey;
                     v.BaseAddress = api.BaseAddress;
                     v.Interval = s_interval;
                 });
