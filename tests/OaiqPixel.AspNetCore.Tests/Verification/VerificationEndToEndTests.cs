@@ -78,6 +78,18 @@ public sealed class VerificationEndToEndTests
         // Once per change: the next check finds the same and logs nothing more.
         await CheckAsync(app, round: 2);
         Assert.Single(app.Logs.GetSnapshot(), r => r.Id.Id == 300);
+
+        // The CSP is fixed: later orders arrive from the pixel too, and the log says it came back, once.
+        foreach (var call in await RenderOrdersAsync(app, api, "later_"))
+        {
+            api.AddPixelEvent(call.EventName!);
+        }
+
+        var back = await CheckAsync(app, round: 3);
+        Assert.All(back.Legs, l => Assert.Equal(OaiqLegStatus.Arriving, l.Status));
+        var comeBack = Assert.Single(app.Logs.GetSnapshot(), r => r.Id.Id == 301);
+        Assert.Equal($"OpenAI Ads verification, pixel {TestApp.PixelId}: order_created arrives from the pixel again ({Orders} of the last {Orders}).", comeBack.Message);
+        Assert.Equal(HealthStatus.Healthy, (await HealthAsync(app)).Status);
     }
 
     [Fact]
@@ -147,20 +159,21 @@ public sealed class VerificationEndToEndTests
             });
 
     /// <summary>Renders <see cref="Orders"/> pages with an order each; returns their pixel events once the server leg delivered them.</summary>
-    private static async Task<List<PixelCall>> RenderOrdersAsync(TestApp app, FakeConversionsApi api)
+    private static async Task<List<PixelCall>> RenderOrdersAsync(TestApp app, FakeConversionsApi api, string prefix = "order_")
     {
+        var before = api.Events.Count;
         var calls = new List<PixelCall>();
         using var client = app.CreateClient();
         for (var i = 0; i < Orders; i++)
         {
-            var id = "order_" + i;
+            var id = prefix + i;
             app.Scenario.Record = (tracker, _) => tracker.Track(OaiqEvent.OrderCreated(Money.FromMinorUnits(2599, "USD")), eventId: id);
             var document = await TestApp.ParseAsync(await client.GetAsync("/page"));
             calls.AddRange(PixelCall.Parse(document.QuerySelector("script")!.TextContent).Where(c => c.EventName is not null));
         }
 
         Assert.Equal(Orders, calls.Count(c => c.EventName == "order_created"));
-        await api.WaitForEventsAsync(calls.Count, Wait.DefaultTimeout);
+        await api.WaitForEventsAsync(before + calls.Count, Wait.DefaultTimeout);
         return calls;
     }
 
