@@ -74,10 +74,7 @@ public sealed class FakeConversionsApi : IAsyncDisposable
     /// <summary>The Ads API key the events stream accepts (<see cref="FakeConversionsApiOptions.AdsApiKey"/>).</summary>
     public string AdsApiKey { get; }
 
-    /// <summary>
-    /// Whether the events stream (<c>GET /v1/conversions/events?pid=…&amp;limit=…</c>) answers with its rows, or with
-    /// <c>422</c> <c>feature_not_available</c> as for an account it is not enabled for.
-    /// </summary>
+    /// <summary>Whether the events stream (<c>GET /v1/conversions/events</c>) answers, or says <c>422 feature_not_available</c>.</summary>
     public bool EventStreamAvailable
     {
         get => _stream.Available;
@@ -108,9 +105,8 @@ public sealed class FakeConversionsApi : IAsyncDisposable
     }
 
     /// <summary>
-    /// Adds a <c>pixel_sdk</c> row to the events stream, as the browser pixel's event would appear there (received now, by
-    /// the options' clock): a test, or the development page, stands in for the browser. The stream's
-    /// <c>server_to_server</c> rows are the Conversions API events the fake accepted.
+    /// Adds a <c>pixel_sdk</c> row to the events stream (received now, by the options' clock), standing in for the browser;
+    /// its <c>server_to_server</c> rows are the Conversions API events the fake accepted.
     /// </summary>
     /// <param name="eventType">The <c>event_type</c>, e.g. <c>order_created</c>.</param>
     /// <param name="eventTime">The <c>event_timestamp_ms</c>; now by default.</param>
