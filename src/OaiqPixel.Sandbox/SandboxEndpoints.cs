@@ -104,6 +104,7 @@ internal static class SandboxEndpoints
         var tokens = antiforgery.GetAndStoreTokens(context);
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
         var html = SandboxPage.Render(sandbox, options.CurrentValue, addresses, context.Request.PathBase + context.Request.Path, stores, tokens);
+        html = SandboxVerificationPanel.AddTo(html, context.RequestServices.GetService<OaiqPixel.AspNetCore.Verification.IOaiqVerification>());
         return Results.Content(html, "text/html; charset=utf-8");
     }
 

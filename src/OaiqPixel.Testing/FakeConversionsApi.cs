@@ -27,6 +27,8 @@ public sealed class FakeConversionsApi : IAsyncDisposable
     private readonly RequestProcessor _processor;
     private readonly Responder _responder = new();
     private readonly LoopbackHost _host;
+    private readonly EventStream _stream;
+    private readonly TimeProvider _timeProvider;
 
     // Serializes start, stop, resume and dispose; recordings have their own lock (RequestRecorder's).
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
@@ -42,12 +44,16 @@ public sealed class FakeConversionsApi : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(options.Port, nameof(options.Port));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Port, IPEndPoint.MaxPort, nameof(options.Port));
 
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.AdsApiKey, nameof(options.AdsApiKey));
         ApiKey = options.ApiKey;
+        AdsApiKey = options.AdsApiKey;
         PixelId = options.PixelId;
         _processor = new RequestProcessor(options);
-        var handler = new RequestHandler(options, _processor, _responder, _recorder, _faults);
+        _stream = new EventStream(options, _recorder);
+        var handler = new RequestHandler(options, _processor, _responder, _recorder, _faults, _stream);
         _host = new LoopbackHost(options.Port, handler.HandleAsync);
         ResponseDelay = options.ResponseDelay;
+        _timeProvider = options.TimeProvider;
     }
 
     /// <summary>Root address of the server, for example <c>http://127.0.0.1:41234/</c>. Stable across stop/resume.</summary>
@@ -64,6 +70,16 @@ public sealed class FakeConversionsApi : IAsyncDisposable
 
     /// <summary>The accepted Pixel ID (<c>pid</c>).</summary>
     public string PixelId { get; }
+
+    /// <summary>The Ads API key the events stream accepts (<see cref="FakeConversionsApiOptions.AdsApiKey"/>).</summary>
+    public string AdsApiKey { get; }
+
+    /// <summary>Whether the events stream (<c>GET /v1/conversions/events</c>) answers, or says <c>422 feature_not_available</c>.</summary>
+    public bool EventStreamAvailable
+    {
+        get => _stream.Available;
+        set => _stream.Available = value;
+    }
 
     /// <summary>
     /// The configuration that points an OaiqPixel app at this fake: its <c>PixelId</c>, <c>ConversionsApi:ApiKey</c>,
@@ -83,7 +99,24 @@ public sealed class FakeConversionsApi : IAsyncDisposable
             [section + ":ConversionsApi:ApiKey"] = ApiKey,
             [section + ":ConversionsApi:BaseAddress"] = BaseAddress.AbsoluteUri,
             [section + ":ConversionsApi:FlushInterval"] = "00:00:00.100",
+            [section + ":Verification:AdsApiKey"] = AdsApiKey,
+            [section + ":Verification:BaseAddress"] = BaseAddress.AbsoluteUri,
         };
+    }
+
+    /// <summary>
+    /// Adds a <c>pixel_sdk</c> row to the events stream (received now, by the options' clock), standing in for the browser;
+    /// its <c>server_to_server</c> rows are the Conversions API events the fake accepted.
+    /// </summary>
+    /// <param name="eventType">The <c>event_type</c>, e.g. <c>order_created</c>.</param>
+    /// <param name="eventTime">The <c>event_timestamp_ms</c>; now by default.</param>
+    /// <param name="eventId">An <c>event_id</c> for the row; none by default, as the stream is documented without one.</param>
+    /// <param name="pixelId">The pixel; <see cref="PixelId"/> by default.</param>
+    /// <exception cref="ArgumentException"><paramref name="eventType"/> is empty.</exception>
+    public void AddPixelEvent(string eventType, DateTimeOffset? eventTime = null, string? eventId = null, string? pixelId = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventType);
+        _stream.AddPixelRow(pixelId ?? PixelId, eventType, eventId, eventTime ?? _timeProvider.GetUtcNow());
     }
 
     /// <summary>

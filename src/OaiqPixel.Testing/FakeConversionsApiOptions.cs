@@ -14,6 +14,22 @@ public sealed class FakeConversionsApiOptions
     /// <summary>The Conversions API key expected in <c>Authorization: Bearer &lt;key&gt;</c>.</summary>
     public string ApiKey { get; set; } = DefaultApiKey;
 
+    /// <summary>The default <see cref="AdsApiKey"/>.</summary>
+    public const string DefaultAdsApiKey = "sk-fake-ads-api-key";
+
+    /// <summary>
+    /// The Ads API key the events stream (<c>GET /v1/conversions/events</c>, spec §4.10) expects in
+    /// <c>Authorization: Bearer &lt;key&gt;</c>: a different key from <see cref="ApiKey"/>, which the stream refuses (401).
+    /// </summary>
+    public string AdsApiKey { get; set; } = DefaultAdsApiKey;
+
+    /// <summary>
+    /// Whether the events stream answers; <see langword="false"/> answers it with <c>422</c> and <c>error.code</c>
+    /// <c>feature_not_available</c>, as for an account it is not enabled for. Can be changed later through
+    /// <see cref="FakeConversionsApi.EventStreamAvailable"/>. The default is <see langword="true"/>.
+    /// </summary>
+    public bool EventStreamAvailable { get; set; } = true;
+
     /// <summary>The Pixel ID expected in the <c>pid</c> query parameter.</summary>
     public string PixelId { get; set; } = DefaultPixelId;
 

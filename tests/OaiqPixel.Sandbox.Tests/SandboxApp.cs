@@ -45,7 +45,7 @@ internal sealed class SandboxApp : IAsyncDisposable
     public HttpClient CreateClient() => _kestrel ? new HttpClient { BaseAddress = new Uri(_app.Urls.First()) } : _app.GetTestClient();
 
     /// <summary>Builds the app and maps the page; the mapping's exception (a refused start-up) propagates.</summary>
-    public static async Task<SandboxApp> StartAsync(string environment, string? policy = null, IReadOnlyDictionary<string, string?>? settings = null, bool kestrel = false, Action<OaiqSandboxOptions>? sandbox = null)
+    public static async Task<SandboxApp> StartAsync(string environment, string? policy = null, IReadOnlyDictionary<string, string?>? settings = null, bool kestrel = false, Action<OaiqSandboxOptions>? sandbox = null, Action<OaiqPixel.AspNetCore.IOaiqTrackingBuilder>? tracking = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         if (kestrel)
@@ -68,7 +68,8 @@ internal sealed class SandboxApp : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(settings);
         }
 
-        builder.Services.AddOaiqTracking(builder.Configuration.GetSection("Oaiq"));
+        var trackingBuilder = builder.Services.AddOaiqTracking(builder.Configuration.GetSection("Oaiq"));
+        tracking?.Invoke(trackingBuilder);
         builder.Services.AddOaiqSandbox(sandbox);
         builder.Services.AddAuthentication("Test").AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>("Test", null);
         builder.Services.AddAuthorization(options => options.AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser()));

@@ -19,7 +19,8 @@ internal sealed class BatchDelivery(
     PixelMetricTags tags,
     Diagnostics.RecentOutcomes outcomes,
     InMemoryDeadLetters deadLetters,
-    ILogger<BatchDelivery> logger)
+    ILogger<BatchDelivery> logger,
+    Verification.LegLedger? ledger = null)
 {
     /// <summary>
     /// Sends <paramref name="records"/>. On return <paramref name="retained"/> holds the records kept for a retry (in
@@ -81,6 +82,7 @@ internal sealed class BatchDelivery(
                     }
 
                     instrumentation.Sent(count, tags.Tag(round.Records[offset].PixelId));
+                    ledger?.Delivered(new ArraySegment<ConversionEventRecord>(round.Records, offset, count));
                     return true;
                 case SendOutcome.Rejected when count == 1:
                     round.MarkHandled(offset, 1);

@@ -11,7 +11,7 @@ namespace OaiqPixel.AspNetCore.Tracking;
 /// (<see cref="ConversionEventPipeline"/>) — except the server copy of a view on a load no person sees
 /// (<see cref="ServerViewFilter"/>), which is counted and logged instead.
 /// </summary>
-internal sealed class EventRecorder(ConversionEventPipeline pipeline, CarrierCookie carrier, ConversionsApiInstrumentation instrumentation, ILogger<EventRecorder> logger)
+internal sealed class EventRecorder(ConversionEventPipeline pipeline, CarrierCookie carrier, ConversionsApiInstrumentation instrumentation, ILogger<EventRecorder> logger, Verification.LegLedger? ledger = null)
 {
     /// <summary>Records a request's event on both legs.</summary>
     /// <param name="context">The request.</param>
@@ -25,6 +25,7 @@ internal sealed class EventRecorder(ConversionEventPipeline pipeline, CarrierCoo
         {
             context.Events.Add(conversionEvent);
             carrier.Hook(context);
+            ledger?.Rendered(context.PixelIds, conversionEvent);
         }
 
         server = SendToServer(context, conversionEvent);

@@ -13,11 +13,17 @@ internal sealed class RequestHandler(
     RequestProcessor processor,
     Responder responder,
     RequestRecorder recorder,
-    FaultQueue faults)
+    FaultQueue faults,
+    EventStream stream)
 {
     /// <summary>Handles one request; <paramref name="listeningToken"/> ends hangs and delays when the server stops.</summary>
     public async Task HandleAsync(HttpContext context, CancellationToken listeningToken)
     {
+        if (await stream.TryAnswerAsync(context))
+        {
+            return;
+        }
+
         var request = context.Request;
         var requestId = "req_" + Guid.NewGuid().ToString("N");
         if (options.SendRequestIds)

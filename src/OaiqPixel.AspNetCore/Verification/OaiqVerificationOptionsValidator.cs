@@ -1,0 +1,49 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using OaiqPixel.AspNetCore.Configuration;
+
+namespace OaiqPixel.AspNetCore.Verification;
+
+/// <summary>Checks <see cref="OaiqVerificationOptions"/> at start-up, naming the setting to fix where the app sets it (<see cref="OaiqOptionKeys"/>).</summary>
+internal sealed class OaiqVerificationOptionsValidator(IServiceProvider services) : IValidateOptions<OaiqVerificationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, OaiqVerificationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (options.BaseAddress is not { IsAbsoluteUri: true, Scheme: "https" or "http" })
+        {
+            errors.Add($"{Key(services, "BaseAddress")} must be an absolute http(s) address, e.g. https://api.ads.openai.com/; it is '{options.BaseAddress}'.");
+        }
+
+        if (options.Interval < OaiqVerificationOptions.MinimumInterval)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{Key(services, "Interval")} (how often OpenAI's events stream is read) must be at least {OaiqVerificationOptions.MinimumInterval:c}; it is {options.Interval:c}."));
+        }
+
+        if (options.MinimumEvents is < 1 or > 1000)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{Key(services, "MinimumEvents")} (events none of which arrived before a leg counts as stopped) must be between 1 and 1000; it is {options.MinimumEvents}."));
+        }
+
+        // A blank key is no key (the check stays off, log 305); a pasted one with a line break would fail every request.
+        if (!string.IsNullOrWhiteSpace(options.AdsApiKey) && (options.AdsApiKey.Any(char.IsControl) || options.AdsApiKey.Trim().Length != options.AdsApiKey.Length))
+        {
+            errors.Add($"{Key(services, "AdsApiKey")} must be the Ads API key without spaces or line breaks (its value is not shown).");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>
+    /// A setting's name where the app sets it: <c>Oaiq:Verification:AdsApiKey</c> under the section tracking is bound from,
+    /// or <c>OaiqVerificationOptions.AdsApiKey</c> when the tracking options come from code only.
+    /// </summary>
+    public static string Key(IServiceProvider? services, string name)
+    {
+        var key = OaiqOptionKeys.Resolve(services).Key(OaiqVerificationOptions.SectionName + ":" + name);
+        return key.StartsWith(nameof(OaiqTrackingOptions) + ".", StringComparison.Ordinal) ? nameof(OaiqVerificationOptions) + "." + name : key;
+    }
+}
