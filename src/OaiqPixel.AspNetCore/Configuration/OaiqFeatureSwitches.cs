@@ -4,7 +4,7 @@ namespace OaiqPixel.AspNetCore.Configuration;
 
 /// <summary>
 /// The library's feature switches, the framework's way (as <c>InvariantGlobalization</c> or <c>EventSourceSupport</c>):
-/// an app sets an MSBuild property, the package's <c>buildTransitive/OaiqPixel.AspNetCore.props</c> turns it into a
+/// an app sets an MSBuild property, the package's <c>buildTransitive/OaiqPixel.AspNetCore.targets</c> turns it into a
 /// <c>RuntimeHostConfigurationOption</c> (a <c>runtimeconfig.json</c> switch), and a trimmed or native AOT publish folds
 /// the property below into a constant, so what only a disabled feature reaches is not linked. No property set: every
 /// feature is on. A disabled feature the app configures anyway fails at start-up, naming the property

@@ -13,7 +13,7 @@ using OaiqPixel.AspNetCore.Tests.TestApps;
 namespace OaiqPixel.AspNetCore.Tests.Registration;
 
 /// <summary>
-/// The MSBuild feature switches (buildTransitive/OaiqPixel.AspNetCore.props) as an app built with them sees them: what a
+/// The MSBuild feature switches (buildTransitive/OaiqPixel.AspNetCore.targets) as an app built with them sees them: what a
 /// disabled feature leaves out, and a disabled feature the app configures anyway stopping it at start, naming the property.
 /// </summary>
 [Collection(FeatureSwitchCollection.Name)]
