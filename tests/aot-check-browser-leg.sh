@@ -121,9 +121,10 @@ fi
 [ "${#failures[@]}" -gt 0 ] && { echo "$check_name: the app's log:" >&2; tail -n 40 "$work/app.log" >&2; }
 
 # 5. The same binary given a Conversions API key: it must not start, and must say which property to change.
-# In a subshell whose output is the log: the shell's own "Aborted" line for the crashing process goes there too.
+# In a subshell whose output is the log, waiting for the app itself (the `exit`): the shell's "Aborted" line for the
+# crashing process goes there too.
 (HOME="$work/home" ASPNETCORE_ENVIRONMENT=Production Oaiq__PixelId=px_browser_only Oaiq__ConversionsApi__ApiKey=sk-browser-only \
-  timeout 30 "$binary" --urls http://127.0.0.1:0) > "$work/keyed.log" 2>&1
+  timeout 30 "$binary" --urls http://127.0.0.1:0; exit $?) > "$work/keyed.log" 2>&1
 keyed=$?
 [ "$keyed" != 0 ] && [ "$keyed" != 124 ] || fail "the app built without the Conversions API started with an API key (exit $keyed)"
 grep -qF '<OaiqConversionsApiSupport>false</OaiqConversionsApiSupport>' "$work/keyed.log" \
