@@ -20,6 +20,8 @@ checks_rc=0
 bash tests/pack-check.sh "$results_dir" || checks_rc=$?
 # The native AOT check: a minimal API app published with PublishAot=true, no trim/AOT warning, run and checked over HTTP.
 bash tests/aot-check.sh "$results_dir" || checks_rc=$?
+# The browser leg alone in native AOT (both feature switches off): no server leg linked, a configured key fails clearly.
+bash tests/aot-check-browser-leg.sh "$results_dir" || checks_rc=$?
 # The README's quick starts, followed in fresh apps of each template against the packed packages.
 bash tests/quickstart-check.sh "$results_dir" || checks_rc=$?
 exit "$checks_rc"

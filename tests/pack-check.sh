@@ -71,6 +71,7 @@ for id in OaiqPixel.Abstractions OaiqPixel.AspNetCore OaiqPixel.EntityFrameworkC
     license="MIT AND MPL-2.0"
     grep -qx "PublicSuffix/LICENSE-MPL-2.0.txt" <<<"$listing" || fail "$id: the Public Suffix List's licence text is missing"
     grep -qx "PublicSuffix/NOTICE.md" <<<"$listing" || fail "$id: the Public Suffix List's NOTICE.md is missing"
+    grep -qx "buildTransitive/OaiqPixel.AspNetCore.targets" <<<"$listing" || fail "$id: buildTransitive/OaiqPixel.AspNetCore.targets (the feature switches) is missing"
   fi
   grep -q "<license type=\"expression\">$license</license>" <<<"$nuspec" || fail "$id: no '$license' license expression"
   grep -q '<readme>README.md</readme>' <<<"$nuspec" || fail "$id: readme not declared"
@@ -187,12 +188,16 @@ cat > "$app/appsettings.json" <<'JSON'
 JSON
 
 step "building a fresh MVC app against the packed packages"
-if ! (cd "$app" && dotnet build -c Release -nologo -v:q > "$work/app-build.log" 2>&1); then
+# OaiqDataProtectionSupport=true is the default behaviour, but set it still reaches runtimeconfig.json: the package's
+# feature-switch targets (build/, buildTransitive/) are imported.
+if ! (cd "$app" && dotnet build -c Release -nologo -v:q -p:OaiqDataProtectionSupport=true > "$work/app-build.log" 2>&1); then
   cat "$work/app-build.log" >&2
   fail "the consumer app does not build against the packages"
   finish
 fi
 grep -rq "\"OaiqPixel.AspNetCore/$version\"" "$app/obj/project.assets.json" || fail "the consumer did not restore OaiqPixel.AspNetCore $version"
+grep -q '"OaiqPixel.DataProtection.IsSupported": true' "$app/bin/Release/net10.0/PackCheckApp.runtimeconfig.json" \
+  || fail "the consumer's runtimeconfig.json lacks OaiqPixel.DataProtection.IsSupported: the package's feature-switch targets were not imported"
 
 # 4. Run it on 127.0.0.1 with a port Kestrel picks, and check one page.
 step "running it on 127.0.0.1"

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OaiqPixel;
 using OaiqPixel.AspNetCore;
@@ -104,7 +106,13 @@ public static class OaiqTrackingServiceCollectionExtensions
         var marker = new OaiqTrackingMarker();
         services.AddSingleton(marker);
         services.AddHttpContextAccessor();
-        services.AddDataProtection();
+        // The carrier's protection, unless the app is built without it (then not linked, unless the framework links it:
+        // antiforgery, cookie authentication and Blazor add Data Protection themselves).
+        if (OaiqFeatureSwitches.IsDataProtectionSupported)
+        {
+            services.AddDataProtection();
+        }
+
         services.TryAddSingleton<IOaiqConsentResolver, DefaultConsentResolver>();
         services.TryAddSingleton<RequestPixels>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TrackingStartupCheck>());
@@ -113,7 +121,11 @@ public static class OaiqTrackingServiceCollectionExtensions
         // the middleware runs, the events' enrichment and recording, and the pixel's rendering.
         services.TryAddSingleton<TrackingContextFactory>();
         services.TryAddSingleton<VisitorCookies>();
-        services.TryAddSingleton<CarrierCookie>();
+        services.TryAddSingleton(static sp => new CarrierCookie(
+            OaiqFeatureSwitches.IsDataProtectionSupported ? sp.GetRequiredService<IDataProtectionProvider>() : null,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<OaiqTrackingOptions>>(),
+            sp.GetRequiredService<ILogger<CarrierCookie>>()));
         services.TryAddSingleton<MiddlewareCheck>();
         services.TryAddSingleton<RequestEventFactory>();
         services.TryAddSingleton<PixelRenderer>();

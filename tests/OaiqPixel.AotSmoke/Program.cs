@@ -18,7 +18,9 @@ var health = builder.Services.AddHealthChecks();
 #if OAIQ_TRACKING
 builder.Services.AddOaiqTracking(builder.Configuration.GetSection("Oaiq"))
     .AddConsentResolver<BannerConsentResolver>();
+#if OAIQ_SERVER_LEG
 health.AddOaiqConversionsApi();
+#endif
 #endif
 
 var app = builder.Build();

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OaiqPixel.AspNetCore.Configuration;
 using OaiqPixel.AspNetCore.ConversionsApi;
 using OaiqPixel.AspNetCore.Rendering;
 using OaiqPixel.AspNetCore.ServerViews;
@@ -74,7 +75,7 @@ internal sealed class VisitorTokens
             json.WriteNumber("c", (int)tracking.Consent);
             WriteIfSet(json, "i", tracking.HttpContext.Connection.RemoteIpAddress?.ToString());
             WriteIfSet(json, "u", userAgent);
-            WriteIfSet(json, "s", _excludeBots && BotUserAgents.IsBot(userAgent) ? DropReason.Bot : null);
+            WriteIfSet(json, "s", OaiqFeatureSwitches.IsConversionsApiSupported && _excludeBots && BotUserAgents.IsBot(userAgent) ? DropReason.Bot : null);
             json.WriteStartArray("p");
             foreach (var pixelId in tracking.PixelIds)
             {

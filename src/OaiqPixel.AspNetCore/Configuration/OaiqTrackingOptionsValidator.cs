@@ -26,6 +26,7 @@ internal sealed class OaiqTrackingOptionsValidator(IServiceProvider? services = 
         var keys = OaiqOptionKeys.Resolve(services);
         List<string> failures = [];
         ValidateConversionsApi(options.ConversionsApi, keys, failures);
+        OaiqFeatureSwitches.Validate(options, keys, failures);
         if (!options.Enabled)
         {
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -37,6 +37,7 @@ internal sealed class TrackingStartupCheck(IOptions<OaiqTrackingOptions> options
 
         // A developer's own machine keeps its keys in the user profile; Development says nothing about a server farm.
         if (current.IsActive
+            && OaiqFeatureSwitches.IsDataProtectionSupported
             && services.GetService<IHostEnvironment>()?.IsDevelopment() != true
             && DataProtectionKeyRing.WhyNotShared(services, Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)) is { } where)
         {

@@ -94,6 +94,7 @@ internal sealed class ConversionEventPipeline(IOptions<OaiqTrackingOptions> opti
         var anyKey = value.ConversionsApi.IsEnabled || value.HasPixelResolver || value.Pixels.Any(static p => !string.IsNullOrWhiteSpace(p?.ApiKey));
         return !value.Enabled ? $"{keys.Key("Enabled")} is false"
             : value.LacksPixelId ? $"no {keys.Key("PixelId")} is set"
+            : !OaiqFeatureSwitches.IsConversionsApiSupported ? OaiqFeatureSwitches.ConversionsApiOffReason
             : !anyKey ? $"no {keys.Key("ConversionsApi:ApiKey")} is set"
             : null;
     }

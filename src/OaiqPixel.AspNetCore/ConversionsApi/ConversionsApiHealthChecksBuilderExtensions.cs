@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OaiqPixel.AspNetCore.Configuration;
 using OaiqPixel.AspNetCore.ConversionsApi;
 
 // Extension methods live in the DI namespace so no extra using is needed.
@@ -23,6 +24,10 @@ public static class ConversionsApiHealthChecksBuilderExtensions
     /// <param name="tags">Tags to filter checks by, e.g. <c>ready</c>.</param>
     /// <returns>The builder, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="name"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The app is built without the Conversions API (<c>&lt;OaiqConversionsApiSupport&gt;false&lt;/OaiqConversionsApiSupport&gt;</c>):
+    /// there is no sender to check; the message names the property.
+    /// </exception>
     public static IHealthChecksBuilder AddOaiqConversionsApi(
         this IHealthChecksBuilder builder,
         string name = DefaultName,
@@ -31,6 +36,11 @@ public static class ConversionsApiHealthChecksBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(name);
+        if (!OaiqFeatureSwitches.IsConversionsApiSupported)
+        {
+            throw OaiqFeatureSwitches.ConversionsApiNotLinked("The health check AddOaiqConversionsApi()");
+        }
+
         builder.Services.AddOaiqConversionsApi();
         return builder.Add(new HealthCheckRegistration(
             name,

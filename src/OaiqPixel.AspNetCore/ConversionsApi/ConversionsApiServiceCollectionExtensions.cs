@@ -1,7 +1,9 @@
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OaiqPixel.AspNetCore.Configuration;
 using Polly.Telemetry;
@@ -16,7 +18,9 @@ internal static class ConversionsApiServiceCollectionExtensions
     /// in-memory queue (as <see cref="IConversionEventStore"/> unless a store is registered already, and always keyed under
     /// <see cref="IConversionEventStore.InMemoryKey"/>), the delivery service, its
     /// typed <see cref="HttpClient"/> with the standard resilience handler, the background sender, metrics and the
-    /// options validator. Reads <see cref="OaiqTrackingOptions"/>; configure them before or after.
+    /// options validator. Reads <see cref="OaiqTrackingOptions"/>; configure them before or after. In an app built without
+    /// the server leg (<see cref="OaiqFeatureSwitches.IsConversionsApiSupported"/>) the delivery service, the client and the
+    /// sender are left out.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <returns><paramref name="services"/>.</returns>
@@ -45,6 +49,17 @@ internal static class ConversionsApiServiceCollectionExtensions
         services.TryAddKeyedSingleton<Diagnostics.IOaiqStoreInspector>(Diagnostics.IOaiqStoreInspector.InMemoryKey, static (sp, _) => sp.GetRequiredService<InMemoryDeadLetters>());
         services.TryAddSingleton<ConversionEventPipeline>();
         services.TryAddSingleton<IConversionEventSink>(static sp => sp.GetRequiredService<ConversionEventPipeline>());
+
+        if (!OaiqFeatureSwitches.IsConversionsApiSupported)
+        {
+            // Built without the server leg: no HttpClient, resilience pipeline or sender is registered, so none is linked.
+            // A package that delivers records itself (the outbox) fails at start naming the MSBuild property.
+            services.TryAddSingleton<IConversionsApiDelivery>(static _ => throw OaiqFeatureSwitches.ConversionsApiNotLinked(nameof(IConversionsApiDelivery)));
+            services.AddSingleton<IHostedService>(static sp => CreateSender(sp));
+            return services;
+        }
+
+        services.TryAddSingleton<BatchDelivery>();
         services.TryAddSingleton<IConversionsApiDelivery, ConversionsApiDelivery>();
 
         services.AddHttpClient<ConversionsApiClient>(ConversionsApiOptions.HttpClientName, static client =>
@@ -65,8 +80,21 @@ internal static class ConversionsApiServiceCollectionExtensions
         // Polly's telemetry options are the app's (one for all its pipelines); only this client's attempts are changed.
         services.AddOptions<TelemetryOptions>().PostConfigure(QuietSuccessfulAttempts);
 
-        services.AddHostedService<ConversionsApiSender>();
+        services.AddSingleton<IHostedService>(static sp => CreateSender(sp));
         return services;
+    }
+
+    /// <summary>
+    /// The sender, when the server leg is on; else a notice that says once why it is off (log 100): an app without a key
+    /// starts no loop and builds no HTTP client. Whether the leg is on is fixed for the process's life
+    /// (<see cref="ConversionEventPipeline.OffReason"/>).
+    /// </summary>
+    private static IHostedService CreateSender(IServiceProvider services)
+    {
+        var pipeline = services.GetRequiredService<ConversionEventPipeline>();
+        return OaiqFeatureSwitches.IsConversionsApiSupported && pipeline.IsEnabled
+            ? ActivatorUtilities.CreateInstance<ConversionsApiSender>(services)
+            : new ServerLegOffNotice(pipeline, services.GetRequiredService<ILogger<ConversionsApiSender>>());
     }
 
     /// <summary>

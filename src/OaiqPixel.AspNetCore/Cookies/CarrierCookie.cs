@@ -10,14 +10,16 @@ namespace OaiqPixel.AspNetCore.Cookies;
 /// The Post/Redirect/Get step of the browser leg: events a response did not render (a redirect, a JSON answer, an event
 /// the store's gate held) travel in the <c>__oaiq_carry</c> cookie (<see cref="PixelCarrier"/>) to the next page with the
 /// pixel, which renders them once. It reads the cookie for the middleware (or the pixel, on a request the middleware did
-/// not see), and writes or clears it as the response starts.
+/// not see), and writes or clears it as the response starts. In an app built without Data Protection
+/// (<see cref="Configuration.OaiqFeatureSwitches.IsDataProtectionSupported"/>) there is no carrier: a carrier cookie is
+/// ignored, and what would have been carried is dropped with a warning naming the MSBuild property (log 90).
 /// </summary>
-internal sealed class CarrierCookie(IDataProtectionProvider dataProtection, TimeProvider timeProvider, IOptions<OaiqTrackingOptions> options, ILogger<CarrierCookie> logger)
+internal sealed class CarrierCookie(IDataProtectionProvider? dataProtection, TimeProvider timeProvider, IOptions<OaiqTrackingOptions> options, ILogger<CarrierCookie> logger)
 {
     private readonly OaiqBrowserLeg _browserLeg = options.Value.BrowserLeg;
 
-    /// <summary>The cookie's protection, expiry and replay memory.</summary>
-    public PixelCarrier Carrier { get; } = new(dataProtection, timeProvider);
+    /// <summary>The cookie's protection, expiry and replay memory; <see langword="null"/> without Data Protection.</summary>
+    public PixelCarrier? Carrier { get; } = dataProtection is null ? null : new(dataProtection, timeProvider);
 
     /// <summary>Picks up the request's carrier, once: its pixel calls wait in <see cref="PageEvents"/> for the pixel to claim them.</summary>
     public void Read(OaiqTrackingContext context)
@@ -29,7 +31,7 @@ internal sealed class CarrierCookie(IDataProtectionProvider dataProtection, Time
 
         context.Events.CarrierRead = true;
         Hook(context);
-        if (context.Consent == OaiqConsent.Denied || value.Length == 0)
+        if (context.Consent == OaiqConsent.Denied || value.Length == 0 || Carrier is null)
         {
             return;
         }
@@ -58,7 +60,7 @@ internal sealed class CarrierCookie(IDataProtectionProvider dataProtection, Time
     {
         // A request the middleware did not see (it is missing, or ran after the pixel) still renders what it carried.
         Read(context);
-        if (context.Events.TakeCarrierToClaim() is not { } value || Carrier.TryConsume(value))
+        if (context.Events.TakeCarrierToClaim() is not { } value || Carrier?.TryConsume(value) != false)
         {
             return true;
         }
@@ -123,6 +125,12 @@ internal sealed class CarrierCookie(IDataProtectionProvider dataProtection, Time
             if (!context.IsPixelRendered && !context.Events.RecordedAny)
             {
                 // Only the carried calls are pending and nothing rendered (an asset, a second redirect): leave the cookie.
+                return;
+            }
+
+            if (Carrier is null)
+            {
+                CarrierLog.CarrierNotLinked(logger, pending.Count);
                 return;
             }
 

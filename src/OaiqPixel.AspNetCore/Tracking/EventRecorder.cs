@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OaiqPixel.AspNetCore.Configuration;
 using OaiqPixel.AspNetCore.ConversionsApi;
 using OaiqPixel.AspNetCore.Cookies;
 using OaiqPixel.AspNetCore.ServerViews;
@@ -34,8 +35,10 @@ internal sealed class EventRecorder(ConversionEventPipeline pipeline, CarrierCoo
 
     /// <summary>Hands a request's event to the server leg only (the page's own <c>page_viewed</c> copy), in the request's unit of work.</summary>
     /// <returns>Whether the server leg accepted it.</returns>
+    /// <remarks>With the server leg off nothing is filtered: the bot patterns are neither loaded nor run (nor linked, in an app built without the leg).</remarks>
     public bool SendToServer(OaiqTrackingContext context, ConversionEvent conversionEvent) =>
-        !(ServerViewFilter.IsViewEvent(conversionEvent.Event.Name) && IsSkippedView(context.ServerViewSkipReason, conversionEvent))
+        OaiqFeatureSwitches.IsConversionsApiSupported && pipeline.IsEnabled
+        && !(ServerViewFilter.IsViewEvent(conversionEvent.Event.Name) && IsSkippedView(context.ServerViewSkipReason, conversionEvent))
         && pipeline.Submit(conversionEvent, context.PixelIds, context.HttpContext);
 
     /// <summary>Hands an event tracked outside any request (a background job) to the server leg: every configured pixel.</summary>

@@ -17,7 +17,12 @@ public sealed class ConversionsApiRegistrationTests
         var twice = new ServiceCollection().AddOaiqConversionsApi().AddOaiqConversionsApi();
 
         Assert.Equal(once.Count, twice.Count);
-        twice.Configure<OaiqTrackingOptions>(o => o.PixelId = "px_1");
+        // With a key: without one the server leg is off and no sender is built (FeatureSwitchTests).
+        twice.Configure<OaiqTrackingOptions>(o =>
+        {
+            o.PixelId = "px_1";
+            o.ConversionsApi.ApiKey = "sk-test";
+        });
         using var provider = twice.AddLogging().BuildServiceProvider();
         Assert.Single(provider.GetServices<IHostedService>().OfType<ConversionsApiSender>());
         Assert.Same(provider.GetRequiredService<ConversionEventQueue>(), provider.GetRequiredService<IConversionEventStore>());
