@@ -39,6 +39,14 @@ public class BlazorPixelBenchmarks
             $"with interactive Server {serverBytes.Added} (page {serverBytes.Page} bytes); UTF-8, uncompressed");
     }
 
+    /// <summary>Renders the pages of another app from now on: with interactive Server components, or static rendering only.</summary>
+    internal void UseApp(bool interactiveServer)
+    {
+        _renderer.Dispose();
+        _app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        (_app, _renderer) = Build(interactiveServer);
+    }
+
     private static (Microsoft.AspNetCore.Builder.WebApplication, HtmlRenderer) Build(bool interactiveServer)
     {
         // A WebApplication's services (configuration, environment), as Razor components expect, without its server.
@@ -96,7 +104,8 @@ public class BlazorPixelBenchmarks
 
     private string Render(bool withPixel) => Render(withPixel, withPixel);
 
-    private string Render(bool withPixel, bool withEvent)
+    /// <summary>One fresh request's page, for the benchmarks and for <see cref="BlazorPageDriver"/>.</summary>
+    internal string Render(bool withPixel, bool withEvent)
     {
         var httpContext = new DefaultHttpContext { RequestServices = _app.Services };
         httpContext.Request.Scheme = "https";
@@ -121,7 +130,11 @@ public class BlazorPixelBenchmarks
         public BenchNavigationManager() => Initialize("https://shop.example/", "https://shop.example/products/sku-1");
     }
 
-    /// <summary>A product page: head, a heading, a price and 20 paragraphs; the pixel and one event when asked.</summary>
+    /// <summary>
+    /// A product page laid out as a Blazor Web App's <c>App.razor</c>: the <c>&lt;head&gt;</c> (with the pixel when asked),
+    /// then the body in a component of its own, as <c>&lt;Routes /&gt;</c> renders the routed page: the body renders after
+    /// the <c>&lt;head&gt;</c>, so an event in it is recorded after the pixel rendered, as in an app.
+    /// </summary>
     private sealed class BenchPage : IComponent
     {
         private RenderHandle _handle;
@@ -152,7 +165,31 @@ public class BlazorPixelBenchmarks
                 builder.CloseComponent();
             }
 
-            builder.AddMarkupContent(2, "<title>Trail running shoes</title></head><body><h1>Trail running shoes</h1><p>89.99 USD</p>");
+            builder.AddMarkupContent(2, "<title>Trail running shoes</title></head>");
+            builder.OpenComponent<BenchBody>(3);
+            builder.AddComponentParameter(4, "WithEvent", withEvent);
+            builder.CloseComponent();
+            builder.AddMarkupContent(5, "</html>");
+        }
+    }
+
+    /// <summary>The routed page's body: a heading, a price, one event when asked and 20 paragraphs.</summary>
+    private sealed class BenchBody : IComponent
+    {
+        private RenderHandle _handle;
+
+        public void Attach(RenderHandle renderHandle) => _handle = renderHandle;
+
+        public Task SetParametersAsync(ParameterView parameters)
+        {
+            var withEvent = parameters.GetValueOrDefault<bool>("WithEvent");
+            _handle.Render(builder => Body(builder, withEvent));
+            return Task.CompletedTask;
+        }
+
+        private static void Body(RenderTreeBuilder builder, bool withEvent)
+        {
+            builder.AddMarkupContent(2, "<body><h1>Trail running shoes</h1><p>89.99 USD</p>");
             if (withEvent)
             {
                 builder.OpenComponent<OaiqEvent>(3);
@@ -168,7 +205,7 @@ public class BlazorPixelBenchmarks
                 builder.AddMarkupContent(8, "<p>Light, grippy and made for long runs on rough ground; a breathable upper and a cushioned sole.</p>");
             }
 
-            builder.AddMarkupContent(9, "</body></html>");
+            builder.AddMarkupContent(9, "</body>");
         }
     }
 }
