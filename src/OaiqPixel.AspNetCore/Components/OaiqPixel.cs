@@ -51,6 +51,7 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
     private string? _moduleSource;
     private OaiqTrackingContext? _tracking;
     private PersistingComponentStateSubscription? _persisting;
+    private bool _followsRouteChanges;
 
     /// <summary>
     /// The CSP nonce for the module's <c>&lt;script&gt;</c>; overrides <see cref="OaiqTrackingOptions.NonceProvider"/>.
@@ -90,7 +91,11 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
         }
 
         _persisting?.Dispose();
-        Navigation.LocationChanged -= OnLocationChanged;
+        if (_followsRouteChanges)
+        {
+            // Only a circuit's pixel subscribed; a page's would allocate a delegate just to unsubscribe nothing.
+            Navigation.LocationChanged -= OnLocationChanged;
+        }
     }
 
     /// <inheritdoc />
@@ -104,9 +109,9 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
         if (HttpContext is { } httpContext)
         {
             RenderForRequest(renderer, httpContext);
-            if (AssignedRenderMode is not null && Services.GetService<PersistentComponentState>() is { } state)
+            if (_data is not null && AssignedRenderMode is not null && Services.GetService<PersistentComponentState>() is { } state)
             {
-                // Prerendering an interactive pixel: its circuit instance shows the same data.
+                // Prerendering an interactive pixel: its circuit instance shows the same data (none when nothing rendered).
                 _persisting = state.RegisterOnPersisting(Persist, AssignedRenderMode);
             }
         }
@@ -115,6 +120,7 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
             circuit.HasInteractivePixel = true;
             _element = Services.GetService<PersistentComponentState>() is { } state ? TakeElement(state) : null;
             Navigation.LocationChanged += OnLocationChanged;
+            _followsRouteChanges = true;
         }
     }
 
