@@ -22,9 +22,10 @@ namespace OaiqPixel.AspNetCore.Components;
 /// <para>
 /// The same rules as <c>&lt;oaiq-pixel /&gt;</c>: nothing when tracking is off or unconfigured, the endpoint opted out,
 /// consent is not given (unless <see cref="OaiqTrackingOptions.RenderWhenConsentDenied"/>), or the pixel already rendered
-/// for the request; it never throws. An event recorded after the <c>&lt;head&gt;</c> rendered — by
-/// <see cref="OaiqEvent"/> in a page, or <see cref="IConversionTracker"/> in a form handler — joins the page's data
-/// before the response completes (or through a streaming update).
+/// for the request; it never throws. An event recorded after the <c>&lt;head&gt;</c> rendered by
+/// <see cref="IConversionTracker"/> (in a page's code or a form handler) joins the page's data before the response
+/// completes (or through a streaming update); an <see cref="OaiqEvent"/> rendered after it renders its own calls where it
+/// stands, which the module reads after the pixel's, so the pixel renders once.
 /// </para>
 /// <para>
 /// Give it the render mode of <c>&lt;Routes&gt;</c> when the router is interactive
