@@ -22,6 +22,7 @@ public class BlazorPixelBenchmarks
 {
     private Microsoft.AspNetCore.Builder.WebApplication _app = null!;
     private HtmlRenderer _renderer = null!;
+    private readonly StringWriter _page = new(System.Globalization.CultureInfo.InvariantCulture);
 
     [GlobalSetup]
     public void Setup()
@@ -37,6 +38,14 @@ public class BlazorPixelBenchmarks
         var serverBytes = PixelBytes();
         Console.WriteLine($"// Pixel bytes per page (what an enhanced navigation adds): static rendering {staticBytes.Added} (page {staticBytes.Page} bytes), " +
             $"with interactive Server {serverBytes.Added} (page {serverBytes.Page} bytes); UTF-8, uncompressed");
+    }
+
+    /// <summary>Renders the pages of another app from now on: with interactive Server components, or static rendering only.</summary>
+    internal void UseApp(bool interactiveServer)
+    {
+        _renderer.Dispose();
+        _app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        (_app, _renderer) = Build(interactiveServer);
     }
 
     private static (Microsoft.AspNetCore.Builder.WebApplication, HtmlRenderer) Build(bool interactiveServer)
@@ -63,8 +72,8 @@ public class BlazorPixelBenchmarks
 
     private (int Added, int Page) PixelBytes()
     {
-        var with = Render(withPixel: true);
-        var without = Render(withPixel: false);
+        var with = RenderString(withPixel: true);
+        var without = RenderString(withPixel: false);
         if (!with.Contains("\"contents_viewed\"", StringComparison.Ordinal) || !with.Contains("\"page_viewed\"", StringComparison.Ordinal))
         {
             throw new InvalidOperationException("The page did not carry page_viewed and the event: " + with);
@@ -81,22 +90,33 @@ public class BlazorPixelBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public string PageWithoutPixel() => Render(withPixel: false);
+    public int PageWithoutPixel() => Render(withPixel: false);
 
     [Benchmark]
-    public string PageWithOaiqPixelAndOneEvent() => Render(withPixel: true);
+    public int PageWithOaiqPixelAndOneEvent() => Render(withPixel: true);
 
     // The split (issue 21): the pixel alone (tracking context, page_viewed and its server copy, the visitor context, the
     // data element) and the event alone (recorded on both legs, no pixel to render it).
     [Benchmark]
-    public string PageWithOaiqPixelOnly() => Render(withPixel: true, withEvent: false);
+    public int PageWithOaiqPixelOnly() => Render(withPixel: true, withEvent: false);
 
     [Benchmark]
-    public string PageWithOaiqEventOnly() => Render(withPixel: false, withEvent: true);
+    public int PageWithOaiqEventOnly() => Render(withPixel: false, withEvent: true);
 
-    private string Render(bool withPixel) => Render(withPixel, withPixel);
+    private int Render(bool withPixel) => Render(withPixel, withPixel);
 
-    private string Render(bool withPixel, bool withEvent)
+    private string RenderString(bool withPixel)
+    {
+        Render(withPixel, withPixel);
+        return _page.ToString();
+    }
+
+    /// <summary>
+    /// One fresh request's page, written into a reused writer as Blazor's endpoint writes a page into the response's
+    /// pooled buffers (not into a string of its own); returns its length in characters. For the benchmarks and for
+    /// <see cref="BlazorPageDriver"/>.
+    /// </summary>
+    internal int Render(bool withPixel, bool withEvent)
     {
         var httpContext = new DefaultHttpContext { RequestServices = _app.Services };
         httpContext.Request.Scheme = "https";
@@ -108,7 +128,13 @@ public class BlazorPixelBenchmarks
         // Blazor's server rendering runs in the request, where IConversionTracker finds it through the accessor.
         _app.Services.GetRequiredService<IHttpContextAccessor>().HttpContext = httpContext;
         var parameters = ParameterView.FromDictionary(new Dictionary<string, object?> { ["HttpContext"] = httpContext, ["WithPixel"] = withPixel, ["WithEvent"] = withEvent });
-        return _renderer.Dispatcher.InvokeAsync(async () => (await _renderer.RenderComponentAsync<BenchPage>(parameters)).ToHtmlString()).GetAwaiter().GetResult();
+        return _renderer.Dispatcher.InvokeAsync(async () =>
+        {
+            var page = await _renderer.RenderComponentAsync<BenchPage>(parameters);
+            _page.GetStringBuilder().Clear();
+            page.WriteHtmlTo(_page);
+            return _page.GetStringBuilder().Length;
+        }).GetAwaiter().GetResult();
     }
 
     private sealed class AcceptingSink : OaiqPixel.AspNetCore.ConversionsApi.IConversionEventStore
@@ -121,7 +147,11 @@ public class BlazorPixelBenchmarks
         public BenchNavigationManager() => Initialize("https://shop.example/", "https://shop.example/products/sku-1");
     }
 
-    /// <summary>A product page: head, a heading, a price and 20 paragraphs; the pixel and one event when asked.</summary>
+    /// <summary>
+    /// A product page laid out as a Blazor Web App's <c>App.razor</c>: the <c>&lt;head&gt;</c> (with the pixel when asked),
+    /// then the body in a component of its own, as <c>&lt;Routes /&gt;</c> renders the routed page: the body renders after
+    /// the <c>&lt;head&gt;</c>, so an event in it is recorded after the pixel rendered, as in an app.
+    /// </summary>
     private sealed class BenchPage : IComponent
     {
         private RenderHandle _handle;
@@ -152,7 +182,31 @@ public class BlazorPixelBenchmarks
                 builder.CloseComponent();
             }
 
-            builder.AddMarkupContent(2, "<title>Trail running shoes</title></head><body><h1>Trail running shoes</h1><p>89.99 USD</p>");
+            builder.AddMarkupContent(2, "<title>Trail running shoes</title></head>");
+            builder.OpenComponent<BenchBody>(3);
+            builder.AddComponentParameter(4, "WithEvent", withEvent);
+            builder.CloseComponent();
+            builder.AddMarkupContent(5, "</html>");
+        }
+    }
+
+    /// <summary>The routed page's body: a heading, a price, one event when asked and 20 paragraphs.</summary>
+    private sealed class BenchBody : IComponent
+    {
+        private RenderHandle _handle;
+
+        public void Attach(RenderHandle renderHandle) => _handle = renderHandle;
+
+        public Task SetParametersAsync(ParameterView parameters)
+        {
+            var withEvent = parameters.GetValueOrDefault<bool>("WithEvent");
+            _handle.Render(builder => Body(builder, withEvent));
+            return Task.CompletedTask;
+        }
+
+        private static void Body(RenderTreeBuilder builder, bool withEvent)
+        {
+            builder.AddMarkupContent(2, "<body><h1>Trail running shoes</h1><p>89.99 USD</p>");
             if (withEvent)
             {
                 builder.OpenComponent<OaiqEvent>(3);
@@ -168,7 +222,7 @@ public class BlazorPixelBenchmarks
                 builder.AddMarkupContent(8, "<p>Light, grippy and made for long runs on rough ground; a breathable upper and a cushioned sole.</p>");
             }
 
-            builder.AddMarkupContent(9, "</body></html>");
+            builder.AddMarkupContent(9, "</body>");
         }
     }
 }

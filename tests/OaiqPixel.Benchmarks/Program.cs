@@ -6,6 +6,7 @@ using OaiqPixel.Testing;
 // CI smoke run: -- --filter '*' --job dry --inProcess
 // Conversions API load driver: -- --load [batchedEvents] [perEventEvents] [concurrency] [rounds]
 // Memory of 100,000 queued events: -- --memory [count]
+// Blazor pages (issue 21), bytes per page and fastest rounds on a loaded machine: -- --blazor-pages [rounds]
 // Track's extra time over an empty call on a loaded machine (fastest rounds): -- --track-min [rounds]
 // Transactional outbox, durable events/s end to end and bytes per record: -- --outbox <sqlite|postgres> [events] [ordersPerRequest] [concurrency]
 // Count-only fake Conversions API for the wrk load test: -- --fake-api <port>  (runs until stdin closes or Ctrl+C)
@@ -22,6 +23,11 @@ if (args.Length > 0 && args[0] == "--outbox")
 if (args.Length > 0 && args[0] == "--track-min")
 {
     return TrackMinDriver.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
+}
+
+if (args.Length > 0 && args[0] == "--blazor-pages")
+{
+    return BlazorPageDriver.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20);
 }
 
 if (args.Length > 0 && args[0] == "--memory")

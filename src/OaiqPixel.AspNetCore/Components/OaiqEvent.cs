@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Rendering;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OaiqPixel.AspNetCore.Rendering;
+using OaiqPixel.AspNetCore.Tracking;
 
 namespace OaiqPixel.AspNetCore.Components;
 
@@ -14,10 +16,14 @@ namespace OaiqPixel.AspNetCore.Components;
 /// <c>&lt;oaiq-event&gt;</c>.
 /// </summary>
 /// <remarks>
-/// Renders nothing. Records once per page: while the page renders on the server (static rendering or prerendering); in an
+/// Renders the event's pixel calls as data where it stands (<c>&lt;script type="application/json" data-oaiq-events&gt;</c>,
+/// read by the page's <see cref="OaiqPixel"/> module) when the page's pixel rendered before it, as in a page below
+/// <c>App.razor</c>'s <c>&lt;head&gt;</c>: the pixel then renders once. Otherwise renders nothing, and the pixel takes the
+/// event into its own data. Records once per page: while the page renders on the server (static rendering or prerendering); in an
 /// interactive circuit only for a page the circuit rendered itself (after an interactive route change, or without
 /// prerendering), never again for the prerendered one. Invalid parameters are logged as errors (log 53) and record
-/// nothing; the page still renders.
+/// nothing; the page still renders. When tracking is off for the request (disabled, unconfigured, or the endpoint opted
+/// out) it does nothing at all, not even check its parameters (log 5 at Debug).
 /// </remarks>
 public sealed class OaiqEvent : ComponentBase, IEventAttributes
 {
@@ -100,12 +106,33 @@ public sealed class OaiqEvent : ComponentBase, IEventAttributes
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
 
+    // The event's own data element, when it renders its calls itself; null when it renders nothing.
+    private string? _element;
+
+    /// <inheritdoc />
+    protected override void BuildRenderTree(RenderTreeBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (_element is not null)
+        {
+            builder.AddMarkupContent(0, _element);
+        }
+    }
+
     /// <inheritdoc />
     protected override void OnInitialized()
     {
         var logger = Services.GetRequiredService<ILogger<OaiqEvent>>();
         try
         {
+            // Tracking is off for this request (disabled, unconfigured, or the endpoint opted out): a page that records
+            // nothing allocates nothing for it, not even the event.
+            if (HttpContext is { } httpContext && Services.GetService<TrackingContextFactory>()?.GetOrCreate(httpContext) is null)
+            {
+                Tracking.Log.TrackingInactive(logger, Name ?? string.Empty);
+                return;
+            }
+
             if (Services.GetService<IConversionTracker>() is not { } tracker)
             {
                 Tracking.Log.PixelSuppressed(logger, "<OaiqEvent /> needs AddOaiqTracking");
@@ -125,12 +152,40 @@ public sealed class OaiqEvent : ComponentBase, IEventAttributes
             }
             else
             {
-                EventAttributes.Track(tracker, this, oaiqEvent);
+                TrackOnPage(tracker, oaiqEvent);
             }
         }
         catch (Exception ex)
         {
             ComponentsLog.EventComponentFailed(logger, ex);
+        }
+    }
+
+    // Once the page's <OaiqPixel /> rendered its data, the event's calls render here rather than in the pixel's data: the
+    // pixel neither renders again nor rebuilds its data for them, and the module reads them where they stand.
+    private void TrackOnPage(IConversionTracker tracker, global::OaiqPixel.OaiqEvent oaiqEvent)
+    {
+        if (HttpContext?.Features.Get<IOaiqTrackingFeature>() is not OaiqTrackingContext { Events.PixelTakesLateEvents: true } tracking
+            || Services.GetService<PixelRenderer>() is not { } renderer)
+        {
+            EventAttributes.Track(tracker, this, oaiqEvent);
+            return;
+        }
+
+        tracking.Events.RecordingInPlace = true;
+        try
+        {
+            EventAttributes.Track(tracker, this, oaiqEvent);
+        }
+        finally
+        {
+            tracking.Events.RecordingInPlace = false;
+        }
+
+        var calls = renderer.TakeRecordedSinceRender(tracking);
+        if (calls.Count > 0)
+        {
+            _element = PixelPageData.EventsElement(calls);
         }
     }
 

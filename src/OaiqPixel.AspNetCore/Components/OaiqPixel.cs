@@ -22,9 +22,10 @@ namespace OaiqPixel.AspNetCore.Components;
 /// <para>
 /// The same rules as <c>&lt;oaiq-pixel /&gt;</c>: nothing when tracking is off or unconfigured, the endpoint opted out,
 /// consent is not given (unless <see cref="OaiqTrackingOptions.RenderWhenConsentDenied"/>), or the pixel already rendered
-/// for the request; it never throws. An event recorded after the <c>&lt;head&gt;</c> rendered — by
-/// <see cref="OaiqEvent"/> in a page, or <see cref="IConversionTracker"/> in a form handler — joins the page's data
-/// before the response completes (or through a streaming update).
+/// for the request; it never throws. An event recorded after the <c>&lt;head&gt;</c> rendered by
+/// <see cref="IConversionTracker"/> (in a page's code or a form handler) joins the page's data before the response
+/// completes (or through a streaming update); an <see cref="OaiqEvent"/> rendered after it renders its own calls where it
+/// stands, which the module reads after the pixel's, so the pixel renders once.
 /// </para>
 /// <para>
 /// Give it the render mode of <c>&lt;Routes&gt;</c> when the router is interactive
@@ -51,6 +52,7 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
     private string? _moduleSource;
     private OaiqTrackingContext? _tracking;
     private PersistingComponentStateSubscription? _persisting;
+    private bool _followsRouteChanges;
 
     /// <summary>
     /// The CSP nonce for the module's <c>&lt;script&gt;</c>; overrides <see cref="OaiqTrackingOptions.NonceProvider"/>.
@@ -90,7 +92,11 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
         }
 
         _persisting?.Dispose();
-        Navigation.LocationChanged -= OnLocationChanged;
+        if (_followsRouteChanges)
+        {
+            // Only a circuit's pixel subscribed; a page's would allocate a delegate just to unsubscribe nothing.
+            Navigation.LocationChanged -= OnLocationChanged;
+        }
     }
 
     /// <inheritdoc />
@@ -104,9 +110,9 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
         if (HttpContext is { } httpContext)
         {
             RenderForRequest(renderer, httpContext);
-            if (AssignedRenderMode is not null && Services.GetService<PersistentComponentState>() is { } state)
+            if (_data is not null && AssignedRenderMode is not null && Services.GetService<PersistentComponentState>() is { } state)
             {
-                // Prerendering an interactive pixel: its circuit instance shows the same data.
+                // Prerendering an interactive pixel: its circuit instance shows the same data (none when nothing rendered).
                 _persisting = state.RegisterOnPersisting(Persist, AssignedRenderMode);
             }
         }
@@ -115,6 +121,7 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
             circuit.HasInteractivePixel = true;
             _element = Services.GetService<PersistentComponentState>() is { } state ? TakeElement(state) : null;
             Navigation.LocationChanged += OnLocationChanged;
+            _followsRouteChanges = true;
         }
     }
 

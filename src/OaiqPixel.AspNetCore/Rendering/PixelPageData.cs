@@ -42,30 +42,41 @@ internal sealed class PixelPageData
     /// The whole data element, <c>&lt;script …&gt;{"sdk":…,"calls":[…],"visitor":…}&lt;/script&gt;</c>: written into the
     /// thread's reusable buffer (<see cref="PixelScriptBuffer"/>) and decoded once, so a page pays for one string.
     /// </summary>
-    public string ToElement()
+    public string ToElement() => Element("<script type=\"application/json\" data-oaiq-page>"u8, SdkUrl, _calls, Visitor);
+
+    /// <summary>
+    /// An event's own data element, <c>&lt;script type="application/json" data-oaiq-events&gt;{"calls":[…]}&lt;/script&gt;</c>,
+    /// which <c>&lt;OaiqEvent /&gt;</c> renders where it stands once the page's pixel data rendered: the module applies
+    /// its calls after the pixel's (document order), and keeps <c>page_viewed</c>, the SDK and the visitor context to
+    /// the pixel's element.
+    /// </summary>
+    public static string EventsElement(IReadOnlyList<ReadOnlyMemory<byte>> calls) =>
+        Element("<script type=\"application/json\" data-oaiq-events>"u8, sdkUrl: null, calls, visitor: null);
+
+    private static string Element(ReadOnlySpan<byte> open, string? sdkUrl, IReadOnlyList<ReadOnlyMemory<byte>> calls, string? visitor)
     {
         var rented = PixelScriptBuffer.Rent();
         try
         {
             var buffer = rented.Buffer;
-            buffer.Write("<script type=\"application/json\" data-oaiq-page>"u8);
+            buffer.Write(open);
             var json = rented.Json;
             json.WriteStartObject();
-            if (SdkUrl is not null)
+            if (sdkUrl is not null)
             {
-                json.WriteString("sdk"u8, SdkUrl);
+                json.WriteString("sdk"u8, sdkUrl);
             }
 
             json.WriteStartArray("calls"u8);
-            foreach (var call in _calls)
+            for (var i = 0; i < calls.Count; i++)
             {
-                json.WriteRawValue(call.Span, skipInputValidation: true);
+                json.WriteRawValue(calls[i].Span, skipInputValidation: true);
             }
 
             json.WriteEndArray();
-            if (Visitor is not null)
+            if (visitor is not null)
             {
-                json.WriteString("visitor"u8, Visitor);
+                json.WriteString("visitor"u8, visitor);
             }
 
             json.WriteEndObject();

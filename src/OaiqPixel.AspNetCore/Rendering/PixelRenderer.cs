@@ -154,7 +154,7 @@ internal sealed class PixelRenderer(IOptions<OaiqTrackingOptions> options, Track
                 data.AddRange(tracking.Events.Carried.Where(carried => _usesPixel || carried.Span.StartsWith(DataLayerWriter.Prefix)));
             }
 
-            tracking.Events.Take(carrying: false, recorded => data.AddRange(PixelScriptWriter.EventCalls(recorded, _options.BrowserLeg, dataLayer)));
+            TakeRecorded(tracking, data, dataLayer);
         }
 
         tracking.Events.MarkPixelRendered();
@@ -169,6 +169,11 @@ internal sealed class PixelRenderer(IOptions<OaiqTrackingOptions> options, Track
         data.Nonce = string.IsNullOrWhiteSpace(nonce) ? null : nonce;
         return data;
     }
+
+    // A method of its own: the closure it makes would otherwise be allocated on entry to RenderCore, even for a page
+    // that renders nothing.
+    private void TakeRecorded(OaiqTrackingContext tracking, PixelPageData data, DataLayerWriter dataLayer) =>
+        tracking.Events.Take(carrying: false, recorded => data.AddRange(PixelScriptWriter.EventCalls(recorded, _options.BrowserLeg, dataLayer)));
 
     private static bool UsesPixel(OaiqTrackingOptions options) => options.BrowserLeg != OaiqBrowserLeg.DataLayer;
 

@@ -18,6 +18,16 @@ internal sealed class PageEvents(HttpContext httpContext, IOaiqBrowserLegGate? g
     /// <summary>Raised when an event is recorded after the pixel rendered, so a pixel that can still change the page takes it.</summary>
     public event Action? RecordedAfterRender;
 
+    /// <summary>
+    /// Whether a Blazor <c>&lt;OaiqPixel /&gt;</c> rendered data on this page and takes what is recorded after it
+    /// (<see cref="RecordedAfterRender"/>): its module reads every data element of the page, so an
+    /// <c>&lt;OaiqEvent /&gt;</c> rendered after it renders its own event's calls where it stands.
+    /// </summary>
+    public bool PixelTakesLateEvents => RecordedAfterRender is not null;
+
+    /// <summary>Set while an <c>&lt;OaiqEvent /&gt;</c> records an event it renders itself: the pixel is not told of it.</summary>
+    public bool RecordingInPlace { get; set; }
+
     /// <summary>Whether the pixel rendered on this page (once per page).</summary>
     public bool IsPixelRendered { get; private set; }
 
@@ -37,7 +47,7 @@ internal sealed class PageEvents(HttpContext httpContext, IOaiqBrowserLegGate? g
     public void Add(ConversionEvent conversionEvent)
     {
         (_recorded ??= []).Add(conversionEvent);
-        if (IsPixelRendered)
+        if (IsPixelRendered && !RecordingInPlace)
         {
             RecordedAfterRender?.Invoke();
         }

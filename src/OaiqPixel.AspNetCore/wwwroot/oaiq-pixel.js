@@ -1,10 +1,11 @@
 // OaiqPixel for Blazor Web Apps: the page carries its pixel calls as data (<script type="application/json"
-// data-oaiq-page>, written by <OaiqPixel />), and this module applies each event's call once — on the full load, after
+// data-oaiq-page>, written by <OaiqPixel />, and one <script type="application/json" data-oaiq-events> per <OaiqEvent />
+// rendered after it, where it stands), and this module applies each event's call once — on the full load, after
 // each enhanced navigation or enhanced form post, after each streaming-rendering update, and when an interactive circuit
 // hands it a call through JS interop (measure()). Blazor patches the DOM without running scripts; this module watches
 // the DOM instead, so the pixel keeps no inline script and needs no 'unsafe-inline' or 'unsafe-eval' (the <script
 // type="module"> tag that loads it carries the request's CSP nonce, which it copies onto the SDK's <script>).
-const selector = "script[type='application/json'][data-oaiq-page]";
+const selector = "script[type='application/json'][data-oaiq-page],script[type='application/json'][data-oaiq-events]";
 
 // One state per document, whichever URL loaded this module (the <script> tag and a circuit's import() may name it
 // differently, e.g. through an import map's fingerprinted URL): an event's call is applied once per document.
@@ -14,8 +15,8 @@ const state = window.__oaiqPixel || (window.__oaiqPixel = {
   initialized: {},       // pixel id -> its init arguments applied, as JSON: a changed user object is applied again
   consent: null,         // the consent last applied (true / false), or null before any
   visitor: null,         // the newest page's protected visitor context, read by an interactive circuit
-  pageSeen: false,       // whether a page's data was seen in this document
-  pageView: false,       // whether the newest page's data measured page_viewed
+  pageSeen: false,       // whether a page's pixel data (data-oaiq-page) was seen in this document
+  pageView: false,       // whether the newest page's pixel data measured page_viewed (an event's element never does)
   navigation: null,      // "request" once Blazor started an enhanced navigation, "none" while it has not, null unknown
   started: false,
 });
@@ -123,15 +124,22 @@ function scan() {
     } catch {
       continue; // not ours, or cut short: the page still works
     }
-    state.pageSeen = true;
-    if (typeof page.visitor === "string") {
-      state.visitor = page.visitor;
-    }
-    if (typeof page.sdk === "string") {
-      load(page.sdk);
+    // The page's own data (one per page) says what the page is; an event's element (data-oaiq-events), later in the
+    // document, only adds its calls, applied after the pixel's init as the document orders them.
+    const pixelData = element.hasAttribute("data-oaiq-page");
+    if (pixelData) {
+      state.pageSeen = true;
+      if (typeof page.visitor === "string") {
+        state.visitor = page.visitor;
+      }
+      if (typeof page.sdk === "string") {
+        load(page.sdk);
+      }
     }
     if (Array.isArray(page.calls)) {
-      state.pageView = page.calls.some(c => Array.isArray(c) && c[0] === "measure" && c[1] === "page_viewed");
+      if (pixelData) {
+        state.pageView = page.calls.some(c => Array.isArray(c) && c[0] === "measure" && c[1] === "page_viewed");
+      }
       apply(page.calls);
     }
   }

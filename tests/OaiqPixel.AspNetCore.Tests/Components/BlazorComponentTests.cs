@@ -46,6 +46,23 @@ public sealed class BlazorComponentTests
     }
 
     [Fact]
+    public async Task EventsBelowTheHead_RenderWhereTheyStand_ThePixelsDataKeepsToThePage()
+    {
+        await using var app = await StartAsync();
+
+        var document = await TestApp.ParseAsync(await app.CreateClient().GetAsync(new Uri("/blazor/events", UriKind.Relative)));
+
+        // The pixel's data (in the <head>) holds init, page_viewed and the event code recorded before the components:
+        // not the <OaiqEvent />s, so it was not rebuilt for them.
+        var pixel = ElementCalls(Assert.Single(document.QuerySelectorAll("head script[data-oaiq-page]")));
+        Assert.Equal(["init", "page_viewed", "lead_created"], pixel.Select(c => c[0].GetString() == "init" ? "init" : c[1].GetString()));
+
+        // Each <OaiqEvent /> that recorded renders its own calls in the body, where it stands; the refused one renders nothing.
+        var events = document.QuerySelectorAll("body script[data-oaiq-events]").Select(ElementCalls).ToList();
+        Assert.Equal(["cv_literal", "cv_string"], events.Select(e => Assert.Single(e)[3].GetProperty("event_id").GetString()));
+    }
+
+    [Fact]
     public async Task BlazorEnhancedNavigation_PageViewReachesTheServerLeg()
     {
         await using var app = await StartAsync();
@@ -114,9 +131,16 @@ public sealed class BlazorComponentTests
         Assert.Equal("</script><script>alert(1)</script>", contents.GetProperty("name").GetString());
     }
 
+    // The page's calls as the module applies them: the pixel's data (one per page), then each <OaiqEvent />'s own element,
+    // in document order.
     private static JsonElement[][] Calls(IHtmlDocument document)
     {
-        var data = Assert.Single(document.QuerySelectorAll("script[data-oaiq-page]"));
+        Assert.Single(document.QuerySelectorAll("script[data-oaiq-page]"));
+        return [.. document.QuerySelectorAll("script[data-oaiq-page], script[data-oaiq-events]").SelectMany(ElementCalls)];
+    }
+
+    private static JsonElement[][] ElementCalls(AngleSharp.Dom.IElement data)
+    {
         using var json = JsonDocument.Parse(data.TextContent);
         return [.. json.RootElement.GetProperty("calls").EnumerateArray().Select(c => c.EnumerateArray().Select(e => e.Clone()).ToArray())];
     }

@@ -221,8 +221,11 @@ public sealed class DataLayerModeTests
         var document = await TestApp.ParseAsync(await app.CreateClient().GetAsync(new Uri("/blazor/events", UriKind.Relative)));
 
         // Assert: the module gets the same pushes (one per event id the server leg got); the SDK only with the pixel on.
+        // (the page's data, then each <OaiqEvent />'s own element, in document order, as the module reads them)
         using var json = JsonDocument.Parse(Assert.Single(document.QuerySelectorAll("script[data-oaiq-page]")).TextContent);
-        var calls = json.RootElement.GetProperty("calls").EnumerateArray().ToList();
+        var events = document.QuerySelectorAll("script[data-oaiq-events]").Select(e => JsonDocument.Parse(e.TextContent)).ToList();
+        var calls = json.RootElement.GetProperty("calls").EnumerateArray()
+            .Concat(events.SelectMany(e => e.RootElement.GetProperty("calls").EnumerateArray())).ToList();
         Assert.Equal(mode == OaiqBrowserLeg.Both, json.RootElement.TryGetProperty("sdk", out _));
         Assert.Equal(mode == OaiqBrowserLeg.Both, calls.Any(c => c[0].GetString() == "init"));
         var pushed = calls.Where(c => c[0].GetString() == "dataLayer")
