@@ -34,27 +34,8 @@ command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || { fail "no
 
 # 1. Publish with both switches off, into its own artifacts folder: tests/aot-check.sh's build of the same project
 # (switches on) stays as it was, and the ILCompiler never reuses one variant's native code for the other.
-publish="$work/publish"
-step "publishing tests/OaiqPixel.AotSmoke with PublishAot=true, OaiqConversionsApiSupport=false, OaiqDataProtectionSupport=false"
-publish_started=$(date +%s)
-dotnet publish tests/OaiqPixel.AotSmoke/OaiqPixel.AotSmoke.csproj -c Release -r linux-x64 -o "$publish" -nologo \
-  -p:UseArtifactsOutput=true -p:ArtifactsPath="$work/artifacts" \
-  -p:OaiqConversionsApiSupport=false -p:OaiqDataProtectionSupport=false > "$work/publish.log" 2>&1
-published=$?
-il_warnings=$(grep -E '\b(warning|error) IL[23][0-9]{3}\b' "$work/publish.log" | sort -u)
-if [ -n "$il_warnings" ]; then
-  echo "$il_warnings" | head -n 40 >&2
-  fail "the publish output has $(wc -l <<<"$il_warnings") trim/AOT warning(s): $(grep -oE '\bIL[23][0-9]{3}\b' <<<"$il_warnings" | sort -u | tr '\n' ' ')"
-fi
-if [ "$published" -ne 0 ]; then
-  grep -E '\b(error|warning)\b' "$work/publish.log" | sort -u | head -n 40 >&2
-  fail "dotnet publish with the feature switches off failed"
-  finish
-fi
-step "published in $(( $(date +%s) - publish_started )) s"
-binary="$publish/OaiqPixel.AotSmoke"
-[ -x "$binary" ] || { fail "no native binary at $binary"; finish; }
-step "native binary: $(( $(stat -c %s "$binary") / 1024 )) KiB"
+publish_aot ", OaiqConversionsApiSupport=false, OaiqDataProtectionSupport=false" \
+  -p:UseArtifactsOutput=true -p:ArtifactsPath="$work/artifacts" -p:OaiqConversionsApiSupport=false -p:OaiqDataProtectionSupport=false
 # Native AOT bakes the switches into the binary; the build's runtimeconfig.json shows what the targets passed on.
 runtimeconfig=$(find "$work/artifacts/bin/OaiqPixel.AotSmoke" -name OaiqPixel.AotSmoke.runtimeconfig.json | head -n 1)
 grep -q '"OaiqPixel.ConversionsApi.IsSupported": false' "${runtimeconfig:-/dev/null}" \
@@ -68,22 +49,7 @@ for linked in 'Polly.' 'Microsoft.Extensions.Http.Resilience' 'System.Net.Http.H
 done
 
 # 3. Run it: the browser leg only, a PixelId and no key.
-mkdir -p "$work/home"
-HOME="$work/home" ASPNETCORE_ENVIRONMENT=Production Oaiq__PixelId=px_browser_only \
-  "$binary" --urls http://127.0.0.1:0 > "$work/app.log" 2>&1 &
-app_pid=$!
-url=""
-for _ in $(seq 1 150); do
-  url=$(grep -soE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$work/app.log" | head -1 | sed 's/Now listening on: //')
-  [ -n "$url" ] && break
-  kill -0 "$app_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if [ -z "$url" ]; then
-  cat "$work/app.log" >&2
-  fail "the native app did not start"
-  finish
-fi
+start_native_app Oaiq__PixelId=px_browser_only
 
 chrome="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 navigate=(-H "User-Agent: $chrome" -H "Sec-Fetch-Mode: navigate" -H "Sec-Fetch-Dest: document" -H "Sec-Fetch-Site: cross-site")
@@ -123,12 +89,15 @@ fi
 # 5. The same binary given a Conversions API key: it must not start, and must say which property to change.
 # In a subshell whose output is the log, waiting for the app itself (the `exit`): the shell's "Aborted" line for the
 # crashing process goes there too.
-(HOME="$work/home" ASPNETCORE_ENVIRONMENT=Production Oaiq__PixelId=px_browser_only Oaiq__ConversionsApi__ApiKey=sk-browser-only \
+# The key is passed through a variable: the shell's "Aborted" line quotes the command as written, so a literal key there
+# would reach the log without the app printing it.
+api_key=sk-browser-only
+(HOME="$work/home" ASPNETCORE_ENVIRONMENT=Production Oaiq__PixelId=px_browser_only Oaiq__ConversionsApi__ApiKey="$api_key" \
   timeout 30 "$binary" --urls http://127.0.0.1:0; exit $?) > "$work/keyed.log" 2>&1
 keyed=$?
 [ "$keyed" != 0 ] && [ "$keyed" != 124 ] || fail "the app built without the Conversions API started with an API key (exit $keyed)"
 grep -qF '<OaiqConversionsApiSupport>false</OaiqConversionsApiSupport>' "$work/keyed.log" \
   || { tail -n 20 "$work/keyed.log" >&2; fail "the start-up failure with an API key does not name <OaiqConversionsApiSupport>false</OaiqConversionsApiSupport>"; }
-grep -qF 'sk-browser-only' "$work/keyed.log" && fail "the start-up failure printed the API key"
+grep -qF "$api_key" "$work/keyed.log" && fail "the start-up failure printed the API key"
 
 finish

@@ -37,47 +37,10 @@ command -v curl >/dev/null 2>&1 || { fail "curl is not installed (apt-get instal
 command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || { fail "no C toolchain for native linking (apt-get install -y clang)"; finish; }
 
 # 1. Publish once with native AOT. The libraries build into their usual Release output (already built by ./test.sh).
-publish="$work/publish"
-step "publishing tests/OaiqPixel.AotSmoke with PublishAot=true"
-publish_started=$(date +%s)
-dotnet publish tests/OaiqPixel.AotSmoke/OaiqPixel.AotSmoke.csproj -c Release -r linux-x64 -o "$publish" -nologo \
-  > "$work/publish.log" 2>&1
-published=$?
-# Trim (IL2xxx) and AOT (IL3xxx) diagnostics from the analyzers and the ILCompiler, as warnings or (with
-# TreatWarningsAsErrors, as here) errors. A consuming app must see none.
-il_warnings=$(grep -E '\b(warning|error) IL[23][0-9]{3}\b' "$work/publish.log" | sort -u)
-if [ -n "$il_warnings" ]; then
-  echo "$il_warnings" | head -n 40 >&2
-  fail "the publish output has $(wc -l <<<"$il_warnings") trim/AOT warning(s): $(grep -oE '\bIL[23][0-9]{3}\b' <<<"$il_warnings" | sort -u | tr '\n' ' ')"
-fi
-if [ "$published" -ne 0 ]; then
-  grep -E '\b(error|warning)\b' "$work/publish.log" | sort -u | head -n 40 >&2
-  fail "dotnet publish with PublishAot=true failed"
-  finish
-fi
-step "published in $(( $(date +%s) - publish_started )) s"
-binary="$publish/OaiqPixel.AotSmoke"
-[ -x "$binary" ] || { fail "no native binary at $binary"; finish; }
-step "native binary: $(( $(stat -c %s "$binary") / 1024 )) KiB"
+publish_aot ""
 
-# 2. Run it on 127.0.0.1 with a port Kestrel picks. HOME is a scratch folder: Data Protection keeps its keys there.
-mkdir -p "$work/home"
-run_started=$(date +%s%N)
-HOME="$work/home" ASPNETCORE_ENVIRONMENT=Production "$binary" --urls http://127.0.0.1:0 > "$work/app.log" 2>&1 &
-app_pid=$!
-url=""
-for _ in $(seq 1 150); do
-  url=$(grep -soE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$work/app.log" | head -1 | sed 's/Now listening on: //')
-  [ -n "$url" ] && break
-  kill -0 "$app_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if [ -z "$url" ]; then
-  cat "$work/app.log" >&2
-  fail "the native app did not start"
-  finish
-fi
-step "listening on $url after $(( ($(date +%s%N) - run_started) / 1000000 )) ms"
+# 2. Run it (tests/lib/check.sh: 127.0.0.1, a port Kestrel picks, HOME a scratch folder for Data Protection's keys).
+start_native_app
 
 chrome="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 navigate=(-H "User-Agent: $chrome" -H "Sec-Fetch-Mode: navigate" -H "Sec-Fetch-Dest: document" -H "Sec-Fetch-Site: cross-site")

@@ -68,3 +68,55 @@ finish_single() {
   echo "$check_name: passed in $seconds s"
   exit 0
 }
+
+# The native AOT checks (tests/aot-check.sh, tests/aot-check-browser-leg.sh) need: work (a scratch folder), finish.
+# Publishes tests/OaiqPixel.AotSmoke with native AOT into $work/publish, fails on any trim (IL2xxx) or AOT (IL3xxx)
+# diagnostic in the output (a consuming app must see none), and sets `binary` to the native app.
+# Usage: publish_aot DESCRIPTION [dotnet publish arguments...]
+publish_aot() {
+  local description=$1; shift
+  local publish="$work/publish" publish_started published il_warnings
+  step "publishing tests/OaiqPixel.AotSmoke with PublishAot=true$description"
+  publish_started=$(date +%s)
+  dotnet publish tests/OaiqPixel.AotSmoke/OaiqPixel.AotSmoke.csproj -c Release -r linux-x64 -o "$publish" -nologo "$@" \
+    > "$work/publish.log" 2>&1
+  published=$?
+  il_warnings=$(grep -E '\b(warning|error) IL[23][0-9]{3}\b' "$work/publish.log" | sort -u)
+  if [ -n "$il_warnings" ]; then
+    echo "$il_warnings" | head -n 40 >&2
+    fail "the publish output has $(wc -l <<<"$il_warnings") trim/AOT warning(s): $(grep -oE '\bIL[23][0-9]{3}\b' <<<"$il_warnings" | sort -u | tr '\n' ' ')"
+  fi
+  if [ "$published" -ne 0 ]; then
+    grep -E '\b(error|warning)\b' "$work/publish.log" | sort -u | head -n 40 >&2
+    fail "dotnet publish$description failed"
+    finish
+  fi
+  step "published in $(( $(date +%s) - publish_started )) s"
+  binary="$publish/OaiqPixel.AotSmoke"
+  [ -x "$binary" ] || { fail "no native binary at $binary"; finish; }
+  step "native binary: $(( $(stat -c %s "$binary") / 1024 )) KiB"
+}
+
+# Starts "$binary" on 127.0.0.1 with a port Kestrel picks, HOME a scratch folder (Data Protection keeps its keys there),
+# the environment Production plus the given variables; its output goes to $work/app.log. Sets app_pid and url; finishes
+# the check when it does not start within 15 s. Usage: start_native_app [NAME=VALUE...]
+start_native_app() {
+  local run_started
+  mkdir -p "$work/home"
+  run_started=$(date +%s%N)
+  env HOME="$work/home" ASPNETCORE_ENVIRONMENT=Production "$@" "$binary" --urls http://127.0.0.1:0 > "$work/app.log" 2>&1 &
+  app_pid=$!
+  url=""
+  for _ in $(seq 1 150); do
+    url=$(grep -soE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$work/app.log" | head -1 | sed 's/Now listening on: //')
+    [ -n "$url" ] && break
+    kill -0 "$app_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$url" ]; then
+    cat "$work/app.log" >&2
+    fail "the native app did not start"
+    finish
+  fi
+  step "listening on $url after $(( ($(date +%s%N) - run_started) / 1000000 )) ms"
+}
