@@ -71,7 +71,8 @@ internal sealed class ConversionsApiClient(HttpClient httpClient, IOptionsMonito
             }
 
             // A broken or stalled error body: the status alone decides.
-            var message = Redact(ErrorMessage(await ReadBodyAsync(response, bodyTimeout.Token, cancellationToken).ConfigureAwait(false)), apiKey);
+            // Redacted before it is cut (ErrorMessage does not cut): a key straddling the cut would otherwise keep its first characters.
+            var message = Truncate(Redact(ErrorMessage(await ReadBodyAsync(response, bodyTimeout.Token, cancellationToken).ConfigureAwait(false)), apiKey));
             var outcome = status switch
             {
                 400 or 413 or 422 => SendOutcome.Rejected,
@@ -149,17 +150,17 @@ internal sealed class ConversionsApiClient(HttpClient httpClient, IOptionsMonito
                 _ = root.TryGetProperty("error", out var error);
                 if (error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var nested) && nested.ValueKind == JsonValueKind.String)
                 {
-                    return Truncate(nested.GetString());
+                    return nested.GetString();
                 }
 
                 if (error.ValueKind == JsonValueKind.String)
                 {
-                    return Truncate(error.GetString());
+                    return error.GetString();
                 }
 
                 if (root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String)
                 {
-                    return Truncate(message.GetString());
+                    return message.GetString();
                 }
             }
         }
@@ -168,7 +169,7 @@ internal sealed class ConversionsApiClient(HttpClient httpClient, IOptionsMonito
             // Not JSON: fall back to the text.
         }
 
-        return Truncate(Encoding.UTF8.GetString(body));
+        return Encoding.UTF8.GetString(body);
     }
 
     private static string? Redact(string? message, string? apiKey) =>

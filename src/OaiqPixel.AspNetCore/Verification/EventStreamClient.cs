@@ -47,7 +47,8 @@ internal sealed class EventStreamClient(IHttpClientFactory httpClientFactory, IO
             }
 
             var (code, message) = ReadError(body);
-            var reason = Redact(code is null ? message : message is null ? code : $"{code}: {message}", settings.AdsApiKey);
+            // Redacted before it is cut: a key straddling the cut would otherwise keep its first characters.
+            var reason = Truncate(Redact(code is null ? message : message is null ? code : $"{code}: {message}", settings.AdsApiKey));
             var check = status switch
             {
                 404 => OaiqVerificationCheck.NotAvailable,
@@ -132,7 +133,7 @@ internal sealed class EventStreamClient(IHttpClientFactory httpClientFactory, IO
             }
 
             var error = root.TryGetProperty("error", out var nested) && nested.ValueKind == JsonValueKind.Object ? nested : root;
-            return (Text(error, "code") ?? Text(error, "type"), Truncate(Text(error, "message")));
+            return (Text(error, "code") ?? Text(error, "type"), Text(error, "message"));
         }
         catch (JsonException)
         {
