@@ -36,9 +36,13 @@ internal sealed class EventStreamClient(IHttpClientFactory httpClientFactory, IO
         try
         {
             using var client = httpClientFactory.CreateClient(OaiqVerificationOptions.HttpClientName);
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            // The client's Timeout ends with the headers (ResponseHeadersRead): bound the body read too, so a stalled
+            // answer cannot hold the check for ever.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(client.Timeout);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
-            var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+            var body = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
                 return ParseRows(body) is { } rows
