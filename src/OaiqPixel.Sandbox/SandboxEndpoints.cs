@@ -86,7 +86,7 @@ internal static class SandboxEndpoints
         page.MapPost("clear", static async (HttpContext context, OaiqSandbox sandbox, IAntiforgery antiforgery) =>
         {
             // Clearing changes state: only the page's own form, with its token, may do it.
-            if (!await antiforgery.IsRequestValidAsync(context))
+            if (await SandboxRequests.ReadPageFormAsync(context, antiforgery) is null)
             {
                 return Results.BadRequest("The sandbox's Clear needs the page's antiforgery token: use the Clear button on the page.");
             }

@@ -18,21 +18,10 @@ internal static class SandboxReplay
 
     public static async Task<IResult> ReplayAsync(HttpContext context, OaiqSandbox sandbox, IAntiforgery antiforgery, IOptionsMonitor<OaiqTrackingOptions> options)
     {
-        // Replaying sends events: only the page's own form, with its token, may do it. A body that is no form, or a form
-        // past the server's limits, is the caller's error (400), never the page's (500).
-        IFormCollection form;
-        try
+        // Replaying sends events: only the page's own form, with its token, may do it.
+        if (await SandboxRequests.ReadPageFormAsync(context, antiforgery) is not { } form)
         {
-            if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context))
-            {
-                return Results.BadRequest("The sandbox's Replay needs the page's antiforgery token: use a Replay button on the page.");
-            }
-
-            form = await context.Request.ReadFormAsync(context.RequestAborted);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or AntiforgeryValidationException or BadHttpRequestException)
-        {
-            return Results.BadRequest("The sandbox's Replay takes the page's own form only.");
+            return Results.BadRequest("The sandbox's Replay needs the page's own form with its antiforgery token: use a Replay button on the page.");
         }
 
         var storeId = form["store"].ToString();

@@ -1,11 +1,30 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Antiforgery;
 
 namespace OaiqPixel.Sandbox;
 
-/// <summary>What the sandbox's endpoints share: a bounded JSON body, a string property, whether the caller is this machine.</summary>
+/// <summary>What the sandbox's endpoints share: a bounded JSON body, the page's own form, a string property, whether the caller is this machine.</summary>
 internal static class SandboxRequests
 {
+    /// <summary>
+    /// The page's own form with its antiforgery token (its Clear and Replay buttons), or <see langword="null"/>: no token,
+    /// a body that is no form, or a form past the server's limits — the caller's error (400), never the page's (500).
+    /// </summary>
+    public static async Task<IFormCollection?> ReadPageFormAsync(HttpContext context, IAntiforgery antiforgery)
+    {
+        try
+        {
+            return context.Request.HasFormContentType && await antiforgery.IsRequestValidAsync(context)
+                ? await context.Request.ReadFormAsync(context.RequestAborted)
+                : null;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or AntiforgeryValidationException or BadHttpRequestException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The body as JSON, or <see langword="null"/> when it is larger than <paramref name="maxBytes"/> or not JSON.</summary>
     public static async Task<JsonDocument?> ReadJsonAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {

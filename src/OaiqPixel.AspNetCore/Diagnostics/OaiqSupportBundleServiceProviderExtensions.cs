@@ -11,10 +11,11 @@ public static class OaiqSupportBundleServiceProviderExtensions
     /// Makes the support bundle: indented UTF-8 JSON with snake-case names, <c>{ generated_at, versions: { packages,
     /// runtime, asp_net_core, os, architecture }, configuration: { … }, health: [{ name, status, duration_ms, exception }]
     /// | null, counts: { queued, enqueued, delivered, failed, dead_lettered, dropped: { reason: n } }, stores: [{ name,
-    /// pending, dead_lettered, delivered, error }], recent_outcomes: [{ at, outcome, status_code, events, request_id,
-    /// message }] }</c>. Redacted by construction: it is written from a shape that holds only versions, counts, flags,
+    /// pending, dead_lettered, delivered, error }], recent_outcomes: [{ at, outcome, status_code, events, request_id }]
+    /// }</c>. Redacted by construction: it is written from a shape that holds only versions, counts, flags,
     /// option numbers (durations in ms) and enum names, health statuses, and the API's own answers to the last 50
-    /// Conversions API requests (status, <c>x-request-id</c>, message). No key, pixel id, address, <c>oppref</c>,
+    /// Conversions API requests (outcome, status, <c>x-request-id</c>; not their messages, which may quote a refused
+    /// value). No key, pixel id, address, <c>oppref</c>,
     /// <c>obref</c>, event or personal data has a field to go in; secrets appear only as set / not set.
     /// </summary>
     /// <param name="services">The app's services (e.g. <c>app.Services</c>, or a request's <c>RequestServices</c>).</param>

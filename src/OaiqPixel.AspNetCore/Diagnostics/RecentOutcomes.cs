@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using OaiqPixel.AspNetCore.ConversionsApi;
 
 namespace OaiqPixel.AspNetCore.Diagnostics;
@@ -6,10 +5,10 @@ namespace OaiqPixel.AspNetCore.Diagnostics;
 /// <summary>
 /// The outcomes of the last <see cref="Capacity"/> Conversions API requests, for the support bundle: fed where each
 /// request's answer is known (<see cref="BatchDelivery"/>, which every sender goes through), a fixed ring, so memory
-/// stays bounded whatever the traffic. Keeps the API's answer (status, <c>x-request-id</c>, message), never the events;
-/// a message's quoted text is masked, since an API may quote the value it refused (an <c>oppref</c>, a digest).
+/// stays bounded whatever the traffic. Keeps the API's answer (outcome, status, <c>x-request-id</c>), never the events
+/// nor the answer's message (<see cref="SupportBundleOutcome"/> says why).
 /// </summary>
-internal sealed partial class RecentOutcomes(TimeProvider timeProvider)
+internal sealed class RecentOutcomes(TimeProvider timeProvider)
 {
     /// <summary>How many requests are kept.</summary>
     public const int Capacity = 50;
@@ -21,19 +20,13 @@ internal sealed partial class RecentOutcomes(TimeProvider timeProvider)
     /// <summary>Keeps one request's outcome, replacing the oldest.</summary>
     public void Add(SendResult result, int eventCount)
     {
-        var entry = new SupportBundleOutcome(timeProvider.GetUtcNow(), SendResult.OutcomeName(result.Outcome), result.StatusCode, eventCount, result.RequestId, Mask(result.ErrorMessage));
+        var entry = new SupportBundleOutcome(timeProvider.GetUtcNow(), SendResult.OutcomeName(result.Outcome), result.StatusCode, eventCount, result.RequestId);
         lock (_lock)
         {
             _ring[_next] = entry;
             _next = (_next + 1) % Capacity;
         }
     }
-
-    /// <summary>The message with each quoted run (<c>"…"</c> or <c>'…'</c>) replaced by <c>"…"</c>.</summary>
-    internal static string? Mask(string? message) => message is null ? null : Quoted().Replace(message, "\"…\"");
-
-    [GeneratedRegex("\"[^\"]*\"|'[^']*'", RegexOptions.CultureInvariant)]
-    private static partial Regex Quoted();
 
     /// <summary>The kept outcomes, newest first.</summary>
     public IReadOnlyList<SupportBundleOutcome> Snapshot()

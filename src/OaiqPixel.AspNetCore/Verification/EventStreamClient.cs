@@ -10,7 +10,7 @@ namespace OaiqPixel.AspNetCore.Verification;
 /// (spec §4.10). Never throws for the API or the network: every outcome is a <see cref="StreamAnswer"/>, and an answer it
 /// cannot read (not JSON, no rows, unexpected types) is a failed read, never an exception.
 /// </summary>
-internal sealed class EventStreamClient(IHttpClientFactory httpClientFactory, IOptionsMonitor<OaiqVerificationOptions> options)
+internal sealed class EventStreamClient(IHttpClientFactory httpClientFactory)
 {
     /// <summary>The most rows the stream lists (spec §4.10).</summary>
     public const int Limit = 50;
@@ -27,9 +27,11 @@ internal sealed class EventStreamClient(IHttpClientFactory httpClientFactory, IO
     }
 
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the host stops).</exception>
-    public async Task<StreamAnswer> ReadAsync(string pixelId, CancellationToken cancellationToken)
+    /// <param name="settings">The verification settings in force (<see cref="VerificationChecker.Settings"/>: the last valid ones after a bad reload).</param>
+    /// <param name="pixelId">The pixel whose stream to read.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public async Task<StreamAnswer> ReadAsync(OaiqVerificationOptions settings, string pixelId, CancellationToken cancellationToken)
     {
-        var settings = options.CurrentValue;
         using var request = new HttpRequestMessage(HttpMethod.Get, BuildUri(settings.BaseAddress, pixelId));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.AdsApiKey);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));

@@ -22,7 +22,8 @@ internal static class LegComparison
     public static long WindowStart(IReadOnlyList<StreamRow> rows, long nowMs)
     {
         var start = nowMs - (long)StreamSpan.TotalMilliseconds;
-        if (rows.Count >= EventStreamClient.Limit && rows.Where(static r => r.EventTimeMs is not null).Select(static r => r.EventTimeMs!.Value).DefaultIfEmpty(start).Min() is var oldest && oldest > start)
+        // Rows stamped after the read (a skewed or broken clock) cover nothing here: they must not empty the window.
+        if (rows.Count >= EventStreamClient.Limit && rows.Where(r => r.EventTimeMs <= nowMs).Select(static r => r.EventTimeMs!.Value).DefaultIfEmpty(start).Min() is var oldest && oldest > start)
         {
             // A full stream may have cut older events off: compare only what it still covers.
             start = oldest;

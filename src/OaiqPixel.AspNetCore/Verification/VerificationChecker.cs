@@ -25,11 +25,43 @@ internal sealed class VerificationChecker(
     private readonly Dictionary<string, PixelState> _states = new(StringComparer.Ordinal);
     private IReadOnlyList<OaiqPixelVerification> _latest = [];
     private bool _keyMissingLogged;
+    // The settings validated at start-up (AddVerification validates on start), kept for a later reload that is invalid.
+    private OaiqVerificationOptions _lastValid = options.CurrentValue;
+    private bool _invalidLogged;
 
     public IReadOnlyList<OaiqPixelVerification> Latest => Volatile.Read(ref _latest);
 
     /// <summary>Whether checks cannot run for want of the Ads API key (log 305).</summary>
-    public bool LacksKey => string.IsNullOrWhiteSpace(options.CurrentValue.AdsApiKey);
+    public bool LacksKey => string.IsNullOrWhiteSpace(Settings.AdsApiKey);
+
+    /// <summary>
+    /// The settings in force. A reload that fails validation (the app's own settings file edited while it runs) makes
+    /// <see cref="IOptionsMonitor{TOptions}.CurrentValue"/> throw: the check keeps the last valid settings and logs the
+    /// problem once (log 309) rather than fault the host's background service.
+    /// </summary>
+    internal OaiqVerificationOptions Settings
+    {
+        get
+        {
+            try
+            {
+                var current = options.CurrentValue;
+                _lastValid = current;
+                _invalidLogged = false;
+                return current;
+            }
+            catch (OptionsValidationException e)
+            {
+                if (!_invalidLogged)
+                {
+                    _invalidLogged = true;
+                    VerificationLog.InvalidReload(logger, e.Message);
+                }
+
+                return _lastValid;
+            }
+        }
+    }
 
     /// <summary>The setting of the Ads API key as the app names it, for messages.</summary>
     public string KeySetting => OaiqVerificationOptionsValidator.Key(services, nameof(OaiqVerificationOptions.AdsApiKey));
@@ -39,7 +71,7 @@ internal sealed class VerificationChecker(
         instrumentation.Observe(() => Latest);
         while (!stoppingToken.IsCancellationRequested)
         {
-            var interval = options.CurrentValue.Interval;
+            var interval = Settings.Interval;
             var jitter = TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * interval.Ticks / 10));
             await Task.Delay(interval + jitter, timeProvider, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (stoppingToken.IsCancellationRequested)
@@ -93,7 +125,7 @@ internal sealed class VerificationChecker(
 
     private async Task CheckAsync(string pixelId, PixelState state, CancellationToken cancellationToken)
     {
-        var answer = await stream.ReadAsync(pixelId, cancellationToken).ConfigureAwait(false);
+        var answer = await stream.ReadAsync(Settings, pixelId, cancellationToken).ConfigureAwait(false);
         var now = timeProvider.GetUtcNow();
         instrumentation.Checked(answer.Check);
         var previous = state.Check;
@@ -130,7 +162,7 @@ internal sealed class VerificationChecker(
         state.ReportsServer |= answer.Rows.Any(static r => r.Leg == OaiqVerificationLeg.Server);
         var nowMs = now.ToUnixTimeMilliseconds();
         var entries = ledger.Snapshot(pixelId, LegComparison.WindowStart(answer.Rows, nowMs));
-        var legs = LegComparison.Compare(entries, answer.Rows, nowMs, options.CurrentValue.MinimumEvents, state.ReportsServer);
+        var legs = LegComparison.Compare(entries, answer.Rows, nowMs, Settings.MinimumEvents, state.ReportsServer);
         VerificationLog.Checked(logger, pixelId, answer.Rows.Count, legs.Count);
         foreach (var leg in legs)
         {

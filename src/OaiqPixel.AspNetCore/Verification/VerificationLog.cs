@@ -43,4 +43,8 @@ internal static partial class VerificationLog
     [LoggerMessage(EventId = 308, EventName = "CheckFailed", Level = LogLevel.Error,
         Message = "OpenAI Ads verification, pixel {PixelId}: the check failed unexpectedly; it runs again on the next interval.")]
     public static partial void CheckFailed(ILogger logger, string pixelId, Exception exception);
+
+    [LoggerMessage(EventId = 309, EventName = "InvalidReload", Level = LogLevel.Error,
+        Message = "OpenAI Ads verification: the reloaded settings are not valid, so the last valid ones stay in force until they are fixed. {Problem}")]
+    public static partial void InvalidReload(ILogger logger, string problem);
 }

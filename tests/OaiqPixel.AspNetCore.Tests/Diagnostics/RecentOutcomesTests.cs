@@ -31,19 +31,23 @@ public sealed class RecentOutcomesTests
         Assert.Equal(clock.GetUtcNow() - TimeSpan.FromSeconds(1), kept[0].At);
     }
 
-    [Fact]
-    public void Add_AnswerQuotingTheValueItRefused_KeepsTheMessageWithTheQuotedTextMasked()
+    [Theory]
+    [InlineData(400, "Invalid oppref 'gAAAA-secret-click' for events[0]; \"b4c9a289\" is not a digest")]
+    [InlineData(400, "Invalid oppref \"gAAAA-secret-click…")]
+    [InlineData(null, "no Conversions API key is configured for pixel gAAAA-secret-click")]
+    public void Add_AnyMessage_KeepsNoTextOfIt(int? status, string message)
     {
-        // Arrange: an API that echoes the oppref and a digest it refused.
+        // Arrange: an API that echoes what it refused (quoted, cut before its closing quote, unquoted), and the library's
+        // own message naming the pixel.
         var ring = new RecentOutcomes(TimeProvider.System);
 
         // Act
-        ring.Add(new SendResult(SendOutcome.Rejected, 400, "Invalid oppref 'gAAAA-secret-click' for events[0]; \"b4c9a289\" is not a digest", "req_1", null), eventCount: 1);
+        ring.Add(new SendResult(status is null ? SendOutcome.Unauthorized : SendOutcome.Rejected, status, message, "req_1", null), eventCount: 1);
 
-        // Assert
-        var outcome = Assert.Single(ring.Snapshot());
-        Assert.Equal("Invalid oppref \"…\" for events[0]; \"…\" is not a digest", outcome.Message);
-        Assert.Equal("rejected", outcome.Outcome);
-        Assert.Equal(400, outcome.StatusCode);
+        // Assert: the outcome, the status and the request id; no field of the kept answer holds the text.
+        var kept = Assert.Single(ring.Snapshot());
+        Assert.Equal(status, kept.StatusCode);
+        Assert.Equal("req_1", kept.RequestId);
+        Assert.DoesNotContain("secret", kept.ToString(), StringComparison.Ordinal);
     }
 }

@@ -59,13 +59,12 @@ public sealed class SupportBundleTests
         Assert.Equal(1, counts.GetProperty("dead_lettered").GetInt64());
         Assert.Equal(1, counts.GetProperty("dropped").GetProperty("dead_letter").GetInt64());
 
-        // Every answer the fake gave, with its x-request-id; the refusal with the API's message.
+        // Every answer the fake gave, with its x-request-id; no message (the API's text may quote a refused value).
         var outcomes = root.GetProperty("recent_outcomes").EnumerateArray().ToList();
         Assert.Equal(api.Requests.Select(r => r.RequestId).Order(StringComparer.Ordinal), outcomes.Select(o => o.GetProperty("request_id").GetString()).Order(StringComparer.Ordinal));
-        Assert.All(outcomes, o => Assert.Equal(["at", "outcome", "status_code", "events", "request_id", "message"], Names(o)));
+        Assert.All(outcomes, o => Assert.Equal(["at", "outcome", "status_code", "events", "request_id"], Names(o)));
         var refused = outcomes.First(o => o.GetProperty("outcome").GetString() == "rejected" && o.GetProperty("events").GetInt32() == 1);
         Assert.Equal(400, refused.GetProperty("status_code").GetInt32());
-        Assert.Contains("PoisonEvent", refused.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Empty(root.GetProperty("stores").EnumerateArray());
     }
 

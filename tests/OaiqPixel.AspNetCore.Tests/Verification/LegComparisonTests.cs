@@ -105,6 +105,22 @@ public sealed class LegComparisonTests
     }
 
     [Fact]
+    public void Compare_FullStreamStampedInTheFuture_StillSeesALegThatStopped()
+    {
+        // Orders rendered 5 minutes ago, none arrived; a full stream whose rows carry times after the read (a broken clock).
+        Render("order_created", 5);
+        _time.Advance(TimeSpan.FromMinutes(5));
+        var future = _time.GetUtcNow().AddDays(1).ToUnixTimeMilliseconds();
+        var rows = Enumerable.Range(0, EventStreamClient.Limit).Select(i => new StreamRow("contents_viewed", OaiqVerificationLeg.Pixel, null, future + i)).ToList();
+
+        var legs = Compare(rows, reportsServer: true);
+
+        // The future rows do not narrow the window to nothing: the orders are compared, and none arrived.
+        var orders = Assert.Single(legs, l => l.EventType == "order_created" && l.Leg == OaiqVerificationLeg.Pixel);
+        Assert.Equal(0, orders.Arrived);
+    }
+
+    [Fact]
     public void Ledger_IsBoundedPerPixelAndInPixels()
     {
         Render("order_created", LegLedger.Capacity + 100);
