@@ -18,7 +18,7 @@ public static class OaiqVerificationTrackingBuilderExtensions
     /// different key from the Conversions API key) and compares it with what this app rendered and delivered in the same
     /// window, per event type and leg. It reports through <see cref="IOaiqVerification"/>, the <c>oaiq.verification.*</c>
     /// metrics, a health check (<c>AddHealthChecks().AddOaiqVerification()</c>) and one log line per change (logs
-    /// 300–308). Options are bound from <c>Verification</c> under the tracking section (<c>Oaiq:Verification</c>).
+    /// 300–309). Options are bound from <c>Verification</c> under the tracking section (<c>Oaiq:Verification</c>).
     /// </summary>
     /// <param name="builder">The tracking builder from <c>AddOaiqTracking</c>.</param>
     /// <returns>The builder, for chaining.</returns>
