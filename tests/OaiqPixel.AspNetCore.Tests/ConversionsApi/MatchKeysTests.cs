@@ -121,15 +121,17 @@ public sealed class MatchKeysTests
     [Fact]
     public void Metric_CountingAnEventsKeys_AllocatesNothing_WhileListenedTo()
     {
-        // Arrange: a listener on the counter, as an exporter would be; warm up first.
+        // Arrange: a listener on this test's counter only (other tests run in parallel and count under the same name;
+        // a factory's meters carry the factory as their scope), as an exporter would be; warm up first.
         using var provider = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var instrumentation = new ConversionsApiInstrumentation(provider.GetRequiredService<IMeterFactory>());
+        var meterFactory = provider.GetRequiredService<IMeterFactory>();
+        var instrumentation = new ConversionsApiInstrumentation(meterFactory);
         long measured = 0;
         using var listener = new MeterListener
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Name == "oaiq.events.match_keys")
+                if (instrument.Name == "oaiq.events.match_keys" && ReferenceEquals(instrument.Meter.Scope, meterFactory))
                 {
                     l.EnableMeasurementEvents(instrument);
                 }
