@@ -31,6 +31,10 @@ public interface IOaiqOutbox
     /// removes them (<see cref="OaiqReplayResult.TooOld"/>); requested ids with no dead letter (<see cref="OaiqReplayResult.NotFound"/>).
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// <see cref="OaiqReplayRequest.ToPixelId"/> is malformed or not one of the app's configured pixels
+    /// (<see cref="OaiqReplayRequest.ThrowIfUnknownTarget"/>): nothing is replayed.
+    /// </exception>
     /// <remarks>
     /// Safe with several instances: the update only matches rows still dead-lettered, so a row replayed by two instances
     /// at once is moved once (counted by the one that moved it). Queries the database: while it is down this throws what the provider throws.

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.Extensions.Options;
 using OaiqPixel.AspNetCore;
 using OaiqPixel.AspNetCore.Diagnostics;
 
@@ -16,7 +15,7 @@ internal static class SandboxReplay
     public static IReadOnlyList<string> ConfiguredPixelIds(OaiqTrackingOptions options) =>
         [.. new[] { options.PixelId }.Concat(options.Pixels.Select(p => p?.PixelId)).OfType<string>().Where(p => !string.IsNullOrWhiteSpace(p)).Distinct(StringComparer.Ordinal)];
 
-    public static async Task<IResult> ReplayAsync(HttpContext context, OaiqSandbox sandbox, IAntiforgery antiforgery, IOptionsMonitor<OaiqTrackingOptions> options)
+    public static async Task<IResult> ReplayAsync(HttpContext context, OaiqSandbox sandbox, IAntiforgery antiforgery, IOaiqPixelResolver pixels)
     {
         // Replaying sends events: only the page's own form, with its token, may do it.
         if (await SandboxRequests.ReadPageFormAsync(context, antiforgery) is not { } form)
@@ -33,15 +32,20 @@ internal static class SandboxReplay
             return Results.BadRequest("No such store on the sandbox page.");
         }
 
-        if (toPixelId is not null && !ConfiguredPixelIds(options.CurrentValue).Contains(toPixelId, StringComparer.Ordinal))
+        var eventId = NullIfEmpty(form["eventId"].ToString());
+        var request = new OaiqReplayRequest { PixelId = pixelId, ToPixelId = toPixelId, EventIds = eventId is null ? null : [eventId] };
+        try
+        {
+            // The library's one rule for where dead letters may be re-aimed (the stores check it too).
+            OaiqReplayRequest.ThrowIfUnknownTarget(request, pixels);
+        }
+        catch (ArgumentException)
         {
             return Results.BadRequest("Dead letters are re-aimed at one of the app's configured pixels (Oaiq:PixelId, Oaiq:Pixels).");
         }
 
-        var eventId = NullIfEmpty(form["eventId"].ToString());
         try
         {
-            var request = new OaiqReplayRequest { PixelId = pixelId, ToPixelId = toPixelId, EventIds = eventId is null ? null : [eventId] };
             var result = await inspector.ReplayDeadLettersAsync(request, context.RequestAborted);
             sandbox.NoteReplay($"{inspector.Name}: dead letters of {pixelId ?? "every pixel"} to {toPixelId ?? "each its own pixel"}: {result}.");
         }

@@ -96,6 +96,31 @@ public sealed class ReplayTests
         Assert.Equal(20, h.Database.Outbox().Count);
     }
 
+    [Theory]
+    [InlineData(DbProvider.Sqlite)]
+    [InlineData(DbProvider.PostgreSql)]
+    public async Task Replay_ToAPixelTheAppIsNotConfiguredFor_IsRefusedBeforeTheDatabase_AndTheRowsStay(DbProvider provider)
+    {
+        // Arrange: one dead letter; a target over the pixel_id column's 128 characters was a database error, an unknown
+        // one re-aimed the row at a pixel whose events cannot be sent.
+        await using var h = await DispatcherHarness.StartAsync(provider);
+        Write(h, 1, h.Api.PixelId);
+        h.Api.PoisonEvent = _ => true;
+        await h.RoundAsync();
+        h.Api.PoisonEvent = null;
+        var outbox = h.Provider.GetRequiredService<IOaiqOutbox>();
+
+        // Act
+        var tooLong = await Assert.ThrowsAsync<ArgumentException>(() => outbox.ReplayDeadLettersAsync(new OaiqReplayRequest { ToPixelId = new string('p', 129) }));
+        var unknown = await Assert.ThrowsAsync<ArgumentException>(() => outbox.ReplayDeadLettersAsync(new OaiqReplayRequest { ToPixelId = "px_unknown" }));
+
+        // Assert
+        Assert.Equal(("request", "request"), (tooLong.ParamName, unknown.ParamName));
+        Assert.Contains("configured pixels", unknown.Message, StringComparison.Ordinal);
+        var row = Assert.Single(h.Database.Outbox());
+        Assert.Equal((OaiqOutboxMessageState.DeadLettered, h.Api.PixelId), (row.State, row.PixelId));
+    }
+
     private static List<string> Write(DispatcherHarness h, int count, string pixelId, string prefix = "order_")
     {
         var ids = new List<string>(count);

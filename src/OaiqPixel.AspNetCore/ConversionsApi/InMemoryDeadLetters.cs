@@ -10,7 +10,8 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// (<see cref="ConversionEventQueue"/>). Its inspector is keyed <see cref="IOaiqStoreInspector.InMemoryKey"/>.
 /// </summary>
 /// <remarks>Per process and lost on restart: a store that must outlive it is the outbox.</remarks>
-internal sealed class InMemoryDeadLetters(ConversionEventQueue queue, IOptionsMonitor<OaiqTrackingOptions> options, TimeProvider time, ILogger<InMemoryDeadLetters> logger)
+internal sealed class InMemoryDeadLetters(
+    ConversionEventQueue queue, IOaiqPixelResolver pixels, IOptionsMonitor<OaiqTrackingOptions> options, TimeProvider time, ILogger<InMemoryDeadLetters> logger)
     : IOaiqStoreInspector
 {
     private readonly Lock _lock = new();
@@ -72,7 +73,7 @@ internal sealed class InMemoryDeadLetters(ConversionEventQueue queue, IOptionsMo
 
     public Task<OaiqReplayResult> ReplayDeadLettersAsync(OaiqReplayRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        OaiqReplayRequest.ThrowIfUnknownTarget(request, pixels);
         var oldest = time.GetUtcNow() - ConversionEventRecord.MaxAge;
         var matchedIds = new HashSet<string>(StringComparer.Ordinal);
         var taken = new List<DeadLetteredEvent>();

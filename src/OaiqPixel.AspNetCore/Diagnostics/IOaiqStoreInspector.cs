@@ -42,6 +42,10 @@ public interface IOaiqStoreInspector
     /// many the store could not take back now.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// <see cref="OaiqReplayRequest.ToPixelId"/> is malformed or not one of the app's configured pixels
+    /// (<see cref="OaiqReplayRequest.ThrowIfUnknownTarget"/>): nothing is replayed.
+    /// </exception>
     /// <remarks>
     /// The outbox moves the rows back to pending in one transaction; a row is replayed once even when several instances
     /// replay at the same time. May read a database: while it is down this throws what the store throws.

@@ -36,14 +36,42 @@ public sealed class OaiqReplayRequest
 
     /// <summary>
     /// The Pixel ID to send them to instead of the one each was recorded for (after a wrong <c>Oaiq:PixelId</c> was
-    /// fixed), or <see langword="null"/> (the default) to send each to its own pixel. The app must know the pixel and its
-    /// key, as for any event (<c>Oaiq:PixelId</c>, <c>Oaiq:Pixels</c> or its pixel resolver).
+    /// fixed), or <see langword="null"/> (the default) to send each to its own pixel. It must be a pixel the app is
+    /// configured for (<c>Oaiq:PixelId</c>, <c>Oaiq:Pixels</c>, or what its <see cref="IOaiqPixelResolver.FindPixel"/>
+    /// knows): every store's <c>ReplayDeadLettersAsync</c> checks it first (<see cref="ThrowIfUnknownTarget"/>).
     /// </summary>
     /// <exception cref="ArgumentException">Set to an empty or white-space string.</exception>
     public string? ToPixelId
     {
         get;
         init => field = NullOrText(value, nameof(ToPixelId));
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="request"/>'s <see cref="ToPixelId"/>, when set, is a pixel the app is configured for:
+    /// a well-formed Pixel ID (1–128 characters, no white space or control characters, as <c>Oaiq:PixelId</c>) that
+    /// <paramref name="pixels"/> finds (without a resolver of the app's: <c>Oaiq:PixelId</c> or one of <c>Oaiq:Pixels</c>).
+    /// Every store calls it before it changes anything, so a replay never re-aims dead letters at a pixel whose events
+    /// could not be sent (or, in the outbox, that its column cannot hold); a store of the app's own should too.
+    /// </summary>
+    /// <param name="request">The replay request a store was given.</param>
+    /// <param name="pixels">The app's pixel resolver (registered by <c>AddOaiqTracking</c>).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> or <paramref name="pixels"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// <see cref="ToPixelId"/> is malformed or not a configured pixel (the exception names <paramref name="request"/>;
+    /// its message does not quote the value). Thrown by <see cref="IOaiqPixelResolver.FindPixel"/> pass through.
+    /// </exception>
+    public static void ThrowIfUnknownTarget(OaiqReplayRequest request, IOaiqPixelResolver pixels)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(pixels);
+        if (request.ToPixelId is { } target && (!OaiqPixelOptions.IsValidPixelId(target) || pixels.FindPixel(target) is null))
+        {
+            throw new ArgumentException(
+                "OaiqReplayRequest.ToPixelId must be one of the app's configured pixels (Oaiq:PixelId, Oaiq:Pixels, or one its IOaiqPixelResolver finds): "
+                + "a Pixel ID from Ads Manager, 1-128 characters without white space or control characters. Nothing was replayed.",
+                nameof(request));
+        }
     }
 
     /// <summary>Whether a dead letter recorded for <paramref name="pixelId"/> with <paramref name="eventId"/> is one this request names.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using OaiqPixel.AspNetCore;
 using OaiqPixel.AspNetCore.ConversionsApi;
 using OaiqPixel.AspNetCore.Diagnostics;
 using OaiqPixel.EntityFrameworkCore.Internal;
@@ -11,11 +12,11 @@ namespace OaiqPixel.EntityFrameworkCore.Dispatching;
 /// clocks say), re-aimed at another pixel when asked, in one transaction whose update only matches rows still
 /// dead-lettered, so instances replaying at once each move a row at most once. Rows past the API's window stay.
 /// </summary>
-internal sealed class DeadLetterReplay(IOutboxContextFactory contexts, OutboxSignal signal, TimeProvider time, ILogger<DeadLetterReplay> logger)
+internal sealed class DeadLetterReplay(IOutboxContextFactory contexts, OutboxSignal signal, IOaiqPixelResolver pixels, TimeProvider time, ILogger<DeadLetterReplay> logger)
 {
     public async Task<OaiqReplayResult> ReplayAsync(OaiqReplayRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        OaiqReplayRequest.ThrowIfUnknownTarget(request, pixels);
         var now = time.GetUtcNow();
         var oldest = now - ConversionEventRecord.MaxAge;
         List<string>? eventIds = request.EventIds is { } ids ? [.. ids.Distinct(StringComparer.Ordinal)] : null;

@@ -77,17 +77,37 @@ public sealed class InMemoryDeadLetterTests
         Assert.Equal(["order_3", "order_1"], left.DeadLettered.Select(d => d.EventId));
     }
 
-    [Fact]
-    public async Task Replay_ToAPixelTheAppDoesNotKnow_IsNotTaken_AndTheDeadLetterStays()
+    [Theory]
+    [InlineData("px_unknown")]
+    [InlineData("px\nforged")]
+    [InlineData(null)]
+    public async Task Replay_ToAPixelTheAppIsNotConfiguredFor_IsRefused_AndTheDeadLetterStays(string? target)
     {
+        // null: a Pixel ID too long for any pixel (and for the outbox's 128-character column).
+        target ??= new string('p', 129);
         await using var h = await ServerLegHost.StartAsync(startSender: false);
         var store = Store(h, new FakeTimeProvider(s_start));
         store.Add(DeadLetter("order_1", s_start, "px_wrong"));
 
-        var result = await store.ReplayDeadLettersAsync(new OaiqReplayRequest { ToPixelId = "px_unknown" }, CancellationToken.None);
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => store.ReplayDeadLettersAsync(new OaiqReplayRequest { ToPixelId = target }, CancellationToken.None));
 
-        Assert.Equal((0, 0, 0, 1), (result.Replayed, result.TooOld, result.NotFound, result.NotTaken));
-        Assert.Equal(1, (await store.GetSnapshotAsync(20, CancellationToken.None)).DeadLetteredCount);
+        Assert.Equal("request", ex.ParamName);
+        Assert.Contains("ToPixelId must be one of the app's configured pixels (Oaiq:PixelId, Oaiq:Pixels", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, h.Queue.Count);
+        Assert.Equal("px_wrong", Assert.Single((await store.GetSnapshotAsync(20, CancellationToken.None)).DeadLettered).PixelId);
+    }
+
+    [Fact]
+    public async Task Replay_ToAPixelTheAppsResolverFinds_IsTaken()
+    {
+        // A multi-tenant app's pixels are its resolver's, not in Oaiq:Pixels.
+        await using var h = await ServerLegHost.StartAsync(startSender: false, tracking: t => t.AddPixelResolver<TenantResolver>());
+        var store = Store(h, new FakeTimeProvider(s_start));
+        store.Add(DeadLetter("order_1", s_start, "px_wrong"));
+
+        var result = await store.ReplayDeadLettersAsync(new OaiqReplayRequest { ToPixelId = "px_tenant" }, CancellationToken.None);
+
+        Assert.Equal(1, result.Replayed);
     }
 
     [Theory]
@@ -127,8 +147,18 @@ public sealed class InMemoryDeadLetterTests
     }
 
     private static InMemoryDeadLetters Store(ServerLegHost h, TimeProvider time) =>
-        new(h.Queue, h.Services.GetRequiredService<IOptionsMonitor<OaiqTrackingOptions>>(), time, NullLogger<InMemoryDeadLetters>.Instance);
+        new(h.Queue, h.Services.GetRequiredService<IOaiqPixelResolver>(), h.Services.GetRequiredService<IOptionsMonitor<OaiqTrackingOptions>>(), time, NullLogger<InMemoryDeadLetters>.Instance);
 
     private static DeadLetteredEvent DeadLetter(string id, DateTimeOffset timestamp, string pixelId) =>
         new(ConversionEventRecord.Create(TestEvents.Order(id, timestamp), pixelId), 400, "pid: unknown pixel ID", "req_1", timestamp);
+
+    /// <summary>A tenant table's resolver: its one pixel, with the configured key.</summary>
+    private sealed class TenantResolver : IOaiqPixelResolver
+    {
+        private static readonly OaiqPixelOptions s_tenant = new() { PixelId = "px_tenant", ApiKey = "sk-tenant" };
+
+        public IReadOnlyList<OaiqPixelOptions> GetPixels(Microsoft.AspNetCore.Http.HttpContext httpContext) => [s_tenant];
+
+        public OaiqPixelOptions? FindPixel(string pixelId) => pixelId == s_tenant.PixelId ? s_tenant : null;
+    }
 }
