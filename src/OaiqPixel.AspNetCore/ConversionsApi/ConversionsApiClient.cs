@@ -71,8 +71,7 @@ internal sealed class ConversionsApiClient(HttpClient httpClient, IOptionsMonito
             }
 
             // A broken or stalled error body: the status alone decides.
-            // Redacted before it is cut (ErrorMessage does not cut): a key straddling the cut would otherwise keep its first characters.
-            var message = Truncate(Redact(ErrorMessage(await ReadBodyAsync(response, bodyTimeout.Token, cancellationToken).ConfigureAwait(false)), apiKey));
+            var message = ApiText.ForLog(ErrorMessage(await ReadBodyAsync(response, bodyTimeout.Token, cancellationToken).ConfigureAwait(false)), apiKey, MaxErrorMessageLength);
             var outcome = status switch
             {
                 400 or 413 or 422 => SendOutcome.Rejected,
@@ -95,12 +94,12 @@ internal sealed class ConversionsApiClient(HttpClient httpClient, IOptionsMonito
         var message = ex is HttpRequestException { HttpRequestError: var error } && error != HttpRequestError.Unknown
             ? string.Create(CultureInfo.InvariantCulture, $"{error}: {ex.Message}")
             : ex.Message;
-        return $"{ex.GetType().Name}: {Truncate(message)}";
+        return $"{ex.GetType().Name}: {ApiText.ForLog(message, null, MaxErrorMessageLength)}";
     }
 
     private static string? ReadRequestId(HttpResponseMessage response) =>
         s_requestIdHeaders.FirstOrDefault(name => response.Headers.Contains(name)) is { } found
-            ? Truncate(string.Join(",", response.Headers.GetValues(found)))
+            ? ApiText.ForLog(string.Join(",", response.Headers.GetValues(found)), null, MaxErrorMessageLength)
             : null;
 
     private static TimeSpan? ReadRetryAfter(HttpResponseMessage response, DateTimeOffset now) => response.Headers.RetryAfter switch
@@ -171,13 +170,4 @@ internal sealed class ConversionsApiClient(HttpClient httpClient, IOptionsMonito
 
         return Encoding.UTF8.GetString(body);
     }
-
-    private static string? Redact(string? message, string? apiKey) =>
-        message is null || string.IsNullOrEmpty(apiKey) ? message : message.Replace(apiKey, "[redacted]", StringComparison.Ordinal);
-
-    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
-    private static string? Truncate(string? value) =>
-        value?.Trim() is not { } trimmed ? null
-        : trimmed.Length <= MaxErrorMessageLength ? trimmed
-        : string.Concat(trimmed.AsSpan(0, MaxErrorMessageLength), "…");
 }

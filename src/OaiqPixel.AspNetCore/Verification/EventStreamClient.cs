@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using OaiqPixel.AspNetCore.ConversionsApi;
 
 namespace OaiqPixel.AspNetCore.Verification;
 
@@ -53,8 +54,7 @@ internal sealed class EventStreamClient(IHttpClientFactory httpClientFactory)
             }
 
             var (code, message) = ReadError(body);
-            // Redacted before it is cut: a key straddling the cut would otherwise keep its first characters.
-            var reason = Truncate(Redact(code is null ? message : message is null ? code : $"{code}: {message}", settings.AdsApiKey));
+            var reason = ApiText.ForLog(code is null ? message : message is null ? code : $"{code}: {message}", settings.AdsApiKey, MaxReasonLength);
             var check = status switch
             {
                 404 => OaiqVerificationCheck.NotAvailable,
@@ -66,7 +66,7 @@ internal sealed class EventStreamClient(IHttpClientFactory httpClientFactory)
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            return new StreamAnswer(OaiqVerificationCheck.Failed, [], null, Truncate($"{ex.GetType().Name}: {ex.Message}"));
+            return new StreamAnswer(OaiqVerificationCheck.Failed, [], null, ApiText.ForLog($"{ex.GetType().Name}: {ex.Message}", null, MaxReasonLength));
         }
     }
 
@@ -157,10 +157,4 @@ internal sealed class EventStreamClient(IHttpClientFactory httpClientFactory)
             return buffer[..read];
         }
     }
-
-    private static string? Redact(string? text, string? key) =>
-        text is null || string.IsNullOrEmpty(key) ? text : text.Replace(key, "[redacted]", StringComparison.Ordinal);
-
-    private static string? Truncate(string? value) =>
-        value is null || value.Length <= MaxReasonLength ? value : string.Concat(value.AsSpan(0, MaxReasonLength), "…");
 }

@@ -30,6 +30,18 @@ public sealed class VerificationHardeningTests
     }
 
     [Fact]
+    public async Task StreamError_WithLineBreaks_IsOneLineOfText_AndTheKeyStaysRedacted()
+    {
+        // The reason reaches logs 302-304 and the health entry: a CR/LF or a Unicode line separator would forge a log line.
+        var body = "{\"error\":{\"code\":\"invalid_api_key\\r\\n\",\"message\":\"refused " + AdsKey + "\\ninfo: forged\\u2028line\"}}";
+        var client = Client(_ => new HttpResponseMessage(HttpStatusCode.Unauthorized) { Content = new StringContent(body) });
+
+        var answer = await client.ReadAsync(new OaiqVerificationOptions { AdsApiKey = AdsKey }, "px_1", CancellationToken.None);
+
+        Assert.Equal("invalid_api_key  : refused [redacted] info: forged line", answer.Reason);
+    }
+
+    [Fact]
     public async Task StreamAnswer_StalledBody_DoesNotHoldTheCheckForever()
     {
         // Headers arrive, the body never does: HttpClient.Timeout ends with the headers (ResponseHeadersRead), and
