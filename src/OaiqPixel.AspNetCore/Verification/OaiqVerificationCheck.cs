@@ -11,7 +11,8 @@ public enum OaiqVerificationCheck
 
     /// <summary>
     /// The stream is not enabled for the account (<c>404</c>, or <c>422</c> <c>feature_not_available</c>): logged once
-    /// (log 302), and this pixel is not checked again until the app restarts.
+    /// (log 302), and this pixel is asked again only after an hour (on the host's <see cref="TimeProvider"/>); a stream
+    /// enabled later is read again (log 307) without a restart.
     /// </summary>
     NotAvailable = 2,
 

@@ -13,7 +13,7 @@ internal sealed class OaiqVerificationOptionsValidator(IServiceProvider services
         var errors = new List<string>();
         if (options.BaseAddress is not { IsAbsoluteUri: true, Scheme: "https" or "http" })
         {
-            errors.Add($"{Key(services, "BaseAddress")} must be an absolute http(s) address, e.g. https://api.ads.openai.com/; it is '{options.BaseAddress}'.");
+            errors.Add($"{Key(services, "BaseAddress")} must be an absolute http(s) address, e.g. https://api.ads.openai.com/; it is {Shown(options.BaseAddress)}.");
         }
 
         if (options.Interval < OaiqVerificationOptions.MinimumInterval)
@@ -36,6 +36,15 @@ internal sealed class OaiqVerificationOptionsValidator(IServiceProvider services
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    /// <summary>
+    /// What the message shows of a base address: its scheme, host and port only. Its user info, path or query may carry
+    /// a credential or a token, and a start-up failure is logged and shown.
+    /// </summary>
+    private static string Shown(Uri? address) =>
+        address is null ? "not set"
+        : !address.IsAbsoluteUri ? "a relative address"
+        : $"'{address.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped)}' (its path and query not shown)";
 
     /// <summary>
     /// A setting's name where the app sets it: <c>Oaiq:Verification:AdsApiKey</c> under the section tracking is bound from,

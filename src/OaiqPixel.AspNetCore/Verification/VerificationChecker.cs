@@ -10,7 +10,8 @@ namespace OaiqPixel.AspNetCore.Verification;
 /// The background check: every <see cref="OaiqVerificationOptions.Interval"/> (plus jitter) it reads each pixel's events
 /// stream, compares it with the <see cref="LegLedger"/> (<see cref="LegComparison"/>), keeps the latest result per pixel
 /// (<see cref="IOaiqVerification"/>) and logs each change once: a leg that stops arriving or comes back, a stream that is
-/// not enabled (that pixel is not asked again), refused or failing. A failure never reaches the app.
+/// not enabled (that pixel is asked again only after <see cref="NotAvailableRetry"/>), refused or failing. A failure
+/// never reaches the app.
 /// </summary>
 internal sealed class VerificationChecker(
     EventStreamClient stream,
@@ -22,6 +23,13 @@ internal sealed class VerificationChecker(
     IServiceProvider services,
     ILogger<VerificationChecker> logger) : BackgroundService, IOaiqVerification
 {
+    /// <summary>
+    /// How long a pixel whose stream is not enabled (404, or 422 <c>feature_not_available</c>) waits before it is asked
+    /// again: the stream may be enabled later, and one answer (a proxy's 404, a moment's misroute) must not end the
+    /// checks until a restart; an hour keeps the calls to an account without the stream to 24 a day.
+    /// </summary>
+    public static readonly TimeSpan NotAvailableRetry = TimeSpan.FromHours(1);
+
     private readonly Dictionary<string, PixelState> _states = new(StringComparer.Ordinal);
     private IReadOnlyList<OaiqPixelVerification> _latest = [];
     private bool _keyMissingLogged;
@@ -105,7 +113,7 @@ internal sealed class VerificationChecker(
                 _states[pixelId] = state = new PixelState();
             }
 
-            if (state.Check == OaiqVerificationCheck.NotAvailable)
+            if (state.Check == OaiqVerificationCheck.NotAvailable && timeProvider.GetUtcNow() - state.NotAvailableSince < NotAvailableRetry)
             {
                 continue;
             }
@@ -133,8 +141,13 @@ internal sealed class VerificationChecker(
         switch (answer.Check)
         {
             case OaiqVerificationCheck.NotAvailable:
-                VerificationLog.StreamNotAvailable(logger, pixelId, answer.StatusCode ?? 0, answer.Reason);
-                state.Latest = new(pixelId, answer.Check, now, $"OpenAI's events stream is not enabled for this account (HTTP {answer.StatusCode}); this pixel is not checked again.", state.ReportsServer, []);
+                if (previous != OaiqVerificationCheck.NotAvailable)
+                {
+                    VerificationLog.StreamNotAvailable(logger, pixelId, answer.StatusCode ?? 0, answer.Reason);
+                }
+
+                state.NotAvailableSince = now;
+                state.Latest = new(pixelId, answer.Check, now, $"OpenAI's events stream is not enabled for this account (HTTP {answer.StatusCode}); this pixel is asked again in an hour.", state.ReportsServer, []);
                 return;
             case OaiqVerificationCheck.Unauthorized:
                 if (previous != OaiqVerificationCheck.Unauthorized)
@@ -154,7 +167,7 @@ internal sealed class VerificationChecker(
                 return;
         }
 
-        if (previous is OaiqVerificationCheck.Failed or OaiqVerificationCheck.Unauthorized)
+        if (previous is OaiqVerificationCheck.Failed or OaiqVerificationCheck.Unauthorized or OaiqVerificationCheck.NotAvailable)
         {
             VerificationLog.StreamRecovered(logger, pixelId);
         }
@@ -209,6 +222,9 @@ internal sealed class VerificationChecker(
         public OaiqVerificationCheck Check { get; set; }
 
         public bool ReportsServer { get; set; }
+
+        /// <summary>When the stream last answered "not enabled" (<see cref="NotAvailableRetry"/> counts from it).</summary>
+        public DateTimeOffset NotAvailableSince { get; set; }
 
         public HashSet<(OaiqVerificationLeg, string)> Stopped { get; } = [];
 

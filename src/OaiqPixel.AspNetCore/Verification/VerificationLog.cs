@@ -17,7 +17,7 @@ internal static partial class VerificationLog
     public static partial void LegBack(ILogger logger, string pixelId, string eventType, string leg, int arrived, int expected);
 
     [LoggerMessage(EventId = 302, EventName = "StreamNotAvailable", Level = LogLevel.Warning,
-        Message = "OpenAI Ads verification, pixel {PixelId}: OpenAI's events stream is not enabled for this account (HTTP {StatusCode}: {Reason}). This pixel is not checked again; remove AddVerification() or ask OpenAI to enable the stream.")]
+        Message = "OpenAI Ads verification, pixel {PixelId}: OpenAI's events stream is not enabled for this account (HTTP {StatusCode}: {Reason}). This pixel is asked again every hour, logged again only once that changes; remove AddVerification() or ask OpenAI to enable the stream.")]
     public static partial void StreamNotAvailable(ILogger logger, string pixelId, int statusCode, string? reason);
 
     [LoggerMessage(EventId = 303, EventName = "StreamUnauthorized", Level = LogLevel.Error,

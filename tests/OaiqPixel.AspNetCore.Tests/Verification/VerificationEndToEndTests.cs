@@ -113,6 +113,34 @@ public sealed class VerificationEndToEndTests
     }
 
     [Fact]
+    public async Task FeatureNotEnabled_IsAskedAgainAfterAnHour_AndAStreamEnabledLaterIsRead()
+    {
+        await using var api = await StartApiAsync(available: false);
+        await using var app = await StartAppAsync(api);
+        var verification = app.Services.GetRequiredService<IOaiqVerification>();
+        await AdvanceToCheckAsync(round: 1);
+        await Wait.ForAsync(() => app.Logs.GetSnapshot().FirstOrDefault(r => r.Id.Id == 302), "log 302");
+
+        // An hour later (one long wait of the check's timer): asked again, still not enabled, not logged again.
+        await WaitForCheckTimersAsync(2);
+        _time.Advance(VerificationChecker.NotAvailableRetry);
+        await Wait.UntilAsync(() => api.Requests.Count(r => r.Path == "/v1/conversions/events") == 2, "the second request to the stream");
+        await WaitForCheckTimersAsync(3);
+        Assert.Single(app.Logs.GetSnapshot(), r => r.Id.Id == 302);
+        Assert.Equal(OaiqVerificationCheck.NotAvailable, Assert.Single(verification.Latest).Check);
+
+        // OpenAI enables the stream: the next hour's check reads it, and the log says so once.
+        api.EventStreamAvailable = true;
+        _time.Advance(VerificationChecker.NotAvailableRetry);
+        var now = _time.GetUtcNow();
+        var result = await Wait.ForAsync(() => verification.Latest.FirstOrDefault(p => p.CheckedAt == now), "the check after the stream was enabled");
+
+        Assert.Equal(OaiqVerificationCheck.Completed, result.Check);
+        Assert.Single(app.Logs.GetSnapshot(), r => r.Id.Id == 307);
+        Assert.Single(app.Logs.GetSnapshot(), r => r.Id.Id == 302);
+    }
+
+    [Fact]
     public async Task KeyRefused_LogsOnceNamingTheSetting_AndTheHealthEntrySaysSo()
     {
         await using var api = await StartApiAsync();

@@ -52,6 +52,22 @@ public sealed class VerificationRegistrationTests
         Assert.Contains("Tracking:Verification:BaseAddress must be an absolute http(s) address", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task InvalidBaseAddress_TheMessageShowsItsSchemeHostAndPortOnly()
+    {
+        // A base address may carry a credential in its user info, path or query; a start-up failure is logged and shown.
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(new Dictionary<string, string?>
+        {
+            ["Tracking:Verification:BaseAddress"] = "ftp://user:hunter2@example.test:2121/tenant-token-42/?key=sk-secret",
+        }));
+
+        Assert.Contains("Tracking:Verification:BaseAddress must be an absolute http(s) address", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("it is 'ftp://example.test:2121' (its path and query not shown)", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("tenant-token-42", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-secret", ex.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<WebApplication> StartAsync(Dictionary<string, string?> settings, bool verification = true)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
