@@ -1,13 +1,13 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Rendering;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OaiqPixel.AspNetCore.Components;
+using OaiqPixel.TestSupport;
 
 /// <summary>
 /// Issue 13: a Blazor page rendered on the server (static SSR, Blazor's <see cref="HtmlRenderer"/>) with
@@ -15,7 +15,7 @@ using OaiqPixel.AspNetCore.Components;
 /// page without them. Each operation is a fresh request (its own <see cref="HttpContext"/>, cascaded as Blazor does),
 /// so the difference is the pixel's whole cost: the request's tracking context, <c>page_viewed</c> and the event with
 /// their server copies (a counting sink), the visitor context for an interactive circuit, and the data element.
-/// <c>GlobalSetup</c> also prints the bytes the pixel adds to each page an enhanced navigation fetches.
+/// The page is <see cref="BlazorProductPage"/>, the one the allocation test (issue 21) renders. <c>GlobalSetup</c> also prints the bytes the pixel adds to each page an enhanced navigation fetches.
 /// </summary>
 [MemoryDiagnoser]
 public class BlazorPixelBenchmarks
@@ -59,7 +59,7 @@ public class BlazorPixelBenchmarks
             services.AddRazorComponents().AddInteractiveServerComponents();
         }
 
-        services.AddSingleton<NavigationManager, BenchNavigationManager>();
+        services.AddSingleton<NavigationManager, ProductNavigationManager>();
         services.AddOaiqTracking(options =>
         {
             options.PixelId = "px_bench";
@@ -118,19 +118,12 @@ public class BlazorPixelBenchmarks
     /// </summary>
     internal int Render(bool withPixel, bool withEvent)
     {
-        var httpContext = new DefaultHttpContext { RequestServices = _app.Services };
-        httpContext.Request.Scheme = "https";
-        httpContext.Request.Host = new HostString("shop.example");
-        httpContext.Request.Path = "/products/sku-1";
-        httpContext.Request.Headers.UserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-        httpContext.Request.Headers["Sec-Fetch-Mode"] = "navigate";
-        httpContext.Request.Headers["Sec-Fetch-Dest"] = "document";
         // Blazor's server rendering runs in the request, where IConversionTracker finds it through the accessor.
-        _app.Services.GetRequiredService<IHttpContextAccessor>().HttpContext = httpContext;
-        var parameters = ParameterView.FromDictionary(new Dictionary<string, object?> { ["HttpContext"] = httpContext, ["WithPixel"] = withPixel, ["WithEvent"] = withEvent });
+        var httpContext = BlazorProductPage.NewRequest(_app.Services);
+        var parameters = BlazorProductPage.Parameters(httpContext, withPixel ? typeof(OaiqPixel.AspNetCore.Components.OaiqPixel) : null, withEvent ? typeof(OaiqEvent) : null);
         return _renderer.Dispatcher.InvokeAsync(async () =>
         {
-            var page = await _renderer.RenderComponentAsync<BenchPage>(parameters);
+            var page = await _renderer.RenderComponentAsync<BlazorProductPage>(parameters);
             _page.GetStringBuilder().Clear();
             page.WriteHtmlTo(_page);
             return _page.GetStringBuilder().Length;
@@ -140,89 +133,5 @@ public class BlazorPixelBenchmarks
     private sealed class AcceptingSink : OaiqPixel.AspNetCore.ConversionsApi.IConversionEventStore
     {
         public bool TryStore(OaiqPixel.ConversionEvent conversionEvent, OaiqPixel.AspNetCore.ConversionsApi.ConversionEventRecord record, Microsoft.AspNetCore.Http.HttpContext? request) => true;
-    }
-
-    private sealed class BenchNavigationManager : NavigationManager
-    {
-        public BenchNavigationManager() => Initialize("https://shop.example/", "https://shop.example/products/sku-1");
-    }
-
-    /// <summary>
-    /// A product page laid out as a Blazor Web App's <c>App.razor</c>: the <c>&lt;head&gt;</c> (with the pixel when asked),
-    /// then the body in a component of its own, as <c>&lt;Routes /&gt;</c> renders the routed page: the body renders after
-    /// the <c>&lt;head&gt;</c>, so an event in it is recorded after the pixel rendered, as in an app.
-    /// </summary>
-    private sealed class BenchPage : IComponent
-    {
-        private RenderHandle _handle;
-
-        public void Attach(RenderHandle renderHandle) => _handle = renderHandle;
-
-        public Task SetParametersAsync(ParameterView parameters)
-        {
-            var httpContext = parameters.GetValueOrDefault<HttpContext>("HttpContext")!;
-            var withPixel = parameters.GetValueOrDefault<bool>("WithPixel");
-            var withEvent = parameters.GetValueOrDefault<bool>("WithEvent");
-            _handle.Render(builder =>
-            {
-                builder.OpenComponent<CascadingValue<HttpContext>>(0);
-                builder.AddComponentParameter(1, "Value", httpContext);
-                builder.AddComponentParameter(2, "ChildContent", (RenderFragment)(b => Page(b, withPixel, withEvent)));
-                builder.CloseComponent();
-            });
-            return Task.CompletedTask;
-        }
-
-        private static void Page(RenderTreeBuilder builder, bool withPixel, bool withEvent)
-        {
-            builder.AddMarkupContent(0, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><base href=\"/\">");
-            if (withPixel)
-            {
-                builder.OpenComponent<OaiqPixel.AspNetCore.Components.OaiqPixel>(1);
-                builder.CloseComponent();
-            }
-
-            builder.AddMarkupContent(2, "<title>Trail running shoes</title></head>");
-            builder.OpenComponent<BenchBody>(3);
-            builder.AddComponentParameter(4, "WithEvent", withEvent);
-            builder.CloseComponent();
-            builder.AddMarkupContent(5, "</html>");
-        }
-    }
-
-    /// <summary>The routed page's body: a heading, a price, one event when asked and 20 paragraphs.</summary>
-    private sealed class BenchBody : IComponent
-    {
-        private RenderHandle _handle;
-
-        public void Attach(RenderHandle renderHandle) => _handle = renderHandle;
-
-        public Task SetParametersAsync(ParameterView parameters)
-        {
-            var withEvent = parameters.GetValueOrDefault<bool>("WithEvent");
-            _handle.Render(builder => Body(builder, withEvent));
-            return Task.CompletedTask;
-        }
-
-        private static void Body(RenderTreeBuilder builder, bool withEvent)
-        {
-            builder.AddMarkupContent(2, "<body><h1>Trail running shoes</h1><p>89.99 USD</p>");
-            if (withEvent)
-            {
-                builder.OpenComponent<OaiqEvent>(3);
-                builder.AddComponentParameter(4, "Name", "contents_viewed");
-                builder.AddComponentParameter(5, "ContentId", "sku-1");
-                builder.AddComponentParameter(6, "Amount", 89.99m);
-                builder.AddComponentParameter(7, "Currency", "USD");
-                builder.CloseComponent();
-            }
-
-            for (var i = 0; i < 20; i++)
-            {
-                builder.AddMarkupContent(8, "<p>Light, grippy and made for long runs on rough ground; a breathable upper and a cushioned sole.</p>");
-            }
-
-            builder.AddMarkupContent(9, "</body>");
-        }
     }
 }

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Rendering;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,7 +54,7 @@ public sealed class BlazorPageAllocationTests
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddSingleton<NavigationManager, PageNavigationManager>();
+        builder.Services.AddSingleton<NavigationManager, ProductNavigationManager>();
         builder.Services.AddOaiqTracking(options =>
         {
             options.Enabled = enabled;
@@ -91,101 +90,14 @@ public sealed class BlazorPageAllocationTests
         Task.FromResult(RenderOnThisThread(app, renderer, stubs, optedOut));
 
     // The renderer's dispatcher runs the page inline on the calling thread when it is free, so every byte is counted here.
+    // The page is the Blazor benchmarks' own (BlazorProductPage), with the library's components or the stand-ins.
     private static string RenderOnThisThread(WebApplication app, HtmlRenderer renderer, bool stubs, bool optedOut)
     {
-        var httpContext = new DefaultHttpContext { RequestServices = app.Services };
-        httpContext.Request.Scheme = "https";
-        httpContext.Request.Host = new HostString("shop.example");
-        httpContext.Request.Path = "/products/sku-1";
-        httpContext.Request.Headers.UserAgent = TestApps.TestApp.BrowserUserAgent;
-        if (optedOut)
-        {
-            httpContext.SetEndpoint(OptedOut);
-        }
-
-        app.Services.GetRequiredService<IHttpContextAccessor>().HttpContext = httpContext;
-        var parameters = ParameterView.FromDictionary(new Dictionary<string, object?> { ["HttpContext"] = httpContext, ["Stubs"] = stubs });
-        return renderer.Dispatcher.InvokeAsync(async () => (await renderer.RenderComponentAsync<Page>(parameters)).ToHtmlString()).GetAwaiter().GetResult();
-    }
-
-    // Blazor's endpoint initializes the navigation manager with the request's address; the renderer alone does not.
-    private sealed class PageNavigationManager : NavigationManager
-    {
-        public PageNavigationManager() => Initialize("https://shop.example/", "https://shop.example/products/sku-1");
-    }
-
-    /// <summary>The head with the pixel, then the body (as <c>&lt;Routes /&gt;</c> renders it) with one event.</summary>
-    private sealed class Page : IComponent
-    {
-        private RenderHandle _handle;
-
-        public void Attach(RenderHandle renderHandle) => _handle = renderHandle;
-
-        public Task SetParametersAsync(ParameterView parameters)
-        {
-            var httpContext = parameters.GetValueOrDefault<HttpContext>("HttpContext")!;
-            var stubs = parameters.GetValueOrDefault<bool>("Stubs");
-            _handle.Render(builder =>
-            {
-                builder.OpenComponent<CascadingValue<HttpContext>>(0);
-                builder.AddComponentParameter(1, "Value", httpContext);
-                builder.AddComponentParameter(2, "ChildContent", (RenderFragment)(b => Head(b, stubs)));
-                builder.CloseComponent();
-            });
-            return Task.CompletedTask;
-        }
-
-        private static void Head(RenderTreeBuilder builder, bool stubs)
-        {
-            builder.AddMarkupContent(0, "<!DOCTYPE html><html><head><base href=\"/\">");
-            if (stubs)
-            {
-                builder.OpenComponent<StubPixel>(1);
-            }
-            else
-            {
-                builder.OpenComponent<global::OaiqPixel.AspNetCore.Components.OaiqPixel>(1);
-            }
-
-            builder.CloseComponent();
-            builder.AddMarkupContent(2, "</head>");
-            builder.OpenComponent<Body>(3);
-            builder.AddComponentParameter(4, "Stubs", stubs);
-            builder.CloseComponent();
-            builder.AddMarkupContent(5, "</html>");
-        }
-    }
-
-    private sealed class Body : IComponent
-    {
-        private RenderHandle _handle;
-
-        public void Attach(RenderHandle renderHandle) => _handle = renderHandle;
-
-        public Task SetParametersAsync(ParameterView parameters)
-        {
-            var stubs = parameters.GetValueOrDefault<bool>("Stubs");
-            _handle.Render(builder =>
-            {
-                builder.AddMarkupContent(0, "<body><h1>Trail running shoes</h1>");
-                if (stubs)
-                {
-                    builder.OpenComponent<StubEvent>(1);
-                }
-                else
-                {
-                    builder.OpenComponent<global::OaiqPixel.AspNetCore.Components.OaiqEvent>(1);
-                }
-
-                builder.AddComponentParameter(2, "Name", "contents_viewed");
-                builder.AddComponentParameter(3, "ContentId", "sku-1");
-                builder.AddComponentParameter(4, "Amount", "89.99");
-                builder.AddComponentParameter(5, "Currency", "USD");
-                builder.CloseComponent();
-                builder.AddMarkupContent(6, "</body>");
-            });
-            return Task.CompletedTask;
-        }
+        var httpContext = BlazorProductPage.NewRequest(app.Services, optedOut ? OptedOut : null);
+        var parameters = stubs
+            ? BlazorProductPage.Parameters(httpContext, typeof(StubPixel), typeof(StubEvent))
+            : BlazorProductPage.Parameters(httpContext, typeof(global::OaiqPixel.AspNetCore.Components.OaiqPixel), typeof(global::OaiqPixel.AspNetCore.Components.OaiqEvent));
+        return renderer.Dispatcher.InvokeAsync(async () => (await renderer.RenderComponentAsync<BlazorProductPage>(parameters)).ToHtmlString()).GetAwaiter().GetResult();
     }
 
     /// <summary>A component with the pixel's parameters and services that does nothing.</summary>
