@@ -103,7 +103,7 @@ internal static class SandboxEndpoints
         var stores = await SandboxStores.ReadAsync(context);
         var tokens = antiforgery.GetAndStoreTokens(context);
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
-        var html = SandboxPage.Render(sandbox, options.CurrentValue, addresses, context.Request.PathBase + context.Request.Path, stores, tokens);
+        var html = SandboxPage.Render(sandbox, options.CurrentValue, addresses, context.Request.PathBase + context.Request.Path, stores, tokens, SandboxReplay.Targets(context));
         html = SandboxVerificationPanel.AddTo(html, context.RequestServices.GetService<OaiqPixel.AspNetCore.Verification.IOaiqVerification>());
         return Results.Content(html, "text/html; charset=utf-8");
     }

@@ -14,7 +14,7 @@ internal static class SandboxPage
 {
     private static readonly HtmlEncoder s_html = HtmlEncoder.Default;
 
-    public static string Render(OaiqSandbox sandbox, OaiqTrackingOptions options, IReadOnlyList<string> serverAddresses, string pagePath, IReadOnlyList<SandboxStore> stores, AntiforgeryTokenSet tokens)
+    public static string Render(OaiqSandbox sandbox, OaiqTrackingOptions options, IReadOnlyList<string> serverAddresses, string pagePath, IReadOnlyList<SandboxStore> stores, AntiforgeryTokenSet tokens, IReadOnlyList<string> replayTargets)
     {
         var rows = sandbox.BuildRows();
         var rejections = sandbox.Rejections;
@@ -115,10 +115,9 @@ internal static class SandboxPage
             html.Append("<p id=\"replay-result\"><strong>Last replay:</strong> ").Append(s_html.Encode(replayed)).Append("</p>");
         }
 
-        var configuredPixels = SandboxReplay.ConfiguredPixelIds(options);
         foreach (var store in stores)
         {
-            RenderStore(html, store, pagePath, tokens, configuredPixels);
+            RenderStore(html, store, pagePath, tokens, replayTargets);
         }
 
         html.Append("<h2>Recent pixel calls</h2>");

@@ -11,9 +11,22 @@ namespace OaiqPixel.Sandbox;
 /// </summary>
 internal static class SandboxReplay
 {
-    /// <summary>The app's configured pixels (<c>Oaiq:PixelId</c>, then <c>Oaiq:Pixels</c>): what the page offers to re-aim dead letters at.</summary>
-    public static IReadOnlyList<string> ConfiguredPixelIds(OaiqTrackingOptions options) =>
-        [.. new[] { options.PixelId }.Concat(options.Pixels.Select(p => p?.PixelId)).OfType<string>().Where(p => !string.IsNullOrWhiteSpace(p)).Distinct(StringComparer.Ordinal)];
+    /// <summary>
+    /// What the page offers to re-aim dead letters at: the app's pixels as its pixel resolver names them for the page's
+    /// request (without a resolver of the app's: <c>Oaiq:PixelId</c>, then <c>Oaiq:Pixels</c>), which its
+    /// <c>FindPixel</c> knows, so the replay's check accepts them. None when the resolver throws: the page still renders.
+    /// </summary>
+    public static IReadOnlyList<string> Targets(HttpContext context)
+    {
+        try
+        {
+            return [.. context.RequestServices.GetRequiredService<IOaiqPixelResolver>().GetPixels(context).Select(p => p?.PixelId).OfType<string>().Distinct(StringComparer.Ordinal)];
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return [];
+        }
+    }
 
     public static async Task<IResult> ReplayAsync(HttpContext context, OaiqSandbox sandbox, IAntiforgery antiforgery, IOaiqPixelResolver pixels)
     {
