@@ -208,9 +208,10 @@ internal sealed class OaiqTrackingOptionsValidator(IServiceProvider? services = 
         {
             failures.Add($"{Key("BaseAddress")} must use https (http is allowed for a loopback sandbox only), such as {ConversionsApiOptions.DefaultBaseAddress}; the key travels in every request.");
         }
-        else if (!string.IsNullOrEmpty(baseAddress.Query) || !string.IsNullOrEmpty(baseAddress.Fragment))
+        else if (!string.IsNullOrEmpty(baseAddress.Query) || !string.IsNullOrEmpty(baseAddress.Fragment) || !string.IsNullOrEmpty(baseAddress.UserInfo))
         {
-            failures.Add($"{Key("BaseAddress")} must be an origin (optionally with a path) without query or fragment, such as {ConversionsApiOptions.DefaultBaseAddress}.");
+            // Not echoed: a query or user info may hold a credential, and log 114 and this message show the address.
+            failures.Add($"{Key("BaseAddress")} must be an origin (optionally with a path) without user info, query or fragment, such as {ConversionsApiOptions.DefaultBaseAddress}; the API key goes in {Key("ApiKey")}.");
         }
         else if (AppendedPathIn(baseAddress) is { } appended)
         {
