@@ -6,12 +6,13 @@ namespace OaiqPixel.EntityFrameworkCore.Writing;
 /// One save of the app's that conversions joined: its context, the app's changes it was writing (which decide, by
 /// <see cref="OutboxAppSaves"/>' rule, whether a later save is its retry), and how it writes their records.
 /// </summary>
-internal sealed class OutboxSave(DbContext context, HashSet<object> changes, List<OutboxEntry> entries)
+internal sealed class OutboxSave(DbContext context, AppChanges changes, List<OutboxEntry> entries)
 {
-    public DbContext Context { get; } = context;
+    /// <summary>The context of the app's latest save that carried the events (a retry may run on a new context).</summary>
+    public DbContext Context { get; private set; } = context;
 
-    /// <summary>The app's entities (added, modified or deleted) the save was writing; compared by reference.</summary>
-    public HashSet<object> Changes { get; private set; } = changes;
+    /// <summary>The app's changes (added, modified or deleted) the save was writing.</summary>
+    public AppChanges Changes { get; private set; } = changes;
 
     public List<OutboxEntry> Entries { get; } = entries;
 
@@ -36,8 +37,9 @@ internal sealed class OutboxSave(DbContext context, HashSet<object> changes, Lis
     public OutboxEntryState State => Entries[0].State;
 
     /// <summary>The save (a new one, or a retry) now stands for the changes of the app's save that is starting, with the events tracked since.</summary>
-    public void Rejoin(HashSet<object> appChanges, List<OutboxEntry> pending)
+    public void Rejoin(DbContext appContext, AppChanges appChanges, List<OutboxEntry> pending)
     {
+        Context = appContext;
         Changes = appChanges;
         Entries.AddRange(pending);
         AtCommit = false;
