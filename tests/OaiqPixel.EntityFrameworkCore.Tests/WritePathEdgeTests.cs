@@ -304,6 +304,72 @@ public sealed class WritePathEdgeTests
         Assert.Single(app.Database.Orders());
     }
 
+    [Theory]
+    [InlineData(DbProvider.Sqlite, false)]
+    [InlineData(DbProvider.Sqlite, true)]
+    [InlineData(DbProvider.PostgreSql, false)]
+    [InlineData(DbProvider.PostgreSql, true)]
+    public async Task AppTurnedTransactionsOff_SaveFails_AppGivesUp_NoRecord_AndTheSettingKept(DbProvider provider, bool conflict)
+    {
+        // Arrange: AutoTransactionBehavior.Never, so each statement of the save commits on its own; the order's statement
+        // fails (a unique number taken, or another writer's change).
+        await using var app = await OutboxApp.StartAsync(provider, o => o.DispatcherEnabled = false);
+        Seed(app);
+        AutoTransactionBehavior? after = null;
+        app.Scenario.FailWithStatus = StatusCodes.Status409Conflict;
+        app.Scenario.Run = (db, tracker, _) =>
+        {
+            db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
+            if (conflict)
+            {
+                var order = db.Orders.Single(o => o.Number == Seeded);
+                ChangedByAnotherWriter(app);
+                order.TotalCents = 4200;
+            }
+            else
+            {
+                db.Orders.Add(new Order { Number = Seeded });
+            }
+
+            tracker.Track(Order(), "order_never");
+            Assert.ThrowsAny<DbUpdateException>(() => db.SaveChanges());
+            after = db.Database.AutoTransactionBehavior;
+        };
+
+        // Act
+        var response = await app.CreateClient().PostAsync("/place", null);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal(AutoTransactionBehavior.Never, after);
+        Assert.Empty(app.Database.Outbox());
+    }
+
+    [Theory]
+    [InlineData(DbProvider.Sqlite)]
+    [InlineData(DbProvider.PostgreSql)]
+    public async Task AppTurnedTransactionsOff_SaveChangesAsyncSucceeds_RecordWrittenRightAfterIt_AndRendered(DbProvider provider)
+    {
+        // Arrange
+        await using var app = await OutboxApp.StartAsync(provider, o => o.DispatcherEnabled = false);
+        app.Scenario.Run = (db, tracker, _) =>
+        {
+            db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
+            db.Orders.Add(new Order { Number = "never_ok" });
+            tracker.Track(Order(), "order_never_ok");
+            db.SaveChangesAsync().GetAwaiter().GetResult();
+            Assert.Equal(AutoTransactionBehavior.Never, db.Database.AutoTransactionBehavior);
+        };
+
+        // Act
+        var page = await app.CreateClient().GetAsync("/page");
+
+        // Assert
+        Assert.Contains("order_never_ok", await Pages.MeasuredIdsAsync(page));
+        Assert.Equal("order_never_ok", Assert.Single(app.Database.Outbox()).EventId);
+        Assert.Single(app.Database.Orders());
+    }
+
     /// <summary>Another context of the app's type, built from the request's options (the outbox's interceptor included).</summary>
     private static ShopDbContext SecondContext(HttpContext http) =>
         new(http.RequestServices.GetRequiredService<DbContextOptions<ShopDbContext>>());

@@ -107,8 +107,11 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
         }
     }
 
-    /// <summary>The interceptor's <c>SavedChanges</c>: committed now, or when the app's transaction commits.</summary>
-    public void Saved(DbContext context)
+    /// <summary>
+    /// The interceptor's <c>SavedChanges</c>: committed now, or when the app's transaction commits; or, when the app turned
+    /// EF Core's transactions off, the events whose records are to be written now (<see cref="OutboxAfterSave"/>).
+    /// </summary>
+    public List<OutboxEntry>? Saved(DbContext context)
     {
         var committed = 0;
         Transaction? ambient = null;
@@ -117,7 +120,13 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
         {
             if (!End(context, out save) || save.State != OutboxEntryState.InSave)
             {
-                return;
+                return null;
+            }
+
+            if (save.AfterSave)
+            {
+                outcomes.Open.Remove(save);
+                return save.Entries;
             }
 
             if (save.AtCommit)
@@ -130,7 +139,7 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
                     entry.Save = null;
                 }
 
-                return;
+                return null;
             }
 
             if (context.Database.CurrentTransaction is { } transaction)
@@ -155,6 +164,7 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
         }
 
         store.ReportCommitted(committed);
+        return null;
     }
 
     /// <summary>The context's <c>SaveChangesFailed</c> event (every failure, a concurrency one included) and the interceptor's <c>SaveChangesCanceled</c>.</summary>
@@ -199,6 +209,12 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
         }
 
         var database = save.Context.Database;
+        if (save.Changes.Count > 0 && HasNoTransaction(database) && database.AutoTransactionBehavior == AutoTransactionBehavior.Never)
+        {
+            save.AfterSave = true;
+            return null;
+        }
+
         if (save.Changes.Count > 0 && CanWriteAtCommit(database))
         {
             save.AtCommit = true;
@@ -220,11 +236,14 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
 
     /// <summary>Whether the save will run in a transaction of EF Core's own: none open on the context nor ambient, and the app has not turned EF Core's transactions off.</summary>
     private static bool CanWriteAtCommit(DatabaseFacade database) =>
+        HasNoTransaction(database) && database.AutoTransactionBehavior != AutoTransactionBehavior.Never;
+
+    /// <summary>Whether no transaction is open for the save: none on the context, none ambient.</summary>
+    private static bool HasNoTransaction(DatabaseFacade database) =>
         database.IsRelational()
         && database.CurrentTransaction is null
         && Transaction.Current is null
-        && database.GetEnlistedTransaction() is null
-        && database.AutoTransactionBehavior != AutoTransactionBehavior.Never;
+        && database.GetEnlistedTransaction() is null;
 
     /// <summary>The save of <paramref name="context"/> returned or threw: the context is left as the app set it, and holds none of the outbox's rows.</summary>
     private bool End(DbContext context, out OutboxSave save)

@@ -22,6 +22,13 @@ internal sealed class OutboxSave(DbContext context, AppChanges changes, List<Out
     /// </summary>
     public bool AtCommit { get; set; }
 
+    /// <summary>
+    /// Whether the app turned EF Core's transactions off for the save (<c>AutoTransactionBehavior.Never</c>, no transaction
+    /// open): each statement commits on its own, so a record in the save could commit though the app's changes fail; the
+    /// records are written on their own once the save has succeeded instead.
+    /// </summary>
+    public bool AfterSave { get; set; }
+
     /// <summary>The context's transaction behaviour before the outbox asked for a transaction (<see cref="AtCommit"/>), restored as the save ends.</summary>
     public AutoTransactionBehavior? PreviousBehavior { get; set; }
 
@@ -43,6 +50,7 @@ internal sealed class OutboxSave(DbContext context, AppChanges changes, List<Out
         Changes = appChanges;
         Entries.AddRange(pending);
         AtCommit = false;
+        AfterSave = false;
         PreviousBehavior = null;
         TransactionId = null;
     }
