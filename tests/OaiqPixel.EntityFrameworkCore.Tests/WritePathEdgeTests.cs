@@ -370,6 +370,46 @@ public sealed class WritePathEdgeTests
         Assert.Single(app.Database.Orders());
     }
 
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    public async Task AmbientTransactionScope_RecordFollowsIt(bool complete, bool async)
+    {
+        // Arrange: a System.Transactions scope (PostgreSQL enlists the connection), completed or left without Complete.
+        await using var app = await OutboxApp.StartAsync(DbProvider.PostgreSql, o => o.DispatcherEnabled = false);
+        app.Scenario.Run = (db, tracker, _) =>
+        {
+            using (var scope = new System.Transactions.TransactionScope(System.Transactions.TransactionScopeAsyncFlowOption.Enabled))
+            {
+                db.Orders.Add(new Order { Number = "a1" });
+                tracker.Track(Order(), "order_a1");
+                if (async)
+                {
+                    db.SaveChangesAsync().GetAwaiter().GetResult();
+                }
+                else
+                {
+                    db.SaveChanges();
+                }
+
+                if (complete)
+                {
+                    scope.Complete();
+                }
+            }
+        };
+
+        // Act
+        var page = await app.CreateClient().GetAsync("/page");
+
+        // Assert
+        Assert.Equal(complete, (await Pages.MeasuredIdsAsync(page)).Contains("order_a1"));
+        Assert.Equal(complete ? ["order_a1"] : [], app.Database.Outbox().Select(m => m.EventId));
+        Assert.Equal(complete ? 1 : 0, app.Database.Orders().Count);
+    }
+
     /// <summary>Another context of the app's type, built from the request's options (the outbox's interceptor included).</summary>
     private static ShopDbContext SecondContext(HttpContext http) =>
         new(http.RequestServices.GetRequiredService<DbContextOptions<ShopDbContext>>());
