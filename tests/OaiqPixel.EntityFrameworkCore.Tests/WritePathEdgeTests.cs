@@ -48,9 +48,11 @@ public sealed class WritePathEdgeTests
     }
 
     [Theory]
-    [InlineData(DbProvider.Sqlite)]
-    [InlineData(DbProvider.PostgreSql)]
-    public async Task ConcurrencyException_AppClearsTheTrackerRereadsAndSavesAgain_OneRecord_RenderedOnce(DbProvider provider)
+    [InlineData(DbProvider.Sqlite, false)]
+    [InlineData(DbProvider.Sqlite, true)]
+    [InlineData(DbProvider.PostgreSql, false)]
+    [InlineData(DbProvider.PostgreSql, true)]
+    public async Task ConcurrencyException_AppClearsTheTrackerRereadsAndSavesAgain_OneRecord_RenderedOnce(DbProvider provider, bool ownTransaction)
     {
         // Arrange: the retry loop that re-reads the row (a new entity object for the same row) after a conflict.
         await using var app = await OutboxApp.StartAsync(provider, o => o.DispatcherEnabled = false);
@@ -63,20 +65,23 @@ public sealed class WritePathEdgeTests
             }
 
             tracker.Track(Order(), "order_c1");
-            var conflict = true;
+
+            // Read, then changed by the other writer before the app's transaction (SQLite lets one writer at a time).
+            var order = db.Orders.Single(o => o.Number == Seeded);
+            ChangedByAnotherWriter(app);
+            using var transaction = ownTransaction ? db.Database.BeginTransaction() : null;
             for (var attempt = 0; attempt < 3; attempt++)
             {
-                var order = db.Orders.Single(o => o.Number == Seeded);
-                if (conflict)
+                if (attempt > 0)
                 {
-                    ChangedByAnotherWriter(app);
-                    conflict = false;
+                    order = db.Orders.Single(o => o.Number == Seeded);
                 }
 
                 order.TotalCents = 4200;
                 try
                 {
                     db.SaveChanges();
+                    transaction?.Commit();
                     return;
                 }
                 catch (DbUpdateConcurrencyException)
