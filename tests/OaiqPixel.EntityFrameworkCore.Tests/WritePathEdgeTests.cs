@@ -283,6 +283,38 @@ public sealed class WritePathEdgeTests
     }
 
     [Theory]
+    [InlineData(DbProvider.Sqlite)]
+    [InlineData(DbProvider.PostgreSql)]
+    public async Task TwoContextsOfOneType_EachEventFollowsTheSaveItJoined(DbProvider provider)
+    {
+        // Arrange: the order's save waits in the first context's transaction, the lead is tracked after it and saved on a
+        // second context (no transaction); then the first transaction rolls back.
+        await using var app = await OutboxApp.StartAsync(provider, o => o.DispatcherEnabled = false);
+        app.Scenario.Run = (db, tracker, http) =>
+        {
+            using var transaction = db.Database.BeginTransaction();
+            tracker.Track(Order(), "order_x1");
+            db.Orders.Add(new Order { Number = "x1" });
+            db.SaveChanges();
+            transaction.Rollback();
+            tracker.Track(OaiqEvent.LeadCreated(), "lead_x2");
+            using var second = SecondContext(http);
+            second.Orders.Add(new Order { Number = "x2" });
+            second.SaveChanges();
+        };
+
+        // Act
+        var page = await app.CreateClient().GetAsync("/page");
+
+        // Assert
+        var ids = await Pages.MeasuredIdsAsync(page);
+        Assert.DoesNotContain("order_x1", ids);
+        Assert.Contains("lead_x2", ids);
+        Assert.Equal(["lead_x2"], app.Database.Outbox().Select(m => m.EventId));
+        Assert.Equal(["x2"], app.Database.Orders().Select(o => o.Number));
+    }
+
+    [Theory]
     [InlineData(DbProvider.Sqlite, false)]
     [InlineData(DbProvider.Sqlite, true)]
     [InlineData(DbProvider.PostgreSql, true)]
