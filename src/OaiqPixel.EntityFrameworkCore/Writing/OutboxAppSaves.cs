@@ -9,26 +9,28 @@ namespace OaiqPixel.EntityFrameworkCore.Writing;
 /// <summary>
 /// What the app's saves and transactions do to one request's events, by one rule: a tracked event joins the app's next save
 /// of a context of the outbox's type and stays with the app's changes that save was writing — it commits with them, a
-/// rollback or failure takes it back, a later save of that context still writing any of them is a retry and carries it
-/// again, and a save without them (or the end of the endpoint) means the app gave up: it is dropped.
+/// rollback or failure takes it back, a later save (of any context of that type) writing any of them again is a retry and
+/// carries it again (<see cref="AppChanges"/> says which changes are the same), and a save of that context without them
+/// (or the end of the endpoint) means the app gave up: it is dropped.
 /// </summary>
 /// <remarks>Called by <see cref="OutboxInterceptor"/> from EF Core's own callbacks; state changes are under the session's lock.</remarks>
 internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOutcomes outcomes, OutboxStore store)
 {
     private readonly Dictionary<DbContext, OutboxSave> _running = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>Whether a save of <paramref name="context"/> has anything to decide: an event waiting for a save, or a failed save of that context.</summary>
+    /// <summary>Whether a save of <paramref name="context"/> has anything to decide: an event waiting for a save, or a failed save it may retry or give up.</summary>
     public bool HasWork(DbContext context)
     {
         lock (session.Sync)
         {
-            return session.Entries.Exists(e => e.State == OutboxEntryState.Pending) || outcomes.Open.Exists(s => IsFailedSaveOf(s, context));
+            return session.Entries.Exists(e => e.State == OutboxEntryState.Pending) || outcomes.Open.Exists(IsFailed);
         }
     }
 
     /// <summary>
-    /// The interceptor's <c>SavingChanges</c>: a failed save of the context whose changes this save writes again is retried
-    /// (its events join this save), the other failed ones are dropped, and the pending events join.
+    /// The interceptor's <c>SavingChanges</c>: a failed save whose changes this save writes again is retried (its events
+    /// join this save, whichever context of the app's type runs it), the other failed saves of this context are dropped,
+    /// and the pending events join.
     /// </summary>
     public void Begin(DbContext context)
     {
@@ -37,31 +39,37 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
         OutboxSave? save = null;
         lock (session.Sync)
         {
-            var changes = AppChanges(context);
+            var changes = AppChanges.Of(context);
             OutboxSave? retried = null;
-            foreach (var failed in outcomes.Open.FindAll(s => IsFailedSaveOf(s, context)))
+            foreach (var failed in outcomes.Open.FindAll(IsFailed))
             {
-                outcomes.Open.Remove(failed);
-                if (!changes.Overlaps(failed.Changes))
+                if (changes.Overlaps(failed.Changes))
                 {
+                    outcomes.Open.Remove(failed);
+                    if (retried is null)
+                    {
+                        retried = failed;
+                    }
+                    else
+                    {
+                        retried.Entries.AddRange(failed.Entries);
+                    }
+                }
+                else if (ReferenceEquals(failed.Context, context))
+                {
+                    outcomes.Open.Remove(failed);
                     failed.SetState(OutboxEntryState.Dropped);
                     (givenUp ??= []).AddRange(failed.Entries);
                 }
-                else if (retried is null)
-                {
-                    retried = failed;
-                }
-                else
-                {
-                    retried.Entries.AddRange(failed.Entries);
-                }
+
+                // A failed save of another context this save does not retry: that context may still save its changes again.
             }
 
             var pending = session.Entries.FindAll(e => e.State == OutboxEntryState.Pending);
             if (retried is not null || pending.Count > 0)
             {
                 save = retried ?? new OutboxSave(context, changes, []);
-                save.Rejoin(changes, pending);
+                save.Rejoin(context, changes, pending);
                 outcomes.Open.Add(save);
                 _running[context] = save;
                 messages = Prepare(save);
@@ -99,8 +107,11 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
         }
     }
 
-    /// <summary>The interceptor's <c>SavedChanges</c>: committed now, or when the app's transaction commits.</summary>
-    public void Saved(DbContext context)
+    /// <summary>
+    /// The interceptor's <c>SavedChanges</c>: committed now, or when the app's transaction commits; or, when the app turned
+    /// EF Core's transactions off, the events whose records are to be written now (<see cref="OutboxAfterSave"/>).
+    /// </summary>
+    public List<OutboxEntry>? Saved(DbContext context)
     {
         var committed = 0;
         Transaction? ambient = null;
@@ -109,7 +120,13 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
         {
             if (!End(context, out save) || save.State != OutboxEntryState.InSave)
             {
-                return;
+                return null;
+            }
+
+            if (save.AfterSave)
+            {
+                outcomes.Open.Remove(save);
+                return save.Entries;
             }
 
             if (save.AtCommit)
@@ -122,7 +139,7 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
                     entry.Save = null;
                 }
 
-                return;
+                return null;
             }
 
             if (context.Database.CurrentTransaction is { } transaction)
@@ -147,6 +164,7 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
         }
 
         store.ReportCommitted(committed);
+        return null;
     }
 
     /// <summary>The context's <c>SaveChangesFailed</c> event (every failure, a concurrency one included) and the interceptor's <c>SaveChangesCanceled</c>.</summary>
@@ -173,22 +191,7 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
         }
     }
 
-    private static bool IsFailedSaveOf(OutboxSave save, DbContext context) =>
-        save.State == OutboxEntryState.Failed && ReferenceEquals(save.Context, context);
-
-    private static HashSet<object> AppChanges(DbContext context)
-    {
-        var changes = new HashSet<object>(ReferenceEqualityComparer.Instance);
-        foreach (var entry in context.ChangeTracker.Entries())
-        {
-            if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && entry.Entity is not OaiqOutboxMessage)
-            {
-                changes.Add(entry.Entity);
-            }
-        }
-
-        return changes;
-    }
+    private static bool IsFailed(OutboxSave save) => save.State == OutboxEntryState.Failed;
 
     /// <summary>
     /// How the save writes the records; the rows to add when they are tracked entities. Outside any transaction of the
@@ -206,6 +209,12 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
         }
 
         var database = save.Context.Database;
+        if (save.Changes.Count > 0 && HasNoTransaction(database) && database.AutoTransactionBehavior == AutoTransactionBehavior.Never)
+        {
+            save.AfterSave = true;
+            return null;
+        }
+
         if (save.Changes.Count > 0 && CanWriteAtCommit(database))
         {
             save.AtCommit = true;
@@ -227,11 +236,14 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
 
     /// <summary>Whether the save will run in a transaction of EF Core's own: none open on the context nor ambient, and the app has not turned EF Core's transactions off.</summary>
     private static bool CanWriteAtCommit(DatabaseFacade database) =>
+        HasNoTransaction(database) && database.AutoTransactionBehavior != AutoTransactionBehavior.Never;
+
+    /// <summary>Whether no transaction is open for the save: none on the context, none ambient.</summary>
+    private static bool HasNoTransaction(DatabaseFacade database) =>
         database.IsRelational()
         && database.CurrentTransaction is null
         && Transaction.Current is null
-        && database.GetEnlistedTransaction() is null
-        && database.AutoTransactionBehavior != AutoTransactionBehavior.Never;
+        && database.GetEnlistedTransaction() is null;
 
     /// <summary>The save of <paramref name="context"/> returned or threw: the context is left as the app set it, and holds none of the outbox's rows.</summary>
     private bool End(DbContext context, out OutboxSave save)

@@ -15,8 +15,8 @@ namespace OaiqPixel.EntityFrameworkCore.Writing;
 /// </summary>
 /// <remarks>
 /// The only database calls here are the app's own, made as the app called them (sync or async): the records' <c>INSERT</c>
-/// in the app's commit, and, after the app rolls back to a savepoint, the look-up of which of the transaction's records
-/// that undid.
+/// in the app's commit (or right after a save the app ran with EF Core's transactions off, <see cref="OutboxAfterSave"/>),
+/// and, after the app rolls back to a savepoint, the look-up of which of the transaction's records that undid.
 /// </remarks>
 internal sealed class OutboxInterceptor(IHttpContextAccessor accessor, TimeProvider time, ILogger<OutboxInterceptor> logger) : ISaveChangesInterceptor, IDbTransactionInterceptor
 {
@@ -40,14 +40,43 @@ internal sealed class OutboxInterceptor(IHttpContextAccessor accessor, TimeProvi
 
     public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        Session?.Saves.Saved(eventData.Context!);
+        if (Session is { } session && session.Saves.Saved(eventData.Context!) is { } entries)
+        {
+            Exception? failure = null;
+            try
+            {
+                OutboxAfterSave.Write(eventData.Context!, [.. entries.Select(e => e.Record)], time.GetUtcNow());
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                failure = ex;
+            }
+
+            session.WrittenAfterSave(entries, failure);
+        }
+
         return result;
     }
 
-    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    public async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        Session?.Saves.Saved(eventData.Context!);
-        return ValueTask.FromResult(result);
+        if (Session is { } session && session.Saves.Saved(eventData.Context!) is { } entries)
+        {
+            Exception? failure = null;
+            try
+            {
+                // Not the save's token: the app's changes are in, so their records are too.
+                await OutboxAfterSave.WriteAsync(eventData.Context!, [.. entries.Select(e => e.Record)], time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                failure = ex;
+            }
+
+            session.WrittenAfterSave(entries, failure);
+        }
+
+        return result;
     }
 
     // A failed save is seen through the context's SaveChangesFailed event (OutboxAppSaves.Begin subscribes): EF Core raises

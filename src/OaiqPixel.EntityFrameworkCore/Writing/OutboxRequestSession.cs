@@ -147,12 +147,21 @@ internal sealed class OutboxRequestSession : IDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            foreach (var entry in entries)
-            {
-                var queued = _store.Background.FallBack(entry.Event, entry.Record, ex);
-                SetState([entry], queued ? OutboxEntryState.Released : OutboxEntryState.Dropped);
-            }
+            FallBack(entries, ex);
         }
+    }
+
+    /// <summary>A save's records written right after it (<see cref="OutboxAfterSave"/>): released, or, when the database refused them (<paramref name="failure"/>), handed to the in-memory queue.</summary>
+    public void WrittenAfterSave(List<OutboxEntry> entries, Exception? failure)
+    {
+        if (failure is not null)
+        {
+            FallBack(entries, failure);
+            return;
+        }
+
+        SetState(entries, OutboxEntryState.Released);
+        _store.ReportCommitted(entries.Count);
     }
 
     /// <summary>The request ended (memory only): what the endpoint's end did not see goes to the background writer; records in an open transaction are left to it.</summary>
@@ -228,6 +237,15 @@ internal sealed class OutboxRequestSession : IDisposable
     private static bool IsCopyOf(ConversionEvent recorded, ConversionEvent rendered) =>
         ReferenceEquals(recorded, rendered)
         || (ReferenceEquals(recorded.Event, rendered.Event) && string.Equals(recorded.Id, rendered.Id, StringComparison.Ordinal));
+
+    private void FallBack(List<OutboxEntry> entries, Exception failure)
+    {
+        foreach (var entry in entries)
+        {
+            var queued = _store.Background.FallBack(entry.Event, entry.Record, failure);
+            SetState([entry], queued ? OutboxEntryState.Released : OutboxEntryState.Dropped);
+        }
+    }
 
     private void SetState(List<OutboxEntry> entries, OutboxEntryState state)
     {

@@ -6,12 +6,13 @@ namespace OaiqPixel.EntityFrameworkCore.Writing;
 /// One save of the app's that conversions joined: its context, the app's changes it was writing (which decide, by
 /// <see cref="OutboxAppSaves"/>' rule, whether a later save is its retry), and how it writes their records.
 /// </summary>
-internal sealed class OutboxSave(DbContext context, HashSet<object> changes, List<OutboxEntry> entries)
+internal sealed class OutboxSave(DbContext context, AppChanges changes, List<OutboxEntry> entries)
 {
-    public DbContext Context { get; } = context;
+    /// <summary>The context of the app's latest save that carried the events (a retry may run on a new context).</summary>
+    public DbContext Context { get; private set; } = context;
 
-    /// <summary>The app's entities (added, modified or deleted) the save was writing; compared by reference.</summary>
-    public HashSet<object> Changes { get; private set; } = changes;
+    /// <summary>The app's changes (added, modified or deleted) the save was writing.</summary>
+    public AppChanges Changes { get; private set; } = changes;
 
     public List<OutboxEntry> Entries { get; } = entries;
 
@@ -20,6 +21,13 @@ internal sealed class OutboxSave(DbContext context, HashSet<object> changes, Lis
     /// commits; otherwise they are tracked rows of the save.
     /// </summary>
     public bool AtCommit { get; set; }
+
+    /// <summary>
+    /// Whether the app turned EF Core's transactions off for the save (<c>AutoTransactionBehavior.Never</c>, no transaction
+    /// open): each statement commits on its own, so a record in the save could commit though the app's changes fail; the
+    /// records are written on their own once the save has succeeded instead.
+    /// </summary>
+    public bool AfterSave { get; set; }
 
     /// <summary>The context's transaction behaviour before the outbox asked for a transaction (<see cref="AtCommit"/>), restored as the save ends.</summary>
     public AutoTransactionBehavior? PreviousBehavior { get; set; }
@@ -36,11 +44,13 @@ internal sealed class OutboxSave(DbContext context, HashSet<object> changes, Lis
     public OutboxEntryState State => Entries[0].State;
 
     /// <summary>The save (a new one, or a retry) now stands for the changes of the app's save that is starting, with the events tracked since.</summary>
-    public void Rejoin(HashSet<object> appChanges, List<OutboxEntry> pending)
+    public void Rejoin(DbContext appContext, AppChanges appChanges, List<OutboxEntry> pending)
     {
+        Context = appContext;
         Changes = appChanges;
         Entries.AddRange(pending);
         AtCommit = false;
+        AfterSave = false;
         PreviousBehavior = null;
         TransactionId = null;
     }

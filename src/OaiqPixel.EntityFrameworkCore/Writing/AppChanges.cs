@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace OaiqPixel.EntityFrameworkCore.Writing;
+
+/// <summary>
+/// The app's changes one save writes, as <see cref="OutboxAppSaves"/> compares two saves to tell a retry from a save of
+/// other changes: the changed entity objects, and the rows they write — the row's key once it is known (an update, a
+/// delete, an insert whose key the app set) and, for an insert, the values it writes. So a retry that re-reads its rows
+/// after a conflict (<c>ChangeTracker.Clear</c>, then the query again) or makes a new context for each attempt (EF Core's
+/// connection-resiliency pattern) writes the same changes as the save that failed, though with other objects.
+/// </summary>
+internal sealed class AppChanges
+{
+    private const char Separator = '\u001f';
+
+    private readonly HashSet<object> _entities = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<string> _rows = new(StringComparer.Ordinal);
+
+    /// <summary>How many entity objects the save writes.</summary>
+    public int Count => _entities.Count;
+
+    /// <summary>What a save of <paramref name="context"/> is about to write of the app's (the outbox's own rows aside).</summary>
+    public static AppChanges Of(DbContext context)
+    {
+        var changes = new AppChanges();
+        foreach (var entry in context.ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted) || entry.Entity is OaiqOutboxMessage)
+            {
+                continue;
+            }
+
+            changes._entities.Add(entry.Entity);
+            var type = entry.Metadata;
+            if (type.FindPrimaryKey() is { } key && !key.Properties.Any(p => entry.Property(p).IsTemporary))
+            {
+                changes._rows.Add(Describe('k', type, key.Properties, entry));
+            }
+
+            // The key and other generated values differ from one attempt to the next; what the app wrote does not.
+            if (entry.State == EntityState.Added
+                && type.GetProperties().Where(p => !p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.Never && !entry.Property(p).IsTemporary).ToList() is { Count: > 0 } written)
+            {
+                changes._rows.Add(Describe('v', type, written, entry));
+            }
+        }
+
+        return changes;
+    }
+
+    /// <summary>Whether the two saves write any of the same changes: an entity object, or a row.</summary>
+    public bool Overlaps(AppChanges other) => _entities.Overlaps(other._entities) || _rows.Overlaps(other._rows);
+
+    private static string Describe(char kind, IEntityType type, IReadOnlyList<IProperty> properties, EntityEntry entry)
+    {
+        var text = new StringBuilder().Append(kind).Append(Separator).Append(type.Name);
+        foreach (var property in properties)
+        {
+            var value = entry.Property(property).CurrentValue;
+            text.Append(Separator).Append(property.Name).Append('=').Append(value switch
+            {
+                null => "\0",
+                byte[] bytes => Convert.ToBase64String(bytes),
+                _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+            });
+        }
+
+        return text.ToString();
+    }
+}
