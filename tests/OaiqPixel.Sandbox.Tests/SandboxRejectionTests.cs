@@ -65,4 +65,24 @@ public sealed class SandboxRejectionTests
         Assert.StartsWith("pid: unknown pixel ID \"px_wrong\"", rejection.Message, StringComparison.Ordinal);
         Assert.Equal(0, rejection.EventCount);
     }
+
+    [Fact]
+    public async Task InMemoryPanel_AfterADelivery_ShowsNoEmptyDeliveredTable_AndSaysWhereTheEventIs()
+    {
+        // Arrange: a lead the app's server leg delivers through the in-memory queue (no outbox).
+        await using var app = await SandboxApp.StartAsync("Development", kestrel: true);
+        using var client = app.CreateClient();
+        using var thanks = await client.GetAsync("/lead?id=lead_listed_1");
+        await Wait.UntilAsync(() => app.Sandbox.ServerEvents.Any(e => e.Id == "lead_listed_1"), "lead_listed_1 at the local Conversions API");
+
+        // Act
+        var page = await new HtmlParser().ParseDocumentAsync(await client.GetStringAsync("/oaiq"));
+
+        // Assert: the count, no always-empty lists beside it, and the event by id under Events.
+        Assert.Equal("1", page.QuerySelector("#memory-delivered-count")!.TextContent);
+        Assert.Null(page.QuerySelector("#memory-delivered"));
+        Assert.Null(page.QuerySelector("#memory-pending"));
+        Assert.Contains("under Events", page.QuerySelector("#memory-listed")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("lead_listed_1", page.QuerySelector("#events")!.TextContent, StringComparison.Ordinal);
+    }
 }
