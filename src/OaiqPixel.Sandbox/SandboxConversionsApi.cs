@@ -20,48 +20,51 @@ internal static class SandboxConversionsApi
         var now = sandbox.TimeProvider.GetUtcNow();
         context.Response.Headers["x-request-id"] = "req_sandbox_" + Guid.NewGuid().ToString("N")[..12];
 
+        // The body is read before the pid and the key are judged, so a batch refused for either still names its events
+        // on the page (which order did the wrong pixel id cost?); the endpoint answers loopback callers only.
+        using var document = await SandboxRequests.ReadJsonAsync(context.Request, MaxBodyBytes, context.RequestAborted);
+        var body = document?.RootElement;
+        var events = body is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("events", out var array) && array.ValueKind == JsonValueKind.Array
+            ? array.EnumerateArray().ToList()
+            : [];
+
         var pid = context.Request.Query["pid"].ToString();
         if (string.IsNullOrEmpty(pid))
         {
-            return Reject(sandbox, 400, "Missing required query parameter: pid", [], now);
+            return Reject(sandbox, 400, "Missing required query parameter: pid", events, now);
         }
 
         // The simulated account's pixels, when the app said which: any other pid is a bad request, as a wrong pixel id is.
         var account = sandboxOptions.Value.AccountPixelIds;
         if (account.Count > 0 && !account.Contains(pid, StringComparer.Ordinal))
         {
-            return Reject(sandbox, 400, $"pid: unknown pixel ID \"{pid}\" (sandbox: the simulated account has {string.Join(", ", account)}, OaiqSandboxOptions.AccountPixelIds)", [], now, "pid");
+            return Reject(sandbox, 400, $"pid: unknown pixel ID \"{pid}\" (sandbox: the simulated account has {string.Join(", ", account)}, OaiqSandboxOptions.AccountPixelIds)", events, now, "pid");
         }
 
         // Each pixel has its own key (Oaiq:Pixels, or the app's pixel resolver), the shared one by default.
         if (FindPixel(context, current, pid) is not { } pixel)
         {
-            return Reject(sandbox, 400, $"pid '{pid}' is not one of this app's pixels (Oaiq:PixelId, Oaiq:Pixels or its pixel resolver)", [], now);
+            return Reject(sandbox, 400, $"pid '{pid}' is not one of this app's pixels (Oaiq:PixelId, Oaiq:Pixels or its pixel resolver)", events, now);
         }
 
         var expectedKey = string.IsNullOrEmpty(pixel.ApiKey) ? current.ConversionsApi.ApiKey : pixel.ApiKey;
         if (string.IsNullOrEmpty(expectedKey) || !string.Equals(context.Request.Headers.Authorization.ToString(), "Bearer " + expectedKey, StringComparison.Ordinal))
         {
-            return Reject(sandbox, 401, ConversionsApiSchema.InsufficientPermissionsMessage + " (sandbox: send 'Authorization: Bearer <the pixel's ApiKey or Oaiq:ConversionsApi:ApiKey>')", [], now);
+            return Reject(sandbox, 401, ConversionsApiSchema.InsufficientPermissionsMessage + " (sandbox: send 'Authorization: Bearer <the pixel's ApiKey or Oaiq:ConversionsApi:ApiKey>')", events, now);
         }
 
-        using var document = await SandboxRequests.ReadJsonAsync(context.Request, MaxBodyBytes, context.RequestAborted);
-        if (document is null)
+        if (body is not { } json)
         {
             return Reject(sandbox, 400, "Request body must be JSON", [], now);
         }
 
-        var body = document.RootElement;
-        var events = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("events", out var array) && array.ValueKind == JsonValueKind.Array
-            ? array.EnumerateArray().ToList()
-            : [];
-        var error = ConversionsRequestValidator.Validate(body, now);
+        var error = ConversionsRequestValidator.Validate(json, now);
         if (error is not null)
         {
             return Reject(sandbox, 400, error, events, now);
         }
 
-        var validateOnly = body.TryGetProperty("validate_only", out var flag) && flag.ValueKind == JsonValueKind.True;
+        var validateOnly = json.TryGetProperty("validate_only", out var flag) && flag.ValueKind == JsonValueKind.True;
         sandbox.Add(events.Select(e => new SandboxServerEvent(
             e.GetProperty("id").GetString()!,
             e.GetProperty("type").GetString()!,

@@ -161,15 +161,25 @@ internal static class SandboxPage
             <strong id="{id}-delivered-count">{snapshot.DeliveredCount}</strong> delivered by this process.{(id == SandboxStores.MemoryId ? string.Empty : " View events keep the in-memory queue.")}</p>
             """);
 
-        html.Append("<h3>Pending</h3>");
-        Table(html, $" id=\"{id}-pending\"", "<th>Event id</th><th>Event</th><th>Attempts</th><th>Due</th><th>Last failure</th>", snapshot.Pending, entry => entry.Attempts > 0, entry =>
+        // The in-memory queue lists its dead letters only (its snapshot's pending and delivered lists are always empty):
+        // empty tables beside "1 delivered" read as a lost event, so it says where its events show instead.
+        var listsItsEvents = id != SandboxStores.MemoryId;
+        if (listsItsEvents)
         {
-            Cell(html, entry.EventId, code: true);
-            Cell(html, entry.EventType, code: true);
-            Cell(html, entry.Attempts.ToString(CultureInfo.InvariantCulture));
-            Cell(html, Time(entry.At) + (entry.IsHeld ? " (held by a dispatcher)" : string.Empty));
-            Cell(html, Failure(entry.LastStatusCode, entry.LastError));
-        });
+            html.Append("<h3>Pending</h3>");
+            Table(html, $" id=\"{id}-pending\"", "<th>Event id</th><th>Event</th><th>Attempts</th><th>Due</th><th>Last failure</th>", snapshot.Pending, entry => entry.Attempts > 0, entry =>
+            {
+                Cell(html, entry.EventId, code: true);
+                Cell(html, entry.EventType, code: true);
+                Cell(html, entry.Attempts.ToString(CultureInfo.InvariantCulture));
+                Cell(html, Time(entry.At) + (entry.IsHeld ? " (held by a dispatcher)" : string.Empty));
+                Cell(html, Failure(entry.LastStatusCode, entry.LastError));
+            });
+        }
+        else
+        {
+            html.Append("<p id=\"").Append(id).Append("-listed\">Its pending and delivered events are counted, not listed: each shows by id under Events.</p>");
+        }
 
         html.Append("<h3>Dead-lettered</h3>");
         if (snapshot.DeadLetteredCount > 0)
@@ -186,13 +196,16 @@ internal static class SandboxPage
             Cell(html, Failure(entry.LastStatusCode, entry.LastError));
         });
 
-        html.Append("<h3>Recently delivered</h3>");
-        Table(html, $" id=\"{id}-delivered\"", "<th>Event id</th><th>Event</th><th>Delivered</th>", snapshot.RecentlyDelivered, _ => false, entry =>
+        if (listsItsEvents)
         {
-            Cell(html, entry.EventId, code: true);
-            Cell(html, entry.EventType, code: true);
-            Cell(html, Time(entry.At));
-        });
+            html.Append("<h3>Recently delivered</h3>");
+            Table(html, $" id=\"{id}-delivered\"", "<th>Event id</th><th>Event</th><th>Delivered</th>", snapshot.RecentlyDelivered, _ => false, entry =>
+            {
+                Cell(html, entry.EventId, code: true);
+                Cell(html, entry.EventType, code: true);
+                Cell(html, Time(entry.At));
+            });
+        }
     }
 
     /// <summary>

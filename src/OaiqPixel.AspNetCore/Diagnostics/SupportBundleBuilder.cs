@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OaiqPixel.AspNetCore.ConversionsApi;
+using OaiqPixel.AspNetCore.Verification;
 
 namespace OaiqPixel.AspNetCore.Diagnostics;
 
@@ -20,6 +21,9 @@ internal static class SupportBundleBuilder
     // The packages a bundle reports, when loaded: a fixed list, so no other assembly's name reaches it.
     private static readonly string[] s_packages =
         ["OaiqPixel.Abstractions", "OaiqPixel.AspNetCore", "OaiqPixel.EntityFrameworkCore", "OaiqPixel.Sandbox", "OaiqPixel.Testing"];
+
+    // The verification's default address, from its options (their one owner), to say whether the app changed it.
+    private static readonly Uri s_defaultVerificationAddress = new OaiqVerificationOptions().BaseAddress;
 
     public static async Task<SupportBundle> BuildAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
@@ -39,7 +43,7 @@ internal static class SupportBundleBuilder
         return new SupportBundle(
             services.GetRequiredService<TimeProvider>().GetUtcNow(),
             Versions(),
-            Configuration(options, pipeline.IsEnabled),
+            Configuration(options, pipeline.IsEnabled, services.GetService<VerificationChecker>()?.Settings),
             await HealthAsync(services, cancellationToken).ConfigureAwait(false),
             counts,
             await StoresAsync(services, cancellationToken).ConfigureAwait(false),
@@ -64,7 +68,10 @@ internal static class SupportBundleBuilder
     private static string VersionOf(Assembly assembly) =>
         assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? assembly.GetName().Version?.ToString() ?? "unknown";
 
-    private static SupportBundleConfiguration Configuration(OaiqTrackingOptions o, bool serverLegOn)
+    /// <param name="o">The tracking options.</param>
+    /// <param name="serverLegOn">Whether the server leg runs.</param>
+    /// <param name="verification">The verification's settings in force (its last valid ones), or <see langword="null"/> when it is not registered.</param>
+    private static SupportBundleConfiguration Configuration(OaiqTrackingOptions o, bool serverLegOn, OaiqVerificationOptions? verification)
     {
         var api = o.ConversionsApi;
         return new SupportBundleConfiguration
@@ -95,6 +102,11 @@ internal static class SupportBundleBuilder
             BackoffDelayMs = api.BackoffDelay.TotalMilliseconds,
             MaxBackoffDelayMs = api.MaxBackoffDelay.TotalMilliseconds,
             DeadLetterCallbackSet = api.OnDeadLetter is not null,
+            VerificationRegistered = verification is not null,
+            VerificationAdsApiKeySet = !string.IsNullOrWhiteSpace(verification?.AdsApiKey),
+            VerificationBaseAddressIsDefault = verification is null || verification.BaseAddress == s_defaultVerificationAddress,
+            VerificationIntervalMs = verification?.Interval.TotalMilliseconds ?? 0,
+            VerificationMinimumEvents = verification?.MinimumEvents ?? 0,
         };
     }
 

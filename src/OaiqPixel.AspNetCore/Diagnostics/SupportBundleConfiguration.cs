@@ -57,4 +57,15 @@ internal sealed record SupportBundleConfiguration
     public required double MaxBackoffDelayMs { get; init; }
 
     public required bool DeadLetterCallbackSet { get; init; }
+
+    // The production verification (AddVerification()): whether it runs and with what; 0 for the numbers when not registered.
+    public required bool VerificationRegistered { get; init; }
+
+    public required bool VerificationAdsApiKeySet { get; init; }
+
+    public required bool VerificationBaseAddressIsDefault { get; init; }
+
+    public required double VerificationIntervalMs { get; init; }
+
+    public required int VerificationMinimumEvents { get; init; }
 }
