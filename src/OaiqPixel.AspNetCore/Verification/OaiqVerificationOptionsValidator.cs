@@ -34,7 +34,35 @@ internal sealed class OaiqVerificationOptionsValidator(IServiceProvider services
             errors.Add($"{Key(services, "AdsApiKey")} must be the Ads API key without spaces or line breaks (its value is not shown).");
         }
 
+        else if (!string.IsNullOrWhiteSpace(options.AdsApiKey) && IsAConversionsApiKey(options.AdsApiKey))
+        {
+            // The stream refuses a Conversions API key (401, spec §4.10): said at start-up instead of after a first Interval.
+            errors.Add($"{Key(services, "AdsApiKey")} is a Conversions API key: the events stream needs the ad account's Ads API key (Ads Manager, Settings, API keys), which is not the conversion key the server leg sends with (its value is not shown).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private bool IsAConversionsApiKey(string key)
+    {
+        if (services.GetService(typeof(IOptionsMonitor<OaiqTrackingOptions>)) is not IOptionsMonitor<OaiqTrackingOptions> monitor)
+        {
+            return false;
+        }
+
+        OaiqTrackingOptions tracking;
+        try
+        {
+            tracking = monitor.CurrentValue;
+        }
+        catch (OptionsValidationException)
+        {
+            // The tracking options' own validation reports them; this check needs none of them.
+            return false;
+        }
+
+        return string.Equals(tracking.ConversionsApi.ApiKey, key, StringComparison.Ordinal)
+            || tracking.Pixels.Any(pixel => string.Equals(pixel.ApiKey, key, StringComparison.Ordinal));
     }
 
     /// <summary>

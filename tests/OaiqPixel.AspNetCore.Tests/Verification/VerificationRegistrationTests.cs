@@ -68,6 +68,35 @@ public sealed class VerificationRegistrationTests
         Assert.DoesNotContain("sk-secret", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Tracking:ConversionsApi:ApiKey")]
+    [InlineData("Tracking:Pixels:0:ApiKey")]
+    public async Task AdsApiKeySetToAConversionsApiKey_StopsTheStartUp_WithoutShowingIt(string conversionsKeySetting)
+    {
+        // The events stream answers 401 to a conversion key: said at start-up, not after the first Interval (log 303).
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(new Dictionary<string, string?>
+        {
+            ["Tracking:Pixels:0:PixelId"] = "px_second",
+            [conversionsKeySetting] = "sk-svcacct-pasted-twice",
+            ["Tracking:Verification:AdsApiKey"] = "sk-svcacct-pasted-twice",
+        }));
+
+        Assert.Contains("Tracking:Verification:AdsApiKey is a Conversions API key: the events stream needs the ad account's Ads API key", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-svcacct-pasted-twice", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AdsApiKeyBesideADifferentConversionsApiKey_Starts()
+    {
+        await using var app = await StartAsync(new Dictionary<string, string?>
+        {
+            ["Tracking:ConversionsApi:ApiKey"] = "sk-svcacct-conversions",
+            ["Tracking:Verification:AdsApiKey"] = "sk-ads-account",
+        });
+
+        Assert.Equal("sk-ads-account", app.Services.GetRequiredService<IOptions<OaiqVerificationOptions>>().Value.AdsApiKey);
+    }
+
     private static async Task<WebApplication> StartAsync(Dictionary<string, string?> settings, bool verification = true)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
