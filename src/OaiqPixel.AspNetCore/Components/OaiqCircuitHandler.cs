@@ -9,9 +9,9 @@ namespace OaiqPixel.AspNetCore.Components;
 /// <summary>
 /// Marks the scope of an interactive server circuit as one (<see cref="CircuitTracking.IsCircuit"/>), so
 /// <see cref="IConversionTracker"/> records through the circuit (JS interop for the browser leg) instead of looking for a
-/// request, takes the visitor context each page hands over (<see cref="CircuitVisitor"/>: when the circuit starts and after
-/// each enhanced navigation), and follows the circuit's address: when no interactive <c>&lt;OaiqPixel /&gt;</c> runs in the circuit, an interactive router's route change is measured
-/// here (<see cref="CircuitEventRecorder.TrackRouteChangeAsync"/>).
+/// request, takes the visitor context the pages hand over (<see cref="CircuitVisitor"/>: when the circuit starts and after
+/// enhanced navigations), and follows the circuit's address: when no interactive <c>&lt;OaiqPixel /&gt;</c> runs in the
+/// circuit, an interactive router's route change is measured here (<see cref="CircuitEventRecorder.TrackRouteChangeAsync"/>).
 /// </summary>
 internal sealed class OaiqCircuitHandler : CircuitHandler, IDisposable
 {

@@ -164,7 +164,7 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
         _tracking = tracking;
         if (Services.GetService<PersistentComponentState>() is { } state)
         {
-            // Written only if the page starts an interactive server circuit, which then knows its visitor.
+            // Rides in the state Blazor persists (and protects) for server circuits; a circuit the page starts reads it.
             _persistingVisitor = Services.GetRequiredService<CircuitVisitor>().PersistForCircuit(state, tracking);
         }
 
