@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Server.ProtectedBrowserStorage;
@@ -85,8 +84,8 @@ internal sealed class CircuitVisitor
             },
             new RestoreOptions { AllowUpdates = true });
 
-    /// <summary>The request's visitor context as compact JSON.</summary>
-    public string Write(OaiqTrackingContext tracking)
+    /// <summary>The request's visitor context as compact UTF-8 JSON.</summary>
+    public byte[] Write(OaiqTrackingContext tracking)
     {
         var request = tracking.HttpContext.Request;
         var userAgent = request.Headers.UserAgent.Count == 1 ? request.Headers.UserAgent[0] : null;
@@ -110,7 +109,7 @@ internal sealed class CircuitVisitor
             json.WriteEndArray();
             json.WriteEndObject();
             json.Flush();
-            return Encoding.UTF8.GetString(rented.Buffer.WrittenSpan);
+            return rented.Buffer.WrittenSpan.ToArray();
         }
         finally
         {
@@ -119,12 +118,24 @@ internal sealed class CircuitVisitor
     }
 
     /// <summary>Reads a visitor context written by <see cref="Write"/>; <see langword="null"/> with a reason when it is not understood.</summary>
-    public static VisitorContext? Read(string payload, out string? reason)
+    public static VisitorContext? Read(byte[] payload, out string? reason)
     {
         try
         {
             using var document = JsonDocument.Parse(payload);
-            var root = document.RootElement;
+            return Read(document.RootElement, out reason);
+        }
+        catch (JsonException)
+        {
+            reason = "its payload is not understood";
+            return null;
+        }
+    }
+
+    private static VisitorContext? Read(JsonElement root, out string? reason)
+    {
+        try
+        {
             reason = null;
             return new VisitorContext(
                 ReadString(root, "o"),
@@ -144,14 +155,20 @@ internal sealed class CircuitVisitor
         }
     }
 
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The state is a string, which System.Text.Json serializes without reflection over user types.")]
-    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "The state is a string.")]
-    private static void Persist(PersistentComponentState state, string payload) => state.PersistAsJson(StateKey, payload);
+    // Persisted as a JSON element, not a JSON string: a string's escaped quotes (\u0022) would make the page's state
+    // about a third longer.
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "JsonElement has a built-in converter; no reflection over user types.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "JsonElement has a built-in converter.")]
+    private static void Persist(PersistentComponentState state, byte[] payload)
+    {
+        using var document = JsonDocument.Parse(payload);
+        state.PersistAsJson(StateKey, document.RootElement);
+    }
 
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The state is a string.")]
-    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "The state is a string.")]
-    private static string? Take(PersistentComponentState state) =>
-        state.TryTakeFromJson<string>(StateKey, out var payload) ? payload : null;
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "JsonElement has a built-in converter.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "JsonElement has a built-in converter.")]
+    private static JsonElement? Take(PersistentComponentState state) =>
+        state.TryTakeFromJson<JsonElement>(StateKey, out var payload) ? payload : null;
 
     private static void WriteIfSet(Utf8JsonWriter json, string name, string? value)
     {
