@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Server.ProtectedBrowserStorage;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OaiqPixel.AspNetCore.Configuration;
 using OaiqPixel.AspNetCore.ConversionsApi;
@@ -17,7 +19,7 @@ namespace OaiqPixel.AspNetCore.Components;
 /// Carries a <see cref="VisitorContext"/> from the request that rendered a page to the interactive server circuit running
 /// on it, as persistent component state for <see cref="RenderMode.InteractiveServer"/>: the framework protects the server
 /// circuits' state with its own Data Protection (a page script can neither read nor forge it) and hands it to the circuit
-/// when it starts, and again after each enhanced navigation (<see cref="RestoreOptions.AllowUpdates"/>).
+/// when it starts, and again after an enhanced navigation to a page carrying one (<see cref="RestoreOptions.AllowUpdates"/>).
 /// </summary>
 /// <remarks>
 /// No protector of ours. In an app whose only interactive render mode is Server, Blazor persists and protects its state
@@ -31,10 +33,12 @@ internal sealed class CircuitVisitor
     private const string StateKey = "OaiqPixel.AspNetCore.Components.Visitor";
 
     private readonly bool _excludeBots;
+    private readonly ILogger _logger;
 
-    public CircuitVisitor(IOptions<OaiqTrackingOptions> options, IServiceProviderIsService? services = null)
+    public CircuitVisitor(IOptions<OaiqTrackingOptions> options, IServiceProviderIsService? services = null, ILogger<CircuitVisitor>? logger = null)
     {
         _excludeBots = options.Value.ServerViews?.ExcludeBots ?? true;
+        _logger = logger ?? NullLogger<CircuitVisitor>.Instance;
 
         // AddInteractiveServerComponents registers ProtectedLocalStorage: without it no circuit ever reads the context.
         CircuitsCanStart = services?.IsService(typeof(ProtectedLocalStorage)) ?? true;
@@ -57,7 +61,16 @@ internal sealed class CircuitVisitor
         return state.RegisterOnPersisting(
             () =>
             {
-                Persist(state, Write(tracking));
+                // A callback that throws makes Blazor drop the page's whole state, the app's own with it.
+                try
+                {
+                    Persist(state, Write(tracking));
+                }
+                catch (Exception ex)
+                {
+                    ComponentsLog.VisitorContextNotPersisted(_logger, ex);
+                }
+
                 return Task.CompletedTask;
             },
             RenderMode.InteractiveServer);
