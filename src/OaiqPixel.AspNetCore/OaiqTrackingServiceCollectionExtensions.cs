@@ -133,7 +133,7 @@ public static class OaiqTrackingServiceCollectionExtensions
         services.TryAddScoped<IConversionTracker, OaiqConversionTracker>();
 
         // Blazor: the visitor context a page hands to its interactive circuit, the circuit's state and its recorder.
-        services.TryAddSingleton<VisitorTokens>();
+        services.TryAddSingleton<CircuitVisitor>();
         services.TryAddScoped<CircuitTracking>();
         // Built when first asked for, in a circuit: an app without Blazor has no IJSRuntime or NavigationManager, and its
         // container validates type registrations at start-up in Development.

@@ -125,6 +125,37 @@ public sealed class BlazorBrowserTests(BlazorShopFixture shop) : IClassFixture<B
         Assert.Equal(0, shop.AbortedRequests);
     }
 
+    [Fact]
+    public async Task InteractiveIsland_AfterALanding_EventsCarryTheNewestLandingsOppref()
+    {
+        // Arrange: a landing on a static page (no circuit), then an enhanced navigation to the page with the interactive
+        // cart, whose circuit takes the visitor context from that page.
+        shop.Sandbox.Clear();
+        var page = await shop.NewPageAsync();
+        await page.GotoAsync(shop.Url("/?oppref=opp_first_landing").ToString());
+        await WaitForViewsAsync(1, "/");
+        await page.ClickAsync("#nav-cart");
+        await page.WaitForSelectorAsync("#add-to-cart:not([disabled])");
+
+        // Act: a click in the circuit; then an enhanced navigation to a new landing (a newer click) and a click again.
+        await page.ClickAsync("#add-to-cart");
+        await page.WaitForSelectorAsync("#cart-count:text('1')");
+        var first = await page.TextContentAsync("#last-event-id");
+        await page.EvaluateAsync("() => Blazor.navigateTo('/cart?oppref=opp_second_landing')");
+        await WaitForViewsAsync(3, "/cart");
+        await page.ClickAsync("#add-to-cart");
+        await page.WaitForSelectorAsync("#cart-count:text('2')");
+        var second = await page.TextContentAsync("#last-event-id");
+
+        // Assert: each conversion reached the API with the landing the visitor came from last; one document throughout.
+        await Wait.UntilAsync(() => shop.Sandbox.ServerEvents.Count(e => e.Id == first || e.Id == second) == 2, "both items_added server legs");
+        Assert.Equal("opp_first_landing", Assert.Single(shop.Sandbox.ServerEvents, e => e.Id == first).Oppref);
+        Assert.Equal("opp_second_landing", Assert.Single(shop.Sandbox.ServerEvents, e => e.Id == second).Oppref);
+        Assert.Single(shop.Sandbox.BrowserCalls.Select(c => c.PageId).Distinct());
+        await BothLegs.AssertPairedAsync(shop.Sandbox);
+        Assert.Equal(0, shop.AbortedRequests);
+    }
+
     private Task WaitForViewsAsync(int count, string lastPath) =>
         Wait.UntilAsync(
             () => BothLegs.Measured(shop.Sandbox).Where(c => c.EventName == "page_viewed").ToList() is var views && views.Count >= count && views[^1].Path == lastPath,

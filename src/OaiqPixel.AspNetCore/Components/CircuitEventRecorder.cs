@@ -10,20 +10,19 @@ namespace OaiqPixel.AspNetCore.Components;
 
 /// <summary>
 /// Records events in an interactive server circuit (an event handler, an interactive route change), where no request is
-/// at hand: the visitor context comes from the page (<see cref="VisitorTokens"/>, read through the Blazor module), the
+/// at hand: the visitor context comes from the page (<see cref="CircuitVisitor"/>, persisted component state), the
 /// server leg goes to the same <see cref="EventRecorder"/> as a request's, and the browser leg is handed to the module
 /// through JS interop — the same id on both. Scoped to the circuit.
 /// </summary>
 /// <remarks>
-/// <see cref="Track"/> returns the id at once; the visitor context may need one JS interop round trip, so the legs go out
-/// right after, on the circuit's dispatcher. Without a visitor context (no <c>&lt;OaiqPixel /&gt;</c> on the page, consent
+/// <see cref="Track"/> returns the id at once; the browser leg needs a JS interop round trip, so the legs go out right
+/// after, on the circuit's dispatcher. Without a visitor context (no <c>&lt;OaiqPixel /&gt;</c> on the page, consent
 /// not given when it rendered) nothing is recorded, on either leg (log 50).
 /// </remarks>
 internal sealed class CircuitEventRecorder(
     CircuitTracking state,
     IJSRuntime js,
     NavigationManager navigation,
-    VisitorTokens tokens,
     RequestEventFactory events,
     EventRecorder recorder,
     TrackingContextFactory contexts,
@@ -160,7 +159,7 @@ internal sealed class CircuitEventRecorder(
     {
         try
         {
-            var visitor = await GetVisitorAsync();
+            var visitor = state.Visitor;
             if (visitor is null)
             {
                 ComponentsLog.CircuitEventDropped(logger, oaiqEvent.Name, "the page carries no visitor context (no <OaiqPixel /> in its <head>, or tracking was off for it)");
@@ -204,38 +203,6 @@ internal sealed class CircuitEventRecorder(
             // A circuit must never fail because of measurement.
             ComponentsLog.CircuitFailed(logger, oaiqEvent.Name, ex);
         }
-    }
-
-    private async Task<VisitorContext?> GetVisitorAsync()
-    {
-        if (state.Visitor is { } known)
-        {
-            return known;
-        }
-
-        string? token;
-        try
-        {
-            token = await (await GetModuleAsync()).InvokeAsync<string?>("visitor");
-        }
-        catch (Exception ex) when (IsInteropFailure(ex))
-        {
-            ComponentsLog.VisitorContextRejected(logger, "the page did not answer through JS interop");
-            return null;
-        }
-
-        if (token is null)
-        {
-            return null;
-        }
-
-        var visitor = tokens.Unprotect(token, out var reason);
-        if (visitor is null)
-        {
-            ComponentsLog.VisitorContextRejected(logger, reason!);
-        }
-
-        return state.Visitor = visitor;
     }
 
     // How JS interop fails when the page cannot answer (gone, disconnected, reloading): measurement gives up, the circuit goes on.

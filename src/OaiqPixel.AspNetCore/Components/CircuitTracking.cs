@@ -3,8 +3,8 @@ namespace OaiqPixel.AspNetCore.Components;
 /// <summary>
 /// A circuit's tracking state (scoped: one per interactive server circuit, unused in a request's scope): whether this
 /// scope is a circuit, where it started, whether the address changed since, whether an interactive
-/// <c>&lt;OaiqPixel /&gt;</c> measures its route changes, how the page changes pages, and the visitor context read from
-/// the page.
+/// <c>&lt;OaiqPixel /&gt;</c> measures its route changes, how the page changes pages, and the visitor context handed over
+/// by the newest page the circuit received state from.
 /// </summary>
 internal sealed class CircuitTracking
 {
@@ -26,6 +26,9 @@ internal sealed class CircuitTracking
     /// </summary>
     public Task<PageNavigation>? Navigation { get; set; }
 
-    /// <summary>The visitor context last read from the page, or <see langword="null"/> (read again after a navigation).</summary>
+    /// <summary>
+    /// The visitor context the newest page that carried one persisted for the circuit (<see cref="CircuitVisitor"/>: set
+    /// when the circuit starts and after enhanced navigations), or <see langword="null"/> when none did.
+    /// </summary>
     public VisitorContext? Visitor { get; set; }
 }

@@ -43,4 +43,8 @@ internal static partial class ComponentsLog
     [LoggerMessage(EventId = 58, EventName = "StaticPixelRouteChangesNotMeasured", Level = LogLevel.Warning,
         Message = "The address changed in an interactive circuit while <OaiqPixel /> has no render mode, and the page could not tell whether its router is interactive (Blazor's enhancednavigationstart event was not observable: blazor.web.js started after the page loaded?): route changes in the circuit are not measured. Give the pixel the router's render mode (<OaiqPixel @rendermode=\"InteractiveServer\" />).")]
     public static partial void StaticPixelRouteChangesNotMeasured(ILogger logger);
+
+    [LoggerMessage(EventId = 59, EventName = "VisitorContextNotPersisted", Level = LogLevel.Error,
+        Message = "The page's visitor context could not be persisted for its interactive circuit; the page and its other state are not affected, the circuit's events are not recorded (log 50).")]
+    public static partial void VisitorContextNotPersisted(ILogger logger, Exception exception);
 }

@@ -52,6 +52,7 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
     private string? _moduleSource;
     private OaiqTrackingContext? _tracking;
     private PersistingComponentStateSubscription? _persisting;
+    private PersistingComponentStateSubscription? _persistingVisitor;
     private bool _followsRouteChanges;
 
     /// <summary>
@@ -92,6 +93,7 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
         }
 
         _persisting?.Dispose();
+        _persistingVisitor?.Dispose();
         if (_followsRouteChanges)
         {
             // Only a circuit's pixel subscribed; a page's would allocate a delegate just to unsubscribe nothing.
@@ -153,13 +155,19 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
 
     private void RenderForRequest(PixelRenderer renderer, HttpContext httpContext)
     {
-        _data = renderer.RenderData(httpContext, new PixelRenderRequest(Nonce, User, PageData, PageView), Services.GetRequiredService<VisitorTokens>().ForPages);
+        _data = renderer.RenderData(httpContext, new PixelRenderRequest(Nonce, User, PageData, PageView));
         if (_data is null || httpContext.Features.Get<IOaiqTrackingFeature>() is not OaiqTrackingContext tracking)
         {
             return;
         }
 
         _tracking = tracking;
+        if (Services.GetService<PersistentComponentState>() is { } state)
+        {
+            // Rides in the state Blazor persists (and protects) for server circuits; a circuit the page starts reads it.
+            _persistingVisitor = Services.GetRequiredService<CircuitVisitor>().PersistForCircuit(state, tracking);
+        }
+
         tracking.Events.RecordedAfterRender += OnRecordedAfterPixel;
         // The fingerprinted URL when MapStaticAssets serves it; from the app's root, so a page without <base href> (a
         // RazorComponentResult) finds it too.

@@ -6,9 +6,8 @@ namespace OaiqPixel.AspNetCore.Rendering;
 
 /// <summary>
 /// The pixel as data for a page the Blazor module measures (<c>wwwroot/oaiq-pixel.js</c>): the SDK URL, the pixel calls
-/// — each the arguments of one <c>oaiq(…)</c> call as a JSON array, as <see cref="PixelScriptWriter"/> writes them — and
-/// the protected visitor context an interactive circuit reads back. Rendered as
-/// <c>&lt;script type="application/json" data-oaiq-page&gt;{"sdk":…,"calls":[…],"visitor":…}&lt;/script&gt;</c>.
+/// — each the arguments of one <c>oaiq(…)</c> call as a JSON array, as <see cref="PixelScriptWriter"/> writes them.
+/// Rendered as <c>&lt;script type="application/json" data-oaiq-page&gt;{"sdk":…,"calls":[…]}&lt;/script&gt;</c>.
 /// </summary>
 /// <remarks>
 /// Every string is written with <see cref="JavaScriptEncoder.Default"/>, which escapes <c>&lt;</c>, <c>&gt;</c> and
@@ -26,9 +25,6 @@ internal sealed class PixelPageData
     /// <summary>The CSP nonce for the pixel's or the module's <c>&lt;script&gt;</c>, or <see langword="null"/>.</summary>
     public string? Nonce { get; set; }
 
-    /// <summary>The protected visitor context for an interactive circuit, or <see langword="null"/>.</summary>
-    public string? Visitor { get; set; }
-
     /// <summary>The calls, in order.</summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> Calls => _calls;
 
@@ -39,21 +35,21 @@ internal sealed class PixelPageData
     public void AddRange(IEnumerable<ReadOnlyMemory<byte>> calls) => _calls.AddRange(calls);
 
     /// <summary>
-    /// The whole data element, <c>&lt;script …&gt;{"sdk":…,"calls":[…],"visitor":…}&lt;/script&gt;</c>: written into the
+    /// The whole data element, <c>&lt;script …&gt;{"sdk":…,"calls":[…]}&lt;/script&gt;</c>: written into the
     /// thread's reusable buffer (<see cref="PixelScriptBuffer"/>) and decoded once, so a page pays for one string.
     /// </summary>
-    public string ToElement() => Element("<script type=\"application/json\" data-oaiq-page>"u8, SdkUrl, _calls, Visitor);
+    public string ToElement() => Element("<script type=\"application/json\" data-oaiq-page>"u8, SdkUrl, _calls);
 
     /// <summary>
     /// An event's own data element, <c>&lt;script type="application/json" data-oaiq-events&gt;{"calls":[…]}&lt;/script&gt;</c>,
     /// which <c>&lt;OaiqEvent /&gt;</c> renders where it stands once the page's pixel data rendered: the module applies
-    /// its calls after the pixel's (document order), and keeps <c>page_viewed</c>, the SDK and the visitor context to
+    /// its calls after the pixel's (document order), and keeps <c>page_viewed</c> and the SDK to
     /// the pixel's element.
     /// </summary>
     public static string EventsElement(IReadOnlyList<ReadOnlyMemory<byte>> calls) =>
-        Element("<script type=\"application/json\" data-oaiq-events>"u8, sdkUrl: null, calls, visitor: null);
+        Element("<script type=\"application/json\" data-oaiq-events>"u8, sdkUrl: null, calls);
 
-    private static string Element(ReadOnlySpan<byte> open, string? sdkUrl, IReadOnlyList<ReadOnlyMemory<byte>> calls, string? visitor)
+    private static string Element(ReadOnlySpan<byte> open, string? sdkUrl, IReadOnlyList<ReadOnlyMemory<byte>> calls)
     {
         var rented = PixelScriptBuffer.Rent();
         try
@@ -74,11 +70,6 @@ internal sealed class PixelPageData
             }
 
             json.WriteEndArray();
-            if (visitor is not null)
-            {
-                json.WriteString("visitor"u8, visitor);
-            }
-
             json.WriteEndObject();
             json.Flush();
             buffer.Write("</script>"u8);

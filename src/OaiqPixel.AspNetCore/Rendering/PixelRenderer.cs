@@ -53,20 +53,13 @@ internal sealed class PixelRenderer(IOptions<OaiqTrackingOptions> options, Track
 
     /// <summary>
     /// The pixel for this request as data for the Blazor module (<c>&lt;OaiqPixel /&gt;</c>), by the same rules as
-    /// <see cref="Render"/>, with the protected visitor context an interactive circuit reads back when
-    /// <paramref name="visitor"/> makes one; <see langword="null"/> when nothing renders.
+    /// <see cref="Render"/>; <see langword="null"/> when nothing renders.
     /// </summary>
-    public PixelPageData? RenderData(HttpContext httpContext, in PixelRenderRequest request, Func<OaiqTrackingContext, string?>? visitor)
+    public PixelPageData? RenderData(HttpContext httpContext, in PixelRenderRequest request)
     {
         try
         {
-            if (RenderCore(httpContext, request, out var tracking, out _) is not { Calls.Count: > 0 } data)
-            {
-                return null;
-            }
-
-            data.Visitor = visitor?.Invoke(tracking);
-            return data;
+            return RenderCore(httpContext, request, out _, out _) is { Calls.Count: > 0 } data ? data : null;
         }
         catch (Exception ex)
         {

@@ -14,7 +14,6 @@ const state = window.__oaiqPixel || (window.__oaiqPixel = {
   seenText: new WeakMap(), // data element -> the text last applied, so an unchanged element costs nothing
   initialized: {},       // pixel id -> its init arguments applied, as JSON: a changed user object is applied again
   consent: null,         // the consent last applied (true / false), or null before any
-  visitor: null,         // the newest page's protected visitor context, read by an interactive circuit
   pageSeen: false,       // whether a page's pixel data (data-oaiq-page) was seen in this document
   pageView: false,       // whether the newest page's pixel data measured page_viewed (an event's element never does)
   navigation: null,      // "request" once Blazor started an enhanced navigation, "none" while it has not, null unknown
@@ -129,9 +128,6 @@ function scan() {
     const pixelData = element.hasAttribute("data-oaiq-page");
     if (pixelData) {
       state.pageSeen = true;
-      if (typeof page.visitor === "string") {
-        state.visitor = page.visitor;
-      }
       if (typeof page.sdk === "string") {
         load(page.sdk);
       }
@@ -199,13 +195,6 @@ export async function measure(callsJson) {
   await ready;
   scan();
   apply(JSON.parse(callsJson));
-}
-
-/** The newest page's protected visitor context (oppref, consent, user agent, …), or null. */
-export async function visitor() {
-  await ready;
-  scan();
-  return state.visitor;
 }
 
 /**
