@@ -144,7 +144,9 @@ public sealed class VerificationEndToEndTests
     public async Task KeyRefused_LogsOnceNamingTheSetting_AndTheHealthEntrySaysSo()
     {
         await using var api = await StartApiAsync();
-        await using var app = await StartAppAsync(api, adsApiKey: api.ApiKey);   // the Conversions API key, a common mix-up
+        // A revoked or another account's key (the Conversions API key itself is refused at start-up).
+        const string WrongKey = "sk-ads-revoked-0042";
+        await using var app = await StartAppAsync(api, adsApiKey: WrongKey);
 
         await AdvanceToCheckAsync(round: 1);
         var log = await Wait.ForAsync(() => app.Logs.GetSnapshot().FirstOrDefault(r => r.Id.Id == 303), "log 303");
@@ -152,12 +154,12 @@ public sealed class VerificationEndToEndTests
         await WaitForCheckTimersAsync(3);
 
         Assert.Contains("Check OaiqVerificationOptions.AdsApiKey: it takes the Ads API key, not the Conversions API key.", log.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(api.ApiKey, log.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(WrongKey, log.Message, StringComparison.Ordinal);
         Assert.Equal(2, api.Requests.Count(r => r.Path == "/v1/conversions/events"));
         Assert.Single(app.Logs.GetSnapshot(), r => r.Id.Id == 303);
         var health = await HealthAsync(app);
         Assert.Equal(HealthStatus.Degraded, health.Status);
-        Assert.DoesNotContain(api.ApiKey, health.Description, StringComparison.Ordinal);
+        Assert.DoesNotContain(WrongKey, health.Description, StringComparison.Ordinal);
     }
 
     private Task<FakeConversionsApi> StartApiAsync(bool available = true) =>
