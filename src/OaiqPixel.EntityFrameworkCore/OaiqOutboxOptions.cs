@@ -48,7 +48,11 @@ public sealed class OaiqOutboxOptions
     /// <summary>How long a dead letter is kept (with the API's message) before it is deleted. At least 1 minute. The default is 30 days.</summary>
     public TimeSpan DeadLetterRetention { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>How often the dispatcher deletes expired dead letters and records past the API's 7-day window. At least 1 second. The default is 1 minute.</summary>
+    /// <summary>
+    /// How often the dispatcher deletes expired dead letters (<see cref="DeadLetterRetention"/>) and counts the table. At
+    /// least 1 second. The default is 1 minute. Records past the API's 7-day window are not this cleanup's: the delivery
+    /// drops them when a round claims them (log 111), and the round deletes their rows.
+    /// </summary>
     public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The longest the dispatcher waits before trying again while the database is unreachable. At least 10 milliseconds. The default is 30 seconds.</summary>

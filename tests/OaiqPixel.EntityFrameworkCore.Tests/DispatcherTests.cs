@@ -157,6 +157,7 @@ public sealed class DispatcherTests
         // Arrange: two written a day apart, then the clock moves to 7 days after the first.
         await using var h = await DispatcherHarness.StartAsync(provider);
         using var dropped = h.Collect("oaiq.outbox.dropped");
+        using var eventsDropped = h.Collect("oaiq.events.dropped");
         h.Write(1, "old_");
         h.Advance(TimeSpan.FromDays(1));
         h.Write(1, "fresh_");
@@ -170,7 +171,39 @@ public sealed class DispatcherTests
         Assert.Equal(["fresh_0"], h.Api.EventIds);
         Assert.Empty(h.Database.Outbox());
         Assert.Equal(1, dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["oaiq.outbox.reason"] == "stale").Sum(m => m.Value));
-        Assert.Contains(h.Logs.GetSnapshot(), l => l.Id.Id == 215);
+
+        // The same log line and metric as the in-memory path (the shared delivery drops it): one line per event.
+        Assert.Equal(1, eventsDropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["oaiq.drop.reason"] == "stale").Sum(m => m.Value));
+        var line = Assert.Single(h.Logs.GetSnapshot(), l => l.Id.Id == 111);
+        Assert.Contains("old_0", line.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(h.Logs.GetSnapshot(), l => l.Id.Id == 215);
+    }
+
+    [Theory]
+    [InlineData(DbProvider.Sqlite)]
+    [InlineData(DbProvider.PostgreSql)]
+    public async Task Round_RecordThatAgesPastTheWindowWhileKeptForARetry_IsDroppedOnTheRetry_NotSent_RowDeleted(DbProvider provider)
+    {
+        // Arrange: the API is down when the record is 7 days less 15 minutes old; it is kept for a retry.
+        await using var h = await DispatcherHarness.StartAsync(provider);
+        h.Write(1, "aging_");
+        h.Advance(TimeSpan.FromDays(7) - TimeSpan.FromMinutes(15));
+        h.Api.EnqueueFault(Fault.Status(503), count: 2);
+        var failed = await h.RoundWithTickingClockAsync();
+        Assert.NotNull(failed.RetryDelay);
+        Assert.Single(h.Database.Outbox());
+        h.Api.ClearRecordings();
+
+        // Act: the retry comes when the record is past ConversionEventRecord.MaxAge.
+        h.Advance(failed.RetryDelay.Value > TimeSpan.FromMinutes(10) ? failed.RetryDelay.Value : TimeSpan.FromMinutes(10));
+        var retry = await h.RoundAsync();
+
+        // Assert: claimed, not sent, its row deleted, one log 111 line naming it; the dead-letter and retry lines stay quiet.
+        Assert.Equal(1, retry.Claimed);
+        Assert.Null(retry.RetryDelay);
+        Assert.Empty(h.Api.Requests);
+        Assert.Empty(h.Database.Outbox());
+        Assert.Contains("aging_0", Assert.Single(h.Logs.GetSnapshot(), l => l.Id.Id == 111).Message, StringComparison.Ordinal);
     }
 
     [Theory]

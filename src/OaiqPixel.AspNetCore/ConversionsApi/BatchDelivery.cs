@@ -8,7 +8,8 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// Delivers one batch of one pixel's records: a request through the resilient client; a batch the API refuses for its
 /// content (400/413/422, which spec §4.1 says fails the whole batch for one bad event) is split in halves until each
 /// invalid record is alone and dead-lettered while every valid one is delivered. Any other failure keeps the records for
-/// the caller to retry. Shared by every sender of records.
+/// the caller to retry. Records past <see cref="ConversionEventRecord.MaxAge"/> are dropped before any request. Shared by
+/// every sender of records (the in-memory lanes and <see cref="IConversionsApiDelivery"/>).
 /// </summary>
 internal sealed class BatchDelivery(
     IHttpClientFactory httpClientFactory,
@@ -23,30 +24,87 @@ internal sealed class BatchDelivery(
     Verification.LegLedger? ledger = null)
 {
     /// <summary>
-    /// Sends <paramref name="records"/>. On return <paramref name="retained"/> holds the records kept for a retry (in
-    /// order); the result is the failure that stopped delivery, or <see langword="null"/> when every record was delivered
-    /// or dead-lettered; <c>Delivered</c> counts the records the API accepted. When <paramref name="deadLettered"/> is
-    /// given (as long as <paramref name="records"/>), the answer that dead-lettered <c>records[i]</c> is stored at
-    /// <c>deadLettered[i]</c>.
+    /// Sends <paramref name="records"/>, first dropping those past <see cref="ConversionEventRecord.MaxAge"/> (see
+    /// <see cref="DropStale"/>). On return <paramref name="retained"/> holds the records kept for a retry (in order); the
+    /// result is the failure that stopped delivery, or <see langword="null"/> when every record was delivered, dead-lettered
+    /// or dropped as stale; <c>Delivered</c> counts the records the API accepted, <c>Stale</c> those dropped unsent. When
+    /// <paramref name="deadLettered"/> is given (as long as <paramref name="records"/>), the answer that dead-lettered
+    /// <c>records[i]</c> is stored at <c>deadLettered[i]</c>; when <paramref name="stale"/> is given (as long too),
+    /// <c>stale[i]</c> is set for each record dropped as too old.
     /// </summary>
     /// <exception cref="OperationCanceledException">
     /// <paramref name="cancellationToken"/> cut a request; <paramref name="retained"/> then holds every record neither
-    /// delivered nor dead-lettered.
+    /// delivered, dead-lettered nor dropped.
     /// </exception>
-    public async Task<(SendResult? Failure, int Delivered)> DeliverAsync(ConversionEventRecord[] records, List<ConversionEventRecord> retained, SendResult?[]? deadLettered, CancellationToken cancellationToken)
+    public async Task<(SendResult? Failure, int Delivered, int Stale)> DeliverAsync(
+        ConversionEventRecord[] records, List<ConversionEventRecord> retained, SendResult?[]? deadLettered, bool[]? stale, CancellationToken cancellationToken)
     {
-        var round = new Round(CreateClient(), records, retained, deadLettered);
+        var fresh = DropStale(records, stale);
+        if (fresh.Length == 0)
+        {
+            return (null, 0, records.Length);
+        }
+
+        // The round works on the fresh records only; answers are mapped back to the caller's positions afterwards.
+        var freshDeadLettered = deadLettered is null || fresh.Length == records.Length ? deadLettered : new SendResult?[fresh.Length];
+        var round = new Round(CreateClient(), fresh, retained, freshDeadLettered);
         try
         {
-            await SendSegmentAsync(round, 0, records.Length, knownBad: false, cancellationToken).ConfigureAwait(false);
+            await SendSegmentAsync(round, 0, fresh.Length, knownBad: false, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            retained.AddRange(records.AsSpan(round.Handled));
+            retained.AddRange(fresh.AsSpan(round.Handled));
             throw;
         }
+        finally
+        {
+            if (!ReferenceEquals(freshDeadLettered, deadLettered))
+            {
+                // fresh is records in order without the stale ones (never the same instance as a fresh one).
+                for (int i = 0, j = 0; j < fresh.Length; i++)
+                {
+                    if (ReferenceEquals(records[i], fresh[j]))
+                    {
+                        deadLettered![i] = freshDeadLettered![j++];
+                    }
+                }
+            }
+        }
 
-        return (round.Failure, round.Delivered);
+        return (round.Failure, round.Delivered, records.Length - fresh.Length);
+    }
+
+    /// <summary>
+    /// The one place a record past <see cref="ConversionEventRecord.MaxAge"/> is dropped before a send, whichever store
+    /// queued it: the API refuses it (spec §4.2) and with it its whole batch, and it can never become sendable again. Each
+    /// is logged (log 111) and counted (<c>oaiq.events.dropped</c>, reason <c>stale</c>).
+    /// </summary>
+    /// <returns>The records still sendable, in order (<paramref name="records"/> itself when none was dropped).</returns>
+    private ConversionEventRecord[] DropStale(ConversionEventRecord[] records, bool[]? stale)
+    {
+        var now = timeProvider.GetUtcNow();
+        List<ConversionEventRecord>? fresh = null;
+        for (var i = 0; i < records.Length; i++)
+        {
+            var record = records[i];
+            if (!record.IsTooOld(now))
+            {
+                fresh?.Add(record);
+                continue;
+            }
+
+            fresh ??= new List<ConversionEventRecord>(records.AsSpan(0, i).ToArray());
+            if (stale is not null)
+            {
+                stale[i] = true;
+            }
+
+            instrumentation.Dropped(DropReason.Stale);
+            ConversionsApiLog.StaleEventDropped(logger, record.Id, record.EventType, now - record.Timestamp);
+        }
+
+        return fresh is null ? records : [.. fresh];
     }
 
     private ConversionsApiClient CreateClient() =>

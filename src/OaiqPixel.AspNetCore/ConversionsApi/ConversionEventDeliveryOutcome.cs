@@ -19,4 +19,13 @@ public enum ConversionEventDeliveryOutcome
     /// <see cref="ConversionEventDeliveryResult.RetryAfter"/> says when the API asked.
     /// </summary>
     KeptForRetry = 2,
+
+    /// <summary>
+    /// Not sent: it was past <see cref="ConversionEventRecord.MaxAge"/> when the delivery came to it
+    /// (<see cref="ConversionEventRecord.IsTooOld"/>; the API refuses events older than 7 days on <c>timestamp_ms</c>, spec
+    /// §4.2, and with one such event its whole batch). Logged (log 111) and counted
+    /// (<c>oaiq.events.dropped</c> with <c>oaiq.drop.reason=stale</c>) by the delivery; it can never be sent, so forget
+    /// it (a durable store deletes it).
+    /// </summary>
+    Stale = 3,
 }

@@ -19,12 +19,12 @@ public sealed class ConversionEventDeliveryResult
     /// <summary>The record, as given.</summary>
     public ConversionEventRecord Record { get; }
 
-    /// <summary>Delivered, dead-lettered, or kept for a retry.</summary>
+    /// <summary>Delivered, dead-lettered, kept for a retry, or dropped unsent as too old (<see cref="ConversionEventDeliveryOutcome.Stale"/>).</summary>
     public ConversionEventDeliveryOutcome Outcome { get; }
 
     /// <summary>
     /// The HTTP status of the answer that refused it: 400/413/422 when dead-lettered, the failing status when kept (401,
-    /// 429, 503, …); <see langword="null"/> when delivered, or kept without an answer (a timeout, a refused connection, the
+    /// 429, 503, …); <see langword="null"/> when delivered or stale, or kept without an answer (a timeout, a refused connection, the
     /// server leg off).
     /// </summary>
     public int? StatusCode { get; }
@@ -46,7 +46,7 @@ public sealed class ConversionEventDeliveryResult
     /// (<see cref="ConversionsApiOptions.BackoffDelay"/>, doubled with jitter for each failed delivery of that pixel in a row,
     /// up to <see cref="ConversionsApiOptions.MaxBackoffDelay"/>), or <see cref="RetryAfter"/> when the API asked for
     /// longer (at most <see cref="ConversionsApiOptions.MaxBackoffDelay"/>). The same rule as the built-in sender's.
-    /// <see langword="null"/> when delivered or dead-lettered.
+    /// <see langword="null"/> when delivered, dead-lettered or stale.
     /// </summary>
     public TimeSpan? RetryDelay { get; }
 

@@ -48,6 +48,24 @@ public sealed class ConversionEventRecord
     /// </summary>
     public static TimeSpan MaxAge { get; } = ConversionEventValidator.MaxAge - TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The oldest <see cref="Timestamp"/> a record may carry and still be sent at <paramref name="now"/>:
+    /// <paramref name="now"/> less <see cref="MaxAge"/>. A record strictly older is too old (<see cref="IsTooOld"/>); a
+    /// store that filters in its own query (SQL) compares against this.
+    /// </summary>
+    /// <param name="now">The current time (the app's <see cref="TimeProvider"/>).</param>
+    /// <returns><paramref name="now"/> − <see cref="MaxAge"/>.</returns>
+    public static DateTimeOffset OldestSendable(DateTimeOffset now) => now - MaxAge;
+
+    /// <summary>
+    /// Whether the record is past <see cref="MaxAge"/> at <paramref name="now"/> (its <see cref="Timestamp"/> is before
+    /// <see cref="OldestSendable"/>): the one rule for "too old", by which the delivery drops a record before a send
+    /// (<see cref="ConversionEventDeliveryOutcome.Stale"/>) and a dead-letter replay leaves one where it is.
+    /// </summary>
+    /// <param name="now">The current time (the app's <see cref="TimeProvider"/>).</param>
+    /// <returns><see langword="true"/> when the API's 7-day window (spec §4.2, less the 10-minute margin) has passed.</returns>
+    public bool IsTooOld(DateTimeOffset now) => Timestamp < OldestSendable(now);
+
     /// <summary>The Pixel ID the event is sent for (the request's <c>pid</c>, spec §4.1).</summary>
     public string PixelId { get; }
 

@@ -12,7 +12,7 @@ internal sealed class ConversionsApiDelivery(BatchDelivery delivery, IOptionsMon
 {
     private const string ServerLegOff = "The Conversions API server leg is off: no ConversionsApi:ApiKey is set.";
 
-    /// <summary>Failed calls in a row per pixel (a call that delivers or dead-letters a record of it ends the run).</summary>
+    /// <summary>Failed calls in a row per pixel (a call that delivers, dead-letters or drops a record of it ends the run).</summary>
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
 
     public async Task<IReadOnlyList<ConversionEventDeliveryResult>> DeliverAsync(IReadOnlyList<ConversionEventRecord> records, CancellationToken cancellationToken = default)
@@ -56,11 +56,14 @@ internal sealed class ConversionsApiDelivery(BatchDelivery delivery, IOptionsMon
                 var chunk = Array.ConvertAll(indices, i => records[i]);
                 var retained = new List<ConversionEventRecord>();
                 var deadLettered = new SendResult?[chunk.Length];
-                (failure, _) = await delivery.DeliverAsync(chunk, retained, deadLettered, cancellationToken).ConfigureAwait(false);
+                var stale = new bool[chunk.Length];
+                (failure, _, _) = await delivery.DeliverAsync(chunk, retained, deadLettered, stale, cancellationToken).ConfigureAwait(false);
                 var kept = retained.Count == 0 ? null : new HashSet<ConversionEventRecord>(retained, ReferenceEqualityComparer.Instance);
                 for (var j = 0; j < chunk.Length; j++)
                 {
-                    results[indices[j]] = deadLettered[j] is { } rejected
+                    results[indices[j]] = stale[j]
+                        ? new ConversionEventDeliveryResult(chunk[j], ConversionEventDeliveryOutcome.Stale, null, null, null, null, null)
+                        : deadLettered[j] is { } rejected
                         ? new ConversionEventDeliveryResult(chunk[j], ConversionEventDeliveryOutcome.DeadLettered, rejected.StatusCode, rejected.ErrorMessage, rejected.RequestId, null, null)
                         : kept is not null && kept.Contains(chunk[j])
                             ? Kept(chunk[j], failure!.Value, Backoff(failure!.Value.RetryAfter))

@@ -33,7 +33,7 @@ internal static partial class ConversionsApiLog
     public static partial void BatchSent(ILogger logger, int count, double elapsedMs, int statusCode);
 
     [LoggerMessage(EventId = 111, EventName = "StaleEventDropped", Level = LogLevel.Warning,
-        Message = "Dropped event {EventId} ({EventType}) before sending: it was recorded {Age} ago, past the Conversions API's 7-day window, and would make the API reject its whole batch.")]
+        Message = "Dropped event {EventId} ({EventType}) before sending: it happened {Age} ago, past the Conversions API's 7-day window, and would make the API reject its whole batch. It is not sent (an in-memory queue forgets it, an outbox deletes its row).")]
     public static partial void StaleEventDropped(ILogger logger, string eventId, string eventType, TimeSpan age);
 
     [LoggerMessage(EventId = 112, EventName = "BatchRejected", Level = LogLevel.Warning,

@@ -13,8 +13,10 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// record is alone, and that one is dead-lettered — logged (log 113), counted and passed to
 /// <see cref="ConversionsApiOptions.OnDeadLetter"/> — while every valid record is delivered. There is no outer back-off
 /// wait here: a failure that outlasts the client's retries is reported at once with the delay to wait (doubling for each
-/// call in a row that fails for the same pixel, and starting again after one that does not). Stale
-/// records are not filtered either; drop what is older than the API's 7-day window before calling.
+/// call in a row that fails for the same pixel, and starting again after one that does not). A record past
+/// <see cref="ConversionEventRecord.MaxAge"/> when its request is due is not sent: it is dropped (log 111, counted in
+/// <c>oaiq.events.dropped</c> with reason <c>stale</c>) and reported as <see cref="ConversionEventDeliveryOutcome.Stale"/>,
+/// by the same rule as the built-in sender's (<see cref="ConversionEventRecord.IsTooOld"/>).
 /// </remarks>
 public interface IConversionsApiDelivery
 {
@@ -29,7 +31,8 @@ public interface IConversionsApiDelivery
     /// One result per record, in the order of <paramref name="records"/>. After a failure that splitting cannot fix (an
     /// outage, a refused key, an unexpected status), the rest of that pixel's records are not sent and are reported as
     /// <see cref="ConversionEventDeliveryOutcome.KeptForRetry"/> with the same failure. When the server leg is off (no
-    /// <see cref="ConversionsApiOptions.ApiKey"/>), nothing is sent and every record is kept for a retry.
+    /// <see cref="ConversionsApiOptions.ApiKey"/>), nothing is sent or dropped and every record is kept for a retry. A record
+    /// too old to send is reported as <see cref="ConversionEventDeliveryOutcome.Stale"/> (never sent, never kept).
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="records"/> or one of its items is <see langword="null"/>.</exception>
     /// <exception cref="OperationCanceledException">

@@ -74,7 +74,7 @@ internal sealed class InMemoryDeadLetters(
     public Task<OaiqReplayResult> ReplayDeadLettersAsync(OaiqReplayRequest request, CancellationToken cancellationToken)
     {
         OaiqReplayRequest.ThrowIfUnknownTarget(request, pixels);
-        var oldest = time.GetUtcNow() - ConversionEventRecord.MaxAge;
+        var now = time.GetUtcNow();
         var matchedIds = new HashSet<string>(StringComparer.Ordinal);
         var taken = new List<DeadLetteredEvent>();
         var tooOld = 0;
@@ -89,7 +89,7 @@ internal sealed class InMemoryDeadLetters(
                 if (request.Matches(record.PixelId, record.Id))
                 {
                     matchedIds.Add(record.Id);
-                    if (record.Timestamp < oldest)
+                    if (record.IsTooOld(now))
                     {
                         tooOld++;
                     }

@@ -6,8 +6,8 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// <summary>
 /// One pixel's sender loop, in the shape of OpenTelemetry's <c>BatchExportProcessor</c>: it drains the pixel's
 /// <see cref="PixelLane"/> into batches (on <see cref="ConversionsApiOptions.MaxBatchSize"/> or
-/// <see cref="ConversionsApiOptions.FlushInterval"/> since the batch's first record), drops stale records, and hands each
-/// batch to <see cref="BatchDelivery"/>, waiting out its own <see cref="DeliveryBackoff"/> between tries, so a pixel whose key is refused,
+/// <see cref="ConversionsApiOptions.FlushInterval"/> since the batch's first record) and hands each
+/// batch to <see cref="BatchDelivery"/> (which drops stale records), waiting out its own <see cref="DeliveryBackoff"/> between tries, so a pixel whose key is refused,
 /// whose events are poisoned or whose requests time out waits alone while every other pixel's loop goes on.
 /// </summary>
 /// <remarks>
@@ -180,12 +180,14 @@ internal sealed class PixelLaneSender(
         }
     }
 
-    /// <summary>One attempt: drop what went stale, send the rest; returns the failure, or <see langword="null"/> when nothing is left.</summary>
+    /// <summary>
+    /// One attempt: send the batch (the delivery drops what went stale while it waited, <see cref="BatchDelivery"/>);
+    /// returns the failure, or <see langword="null"/> when nothing is left.
+    /// </summary>
     private async ValueTask<SendResult?> AttemptAsync(List<ConversionEventRecord> batch)
     {
         // A retry may carry newer records too: the API deduplicates on id, so the kept ones stay safe to resend.
         Drain(batch, Api.BatchSize);
-        DropStale(batch);
         if (batch.Count == 0)
         {
             return null;
@@ -195,13 +197,14 @@ internal sealed class PixelLaneSender(
         batch.Clear();
         try
         {
-            var (failure, delivered) = await delivery.DeliverAsync(records, batch, deadLettered: null, abort).ConfigureAwait(false);
+            var (failure, delivered, stale) = await delivery.DeliverAsync(records, batch, deadLettered: null, stale: null, abort).ConfigureAwait(false);
             if (queue.IsCompleted)
             {
                 DeliveredDuringShutdown += delivered;
             }
 
-            if (failure is null)
+            // A batch that went stale whole reached no API: it says nothing about the pixel's health.
+            if (failure is null && stale < records.Length)
             {
                 var previousFailures = lane.RecordSuccess(timeProvider.GetUtcNow());
                 if (previousFailures > 0)
@@ -241,22 +244,6 @@ internal sealed class PixelLaneSender(
                     : failure.ErrorMessage ?? "no response";
                 ConversionsApiLog.SendFailed(logger, count, reason, delay);
                 break;
-        }
-    }
-
-    private void DropStale(List<ConversionEventRecord> batch)
-    {
-        var now = timeProvider.GetUtcNow();
-        var oldest = now - ConversionEventRecord.MaxAge;
-        for (var i = batch.Count - 1; i >= 0; i--)
-        {
-            var record = batch[i];
-            if (record.Timestamp < oldest)
-            {
-                batch.RemoveAt(i);
-                instrumentation.Dropped(DropReason.Stale);
-                ConversionsApiLog.StaleEventDropped(logger, record.Id, record.EventType, now - record.Timestamp);
-            }
         }
     }
 }

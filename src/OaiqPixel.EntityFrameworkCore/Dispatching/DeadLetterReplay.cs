@@ -18,7 +18,7 @@ internal sealed class DeadLetterReplay(IOutboxContextFactory contexts, OutboxSig
     {
         OaiqReplayRequest.ThrowIfUnknownTarget(request, pixels);
         var now = time.GetUtcNow();
-        var oldest = now - ConversionEventRecord.MaxAge;
+        var oldest = ConversionEventRecord.OldestSendable(now); // in SQL: too old is OccurredAt < oldest, as ConversionEventRecord.IsTooOld
         List<string>? eventIds = request.EventIds is { } ids ? [.. ids.Distinct(StringComparer.Ordinal)] : null;
 
         await using var lease = contexts.Create();

@@ -2,16 +2,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OaiqPixel.EntityFrameworkCore.Internal;
-using OaiqPixel.AspNetCore.ConversionsApi;
 
 namespace OaiqPixel.EntityFrameworkCore.Dispatching;
 
-/// <summary>The dispatcher's housekeeping: deletes records past the API's window and expired dead letters, and counts the table.</summary>
+/// <summary>The dispatcher's housekeeping: deletes expired dead letters and counts the table.</summary>
 internal sealed class OutboxCleanup(
     IOutboxContextFactory contexts,
-    DatabaseClock clock,
     OutboxStatus status,
-    OutboxInstrumentation metrics,
     IOptionsMonitor<OaiqOutboxOptions> outbox,
     TimeProvider time,
     ILogger logger)
@@ -22,19 +19,9 @@ internal sealed class OutboxCleanup(
         await using var lease = contexts.Create();
         var set = lease.Context.Set<OaiqOutboxMessage>();
         var now = time.GetUtcNow();
-        var oldest = now - ConversionEventRecord.MaxAge;
 
-        // Not those a live dispatcher holds (judged by the database's clock, as leases are): its round drops them itself.
-        var databaseNow = await clock.ReadAsync(lease.Context, cancellationToken).ConfigureAwait(false);
-        var stale = await set
-            .Where(m => m.State == OaiqOutboxMessageState.Pending && m.OccurredAt < oldest && (m.ClaimId == null || m.DueAt <= databaseNow))
-            .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        if (stale > 0)
-        {
-            metrics.Dropped(stale, "stale");
-            OutboxLog.StaleDropped(logger, stale);
-        }
-
+        // Pending records past the API's window are not deleted here: a round claims every pending record in time, and
+        // the delivery drops it there (log 111), so one rule and one log line cover both paths.
         var expiredBefore = now - options.DeadLetterRetention;
         var expired = await set
             .Where(m => m.State == OaiqOutboxMessageState.DeadLettered && m.DeadLetteredAt < expiredBefore)

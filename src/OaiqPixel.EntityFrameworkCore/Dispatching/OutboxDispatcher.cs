@@ -37,7 +37,7 @@ internal sealed class OutboxDispatcher(
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly OutboxRound _round = new(contexts, delivery, clock, status, metrics, outbox, time, logger);
-    private readonly OutboxCleanup _cleanup = new(contexts, clock, status, metrics, outbox, time, logger);
+    private readonly OutboxCleanup _cleanup = new(contexts, status, outbox, time, logger);
     private Task? _loop;
     private DateTimeOffset _nextCleanup;
     private string _table = OaiqOutboxModelBuilderExtensions.DefaultTableName;

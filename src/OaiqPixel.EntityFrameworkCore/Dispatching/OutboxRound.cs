@@ -8,8 +8,8 @@ namespace OaiqPixel.EntityFrameworkCore.Dispatching;
 
 /// <summary>
 /// One round of the dispatcher: claim due records under a lease (renewed while the round runs), set aside those that
-/// cannot be sent (stale, unreadable), send the rest through the server leg's pipeline
-/// (<see cref="IConversionsApiDelivery"/>), and write down what became of each (<see cref="RoundOutcome"/>).
+/// cannot be read, send the rest through the server leg's pipeline (<see cref="IConversionsApiDelivery"/>, which also
+/// drops those past the API's 7-day window), and write down what became of each (<see cref="RoundOutcome"/>).
 /// </summary>
 internal sealed class OutboxRound(
     IOutboxContextFactory contexts,
@@ -108,13 +108,11 @@ internal sealed class OutboxRound(
     }
 
     /// <summary>
-    /// Deletes the stale records (past the API's window the API would refuse one, and with it its whole batch) and
-    /// dead-letters the unreadable ones, each on its own; returns the rest, ready to send, with their row ids.
+    /// Dead-letters the unreadable records, each on its own; returns the rest, ready to send, with their row ids. Records
+    /// past the API's window are the delivery's to drop (<see cref="ConversionEventDeliveryOutcome.Stale"/>).
     /// </summary>
     private async Task<(List<ConversionEventRecord> Records, List<long> Ids)> SetAsideAsync(List<ClaimedMessage> claimed, RoundOutcome outcome)
     {
-        var oldest = time.GetUtcNow() - ConversionEventRecord.MaxAge;
-        var stale = new List<long>();
         var unreadable = new List<(ClaimedMessage Message, string Reason)>();
         var records = new List<ConversionEventRecord>(claimed.Count);
         var ids = new List<long>(claimed.Count);
@@ -123,12 +121,6 @@ internal sealed class OutboxRound(
             if (UnixMilliseconds.IsOutOfRange(message.OccurredAt))
             {
                 unreadable.Add((message, "its occurred_at is not a time in Unix milliseconds"));
-                continue;
-            }
-
-            if (message.OccurredAt < oldest)
-            {
-                stale.Add(message.Id);
                 continue;
             }
 
@@ -141,13 +133,6 @@ internal sealed class OutboxRound(
             {
                 unreadable.Add((message, "its json is not a Conversions API event object written by OaiqPixel"));
             }
-        }
-
-        if (stale.Count > 0)
-        {
-            await outcome.DeleteAsync(stale).ConfigureAwait(false);
-            metrics.Dropped(stale.Count, "stale");
-            OutboxLog.StaleDropped(logger, stale.Count);
         }
 
         foreach (var (message, reason) in unreadable)

@@ -7,8 +7,8 @@ using OaiqPixel.EntityFrameworkCore.Internal;
 namespace OaiqPixel.EntityFrameworkCore.Dispatching;
 
 /// <summary>
-/// Writes down what became of a round's records: delivered ones deleted, refused or unreadable ones dead-lettered with
-/// why, kept ones handed back due after the back-off the delivery gave. Every statement only touches rows that still carry
+/// Writes down what became of a round's records: delivered ones and those the delivery dropped as too old
+/// (<see cref="ConversionEventDeliveryOutcome.Stale"/>) deleted, refused or unreadable ones dead-lettered with why, kept ones handed back due after the back-off the delivery gave. Every statement only touches rows that still carry
 /// the round's claim, so a record another dispatcher took over is left alone.
 /// </summary>
 internal sealed class RoundOutcome(DbSet<OaiqOutboxMessage> set, HeldClaim held, OutboxInstrumentation metrics, ILogger logger)
@@ -38,7 +38,8 @@ internal sealed class RoundOutcome(DbSet<OaiqOutboxMessage> set, HeldClaim held,
         var byRow = results.Select((result, i) => (Id: ids[i], Result: result)).ToList();
         var delivered = byRow.FindAll(r => r.Result.Outcome == ConversionEventDeliveryOutcome.Delivered);
         var deadLettered = byRow.FindAll(r => r.Result.Outcome == ConversionEventDeliveryOutcome.DeadLettered);
-        var kept = byRow.FindAll(r => r.Result.Outcome is not (ConversionEventDeliveryOutcome.Delivered or ConversionEventDeliveryOutcome.DeadLettered));
+        var stale = byRow.FindAll(r => r.Result.Outcome == ConversionEventDeliveryOutcome.Stale);
+        var kept = byRow.FindAll(r => r.Result.Outcome == ConversionEventDeliveryOutcome.KeptForRetry);
 
         TimeSpan? retry = null;
         if (kept.Count > 0)
@@ -51,8 +52,9 @@ internal sealed class RoundOutcome(DbSet<OaiqOutboxMessage> set, HeldClaim held,
             retry = kept.Min(k => k.Result.RetryDelay ?? TimeSpan.Zero);
             OutboxLog.SendFailed(logger, kept.Count, reason, retry.Value);
         }
-        else if (results.Count > 0)
+        else if (results.Count > stale.Count)
         {
+            // The API answered (records dropped as stale reached no API and say nothing of its health).
             var failures = status.ApiSucceeded();
             if (failures > 0)
             {
@@ -63,13 +65,20 @@ internal sealed class RoundOutcome(DbSet<OaiqOutboxMessage> set, HeldClaim held,
         // Known before any write: if the database cuts what follows, the delivered records are deleted before the rest
         // is handed back, so no other instance sends them again (and this one does not either).
         var databaseNow = held.DatabaseNow(time);
-        held.SendFinished([.. delivered.Select(r => r.Id)], databaseNow + retry);
+        held.SendFinished([.. delivered.Concat(stale).Select(r => r.Id)], databaseNow + retry);
         if (delivered.Count > 0)
         {
             status.Delivered(delivered.Select(r => new OaiqOutboxDelivery(r.Result.Record.Id, r.Result.Record.EventType, now)));
             metrics.Delivered(delivered.Count);
             await DeleteAsync(delivered.ConvertAll(r => r.Id)).ConfigureAwait(false);
             OutboxLog.Delivered(logger, delivered.Count);
+        }
+
+        if (stale.Count > 0)
+        {
+            // The delivery logged each (log 111) and counted it in oaiq.events.dropped; the rows are this table's own count.
+            metrics.Dropped(stale.Count, "stale");
+            await DeleteAsync(stale.ConvertAll(r => r.Id)).ConfigureAwait(false);
         }
 
         foreach (var (id, result) in deadLettered)

@@ -64,9 +64,8 @@ internal static partial class OutboxLog
         Message = "{Count} outbox record(s) not delivered ({Reason}): kept in the table, next try in {Delay}.")]
     public static partial void SendFailed(ILogger logger, int count, string reason, TimeSpan delay);
 
-    [LoggerMessage(EventId = 215, EventName = "OutboxStaleDropped", Level = LogLevel.Warning,
-        Message = "Deleted {Count} outbox record(s) older than the Conversions API's 7-day window, undelivered.")]
-    public static partial void StaleDropped(ILogger logger, int count);
+    // 215 (OutboxStaleDropped) is retired, never to be reused: records past the 7-day window are dropped by the shared
+    // delivery, one line each under log 111 (StaleEventDropped), whichever path queued them.
 
     [LoggerMessage(EventId = 216, EventName = "OutboxDeadLettersExpired", Level = LogLevel.Information,
         Message = "Deleted {Count} outbox dead letter(s) kept longer than {Retention}.")]

@@ -151,6 +151,9 @@ public sealed class ConversionsApiRejectionTests
         Assert.DoesNotContain("order_old", request.Body, StringComparison.Ordinal);
         Assert.Equal(1, dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["oaiq.drop.reason"] == "stale").Sum(m => m.Value));
         Assert.Contains(h.Logs.GetSnapshot(), r => r.Id.Id == 111 && r.Message.Contains("order_old", StringComparison.Ordinal));
+
+        // Forgotten, not dead-lettered.
+        Assert.Empty(h.DeadLetters);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using OaiqPixel.AspNetCore.ConversionsApi;
 using OaiqPixel.AspNetCore.Tests.ConversionsApi;
 using OaiqPixel.Testing;
@@ -185,6 +186,73 @@ public sealed class ConversionsApiDeliveryTests
     }
 
     [Fact]
+    public async Task DeliverAsync_RecordThatAgedPastTheWindowWhileKept_IsReportedStale_NotSent_LoggedOnceAs111()
+    {
+        // Arrange: one record valid when written (7 days less 15 minutes old), then kept 10 minutes: past
+        // ConversionEventRecord.MaxAge (the API's 7 days less a 10-minute margin) when the store hands it over.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var h = await ServerLegHost.StartAsync(timeProvider: time, startSender: false);
+        using var dropped = h.Collect<long>("oaiq.events.dropped");
+        var now = time.GetUtcNow();
+        var old = ConversionEventRecord.Create(TestEvents.Order("order_old", now - TimeSpan.FromDays(7) + TimeSpan.FromMinutes(15)), h.Api.PixelId);
+        var fresh = Records(h, 3, now);
+        ConversionEventRecord[] records = [fresh[0], old, fresh[1], fresh[2]];
+        time.Advance(TimeSpan.FromMinutes(10));
+
+        // Act
+        var results = await Delivery(h).DeliverAsync(records);
+
+        // Assert: the old one is reported stale in its place, never sent, never dead-lettered; the rest go in one request.
+        Assert.Equal(
+            [ConversionEventDeliveryOutcome.Delivered, ConversionEventDeliveryOutcome.Stale, ConversionEventDeliveryOutcome.Delivered, ConversionEventDeliveryOutcome.Delivered],
+            results.Select(r => r.Outcome));
+        Assert.Same(old, results[1].Record);
+        Assert.Equal((null, null, null), (results[1].StatusCode, results[1].ErrorMessage, results[1].RetryDelay));
+        Assert.Equal(3, Assert.Single(h.Api.Requests).EventCount);
+        Assert.DoesNotContain("order_old", h.Api.EventIds);
+        Assert.Empty(h.DeadLetters);
+        Assert.Contains("order_old", Assert.Single(h.Logs.GetSnapshot(), l => l.Id.Id == 111).Message, StringComparison.Ordinal);
+        Assert.Equal(1, dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["oaiq.drop.reason"] == "stale").Sum(m => m.Value));
+    }
+
+    [Fact]
+    public async Task DeliverAsync_StaleAndPoisonRecordsInOneRequest_EachReportedInItsOwnPlace()
+    {
+        // Arrange: a stale record between two poison ones, among fresh ones.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var h = await ServerLegHost.StartAsync(timeProvider: time, startSender: false);
+        var now = time.GetUtcNow();
+        var old = ConversionEventRecord.Create(TestEvents.Order("order_old", now - ConversionEventRecord.MaxAge), h.Api.PixelId);
+        var fresh = Records(h, 4, now);
+        h.Api.PoisonEvent = e => e.GetProperty("id").GetString() is "order_0" or "order_3";
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        // Act
+        var results = await Delivery(h).DeliverAsync([fresh[0], fresh[1], old, fresh[2], fresh[3]]);
+
+        // Assert
+        Assert.Equal(
+            [ConversionEventDeliveryOutcome.DeadLettered, ConversionEventDeliveryOutcome.Delivered, ConversionEventDeliveryOutcome.Stale, ConversionEventDeliveryOutcome.Delivered, ConversionEventDeliveryOutcome.DeadLettered],
+            results.Select(r => r.Outcome));
+        Assert.Equal(["order_1", "order_2"], h.Api.EventIds.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task DeliverAsync_EveryRecordStale_SendsNoRequest()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var h = await ServerLegHost.StartAsync(timeProvider: time, startSender: false);
+        var records = Records(h, 2, time.GetUtcNow());
+        time.Advance(ConversionEventRecord.MaxAge + TimeSpan.FromMilliseconds(1));
+
+        var results = await Delivery(h).DeliverAsync(records);
+
+        Assert.All(results, r => Assert.Equal(ConversionEventDeliveryOutcome.Stale, r.Outcome));
+        Assert.Equal(0, h.Api.TotalRequests);
+        Assert.Equal(2, h.Logs.GetSnapshot().Count(l => l.Id.Id == 111));
+    }
+
+    [Fact]
     public async Task DeliverAsync_NullItem_ThrowsNamingTheIndex()
     {
         await using var h = await ServerLegHost.StartAsync(startSender: false);
@@ -196,6 +264,8 @@ public sealed class ConversionsApiDeliveryTests
 
     private static IConversionsApiDelivery Delivery(ServerLegHost h) => h.Services.GetRequiredService<IConversionsApiDelivery>();
 
-    private static List<ConversionEventRecord> Records(ServerLegHost h, int count) =>
-        [.. TestEvents.Orders(count, DateTimeOffset.UtcNow).Select(e => ConversionEventRecord.Create(e, h.Api.PixelId))];
+    private static List<ConversionEventRecord> Records(ServerLegHost h, int count) => Records(h, count, DateTimeOffset.UtcNow);
+
+    private static List<ConversionEventRecord> Records(ServerLegHost h, int count, DateTimeOffset at) =>
+        [.. TestEvents.Orders(count, at).Select(e => ConversionEventRecord.Create(e, h.Api.PixelId))];
 }

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -131,6 +132,16 @@ internal sealed class DispatcherHarness : IAsyncDisposable
     {
         using var db = Database.CreateContext();
         return (await Dispatcher.Claimer.ClaimAsync(db, Guid.NewGuid(), lease, take, CancellationToken.None)).Messages;
+    }
+
+    /// <summary>Writes by hand a pending row a round cannot read (its json is <c>{}</c>): the round dead-letters it before the send.</summary>
+    public async Task WriteUnreadableAsync(string eventId)
+    {
+        using var db = Database.CreateContext();
+        var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
+        await db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO oaiq_outbox (pixel_id, event_id, event_type, occurred_at, json, state, created_at, due_at, attempts) VALUES ({0}, {1}, 'order_created', {2}, {3}, 0, {2}, {2}, 0)",
+            Api.PixelId, eventId, now, "{}"u8.ToArray());
     }
 
     public Task<RoundResult> RoundAsync() => Dispatcher.RunRoundAsync(CancellationToken.None);

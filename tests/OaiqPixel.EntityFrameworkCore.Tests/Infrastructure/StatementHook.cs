@@ -28,6 +28,9 @@ internal sealed class StatementHook : DbCommandInterceptor
 
     public static bool IsUpdate(string sql) => sql.TrimStart().StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The statement that dead-letters a record (the only one a round runs between its claim and its send, for a record it cannot read).</summary>
+    public static bool IsDeadLetter(string sql) => IsUpdate(sql) && sql.Contains("dead_lettered_at", StringComparison.Ordinal);
+
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
         Fire(ref _before, command);
