@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OaiqPixel.EntityFrameworkCore.Tests.Infrastructure;
+using static OaiqPixel.EntityFrameworkCore.Tests.Infrastructure.WritePathShop;
 
 namespace OaiqPixel.EntityFrameworkCore.Tests;
 
@@ -14,8 +15,6 @@ namespace OaiqPixel.EntityFrameworkCore.Tests;
 /// </summary>
 public sealed class WritePathEdgeTests
 {
-    private const string Seeded = "c1";
-
     [Theory]
     [InlineData(DbProvider.Sqlite)]
     [InlineData(DbProvider.PostgreSql)]
@@ -462,35 +461,6 @@ public sealed class WritePathEdgeTests
         Assert.Equal(eventId, Assert.Single(app.Database.Outbox()).EventId);
         Assert.Single(await Pages.MeasuredIdsAsync(next), id => id == eventId);
     }
-
-    private static async Task<OutboxApp> StartWithRetriesAsync(DbProvider provider, TransientFault fault)
-    {
-        var database = TestDatabase.Create(provider);
-        database.ExecutionStrategy = d => new RetryingTestStrategy(d);
-        return await OutboxApp.StartAsync(
-            provider,
-            o => o.DispatcherEnabled = false,
-            services: s => s.ConfigureDbContext<ShopDbContext>(o => o.AddInterceptors(fault)),
-            database: database);
-    }
-
-    private static void Seed(OutboxApp app)
-    {
-        using var db = app.Database.CreateContext();
-        db.Orders.Add(new Order { Number = Seeded, TotalCents = 100 });
-        db.SaveChanges();
-    }
-
-    /// <summary>Another writer (its own connection) changes the seeded order: the app's next update of it conflicts.</summary>
-    private static void ChangedByAnotherWriter(OutboxApp app)
-    {
-        using var db = app.Database.CreateContext();
-        var order = db.Orders.Single(o => o.Number == Seeded);
-        order.Version++;
-        db.SaveChanges();
-    }
-
-    private static OaiqEvent Order() => OaiqEvent.OrderCreated(Money.FromMinorUnits(2599, "USD"));
 
     private static async Task WaitForAsync(Func<bool> condition)
     {

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using OaiqPixel.EntityFrameworkCore.Tests.Infrastructure;
+using static OaiqPixel.EntityFrameworkCore.Tests.Infrastructure.WritePathShop;
 
 namespace OaiqPixel.EntityFrameworkCore.Tests;
 
@@ -15,8 +16,6 @@ namespace OaiqPixel.EntityFrameworkCore.Tests;
 /// </summary>
 public sealed class WritePathTests
 {
-    private const string Seeded = "c1";
-
     [Theory]
     [InlineData(DbProvider.Sqlite, false)]
     [InlineData(DbProvider.Sqlite, true)]
@@ -337,35 +336,6 @@ public sealed class WritePathTests
         Assert.Single(await Pages.MeasuredIdsAsync(next), id => id == eventId);
         behaviour.AssertUnchanged();
     }
-
-    private static async Task<OutboxApp> StartWithRetriesAsync(DbProvider provider, TransientFault fault)
-    {
-        var database = TestDatabase.Create(provider);
-        database.ExecutionStrategy = d => new RetryingTestStrategy(d);
-        return await OutboxApp.StartAsync(
-            provider,
-            o => o.DispatcherEnabled = false,
-            services: s => s.ConfigureDbContext<ShopDbContext>(o => o.AddInterceptors(fault)),
-            database: database);
-    }
-
-    private static void Seed(OutboxApp app)
-    {
-        using var db = app.Database.CreateContext();
-        db.Orders.Add(new Order { Number = Seeded, TotalCents = 100 });
-        db.SaveChanges();
-    }
-
-    /// <summary>Another writer (its own connection) changes the seeded order: the app's next update of it conflicts.</summary>
-    private static void ChangedByAnotherWriter(OutboxApp app)
-    {
-        using var db = app.Database.CreateContext();
-        var order = db.Orders.Single(o => o.Number == Seeded);
-        order.Version++;
-        db.SaveChanges();
-    }
-
-    private static OaiqEvent Order() => OaiqEvent.OrderCreated(Money.FromMinorUnits(2599, "USD"));
 
     /// <summary>The context's settings the outbox touches, as the app had them before its work and after it.</summary>
     private sealed class BehaviourCheck
