@@ -9,7 +9,8 @@ namespace OaiqPixel.EntityFrameworkCore.Writing;
 /// <summary>
 /// The app's changes one save writes, as <see cref="OutboxAppSaves"/> compares two saves to tell a retry from a save of
 /// other changes: the changed entity objects, and the rows they write — the row's key once it is known (an update, a
-/// delete, an insert whose key the app set) and, for an insert, the values it writes. So a retry that re-reads its rows
+/// delete, an insert whose key the app set) with what the save does to it (inserts, deletes, or which columns it
+/// updates) and, for an insert, the values it writes. So a retry that re-reads its rows
 /// after a conflict (<c>ChangeTracker.Clear</c>, then the query again) or makes a new context for each attempt (EF Core's
 /// connection-resiliency pattern) writes the same changes as the save that failed, though with other objects.
 /// </summary>
@@ -38,14 +39,15 @@ internal sealed class AppChanges
             var type = entry.Metadata;
             if (type.FindPrimaryKey() is { } key && !key.Properties.Any(p => entry.Property(p).IsTemporary))
             {
-                changes._rows.Add(Describe('k', type, key.Properties, entry));
+                // The same row changed another way (another column updated, or deleted instead) is not the failed change.
+                changes.Add(Describe(Change(entry), type, key.Properties, entry));
             }
 
             // The key and other generated values differ from one attempt to the next; what the app wrote does not.
             if (entry.State == EntityState.Added
                 && type.GetProperties().Where(p => !p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.Never && !entry.Property(p).IsTemporary).ToList() is { Count: > 0 } written)
             {
-                changes._rows.Add(Describe('v', type, written, entry));
+                changes.Add(Describe("v", type, written, entry));
             }
         }
 
@@ -55,20 +57,57 @@ internal sealed class AppChanges
     /// <summary>Whether the two saves write any of the same changes: an entity object, or a row.</summary>
     public bool Overlaps(AppChanges other) => _entities.Overlaps(other._entities) || _rows.Overlaps(other._rows);
 
-    private static string Describe(char kind, IEntityType type, IReadOnlyList<IProperty> properties, EntityEntry entry)
+    private void Add(string? row)
+    {
+        if (row is not null)
+        {
+            _rows.Add(row);
+        }
+    }
+
+    private static string Change(EntityEntry entry) => entry.State switch
+    {
+        EntityState.Added => "a",
+        EntityState.Deleted => "d",
+        _ => "m" + string.Join(Separator, entry.Properties.Where(p => p.IsModified).Select(p => p.Metadata.Name)),
+    };
+
+    /// <returns><see langword="null"/> when a value cannot be described: the row is then matched by its entity object only.</returns>
+    private static string? Describe(string kind, IEntityType type, IReadOnlyList<IProperty> properties, EntityEntry entry)
     {
         var text = new StringBuilder().Append(kind).Append(Separator).Append(type.Name);
         foreach (var property in properties)
         {
-            var value = entry.Property(property).CurrentValue;
-            text.Append(Separator).Append(property.Name).Append('=').Append(value switch
+            if (Format(property, entry.Property(property).CurrentValue) is not { } value)
             {
-                null => "\0",
-                byte[] bytes => Convert.ToBase64String(bytes),
-                _ => Convert.ToString(value, CultureInfo.InvariantCulture),
-            });
+                return null;
+            }
+
+            text.Append(Separator).Append(property.Name).Append('=').Append(value);
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The value as the column stores it (after the property's value converter), so values of the app's own types compare
+    /// by what is written rather than by their <c>ToString</c>; the app's save must never fail because of this comparison.
+    /// </summary>
+    private static string? Format(IProperty property, object? value)
+    {
+        try
+        {
+            var stored = value is not null && property.GetTypeMapping().Converter is { } converter ? converter.ConvertToProvider(value) : value;
+            return stored switch
+            {
+                null => "\0",
+                byte[] bytes => Convert.ToBase64String(bytes),
+                _ => Convert.ToString(stored, CultureInfo.InvariantCulture) ?? string.Empty,
+            };
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return null;
+        }
     }
 }
