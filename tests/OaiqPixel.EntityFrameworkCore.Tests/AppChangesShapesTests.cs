@@ -28,8 +28,8 @@ public sealed class AppChangesShapesTests : IDisposable
         var failed = AppChanges.Of(first);
 
         // Assert
-        Assert.True(AppChanges.Of(second).Overlaps(failed));
-        Assert.False(AppChanges.Of(other).Overlaps(failed));
+        Assert.True(AppChanges.Of(second).Retries(failed));
+        Assert.False(AppChanges.Of(other).Retries(failed));
     }
 
     [Fact]
@@ -56,8 +56,8 @@ public sealed class AppChangesShapesTests : IDisposable
         var failed = AppChanges.Of(first);
 
         // Assert
-        Assert.True(AppChanges.Of(retry).Overlaps(failed));
-        Assert.False(AppChanges.Of(other).Overlaps(failed));
+        Assert.True(AppChanges.Of(retry).Retries(failed));
+        Assert.False(AppChanges.Of(other).Retries(failed));
     }
 
     public void Dispose() => _connection.Dispose();

@@ -20,6 +20,7 @@ internal sealed class AppChanges
 
     private readonly HashSet<object> _entities = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<string> _rows = new(StringComparer.Ordinal);
+    private readonly List<(object Entity, string? Key, string? Values)> _written = [];
 
     /// <summary>How many entity objects the save writes.</summary>
     public int Count => _entities.Count;
@@ -37,32 +38,43 @@ internal sealed class AppChanges
 
             changes._entities.Add(entry.Entity);
             var type = entry.Metadata;
+            string? row = null, values = null;
             if (type.FindPrimaryKey() is { } key && !key.Properties.Any(p => entry.Property(p).IsTemporary))
             {
                 // The same row changed another way (another column updated, or deleted instead) is not the failed change.
-                changes.Add(Describe(Change(entry), type, key.Properties, entry));
+                row = changes.Add(Describe(Change(entry), type, key.Properties, entry));
             }
 
             // The key and other generated values differ from one attempt to the next; what the app wrote does not.
             if (entry.State == EntityState.Added
                 && type.GetProperties().Where(p => !p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.Never && !entry.Property(p).IsTemporary).ToList() is { Count: > 0 } written)
             {
-                changes.Add(Describe("v", type, written, entry));
+                values = changes.Add(Describe("v", type, written, entry));
             }
+
+            changes._written.Add((entry.Entity, row, values));
         }
 
         return changes;
     }
 
-    /// <summary>Whether the two saves write any of the same changes: an entity object, or a row.</summary>
-    public bool Overlaps(AppChanges other) => _entities.Overlaps(other._entities) || _rows.Overlaps(other._rows);
+    /// <summary>
+    /// Whether this save writes again every change of the <paramref name="failed"/> one (each by its entity object or its
+    /// row): a save that repeats only some of them — a row of the same values, after the app gave up on the rest — is not
+    /// its retry.
+    /// </summary>
+    public bool Retries(AppChanges failed) =>
+        failed._written.Count > 0
+        && failed._written.TrueForAll(w => _entities.Contains(w.Entity) || (w.Key is not null && _rows.Contains(w.Key)) || (w.Values is not null && _rows.Contains(w.Values)));
 
-    private void Add(string? row)
+    private string? Add(string? row)
     {
         if (row is not null)
         {
             _rows.Add(row);
         }
+
+        return row;
     }
 
     private static string Change(EntityEntry entry) => entry.State switch

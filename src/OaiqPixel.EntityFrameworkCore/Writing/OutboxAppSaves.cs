@@ -9,7 +9,7 @@ namespace OaiqPixel.EntityFrameworkCore.Writing;
 /// <summary>
 /// What the app's saves and transactions do to one request's events, by one rule: a tracked event joins the app's next save
 /// of a context of the outbox's type and stays with the app's changes that save was writing — it commits with them, a
-/// rollback or failure takes it back, a later save (of any context of that type) writing any of them again is a retry and
+/// rollback or failure takes it back, a later save (of any context of that type) writing all of them again is a retry and
 /// carries it again (<see cref="AppChanges"/> says which changes are the same), and a save of that context without them
 /// (or the end of the endpoint) means the app gave up: it is dropped.
 /// </summary>
@@ -43,7 +43,7 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
             OutboxSave? retried = null;
             foreach (var failed in outcomes.Open.FindAll(IsFailed))
             {
-                if (changes.Overlaps(failed.Changes))
+                if (changes.Retries(failed.Changes))
                 {
                     outcomes.Open.Remove(failed);
                     if (retried is null)
