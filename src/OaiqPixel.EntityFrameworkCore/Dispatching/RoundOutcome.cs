@@ -76,9 +76,9 @@ internal sealed class RoundOutcome(DbSet<OaiqOutboxMessage> set, HeldClaim held,
 
         if (stale.Count > 0)
         {
-            // The delivery logged each (log 111) and counted it in oaiq.events.dropped; the rows are this table's own count.
-            metrics.Dropped(stale.Count, "stale");
-            await DeleteAsync(stale.ConvertAll(r => r.Id)).ConfigureAwait(false);
+            // The delivery logged each (log 111) and counted it in oaiq.events.dropped; the rows are this table's own
+            // count, of those this claim still held: a row whose lease was lost is dropped and counted by its taker.
+            metrics.Dropped(await DeleteAsync(stale.ConvertAll(r => r.Id)).ConfigureAwait(false), "stale");
         }
 
         foreach (var (id, result) in deadLettered)
