@@ -51,6 +51,7 @@ public abstract class SampleBrowserFixture<TEntryPoint>(params (string Key, stri
             }
 
             builder.ConfigureLogging(logging => logging.AddFakeLogging());
+            builder.ConfigureServices(ConfigureServices);
         });
         _factory.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
         _factory.StartServer();
@@ -93,6 +94,11 @@ public abstract class SampleBrowserFixture<TEntryPoint>(params (string Key, stri
     }
 
     public Uri Url(string pathAndQuery) => new(BaseAddress, pathAndQuery);
+
+    /// <summary>Services a fixture adds to the sample's own (after them).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
 
     public virtual async Task DisposeAsync()
     {

@@ -53,10 +53,13 @@ internal sealed class CircuitVisitor
     /// </summary>
     public PersistingComponentStateSubscription? PersistForCircuit(PersistentComponentState state, OaiqTrackingContext tracking)
     {
-        if (!CircuitsCanStart)
+        // Once per page: a second <OaiqPixel /> (which renders nothing) would persist under the same key, which throws.
+        if (!CircuitsCanStart || tracking.IsVisitorPersisted)
         {
             return null;
         }
+
+        tracking.IsVisitorPersisted = true;
 
         return state.RegisterOnPersisting(
             () =>

@@ -156,18 +156,25 @@ public sealed class OaiqPixel : ComponentBase, IDisposable
     private void RenderForRequest(PixelRenderer renderer, HttpContext httpContext)
     {
         _data = renderer.RenderData(httpContext, new PixelRenderRequest(Nonce, User, PageData, PageView));
-        if (_data is null || httpContext.Features.Get<IOaiqTrackingFeature>() is not OaiqTrackingContext tracking)
+        if (httpContext.Features.Get<IOaiqTrackingFeature>() is not OaiqTrackingContext tracking)
         {
             return;
         }
 
-        _tracking = tracking;
-        if (Services.GetService<PersistentComponentState>() is { } state)
+        // A page without consent renders nothing, yet hands its answer on all the same: a circuit that took a consenting
+        // page's context would otherwise go on recording with it after the visitor withdrew.
+        if ((_data is not null || tracking.Consent == OaiqConsent.Denied) && Services.GetService<PersistentComponentState>() is { } state)
         {
             // Rides in the state Blazor persists (and protects) for server circuits; a circuit the page starts reads it.
             _persistingVisitor = Services.GetRequiredService<CircuitVisitor>().PersistForCircuit(state, tracking);
         }
 
+        if (_data is null)
+        {
+            return;
+        }
+
+        _tracking = tracking;
         tracking.Events.RecordedAfterRender += OnRecordedAfterPixel;
         // The fingerprinted URL when MapStaticAssets serves it; from the app's root, so a page without <base href> (a
         // RazorComponentResult) finds it too.

@@ -117,6 +117,21 @@ public sealed partial class CircuitVisitorTests
     }
 
     [Fact]
+    public void TwoPixelsOnOnePage_TheContextIsPersistedOnce()
+    {
+        // A second <OaiqPixel /> on a page without consent renders nothing too, and would persist under the same key (log 59).
+        var state = new Microsoft.AspNetCore.Components.Infrastructure.ComponentStatePersistenceManager(
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Microsoft.AspNetCore.Components.Infrastructure.ComponentStatePersistenceManager>.Instance).State;
+        var tracking = Context("", ChromeUserAgent, "203.0.113.7");
+
+        var first = Visitors().PersistForCircuit(state, tracking);
+        var second = Visitors().PersistForCircuit(state, tracking);
+
+        Assert.NotNull(first);
+        Assert.Null(second);
+    }
+
+    [Fact]
     public void AnAppWithoutInteractiveServerComponents_PersistsNothing()
     {
         var services = new ServiceCollection().BuildServiceProvider();
