@@ -54,12 +54,12 @@ internal sealed class CircuitVisitor
     public PersistingComponentStateSubscription? PersistForCircuit(PersistentComponentState state, OaiqTrackingContext tracking)
     {
         // Once per page: a second <OaiqPixel /> (which renders nothing) would persist under the same key, which throws.
-        if (!CircuitsCanStart || tracking.IsVisitorPersisted)
+        if (!CircuitsCanStart || tracking.Events.VisitorPersisted)
         {
             return null;
         }
 
-        tracking.IsVisitorPersisted = true;
+        tracking.Events.VisitorPersisted = true;
 
         return state.RegisterOnPersisting(
             () =>

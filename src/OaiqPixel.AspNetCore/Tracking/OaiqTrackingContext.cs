@@ -71,7 +71,4 @@ internal sealed class OaiqTrackingContext(HttpContext httpContext, OaiqConsent c
 
     /// <summary>Whether the middleware handled this request with this context (see <see cref="MiddlewareCheck"/>).</summary>
     public bool SeenByMiddleware { get; set; }
-
-    /// <summary>Whether a <c>&lt;OaiqPixel /&gt;</c> of this page already hands the visitor context to its circuit (<see cref="Components.CircuitVisitor"/>).</summary>
-    public bool IsVisitorPersisted { get; set; }
 }

@@ -43,6 +43,9 @@ internal sealed class PageEvents(HttpContext httpContext, IOaiqBrowserLegGate? g
     /// <summary>Whether the response-start step (<see cref="Cookies.CarrierCookie"/>) is registered for this request.</summary>
     public bool ResponseHooked { get; set; }
 
+    /// <summary>Whether a <c>&lt;OaiqPixel /&gt;</c> of this page already hands the visitor context to its circuit (<see cref="Components.CircuitVisitor"/>).</summary>
+    public bool VisitorPersisted { get; set; }
+
     /// <summary>Adds a pixel event recorded in this request.</summary>
     public void Add(ConversionEvent conversionEvent)
     {
