@@ -14,12 +14,12 @@ namespace OaiqPixel.AspNetCore.Tests.Verification;
 /// <summary>The verification under hostile or broken conditions: a key straddling the cut, a stalled answer, a bad settings reload.</summary>
 public sealed class VerificationHardeningTests
 {
-    private const string AdsKey = "sk-ads-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH";
+    private const string AdsKey = "sk-ads-FAKE-KEY-FOR-TESTS-ONLY-it-straddles-the-cut";
 
     [Fact]
     public async Task StreamError_KeyStraddlingTheTruncation_IsNotPartlyLeaked()
     {
-        // 280 characters, then the key: Truncate (300) runs before Redact, so the key's first 20 characters survive.
+        // 280 characters, then the key: were the message cut (300) before the key is redacted, its first 20 characters would survive.
         var body = "{\"error\":{\"code\":\"invalid_api_key\",\"message\":\"" + new string('x', 280) + AdsKey + "\"}}";
         var client = Client(_ => new HttpResponseMessage(HttpStatusCode.Unauthorized) { Content = new StringContent(body) });
 
