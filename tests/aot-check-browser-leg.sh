@@ -51,13 +51,8 @@ done
 # 3. Run it: the browser leg only, a PixelId and no key.
 start_native_app Oaiq__PixelId=px_browser_only
 
-chrome="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
-navigate=(-H "User-Agent: $chrome" -H "Sec-Fetch-Mode: navigate" -H "Sec-Fetch-Dest: document" -H "Sec-Fetch-Site: cross-site")
 oppref="gAAAAAbrowser_only=="
-landing=$(curl -sS --max-time 10 -D "$work/landing.headers" "${navigate[@]}" "$url/?oppref=gAAAAAbrowser_only%3D%3D" 2>&1) || fail "GET /?oppref= failed: $landing"
-grep -qiE "^set-cookie: __oppref=$oppref;" "$work/landing.headers" || fail "the landing request did not set __oppref=$oppref"
-grep -qF 'oaiq("init",{"pixelId":"px_browser_only"});' <<<"$landing" || fail "the pixel's init was not rendered"
-grep -qE 'oaiq\("measure","page_viewed",[^;]*"event_id":"evt_[0-9a-z]+"' <<<"$landing" || fail "page_viewed was not rendered with an event id"
+land_with_oppref "$oppref" "gAAAAAbrowser_only%3D%3D" px_browser_only
 
 order=$(curl -sS --max-time 10 -o /dev/null -D "$work/order.headers" -X POST -b "__oppref=$oppref" "${navigate[@]}" \
   "$url/orders/browser_1" -w '%{http_code}' 2>&1)

@@ -42,17 +42,11 @@ publish_aot ""
 # 2. Run it (tests/lib/check.sh: 127.0.0.1, a port Kestrel picks, HOME a scratch folder for Data Protection's keys).
 start_native_app
 
-chrome="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
-navigate=(-H "User-Agent: $chrome" -H "Sec-Fetch-Mode: navigate" -H "Sec-Fetch-Dest: document" -H "Sec-Fetch-Site: cross-site")
 oppref="gAAAAAaot_landing=="
 
 # 3. The landing page: __oppref written byte-for-byte, the pixel rendered with page_viewed.
-landing=$(curl -sS --max-time 10 -D "$work/landing.headers" "${navigate[@]}" "$url/?oppref=gAAAAAaot_landing%3D%3D" 2>&1) || fail "GET /?oppref= failed: $landing"
-grep -qiE "^set-cookie: __oppref=$oppref;" "$work/landing.headers" || fail "the landing request did not set __oppref=$oppref"
+land_with_oppref "$oppref" "gAAAAAaot_landing%3D%3D" px_fake_pixel
 grep -qF '"https://bzrcdn.openai.com/sdk/oaiq.min.js"' <<<"$landing" || fail "the pixel's loader was not rendered"
-grep -qF 'oaiq("init",{"pixelId":"px_fake_pixel"});' <<<"$landing" || fail "the pixel's init was not rendered"
-page_view_id=$(grep -oE 'oaiq\("measure","page_viewed",[^;]*"event_id":"[^"]+"' <<<"$landing" | grep -oE 'evt_[0-9a-z]+' | head -1)
-[ -n "$page_view_id" ] || fail "page_viewed was not rendered with an event id"
 
 # 4. An order recorded in a POST; its browser leg rides the carrier cookie to the next page.
 order=$(curl -sS --max-time 10 -o /dev/null -D "$work/order.headers" -X POST -b "__oppref=$oppref" "${navigate[@]}" \

@@ -203,14 +203,7 @@ grep -q '"OaiqPixel.DataProtection.IsSupported": true' "$app/bin/Release/net10.0
 step "running it on 127.0.0.1"
 (cd "$app" && ASPNETCORE_ENVIRONMENT=Production exec dotnet bin/Release/net10.0/PackCheckApp.dll --urls http://127.0.0.1:0) > "$work/app-run.log" 2>&1 &
 app_pid=$!
-url=""
-for _ in $(seq 1 150); do
-  url=$(grep -oE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$work/app-run.log" | head -1 | sed 's/Now listening on: //')
-  [ -n "$url" ] && break
-  kill -0 "$app_pid" 2>/dev/null || break
-  sleep 0.2
-done
-if [ -z "$url" ]; then
+if ! wait_listening "$work/app-run.log"; then
   cat "$work/app-run.log" >&2
   fail "the consumer app did not start"
   finish

@@ -185,14 +185,7 @@ start_app() {
   : > "$run_log"
   (cd "$app" && exec env ASPNETCORE_ENVIRONMENT=Development "$@" dotnet bin/Release/net10.0/QuickApp.dll --urls http://127.0.0.1:0) > "$run_log" 2>&1 &
   app_pid=$!
-  url=""
-  for _ in $(seq 1 150); do
-    url=$(grep -oE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$run_log" | head -1 | sed 's/Now listening on: //')
-    [ -n "$url" ] && break
-    kill -0 "$app_pid" 2>/dev/null || break
-    sleep 0.2
-  done
-  [ -n "$url" ] && return 0
+  wait_listening "$run_log" && return 0
   cat "$run_log" >&2; fail "$model" "the app did not start"; stop_app
   return 1
 }

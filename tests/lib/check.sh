@@ -97,26 +97,47 @@ publish_aot() {
   step "native binary: $(( $(stat -c %s "$binary") / 1024 )) KiB"
 }
 
+# Waits (up to 30 s) for the app $app_pid to log Kestrel's "Now listening on: http://127.0.0.1:PORT" into the given log;
+# sets url. Returns 1, url empty, when the app exits first or does not start in time. Usage: wait_listening LOG
+wait_listening() {
+  url=""
+  for _ in $(seq 1 150); do
+    url=$(grep -soE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$1" | head -1 | sed 's/Now listening on: //')
+    [ -n "$url" ] && return 0
+    kill -0 "$app_pid" 2>/dev/null || return 1
+    sleep 0.2
+  done
+  return 1
+}
+
 # Starts "$binary" on 127.0.0.1 with a port Kestrel picks, HOME a scratch folder (Data Protection keeps its keys there),
 # the environment Production plus the given variables; its output goes to $work/app.log. Sets app_pid and url; finishes
-# the check when it does not start within 15 s. Usage: start_native_app [NAME=VALUE...]
+# the check when it does not start (wait_listening). Usage: start_native_app [NAME=VALUE...]
 start_native_app() {
   local run_started
   mkdir -p "$work/home"
   run_started=$(date +%s%N)
   env HOME="$work/home" ASPNETCORE_ENVIRONMENT=Production "$@" "$binary" --urls http://127.0.0.1:0 > "$work/app.log" 2>&1 &
   app_pid=$!
-  url=""
-  for _ in $(seq 1 150); do
-    url=$(grep -soE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$work/app.log" | head -1 | sed 's/Now listening on: //')
-    [ -n "$url" ] && break
-    kill -0 "$app_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [ -z "$url" ]; then
+  if ! wait_listening "$work/app.log"; then
     cat "$work/app.log" >&2
     fail "the native app did not start"
     finish
   fi
   step "listening on $url after $(( ($(date +%s%N) - run_started) / 1000000 )) ms"
+}
+
+# A browser's navigation to the app's landing page: these headers make it a view a person sees (not a prefetch or a bot).
+navigate=(-H "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+  -H "Sec-Fetch-Mode: navigate" -H "Sec-Fetch-Dest: document" -H "Sec-Fetch-Site: cross-site")
+
+# Lands on $url/ with ?oppref=OPPREF (URL-encoded by the caller as ENCODED) and checks what every tracked app shows: the
+# __oppref cookie written byte for byte, the pixel's init for PIXEL_ID and page_viewed with an event id. Sets landing
+# (the page) and page_view_id. Usage: land_with_oppref OPPREF ENCODED PIXEL_ID
+land_with_oppref() {
+  landing=$(curl -sS --max-time 10 -D "$work/landing.headers" "${navigate[@]}" "$url/?oppref=$2" 2>&1) || fail "GET /?oppref= failed: $landing"
+  grep -qiE "^set-cookie: __oppref=$1;" "$work/landing.headers" || fail "the landing request did not set __oppref=$1"
+  grep -qF "oaiq(\"init\",{\"pixelId\":\"$3\"});" <<<"$landing" || fail "the pixel's init for $3 was not rendered"
+  page_view_id=$(grep -oE 'oaiq\("measure","page_viewed",[^;]*"event_id":"[^"]+"' <<<"$landing" | grep -oE 'evt_[0-9a-z]+' | head -1)
+  [ -n "$page_view_id" ] || fail "page_viewed was not rendered with an event id"
 }
