@@ -118,6 +118,9 @@ public sealed class OaiqTrackingOptions
     /// <summary>Whether tracking is on but off for want of a pixel (log 70, and the health check says so).</summary>
     internal bool LacksPixelId => Enabled && !HasAnyPixel;
 
+    /// <summary>Whether any Conversions API key is set: the shared <see cref="ConversionsApiOptions.ApiKey"/> or a pixel's own.</summary>
+    internal bool HasAnyApiKey => ConversionsApi.IsEnabled || Pixels.Any(static p => !string.IsNullOrWhiteSpace(p?.ApiKey));
+
     private bool HasAnyPixel => HasPixelResolver || !string.IsNullOrWhiteSpace(PixelId) || Pixels.Any(static p => !string.IsNullOrWhiteSpace(p?.PixelId));
 
     /// <summary>The configured pixels in order: <see cref="PixelId"/> (with the shared key), then <see cref="Pixels"/>; trimmed, unusable ids and repeats left out.</summary>

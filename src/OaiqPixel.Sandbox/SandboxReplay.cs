@@ -28,7 +28,7 @@ internal static class SandboxReplay
         }
     }
 
-    public static async Task<IResult> ReplayAsync(HttpContext context, OaiqSandbox sandbox, IAntiforgery antiforgery, IOaiqPixelResolver pixels)
+    public static async Task<IResult> ReplayAsync(HttpContext context, OaiqSandbox sandbox, IAntiforgery antiforgery)
     {
         // Replaying sends events: only the page's own form, with its token, may do it.
         if (await SandboxRequests.ReadPageFormAsync(context, antiforgery) is not { } form)
@@ -45,22 +45,16 @@ internal static class SandboxReplay
             return Results.BadRequest("No such store on the sandbox page.");
         }
 
-        var eventId = NullIfEmpty(form["eventId"].ToString());
-        var request = new OaiqReplayRequest { PixelId = pixelId, ToPixelId = toPixelId, EventIds = eventId is null ? null : [eventId] };
-        try
-        {
-            // The library's one rule for where dead letters may be re-aimed (the stores check it too).
-            OaiqReplayRequest.ThrowIfUnknownTarget(request, pixels);
-        }
-        catch (ArgumentException)
-        {
-            return Results.BadRequest("Dead letters are re-aimed at one of the app's configured pixels (Oaiq:PixelId, Oaiq:Pixels).");
-        }
-
+        var request = new OaiqReplayRequest { PixelId = pixelId, ToPixelId = toPixelId };
         try
         {
             var result = await inspector.ReplayDeadLettersAsync(request, context.RequestAborted);
             sandbox.NoteReplay($"{inspector.Name}: dead letters of {pixelId ?? "every pixel"} to {toPixelId ?? "each its own pixel"}: {result}.");
+        }
+        catch (ArgumentException ex) when (ex.ParamName == nameof(request))
+        {
+            // The stores' one check of where dead letters may be re-aimed (OaiqReplayRequest.ThrowIfUnknownTarget).
+            return Results.BadRequest("Dead letters are re-aimed at one of the app's configured pixels (Oaiq:PixelId, Oaiq:Pixels).");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -38,8 +38,7 @@ internal static class OaiqFeatureSwitches
     /// <summary>Adds a failure for each disabled feature the options configure: a Conversions API key without the server leg.</summary>
     public static void Validate(OaiqTrackingOptions options, OaiqOptionKeys keys, List<string> failures)
     {
-        if (!IsConversionsApiSupported
-            && (options.ConversionsApi.IsEnabled || options.Pixels.Any(static p => !string.IsNullOrWhiteSpace(p?.ApiKey))))
+        if (!IsConversionsApiSupported && options.HasAnyApiKey)
         {
             failures.Add(
                 $"{keys.Key("ConversionsApi:ApiKey")} (or a pixel's ApiKey) is set, but the app is built without the Conversions API ({ConversionsApiProperty} in its project file), so nothing would be sent. Remove that property to send the server leg, or remove the key.");

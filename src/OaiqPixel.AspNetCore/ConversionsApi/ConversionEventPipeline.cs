@@ -91,7 +91,7 @@ internal sealed class ConversionEventPipeline(IOptions<OaiqTrackingOptions> opti
 
     private static string? OffReasonFor(OaiqTrackingOptions value, OaiqOptionKeys keys)
     {
-        var anyKey = value.ConversionsApi.IsEnabled || value.HasPixelResolver || value.Pixels.Any(static p => !string.IsNullOrWhiteSpace(p?.ApiKey));
+        var anyKey = value.HasAnyApiKey || value.HasPixelResolver;
         return !value.Enabled ? $"{keys.Key("Enabled")} is false"
             : value.LacksPixelId ? $"no {keys.Key("PixelId")} is set"
             : !OaiqFeatureSwitches.IsConversionsApiSupported ? OaiqFeatureSwitches.ConversionsApiOffReason

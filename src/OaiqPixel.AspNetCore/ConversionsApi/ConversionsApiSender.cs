@@ -18,7 +18,6 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// </remarks>
 internal sealed class ConversionsApiSender(
     ConversionEventQueue queue,
-    ConversionEventPipeline pipeline,
     BatchDelivery delivery,
     IOptionsMonitor<OaiqTrackingOptions> options,
     TimeProvider timeProvider,
@@ -74,17 +73,6 @@ internal sealed class ConversionsApiSender(
     {
         // Each send span is a root: do not hang them under whatever activity was current when the host started.
         System.Diagnostics.Activity.Current = null;
-
-        if (!pipeline.IsEnabled)
-        {
-            // Without a pixel id all of tracking is off, and the start-up check's warning (log 70) says so and how to fix it.
-            if (!pipeline.LacksPixelId)
-            {
-                ConversionsApiLog.ServerLegOff(logger, pipeline.OffReason!);
-            }
-
-            return;
-        }
 
         var current = options.CurrentValue;
         var configured = current.ConfiguredPixels();

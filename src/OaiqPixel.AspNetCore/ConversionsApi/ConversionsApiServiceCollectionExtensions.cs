@@ -37,7 +37,6 @@ internal static class ConversionsApiServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<ConversionsApiInstrumentation>();
-        services.TryAddSingleton<BatchDelivery>();
         services.TryAddSingleton<Diagnostics.RecentOutcomes>();
         services.TryAddSingleton<PixelMetricTags>();
         services.TryAddSingleton<IOaiqPixelResolver, Tracking.ConfiguredPixelResolver>();
@@ -49,13 +48,13 @@ internal static class ConversionsApiServiceCollectionExtensions
         services.TryAddKeyedSingleton<Diagnostics.IOaiqStoreInspector>(Diagnostics.IOaiqStoreInspector.InMemoryKey, static (sp, _) => sp.GetRequiredService<InMemoryDeadLetters>());
         services.TryAddSingleton<ConversionEventPipeline>();
         services.TryAddSingleton<IConversionEventSink>(static sp => sp.GetRequiredService<ConversionEventPipeline>());
+        services.AddSingleton<IHostedService>(static sp => CreateSender(sp));
 
         if (!OaiqFeatureSwitches.IsConversionsApiSupported)
         {
             // Built without the server leg: no HttpClient, resilience pipeline or sender is registered, so none is linked.
             // A package that delivers records itself (the outbox) fails at start naming the MSBuild property.
             services.TryAddSingleton<IConversionsApiDelivery>(static _ => throw OaiqFeatureSwitches.ConversionsApiNotLinked(nameof(IConversionsApiDelivery)));
-            services.AddSingleton<IHostedService>(static sp => CreateSender(sp));
             return services;
         }
 
@@ -79,8 +78,6 @@ internal static class ConversionsApiServiceCollectionExtensions
 
         // Polly's telemetry options are the app's (one for all its pipelines); only this client's attempts are changed.
         services.AddOptions<TelemetryOptions>().PostConfigure(QuietSuccessfulAttempts);
-
-        services.AddSingleton<IHostedService>(static sp => CreateSender(sp));
         return services;
     }
 

@@ -61,8 +61,20 @@ internal sealed class OaiqVerificationOptionsValidator(IServiceProvider services
             return false;
         }
 
-        return string.Equals(tracking.ConversionsApi.ApiKey, key, StringComparison.Ordinal)
-            || tracking.Pixels.Any(pixel => string.Equals(pixel.ApiKey, key, StringComparison.Ordinal));
+        if (string.Equals(tracking.ConversionsApi.ApiKey, key, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        foreach (var pixel in tracking.Pixels)
+        {
+            if (string.Equals(pixel?.ApiKey, key, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ internal sealed class VerificationInstrumentation
     public const string LegAttribute = "oaiq.verification.leg";
 
     /// <summary>The attribute naming the event type.</summary>
-    public const string EventTypeAttribute = "oaiq.event.type";
+    public const string EventTypeAttribute = ConversionsApi.ConversionsApiInstrumentation.EventTypeAttribute;
 
     /// <summary>The attribute naming how a read of the stream went (<see cref="OaiqVerificationCheck"/>, snake case).</summary>
     public const string CheckAttribute = "oaiq.verification.check";
