@@ -18,8 +18,8 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
 {
     private readonly Dictionary<DbContext, OutboxSave> _running = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>Whether a save of <paramref name="context"/> has anything to decide: an event waiting for a save, or a failed save it may retry or give up.</summary>
-    public bool HasWork(DbContext context)
+    /// <summary>Whether a save has anything to decide: an event waiting for a save, or a failed save it may retry or give up.</summary>
+    public bool HasWork()
     {
         lock (session.Sync)
         {
@@ -96,7 +96,7 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
     {
         lock (session.Sync)
         {
-            if (!_running.TryGetValue(context, out var save) || !save.AtCommit || save.State != OutboxEntryState.InSave)
+            if (!_running.TryGetValue(context, out var save) || save.Mode != OutboxSaveMode.AtCommit || save.State != OutboxEntryState.InSave)
             {
                 return null;
             }
@@ -123,13 +123,13 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
                 return null;
             }
 
-            if (save.AfterSave)
+            if (save.Mode == OutboxSaveMode.AfterSave)
             {
                 outcomes.Open.Remove(save);
                 return save.Entries;
             }
 
-            if (save.AtCommit)
+            if (save.Mode == OutboxSaveMode.AtCommit)
             {
                 // No transaction committed them, so the save ran no command: they wait for the next save.
                 outcomes.Open.Remove(save);
@@ -175,6 +175,8 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
         {
             if (End(context, out var save) && save.State == OutboxEntryState.InSave)
             {
+                // Now, while the change tracker still holds the changes that failed: a retry is compared with them.
+                save.Changes.Describe();
                 dropped = outcomes.Fail(save);
             }
         }
@@ -209,19 +211,23 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
         }
 
         var database = save.Context.Database;
-        if (save.Changes.Count > 0 && HasNoTransaction(database) && database.AutoTransactionBehavior == AutoTransactionBehavior.Never)
+        if (save.Changes.Count > 0 && HasNoTransaction(database))
         {
-            save.AfterSave = true;
-            return null;
-        }
+            if (database.AutoTransactionBehavior == AutoTransactionBehavior.Never)
+            {
+                save.Mode = OutboxSaveMode.AfterSave;
+                return null;
+            }
 
-        if (save.Changes.Count > 0 && CanWriteAtCommit(database))
-        {
-            save.AtCommit = true;
+            save.Mode = OutboxSaveMode.AtCommit;
             save.PreviousBehavior = database.AutoTransactionBehavior;
             database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
             return null;
         }
+
+        // The app's transaction can still roll back after the save succeeded and EF Core accepted its changes, failing it
+        // then: the changes are described while the change tracker still holds them.
+        save.Changes.Describe();
 
         var now = store.Time.GetUtcNow();
         var messages = new List<OaiqOutboxMessage>(save.Entries.Count);
@@ -233,10 +239,6 @@ internal sealed class OutboxAppSaves(OutboxRequestSession session, OutboxSaveOut
 
         return messages;
     }
-
-    /// <summary>Whether the save will run in a transaction of EF Core's own: none open on the context nor ambient, and the app has not turned EF Core's transactions off.</summary>
-    private static bool CanWriteAtCommit(DatabaseFacade database) =>
-        HasNoTransaction(database) && database.AutoTransactionBehavior != AutoTransactionBehavior.Never;
 
     /// <summary>Whether no transaction is open for the save: none on the context, none ambient.</summary>
     private static bool HasNoTransaction(DatabaseFacade database) =>

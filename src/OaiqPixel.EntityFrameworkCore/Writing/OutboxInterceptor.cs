@@ -156,7 +156,7 @@ internal sealed class OutboxInterceptor(IHttpContextAccessor accessor, TimeProvi
     {
         // Nothing to decide (no conversion in this request, or all of them settled): the app's save runs untouched, and
         // its change tracker is not scanned an extra time.
-        if (Session is not { } session || !session.Saves.HasWork(context))
+        if (Session is not { } session || !session.Saves.HasWork())
         {
             return;
         }

@@ -16,24 +16,14 @@ internal sealed class OutboxSave(DbContext context, AppChanges changes, List<Out
 
     public List<OutboxEntry> Entries { get; } = entries;
 
-    /// <summary>
-    /// Whether the records are written with <see cref="OutboxInsert"/> as the transaction EF Core begins for the save
-    /// commits; otherwise they are tracked rows of the save.
-    /// </summary>
-    public bool AtCommit { get; set; }
+    /// <summary>How the save writes the records.</summary>
+    public OutboxSaveMode Mode { get; set; }
 
-    /// <summary>
-    /// Whether the app turned EF Core's transactions off for the save (<c>AutoTransactionBehavior.Never</c>, no transaction
-    /// open): each statement commits on its own, so a record in the save could commit though the app's changes fail; the
-    /// records are written on their own once the save has succeeded instead.
-    /// </summary>
-    public bool AfterSave { get; set; }
-
-    /// <summary>The context's transaction behaviour before the outbox asked for a transaction (<see cref="AtCommit"/>), restored as the save ends.</summary>
+    /// <summary>The context's transaction behaviour before the outbox asked for a transaction (<see cref="OutboxSaveMode.AtCommit"/>), restored as the save ends.</summary>
     public AutoTransactionBehavior? PreviousBehavior { get; set; }
 
     /// <summary>
-    /// The transaction that holds the records: for <see cref="AtCommit"/>, the attempt whose commit is writing them; for
+    /// The transaction that holds the records: for <see cref="OutboxSaveMode.AtCommit"/>, the attempt whose commit is writing them; for
     /// tracked rows, the app's transaction the save ran in.
     /// </summary>
     public Guid? TransactionId { get; set; }
@@ -49,8 +39,7 @@ internal sealed class OutboxSave(DbContext context, AppChanges changes, List<Out
         Context = appContext;
         Changes = appChanges;
         Entries.AddRange(pending);
-        AtCommit = false;
-        AfterSave = false;
+        Mode = OutboxSaveMode.Tracked;
         PreviousBehavior = null;
         TransactionId = null;
     }
@@ -62,4 +51,21 @@ internal sealed class OutboxSave(DbContext context, AppChanges changes, List<Out
             entry.State = state;
         }
     }
+}
+
+/// <summary>How a save writes its records.</summary>
+internal enum OutboxSaveMode
+{
+    /// <summary>As tracked rows of the save.</summary>
+    Tracked,
+
+    /// <summary>With <see cref="OutboxInsert"/> as the transaction EF Core begins for the save commits.</summary>
+    AtCommit,
+
+    /// <summary>
+    /// The app turned EF Core's transactions off for the save (<c>AutoTransactionBehavior.Never</c>, no transaction
+    /// open): each statement commits on its own, so a record in the save could commit though the app's changes fail; the
+    /// records are written on their own once the save has succeeded instead.
+    /// </summary>
+    AfterSave,
 }

@@ -19,7 +19,7 @@ internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxSto
         var committed = 0;
         lock (session.Sync)
         {
-            foreach (var save in Open.FindAll(s => s.TransactionId == transactionId && s.State == (s.AtCommit ? OutboxEntryState.InSave : OutboxEntryState.AwaitingCommit)))
+            foreach (var save in Open.FindAll(s => s.TransactionId == transactionId && s.State == (s.Mode == OutboxSaveMode.AtCommit ? OutboxEntryState.InSave : OutboxEntryState.AwaitingCommit)))
             {
                 committed += Commit(save);
             }
@@ -36,7 +36,7 @@ internal sealed class OutboxSaveOutcomes(OutboxRequestSession session, OutboxSto
         {
             foreach (var save in Open.FindAll(s => s.TransactionId == transactionId))
             {
-                if (save.AtCommit)
+                if (save.Mode == OutboxSaveMode.AtCommit)
                 {
                     // One attempt of EF Core's save: its execution strategy may retry (written again at the next commit),
                     // or the save fails.
