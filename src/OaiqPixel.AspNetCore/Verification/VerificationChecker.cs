@@ -35,7 +35,7 @@ internal sealed class VerificationChecker(
     private bool _keyMissingLogged;
     // The settings validated at start-up (AddVerification validates on start), kept for a later reload that is invalid.
     private OaiqVerificationOptions _lastValid = options.CurrentValue;
-    private bool _invalidLogged;
+    private int _invalidLogged;
 
     public IReadOnlyList<OaiqPixelVerification> Latest => Volatile.Read(ref _latest);
 
@@ -53,20 +53,20 @@ internal sealed class VerificationChecker(
         {
             try
             {
+                // Read by the check's loop and by the support bundle's thread: published whole, logged once per change.
                 var current = options.CurrentValue;
-                _lastValid = current;
-                _invalidLogged = false;
+                Volatile.Write(ref _lastValid, current);
+                Volatile.Write(ref _invalidLogged, 0);
                 return current;
             }
             catch (OptionsValidationException e)
             {
-                if (!_invalidLogged)
+                if (Interlocked.Exchange(ref _invalidLogged, 1) == 0)
                 {
-                    _invalidLogged = true;
                     VerificationLog.InvalidReload(logger, e.Message);
                 }
 
-                return _lastValid;
+                return Volatile.Read(ref _lastValid);
             }
         }
     }
