@@ -34,7 +34,6 @@ internal sealed class CompactedRecords(ConversionEventRecord[] records)
         var timestamps = new long[records.Length];
         var pixelIds = new string[records.Length];
         var types = new string[records.Length];
-        var matchKeys = new ConversionEventMatchKeys[records.Length];
         var total = 0;
         for (var i = 0; i < records.Length; i++)
         {
@@ -43,7 +42,6 @@ internal sealed class CompactedRecords(ConversionEventRecord[] records)
             timestamps[i] = record.TimestampMs;
             pixelIds[i] = record.PixelId;
             types[i] = record.EventType;
-            matchKeys[i] = record.MatchKeys;
             total += lengths[i];
         }
 
@@ -63,7 +61,7 @@ internal sealed class CompactedRecords(ConversionEventRecord[] records)
                 return;
             }
 
-            _compressed = new Compressed(output.AsSpan(0, written).ToArray(), total, lengths, timestamps, pixelIds, types, matchKeys);
+            _compressed = new Compressed(output.AsSpan(0, written).ToArray(), total, lengths, timestamps, pixelIds, types);
             _records = null; // volatile: the compressed form is published first
         }
         finally
@@ -95,7 +93,7 @@ internal sealed class CompactedRecords(ConversionEventRecord[] records)
             var offset = 0;
             for (var i = 0; i < result.Length; i++)
             {
-                result[i] = ConversionEventRecord.Restore(c.PixelIds[i], c.Types[i], c.Timestamps[i], raw.AsSpan(offset, c.Lengths[i]).ToArray(), c.MatchKeys[i]);
+                result[i] = ConversionEventRecord.Restore(c.PixelIds[i], c.Types[i], c.Timestamps[i], raw.AsSpan(offset, c.Lengths[i]).ToArray());
                 offset += c.Lengths[i];
             }
 
@@ -107,5 +105,5 @@ internal sealed class CompactedRecords(ConversionEventRecord[] records)
         }
     }
 
-    private sealed record Compressed(byte[] Bytes, int TotalLength, int[] Lengths, long[] Timestamps, string[] PixelIds, string[] Types, ConversionEventMatchKeys[] MatchKeys);
+    private sealed record Compressed(byte[] Bytes, int TotalLength, int[] Lengths, long[] Timestamps, string[] PixelIds, string[] Types);
 }

@@ -12,8 +12,8 @@ namespace OaiqPixel.AspNetCore.ConversionsApi;
 /// and what a dead letter hands back.
 /// </summary>
 /// <remarks>
-/// Immutable. <see cref="Id"/> is read from the JSON on first use rather than kept beside it, so a queued record costs
-/// its JSON and a few references.
+/// Immutable. <see cref="Id"/> and (for a record read back) <see cref="MatchKeys"/> are read from the JSON on first use
+/// rather than kept beside it, so a queued record costs its JSON and a few references.
 /// </remarks>
 public sealed class ConversionEventRecord
 {
@@ -28,12 +28,17 @@ public sealed class ConversionEventRecord
     private readonly byte[] _json;
     private readonly long _timestampMs;
     private readonly StrongBox<ActivityContext>? _requestActivity; // boxed: an untraced record carries a null, not an empty context
+    // Not yet read from the JSON. A sentinel rather than a nullable: a nullable is two fields, and a record shared between
+    // threads could tear it (HasValue seen before the value), whereas one enum field is written atomically.
+    private const ConversionEventMatchKeys UnreadMatchKeys = (ConversionEventMatchKeys)(-1);
+
     private string? _id;
+    private ConversionEventMatchKeys _matchKeys;
 
     private ConversionEventRecord(string pixelId, string eventType, long timestampMs, byte[] json, string? id, StrongBox<ActivityContext>? requestActivity, ConversionEventMatchKeys matchKeys)
     {
         PixelId = pixelId;
-        MatchKeys = matchKeys;
+        _matchKeys = matchKeys;
         EventType = eventType;
         _timestampMs = timestampMs;
         _json = json;
@@ -83,9 +88,16 @@ public sealed class ConversionEventRecord
 
     /// <summary>
     /// The match keys the event carries (<c>oppref</c> and the <c>user</c> fields OpenAI matches on, spec §4.6), by name:
-    /// determined once, while <see cref="Create"/> writes the JSON (or <see cref="FromJson"/> reads it back).
+    /// determined while <see cref="Create"/> writes the JSON, or read from the JSON on first use for a record read back.
     /// </summary>
-    public ConversionEventMatchKeys MatchKeys { get; }
+    public ConversionEventMatchKeys MatchKeys
+    {
+        get
+        {
+            var keys = _matchKeys;
+            return keys != UnreadMatchKeys ? keys : _matchKeys = ReadMatchKeys(_json);
+        }
+    }
 
     /// <summary>The JSON's <c>timestamp_ms</c>.</summary>
     internal long TimestampMs => _timestampMs;
@@ -133,11 +145,11 @@ public sealed class ConversionEventRecord
     }
 
     /// <summary>The same event for another pixel: the same JSON (an event's copies for two pixels share one id, spec §5).</summary>
-    internal ConversionEventRecord ForPixel(string pixelId) => new(pixelId, EventType, _timestampMs, _json, _id, _requestActivity, MatchKeys);
+    internal ConversionEventRecord ForPixel(string pixelId) => new(pixelId, EventType, _timestampMs, _json, _id, _requestActivity, _matchKeys);
 
     /// <summary>Rebuilds a record this library wrote (a compacted queue run), without checking it again.</summary>
-    internal static ConversionEventRecord Restore(string pixelId, string eventType, long timestampMs, byte[] json, ConversionEventMatchKeys matchKeys) =>
-        new(pixelId, eventType, timestampMs, json, id: null, requestActivity: null, matchKeys);
+    internal static ConversionEventRecord Restore(string pixelId, string eventType, long timestampMs, byte[] json) =>
+        new(pixelId, eventType, timestampMs, json, id: null, requestActivity: null, UnreadMatchKeys);
 
     /// <summary>Reads back a record kept elsewhere (a durable store, a dead-letter file) from its JSON.</summary>
     /// <param name="pixelId">The Pixel ID it is sent for.</param>
@@ -166,10 +178,9 @@ public sealed class ConversionEventRecord
                 throw Malformed();
             }
 
-            var matchKeys = ConversionEventMatchKeys.None;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                matchKeys |= ConversionsApiJson.ReadMatchKeys(ref reader);
+                reader.Skip();
             }
 
             if (reader.TokenType != JsonTokenType.EndObject || reader.BytesConsumed != json.Length || KnownEventType(type) is not { } eventType)
@@ -177,7 +188,7 @@ public sealed class ConversionEventRecord
                 throw Malformed();
             }
 
-            return new ConversionEventRecord(pixelId, eventType, timestampMs, json.ToArray(), id, null, matchKeys);
+            return new ConversionEventRecord(pixelId, eventType, timestampMs, json.ToArray(), id, null, UnreadMatchKeys);
         }
         catch (JsonException ex)
         {
@@ -213,5 +224,18 @@ public sealed class ConversionEventRecord
         reader.Read();
         reader.Read();
         return reader.GetString()!;
+    }
+
+    private static ConversionEventMatchKeys ReadMatchKeys(byte[] json)
+    {
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        var keys = ConversionEventMatchKeys.None;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            keys |= ConversionsApiJson.ReadMatchKeys(ref reader);
+        }
+
+        return keys;
     }
 }
